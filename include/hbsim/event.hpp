@@ -1,0 +1,82 @@
+// What a run produces: events, message drops and fault marks, as plain records. The live run, the
+// trace writer and the trace reader all speak these, so a checker judges a live run and a file alike.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "hbsim/time.hpp"
+
+namespace hbsim {
+
+using process_id = std::uint32_t;
+using event_id = std::uint64_t;     // 1-based, in execution order
+using message_id = std::uint64_t;   // 1-based, in send order
+using label_id = std::uint32_t;
+
+inline constexpr process_id no_process = ~process_id{0};
+
+enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
+std::string_view to_string(event_kind k);
+inline constexpr int event_kind_count = 6;
+
+enum class drop_reason : std::uint8_t {
+  loss,       // the network lost it
+  partition,  // a partition or cut in drop mode, or held with no heal before the run ended
+  crashed,    // it arrived at a crashed process
+  in_flight,  // still travelling when the run ended (`until` or `max_events`): an hbsim extension
+};
+std::string_view to_string(drop_reason r);
+inline constexpr int drop_reason_count = 4;
+
+struct hlc_stamp {
+  sim_time l = 0;
+  std::uint64_t c = 0;
+  friend bool operator==(const hlc_stamp&, const hlc_stamp&) = default;
+  friend auto operator<=>(const hlc_stamp&, const hlc_stamp&) = default;
+};
+
+struct sent_message {
+  message_id id;
+  process_id to;
+};
+
+/// One stamped event, clocks as they are after the event. Spans point into the producer's storage
+/// and are valid only during the observer call.
+struct event_record {
+  event_id id = 0;
+  process_id process = 0;
+  std::uint64_t seq = 0;  // 1-based index of the event on its process
+  event_kind kind = event_kind::local;
+  std::string_view label;
+  sim_time time = 0;  // true time
+  sim_time pt = 0;    // the process's physical clock reading
+  std::uint64_t lamport = 0;
+  std::span<const std::uint32_t> vector;  // dense, indexed by process id
+  hlc_stamp hlc;
+  std::span<const sent_message> messages;  // send
+  message_id message = 0;                  // receive, reject
+  process_id from = no_process;            // receive, reject
+  event_id send_event = 0;                 // receive, reject
+};
+
+struct drop_record {
+  message_id message;
+  process_id from;
+  process_id to;
+  sim_time time;
+  drop_reason reason;
+  bool duplicate;  // the network's extra copy, not the original
+};
+
+/// A fault taking effect, for traces and diagrams (an hbsim extension of the trace format).
+struct fault_record {
+  enum class kind : std::uint8_t { partition, cut, pause, clock_step };
+  kind type;
+  sim_time time;
+  sim_time end;  // heal or resume time; -1 when it never ends
+  std::size_t index;  // position in the scenario's `faults`
+};
+
+}  // namespace hbsim

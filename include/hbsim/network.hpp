@@ -1,0 +1,85 @@
+// The simulated network: per-link delay, loss, duplication and FIFO, overridable per directed link
+// with wildcards, and cut by partitions. Every fate of a message is decided when it is sent.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "hbsim/distribution.hpp"
+#include "hbsim/event.hpp"
+#include "hbsim/random.hpp"
+
+namespace hbsim {
+
+struct link_config {
+  distribution delay = distribution::constant(ns_per_ms);
+  double loss = 0;
+  double duplicate = 0;
+  bool fifo = false;
+};
+
+/// One entry of `network.links`: the fields it sets override, for the links it matches.
+struct link_override {
+  std::optional<process_id> from;  // nullopt: "*"
+  std::optional<process_id> to;
+  std::optional<distribution> delay;
+  std::optional<double> loss;
+  std::optional<double> duplicate;
+  std::optional<bool> fifo;
+};
+
+struct network_config {
+  link_config defaults;
+  std::vector<link_override> links;  // later entries win, field by field
+};
+
+enum class hold_mode : std::uint8_t { drop, hold };
+
+/// A partition or a one-way cut over [at, heal): `blocks[from * n + to]` says whether it stops the link.
+struct link_block {
+  sim_time at = 0;
+  std::optional<sim_time> heal;
+  hold_mode mode = hold_mode::drop;
+  std::vector<bool> blocks;
+};
+
+/// What happens to one message.
+struct message_fate {
+  bool dropped = false;
+  drop_reason reason = drop_reason::loss;
+  int copies = 0;          // 1, or 2 when duplicated
+  sim_time arrival[2] = {0, 0};
+  bool held = false;       // waited for a heal
+};
+
+class network {
+ public:
+  network(network_config config, std::vector<link_block> blocks, std::size_t processes,
+          const random_source& source);
+
+  /// Decides the fate of a message sent at t. Draws, in this order, from the link's stream: loss,
+  /// then (if not lost) duplication, then one delay per copy.
+  message_fate route(process_id from, process_id to, sim_time t);
+  /// The configuration that applies to one directed link.
+  link_config link(process_id from, process_id to) const;
+
+ private:
+  struct link_state {
+    random_stream rng;
+    sim_time last_arrival = 0;  // FIFO: no later message arrives before this
+    std::uint32_t config;       // index into configs_
+  };
+  link_state& state(process_id from, process_id to);
+
+  network_config config_;
+  std::vector<link_block> blocks_;
+  std::size_t n_;
+  random_source source_;
+  std::vector<link_config> configs_;  // distinct resolved configurations
+  // Looked up per message, never iterated, so its order cannot leak into a run.
+  std::unordered_map<std::uint64_t, link_state> links_;
+};
+
+}  // namespace hbsim

@@ -1,0 +1,39 @@
+// Watching a run: the trace writer, the summary, expectation and invariant checkers and exporters
+// all see the run through this interface, in execution order, while it proceeds.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hbsim/event.hpp"
+
+namespace hbsim {
+
+struct scenario;
+
+/// What is known before the first event.
+struct run_header {
+  const scenario* source;   // the scenario being run
+  std::uint64_t seed;       // the seed in effect (scenario's, or --seed)
+  std::span<const std::string> process_names;
+};
+
+/// How the run ended.
+struct run_end {
+  sim_time time = 0;              // true time of the last thing that happened
+  bool hit_max_events = false;
+  bool hit_until = false;
+};
+
+class event_observer {
+ public:
+  virtual ~event_observer() = default;
+  virtual void on_start(const run_header&) {}
+  virtual void on_event(const event_record&) {}
+  virtual void on_drop(const drop_record&) {}
+  virtual void on_fault(const fault_record&) {}
+  virtual void on_finish(const run_end&) {}
+};
+
+}  // namespace hbsim
