@@ -66,20 +66,25 @@ class network {
   link_config link(process_id from, process_id to) const;
 
  private:
+  static constexpr std::uint32_t unused = ~std::uint32_t{0};
   struct link_state {
     random_stream rng;
-    sim_time last_arrival = 0;  // FIFO: no later message arrives before this
-    std::uint32_t config;       // index into configs_
+    sim_time last_arrival = 0;    // FIFO: no later message arrives before this
+    std::uint32_t config = unused;  // index into configs_; `unused` until the link's first message
   };
   link_state& state(process_id from, process_id to);
+  std::uint32_t config_index(process_id from, process_id to);
 
   network_config config_;
   std::vector<link_block> blocks_;
   std::size_t n_;
   random_source source_;
   std::vector<link_config> configs_;  // distinct resolved configurations
-  // Looked up per message, never iterated, so its order cannot leak into a run.
-  std::unordered_map<std::uint64_t, link_state> links_;
+  // Link states: a dense table for up to dense_limit processes, a hash map beyond (looked up per
+  // message, never iterated, so its order cannot leak into a run).
+  static constexpr std::size_t dense_limit = 1024;
+  std::vector<link_state> dense_;
+  std::unordered_map<std::uint64_t, link_state> sparse_;
 };
 
 }  // namespace hbsim

@@ -1,0 +1,41 @@
+// Running a scenario the way the command line does: simulation, trace, expectations, timing. Tests
+// and tools share it, so `hbsim run` and the test suite judge a scenario identically.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/expectation_checker.hpp"
+#include "hbsim/scenario.hpp"
+#include "hbsim/simulation.hpp"
+#include "hbsim/summary.hpp"
+
+namespace hbsim {
+
+struct run_options {
+  std::optional<std::uint64_t> seed;  // overrides the scenario's
+  std::string trace_path;             // "" no trace, "-" standard output
+  bool progress = false;              // progress line on stderr for runs longer than a second
+};
+
+struct run_outcome {
+  std::unique_ptr<simulation> sim;
+  std::vector<expectation_result> expectations;
+  double wall_seconds = 0;
+  run_report report() const { return {sim.get(), expectations, wall_seconds}; }
+  bool ok() const { return run_ok(report()); }
+};
+
+/// Runs s (which must outlive the outcome). Throws input_error for references that name no event or
+/// several; the trace file is only put in place when the run completes.
+run_outcome run_scenario(const scenario& s, const run_options& options = {});
+
+/// Applies "lamport=no-tick-local" (from --variant) to the scenario; throws input_error listing the
+/// valid names when the clock or the variant is unknown.
+void apply_variant(scenario& s, std::string_view assignment);
+
+}  // namespace hbsim

@@ -1,0 +1,26 @@
+// What a run tells its user: the human summary, and the --json object of SPEC §7.
+#pragma once
+
+#include <ostream>
+#include <span>
+
+#include <nlohmann/json.hpp>
+
+#include "hbsim/expectation_checker.hpp"
+#include "hbsim/simulation.hpp"
+
+namespace hbsim {
+
+struct run_report {
+  const simulation* sim;
+  std::span<const expectation_result> expectations;
+  double wall_seconds = 0;
+};
+
+/// True when every expectation that was checked is met and the run was not cut by max_events.
+bool run_ok(const run_report& r);
+/// Human-readable summary. Long lists (processes, vector entries) are cut, saying how much was left out.
+void print_summary(std::ostream& out, const run_report& r);
+nlohmann::json summary_json(const run_report& r);
+
+}  // namespace hbsim

@@ -1,0 +1,169 @@
+#include "hbsim/summary.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace hbsim {
+
+namespace {
+
+constexpr std::size_t shown_processes = 12;  // summary rows before "... N more"
+constexpr std::size_t shown_entries = 8;     // vector entries per row
+constexpr std::size_t json_processes = 256;  // final clocks in --json
+
+std::string stop_reason(const run_stats& s) {
+  if (s.hit_max_events) return "max_events reached: the run was cut short";
+  if (s.hit_until) return "until reached";
+  return "no event left";
+}
+
+std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names) {
+  std::string out = "{";
+  std::size_t written = 0;
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == 0) continue;
+    ++nonzero;
+    if (written == shown_entries) continue;
+    if (written++) out += ", ";
+    out += names[i] + ":" + std::to_string(v[i]);
+  }
+  if (nonzero > written) out += ", ... " + std::to_string(nonzero - written) + " more";
+  return out + "}";
+}
+
+std::string status_word(expectation_result::status s) {
+  switch (s) {
+    case expectation_result::status::met: return "ok  ";
+    case expectation_result::status::unmet: return "FAIL";
+    case expectation_result::status::unchecked: return "--  ";
+  }
+  return "";
+}
+
+}  // namespace
+
+bool run_ok(const run_report& r) {
+  if (r.sim->stats().hit_max_events) return false;
+  return std::none_of(r.expectations.begin(), r.expectations.end(),
+                      [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; });
+}
+
+void print_summary(std::ostream& out, const run_report& r) {
+  const simulation& sim = *r.sim;
+  const run_stats& s = sim.stats();
+  const auto names = sim.process_names();
+  const scenario& sc = sim.source();
+  out << "hbsim run: " << sc.name;
+  if (!sc.file.empty()) out << " (" << sc.file << ")";
+  out << ", seed " << sim.seed() << "\n";
+  out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("
+      << stop_reason(s) << ")\n\n";
+
+  out << "events     " << s.events << ":";
+  for (int k = 0; k < event_kind_count; ++k)
+    out << (k ? ", " : " ") << to_string(static_cast<event_kind>(k)) << " " << s.by_kind[k];
+  out << "\n";
+  std::uint64_t dropped = 0;
+  for (std::uint64_t d : s.dropped) dropped += d;
+  out << "messages   sent " << s.messages_sent << ", duplicated " << s.duplicates << ", delivered " << s.delivered
+      << ", rejected " << s.rejected << ", dropped " << dropped;
+  if (dropped) {
+    out << " (";
+    bool first = true;
+    for (int k = 0; k < drop_reason_count; ++k) {
+      if (!s.dropped[k]) continue;
+      out << (first ? "" : ", ") << to_string(static_cast<drop_reason>(k)) << " " << s.dropped[k];
+      first = false;
+    }
+    out << ")";
+  }
+  if (s.held) out << "; " << s.held << " held by a partition until its heal";
+  out << "\n";
+  if (s.skipped_actions) out << "skipped    " << s.skipped_actions << " actions of crashed processes\n";
+
+  out << "\nfinal clocks" << (names.size() > shown_processes ? " (first " + std::to_string(shown_processes - 2) + " and last 2 processes)" : "") << "\n";
+  std::size_t width = 7;
+  for (const std::string& n : names) width = std::max(width, n.size());
+  width = std::min<std::size_t>(width, 24);
+  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process" << "  " << std::setw(10) << "lamport"
+      << std::setw(24) << "hlc (l, c)" << "vector\n";
+  const clock_set& c = sim.clocks();
+  for (process_id p = 0; p < names.size(); ++p) {
+    if (names.size() > shown_processes && p == shown_processes - 2) {
+      out << "  ... " << names.size() - shown_processes << " more\n";
+      p = static_cast<process_id>(names.size() - 2);
+    }
+    const hlc_stamp h = c.hlc().value(p);
+    out << "  " << std::setw(static_cast<int>(width)) << names[p] << "  " << std::setw(10) << c.lamport().value(p)
+        << std::setw(24) << ("(" + format_duration(h.l) + ", " + std::to_string(h.c) + ")")
+        << vector_text(c.vector().value(p), names) << "\n";
+  }
+
+  if (!r.expectations.empty()) {
+    const auto count = [&](expectation_result::status st) {
+      return std::count_if(r.expectations.begin(), r.expectations.end(),
+                           [&](const expectation_result& x) { return x.outcome == st; });
+    };
+    out << "\nexpectations  " << count(expectation_result::status::met) << " met, "
+        << count(expectation_result::status::unmet) << " unmet";
+    if (const auto u = count(expectation_result::status::unchecked)) out << ", " << u << " not checked";
+    out << "\n";
+    for (const expectation_result& x : r.expectations) {
+      out << "  " << status_word(x.outcome) << " " << x.spec->source << "\n";
+      if (x.outcome != expectation_result::status::met)
+        out << "       found: " << (x.found.is_string() ? x.found.get<std::string>() : x.found.dump()) << "\n";
+    }
+  }
+  const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
+  out << "\nwall       " << std::fixed << std::setprecision(3) << r.wall_seconds << " s, "
+      << std::setprecision(0) << rate << " events/s\n";
+  out << "result     " << (run_ok(r) ? "ok" : "FAILED") << "\n";
+  out.unsetf(std::ios::floatfield);
+}
+
+nlohmann::json summary_json(const run_report& r) {
+  using nlohmann::json;
+  const simulation& sim = *r.sim;
+  const run_stats& s = sim.stats();
+  const auto names = sim.process_names();
+  json by_kind = json::object();
+  for (int k = 0; k < event_kind_count; ++k) by_kind[std::string(to_string(static_cast<event_kind>(k)))] = s.by_kind[k];
+  json dropped = json::object();
+  for (int k = 0; k < drop_reason_count; ++k) dropped[std::string(to_string(static_cast<drop_reason>(k)))] = s.dropped[k];
+  json clocks = json::object();
+  const clock_set& c = sim.clocks();
+  for (process_id p = 0; p < names.size() && p < json_processes; ++p)
+    clocks[names[p]] = clocks_json(c.lamport().value(p), c.vector().value(p), c.hlc().value(p), names);
+  json expectations = json::array();
+  for (const expectation_result& x : r.expectations) {
+    json ok = x.outcome == expectation_result::status::unchecked
+                  ? json(nullptr)
+                  : json(x.outcome == expectation_result::status::met);
+    expectations.push_back({{"expect", json::parse(x.spec->source)}, {"ok", ok}, {"found", x.found}});
+  }
+  return {{"ok", run_ok(r)},
+          {"scenario", sim.source().name},
+          {"seed", sim.seed()},
+          {"events", s.events},
+          {"events_by_kind", by_kind},
+          {"messages",
+           {{"sent", s.messages_sent},
+            {"duplicated", s.duplicates},
+            {"delivered", s.delivered},
+            {"rejected", s.rejected},
+            {"held", s.held},
+            {"dropped", dropped}}},
+          {"skipped_actions", s.skipped_actions},
+          {"end_time_ns", s.end_time},
+          {"stopped", stop_reason(s)},
+          {"final_clocks", clocks},
+          {"final_clocks_truncated", names.size() > json_processes},
+          {"violations", json::array()},
+          {"expectations", expectations},
+          {"wall_seconds", r.wall_seconds},
+          {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
+}
+
+}  // namespace hbsim

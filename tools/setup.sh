@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages hbsim builds with, when any is missing. Safe to run again.
+set -euo pipefail
+packages=(g++ cmake make libboost-graph-dev nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
