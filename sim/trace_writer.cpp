@@ -3,11 +3,11 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
-#include <system_error>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hbsim/input_error.hpp"
 #include "hbsim/scenario.hpp"
 
 namespace hbsim {
@@ -55,12 +55,11 @@ trace_writer::trace_writer(std::string path) : path_(std::move(path)) {
   } else if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     // A device or a pipe (/dev/null, a FIFO): written in place, there is nothing to rename.
     out_ = std::fopen(path_.c_str(), "wb");
-    if (!out_) throw std::system_error(errno, std::generic_category(), "cannot write the trace " + path_);
+    if (!out_) throw input_error(path_, "", "a trace file hbsim can write", std::strerror(errno));
   } else {
     temp_path_ = path_ + ".tmp." + std::to_string(::getpid());
     out_ = std::fopen(temp_path_.c_str(), "wb");
-    if (!out_)
-      throw std::system_error(errno, std::generic_category(), "cannot write the trace " + temp_path_);
+    if (!out_) throw input_error(path_, "", "a trace file hbsim can write", std::strerror(errno));
   }
   buf_.reserve(flush_at + (64 << 10));
 }

@@ -1,0 +1,48 @@
+// Runs the hbsim binary of this build, capturing exit code, stdout and stderr.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace hbsim::testing {
+
+struct cli_result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// `args` is appended to the binary's path as shell words (callers quote what needs it).
+inline cli_result run_cli(const std::string& args, const std::string& binary = HBSIM_BINARY) {
+  namespace fs = std::filesystem;
+  static int counter = 0;
+  const fs::path base = fs::temp_directory_path() /
+                        ("hbsim-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const std::string out = base.string() + ".out", err = base.string() + ".err";
+  const std::string cmd = "'" + binary + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  cli_result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+inline std::string source_path(const std::string& relative) { return std::string(HBSIM_SOURCE_DIR) + "/" + relative; }
+
+}  // namespace hbsim::testing

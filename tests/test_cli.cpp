@@ -1,0 +1,116 @@
+// The command line: subcommands, exit codes (SPEC §7), --json, --variant, the schema.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+using namespace hbsim::testing;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+// A two-process scenario with one expectation, written to a temporary file.
+fs::path write_scenario(const std::string& name, const std::string& text) {
+  const fs::path p = fs::temp_directory_path() / ("hbsim-cli-" + std::to_string(::getpid()) + "-" + name);
+  std::ofstream(p) << text;
+  return p;
+}
+
+const char* ping = R"({
+  "name": "ping",
+  "description": "A pings B once",
+  "processes": ["A", "B"],
+  "script": [{"at": "0ms", "process": "A", "do": "send", "to": "B", "label": "ping"}],
+  "expect": [{"event": "B:ping", "lamport": LAMPORT, "note": "max(0, 1) + 1 = 2"}]
+})";
+
+std::string with_lamport(int l) {
+  std::string s = ping;
+  s.replace(s.find("LAMPORT"), 7, std::to_string(l));
+  return s;
+}
+}  // namespace
+
+TEST_CASE("run: 0 when every expectation holds, 1 when one does not") {
+  const fs::path good = write_scenario("good.json", with_lamport(2));
+  const fs::path bad = write_scenario("bad.json", with_lamport(3));
+  const cli_result ok = run_cli("run '" + good.string() + "'");
+  CHECK(ok.code == 0);
+  CHECK(ok.out.find("1 met, 0 unmet") != std::string::npos);
+  const cli_result fail = run_cli("run '" + bad.string() + "'");
+  CHECK(fail.code == 1);
+  CHECK(fail.out.find("FAIL") != std::string::npos);
+  fs::remove(good);
+  fs::remove(bad);
+}
+
+TEST_CASE("run --json prints one object with the fields SPEC §7 names") {
+  const fs::path good = write_scenario("json.json", with_lamport(2));
+  const cli_result r = run_cli("run --json '" + good.string() + "'");
+  fs::remove(good);
+  CHECK(r.code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["ok"] == true);
+  CHECK(j["events"] == 2);
+  CHECK(j["messages"]["sent"] == 1);
+  CHECK(j["messages"]["delivered"] == 1);
+  CHECK(j["messages"]["dropped"]["loss"] == 0);
+  CHECK(j["violations"].is_array());
+  REQUIRE(j["expectations"].size() == 1);
+  CHECK(j["expectations"][0]["ok"] == true);
+  CHECK(j["expectations"][0]["found"]["lamport"] == 2);
+  CHECK(j["wall_seconds"].is_number());
+}
+
+TEST_CASE("run --variant changes a clock; a wrong one is invalid input") {
+  const fs::path good = write_scenario("variant.json", with_lamport(2));
+  // ignore-message: B's receive does 0 + 1 = 1, so the expectation of 2 fails.
+  CHECK(run_cli("run --variant lamport=ignore-message '" + good.string() + "'").code == 1);
+  const cli_result wrong = run_cli("run --variant lamport=nonsense '" + good.string() + "'");
+  CHECK(wrong.code == 2);
+  CHECK(wrong.err.find("no-tick-local") != std::string::npos);  // the valid names are listed
+  CHECK(run_cli("run --variant clock=x '" + good.string() + "'").code == 2);
+  fs::remove(good);
+}
+
+TEST_CASE("run --seed, --trace FILE") {
+  const fs::path good = write_scenario("trace.json", with_lamport(2));
+  const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-" + std::to_string(::getpid()) + ".jsonl");
+  CHECK(run_cli("run --seed 9 --trace '" + trace.string() + "' '" + good.string() + "'").code == 0);
+  const std::string t = read_file(trace);
+  CHECK(json::parse(t.substr(0, t.find('\n')))["seed"] == 9);
+  fs::remove(trace);
+  fs::remove(good);
+}
+
+TEST_CASE("invalid input exits 2 naming the file; usage errors exit 2") {
+  const fs::path bad = write_scenario("invalid.json", R"({"name": "x", "processes": ["A"], "until": 5})");
+  const cli_result r = run_cli("run '" + bad.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find(bad.string()) != std::string::npos);
+  CHECK(r.err.find("/until") != std::string::npos);
+  fs::remove(bad);
+  CHECK(run_cli("run /nonexistent/scenario.json").code == 2);
+  CHECK(run_cli("frobnicate").code == 2);
+  CHECK(run_cli("run").code == 2);
+}
+
+TEST_CASE("validate checks every file and exits 2 if any is bad") {
+  const fs::path good = write_scenario("v-good.json", with_lamport(2));
+  const fs::path bad = write_scenario("v-bad.json", R"({"name": "x"})");
+  CHECK(run_cli("validate '" + good.string() + "'").code == 0);
+  const cli_result r = run_cli("validate '" + good.string() + "' '" + bad.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(r.out.find("ok  " + good.string()) != std::string::npos);
+  CHECK(r.err.find("processes") != std::string::npos);
+  fs::remove(good);
+  fs::remove(bad);
+}
+
+TEST_CASE("schema prints scenarios/schema.json") {
+  const cli_result r = run_cli("schema");
+  CHECK(r.code == 0);
+  CHECK(json::parse(r.out) == json::parse(read_file(source_path("scenarios/schema.json"))));
+}
