@@ -5,8 +5,12 @@
 namespace hbsim {
 
 namespace {
-// std heap functions build a max-heap; inverting the order puts the earliest entry on top.
-bool later(const queue_entry& a, const queue_entry& b) { return runs_before(b, a); }
+// std heap functions build a max-heap; inverting the order puts the earliest entry on top. A function
+// object, not a function pointer, so the comparison is inlined into the heap operations.
+struct later_than {
+  bool operator()(const queue_entry& a, const queue_entry& b) const { return runs_before(b, a); }
+};
+constexpr later_than later{};
 }  // namespace
 
 void event_queue::push(sim_time time, std::uint8_t type, std::uint32_t payload) {

@@ -17,7 +17,11 @@ network::network(network_config config, std::vector<link_block> blocks, std::siz
                  const random_source& source)
     : config_(std::move(config)), blocks_(std::move(blocks)), n_(processes), source_(source) {
   configs_.push_back(config_.defaults);
-  if (n_ <= dense_limit) dense_.resize(n_ * n_);
+  sent_.assign(n_ * n_, 0);
+  if (!config_.links.empty()) config_index_.assign(n_ * n_, unresolved);
+  const bool any_fifo = config_.defaults.fifo || std::any_of(config_.links.begin(), config_.links.end(),
+                                                             [](const link_override& o) { return o.fifo.value_or(false); });
+  if (any_fifo) last_arrival_.assign(n_ * n_, std::numeric_limits<sim_time>::min());
 }
 
 link_config network::link(process_id from, process_id to) const {
@@ -32,37 +36,25 @@ link_config network::link(process_id from, process_id to) const {
   return c;
 }
 
-std::uint32_t network::config_index(process_id from, process_id to) {
-  if (config_.links.empty()) return 0;
-  const link_config c = link(from, to);
-  const auto it = std::find_if(configs_.begin(), configs_.end(), [&](const link_config& k) { return same(k, c); });
-  if (it != configs_.end()) return static_cast<std::uint32_t>(it - configs_.begin());
-  configs_.push_back(c);
-  return static_cast<std::uint32_t>(configs_.size() - 1);
-}
-
-network::link_state& network::state(process_id from, process_id to) {
-  const std::uint64_t key = std::uint64_t{from} * n_ + to;
-  link_state& s = n_ <= dense_limit ? dense_[key] : sparse_[key];
-  if (s.config == unused) {
-    s.rng = source_.link_stream(from, to);
-    s.config = config_index(from, to);
+const link_config& network::config_of(process_id from, process_id to) {
+  if (config_index_.empty()) return configs_[0];
+  std::uint32_t& index = config_index_[std::size_t{from} * n_ + to];
+  if (index == unresolved) {
+    const link_config c = link(from, to);
+    const auto it = std::find_if(configs_.begin(), configs_.end(), [&](const link_config& k) { return same(k, c); });
+    index = static_cast<std::uint32_t>(it - configs_.begin());
+    if (it == configs_.end()) configs_.push_back(c);
   }
-  return s;
+  return configs_[index];
 }
 
 message_fate network::route(process_id from, process_id to, sim_time t) {
-  link_state& s = state(from, to);
-  const link_config& c = configs_[s.config];
-  // Always the same four draws, so a partition or a changed probability never shifts the numbers
-  // later messages on this link get.
-  const bool lost = s.rng.chance(c.loss);
-  const bool duplicated = s.rng.chance(c.duplicate);
-  const sim_time delay[2] = {c.delay.sample_delay(s.rng), c.delay.sample_delay(s.rng)};
+  const std::size_t link = std::size_t{from} * n_ + to;
+  const link_config& c = config_of(from, to);
+  random_stream rng = source_.link_stream(from, to, sent_[link]++);
 
   message_fate f;
   sim_time release = t;  // when the message may start travelling
-  const std::size_t link = std::size_t{from} * n_ + to;
   for (const link_block& b : blocks_) {
     if (t < b.at || (b.heal && t >= *b.heal) || !b.blocks[link]) continue;
     if (b.mode == hold_mode::drop || !b.heal) {
@@ -73,18 +65,21 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
     f.held = true;
     release = std::max(release, *b.heal);
   }
-  if (lost) {
+  if (rng.chance(c.loss)) {
     f.dropped = true;
     f.reason = drop_reason::loss;
     return f;
   }
-  f.copies = duplicated ? 2 : 1;
+  f.copies = rng.chance(c.duplicate) ? 2 : 1;
   for (int i = 0; i < f.copies; ++i) {
+    const sim_time delay = c.delay.sample_delay(rng);
     // Saturating add: a delay drawn from a heavy tail may be huge.
-    sim_time a = delay[i] > std::numeric_limits<sim_time>::max() - release ? std::numeric_limits<sim_time>::max()
-                                                                            : release + delay[i];
-    if (c.fifo) a = std::max(a, s.last_arrival);
-    s.last_arrival = std::max(s.last_arrival, a);
+    sim_time a = delay > std::numeric_limits<sim_time>::max() - release ? std::numeric_limits<sim_time>::max()
+                                                                       : release + delay;
+    if (c.fifo) {
+      a = std::max(a, last_arrival_[link]);
+      last_arrival_[link] = a;
+    }
     f.arrival[i] = a;
   }
   return f;

@@ -27,22 +27,27 @@ bool ref_tracker::sound() const {
 
 std::string ref_tracker::problem(std::span<const std::string> names) const {
   const std::string& proc = names[ref_.process];
-  if (matches_ == 0) {
-    if (ref_.by_seq) return proc + " has fewer than " + std::to_string(ref_.index) + " events";
-    std::string s = "no event of " + proc + " has the label \"" + ref_.label + "\"";
-    if (labels_seen_.empty()) return s + "; " + proc + " has no events";
-    s += "; " + proc + "'s labels are:";
-    for (const std::string& l : labels_seen_) s += " \"" + l + "\"";
-    return s;
+  std::string s;
+  if (matches_ == 0 && ref_.by_seq) {
+    s.append(proc).append(" has fewer than ").append(std::to_string(ref_.index)).append(" events");
+  } else if (matches_ == 0) {
+    s.append("no event of ").append(proc).append(" labelled \"").append(ref_.label).append("\" (");
+    if (labels_seen_.empty()) s.append(proc).append(" has no events");
+    else s.append(proc).append("'s labels:");
+    for (const std::string& l : labels_seen_) s.append(" \"").append(l).append("\"");
+    s.append(")");
+  } else if (ref_.index > 0) {
+    s.append("only ").append(std::to_string(matches_)).append(" events of ").append(proc).append(" labelled \"");
+    s.append(ref_.label).append("\"");
+  } else {
+    s.append(std::to_string(matches_)).append(" events:");
+    for (std::size_t i = 0; i < match_seqs_.size(); ++i)
+      s.append(" ").append(proc).append(":").append(ref_.label).append("#").append(std::to_string(i + 1))
+          .append(" (= ").append(proc).append("#").append(std::to_string(match_seqs_[i])).append(")");
+    if (matches_ > match_seqs_.size()) s.append(" ...");
+    s.append("; pick one with #k");
   }
-  if (ref_.index > 0)
-    return "only " + std::to_string(matches_) + " events of " + proc + " have the label \"" + ref_.label + "\"";
-  std::string s = "it matches " + std::to_string(matches_) + " events:";
-  for (std::size_t i = 0; i < match_seqs_.size(); ++i)
-    s += " " + proc + ":" + ref_.label + "#" + std::to_string(i + 1) + " (= " + proc + "#" +
-         std::to_string(match_seqs_[i]) + ")";
-  if (matches_ > match_seqs_.size()) s += " ...";
-  return s + "; pick one with #k";
+  return s;
 }
 
 }  // namespace hbsim

@@ -205,7 +205,7 @@ TEST_CASE("random_source gives distinct, reproducible stream keys") {
   const random_source source(1), same(1), other(2);
   CHECK(source.seed() == 1);
   CHECK(source.process_stream(0, stream_purpose::workload).key() == same.process_stream(0, stream_purpose::workload).key());
-  CHECK(source.link_stream(0, 1).key() == same.link_stream(0, 1).key());
+  CHECK(source.link_stream(0, 1, 5).key() == same.link_stream(0, 1, 5).key());
   CHECK(source.indexed_stream(2, stream_purpose::clock, 7).key() ==
         same.indexed_stream(2, stream_purpose::clock, 7).key());
 
@@ -219,15 +219,16 @@ TEST_CASE("random_source gives distinct, reproducible stream keys") {
         for (std::uint64_t k = 0; k < 8; ++k) keys.insert(src->indexed_stream(p, purpose, k).key());
         made += 9;
       }
-      for (std::uint32_t q = 0; q < 8; ++q) {
-        keys.insert(src->link_stream(p, q).key());
-        ++made;
-      }
+      for (std::uint32_t q = 0; q < 8; ++q)
+        for (std::uint64_t k = 0; k < 4; ++k) {
+          keys.insert(src->link_stream(p, q, k).key());
+          ++made;
+        }
     }
   }
   CHECK(keys.size() == made);
   // Directed links: a→b and b→a are different streams.
-  CHECK(source.link_stream(0, 1).key() != source.link_stream(1, 0).key());
+  CHECK(source.link_stream(0, 1, 0).key() != source.link_stream(1, 0, 0).key());
   // A new stream starts at position 0.
   CHECK(source.process_stream(3, stream_purpose::user).position() == 0);
 }

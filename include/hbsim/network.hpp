@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "hbsim/distribution.hpp"
@@ -59,32 +58,26 @@ class network {
   network(network_config config, std::vector<link_block> blocks, std::size_t processes,
           const random_source& source);
 
-  /// Decides the fate of a message sent at t. Draws, in this order, from the link's stream: loss,
-  /// then (if not lost) duplication, then one delay per copy.
+  /// Decides the fate of a message sent at t. The n-th message on a link draws from that link's n-th
+  /// stream, in this order: loss; then, if not lost, duplication; then one delay per copy.
   message_fate route(process_id from, process_id to, sim_time t);
   /// The configuration that applies to one directed link.
   link_config link(process_id from, process_id to) const;
 
  private:
-  static constexpr std::uint32_t unused = ~std::uint32_t{0};
-  struct link_state {
-    random_stream rng;
-    sim_time last_arrival = 0;    // FIFO: no later message arrives before this
-    std::uint32_t config = unused;  // index into configs_; `unused` until the link's first message
-  };
-  link_state& state(process_id from, process_id to);
-  std::uint32_t config_index(process_id from, process_id to);
+  static constexpr std::uint32_t unresolved = ~std::uint32_t{0};
+  const link_config& config_of(process_id from, process_id to);
 
   network_config config_;
   std::vector<link_block> blocks_;
   std::size_t n_;
   random_source source_;
-  std::vector<link_config> configs_;  // distinct resolved configurations
-  // Link states: a dense table for up to dense_limit processes, a hash map beyond (looked up per
-  // message, never iterated, so its order cannot leak into a run).
-  static constexpr std::size_t dense_limit = 1024;
-  std::vector<link_state> dense_;
-  std::unordered_map<std::uint64_t, link_state> sparse_;
+  std::vector<link_config> configs_;         // distinct resolved configurations
+  // Per-link tables, processes² entries allocated up front, so memory never grows during a run.
+  // A link carries fewer than 2^32 messages because a run has fewer than 2^32 events.
+  std::vector<std::uint32_t> sent_;          // messages sent so far: the next one's stream index
+  std::vector<std::uint32_t> config_index_;  // only with `links` overrides; `unresolved` until first use
+  std::vector<sim_time> last_arrival_;       // only when some link is FIFO
 };
 
 }  // namespace hbsim

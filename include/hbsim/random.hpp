@@ -7,10 +7,13 @@
 
 namespace hbsim {
 
+/// SplitMix64's finalizer: a bijective 64-bit mix, the building block of the streams.
+std::uint64_t mix64(std::uint64_t x);
+
 /// One independent stream of 64-bit random numbers.
 class random_stream {
  public:
-  explicit random_stream(std::uint64_t key = 0) : key_(key) {}
+  explicit random_stream(std::uint64_t key = 0) : key_(key), mixed_key_(mix64(key)) {}
 
   std::uint64_t next_u64();
   /// Uniform in [0, 1) with 53 random bits.
@@ -27,6 +30,7 @@ class random_stream {
 
  private:
   std::uint64_t key_;
+  std::uint64_t mixed_key_;  // mix64(key_), computed once rather than per draw
   std::uint64_t counter_ = 0;
 };
 
@@ -37,18 +41,19 @@ enum class stream_purpose : std::uint64_t { workload = 1, clock = 2, user = 3 };
 /// The seeded source the streams derive from.
 class random_source {
  public:
-  explicit random_source(std::uint64_t seed) : seed_(seed) {}
+  explicit random_source(std::uint64_t seed);
   std::uint64_t seed() const { return seed_; }
   random_stream process_stream(std::uint32_t process, stream_purpose purpose) const;
-  random_stream link_stream(std::uint32_t from, std::uint32_t to) const;
+  /// The stream of the index-th message sent on the directed link from → to. A stream per message
+  /// (rather than one per link advanced by each message) needs no per-link state, and the draws of a
+  /// message never depend on how many numbers earlier messages on its link consumed.
+  random_stream link_stream(std::uint32_t from, std::uint32_t to, std::uint64_t index) const;
   /// A stream for one numbered draw of something that is sampled lazily (clock sync epochs).
   random_stream indexed_stream(std::uint32_t process, stream_purpose purpose, std::uint64_t index) const;
 
  private:
   std::uint64_t seed_;
+  std::uint64_t link_base_;  // the seed and the link tag, absorbed once
 };
-
-/// SplitMix64's finalizer: a bijective 64-bit mix, the building block of the streams.
-std::uint64_t mix64(std::uint64_t x);
 
 }  // namespace hbsim

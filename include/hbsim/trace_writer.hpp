@@ -2,6 +2,7 @@
 // temporary name and renamed by commit(), so a failed run never leaves a half-written trace.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -28,20 +29,33 @@ class trace_writer final : public event_observer {
   std::uint64_t bytes_written() const { return bytes_; }
 
  private:
-  void line_end();
+  // Lines are formatted through a raw cursor: reserve() returns room for an upper bound of the line,
+  // the line is written without per-piece checks, end_line() takes the cursor back.
+  char* reserve(std::size_t bound);
+  void end_line(char* end);
   void flush();
+  char* name(char* p, process_id q) const;
 
   std::string path_;
   std::string temp_path_;
   std::FILE* out_ = nullptr;
-  std::string buf_;
+  std::vector<char> buf_;
+  std::size_t used_ = 0;
   std::uint64_t bytes_ = 0;
   const scenario* scenario_ = nullptr;
-  std::vector<std::string> names_;     // JSON strings, quoted
-  std::vector<std::string> keys_;      // "name": prefixes for vector entries
+  std::vector<std::string> names_;  // JSON strings, quoted
+  std::size_t longest_name_ = 0;
+  // "name": prefixes of vector entries, each in a block of key_stride_ bytes, so one fixed-size copy
+  // writes a key (the cursor then advances by its real length).
+  std::vector<char> key_blocks_;
+  std::vector<std::uint8_t> key_length_;
+  std::size_t key_stride_ = 16;
 };
 
-/// Appends s as a JSON string literal (quoted and escaped).
+/// Writes s as a JSON string literal (quoted and escaped) at p, which has room for 6·size + 2 bytes;
+/// returns the end.
+char* write_json_string(char* p, std::string_view s);
+/// Appends s as a JSON string literal.
 void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace hbsim
