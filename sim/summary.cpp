@@ -33,6 +33,34 @@ std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::s
   return out + "}";
 }
 
+// An expectation in one short line: "B:hello  lamport 3, vector {A:2, B:2}, hlc (3ms, 1)".
+std::string expectation_text(const expectation& x, std::span<const std::string> names) {
+  switch (x.type) {
+    case expectation::kind::before: return x.a.text + " before " + x.b.text;
+    case expectation::kind::concurrent: return x.a.text + " concurrent with " + x.b.text;
+    case expectation::kind::violates: return "violates " + x.invariant;
+    case expectation::kind::event_values: break;
+  }
+  std::string out = x.a.text + " ";
+  const auto part = [&](const std::string& p) { out.append(out.back() == ' ' ? " " : ", ").append(p); };
+  if (x.lamport) part("lamport " + std::to_string(*x.lamport));
+  if (x.vector) part("vector " + vector_text(*x.vector, names));
+  if (x.hlc_l || x.hlc_c)
+    part("hlc (" + (x.hlc_l ? format_duration(*x.hlc_l) : std::string("*")) + ", " +
+         (x.hlc_c ? std::to_string(*x.hlc_c) : std::string("*")) + ")");
+  return out;
+}
+
+// What the run had, in the same style.
+std::string found_text(const nlohmann::json& found) {
+  if (found.is_string()) return found.get<std::string>();
+  if (!found.is_object() || !found.contains("lamport")) return found.dump();
+  std::string v;
+  for (const auto& [name, n] : found["vector"].items()) v.append(v.empty() ? "" : ", ").append(name + ":" + n.dump());
+  return "lamport " + found["lamport"].dump() + ", vector {" + v + "}, hlc (" +
+         found["hlc"]["l"].get<std::string>() + ", " + found["hlc"]["c"].dump() + ")";
+}
+
 std::string status_word(expectation_result::status s) {
   switch (s) {
     case expectation_result::status::met: return "ok  ";
@@ -97,7 +125,7 @@ void print_summary(std::ostream& out, const run_report& r) {
     }
     const hlc_stamp h = c.hlc().value(p);
     out << "  " << std::setw(static_cast<int>(width)) << names[p] << "  " << std::setw(10) << c.lamport().value(p)
-        << std::setw(24) << ("(" + format_duration(h.l) + ", " + std::to_string(h.c) + ")")
+        << std::setw(24) << std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")")
         << vector_text(c.vector().value(p), names) << "\n";
   }
 
@@ -111,9 +139,9 @@ void print_summary(std::ostream& out, const run_report& r) {
     if (const auto u = count(expectation_result::status::unchecked)) out << ", " << u << " not checked";
     out << "\n";
     for (const expectation_result& x : r.expectations) {
-      out << "  " << status_word(x.outcome) << " " << x.spec->source << "\n";
+      out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, names) << "\n";
       if (x.outcome != expectation_result::status::met)
-        out << "       found: " << (x.found.is_string() ? x.found.get<std::string>() : x.found.dump()) << "\n";
+        out << "       found " << found_text(x.found) << "\n";
     }
   }
   const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
