@@ -1,7 +1,11 @@
 #include "hbsim/runner.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "hbsim/input_error.hpp"
 #include "hbsim/trace_writer.hpp"
@@ -51,6 +55,39 @@ void set_variant(const scenario& s, std::string_view clock, std::string_view nam
 
 }  // namespace
 
+std::string determinism_difference(const scenario& s, const run_options& options) {
+  namespace fs = std::filesystem;
+  const std::string base = (fs::temp_directory_path() / ("hbsim-determinism-" + std::to_string(::getpid()))).string();
+  const std::string first = base + "-1.jsonl", second = base + "-2.jsonl";
+  run_options o = options;
+  o.progress = false;
+  std::string difference;
+  try {
+    o.trace_path = first;
+    run_scenario(s, o);
+    o.trace_path = second;
+    run_scenario(s, o);
+    std::ifstream a(first), b(second);
+    std::string la, lb;
+    for (std::uint64_t line = 1;; ++line) {
+      const bool more_a = static_cast<bool>(std::getline(a, la));
+      const bool more_b = static_cast<bool>(std::getline(b, lb));
+      if (!more_a && !more_b) break;
+      if (more_a && more_b && la == lb) continue;
+      difference.append("trace line ").append(std::to_string(line)).append(" differs:\n  first run:  ")
+          .append(more_a ? la : "(end of trace)").append("\n  second run: ").append(more_b ? lb : "(end of trace)");
+      break;
+    }
+  } catch (...) {
+    fs::remove(first);
+    fs::remove(second);
+    throw;
+  }
+  fs::remove(first);
+  fs::remove(second);
+  return difference;
+}
+
 void apply_variant(scenario& s, std::string_view assignment) {
   const auto eq = assignment.find('=');
   const std::string_view clock = assignment.substr(0, eq);
@@ -75,7 +112,9 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
     trace.emplace(options.trace_path);
     out.sim->observe(*trace);
   }
-  expectation_checker checker(s);
+  out.invariants = std::make_unique<invariant_checker>();
+  out.sim->observe(*out.invariants);
+  expectation_checker checker(s, *out.invariants);
   out.sim->observe(checker);
   progress_line progress;
   if (options.progress) out.sim->observe(progress);

@@ -218,9 +218,9 @@ struct simulation::state {
     drops.clear();
     for (process_id d : to) {
       const message_id m = ++last_message;
-      sent.push_back({m, d});
-      ++stats.messages_sent;
       const message_fate f = net.route(p, d, now);
+      sent.push_back({m, d, static_cast<std::uint8_t>(f.dropped ? 1 : f.copies)});
+      ++stats.messages_sent;
       if (f.dropped) {
         drops.push_back({m, p, d, now, f.reason, false});
         continue;

@@ -1,5 +1,7 @@
 #include "hbsim/summary.hpp"
 
+#include "hbsim/invariant_checker.hpp"
+
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
@@ -72,8 +74,21 @@ std::string status_word(expectation_result::status s) {
 
 }  // namespace
 
+namespace {
+// Whether a `violates` expectation names this invariant: then its violation is what the scenario
+// demonstrates, not a failure.
+bool expected_violation(const run_report& r, invariant i) {
+  return std::any_of(r.expectations.begin(), r.expectations.end(), [&](const expectation_result& x) {
+    return x.spec->type == expectation::kind::violates && x.spec->invariant == to_string(i);
+  });
+}
+}  // namespace
+
 bool run_ok(const run_report& r) {
   if (r.sim->stats().hit_max_events) return false;
+  if (r.invariants)
+    for (const violation_report& v : r.invariants->violations())
+      if (!expected_violation(r, v.which)) return false;
   return std::none_of(r.expectations.begin(), r.expectations.end(),
                       [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; });
 }
@@ -129,6 +144,30 @@ void print_summary(std::ostream& out, const run_report& r) {
         << vector_text(c.vector().value(p), names) << "\n";
   }
 
+  if (r.invariants) {
+    const auto violated = r.invariants->violations();
+    out << "\ninvariants    " << invariant_count - violated.size() << " of " << invariant_count << " hold";
+    if (const auto eps = r.invariants->epsilon()) out << "; HLC's l ran at most " << format_duration(*eps) << " ahead of pt (epsilon)";
+    out << "\n";
+    for (const violation_report& v : violated) {
+      out << "  " << (expected_violation(r, v.which) ? "expected  " : "VIOLATED  ") << to_string(v.which) << ": "
+          << v.count << (v.count == 1 ? " violation" : " violations") << "; first:\n";
+      const violation_example& x = v.examples.front();
+      if (x.a) out << "      a: " << describe(*x.a, names) << "\n";
+      out << "      b: " << describe(x.b, names) << "\n";
+      out << "      rule: " << x.rule << "\n";
+      // Witness paths are single edges from a to b: the first broken edge on any path.
+      if (x.a && x.path.size() == 1)
+        out << "      path: " << names[x.a->process] << "#" << x.a->seq << (x.path[0].message ? " --message--> " : " --process order--> ")
+            << names[x.b.process] << "#" << x.b.seq << "\n";
+      else if (x.a && x.path.empty())
+        out << "      path: none, a and b are concurrent\n";
+    }
+    if (r.invariants->unverified_pairs() > 0)
+      out << "  (" << r.invariants->unverified_pairs()
+          << " candidate pairs of the strong clock condition's \"only if\" half lay outside the recent window and were not tested)\n";
+  }
+
   if (!r.expectations.empty()) {
     const auto count = [&](expectation_result::status st) {
       return std::count_if(r.expectations.begin(), r.expectations.end(),
@@ -164,6 +203,13 @@ nlohmann::json summary_json(const run_report& r) {
   const clock_set& c = sim.clocks();
   for (process_id p = 0; p < names.size() && p < json_processes; ++p)
     clocks[names[p]] = clocks_json(c.lamport().value(p), c.vector().value(p), c.hlc().value(p), names);
+  json violations = json::array();
+  if (r.invariants)
+    for (const violation_report& v : r.invariants->violations()) {
+      json j = violation_json(v, names);
+      j["expected"] = expected_violation(r, v.which);
+      violations.push_back(std::move(j));
+    }
   json expectations = json::array();
   for (const expectation_result& x : r.expectations) {
     json ok = x.outcome == expectation_result::status::unchecked
@@ -188,7 +234,8 @@ nlohmann::json summary_json(const run_report& r) {
           {"stopped", stop_reason(s)},
           {"final_clocks", clocks},
           {"final_clocks_truncated", names.size() > json_processes},
-          {"violations", json::array()},
+          {"violations", violations},
+          {"epsilon_ns", r.invariants && r.invariants->epsilon() ? json(*r.invariants->epsilon()) : json(nullptr)},
           {"expectations", expectations},
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};

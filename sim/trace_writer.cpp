@@ -181,6 +181,7 @@ void trace_writer::on_event(const event_record& e) {
       p = num(p, e.messages[i].id);
       p = lit(p, ",\"to\":");
       p = name(p, e.messages[i].to);
+      if (e.messages[i].copies > 1) p = lit(p, ",\"copies\":2");
       *p++ = '}';
     }
     *p++ = ']';

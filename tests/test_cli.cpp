@@ -27,9 +27,9 @@ const char* ping = R"({
 })";
 
 std::string with_lamport(int l) {
-  std::string s = ping;
-  s.replace(s.find("LAMPORT"), 7, std::to_string(l));
-  return s;
+  const std::string_view text = ping;
+  const std::size_t at = text.find("LAMPORT");
+  return std::string(text.substr(0, at)).append(std::to_string(l)).append(text.substr(at + 7));
 }
 }  // namespace
 

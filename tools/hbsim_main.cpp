@@ -18,9 +18,19 @@ namespace {
 enum exit_code { ok = 0, failed = 1, invalid = 2, internal = 3 };
 
 int run_command(const std::string& file, const std::optional<std::uint64_t>& seed, const std::string& trace,
-                const std::vector<std::string>& variants, bool json) {
+                const std::vector<std::string>& variants, bool json, bool check_determinism) {
   hbsim::scenario s = hbsim::load_scenario(file);
   for (const std::string& v : variants) hbsim::apply_variant(s, v);
+  if (check_determinism) {
+    hbsim::run_options o;
+    o.seed = seed;
+    const std::string difference = hbsim::determinism_difference(s, o);
+    if (!difference.empty()) {
+      std::cerr << "hbsim: " << file << " is not deterministic: two runs with the same seed differ.\n" << difference << "\n";
+      return failed;
+    }
+    std::cerr << "determinism: two runs wrote byte-identical traces\n";
+  }
   if (json && trace == "-")
     throw hbsim::input_error("--trace", "", "a file when --json prints the summary on stdout", "\"-\"");
   hbsim::run_options options;
@@ -70,12 +80,15 @@ int main(int argc, char** argv) {
   std::string trace;
   std::vector<std::string> variants;
   bool json = false;
+  bool check_determinism = false;
   auto* run = app.add_subcommand("run", "run a scenario and check it");
   run->add_option("scenario", scenario_file, "scenario file (JSON)")->required();
   run->add_option("--seed", seed, "seed for every random choice (overrides the scenario's)");
   run->add_option("--trace", trace, "write the trace (JSON Lines) to FILE, or - for stdout");
   run->add_option("--variant", variants, "use a wrong clock variant, e.g. lamport=no-tick-local (repeatable)");
   run->add_flag("--json", json, "print the summary as one JSON object");
+  run->add_flag("--check-determinism", check_determinism,
+                "run twice first and compare the traces; on a difference, show the first line that differs");
 
   std::vector<std::string> files;
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
@@ -90,7 +103,7 @@ int main(int argc, char** argv) {
     return code == 0 ? ok : invalid;
   }
   try {
-    if (*run) return run_command(scenario_file, seed, trace, variants, json);
+    if (*run) return run_command(scenario_file, seed, trace, variants, json, check_determinism);
     if (*validate) return validate_command(files);
     if (*schema) {
       std::cout << hbsim_schema_text;

@@ -40,6 +40,7 @@ struct hlc_stamp {
 struct sent_message {
   message_id id;
   process_id to;
+  std::uint8_t copies = 1;  // 2 when the network duplicated it: a second receive or drop will follow
 };
 
 /// One stamped event, clocks as they are after the event. Spans point into the producer's storage

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hbsim/expectation_checker.hpp"
+#include "hbsim/invariant_checker.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/simulation.hpp"
 #include "hbsim/summary.hpp"
@@ -24,15 +25,20 @@ struct run_options {
 
 struct run_outcome {
   std::unique_ptr<simulation> sim;
+  std::unique_ptr<invariant_checker> invariants;
   std::vector<expectation_result> expectations;
   double wall_seconds = 0;
-  run_report report() const { return {sim.get(), expectations, wall_seconds}; }
+  run_report report() const { return {sim.get(), invariants.get(), expectations, wall_seconds}; }
   bool ok() const { return run_ok(report()); }
 };
 
 /// Runs s (which must outlive the outcome). Throws input_error for references that name no event or
 /// several; the trace file is only put in place when the run completes.
 run_outcome run_scenario(const scenario& s, const run_options& options = {});
+
+/// Runs s twice with traces and compares them; returns "" when byte-identical, else a description of
+/// the first line that differs (both versions).
+std::string determinism_difference(const scenario& s, const run_options& options);
 
 /// Applies "lamport=no-tick-local" (from --variant) to the scenario; throws input_error listing the
 /// valid names when the clock or the variant is unknown.

@@ -11,13 +11,17 @@
 
 namespace hbsim {
 
+class invariant_checker;
+
 struct run_report {
   const simulation* sim;
+  const invariant_checker* invariants;
   std::span<const expectation_result> expectations;
   double wall_seconds = 0;
 };
 
-/// True when every expectation that was checked is met and the run was not cut by max_events.
+/// True when every expectation is met, every violated invariant is expected by a `violates`
+/// expectation, and the run was not cut by max_events.
 bool run_ok(const run_report& r);
 /// Human-readable summary. Long lists (processes, vector entries) are cut, saying how much was left out.
 void print_summary(std::ostream& out, const run_report& r);

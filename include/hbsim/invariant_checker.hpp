@@ -1,0 +1,156 @@
+// The invariants of SPEC §5, checked online while a run (or a trace replay) proceeds. Ground truth
+// is the happens-before relation of the records themselves (process order plus send → receive),
+// computed here independently of the clocks under test. Memory follows the processes and the
+// messages in flight, never the length of the run.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hbsim/observer.hpp"
+
+namespace hbsim {
+
+enum class invariant : std::uint8_t {
+  lamport_clock_condition,
+  lamport_rule,
+  vector_exact,
+  vector_strong_clock_condition,
+  hlc_clock_condition,
+  hlc_monotonic,
+  hlc_not_behind_physical,
+  hlc_rule,
+  hlc_bounded_drift,
+};
+inline constexpr std::size_t invariant_count = 9;
+std::string_view to_string(invariant i);
+std::optional<invariant> parse_invariant(std::string_view name);
+std::span<const std::string_view> invariant_names();
+
+/// An event as a witness shows it: everything the trace says of it.
+struct event_snapshot {
+  event_id id = 0;
+  process_id process = 0;
+  std::uint64_t seq = 0;
+  event_kind kind = event_kind::local;
+  std::string label;
+  sim_time time = 0;
+  sim_time pt = 0;
+  std::uint64_t lamport = 0;
+  std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries
+  hlc_stamp hlc;
+};
+
+/// One hop of a happens-before path.
+struct hb_hop {
+  event_id from;
+  event_id to;
+  bool message;  // a send → receive edge; otherwise process order
+};
+
+struct violation_example {
+  std::optional<event_snapshot> a;  // the earlier event, when the invariant is about a pair
+  event_snapshot b;
+  std::string rule;                 // what was broken, with the numbers
+  std::vector<hb_hop> path;         // from a to b; empty for one event or a concurrent pair
+};
+
+struct violation_report {
+  invariant which;
+  std::uint64_t count = 0;
+  std::vector<violation_example> examples;  // the first few
+};
+
+class invariant_checker final : public event_observer {
+ public:
+  static constexpr std::size_t examples_kept = 3;
+  /// Recent events kept per process for the strong clock condition's "only if" half (see the .cpp).
+  static constexpr std::size_t recent_kept = 32;
+
+  void on_start(const run_header& h) override;
+  void on_event(const event_record& e) override;
+  void on_drop(const drop_record& d) override;
+
+  /// Invariants with at least one violation, in SPEC order.
+  std::vector<violation_report> violations() const;
+  std::uint64_t count(invariant i) const { return reports_[static_cast<std::size_t>(i)].count; }
+  /// The largest l − pt seen (the run's ε); nullopt before any event.
+  std::optional<sim_time> epsilon() const { return epsilon_; }
+  /// Ground truth after the latest event of p: entry j = events of j in its causal past.
+  std::span<const std::uint32_t> truth(process_id p) const { return {&truth_[p * n_], n_}; }
+  std::span<const std::string> process_names() const { return names_; }
+  /// Candidate pairs of the strong clock condition's "only if" half older than the recent window.
+  std::uint64_t unverified_pairs() const { return unverified_pairs_; }
+
+ private:
+  // An event without its vector (kept in rows beside it): what the checker keeps of past events.
+  struct event_head {
+    event_id id = 0;
+    process_id process = 0;
+    std::uint64_t seq = 0;
+    event_kind kind = event_kind::local;
+    std::string label;
+    sim_time time = 0;
+    sim_time pt = 0;
+    std::uint64_t lamport = 0;
+    hlc_stamp hlc;
+  };
+  // A send whose messages are still travelling: its stamp, and its two rows (recorded vector, ground
+  // truth) in send_rows_, freed when the last copy of its last message is resolved.
+  struct send_info {
+    event_head send;
+    std::uint32_t rows;
+    std::uint32_t copies_left;
+  };
+  struct message_info {
+    event_id send;
+    std::uint32_t copies_left;  // 2 for a message the network duplicated
+  };
+  using row = std::span<const std::uint32_t>;
+  event_snapshot snapshot(const event_head& h, row v) const;
+  /// Counts a violation; builds the witness (and calls `rule` for its text) only for the first few.
+  template <class Rule>
+  void report(invariant i, const event_head* a, row va, const event_head& b, row vb, Rule rule,
+              std::vector<hb_hop> path = {});
+  void check_strong_against_recent(const event_head& b, row v);
+  void check_strong_against_latest(const event_head& a, row v);
+  /// One copy of message m has been received, rejected or dropped.
+  void resolve(message_id m);
+
+  std::size_t n_ = 0;
+  std::vector<std::string> names_;
+  std::array<violation_report, invariant_count> reports_{};
+  std::optional<sim_time> epsilon_;
+  sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
+  std::vector<std::uint32_t> truth_;     // n × n: ground truth per process
+  std::vector<std::uint32_t> last_vec_;  // n × n: recorded vector of each process's latest event
+  std::vector<event_head> last_;         // each process's latest event (id 0: none yet)
+  std::vector<std::uint64_t> count_;     // events per process so far
+  // Recent events per process, a ring of recent_kept: seq and recorded vector.
+  std::vector<event_head> recent_;
+  std::vector<std::uint32_t> recent_vec_;
+  // Per process j: the processes whose ground truth holds exactly j's events so far, so j's next
+  // event is concurrent with their latest events (kept up to date by the ground-truth merges).
+  std::vector<std::vector<process_id>> knows_latest_;
+  std::uint64_t unverified_pairs_ = 0;
+  std::vector<std::uint32_t> send_rows_;
+  std::vector<std::uint32_t> free_rows_;
+  // Looked up by id, never iterated, so their order cannot reach the output.
+  std::unordered_map<event_id, send_info> sends_;
+  std::unordered_map<message_id, message_info> messages_;
+};
+
+/// A violation report as JSON: {"invariant", "count", "witness": {...}, "more": [...]}.
+nlohmann::json violation_json(const violation_report& r, std::span<const std::string> names);
+/// An event in one line: "B#3 receive "ping" t=1ms pt=1ms L=2 V={A:1, B:1} HLC=(1ms, 0)".
+std::string describe(const event_snapshot& e, std::span<const std::string> names);
+
+}  // namespace hbsim

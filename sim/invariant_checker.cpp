@@ -1,0 +1,315 @@
+#include "hbsim/invariant_checker.hpp"
+
+#include <algorithm>
+
+#include "hbsim/hybrid_logical_clock.hpp"
+
+namespace hbsim {
+
+namespace {
+
+constexpr std::array<std::string_view, invariant_count> names = {
+    "lamport.clock_condition",       "lamport.rule",        "vector.exact",
+    "vector.strong_clock_condition", "hlc.clock_condition", "hlc.monotonic",
+    "hlc.not_behind_physical",       "hlc.rule",            "hlc.bounded_drift"};
+
+std::string hlc_text(hlc_stamp h) {
+  return std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")");
+}
+
+std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == 0) continue;
+    if (s.size() > 1) s.append(", ");
+    s.append(names[i]).append(":").append(std::to_string(v[i]));
+  }
+  return s.append("}");
+}
+
+// a < b for vectors: entrywise ≤ and different somewhere.
+bool vector_less(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  bool le = true;
+  bool lt = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    le = le && a[i] <= b[i];
+    lt = lt || a[i] < b[i];
+  }
+  return le && lt;
+}
+
+}  // namespace
+
+std::string_view to_string(invariant i) { return names[static_cast<std::size_t>(i)]; }
+std::span<const std::string_view> invariant_names() { return names; }
+std::optional<invariant> parse_invariant(std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<invariant>(i);
+  return std::nullopt;
+}
+
+std::string describe(const event_snapshot& e, std::span<const std::string> names) {
+  std::string s = std::string(names[e.process]).append("#").append(std::to_string(e.seq));
+  s.append(" ").append(to_string(e.kind)).append(" \"").append(e.label).append("\" t=").append(format_duration(e.time));
+  s.append(" pt=").append(format_duration(e.pt)).append(" L=").append(std::to_string(e.lamport)).append(" V={");
+  for (std::size_t i = 0; i < e.vector.size(); ++i) {
+    if (i) s.append(", ");
+    s.append(names[e.vector[i].first]).append(":").append(std::to_string(e.vector[i].second));
+  }
+  return s.append("} HLC=").append(hlc_text(e.hlc));
+}
+
+void invariant_checker::on_start(const run_header& h) {
+  names_.assign(h.process_names.begin(), h.process_names.end());
+  n_ = names_.size();
+  for (std::size_t i = 0; i < invariant_count; ++i) reports_[i] = {static_cast<invariant>(i), 0, {}};
+  truth_.assign(n_ * n_, 0);
+  last_vec_.assign(n_ * n_, 0);
+  last_.assign(n_, {});
+  count_.assign(n_, 0);
+  recent_.assign(n_ * recent_kept, {});
+  recent_vec_.assign(n_ * recent_kept * n_, 0);
+  knows_latest_.assign(n_, {});
+  for (process_id j = 0; j < n_; ++j)
+    for (process_id i = 0; i < n_; ++i)
+      if (i != j) knows_latest_[j].push_back(i);  // before j's first event, everyone knows all of it
+}
+
+event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
+  event_snapshot s{h.id, h.process, h.seq, h.kind, h.label, h.time, h.pt, h.lamport, {}, h.hlc};
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (v[i] != 0) s.vector.emplace_back(static_cast<process_id>(i), v[i]);
+  return s;
+}
+
+template <class Rule>
+void invariant_checker::report(invariant i, const event_head* a, row va, const event_head& b, row vb, Rule rule,
+                               std::vector<hb_hop> path) {
+  violation_report& r = reports_[static_cast<std::size_t>(i)];
+  if (r.count++ >= examples_kept) return;
+  std::optional<event_snapshot> first;
+  if (a) first = snapshot(*a, va);
+  r.examples.push_back({std::move(first), snapshot(b, vb), rule(), std::move(path)});
+}
+
+// The "only if" half of the strong clock condition: V(a) < V(b) must imply a → b. Given the "if"
+// half on every edge (checked in on_event; "<" is transitive, so it then holds for every pair a → b),
+// vectors strictly increase along each process. If some a ∥ b had V(a) < V(b), then a* — the first
+// event of a's process outside b's causal past, a itself or a predecessor of a — would have
+// V(a*) ≤ V(a) < V(b). So it suffices to test, for each event b and each other process j, the single
+// candidate a* = event number truth(b)[j] + 1 of j:
+// - when a* runs before b, here, if a* is among j's last recent_kept events (older candidates are
+//   counted in unverified_pairs, not tested);
+// - when a* runs after b, in check_strong_against_latest at a*'s time, against the latest event b'
+//   of every process whose truth holds exactly j's events before a*: b' is b or comes after it on
+//   its process, so V(b) < V(b'), and a violation with b is one with b' too.
+void invariant_checker::check_strong_against_recent(const event_head& b, row v) {
+  const std::uint32_t* truth = &truth_[b.process * n_];
+  for (process_id j = 0; j < n_; ++j) {
+    if (j == b.process || count_[j] <= truth[j]) continue;  // nothing of j outside b's past yet
+    const std::uint64_t candidate = truth[j] + 1;
+    const std::size_t slot = j * recent_kept + candidate % recent_kept;
+    if (count_[j] - candidate >= recent_kept || recent_[slot].seq != candidate) {
+      ++unverified_pairs_;
+      continue;
+    }
+    const row va(&recent_vec_[slot * n_], n_);
+    if (va[j] > v[j] || !vector_less(va, v)) continue;  // the first test settles nearly every case
+    report(invariant::vector_strong_clock_condition, &recent_[slot], va, b, v, [&] {
+      return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(v, names_))
+          .append(", yet a and b are concurrent");
+    });
+  }
+}
+
+void invariant_checker::check_strong_against_latest(const event_head& a, row va) {
+  const process_id j = a.process;
+  for (process_id i : knows_latest_[j]) {
+    if (last_[i].id == 0) continue;
+    const row vb(&last_vec_[i * n_], n_);
+    if (va[j] > vb[j] || !vector_less(va, vb)) continue;
+    report(invariant::vector_strong_clock_condition, &a, va, last_[i], vb, [&] {
+      return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
+          .append(", yet a and b are concurrent");
+    });
+  }
+  knows_latest_[j].clear();
+}
+
+void invariant_checker::on_event(const event_record& e) {
+  const process_id p = e.process;
+  const row v = e.vector;
+  std::uint32_t* truth = &truth_[p * n_];
+  event_head& prev = last_[p];
+  const row prev_vec(&last_vec_[p * n_], n_);
+  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
+
+  const send_info* m = nullptr;
+  if (e.kind == event_kind::receive || e.kind == event_kind::reject)
+    if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_.at(it->second.send);
+  const bool merges = e.kind == event_kind::receive && m != nullptr;  // a reject is no HB edge
+
+  check_strong_against_latest(b, v);
+  // Ground truth: merge the send's causal past on a receive, then count the event.
+  if (merges) {
+    const std::uint32_t* sent_truth = &send_rows_[(m->rows * 2 + 1) * n_];
+    for (process_id k = 0; k < n_; ++k) {
+      if (sent_truth[k] <= truth[k]) continue;
+      truth[k] = sent_truth[k];
+      if (truth[k] == count_[k] && k != p) knows_latest_[k].push_back(p);
+    }
+  }
+  ++truth[p];
+  ++count_[p];
+  const row truth_row(truth, n_);
+
+  if (!std::equal(v.begin(), v.end(), truth))
+    report(invariant::vector_exact, nullptr, {}, b, v, [&] {
+      std::size_t j = 0;
+      while (v[j] == truth[j]) ++j;
+      return std::string("V[").append(names_[j]).append("] = ").append(std::to_string(v[j])).append(", but ")
+          .append(std::to_string(truth[j])).append(" events of ").append(names_[j])
+          .append(" are in its causal past (itself included): the exact vector is ").append(vector_text(truth_row, names_));
+    });
+
+  // The canonical rules, from the previous event of the process and the message's send.
+  const bool has_prev = prev.id != 0;
+  const std::uint64_t l_prev = has_prev ? prev.lamport : 0;
+  const hlc_stamp h_prev = has_prev ? prev.hlc : hlc_stamp{};
+  const event_head* rule_a = merges ? &m->send : has_prev ? &prev : nullptr;
+  const row rule_va = merges ? row(&send_rows_[m->rows * 2 * n_], n_) : prev_vec;
+  const std::vector<hb_hop> rule_path =
+      rule_a ? std::vector<hb_hop>{{rule_a->id, e.id, merges}} : std::vector<hb_hop>{};
+  const std::uint64_t l_expected = merges ? std::max(l_prev, m->send.lamport) + 1 : l_prev + 1;
+  if (e.lamport != l_expected)
+    report(invariant::lamport_rule, rule_a, rule_va, b, v, [&] {
+      std::string how = merges ? std::string("max(L', L_m) + 1 = max(").append(std::to_string(l_prev)).append(", ")
+                                     .append(std::to_string(m->send.lamport)).append(") + 1")
+                               : std::string("L' + 1 = ").append(std::to_string(l_prev)).append(" + 1");
+      return std::string("L = ").append(std::to_string(e.lamport)).append(", the canonical rule gives ").append(how)
+          .append(" = ").append(std::to_string(l_expected));
+    }, rule_path);
+  const hlc_stamp h_expected = merges ? hlc_receive(h_prev, m->send.hlc, e.pt) : hlc_tick(h_prev, e.pt);
+  if (e.hlc != h_expected)
+    report(invariant::hlc_rule, rule_a, rule_va, b, v, [&] {
+      std::string s = std::string("HLC = ").append(hlc_text(e.hlc)).append(", the canonical rule gives ")
+                          .append(hlc_text(h_expected)).append(" from (l', c') = ").append(hlc_text(h_prev))
+                          .append(", pt = ").append(format_duration(e.pt));
+      if (merges) s.append(", message (l_m, c_m) = ").append(hlc_text(m->send.hlc));
+      return s;
+    }, rule_path);
+
+  // Edge conditions, on process order and on the message edge; transitivity extends them to every
+  // pair a → b, and the first broken edge on any path is the smallest witness.
+  const auto edge = [&](const event_head& a, row va, bool message) {
+    const auto path = [&] { return std::vector<hb_hop>{{a.id, e.id, message}}; };
+    if (!(a.lamport < e.lamport))
+      report(invariant::lamport_clock_condition, &a, va, b, v, [&] {
+        return std::string("a → b but L(a) = ").append(std::to_string(a.lamport)).append(" is not below L(b) = ")
+            .append(std::to_string(e.lamport));
+      }, path());
+    if (!(a.hlc < e.hlc)) {
+      const auto rule = [&] {
+        return std::string("a → b but hlc(a) = ").append(hlc_text(a.hlc)).append(" is not below hlc(b) = ")
+            .append(hlc_text(e.hlc));
+      };
+      report(invariant::hlc_clock_condition, &a, va, b, v, rule, path());
+      if (!message) report(invariant::hlc_monotonic, &a, va, b, v, rule, path());
+    }
+    if (!vector_less(va, v))
+      report(invariant::vector_strong_clock_condition, &a, va, b, v, [&] {
+        return std::string("a → b but V(a) = ").append(vector_text(va, names_)).append(" is not below V(b) = ")
+            .append(vector_text(v, names_));
+      }, path());
+  };
+  if (has_prev) edge(prev, prev_vec, false);
+  if (merges) edge(m->send, row(&send_rows_[m->rows * 2 * n_], n_), true);
+  check_strong_against_recent(b, v);
+
+  // HLC against physical time.
+  if (e.hlc.l < e.pt)
+    report(invariant::hlc_not_behind_physical, nullptr, {}, b, v, [&] {
+      return std::string("l = ").append(format_duration(e.hlc.l)).append(" is behind pt = ").append(format_duration(e.pt));
+    });
+  max_reading_ = std::max(max_reading_, e.pt);
+  if (e.hlc.l > max_reading_)
+    report(invariant::hlc_bounded_drift, nullptr, {}, b, v, [&] {
+      return std::string("l = ").append(format_duration(e.hlc.l))
+          .append(" exceeds every physical reading taken so far (the largest is ").append(format_duration(max_reading_))
+          .append(")");
+    });
+  const sim_time ahead = e.hlc.l - e.pt;
+  epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
+
+  // Keep what later events need: message stamps, this event as the process's latest and most recent.
+  if (m) resolve(e.message);
+  if (e.kind == event_kind::send && !e.messages.empty()) {
+    std::uint32_t r;
+    if (free_rows_.empty()) {
+      r = static_cast<std::uint32_t>(send_rows_.size() / (2 * n_));
+      send_rows_.resize(send_rows_.size() + 2 * n_);
+    } else {
+      r = free_rows_.back();
+      free_rows_.pop_back();
+    }
+    std::copy(v.begin(), v.end(), send_rows_.begin() + static_cast<std::ptrdiff_t>(r * 2 * n_));
+    std::copy(truth, truth + n_, send_rows_.begin() + static_cast<std::ptrdiff_t>((r * 2 + 1) * n_));
+    std::uint32_t copies = 0;
+    for (const sent_message& s : e.messages) {
+      const std::uint32_t c = std::max<std::uint32_t>(s.copies, 1);
+      messages_[s.id] = {e.id, c};
+      copies += c;
+    }
+    sends_[e.id] = {b, r, copies};
+  }
+  std::copy(v.begin(), v.end(), last_vec_.begin() + static_cast<std::ptrdiff_t>(p * n_));
+  const std::size_t slot = p * recent_kept + e.seq % recent_kept;
+  recent_[slot] = b;
+  std::copy(v.begin(), v.end(), recent_vec_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
+  prev = b;
+}
+
+void invariant_checker::resolve(message_id id) {
+  const auto it = messages_.find(id);
+  if (it == messages_.end()) return;
+  const auto send = sends_.find(it->second.send);
+  if (--it->second.copies_left == 0) messages_.erase(it);
+  if (--send->second.copies_left == 0) {
+    free_rows_.push_back(send->second.rows);
+    sends_.erase(send);
+  }
+}
+
+void invariant_checker::on_drop(const drop_record& d) { resolve(d.message); }
+
+std::vector<violation_report> invariant_checker::violations() const {
+  std::vector<violation_report> out;
+  for (const violation_report& r : reports_)
+    if (r.count) out.push_back(r);
+  return out;
+}
+
+nlohmann::json violation_json(const violation_report& r, std::span<const std::string> names) {
+  using nlohmann::json;
+  const auto event = [&](const event_snapshot& e) {
+    json v = json::object();
+    for (const auto& [p, n] : e.vector) v[names[p]] = n;
+    return json{{"id", e.id},          {"process", names[e.process]}, {"seq", e.seq},  {"kind", to_string(e.kind)},
+                {"label", e.label},    {"time", e.time},              {"pt", e.pt},    {"lamport", e.lamport},
+                {"vector", v},         {"hlc", {e.hlc.l, e.hlc.c}}};
+  };
+  const auto example = [&](const violation_example& x) {
+    json path = json::array();
+    for (const hb_hop& h : x.path)
+      path.push_back({{"from", h.from}, {"to", h.to}, {"edge", h.message ? "message" : "process order"}});
+    json w = {{"b", event(x.b)}, {"rule", x.rule}, {"path", path}};
+    if (x.a) w["a"] = event(*x.a);
+    return w;
+  };
+  json more = json::array();
+  for (std::size_t i = 1; i < r.examples.size(); ++i) more.push_back(example(r.examples[i]));
+  return {{"invariant", to_string(r.which)}, {"count", r.count}, {"witness", example(r.examples.front())},
+          {"more", more}};
+}
+
+}  // namespace hbsim
