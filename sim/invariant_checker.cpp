@@ -64,15 +64,17 @@ void invariant_checker::on_start(const run_header& h) {
   n_ = names_.size();
   for (std::size_t i = 0; i < invariant_count; ++i) reports_[i] = {static_cast<invariant>(i), 0, {}};
   truth_.assign(n_ * n_, 0);
-  last_vec_.assign(n_ * n_, 0);
   last_.assign(n_, {});
+  last_exact_.assign(n_, 1);
+  last_vec_.assign(n_ * n_, 0);
+  own_inexact_.assign(n_, 0);
   count_.assign(n_, 0);
-  recent_.assign(n_ * recent_kept, {});
-  recent_vec_.assign(n_ * recent_kept * n_, 0);
-  knows_latest_.assign(n_, {});
-  for (process_id j = 0; j < n_; ++j)
-    for (process_id i = 0; i < n_; ++i)
-      if (i != j) knows_latest_[j].push_back(i);  // before j's first event, everyone knows all of it
+  before_.assign(n_, 0);
+  watching_ = false;
+  recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
+                                         recent_most);
+  recent_.assign(n_ * recent_kept_, {});
+  recent_vec_.assign(n_ * recent_kept_ * n_, 0);
 }
 
 event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
@@ -98,7 +100,7 @@ void invariant_checker::report(invariant i, const event_head* a, row va, const e
 // event of a's process outside b's causal past, a itself or a predecessor of a — would have
 // V(a*) ≤ V(a) < V(b). So it suffices to test, for each event b and each other process j, the single
 // candidate a* = event number truth(b)[j] + 1 of j:
-// - when a* runs before b, here, if a* is among j's last recent_kept events (older candidates are
+// - when a* runs before b, here, if a* is among j's last recent_kept_ events (older candidates are
 //   counted in unverified_pairs, not tested);
 // - when a* runs after b, in check_strong_against_latest at a*'s time, against the latest event b'
 //   of every process whose truth holds exactly j's events before a*: b' is b or comes after it on
@@ -108,8 +110,11 @@ void invariant_checker::check_strong_against_recent(const event_head& b, row v) 
   for (process_id j = 0; j < n_; ++j) {
     if (j == b.process || count_[j] <= truth[j]) continue;  // nothing of j outside b's past yet
     const std::uint64_t candidate = truth[j] + 1;
-    const std::size_t slot = j * recent_kept + candidate % recent_kept;
-    if (count_[j] - candidate >= recent_kept || recent_[slot].seq != candidate) {
+    // a*'s own entry is its seq unless it was recorded inexact: then b, claiming no more of j than
+    // its truth, cannot be above it.
+    if (v[j] <= truth[j] && candidate > own_inexact_[j]) continue;
+    const std::size_t slot = j * recent_kept_ + candidate % recent_kept_;
+    if (count_[j] - candidate >= recent_kept_ || recent_[slot].seq != candidate) {
       ++unverified_pairs_;
       continue;
     }
@@ -122,11 +127,15 @@ void invariant_checker::check_strong_against_recent(const event_head& b, row v) 
   }
 }
 
+invariant_checker::row invariant_checker::latest_vector(process_id p) const {
+  return {last_exact_[p] ? &truth_[p * n_] : &last_vec_[p * n_], n_};
+}
+
 void invariant_checker::check_strong_against_latest(const event_head& a, row va) {
   const process_id j = a.process;
   for (process_id i : knows_latest_[j]) {
     if (last_[i].id == 0) continue;
-    const row vb(&last_vec_[i * n_], n_);
+    const row vb = latest_vector(i);
     if (va[j] > vb[j] || !vector_less(va, vb)) continue;
     report(invariant::vector_strong_clock_condition, &a, va, last_[i], vb, [&] {
       return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
@@ -136,34 +145,91 @@ void invariant_checker::check_strong_against_latest(const event_head& a, row va)
   knows_latest_[j].clear();
 }
 
+void invariant_checker::start_watching(const event_head& b, row v) {
+  watching_ = true;
+  knows_latest_.assign(n_, {});
+  for (process_id j = 0; j < n_; ++j)
+    for (process_id i = 0; i < n_; ++i)
+      if (i != j && truth_[i * n_ + j] == count_[j]) knows_latest_[j].push_back(i);
+  // b itself, as the candidate a* of the processes that knew all of its process before it.
+  for (process_id i = 0; i < n_; ++i) {
+    if (i == b.process || last_[i].id == 0 || truth_[i * n_ + b.process] != b.seq - 1) continue;
+    const row vb = latest_vector(i);
+    if (v[b.process] <= vb[b.process] && vector_less(v, vb))
+      report(invariant::vector_strong_clock_condition, &b, v, last_[i], vb, [&] {
+        return std::string("V(a) = ").append(vector_text(v, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
+            .append(", yet a and b are concurrent");
+      });
+  }
+}
+
 void invariant_checker::on_event(const event_record& e) {
   const process_id p = e.process;
   const row v = e.vector;
   std::uint32_t* truth = &truth_[p * n_];
   event_head& prev = last_[p];
-  const row prev_vec(&last_vec_[p * n_], n_);
+  const bool has_prev = prev.id != 0;
   const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
 
   const send_info* m = nullptr;
   if (e.kind == event_kind::receive || e.kind == event_kind::reject)
     if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_.at(it->second.send);
   const bool merges = e.kind == event_kind::receive && m != nullptr;  // a reject is no HB edge
+  const std::uint32_t* sent_truth = merges ? &send_rows_[(m->rows * 2 + 1) * n_] : nullptr;
+  const row sent_vec = merges ? row(m->exact ? sent_truth : &send_rows_[m->rows * 2 * n_], n_) : row();
 
-  check_strong_against_latest(b, v);
-  // Ground truth: merge the send's causal past on a receive, then count the event.
+  if (watching_) check_strong_against_latest(b, v);
+
+  // The ground truth of e: the previous truth of p, merged with the send's on a receive, plus e.
+  // The loops are branch-free so that they vectorise: they are the checker's hot path.
+  const std::uint32_t* prev_vec = last_exact_[p] ? nullptr : &last_vec_[p * n_];
+  std::uint32_t mismatches = 0;
   if (merges) {
-    const std::uint32_t* sent_truth = &send_rows_[(m->rows * 2 + 1) * n_];
-    for (process_id k = 0; k < n_; ++k) {
-      if (sent_truth[k] <= truth[k]) continue;
-      truth[k] = sent_truth[k];
-      if (truth[k] == count_[k] && k != p) knows_latest_[k].push_back(p);
+    for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != std::max(truth[k], sent_truth[k]);
+    mismatches -= v[p] != std::max(truth[p], sent_truth[p]);
+    mismatches += v[p] != std::max(truth[p], sent_truth[p]) + 1;
+  } else {
+    for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != truth[k];
+    mismatches -= v[p] != truth[p];
+    mismatches += v[p] != truth[p] + 1;
+  }
+  const bool exact = mismatches == 0;
+  // Exact vectors at both ends of an edge satisfy the strong clock condition on it (ground truth
+  // strictly grows along edges); otherwise compare, with the previous event's vector as recorded or,
+  // when it was exact, its truth: the row as it is before this event.
+  bool prev_ok = true;
+  bool sent_ok = true;
+  const auto less = [&](const std::uint32_t* a) {
+    std::uint32_t greater = 0, smaller = 0;
+    for (std::size_t k = 0; k < n_; ++k) {
+      greater |= a[k] > v[k];
+      smaller |= a[k] < v[k];
     }
+    return greater == 0 && smaller != 0;
+  };
+  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_vec ? prev_vec : truth);
+  if (merges && !(exact && m->exact)) sent_ok = less(sent_vec.data());
+
+  const std::uint64_t l_prev = has_prev ? prev.lamport : 0;
+  const hlc_stamp h_prev = has_prev ? prev.hlc : hlc_stamp{};
+  const std::uint64_t l_expected = merges ? std::max(l_prev, m->send.lamport) + 1 : l_prev + 1;
+  const hlc_stamp h_expected = merges ? hlc_receive(h_prev, m->send.hlc, e.pt) : hlc_tick(h_prev, e.pt);
+  const bool prev_in_witness = has_prev && (!(prev.lamport < e.lamport) || !(prev.hlc < e.hlc) || !prev_ok ||
+                                            (!merges && (e.lamport != l_expected || e.hlc != h_expected)));
+  if (prev_in_witness && !prev_vec) std::copy(truth, truth + n_, before_.begin());
+  const row prev_row = !has_prev ? row() : prev_vec ? row(prev_vec, n_) : row(before_);
+
+  if (merges) {
+    if (watching_)
+      for (process_id k = 0; k < n_; ++k)
+        if (sent_truth[k] > truth[k] && sent_truth[k] == count_[k] && k != p) knows_latest_[k].push_back(p);
+    for (std::size_t k = 0; k < n_; ++k) truth[k] = std::max(truth[k], sent_truth[k]);
   }
   ++truth[p];
   ++count_[p];
   const row truth_row(truth, n_);
 
-  if (!std::equal(v.begin(), v.end(), truth))
+  if (!exact)
     report(invariant::vector_exact, nullptr, {}, b, v, [&] {
       std::size_t j = 0;
       while (v[j] == truth[j]) ++j;
@@ -171,16 +237,13 @@ void invariant_checker::on_event(const event_record& e) {
           .append(std::to_string(truth[j])).append(" events of ").append(names_[j])
           .append(" are in its causal past (itself included): the exact vector is ").append(vector_text(truth_row, names_));
     });
+  if (v[p] != e.seq) own_inexact_[p] = e.seq;
 
   // The canonical rules, from the previous event of the process and the message's send.
-  const bool has_prev = prev.id != 0;
-  const std::uint64_t l_prev = has_prev ? prev.lamport : 0;
-  const hlc_stamp h_prev = has_prev ? prev.hlc : hlc_stamp{};
   const event_head* rule_a = merges ? &m->send : has_prev ? &prev : nullptr;
-  const row rule_va = merges ? row(&send_rows_[m->rows * 2 * n_], n_) : prev_vec;
   const std::vector<hb_hop> rule_path =
       rule_a ? std::vector<hb_hop>{{rule_a->id, e.id, merges}} : std::vector<hb_hop>{};
-  const std::uint64_t l_expected = merges ? std::max(l_prev, m->send.lamport) + 1 : l_prev + 1;
+  const row rule_va = merges ? sent_vec : prev_row;
   if (e.lamport != l_expected)
     report(invariant::lamport_rule, rule_a, rule_va, b, v, [&] {
       std::string how = merges ? std::string("max(L', L_m) + 1 = max(").append(std::to_string(l_prev)).append(", ")
@@ -189,7 +252,6 @@ void invariant_checker::on_event(const event_record& e) {
       return std::string("L = ").append(std::to_string(e.lamport)).append(", the canonical rule gives ").append(how)
           .append(" = ").append(std::to_string(l_expected));
     }, rule_path);
-  const hlc_stamp h_expected = merges ? hlc_receive(h_prev, m->send.hlc, e.pt) : hlc_tick(h_prev, e.pt);
   if (e.hlc != h_expected)
     report(invariant::hlc_rule, rule_a, rule_va, b, v, [&] {
       std::string s = std::string("HLC = ").append(hlc_text(e.hlc)).append(", the canonical rule gives ")
@@ -201,7 +263,7 @@ void invariant_checker::on_event(const event_record& e) {
 
   // Edge conditions, on process order and on the message edge; transitivity extends them to every
   // pair a → b, and the first broken edge on any path is the smallest witness.
-  const auto edge = [&](const event_head& a, row va, bool message) {
+  const auto edge = [&](const event_head& a, row va, bool message, bool vector_ok) {
     const auto path = [&] { return std::vector<hb_hop>{{a.id, e.id, message}}; };
     if (!(a.lamport < e.lamport))
       report(invariant::lamport_clock_condition, &a, va, b, v, [&] {
@@ -216,15 +278,17 @@ void invariant_checker::on_event(const event_record& e) {
       report(invariant::hlc_clock_condition, &a, va, b, v, rule, path());
       if (!message) report(invariant::hlc_monotonic, &a, va, b, v, rule, path());
     }
-    if (!vector_less(va, v))
+    if (!vector_ok)
       report(invariant::vector_strong_clock_condition, &a, va, b, v, [&] {
         return std::string("a → b but V(a) = ").append(vector_text(va, names_)).append(" is not below V(b) = ")
             .append(vector_text(v, names_));
       }, path());
   };
-  if (has_prev) edge(prev, prev_vec, false);
-  if (merges) edge(m->send, row(&send_rows_[m->rows * 2 * n_], n_), true);
-  check_strong_against_recent(b, v);
+  if (has_prev) edge(prev, prev_row, false, prev_ok);
+  if (merges) edge(m->send, sent_vec, true, sent_ok);
+
+  if (!exact && !watching_) start_watching(b, v);
+  if (watching_) check_strong_against_recent(b, v);
 
   // HLC against physical time.
   if (e.hlc.l < e.pt)
@@ -252,7 +316,7 @@ void invariant_checker::on_event(const event_record& e) {
       r = free_rows_.back();
       free_rows_.pop_back();
     }
-    std::copy(v.begin(), v.end(), send_rows_.begin() + static_cast<std::ptrdiff_t>(r * 2 * n_));
+    if (!exact) std::copy(v.begin(), v.end(), send_rows_.begin() + static_cast<std::ptrdiff_t>(r * 2 * n_));
     std::copy(truth, truth + n_, send_rows_.begin() + static_cast<std::ptrdiff_t>((r * 2 + 1) * n_));
     std::uint32_t copies = 0;
     for (const sent_message& s : e.messages) {
@@ -260,10 +324,11 @@ void invariant_checker::on_event(const event_record& e) {
       messages_[s.id] = {e.id, c};
       copies += c;
     }
-    sends_[e.id] = {b, r, copies};
+    sends_[e.id] = {b, r, copies, exact};
   }
-  std::copy(v.begin(), v.end(), last_vec_.begin() + static_cast<std::ptrdiff_t>(p * n_));
-  const std::size_t slot = p * recent_kept + e.seq % recent_kept;
+  last_exact_[p] = exact;
+  if (!exact) std::copy(v.begin(), v.end(), last_vec_.begin() + static_cast<std::ptrdiff_t>(p * n_));
+  const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
   recent_[slot] = b;
   std::copy(v.begin(), v.end(), recent_vec_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
   prev = b;

@@ -31,6 +31,7 @@
 
 #include "hbsim/distribution.hpp"
 #include "hbsim/scenario.hpp"
+#include "hbsim/invariant_checker.hpp"
 #include "hbsim/simulation.hpp"
 #include "hbsim/trace_writer.hpp"
 #include "hbsim/workload.hpp"
@@ -233,7 +234,7 @@ bool hbsim_clocks_consistent(const hbsim::simulation& sim, std::uint64_t events)
   return diagonal == events;
 }
 
-void run_hbsim(result& r, const phold_params& p, const std::string& trace_path) {
+void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, bool check = false) {
   const auto t0 = clock_type::now();
   const hbsim::scenario sc = make_phold(p);
   hbsim::simulation sim(sc);
@@ -242,6 +243,8 @@ void run_hbsim(result& r, const phold_params& p, const std::string& trace_path) 
     writer = std::make_unique<hbsim::trace_writer>(trace_path);
     sim.observe(*writer);
   }
+  hbsim::invariant_checker checker;
+  if (check) sim.observe(checker);
   r.setup_seconds = seconds_since(t0);
   r.rss_built_kb = rss_kb();
   const std::uint64_t written0 = bytes_written_so_far();
@@ -261,6 +264,10 @@ void run_hbsim(result& r, const phold_params& p, const std::string& trace_path) 
   }
   if (!hbsim_clocks_consistent(sim, st.events)) {
     set_error(r, "hbsim clocks inconsistent after the run");
+    return;
+  }
+  if (check && !checker.violations().empty()) {
+    set_error(r, "the invariant checker reported violations on canonical clocks");
     return;
   }
   r.ok = true;
@@ -467,7 +474,7 @@ struct options {
 
 const char* usage_text =
     "usage: bench [--quick] [--messages N] [--processes N] [--trace-messages N] [--trace-processes N]\n"
-    "             [--trace-path FILE] [--seed N] [--repeat N] [--only hbsim|minimal|trace|memory] [--strict]\n"
+    "             [--trace-path FILE] [--seed N] [--repeat N] [--only hbsim|minimal|trace|memory|check] [--strict]\n"
     "  --quick            small sizes, a smoke run of a few seconds\n"
     "  --messages N       PHOLD messages of the 1000-process runs (default 2000000; the memory\n"
     "                     comparison runs N/2 and 2N)\n"
@@ -529,12 +536,12 @@ bool parse_options(int argc, char** argv, options& o) {
       o.trace_path = argv[++i];
     } else if (a == "--only") {
       if (i + 1 >= argc) {
-        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace or memory\n");
+        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory or check\n");
         return false;
       }
       o.only = argv[++i];
-      if (o.only != "hbsim" && o.only != "minimal" && o.only != "trace" && o.only != "memory") {
-        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace or memory, not '%s'\n", o.only.c_str());
+      if (o.only != "hbsim" && o.only != "minimal" && o.only != "trace" && o.only != "memory" && o.only != "check") {
+        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory or check, not '%s'\n", o.only.c_str());
         return false;
       }
     } else if (a == "--help" || a == "-h") {
@@ -766,6 +773,20 @@ int main(int argc, char** argv) {
       v.target(ok, "hbsim peak RSS does not grow with run length: " + mib(hl.peak_kb) + " MiB at " +
                        short_count(long_run.messages) + " messages vs " + mib(hs.peak_kb) + " MiB at " +
                        short_count(short_run.messages) + " (ratio " + fixed(ratio, 3) + "; allowed 1.10 or +4 MiB)");
+    }
+  }
+
+  // [5]: online checking of every invariant, against the same run without it.
+  if (all || o.only == "check") {
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big, "", true); },
+                                       [&](result& r) { run_hbsim(r, big, ""); }});
+    header_row("[5] PHOLD, " + size + ": hbsim with the online invariant checker against without",
+               {"checked", "unchecked", "checked/unchecked"});
+    if (v.check(rs[0], "checked run") && v.check(rs[1], "unchecked run")) {
+      engine_rows({&rs[0], &rs[1]});
+      const double cost = rs[0].run_seconds / rs[1].run_seconds;
+      row("wall time ratio", {"", "", fixed(cost, 3)});
+      v.target(cost <= 1.5, "online checking costs at most 1.5x the run: measured " + fixed(cost, 3) + "x");
     }
   }
 

@@ -72,8 +72,10 @@ struct violation_report {
 class invariant_checker final : public event_observer {
  public:
   static constexpr std::size_t examples_kept = 3;
-  /// Recent events kept per process for the strong clock condition's "only if" half (see the .cpp).
-  static constexpr std::size_t recent_kept = 32;
+  /// Recent events kept per process for the strong clock condition's "only if" half (see the .cpp):
+  /// up to 32, fewer when processes² × 32 counters would pass ring_budget bytes.
+  static constexpr std::size_t recent_most = 32;
+  static constexpr std::size_t ring_budget = 64u << 20;
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
@@ -109,6 +111,7 @@ class invariant_checker final : public event_observer {
     event_head send;
     std::uint32_t rows;
     std::uint32_t copies_left;
+    bool exact;  // V(send) = its ground truth: only the truth row is filled
   };
   struct message_info {
     event_id send;
@@ -122,6 +125,11 @@ class invariant_checker final : public event_observer {
               std::vector<hb_hop> path = {});
   void check_strong_against_recent(const event_head& b, row v);
   void check_strong_against_latest(const event_head& a, row v);
+  /// Recorded vector of p's latest event (its ground truth when it was exact).
+  row latest_vector(process_id p) const;
+  /// The first inexact vector: from here on, the "only if" half of the strong condition needs the
+  /// recent events and who knows whose latest event, which exact runs never pay for.
+  void start_watching(const event_head& b, row v);
   /// One copy of message m has been received, rejected or dropped.
   void resolve(message_id m);
 
@@ -131,10 +139,15 @@ class invariant_checker final : public event_observer {
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
   std::vector<std::uint32_t> truth_;     // n × n: ground truth per process
-  std::vector<std::uint32_t> last_vec_;  // n × n: recorded vector of each process's latest event
   std::vector<event_head> last_;         // each process's latest event (id 0: none yet)
+  std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth
+  std::vector<std::uint32_t> last_vec_;  // n × n: its recorded vector, kept only when it was not exact
+  std::vector<std::uint64_t> own_inexact_;  // per process: seq of its latest event whose own entry ≠ seq
+  bool watching_ = false;                // an inexact vector has been seen
+  std::vector<std::uint32_t> before_;    // scratch: the previous event's truth, for witnesses
   std::vector<std::uint64_t> count_;     // events per process so far
   // Recent events per process, a ring of recent_kept: seq and recorded vector.
+  std::size_t recent_kept_ = recent_most;
   std::vector<event_head> recent_;
   std::vector<std::uint32_t> recent_vec_;
   // Per process j: the processes whose ground truth holds exactly j's events so far, so j's next
