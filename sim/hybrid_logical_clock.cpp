@@ -13,9 +13,7 @@ constexpr std::array<std::string_view, 4> names = {"canonical", "no-counter-rese
 std::span<const std::string_view> hlc_variant_names() { return names; }
 std::string_view to_string(hlc_variant v) { return names[static_cast<std::size_t>(v)]; }
 std::optional<hlc_variant> parse_hlc_variant(std::string_view name) {
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return static_cast<hlc_variant>(i);
-  return std::nullopt;
+  return find_variant<hlc_variant>(names, name);
 }
 
 hlc_stamp hlc_tick(hlc_stamp current, sim_time pt) {

@@ -13,9 +13,7 @@ constexpr std::array<std::string_view, 5> names = {"canonical", "no-tick-local",
 std::span<const std::string_view> lamport_variant_names() { return names; }
 std::string_view to_string(lamport_variant v) { return names[static_cast<std::size_t>(v)]; }
 std::optional<lamport_variant> parse_lamport_variant(std::string_view name) {
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return static_cast<lamport_variant>(i);
-  return std::nullopt;
+  return find_variant<lamport_variant>(names, name);
 }
 
 lamport_clock::lamport_clock(std::size_t processes, lamport_variant variant)

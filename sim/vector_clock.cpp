@@ -13,9 +13,7 @@ constexpr std::array<std::string_view, 5> names = {"canonical", "no-tick-send", 
 std::span<const std::string_view> vector_variant_names() { return names; }
 std::string_view to_string(vector_variant v) { return names[static_cast<std::size_t>(v)]; }
 std::optional<vector_variant> parse_vector_variant(std::string_view name) {
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return static_cast<vector_variant>(i);
-  return std::nullopt;
+  return find_variant<vector_variant>(names, name);
 }
 
 void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> other) {

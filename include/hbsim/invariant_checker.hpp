@@ -35,8 +35,8 @@ std::string_view to_string(invariant i);
 std::optional<invariant> parse_invariant(std::string_view name);
 std::span<const std::string_view> invariant_names();
 
-/// An event as a witness shows it: everything the trace says of it.
-struct event_snapshot {
+/// An event without its vector: what the checker keeps of past events (their vectors sit in rows).
+struct event_head {
   event_id id = 0;
   process_id process = 0;
   std::uint64_t seq = 0;
@@ -45,8 +45,12 @@ struct event_snapshot {
   sim_time time = 0;
   sim_time pt = 0;
   std::uint64_t lamport = 0;
-  std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries
   hlc_stamp hlc;
+};
+
+/// An event as a witness shows it: everything the trace says of it.
+struct event_snapshot : event_head {
+  std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries
 };
 
 /// One hop of a happens-before path.
@@ -93,18 +97,6 @@ class invariant_checker final : public event_observer {
   std::uint64_t unverified_pairs() const { return unverified_pairs_; }
 
  private:
-  // An event without its vector (kept in rows beside it): what the checker keeps of past events.
-  struct event_head {
-    event_id id = 0;
-    process_id process = 0;
-    std::uint64_t seq = 0;
-    event_kind kind = event_kind::local;
-    std::string label;
-    sim_time time = 0;
-    sim_time pt = 0;
-    std::uint64_t lamport = 0;
-    hlc_stamp hlc;
-  };
   // A send whose messages are still travelling: its stamp, and its two rows (recorded vector, ground
   // truth) in send_rows_, freed when the last copy of its last message is resolved.
   struct send_info {

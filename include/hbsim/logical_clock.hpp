@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -42,5 +43,13 @@ class logical_clock {
   /// Put p's current value into the record's field for this kind.
   virtual void describe(process_id p, event_record& record) const = 0;
 };
+
+/// The variant named `name` among `names` (whose order is the enum's), for the clocks' parse functions.
+template <class Variant>
+std::optional<Variant> find_variant(std::span<const std::string_view> names, std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<Variant>(i);
+  return std::nullopt;
+}
 
 }  // namespace hbsim
