@@ -77,18 +77,28 @@ std::string status_word(expectation_result::status s) {
 namespace {
 // Whether a `violates` expectation names this invariant: then its violation is what the scenario
 // demonstrates, not a failure.
-bool expected_violation(const run_report& r, invariant i) {
-  return std::any_of(r.expectations.begin(), r.expectations.end(), [&](const expectation_result& x) {
-    return x.spec->type == expectation::kind::violates && x.spec->invariant == to_string(i);
-  });
+bool is_expected(std::span<const std::string> expected, invariant i) {
+  return std::find(expected.begin(), expected.end(), to_string(i)) != expected.end();
+}
+std::vector<std::string> expected_violations(const run_report& r);
+}  // namespace
+
+namespace {
+std::vector<std::string> expected_violations(const run_report& r) {
+  std::vector<std::string> out;
+  for (const expectation_result& x : r.expectations)
+    if (x.spec->type == expectation::kind::violates) out.push_back(x.spec->invariant);
+  return out;
 }
 }  // namespace
 
 bool run_ok(const run_report& r) {
   if (r.sim->stats().hit_max_events) return false;
-  if (r.invariants)
+  if (r.invariants) {
+    const auto expected = expected_violations(r);
     for (const violation_report& v : r.invariants->violations())
-      if (!expected_violation(r, v.which)) return false;
+      if (!is_expected(expected, v.which)) return false;
+  }
   return std::none_of(r.expectations.begin(), r.expectations.end(),
                       [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; });
 }
@@ -144,29 +154,7 @@ void print_summary(std::ostream& out, const run_report& r) {
         << vector_text(c.vector().value(p), names) << "\n";
   }
 
-  if (r.invariants) {
-    const auto violated = r.invariants->violations();
-    out << "\ninvariants    " << invariant_count - violated.size() << " of " << invariant_count << " hold";
-    if (const auto eps = r.invariants->epsilon()) out << "; HLC's l ran at most " << format_duration(*eps) << " ahead of pt (epsilon)";
-    out << "\n";
-    for (const violation_report& v : violated) {
-      out << "  " << (expected_violation(r, v.which) ? "expected  " : "VIOLATED  ") << to_string(v.which) << ": "
-          << v.count << (v.count == 1 ? " violation" : " violations") << "; first:\n";
-      const violation_example& x = v.examples.front();
-      if (x.a) out << "      a: " << describe(*x.a, names) << "\n";
-      out << "      b: " << describe(x.b, names) << "\n";
-      out << "      rule: " << x.rule << "\n";
-      // Witness paths are single edges from a to b: the first broken edge on any path.
-      if (x.a && x.path.size() == 1)
-        out << "      path: " << names[x.a->process] << "#" << x.a->seq << (x.path[0].message ? " --message--> " : " --process order--> ")
-            << names[x.b.process] << "#" << x.b.seq << "\n";
-      else if (x.a && x.path.empty())
-        out << "      path: none, a and b are concurrent\n";
-    }
-    if (r.invariants->unverified_pairs() > 0)
-      out << "  (" << r.invariants->unverified_pairs()
-          << " candidate pairs of the strong clock condition's \"only if\" half lay outside the recent window and were not tested)\n";
-  }
+  if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
 
   if (!r.expectations.empty()) {
     const auto count = [&](expectation_result::status st) {
@@ -190,6 +178,43 @@ void print_summary(std::ostream& out, const run_report& r) {
   out.unsetf(std::ios::floatfield);
 }
 
+void print_invariants(std::ostream& out, const invariant_checker& c, std::span<const std::string> expected) {
+  const auto names = c.process_names();
+  const auto violated = c.violations();
+  out << "\ninvariants    " << invariant_count - violated.size() << " of " << invariant_count << " hold";
+  if (const auto eps = c.epsilon()) out << "; HLC's l ran at most " << format_duration(*eps) << " ahead of pt (epsilon)";
+  out << "\n";
+  for (const violation_report& v : violated) {
+    out << "  " << (is_expected(expected, v.which) ? "expected  " : "VIOLATED  ") << to_string(v.which) << ": "
+        << v.count << (v.count == 1 ? " violation" : " violations") << "; first:\n";
+    const violation_example& x = v.examples.front();
+    if (x.a) out << "      a: " << describe(*x.a, names) << "\n";
+    out << "      b: " << describe(x.b, names) << "\n";
+    out << "      rule: " << x.rule << "\n";
+    // Witness paths are single edges from a to b: the first broken edge on any path.
+    if (x.a && x.path.size() == 1)
+      out << "      path: " << names[x.a->process] << "#" << x.a->seq
+          << (x.path[0].message ? " --message--> " : " --process order--> ") << names[x.b.process] << "#" << x.b.seq
+          << "\n";
+    else if (x.a && x.path.empty())
+      out << "      path: none, a and b are concurrent\n";
+  }
+  if (c.unverified_pairs() > 0)
+    out << "  (" << c.unverified_pairs()
+        << " candidate pairs of the strong clock condition's \"only if\" half lay outside the recent window and were "
+           "not tested)\n";
+}
+
+nlohmann::json violations_json(const invariant_checker& c, std::span<const std::string> expected) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const violation_report& v : c.violations()) {
+    nlohmann::json j = violation_json(v, c.process_names());
+    j["expected"] = is_expected(expected, v.which);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 nlohmann::json summary_json(const run_report& r) {
   using nlohmann::json;
   const simulation& sim = *r.sim;
@@ -203,13 +228,7 @@ nlohmann::json summary_json(const run_report& r) {
   const clock_set& c = sim.clocks();
   for (process_id p = 0; p < names.size() && p < json_processes; ++p)
     clocks[names[p]] = clocks_json(c.lamport().value(p), c.vector().value(p), c.hlc().value(p), names);
-  json violations = json::array();
-  if (r.invariants)
-    for (const violation_report& v : r.invariants->violations()) {
-      json j = violation_json(v, names);
-      j["expected"] = expected_violation(r, v.which);
-      violations.push_back(std::move(j));
-    }
+  const json violations = r.invariants ? violations_json(*r.invariants, expected_violations(r)) : json::array();
   json expectations = json::array();
   for (const expectation_result& x : r.expectations) {
     json ok = x.outcome == expectation_result::status::unchecked

@@ -114,3 +114,46 @@ TEST_CASE("schema prints scenarios/schema.json") {
   CHECK(r.code == 0);
   CHECK(json::parse(r.out) == json::parse(read_file(source_path("scenarios/schema.json"))));
 }
+
+TEST_CASE("check re-judges a trace from the file alone: 0 when sound, 1 when edited, 2 when malformed") {
+  const fs::path good = write_scenario("check.json", with_lamport(2));
+  const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-check-" + std::to_string(::getpid()) + ".jsonl");
+  REQUIRE(run_cli("run --trace '" + trace.string() + "' '" + good.string() + "'").code == 0);
+  CHECK(run_cli("check '" + trace.string() + "'").code == 0);
+  // B's receive edited by hand from L 2 to L 7: the Lamport rule at B breaks, nothing else.
+  std::string text = read_file(trace);
+  const std::size_t at = text.rfind("\"lamport\":2");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "\"lamport\":7");
+  std::ofstream(trace) << text;
+  const cli_result edited = run_cli("check --json '" + trace.string() + "'");
+  CHECK(edited.code == 1);
+  const json j = json::parse(edited.out);
+  REQUIRE(j["violations"].size() == 1);
+  CHECK(j["violations"][0]["invariant"] == "lamport.rule");
+  std::ofstream(trace) << "{\"type\":\"header\"\n";
+  CHECK(run_cli("check '" + trace.string() + "'").code == 2);
+  fs::remove(trace);
+  fs::remove(good);
+}
+
+TEST_CASE("check reads ShiViz logs: sound ones pass, impossible ones fail with the rule") {
+  CHECK(run_cli("check '" + source_path("tests/data/shiviz/client_server.log") + "'").code == 0);
+  const cli_result bad = run_cli("check --json '" + source_path("tests/data/shiviz/own_entry_gap.log") + "'");
+  CHECK(bad.code == 1);
+  CHECK(json::parse(bad.out)["problems"][0]["rule"] == "shiviz.own_entry");
+}
+
+TEST_CASE("explain names the relation and the path; a reference naming no event exits 2") {
+  const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-explain-" + std::to_string(::getpid()) + ".jsonl");
+  REQUIRE(run_cli("run --trace '" + trace.string() + "' '" + source_path("scenarios/three_clocks.json") + "'").code == 0);
+  const cli_result r = run_cli("explain '" + trace.string() + "' A:prepare C:relay");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("a happens before b") != std::string::npos);
+  CHECK(r.out.find("hop 4") != std::string::npos);
+  const cli_result concurrent = run_cli("explain '" + trace.string() + "' B:draft A:hello");
+  CHECK(concurrent.code == 0);
+  CHECK(concurrent.out.find("concurrent") != std::string::npos);
+  CHECK(run_cli("explain '" + trace.string() + "' A:nothing B:draft").code == 2);
+  fs::remove(trace);
+}

@@ -3,14 +3,21 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "hbsim/explain.hpp"
+#include "hbsim/hb_graph.hpp"
 #include "hbsim/input_error.hpp"
+#include "hbsim/invariant_checker.hpp"
 #include "hbsim/runner.hpp"
 #include "hbsim/scenario.hpp"
+#include "hbsim/shiviz_log.hpp"
+#include "hbsim/trace_reader.hpp"
 #include "schema_text.hpp"
 
 namespace {
@@ -49,6 +56,83 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
     std::cerr << "hbsim: the run reached max_events (" << s.max_events
               << ") and was cut short; raise max_events in the scenario if that many events are expected\n";
   return out.ok() ? ok : failed;
+}
+
+// Re-judges a recorded run from the file alone: an hbsim trace against every invariant, or a ShiViz /
+// GoVector log against what vector clocks alone can prove.
+int check_command(const std::string& file, const std::string& format, bool json) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const hbsim::trace_format f = format == "hbsim"    ? hbsim::trace_format::hbsim
+                                : format == "shiviz" ? hbsim::trace_format::shiviz
+                                                     : hbsim::detect_trace_format(file);
+  if (f == hbsim::trace_format::shiviz) {
+    const hbsim::shiviz_report r = hbsim::check_shiviz_log(file);
+    const double wall = std::chrono::duration<double>(clock::now() - start).count();
+    if (json) {
+      nlohmann::json problems = nlohmann::json::array();
+      for (const hbsim::shiviz_problem& p : r.problems)
+        problems.push_back({{"rule", hbsim::to_string(p.rule)}, {"execution", p.execution}, {"line", p.line},
+                            {"host", p.host}, {"detail", p.detail}});
+      nlohmann::json counts = nlohmann::json::object();
+      for (std::size_t i = 0; i < hbsim::shiviz_rule_count; ++i)
+        counts[std::string(hbsim::to_string(static_cast<hbsim::shiviz_rule>(i)))] = r.counts[i];
+      std::cout << nlohmann::json{{"ok", r.ok()}, {"format", "shiviz"}, {"executions", r.executions},
+                                  {"events", r.events}, {"problems", problems}, {"counts", counts},
+                                  {"wall_seconds", wall}}.dump(2)
+                << "\n";
+    } else {
+      std::cout << "hbsim check: " << file << " (ShiViz/GoVector log)\n  " << r.executions << " executions, "
+                << r.events << " events\n";
+      std::cout << "checks: own entries start at 1 and rise by one; no entry claims an event the log lacks; no "
+                   "entry decreases along a host\n";
+      for (std::size_t i = 0; i < hbsim::shiviz_rule_count; ++i)
+        if (r.counts[i])
+          std::cout << "  VIOLATED  " << hbsim::to_string(static_cast<hbsim::shiviz_rule>(i)) << ": " << r.counts[i]
+                    << (r.counts[i] == 1 ? " problem\n" : " problems\n");
+      for (const hbsim::shiviz_problem& p : r.problems)
+        std::cout << "    line " << p.line << (p.execution.empty() ? "" : " (" + p.execution + ")") << ", " << p.host
+                  << ": " << p.detail << "\n";
+      std::cout << "result     " << (r.ok() ? "ok" : "FAILED") << "\n";
+    }
+    return r.ok() ? ok : failed;
+  }
+  hbsim::trace_reader reader(file);
+  hbsim::invariant_checker checker;
+  hbsim::event_observer* observers[] = {&checker};
+  reader.replay(observers);
+  const double wall = std::chrono::duration<double>(clock::now() - start).count();
+  std::uint64_t events = 0;
+  for (hbsim::process_id p = 0; p < checker.process_names().size(); ++p) events += checker.truth(p)[p];
+  const bool clean = checker.violations().empty();
+  if (json) {
+    std::cout << nlohmann::json{{"ok", clean},
+                                {"format", "hbsim"},
+                                {"scenario", reader.header().name},
+                                {"events", events},
+                                {"violations", hbsim::violations_json(checker)},
+                                {"epsilon_ns", checker.epsilon() ? nlohmann::json(*checker.epsilon()) : nlohmann::json()},
+                                {"wall_seconds", wall}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "hbsim check: " << file << " (hbsim trace of \"" << reader.header().name << "\", seed "
+              << reader.seed() << ")\n  " << checker.process_names().size() << " processes, " << events
+              << " events, re-judged from the file alone\n";
+    hbsim::print_invariants(std::cout, checker);
+    std::cout << "\nwall       " << std::fixed << std::setprecision(3) << wall << " s\nresult     " << (clean ? "ok" : "FAILED") << "\n";
+  }
+  return clean ? ok : failed;
+}
+
+int explain_command(const std::string& file, const std::string& a, const std::string& b) {
+  hbsim::trace_reader reader(file);
+  hbsim::hb_graph_builder builder(file);
+  hbsim::event_observer* observers[] = {&builder};
+  reader.replay(observers);
+  const hbsim::hb_graph graph = builder.build();
+  std::cout << hbsim::explain(graph, a, b, file);
+  return ok;
 }
 
 int validate_command(const std::vector<std::string>& files) {
@@ -96,6 +180,21 @@ int main(int argc, char** argv) {
 
   auto* schema = app.add_subcommand("schema", "print the JSON Schema of scenario files");
 
+  std::string trace_file;
+  std::string format = "auto";
+  bool check_json = false;
+  auto* check = app.add_subcommand("check", "re-judge a trace file: an hbsim trace, or a ShiViz/GoVector log");
+  check->add_option("trace", trace_file, "trace file")->required();
+  check->add_option("--format", format, "auto (default), hbsim or shiviz")
+      ->check(CLI::IsMember({"auto", "hbsim", "shiviz"}));
+  check->add_flag("--json", check_json, "print the result as one JSON object");
+
+  std::string ref_a, ref_b;
+  auto* explain = app.add_subcommand("explain", "how two events of a trace are related, hop by hop");
+  explain->add_option("trace", trace_file, "hbsim trace file")->required();
+  explain->add_option("a", ref_a, "event reference: proc:label, proc:label#k or proc#n")->required();
+  explain->add_option("b", ref_b, "event reference")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -105,6 +204,8 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(scenario_file, seed, trace, variants, json, check_determinism);
     if (*validate) return validate_command(files);
+    if (*check) return check_command(trace_file, format, check_json);
+    if (*explain) return explain_command(trace_file, ref_a, ref_b);
     if (*schema) {
       std::cout << hbsim_schema_text;
       return ok;

@@ -27,4 +27,9 @@ bool run_ok(const run_report& r);
 void print_summary(std::ostream& out, const run_report& r);
 nlohmann::json summary_json(const run_report& r);
 
+/// The invariants part of a summary, for a run or for a trace checked on its own; `expected` holds
+/// the invariants a `violates` expectation names (their violations do not fail the run).
+void print_invariants(std::ostream& out, const invariant_checker& c, std::span<const std::string> expected = {});
+nlohmann::json violations_json(const invariant_checker& c, std::span<const std::string> expected = {});
+
 }  // namespace hbsim
