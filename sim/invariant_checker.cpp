@@ -173,7 +173,7 @@ void invariant_checker::on_event(const event_record& e) {
 
   const send_info* m = nullptr;
   if (e.kind == event_kind::receive || e.kind == event_kind::reject)
-    if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_.at(it->second.send);
+    if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_[it->second.send];
   const bool merges = e.kind == event_kind::receive && m != nullptr;  // a reject is no HB edge
   const std::uint32_t* sent_truth = merges ? &send_rows_[(m->rows * 2 + 1) * n_] : nullptr;
   const row sent_vec = merges ? row(m->exact ? sent_truth : &send_rows_[m->rows * 2 * n_], n_) : row();
@@ -310,8 +310,9 @@ void invariant_checker::on_event(const event_record& e) {
   if (e.kind == event_kind::send && !e.messages.empty()) {
     std::uint32_t r;
     if (free_rows_.empty()) {
-      r = static_cast<std::uint32_t>(send_rows_.size() / (2 * n_));
+      r = static_cast<std::uint32_t>(sends_.size());
       send_rows_.resize(send_rows_.size() + 2 * n_);
+      sends_.emplace_back();
     } else {
       r = free_rows_.back();
       free_rows_.pop_back();
@@ -321,10 +322,10 @@ void invariant_checker::on_event(const event_record& e) {
     std::uint32_t copies = 0;
     for (const sent_message& s : e.messages) {
       const std::uint32_t c = std::max<std::uint32_t>(s.copies, 1);
-      messages_[s.id] = {e.id, c};
+      messages_[s.id] = {r, c};
       copies += c;
     }
-    sends_[e.id] = {b, r, copies, exact};
+    sends_[r] = {b, r, copies, exact};
   }
   last_exact_[p] = exact;
   if (!exact) std::copy(v.begin(), v.end(), last_vec_.begin() + static_cast<std::ptrdiff_t>(p * n_));
@@ -337,12 +338,9 @@ void invariant_checker::on_event(const event_record& e) {
 void invariant_checker::resolve(message_id id) {
   const auto it = messages_.find(id);
   if (it == messages_.end()) return;
-  const auto send = sends_.find(it->second.send);
+  send_info& send = sends_[it->second.send];
   if (--it->second.copies_left == 0) messages_.erase(it);
-  if (--send->second.copies_left == 0) {
-    free_rows_.push_back(send->second.rows);
-    sends_.erase(send);
-  }
+  if (--send.copies_left == 0) free_rows_.push_back(send.rows);
 }
 
 void invariant_checker::on_drop(const drop_record& d) { resolve(d.message); }

@@ -106,7 +106,7 @@ class invariant_checker final : public event_observer {
     bool exact;  // V(send) = its ground truth: only the truth row is filled
   };
   struct message_info {
-    event_id send;
+    std::uint32_t send;         // index of its send in sends_ (and of the send's rows)
     std::uint32_t copies_left;  // 2 for a message the network duplicated
   };
   using row = std::span<const std::uint32_t>;
@@ -148,8 +148,8 @@ class invariant_checker final : public event_observer {
   std::uint64_t unverified_pairs_ = 0;
   std::vector<std::uint32_t> send_rows_;
   std::vector<std::uint32_t> free_rows_;
-  // Looked up by id, never iterated, so their order cannot reach the output.
-  std::unordered_map<event_id, send_info> sends_;
+  // Looked up by id, never iterated, so its order cannot reach the output.
+  std::vector<send_info> sends_;  // by row index: sends whose messages are travelling
   std::unordered_map<message_id, message_info> messages_;
 };
 

@@ -1,0 +1,34 @@
+// `hbsim explain TRACE REF REF` (SPEC §7), for a student: how two events are related, the
+// happens-before path between them hop by hop with every event's clocks and the rule that produced
+// them, and how each clock (Lamport, vector, HLC, physical, true time) orders the pair.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "hbsim/hb_graph.hpp"
+
+namespace hbsim {
+
+/// How one event's clocks follow from the process's previous event (and, for a receive, from the
+/// clocks its message carries, i.e. its send's) under the canonical rules of SPEC §4, with the
+/// numbers. `*_canonical` is false when the recorded value is not what the rule gives (a wrong
+/// variant, or a trace from elsewhere); the text then says what was recorded.
+struct event_rules {
+  std::string kind;  // what the event does to the clocks
+  std::string lamport;
+  std::string vector;
+  std::string hlc;
+  bool lamport_canonical = true;
+  bool vector_canonical = true;
+  bool hlc_canonical = true;
+};
+event_rules explain_rules(const hb_graph& g, event_id e);
+
+/// The explanation of the pair (a, b), as lines of text.
+std::string explain(const hb_graph& g, event_id a, event_id b);
+/// The same for two references (SPEC §2), resolved in g, shown as written; throws input_error
+/// naming `origin` when one does not name exactly one event.
+std::string explain(const hb_graph& g, std::string_view ref_a, std::string_view ref_b, const std::string& origin = {});
+
+}  // namespace hbsim
