@@ -15,6 +15,7 @@
 
 #include "hbsim/hybrid_logical_clock.hpp"
 #include "hbsim/input_error.hpp"
+#include "hbsim/json_text.hpp"
 #include "hbsim/lamport_clock.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/time.hpp"
@@ -130,18 +131,10 @@ class dom_builder final : public nlohmann::json_sax<json> {
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while parsing
     // array - unexpected end of input; expected ']'": keep what follows " - ", split at "; expected ".
     // A number too large for a double comes as "[json.exception.out_of_range.406] number overflow ...".
-    std::string detail = e.what();
-    if (const auto id = detail.find("] "); id != std::string::npos) detail.erase(0, id + 2);
-    if (const auto dash = detail.find(" - "); dash != std::string::npos) detail.erase(0, dash + 3);
-    std::string expected = "valid JSON";
-    if (const auto exp = detail.find("; expected "); exp != std::string::npos) {
-      expected = detail.substr(exp + 11);
-      detail.erase(exp);
-    }
-    if (detail.starts_with("unexpected ")) detail.erase(0, 11);
+    auto [expected, found] = json_syntax_error(e.what());
     // position counts the characters read, the offending one included.
     const auto [line, column] = locate(text_, position == 0 ? 0 : position - 1);
-    throw input_error(file_, "", expected, detail, "JSON syntax error", line, column);
+    throw input_error(file_, "", expected, found, "JSON syntax error", line, column);
   }
 
  private:
@@ -221,35 +214,6 @@ json parse_json(std::string_view text, const std::string& file) {
 
 // ---------------------------------------------------------------------------------------------
 // Describing what was found, and suggesting what was meant.
-
-std::string excerpt(const std::string& s) {
-  constexpr std::size_t max = 40;
-  if (s.size() <= max) return json(s).dump();
-  std::size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // whole characters only
-  return json(s.substr(0, cut)).dump() + "...";
-}
-
-std::string describe(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return v.get<bool>() ? "true" : "false";
-    case json::value_t::string:
-      return "the string " + excerpt(v.get_ref<const std::string&>());
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-    case json::value_t::number_float:
-      return "a number (" + v.dump() + ")";
-    case json::value_t::object:
-      return v.empty() ? "an empty object" : "an object";
-    case json::value_t::array:
-      return v.empty() ? "an empty array" : "an array of " + std::to_string(v.size());
-    default:
-      return "binary data";
-  }
-}
 
 std::string join(names list) {
   std::string out;
@@ -347,7 +311,7 @@ class reader {
   }
   [[noreturn]] void wrong(const json& v, const std::string& path, const std::string& expected,
                           const std::string& hint = {}) const {
-    fail(path, expected, describe(v), hint);
+    fail(path, expected, describe_json(v), hint);
   }
 
   // Objects and their fields.
@@ -650,7 +614,7 @@ process_id reader::resolve(std::string_view name, const std::string& path, std::
       hint += (i ? ", " : " ") + process_names_[i];
     if (process_names_.size() > shown) hint += ", ...";
   }
-  fail(path, std::string(expected), "the unknown process " + excerpt(std::string(name)), hint);
+  fail(path, std::string(expected), "the unknown process " + quoted_excerpt(std::string(name)), hint);
 }
 
 std::optional<process_id> reader::read_process_or_any(const json& v, const std::string& path) const {

@@ -1,5 +1,7 @@
 #include "hbsim/shiviz_log.hpp"
 
+#include "hbsim/json_text.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>

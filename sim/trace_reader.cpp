@@ -1,5 +1,7 @@
 #include "hbsim/trace_reader.hpp"
 
+#include "hbsim/json_text.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -110,14 +112,6 @@ std::string pointer_token(std::string_view key) {
 
 }  // namespace
 
-std::string quoted_excerpt(std::string_view s) {
-  constexpr std::size_t max = 40;
-  if (s.size() <= max) return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-  std::size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // whole characters only
-  return json(std::string(s.substr(0, cut))).dump(-1, ' ', false, json::error_handler_t::replace).append("...");
-}
-
 namespace {
 
 bool blank(std::string_view line) {
@@ -125,27 +119,6 @@ bool blank(std::string_view line) {
 }
 
 }  // namespace
-
-std::string describe_json(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return v.get<bool>() ? "true" : "false";
-    case json::value_t::string:
-      return std::string("the string ").append(quoted_excerpt(v.get_ref<const std::string&>()));
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-    case json::value_t::number_float:
-      return std::string("a number (").append(v.dump()).append(")");
-    case json::value_t::object:
-      return v.empty() ? "an empty object" : "an object";
-    case json::value_t::array:
-      return v.empty() ? "an empty array" : std::string("an array of ").append(std::to_string(v.size()));
-    default:
-      return "binary data";
-  }
-}
 
 json parse_json_line(std::string_view text, const std::string& file, std::size_t line, std::size_t column) {
   // The parser's callback tracks where it is, to refuse duplicate keys and deep nesting with a path.
@@ -197,21 +170,11 @@ json parse_json_line(std::string_view text, const std::string& file, std::size_t
   try {
     return json::parse(text.begin(), text.end(), callback);
   } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while parsing
-    // value - invalid literal; last read: 'x'; expected ...": keep what follows " - ".
-    std::string detail = e.what();
-    if (const auto dash = detail.find(" - "); dash != std::string::npos) detail.erase(0, dash + 3);
-    std::string expected = "valid JSON";
-    if (const auto exp = detail.find("; expected "); exp != std::string::npos) {
-      expected = detail.substr(exp + 11);
-      detail.erase(exp);
-    }
-    if (detail.starts_with("unexpected ")) detail.erase(0, 11);
-    throw input_error(file, "", expected, detail, "JSON syntax error", line, column + e.byte);
+    auto [expected, found] = json_syntax_error(e.what());
+    throw input_error(file, "", expected, found, "JSON syntax error", line, column + e.byte);
   } catch (const json::exception& e) {  // a number too large for a double
-    std::string detail = e.what();
-    if (const auto id = detail.find("] "); id != std::string::npos) detail.erase(0, id + 2);
-    throw input_error(file, "", "valid JSON", detail, "JSON syntax error", line);
+    auto [expected, found] = json_syntax_error(e.what());
+    throw input_error(file, "", expected, found, "JSON syntax error", line);
   }
 }
 

@@ -50,10 +50,6 @@ class line_reader {
 /// file, line and column.
 nlohmann::json parse_json_line(std::string_view text, const std::string& file, std::size_t line,
                                std::size_t column = 0);
-/// "a number (5)", "the string \"x\"", "an object"...: what was found, for messages.
-std::string describe_json(const nlohmann::json& v);
-/// s as a JSON string, cut after 40 bytes (with "..."), for messages.
-std::string quoted_excerpt(std::string_view s);
 
 enum class trace_format { hbsim, shiviz };
 
