@@ -607,6 +607,17 @@ TEST_CASE("trace reader: values at the edges of their ranges read exactly, on bo
   }
 }
 
+TEST_CASE("trace reader: vector entries in another order read alike; twice is an error") {
+  const std::string reversed = replaced(local_line, "{\"A\":1}", "{\"B\":7,\"A\":1}");
+  const temp_file trace("order.jsonl", std::string(header_line) + "\n" + reversed + "\n");
+  const replayed r = read_back(trace.str());
+  REQUIRE(r.records.events.size() == 1);
+  CHECK(r.records.events[0].vector == std::vector<std::uint32_t>{1, 7});
+  const input_error twice = read_error(std::string(header_line) + "\n" + replaced(local_line, "{\"A\":1}", "{\"A\":1,\"A\":2}") + "\n");
+  CHECK(twice.path() == "/vector/A");
+  CHECK(twice.found() == "\"A\" a second time");
+}
+
 TEST_CASE("trace reader: what the messages say") {
   // Syntax errors have a column (1-based) and the parser's words.
   const input_error syntax = read_error(std::string(header_line) + "\n{\"type\":\"event\",\"id\":}\n");
