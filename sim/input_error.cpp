@@ -11,7 +11,8 @@ std::string compose(const std::string& file, const std::string& path, const std:
                     const std::string& found, const std::string& hint, std::size_t line, std::size_t column) {
   // Appends only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string at -O3.
   std::string out = file.empty() ? "<input>" : file;
-  if (line != 0) out.append(":").append(std::to_string(line)).append(":").append(std::to_string(column));
+  if (line != 0) out.append(":").append(std::to_string(line));
+  if (line != 0 && column != 0) out.append(":").append(std::to_string(column));
   out.append(": ");
   if (!path.empty()) out.append("at ").append(path).append(": ");
   if (!expected.empty()) out.append("expected ").append(expected);

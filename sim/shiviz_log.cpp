@@ -1,7 +1,5 @@
 #include "hbsim/shiviz_log.hpp"
 
-#include "hbsim/json_text.hpp"
-
 #include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -9,6 +7,7 @@
 #include <unordered_map>
 
 #include "hbsim/input_error.hpp"
+#include "hbsim/json_text.hpp"
 #include "hbsim/trace_reader.hpp"
 
 namespace hbsim {
@@ -85,12 +84,16 @@ void read_log(const std::string& path, const std::function<void(std::string)>& o
 struct execution {
   std::string name;
   std::unordered_map<std::string, std::uint32_t> index;
+  std::vector<std::string> names;     // per index
   std::vector<std::uint64_t> events;  // per index
   std::uint64_t total = 0;
 
   std::uint32_t host(const std::string& h) {
     const auto [it, added] = index.try_emplace(h, static_cast<std::uint32_t>(events.size()));
-    if (added) events.push_back(0);
+    if (added) {
+      names.push_back(h);
+      events.push_back(0);
+    }
     return it->second;
   }
 };
@@ -123,21 +126,22 @@ class checker {
   }
 
   void event(const log_event& e) {
-    execution& x = *current_;
+    const execution& x = *current_;
     const std::uint32_t h = x.index.at(e.host);
     std::vector<std::pair<std::uint32_t, std::uint64_t>> clock;
     for (const auto& [host, v] : e.clock) clock.emplace_back(x.index.at(host), v);
     std::sort(clock.begin(), clock.end());
-    const auto entry = [&](std::uint32_t j) {
+    const auto entry = [&](std::uint32_t j) -> std::uint64_t {
       const auto it = std::lower_bound(clock.begin(), clock.end(), std::pair<std::uint32_t, std::uint64_t>{j, 0});
       return it != clock.end() && it->first == j ? it->second : 0;
     };
-    const auto name = [&](std::uint32_t j) {
-      return std::find_if(x.index.begin(), x.index.end(), [&](const auto& kv) { return kv.second == j; })->first;
+    // Details are written only for the problems kept.
+    const auto more = [](std::size_t n, const char* what) {
+      return n == 0 ? std::string() : std::string(" (and ").append(std::to_string(n)).append(what);
     };
 
     const std::uint64_t own = entry(h), expected = own_[h] + 1;
-    if (own != expected) {
+    if (own != expected && counted(shiviz_rule::own_entry)) {
       std::string detail = std::string("its own entry is ").append(std::to_string(own)).append(", expected ");
       if (expected == 1)
         detail.append("1 at its first event");
@@ -146,42 +150,34 @@ class checker {
             .append(" (one more than at its previous event, line ")
             .append(std::to_string(last_line_[h]))
             .append(")");
-      report(shiviz_rule::own_entry, e, std::move(detail));
+      keep(shiviz_rule::own_entry, e, std::move(detail));
     }
 
-    std::string claims;
-    std::size_t more = 0;
-    for (const auto& [j, v] : clock) {
-      if (j == h || v <= x.events[j]) continue;
-      if (!claims.empty()) {
-        ++more;
-        continue;
-      }
-      const std::string& other = name(j);
-      claims.append("its clock says ").append(other).append(" has had ").append(events(v)).append(", but ");
-      claims.append(other).append(x.events[j] == 0 ? " has no event" : std::string(" has ").append(events(x.events[j])));
-      claims.append(" in this execution");
-    }
-    if (!claims.empty()) {
-      if (more) claims.append(" (and ").append(std::to_string(more)).append(" more such entries)");
-      report(shiviz_rule::known_events, e, std::move(claims));
+    const auto claims_too_much = [&](const auto& entry_j) { return entry_j.first != h && entry_j.second > x.events[entry_j.first]; };
+    if (const auto n = std::count_if(clock.begin(), clock.end(), claims_too_much); n && counted(shiviz_rule::known_events)) {
+      const auto [j, v] = *std::find_if(clock.begin(), clock.end(), claims_too_much);
+      const std::string& other = x.names[j];
+      std::string detail = std::string("its clock says ").append(other).append(" has had ").append(events(v));
+      detail.append(", but ").append(other);
+      detail.append(x.events[j] == 0 ? " has no event" : std::string(" has ").append(events(x.events[j])));
+      keep(shiviz_rule::known_events, e,
+           detail.append(" in this execution").append(more(static_cast<std::size_t>(n) - 1, " more such entries)")));
     }
 
-    std::string fell;
-    more = 0;
-    for (const auto& [j, before] : previous_[h]) {
-      const std::uint64_t now = entry(j);
-      if (j == h || now >= before) continue;
-      if (!fell.empty()) {
-        ++more;
-        continue;
-      }
-      fell.append("entry ").append(name(j)).append(" fell from ").append(std::to_string(before))
-          .append(" (line ").append(std::to_string(last_line_[h])).append(") to ").append(std::to_string(now));
-    }
-    if (!fell.empty()) {
-      if (more) fell.append(" (and ").append(std::to_string(more)).append(" more entries fell)");
-      report(shiviz_rule::monotonic, e, std::move(fell));
+    const auto fell = [&](const auto& before) { return before.first != h && entry(before.first) < before.second; };
+    const auto& previous = previous_[h];
+    if (const auto n = std::count_if(previous.begin(), previous.end(), fell); n && counted(shiviz_rule::monotonic)) {
+      const auto [j, before] = *std::find_if(previous.begin(), previous.end(), fell);
+      keep(shiviz_rule::monotonic, e,
+           std::string("entry ")
+               .append(x.names[j])
+               .append(" fell from ")
+               .append(std::to_string(before))
+               .append(" (line ")
+               .append(std::to_string(last_line_[h]))
+               .append(") to ")
+               .append(std::to_string(entry(j)))
+               .append(more(static_cast<std::size_t>(n) - 1, " more entries fell)")));
     }
 
     own_[h] = own;
@@ -192,10 +188,12 @@ class checker {
   shiviz_report result;
 
  private:
-  void report(shiviz_rule rule, const log_event& e, std::string detail) {
-    const auto r = static_cast<std::size_t>(rule);
-    if (result.counts[r]++ < shiviz_report::kept_per_rule)
-      result.problems.push_back({rule, current_->name, e.line, e.host, std::move(detail)});
+  // Counts a problem; true when it is among the first few of its rule, which are kept.
+  bool counted(shiviz_rule rule) {
+    return result.counts[static_cast<std::size_t>(rule)]++ < shiviz_report::kept_per_rule;
+  }
+  void keep(shiviz_rule rule, const log_event& e, std::string detail) {
+    result.problems.push_back({rule, current_->name, e.line, e.host, std::move(detail)});
   }
 
   std::vector<execution>& executions_;

@@ -1,7 +1,5 @@
 #include "hbsim/trace_reader.hpp"
 
-#include "hbsim/json_text.hpp"
-
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -19,6 +17,7 @@
 #include <unordered_set>
 
 #include "hbsim/input_error.hpp"
+#include "hbsim/json_text.hpp"
 #include "hbsim/trace_writer.hpp"
 
 namespace hbsim {

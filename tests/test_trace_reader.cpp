@@ -625,7 +625,7 @@ TEST_CASE("trace reader: what the messages say") {
   CHECK(syntax.column() == 22);
   CHECK(syntax.hint() == "JSON syntax error");
   const input_error id = read_error(std::string(header_line) + "\n" + receive_line + "\n");
-  CHECK(std::string(id.what()) == std::string(id.file()).append(":2:0: at /id: expected event id 1 (one more than the previous event's), found 2"));
+  CHECK(std::string(id.what()) == std::string(id.file()).append(":2: at /id: expected event id 1 (one more than the previous event's), found 2"));
   const input_error seq = read_error(std::string(header_line) + "\n" + send_line + "\n" +
                                      event_line([](json& e) { e["id"] = 2; e["seq"] = 3; }) + "\n");
   CHECK(seq.expected() == "seq 2 (one more than A's previous event)");
