@@ -60,4 +60,17 @@ inline event_ref ref(process_id p, std::string label, std::uint64_t index = 0) {
 
 inline constexpr sim_time ms = ns_per_ms;
 
+/// A relay across three processes with a few unrelated locals: A sends m1 to B, B later sends m2 to
+/// C, C later sends m3 to A; c1, b1 and a2 are local events. Graph and explain tests share it.
+inline scenario relay_chain() {
+  scenario s = make_scenario({"A", "B", "C"});
+  s.script.push_back(at(0, 0, action_kind::send, "m1", {1}));
+  s.script.push_back(at(100'000, 2, action_kind::local, "c1"));
+  s.script.push_back(at(500'000, 1, action_kind::local, "b1"));
+  s.script.push_back(at(2 * ms, 1, action_kind::send, "m2", {2}));
+  s.script.push_back(at(2'500'000, 0, action_kind::local, "a2"));
+  s.script.push_back(at(4 * ms, 2, action_kind::send, "m3", {0}));
+  return s;
+}
+
 }  // namespace hbsim::testing

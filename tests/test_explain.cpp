@@ -37,14 +37,8 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 //   C#3 (8) send m3 → A       t 4ms    pt 4ms     L 5  V {A:1, B:3, C:3}  HLC (4ms, 0)
 //   A#3 (9) receive m3        t 5ms    pt 7ms     L max(2,5)+1 = 6, V {A:3, B:3, C:3}, HLC (7ms, 0)
 scenario chain() {
-  scenario s = make_scenario({"A", "B", "C"});
+  scenario s = relay_chain();
   s.processes[A].clock.offset = 2 * ms;
-  s.script.push_back(at(0, A, action_kind::send, "m1", {B}));
-  s.script.push_back(at(100'000, C, action_kind::local, "c1"));
-  s.script.push_back(at(500'000, B, action_kind::local, "b1"));
-  s.script.push_back(at(2 * ms, B, action_kind::send, "m2", {C}));
-  s.script.push_back(at(2'500'000, A, action_kind::local, "a2"));
-  s.script.push_back(at(4 * ms, C, action_kind::send, "m3", {A}));
   return s;
 }
 }  // namespace

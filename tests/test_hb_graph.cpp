@@ -55,13 +55,7 @@ std::set<std::pair<event_id, event_id>> csr_edges(const hb_graph& g) {
 //   C#3 (id 8) send m3 → A       t = 4 ms
 //   A#3 (id 9) receive m3        t = 5 ms
 scenario chain() {
-  scenario s = make_scenario({"A", "B", "C"});
-  s.script.push_back(at(0, A, action_kind::send, "m1", {B}));
-  s.script.push_back(at(100'000, C, action_kind::local, "c1"));
-  s.script.push_back(at(500'000, B, action_kind::local, "b1"));
-  s.script.push_back(at(2 * ms, B, action_kind::send, "m2", {C}));
-  s.script.push_back(at(2'500'000, A, action_kind::local, "a2"));
-  s.script.push_back(at(4 * ms, C, action_kind::send, "m3", {A}));
+  scenario s = relay_chain();
   return s;
 }
 }  // namespace
