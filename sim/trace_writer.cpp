@@ -1,21 +1,15 @@
 #include "hbsim/trace_writer.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <stdexcept>
 
-#include "hbsim/input_error.hpp"
 #include "hbsim/scenario.hpp"
 
 namespace hbsim {
 
 namespace {
 
-constexpr std::size_t flush_at = 1 << 20;
 constexpr std::size_t number = 20;  // the longest decimal int64 or uint64, sign included
 
 template <std::size_t N>
@@ -58,49 +52,13 @@ void append_json_string(std::string& out, std::string_view s) {
   out.resize(static_cast<std::size_t>(write_json_string(out.data() + start, s) - out.data()));
 }
 
-trace_writer::trace_writer(std::string path) : path_(std::move(path)) {
-  struct stat st {};
-  if (path_ == "-") {
-    out_ = stdout;
-  } else if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    // A device or a pipe (/dev/null, a FIFO): written in place, there is nothing to rename.
-    out_ = std::fopen(path_.c_str(), "wb");
-    if (!out_) throw input_error(path_, "", "a trace file hbsim can write", std::strerror(errno));
-  } else {
-    temp_path_ = path_ + ".tmp." + std::to_string(::getpid());
-    out_ = std::fopen(temp_path_.c_str(), "wb");
-    if (!out_) throw input_error(path_, "", "a trace file hbsim can write", std::strerror(errno));
-  }
-  buf_.resize(flush_at + (64 << 10));
-}
+trace_writer::trace_writer(std::string path) : out_(std::move(path), "trace") {}
 
-trace_writer::~trace_writer() {
-  if (out_ && out_ != stdout) {
-    std::fclose(out_);
-    if (!temp_path_.empty()) std::remove(temp_path_.c_str());
-  }
-}
+trace_writer::~trace_writer() = default;
 
-void trace_writer::flush() {
-  if (used_ != 0 && std::fwrite(buf_.data(), 1, used_, out_) != used_)
-    throw std::runtime_error("hbsim: writing the trace failed: " + std::string(std::strerror(errno)));
-  bytes_ += used_;
-  used_ = 0;
-}
+char* trace_writer::reserve(std::size_t bound) { return out_.reserve(bound); }
 
-char* trace_writer::reserve(std::size_t bound) {
-  if (buf_.size() - used_ < bound) {
-    flush();
-    if (buf_.size() < bound) buf_.resize(bound);
-  }
-  return buf_.data() + used_;
-}
-
-void trace_writer::end_line(char* end) {
-  end = lit(end, "}\n");
-  used_ = static_cast<std::size_t>(end - buf_.data());
-  if (used_ >= flush_at) flush();
-}
+void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
 
 char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
 
@@ -269,20 +227,6 @@ void trace_writer::on_fault(const fault_record& r) {
   end_line(p);
 }
 
-void trace_writer::commit() {
-  flush();
-  if (out_ == stdout) {
-    std::fflush(stdout);
-    return;
-  }
-  const bool ok = std::fflush(out_) == 0;
-  const bool closed = std::fclose(out_) == 0;
-  out_ = nullptr;
-  if (!ok || !closed || (!temp_path_.empty() && std::rename(temp_path_.c_str(), path_.c_str()) != 0)) {
-    const int err = errno;
-    if (!temp_path_.empty()) std::remove(temp_path_.c_str());
-    throw std::runtime_error("hbsim: cannot write the trace " + path_ + ": " + std::strerror(err));
-  }
-}
+void trace_writer::commit() { out_.commit(); }
 
 }  // namespace hbsim

@@ -1,5 +1,6 @@
 // The trace (SPEC §6): JSON Lines, streamed while the run proceeds. A file is written under a
-// temporary name and renamed by commit(), so a failed run never leaves a half-written trace.
+// temporary name and renamed by commit() (output_file), so a failed run never leaves a half-written
+// trace.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "hbsim/observer.hpp"
+#include "hbsim/output_file.hpp"
 
 namespace hbsim {
 
@@ -26,22 +28,16 @@ class trace_writer final : public event_observer {
 
   /// Flushes and puts the file in place. Throws std::runtime_error when the output cannot be written.
   void commit();
-  std::uint64_t bytes_written() const { return bytes_; }
+  std::uint64_t bytes_written() const { return out_.bytes_written(); }
 
  private:
   // Lines are formatted through a raw cursor: reserve() returns room for an upper bound of the line,
   // the line is written without per-piece checks, end_line() takes the cursor back.
   char* reserve(std::size_t bound);
   void end_line(char* end);
-  void flush();
   char* name(char* p, process_id q) const;
 
-  std::string path_;
-  std::string temp_path_;
-  std::FILE* out_ = nullptr;
-  std::vector<char> buf_;
-  std::size_t used_ = 0;
-  std::uint64_t bytes_ = 0;
+  output_file out_;
   const scenario* scenario_ = nullptr;
   std::vector<std::string> names_;  // JSON strings, quoted
   std::size_t longest_name_ = 0;
