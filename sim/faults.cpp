@@ -4,8 +4,10 @@ namespace hbsim {
 
 std::vector<link_block> link_blocks(const std::vector<fault>& faults, std::size_t n) {
   std::vector<link_block> blocks;
-  for (const fault& f : faults) {
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const fault& f = faults[i];
     link_block b;
+    b.fault = i;
     b.at = f.at;
     b.blocks.assign(n * n, false);
     if (const auto* p = std::get_if<partition_fault>(&f.what)) {

@@ -57,6 +57,7 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
   sim_time release = t;  // when the message may start travelling
   for (const link_block& b : blocks_) {
     if (t < b.at || (b.heal && t >= *b.heal) || !b.blocks[link]) continue;
+    f.fault = b.fault;
     if (b.mode == hold_mode::drop || !b.heal) {
       f.dropped = true;
       f.reason = drop_reason::partition;
@@ -65,6 +66,7 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
     f.held = true;
     release = std::max(release, *b.heal);
   }
+  f.released = release;
   if (rng.chance(c.loss)) {
     f.dropped = true;
     f.reason = drop_reason::loss;
@@ -72,7 +74,7 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
   }
   f.copies = rng.chance(c.duplicate) ? 2 : 1;
   for (int i = 0; i < f.copies; ++i) {
-    const sim_time delay = c.delay.sample_delay(rng);
+    const sim_time delay = f.delay[i] = c.delay.sample_delay(rng);
     // Saturating add: a delay drawn from a heavy tail may be huge.
     sim_time a = delay > std::numeric_limits<sim_time>::max() - release ? std::numeric_limits<sim_time>::max()
                                                                        : release + delay;

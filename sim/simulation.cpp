@@ -117,6 +117,7 @@ struct simulation::state {
   std::unordered_map<std::string, label_id, string_hash, std::equal_to<>> label_index;
   std::vector<sent_message> sent;        // scratch for one send
   std::vector<drop_record> drops;        // scratch for one send
+  std::vector<route_record> routes;      // scratch for one send
   bool ran = false;
   bool stopping = false;
   bool observing = false;
@@ -216,9 +217,12 @@ struct simulation::state {
     const event_id id = last_event + 1;
     sent.clear();
     drops.clear();
+    routes.clear();
     for (process_id d : to) {
       const message_id m = ++last_message;
       const message_fate f = net.route(p, d, now);
+      routes.push_back({m, p, d, now, f.dropped, f.reason, f.copies, {f.delay[0], f.delay[1]},
+                        {f.arrival[0], f.arrival[1]}, f.held, f.released, f.fault});
       sent.push_back({m, d, static_cast<std::uint8_t>(f.dropped ? 1 : f.copies)});
       ++stats.messages_sent;
       if (f.dropped) {
@@ -233,6 +237,7 @@ struct simulation::state {
       }
     }
     emit(p, event_kind::send, label, pt, nullptr, sent);
+    for (const route_record& r : routes) notify([&](event_observer& o) { o.on_route(r); });
     for (const drop_record& d : drops) drop(d);
     if (slot_refs[slot] == 0) free_slots.push_back(slot);
     return id;

@@ -71,6 +71,23 @@ struct drop_record {
   bool duplicate;  // the network's extra copy, not the original
 };
 
+/// The network's decision on one message, taken when it is sent (for narration): reported after
+/// the send event, before the drops it causes.
+struct route_record {
+  message_id message;
+  process_id from;
+  process_id to;
+  sim_time time;  // the send's true time
+  bool dropped;   // at once, by loss or a partition in drop mode (`reason`)
+  drop_reason reason;
+  int copies;  // 1, or 2 when the network duplicated it
+  sim_time delay[2];    // drawn, per copy
+  sim_time arrival[2];  // per copy, after holding and FIFO order
+  bool held;            // waited for a partition to heal
+  sim_time released;    // when it started travelling
+  std::size_t fault;    // the partition or cut that dropped or held it; ~0 when none did
+};
+
 /// A fault taking effect, for traces and diagrams (an hbsim extension of the trace format).
 struct fault_record {
   enum class kind : std::uint8_t { partition, cut, pause, clock_step };

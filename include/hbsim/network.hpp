@@ -38,6 +38,7 @@ enum class hold_mode : std::uint8_t { drop, hold };
 
 /// A partition or a one-way cut over [at, heal): `blocks[from * n + to]` says whether it stops the link.
 struct link_block {
+  std::size_t fault = 0;  // its index in the scenario's `faults`
   sim_time at = 0;
   std::optional<sim_time> heal;
   hold_mode mode = hold_mode::drop;
@@ -49,8 +50,12 @@ struct message_fate {
   bool dropped = false;
   drop_reason reason = drop_reason::loss;
   int copies = 0;          // 1, or 2 when duplicated
-  sim_time arrival[2] = {0, 0};
-  bool held = false;       // waited for a heal
+  sim_time delay[2] = {0, 0};    // drawn, per copy
+  sim_time arrival[2] = {0, 0};  // after holding and FIFO order
+  bool held = false;             // waited for a heal
+  sim_time released = 0;         // when it started travelling (the send time unless held)
+  std::size_t fault = no_fault;  // the partition or cut that dropped or (last) held it
+  static constexpr std::size_t no_fault = ~std::size_t{0};
 };
 
 class network {

@@ -31,6 +31,7 @@ class event_observer {
   virtual ~event_observer() = default;
   virtual void on_start(const run_header&) {}
   virtual void on_event(const event_record&) {}
+  virtual void on_route(const route_record&) {}
   virtual void on_drop(const drop_record&) {}
   virtual void on_fault(const fault_record&) {}
   virtual void on_finish(const run_end&) {}
