@@ -1,6 +1,67 @@
 #include "hbsim/json_text.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace hbsim {
+
+namespace {
+
+// ASCII only, whatever the locale: suggestions must not depend on the machine.
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// Levenshtein distance, or more than `cap` when it exceeds it (cheap for far-apart lengths).
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > cap) return cap + 1;
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string join_names(std::span<const std::string_view> list) {
+  std::string out;
+  for (std::string_view n : list) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// `did you mean "x"?` for the closest candidate (case-insensitively equal, or within 2 edits but
+// keeping something of the word: "x" does not suggest "a"), or "".
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  constexpr std::size_t cap = 2;
+  std::string_view best;
+  std::size_t best_distance = cap + 1;
+  const std::string folded = lower(word);
+  for (std::string_view c : candidates) {
+    std::size_t d = lower(c) == folded ? 0 : edit_distance(word, c, cap);
+    if (d != 0 && d >= word.size()) d = cap + 1;
+    if (d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  if (best_distance > cap) return {};
+  return "did you mean \"" + std::string(best) + "\"?";
+}
+
 
 using nlohmann::json;
 

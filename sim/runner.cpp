@@ -116,6 +116,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   out.sim->observe(*out.invariants);
   expectation_checker checker(s, *out.invariants);
   out.sim->observe(checker);
+  for (event_observer* o : options.observers) out.sim->observe(*o);
   progress_line progress;
   if (options.progress) out.sim->observe(progress);
   const auto start = std::chrono::steady_clock::now();

@@ -215,59 +215,7 @@ json parse_json(std::string_view text, const std::string& file) {
 // ---------------------------------------------------------------------------------------------
 // Describing what was found, and suggesting what was meant.
 
-std::string join(names list) {
-  std::string out;
-  for (std::string_view n : list) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
-// ASCII only, whatever the locale: suggestions must not depend on the machine.
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// Levenshtein distance, or more than `cap` when it exceeds it (cheap for far-apart lengths).
-std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
-  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > cap) return cap + 1;
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// `did you mean "x"?` for the closest candidate (case-insensitively equal, or within 2 edits but
-// keeping something of the word: "x" does not suggest "a"), or "".
-template <class Range>
-std::string suggestion(std::string_view word, const Range& candidates) {
-  constexpr std::size_t cap = 2;
-  std::string_view best;
-  std::size_t best_distance = cap + 1;
-  const std::string folded = lower(word);
-  for (std::string_view c : candidates) {
-    std::size_t d = lower(c) == folded ? 0 : edit_distance(word, c, cap);
-    if (d != 0 && d >= word.size()) d = cap + 1;
-    if (d < best_distance) {
-      best = c;
-      best_distance = d;
-    }
-  }
-  if (best_distance > cap) return {};
-  return "did you mean \"" + std::string(best) + "\"?";
-}
+std::string join(names list) { return join_names(list); }
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary.
@@ -380,7 +328,7 @@ void reader::check_fields(const json& v, const std::string& path, std::string_vi
       std::vector<std::string_view> candidates(known.begin(), known.end());
       candidates.push_back("note");
       fail(child(path, key), "a field of " + std::string(what) + " (" + join(candidates) + ")",
-           "the field \"" + key + "\"", suggestion(key, candidates));
+           "the field \"" + key + "\"", did_you_mean(key, candidates));
     }
   }
 }
@@ -442,7 +390,7 @@ std::size_t reader::read_choice(const json& v, const std::string& path, names ch
   const std::string expected = std::string(what) + ": one of " + join(choices);
   if (!v.is_string()) wrong(v, path, expected);
   const auto it = std::find(choices.begin(), choices.end(), v.get_ref<const std::string&>());
-  if (it == choices.end()) wrong(v, path, expected, suggestion(v.get_ref<const std::string&>(), choices));
+  if (it == choices.end()) wrong(v, path, expected, did_you_mean(v.get_ref<const std::string&>(), choices));
   return static_cast<std::size_t>(it - choices.begin());
 }
 
@@ -606,7 +554,7 @@ process_id reader::read_process(const json& v, const std::string& path) const {
 process_id reader::resolve(std::string_view name, const std::string& path, std::string_view expected) const {
   const auto it = process_index_.find(name);
   if (it != process_index_.end()) return it->second;
-  std::string hint = suggestion(name, process_names_);
+  std::string hint = did_you_mean(name, std::vector<std::string_view>(process_names_.begin(), process_names_.end()));
   if (hint.empty()) {
     constexpr std::size_t shown = 8;
     hint = "known processes:";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hbsim/explain.hpp"
+#include "hbsim/exporter.hpp"
 #include "hbsim/hb_graph.hpp"
 #include "hbsim/input_error.hpp"
 #include "hbsim/invariant_checker.hpp"
@@ -24,8 +25,49 @@ namespace {
 
 enum exit_code { ok = 0, failed = 1, invalid = 2, internal = 3 };
 
+// What every export accepts on the command line: which clocks label events, a window, a subset.
+struct export_selection {
+  std::string clocks = "all";
+  std::string from, until;
+  std::vector<std::string> processes;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_option("--clocks", clocks, "clocks that label events: lamport, vector, hlc, comma-separated, or all");
+    cmd.add_option("--from", from, "export only events at or after this true time (e.g. 5ms)");
+    cmd.add_option("--until", until, "export only events at or before this true time");
+    cmd.add_option("--processes", processes, "export only these processes (names, repeatable or comma-separated)")
+        ->delimiter(',');
+  }
+  hbsim::export_options options() const {
+    hbsim::export_options o;
+    o.clocks = hbsim::parse_clocks(clocks);
+    o.from = time_option("--from", from);
+    o.to = time_option("--until", until);
+    o.processes = processes;
+    return o;
+  }
+  static std::optional<hbsim::sim_time> time_option(const std::string& name, const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    std::string why;
+    const auto t = hbsim::parse_duration(text, &why);
+    if (!t) throw hbsim::input_error(name, "", "a true time such as 5ms, 1.5s or 250us", "\"" + text + "\"", why);
+    return t;
+  }
+};
+
+// --export FORMAT=FILE, as given on the command line.
+std::unique_ptr<hbsim::exporter> export_request(const std::string& request, const hbsim::export_options& o) {
+  const std::size_t eq = request.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == request.size())
+    throw hbsim::input_error("--export", "", "FORMAT=FILE, e.g. svg=run.svg", "\"" + request + "\"");
+  return hbsim::make_exporter(request.substr(0, eq), request.substr(eq + 1), o);
+}
+
 int run_command(const std::string& file, const std::optional<std::uint64_t>& seed, const std::string& trace,
-                const std::vector<std::string>& variants, bool json, bool check_determinism) {
+                const std::vector<std::string>& variants, bool json, bool check_determinism,
+                const std::vector<std::string>& exports, const export_selection& selection) {
+  std::vector<std::unique_ptr<hbsim::exporter>> exporters;
+  for (const std::string& e : exports) exporters.push_back(export_request(e, selection.options()));
   hbsim::scenario s = hbsim::load_scenario(file);
   for (const std::string& v : variants) hbsim::apply_variant(s, v);
   if (check_determinism) {
@@ -44,7 +86,9 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   options.seed = seed;
   options.trace_path = trace;
   options.progress = ::isatty(STDERR_FILENO) != 0;
+  for (const auto& e : exporters) options.observers.push_back(e.get());
   const hbsim::run_outcome out = hbsim::run_scenario(s, options);
+  for (const auto& e : exporters) e->commit();
   const hbsim::run_report report = out.report();
   if (json) {
     std::cout << hbsim::summary_json(report).dump(2) << "\n";
@@ -135,6 +179,23 @@ int explain_command(const std::string& file, const std::string& a, const std::st
   return ok;
 }
 
+// Several traces (seeds or runs of one scenario) go into one file only where the format holds several
+// executions: ShiViz.
+int export_command(const std::vector<std::string>& files, const std::string& format, const std::string& output,
+                   const export_selection& selection) {
+  if (files.size() > 1 && format != "shiviz")
+    throw hbsim::input_error("export", "", "one trace file (only --to shiviz takes several, as executions)",
+                             std::to_string(files.size()) + " files");
+  const std::unique_ptr<hbsim::exporter> e = hbsim::make_exporter(format, output, selection.options());
+  for (const std::string& file : files) {
+    hbsim::trace_reader reader(file);
+    hbsim::event_observer* observers[] = {e.get()};
+    reader.replay(observers);
+  }
+  e->commit();
+  return ok;
+}
+
 int validate_command(const std::vector<std::string>& files) {
   int code = ok;
   for (const std::string& f : files) {
@@ -153,6 +214,12 @@ int validate_command(const std::vector<std::string>& files) {
 }
 
 }  // namespace
+
+std::string format_list() {
+  std::string out;
+  for (std::string_view f : hbsim::export_formats()) out.append(out.empty() ? "" : ", ").append(f);
+  return out;
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"hbsim: a deterministic simulator of logical time in distributed systems"};
@@ -173,6 +240,10 @@ int main(int argc, char** argv) {
   run->add_flag("--json", json, "print the summary as one JSON object");
   run->add_flag("--check-determinism", check_determinism,
                 "run twice first and compare the traces; on a difference, show the first line that differs");
+  std::vector<std::string> exports;
+  run->add_option("--export", exports, "also write FORMAT=FILE (repeatable); formats: " + format_list());
+  export_selection run_selection;
+  run_selection.add_to(*run);
 
   std::vector<std::string> files;
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
@@ -195,6 +266,15 @@ int main(int argc, char** argv) {
   explain->add_option("a", ref_a, "event reference: proc:label, proc:label#k or proc#n")->required();
   explain->add_option("b", ref_b, "event reference")->required();
 
+  std::string export_format, export_output = "-";
+  export_selection export_options;
+  auto* exp = app.add_subcommand("export", "write a trace in a format other tools read, or draw it");
+  std::vector<std::string> export_traces;
+  exp->add_option("trace", export_traces, "hbsim trace file (several for --to shiviz: one execution each)")->required();
+  exp->add_option("--to", export_format, "format: " + format_list())->required();
+  exp->add_option("-o,--output", export_output, "output file (default: standard output)");
+  export_options.add_to(*exp);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -202,7 +282,9 @@ int main(int argc, char** argv) {
     return code == 0 ? ok : invalid;
   }
   try {
-    if (*run) return run_command(scenario_file, seed, trace, variants, json, check_determinism);
+    if (*run)
+      return run_command(scenario_file, seed, trace, variants, json, check_determinism, exports, run_selection);
+    if (*exp) return export_command(export_traces, export_format, export_output, export_options);
     if (*validate) return validate_command(files);
     if (*check) return check_command(trace_file, format, check_json);
     if (*explain) return explain_command(trace_file, ref_a, ref_b);

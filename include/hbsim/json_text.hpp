@@ -2,6 +2,7 @@
 // every reader of JSON (scenarios, traces, ShiViz logs) so their messages read alike.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,5 +18,10 @@ std::string quoted_excerpt(std::string_view s);
 /// nlohmann's parse error text ("[json.exception.parse_error.101] parse error at line 1, column 5:
 /// syntax error while parsing array - unexpected end of input; expected ']'") as (expected, found).
 std::pair<std::string, std::string> json_syntax_error(std::string_view what);
+/// "a, b, c".
+std::string join_names(std::span<const std::string_view> names);
+/// `did you mean "x"?` for the candidate closest to word (equal but for case, or within 2 edits while
+/// keeping something of the word: "x" does not suggest "a"), or "" when none is close.
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
 }  // namespace hbsim

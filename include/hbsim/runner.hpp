@@ -21,6 +21,7 @@ struct run_options {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   std::string trace_path;             // "" no trace, "-" standard output
   bool progress = false;              // progress line on stderr for runs longer than a second
+  std::vector<event_observer*> observers;  // also watch the run (exporters, narration)
 };
 
 struct run_outcome {
