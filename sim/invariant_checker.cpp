@@ -63,18 +63,47 @@ void invariant_checker::on_start(const run_header& h) {
   names_.assign(h.process_names.begin(), h.process_names.end());
   n_ = names_.size();
   for (std::size_t i = 0; i < invariant_count; ++i) reports_[i] = {static_cast<invariant>(i), 0, {}};
-  truth_.assign(n_ * n_, 0);
+  // Every process starts on one shared row of zeros.
+  pool_.assign(n_, 0);
+  row_refs_.assign(1, static_cast<std::uint32_t>(2 * n_));  // as truth and as latest vector
+  free_rows_.clear();
+  truth_row_.assign(n_, 0);
+  sends_.clear();
+  free_sends_.clear();
+  messages_.clear();
+  unverified_pairs_ = 0;
   last_.assign(n_, {});
   last_exact_.assign(n_, 1);
-  last_vec_.assign(n_ * n_, 0);
+  latest_row_.assign(n_, 0);
   own_inexact_.assign(n_, 0);
   count_.assign(n_, 0);
-  before_.assign(n_, 0);
   watching_ = false;
   recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
                                          recent_most);
   recent_.assign(n_ * recent_kept_, {});
-  recent_vec_.assign(n_ * recent_kept_ * n_, 0);
+  recent_row_.assign(n_ * recent_kept_, 0);
+  row_refs_[0] += static_cast<std::uint32_t>(recent_row_.size());
+  // Room for every process's truth, its ring and some sends in flight, reserved (not touched) so that
+  // the pool rarely moves.
+  pool_.reserve((n_ * (recent_kept_ + 2) + 64) * n_);
+}
+
+std::uint32_t invariant_checker::take_row() {
+  std::uint32_t r;
+  if (free_rows_.empty()) {
+    r = static_cast<std::uint32_t>(row_refs_.size());
+    row_refs_.push_back(0);
+    pool_.resize(pool_.size() + n_);
+  } else {
+    r = free_rows_.back();
+    free_rows_.pop_back();
+  }
+  row_refs_[r] = 1;
+  return r;
+}
+
+void invariant_checker::release_row(std::uint32_t r) {
+  if (--row_refs_[r] == 0) free_rows_.push_back(r);
 }
 
 event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
@@ -106,7 +135,7 @@ void invariant_checker::report(invariant i, const event_head* a, row va, const e
 //   of every process whose truth holds exactly j's events before a*: b' is b or comes after it on
 //   its process, so V(b) < V(b'), and a violation with b is one with b' too.
 void invariant_checker::check_strong_against_recent(const event_head& b, row v) {
-  const std::uint32_t* truth = &truth_[b.process * n_];
+  const std::uint32_t* truth = row_data(truth_row_[b.process]);
   for (process_id j = 0; j < n_; ++j) {
     if (j == b.process || count_[j] <= truth[j]) continue;  // nothing of j outside b's past yet
     const std::uint64_t candidate = truth[j] + 1;
@@ -118,7 +147,7 @@ void invariant_checker::check_strong_against_recent(const event_head& b, row v) 
       ++unverified_pairs_;
       continue;
     }
-    const row va(&recent_vec_[slot * n_], n_);
+    const row va(row_data(recent_row_[slot]), n_);
     if (va[j] > v[j] || !vector_less(va, v)) continue;  // the first test settles nearly every case
     report(invariant::vector_strong_clock_condition, &recent_[slot], va, b, v, [&] {
       return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(v, names_))
@@ -128,7 +157,7 @@ void invariant_checker::check_strong_against_recent(const event_head& b, row v) 
 }
 
 invariant_checker::row invariant_checker::latest_vector(process_id p) const {
-  return {last_exact_[p] ? &truth_[p * n_] : &last_vec_[p * n_], n_};
+  return {row_data(latest_row_[p]), n_};
 }
 
 void invariant_checker::check_strong_against_latest(const event_head& a, row va) {
@@ -150,10 +179,10 @@ void invariant_checker::start_watching(const event_head& b, row v) {
   knows_latest_.assign(n_, {});
   for (process_id j = 0; j < n_; ++j)
     for (process_id i = 0; i < n_; ++i)
-      if (i != j && truth_[i * n_ + j] == count_[j]) knows_latest_[j].push_back(i);
+      if (i != j && row_data(truth_row_[i])[j] == count_[j]) knows_latest_[j].push_back(i);
   // b itself, as the candidate a* of the processes that knew all of its process before it.
   for (process_id i = 0; i < n_; ++i) {
-    if (i == b.process || last_[i].id == 0 || truth_[i * n_ + b.process] != b.seq - 1) continue;
+    if (i == b.process || last_[i].id == 0 || row_data(truth_row_[i])[b.process] != b.seq - 1) continue;
     const row vb = latest_vector(i);
     if (v[b.process] <= vb[b.process] && vector_less(v, vb))
       report(invariant::vector_strong_clock_condition, &b, v, last_[i], vb, [&] {
@@ -166,7 +195,10 @@ void invariant_checker::start_watching(const event_head& b, row v) {
 void invariant_checker::on_event(const event_record& e) {
   const process_id p = e.process;
   const row v = e.vector;
-  std::uint32_t* truth = &truth_[p * n_];
+  const std::uint32_t old_row = truth_row_[p];
+  const std::uint32_t new_row = take_row();
+  const std::uint32_t* old = row_data(old_row);  // p's truth before e
+  std::uint32_t* truth = row_data(new_row);
   event_head& prev = last_[p];
   const bool has_prev = prev.id != 0;
   const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
@@ -175,25 +207,35 @@ void invariant_checker::on_event(const event_record& e) {
   if (e.kind == event_kind::receive || e.kind == event_kind::reject)
     if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_[it->second.send];
   const bool merges = e.kind == event_kind::receive && m != nullptr;  // a reject is no HB edge
-  const std::uint32_t* sent_truth = merges ? &send_rows_[(m->rows * 2 + 1) * n_] : nullptr;
-  const row sent_vec = merges ? row(m->exact ? sent_truth : &send_rows_[m->rows * 2 * n_], n_) : row();
+  const std::uint32_t* sent_truth = merges ? row_data(m->truth_row) : nullptr;
+  const row sent_vec = merges ? row(m->exact ? sent_truth : row_data(m->vector_row), n_) : row();
 
   if (watching_) check_strong_against_latest(b, v);
+  if (merges && watching_)
+    for (process_id k = 0; k < n_; ++k)
+      if (sent_truth[k] > old[k] && sent_truth[k] == count_[k] && k != p) knows_latest_[k].push_back(p);
 
-  // The ground truth of e: the previous truth of p, merged with the send's on a receive, plus e.
-  // The loops are branch-free so that they vectorise: they are the checker's hot path.
-  const std::uint32_t* prev_vec = last_exact_[p] ? nullptr : &last_vec_[p * n_];
+  // The ground truth of e: the previous truth of p, merged with the send's on a receive, plus e;
+  // compared with the recorded vector in the same pass. The loops are branch-free so that they
+  // vectorise: they are the checker's hot path.
   std::uint32_t mismatches = 0;
   if (merges) {
-    for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != std::max(truth[k], sent_truth[k]);
-    mismatches -= v[p] != std::max(truth[p], sent_truth[p]);
-    mismatches += v[p] != std::max(truth[p], sent_truth[p]) + 1;
+    for (std::size_t k = 0; k < n_; ++k) {
+      truth[k] = std::max(old[k], sent_truth[k]);
+      mismatches += v[k] != truth[k];
+    }
   } else {
-    for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != truth[k];
-    mismatches -= v[p] != truth[p];
-    mismatches += v[p] != truth[p] + 1;
+    for (std::size_t k = 0; k < n_; ++k) {
+      truth[k] = old[k];
+      mismatches += v[k] != truth[k];
+    }
   }
+  mismatches -= v[p] != truth[p];
+  mismatches += v[p] != ++truth[p];
+  ++count_[p];
+  truth_row_[p] = new_row;
   const bool exact = mismatches == 0;
+  const std::uint32_t* prev_vec = last_exact_[p] ? nullptr : row_data(latest_row_[p]);
   // Exact vectors at both ends of an edge satisfy the strong clock condition on it (ground truth
   // strictly grows along edges); otherwise compare, with the previous event's vector as recorded or,
   // when it was exact, its truth: the row as it is before this event.
@@ -207,26 +249,14 @@ void invariant_checker::on_event(const event_record& e) {
     }
     return greater == 0 && smaller != 0;
   };
-  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_vec ? prev_vec : truth);
+  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_vec ? prev_vec : old);
   if (merges && !(exact && m->exact)) sent_ok = less(sent_vec.data());
 
   const std::uint64_t l_prev = has_prev ? prev.lamport : 0;
   const hlc_stamp h_prev = has_prev ? prev.hlc : hlc_stamp{};
   const std::uint64_t l_expected = merges ? std::max(l_prev, m->send.lamport) + 1 : l_prev + 1;
   const hlc_stamp h_expected = merges ? hlc_receive(h_prev, m->send.hlc, e.pt) : hlc_tick(h_prev, e.pt);
-  const bool prev_in_witness = has_prev && (!(prev.lamport < e.lamport) || !(prev.hlc < e.hlc) || !prev_ok ||
-                                            (!merges && (e.lamport != l_expected || e.hlc != h_expected)));
-  if (prev_in_witness && !prev_vec) std::copy(truth, truth + n_, before_.begin());
-  const row prev_row = !has_prev ? row() : prev_vec ? row(prev_vec, n_) : row(before_);
-
-  if (merges) {
-    if (watching_)
-      for (process_id k = 0; k < n_; ++k)
-        if (sent_truth[k] > truth[k] && sent_truth[k] == count_[k] && k != p) knows_latest_[k].push_back(p);
-    for (std::size_t k = 0; k < n_; ++k) truth[k] = std::max(truth[k], sent_truth[k]);
-  }
-  ++truth[p];
-  ++count_[p];
+  const row prev_row = !has_prev ? row() : row(prev_vec ? prev_vec : old, n_);
   const row truth_row(truth, n_);
 
   if (!exact)
@@ -306,41 +336,59 @@ void invariant_checker::on_event(const event_record& e) {
   epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 
   // Keep what later events need: message stamps, this event as the process's latest and most recent.
+  // Rows are shared, not copied: the row of e's recorded vector is its truth row when exact, else one
+  // copy. (No pointer into the pool is used from here on: taking a row may move it.)
+  release_row(old_row);
   if (m) resolve(e.message);
+  std::uint32_t vector_row = new_row;
+  if (!exact) {
+    vector_row = take_row();  // its reference is handed to latest_row_ below
+    std::copy(v.begin(), v.end(), row_data(vector_row));
+  } else {
+    ++row_refs_[new_row];
+  }
+  release_row(latest_row_[p]);
+  latest_row_[p] = vector_row;
+  last_exact_[p] = exact;
+  const auto share = [&](std::uint32_t r) {
+    ++row_refs_[r];
+    return r;
+  };
   if (e.kind == event_kind::send && !e.messages.empty()) {
-    std::uint32_t r;
-    if (free_rows_.empty()) {
-      r = static_cast<std::uint32_t>(sends_.size());
-      send_rows_.resize(send_rows_.size() + 2 * n_);
+    std::uint32_t s;
+    if (free_sends_.empty()) {
+      s = static_cast<std::uint32_t>(sends_.size());
       sends_.emplace_back();
     } else {
-      r = free_rows_.back();
-      free_rows_.pop_back();
+      s = free_sends_.back();
+      free_sends_.pop_back();
     }
-    if (!exact) std::copy(v.begin(), v.end(), send_rows_.begin() + static_cast<std::ptrdiff_t>(r * 2 * n_));
-    std::copy(truth, truth + n_, send_rows_.begin() + static_cast<std::ptrdiff_t>((r * 2 + 1) * n_));
     std::uint32_t copies = 0;
-    for (const sent_message& s : e.messages) {
-      const std::uint32_t c = std::max<std::uint32_t>(s.copies, 1);
-      messages_[s.id] = {r, c};
+    for (const sent_message& sm : e.messages) {
+      const std::uint32_t c = std::max<std::uint32_t>(sm.copies, 1);
+      messages_[sm.id] = {s, c};
       copies += c;
     }
-    sends_[r] = {b, r, copies, exact};
+    sends_[s] = {b, share(new_row), share(vector_row), copies, exact};
   }
-  last_exact_[p] = exact;
-  if (!exact) std::copy(v.begin(), v.end(), last_vec_.begin() + static_cast<std::ptrdiff_t>(p * n_));
   const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
+  release_row(recent_row_[slot]);
+  recent_row_[slot] = share(vector_row);
   recent_[slot] = b;
-  std::copy(v.begin(), v.end(), recent_vec_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
   prev = b;
 }
 
 void invariant_checker::resolve(message_id id) {
   const auto it = messages_.find(id);
   if (it == messages_.end()) return;
-  send_info& send = sends_[it->second.send];
+  const std::uint32_t s = it->second.send;
+  send_info& send = sends_[s];
   if (--it->second.copies_left == 0) messages_.erase(it);
-  if (--send.copies_left == 0) free_rows_.push_back(send.rows);
+  if (--send.copies_left == 0) {
+    release_row(send.truth_row);
+    release_row(send.vector_row);
+    free_sends_.push_back(s);
+  }
 }
 
 void invariant_checker::on_drop(const drop_record& d) { resolve(d.message); }

@@ -77,7 +77,7 @@ class invariant_checker final : public event_observer {
  public:
   static constexpr std::size_t examples_kept = 3;
   /// Recent events kept per process for the strong clock condition's "only if" half (see the .cpp):
-  /// up to 32, fewer when processes² × 32 counters would pass ring_budget bytes.
+  /// up to 32, fewer when their vectors (processes² × 32 counters) would pass ring_budget bytes.
   static constexpr std::size_t recent_most = 32;
   static constexpr std::size_t ring_budget = 64u << 20;
 
@@ -91,22 +91,23 @@ class invariant_checker final : public event_observer {
   /// The largest l − pt seen (the run's ε); nullopt before any event.
   std::optional<sim_time> epsilon() const { return epsilon_; }
   /// Ground truth after the latest event of p: entry j = events of j in its causal past.
-  std::span<const std::uint32_t> truth(process_id p) const { return {&truth_[p * n_], n_}; }
+  std::span<const std::uint32_t> truth(process_id p) const { return {row_data(truth_row_[p]), n_}; }
   std::span<const std::string> process_names() const { return names_; }
   /// Candidate pairs of the strong clock condition's "only if" half older than the recent window.
   std::uint64_t unverified_pairs() const { return unverified_pairs_; }
 
  private:
-  // A send whose messages are still travelling: its stamp, and its two rows (recorded vector, ground
-  // truth) in send_rows_, freed when the last copy of its last message is resolved.
+  // A send whose messages are still travelling: its stamp and its rows, released when the last copy
+  // of its last message is resolved.
   struct send_info {
     event_head send;
-    std::uint32_t rows;
+    std::uint32_t truth_row;   // its ground truth: the row its process had after it, shared
+    std::uint32_t vector_row;  // a copy of its recorded vector, when that was not exact
     std::uint32_t copies_left;
-    bool exact;  // V(send) = its ground truth: only the truth row is filled
+    bool exact;  // V(send) = its ground truth
   };
   struct message_info {
-    std::uint32_t send;         // index of its send in sends_ (and of the send's rows)
+    std::uint32_t send;         // index of its send in sends_
     std::uint32_t copies_left;  // 2 for a message the network duplicated
   };
   using row = std::span<const std::uint32_t>;
@@ -124,32 +125,41 @@ class invariant_checker final : public event_observer {
   void start_watching(const event_head& b, row v);
   /// One copy of message m has been received, rejected or dropped.
   void resolve(message_id m);
+  // Rows of n counters in one pool, reference-counted: a process's ground truth is a row, and a send
+  // keeps the row its process had after it instead of copying it; each event writes its process's new
+  // truth into a fresh row. take_row() may move the pool: take rows before holding pointers into it.
+  std::uint32_t take_row();
+  void release_row(std::uint32_t r);
+  std::uint32_t* row_data(std::uint32_t r) { return pool_.data() + std::size_t{r} * n_; }
+  const std::uint32_t* row_data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * n_; }
 
   std::size_t n_ = 0;
   std::vector<std::string> names_;
   std::array<violation_report, invariant_count> reports_{};
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
-  std::vector<std::uint32_t> truth_;     // n × n: ground truth per process
+  std::vector<std::uint32_t> pool_;
+  std::vector<std::uint32_t> row_refs_;
+  std::vector<std::uint32_t> free_rows_;
+  std::vector<std::uint32_t> truth_row_;  // per process: its ground truth's row
   std::vector<event_head> last_;         // each process's latest event (id 0: none yet)
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth
-  std::vector<std::uint32_t> last_vec_;  // n × n: its recorded vector, kept only when it was not exact
+  std::vector<std::uint32_t> latest_row_;  // the row of its recorded vector (its truth row when exact)
   std::vector<std::uint64_t> own_inexact_;  // per process: seq of its latest event whose own entry ≠ seq
   bool watching_ = false;                // an inexact vector has been seen
-  std::vector<std::uint32_t> before_;    // scratch: the previous event's truth, for witnesses
   std::vector<std::uint64_t> count_;     // events per process so far
-  // Recent events per process, a ring of recent_kept: seq and recorded vector.
+  // Recent events per process, a ring of recent_kept_: the event and the row of its recorded vector
+  // (its truth row, shared, when exact; a copy otherwise).
   std::size_t recent_kept_ = recent_most;
   std::vector<event_head> recent_;
-  std::vector<std::uint32_t> recent_vec_;
+  std::vector<std::uint32_t> recent_row_;
   // Per process j: the processes whose ground truth holds exactly j's events so far, so j's next
   // event is concurrent with their latest events (kept up to date by the ground-truth merges).
   std::vector<std::vector<process_id>> knows_latest_;
   std::uint64_t unverified_pairs_ = 0;
-  std::vector<std::uint32_t> send_rows_;
-  std::vector<std::uint32_t> free_rows_;
+  std::vector<send_info> sends_;  // sends whose messages are travelling, and free slots
+  std::vector<std::uint32_t> free_sends_;
   // Looked up by id, never iterated, so its order cannot reach the output.
-  std::vector<send_info> sends_;  // by row index: sends whose messages are travelling
   std::unordered_map<message_id, message_info> messages_;
 };
 
