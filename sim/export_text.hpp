@@ -1,0 +1,77 @@
+// How the exports write an event's values as text: numbers, process names as JSON strings, a vector
+// clock as a JSON object, and a one-line summary of the clocks chosen with --clocks. Shared so that
+// every format spells a value alike.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/event.hpp"
+#include "hbsim/exporter.hpp"
+#include "hbsim/time.hpp"
+#include "hbsim/trace_writer.hpp"
+
+namespace hbsim {
+
+template <typename Integer>
+void append_number(std::string& out, Integer v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+/// Each name as a quoted, escaped JSON string, by process id.
+inline std::vector<std::string> quoted_names(std::span<const std::string> names) {
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  for (const std::string& n : names) append_json_string(out.emplace_back(), n);
+  return out;
+}
+
+/// {"A":2,"B":3}: the non-zero entries in process order (as the trace writes them, and as ShiViz reads them).
+inline void append_vector_json(std::string& out, std::span<const std::uint32_t> v, const std::vector<std::string>& quoted) {
+  out.push_back('{');
+  bool first = true;
+  for (std::size_t p = 0; p < v.size(); ++p) {
+    if (v[p] == 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out.append(quoted[p]).push_back(':');
+    append_number(out, v[p]);
+  }
+  out.push_back('}');
+}
+
+/// "L 2 | V {A:2, B:1} | HLC (3ms, 0)" for the clocks chosen, joined by `separator`; for people.
+inline std::string clock_summary(const event_record& e, std::span<const std::string> names, const export_options& o,
+                                 std::string_view separator) {
+  std::string out;
+  const auto next = [&] {
+    if (!out.empty()) out.append(separator);
+  };
+  if (o.shows(clock_kind::lamport)) out.append("L ").append(std::to_string(e.lamport));
+  if (o.shows(clock_kind::vector)) {
+    next();
+    out.append("V {");
+    bool first = true;
+    for (std::size_t p = 0; p < e.vector.size(); ++p) {
+      if (e.vector[p] == 0) continue;
+      out.append(first ? "" : ", ").append(names[p]).push_back(':');
+      append_number(out, e.vector[p]);
+      first = false;
+    }
+    out.push_back('}');
+  }
+  if (o.shows(clock_kind::hlc)) {
+    next();
+    out.append("HLC (").append(format_duration(e.hlc.l)).append(", ");
+    append_number(out, e.hlc.c);
+    out.push_back(')');
+  }
+  return out;
+}
+
+}  // namespace hbsim
