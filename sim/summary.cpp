@@ -1,5 +1,6 @@
 #include "hbsim/summary.hpp"
 
+#include "hbsim/clock_report.hpp"
 #include "hbsim/invariant_checker.hpp"
 
 #include <algorithm>
@@ -155,6 +156,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   }
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
+  if (r.clocks) print_clock_report(out, r.clocks->result(), names);
 
   if (!r.expectations.empty()) {
     const auto count = [&](expectation_result::status st) {
@@ -256,6 +258,7 @@ nlohmann::json summary_json(const run_report& r) {
           {"violations", violations},
           {"epsilon_ns", r.invariants && r.invariants->epsilon() ? json(*r.invariants->epsilon()) : json(nullptr)},
           {"expectations", expectations},
+          {"clock_report", r.clocks ? clock_report_json(r.clocks->result(), names) : json(nullptr)},
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
 }

@@ -73,4 +73,37 @@ inline scenario relay_chain() {
   return s;
 }
 
+/// A small random workload with every kind of fault: 4 processes doing 15 events each (60 % sends),
+/// loss, duplication, skew, drift, sync, a clock stepped back, HLC's max offset, a partition in
+/// hold mode, a cut, a pause and a crash with persistence. Run it with many seeds.
+inline scenario faulty_random_scenario() {
+  scenario s = make_scenario({"A", "B", "C", "D"});
+  s.processes[1].clock.offset = 3 * ms;
+  s.processes[1].clock.drift_ppm = 120;
+  s.processes[2].clock.offset = -2 * ms;
+  s.processes[2].clock.sync = clock_sync{5 * ms, distribution::normal(0, 500'000)};
+  s.processes[3].clock.drift_ppm = -80;
+  s.processes[3].clock.resolution = 100'000;
+  s.network.defaults.delay = distribution::exponential(1 * ms);
+  s.network.defaults.loss = 0.05;
+  s.network.defaults.duplicate = 0.05;
+  s.logical.hlc_max_offset = 4 * ms;
+  partition_fault p;
+  p.groups = {{0, 1}};
+  p.group_of = {0, 0, 1, 1};
+  p.heal = 8 * ms;
+  p.mode = hold_mode::hold;
+  s.faults.push_back({4 * ms, p, "/faults/0"});
+  cut_fault cut;
+  cut.from = {3};
+  cut.to = {0};
+  cut.heal = 15 * ms;
+  s.faults.push_back({10 * ms, cut, "/faults/1"});
+  s.faults.push_back({6 * ms, clock_step_fault{0, -2 * ms}, "/faults/2"});
+  s.faults.push_back({12 * ms, pause_fault{2, 3 * ms, false}, "/faults/3"});
+  s.faults.push_back({9 * ms, crash_fault{3, 13 * ms, persist_mode::all, 0}, "/faults/4"});
+  s.generate.push_back(random_generator{15, 0.6, distribution::exponential(1 * ms)});
+  return s;
+}
+
 }  // namespace hbsim::testing

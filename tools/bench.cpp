@@ -4,7 +4,10 @@
 //       engine doing the same clock work on the same workload (target: hbsim/minimal >= 0.5);
 //   [3] hbsim, 64 processes, trace written to /dev/null, against the same run without a trace
 //       (target: >= 1,000,000 events/s with the trace);
-//   [4] peak memory at two run lengths (target: the longer run's peak RSS about equals the shorter's).
+//   [4] peak memory at two run lengths (target: the longer run's peak RSS about equals the shorter's);
+//   [5] hbsim with the online invariant checker, against the same run without;
+//   [6] hbsim, 64 processes, 1M events, with the clock comparison report, against the same run
+//       without (target: the run with its report within 10 s).
 // Every engine runs in a fresh child process (fork), so that peak RSS figures never mix.
 // This is a benchmark, not a test: the numbers depend on the machine and on its load.
 
@@ -29,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/clock_report.hpp"
 #include "hbsim/distribution.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/invariant_checker.hpp"
@@ -234,7 +238,8 @@ bool hbsim_clocks_consistent(const hbsim::simulation& sim, std::uint64_t events)
   return diagonal == events;
 }
 
-void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, bool check = false) {
+void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, bool check = false,
+               bool report = false) {
   const auto t0 = clock_type::now();
   const hbsim::scenario sc = make_phold(p);
   hbsim::simulation sim(sc);
@@ -245,6 +250,8 @@ void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, 
   }
   hbsim::invariant_checker checker;
   if (check) sim.observe(checker);
+  hbsim::clock_report clocks;
+  if (report) sim.observe(clocks);
   r.setup_seconds = seconds_since(t0);
   r.rss_built_kb = rss_kb();
   const std::uint64_t written0 = bytes_written_so_far();
@@ -268,6 +275,14 @@ void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, 
   }
   if (check && !checker.violations().empty()) {
     set_error(r, "the invariant checker reported violations on canonical clocks");
+    return;
+  }
+  // Physical clocks are exact and canonical Lamport holds its clock condition: a → b never has
+  // pt(a) > pt(b) nor L(a) >= L(b) here.
+  const hbsim::clock_comparison& c = clocks.result();
+  if (report && (c.events != st.events || c.related + c.concurrent != c.pairs || c.related == 0 || c.pt_inverted != 0 ||
+                 c.lamport_related_not_below != 0)) {
+    set_error(r, "the clock report's counts are inconsistent with exact clocks");
     return;
   }
   r.ok = true;
@@ -464,23 +479,27 @@ struct options {
   std::uint64_t trace_messages = 1'000'000;
   std::uint64_t seed = 1;
   std::string trace_path = "/dev/null";
-  std::string only;  // "", "hbsim", "minimal", "trace", "memory"
+  std::uint64_t report_messages = 500'000;  // the clock report's run: 1M events
+  std::string only;  // "", "hbsim", "minimal", "trace", "memory", "check", "report"
   int repeat = 3;    // timed comparisons: best of this many interleaved runs
   bool repeat_set = false;
   bool strict = false;
   bool messages_set = false;
   bool trace_messages_set = false;
+  bool report_messages_set = false;
 };
 
 const char* usage_text =
     "usage: bench [--quick] [--messages N] [--processes N] [--trace-messages N] [--trace-processes N]\n"
-    "             [--trace-path FILE] [--seed N] [--repeat N] [--only hbsim|minimal|trace|memory|check] [--strict]\n"
+    "             [--trace-path FILE] [--report-messages N] [--seed N] [--repeat N]\n"
+    "             [--only hbsim|minimal|trace|memory|check|report] [--strict]\n"
     "  --quick            small sizes, a smoke run of a few seconds\n"
     "  --messages N       PHOLD messages of the 1000-process runs (default 2000000; the memory\n"
     "                     comparison runs N/2 and 2N)\n"
     "  --processes N      processes of those runs (default 1000)\n"
     "  --trace-messages N, --trace-processes N   the traced run (default 1000000 messages, 64 processes)\n"
     "  --trace-path FILE  where the trace goes (default /dev/null)\n"
+    "  --report-messages N   the clock report's run, with --trace-processes (default 500000: 1M events)\n"
     "  --repeat N         timed comparisons keep the best of N interleaved runs (default 3; --quick: 1)\n"
     "  --only PART        run one part, once (for profiling)\n"
     "  --strict           exit 1 when a target is not met\n";
@@ -521,6 +540,10 @@ bool parse_options(int argc, char** argv, options& o) {
     } else if (a == "--trace-processes") {
       if (!value(v, 1, hbsim::limits::processes)) return false;
       o.trace_processes = static_cast<std::uint32_t>(v);
+    } else if (a == "--report-messages") {
+      if (!value(v, 1, hbsim::limits::max_events / 2)) return false;
+      o.report_messages = v;
+      o.report_messages_set = true;
     } else if (a == "--repeat") {
       if (!value(v, 1, 100)) return false;
       o.repeat = static_cast<int>(v);
@@ -536,12 +559,14 @@ bool parse_options(int argc, char** argv, options& o) {
       o.trace_path = argv[++i];
     } else if (a == "--only") {
       if (i + 1 >= argc) {
-        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory or check\n");
+        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory, check or report\n");
         return false;
       }
       o.only = argv[++i];
-      if (o.only != "hbsim" && o.only != "minimal" && o.only != "trace" && o.only != "memory" && o.only != "check") {
-        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory or check, not '%s'\n", o.only.c_str());
+      if (o.only != "hbsim" && o.only != "minimal" && o.only != "trace" && o.only != "memory" && o.only != "check" &&
+          o.only != "report") {
+        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory, check or report, not '%s'\n",
+                     o.only.c_str());
         return false;
       }
     } else if (a == "--help" || a == "-h") {
@@ -555,6 +580,7 @@ bool parse_options(int argc, char** argv, options& o) {
   if (o.quick) {
     if (!o.messages_set) o.messages = 100'000;
     if (!o.trace_messages_set) o.trace_messages = 100'000;
+    if (!o.report_messages_set) o.report_messages = 50'000;
     if (!o.repeat_set) o.repeat = 1;
   }
   if (!o.only.empty() && !o.repeat_set) o.repeat = 1;
@@ -787,6 +813,25 @@ int main(int argc, char** argv) {
       const double cost = rs[0].run_seconds / rs[1].run_seconds;
       row("wall time ratio", {"", "", fixed(cost, 3)});
       v.target(cost <= 1.5, "online checking costs at most 1.5x the run: measured " + fixed(cost, 3) + "x");
+    }
+  }
+
+  // [6]: the clock comparison report, against the same run without it.
+  if (all || o.only == "report") {
+    phold_params reported = traced;
+    reported.messages = o.report_messages;
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, reported, "", false, true); },
+                                       [&](result& r) { run_hbsim(r, reported, ""); }});
+    header_row("[6] PHOLD, " + group(reported.processes) + " processes, " + short_count(2 * reported.messages) +
+                   " events: hbsim with the clock comparison report against without",
+               {"report", "no report", "report/none"});
+    if (v.check(rs[0], "run with the report") && v.check(rs[1], "run without the report")) {
+      engine_rows({&rs[0], &rs[1]});
+      row("wall time ratio", {"", "", fixed(rs[0].run_seconds / rs[1].run_seconds, 3)});
+      row("the report's own time (s)", {fixed(rs[0].run_seconds - rs[1].run_seconds, 3)});
+      v.target(rs[0].run_seconds < 10.0, "the run with its clock report within 10 s: measured " +
+                                             fixed(rs[0].run_seconds, 3) + " s for " + group(static_cast<double>(rs[0].events)) +
+                                             " events (" + fixed(rs[1].run_seconds, 3) + " s without the report)");
     }
   }
 

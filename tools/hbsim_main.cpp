@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hbsim/clock_report.hpp"
 #include "hbsim/explain.hpp"
 #include "hbsim/exporter.hpp"
 #include "hbsim/hb_graph.hpp"
@@ -169,6 +170,31 @@ int check_command(const std::string& file, const std::string& format, bool json)
   return clean ? ok : failed;
 }
 
+// Replays an hbsim trace into the clock comparison report: what each clock got right and wrong on it.
+int report_command(const std::string& file, bool json) {
+  const auto start = std::chrono::steady_clock::now();
+  hbsim::trace_reader reader(file);
+  hbsim::clock_report report;
+  hbsim::event_observer* observers[] = {&report};
+  reader.replay(observers);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const hbsim::clock_comparison& r = report.result();
+  if (json) {
+    std::cout << nlohmann::json{{"scenario", reader.header().name},
+                                {"seed", reader.seed()},
+                                {"clock_report", hbsim::clock_report_json(r, report.process_names())},
+                                {"wall_seconds", wall}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "hbsim report: " << file << " (hbsim trace of \"" << reader.header().name << "\", seed "
+              << reader.seed() << ")\n  " << r.processes << " processes, " << r.events << " events\n";
+    hbsim::print_clock_report(std::cout, r, report.process_names());
+    std::cout << "\nwall       " << std::fixed << std::setprecision(3) << wall << " s\n";
+  }
+  return ok;
+}
+
 int explain_command(const std::string& file, const std::string& a, const std::string& b) {
   hbsim::trace_reader reader(file);
   hbsim::hb_graph_builder builder(file);
@@ -266,6 +292,11 @@ int main(int argc, char** argv) {
   explain->add_option("a", ref_a, "event reference: proc:label, proc:label#k or proc#n")->required();
   explain->add_option("b", ref_b, "event reference")->required();
 
+  bool report_json = false;
+  auto* report = app.add_subcommand("report", "compare the clocks on a trace: physical time, Lamport, vectors, HLC");
+  report->add_option("trace", trace_file, "hbsim trace file")->required();
+  report->add_flag("--json", report_json, "print the report as one JSON object");
+
   std::string export_format, export_output = "-";
   export_selection export_options;
   auto* exp = app.add_subcommand("export", "write a trace in a format other tools read, or draw it");
@@ -288,6 +319,7 @@ int main(int argc, char** argv) {
     if (*validate) return validate_command(files);
     if (*check) return check_command(trace_file, format, check_json);
     if (*explain) return explain_command(trace_file, ref_a, ref_b);
+    if (*report) return report_command(trace_file, report_json);
     if (*schema) {
       std::cout << hbsim_schema_text;
       return ok;

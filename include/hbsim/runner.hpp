@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/clock_report.hpp"
 #include "hbsim/expectation_checker.hpp"
 #include "hbsim/invariant_checker.hpp"
 #include "hbsim/scenario.hpp"
@@ -27,9 +28,10 @@ struct run_options {
 struct run_outcome {
   std::unique_ptr<simulation> sim;
   std::unique_ptr<invariant_checker> invariants;
+  std::unique_ptr<clock_report> clocks;
   std::vector<expectation_result> expectations;
   double wall_seconds = 0;
-  run_report report() const { return {sim.get(), invariants.get(), expectations, wall_seconds}; }
+  run_report report() const { return {sim.get(), invariants.get(), expectations, wall_seconds, clocks.get()}; }
   bool ok() const { return run_ok(report()); }
 };
 

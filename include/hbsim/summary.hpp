@@ -12,12 +12,14 @@
 namespace hbsim {
 
 class invariant_checker;
+class clock_report;
 
 struct run_report {
   const simulation* sim;
   const invariant_checker* invariants;
   std::span<const expectation_result> expectations;
   double wall_seconds = 0;
+  const clock_report* clocks = nullptr;  // the "clocks compared" section, when the run kept one
 };
 
 /// True when every expectation is met, every violated invariant is expected by a `violates`
