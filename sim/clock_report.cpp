@@ -411,12 +411,14 @@ std::string decimal(double v) {
   return buf;
 }
 
-// A quantile of l − pt as its range: "0", "< 10us", ">= 1s", "< 0".
+// A quantile of l − pt as its range: "0", "< 10us", ">= 1s", "< 0"; a bucket reaching past the
+// largest lead is cut there ("<= 1ms"), so a small run does not read "p90 < 10ms" with a max of 1ms.
 std::string quantile_text(const clock_comparison& r, double q) {
   const std::optional<sim_time> below = r.hlc_lead_quantile_below(q);
   if (!below) return ">= " + format_duration(hlc_lead_bounds.back());
   if (*below == 0) return "< 0";
   if (*below == 1) return "0";
+  if (*below > r.hlc_lead_max) return "<= " + format_duration(r.hlc_lead_max);
   return "< " + format_duration(*below);
 }
 
@@ -434,7 +436,7 @@ nlohmann::json event_json(const report_event& e, std::span<const std::string> na
 void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<const std::string> names) {
   const char* indent = "                 ";
   out << "\nclocks compared  against the ground truth (process order and messages, whatever the clocks say)\n";
-  out << "  pairs          " << r.events << " events make " << r.pairs << " pairs: " << r.related
+  out << "  pairs          " << r.events << " events make " << r.pairs << (r.pairs == 1 ? " pair: " : " pairs: ") << r.related
       << " causally related (a -> b), " << r.concurrent << " concurrent\n";
   out << "  physical time  " << share(r.pt_inverted, r.related, "related pairs")
       << " have pt in the wrong order, pt(a) > pt(b), and " << r.pt_tied << " equal pt\n";

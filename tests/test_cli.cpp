@@ -157,3 +157,37 @@ TEST_CASE("explain names the relation and the path; a reference naming no event 
   CHECK(run_cli("explain '" + trace.string() + "' A:nothing B:draft").code == 2);
   fs::remove(trace);
 }
+
+TEST_CASE("run --narrate tells each event before the summary; it needs stdout to itself") {
+  const fs::path good = write_scenario("narrate.json", with_lamport(2));
+  const cli_result r = run_cli("run --narrate '" + good.string() + "'");
+  CHECK(r.code == 0);
+  // A's send: L = 0 + 1 = 1; B's receive: L = max(0, 1) + 1 = 2, V = max([0,0], [1,0]) then tick = [1,1].
+  const std::size_t send = r.out.find("A#1 send \"ping\" to B");
+  const std::size_t receive = r.out.find("B#1 receive \"ping\"");
+  const std::size_t summary = r.out.find("hbsim run:");
+  REQUIRE(send != std::string::npos);
+  REQUIRE(receive != std::string::npos);
+  CHECK(send < receive);
+  CHECK(receive < summary);
+  CHECK(r.out.find("L = max(0, 1) + 1 = 2") != std::string::npos);
+  CHECK(r.out.find("V = max([0,0], [1,0]) then tick = [1,1]") != std::string::npos);
+  const cli_result both = run_cli("run --narrate --json '" + good.string() + "'");
+  CHECK(both.code == 2);
+  CHECK(both.err.find("--narrate") != std::string::npos);
+  fs::remove(good);
+}
+
+TEST_CASE("run compares the clocks in the summary and --json unless --no-compare") {
+  const fs::path good = write_scenario("compare.json", with_lamport(2));
+  const cli_result with = run_cli("run '" + good.string() + "'");
+  CHECK(with.out.find("clocks compared") != std::string::npos);
+  // One send and its receive: 2 events, 1 pair, related.
+  CHECK(with.out.find("2 events make 1 pair: 1 causally related") != std::string::npos);
+  const cli_result without = run_cli("run --no-compare '" + good.string() + "'");
+  CHECK(without.code == 0);
+  CHECK(without.out.find("clocks compared") == std::string::npos);
+  const json j = json::parse(run_cli("run --json --no-compare '" + good.string() + "'").out);
+  CHECK(j["clock_report"].is_null());
+  fs::remove(good);
+}

@@ -16,6 +16,7 @@
 #include "hbsim/hb_graph.hpp"
 #include "hbsim/input_error.hpp"
 #include "hbsim/invariant_checker.hpp"
+#include "hbsim/narrator.hpp"
 #include "hbsim/runner.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/shiviz_log.hpp"
@@ -66,7 +67,8 @@ std::unique_ptr<hbsim::exporter> export_request(const std::string& request, cons
 
 int run_command(const std::string& file, const std::optional<std::uint64_t>& seed, const std::string& trace,
                 const std::vector<std::string>& variants, bool json, bool check_determinism,
-                const std::vector<std::string>& exports, const export_selection& selection) {
+                const std::vector<std::string>& exports, const export_selection& selection, bool narrate,
+                bool compare_clocks) {
   std::vector<std::unique_ptr<hbsim::exporter>> exporters;
   for (const std::string& e : exports) exporters.push_back(export_request(e, selection.options()));
   hbsim::scenario s = hbsim::load_scenario(file);
@@ -83,11 +85,17 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   }
   if (json && trace == "-")
     throw hbsim::input_error("--trace", "", "a file when --json prints the summary on stdout", "\"-\"");
+  if (narrate && (json || trace == "-"))
+    throw hbsim::input_error("--narrate", "", "standard output to itself (without --json or --trace -)",
+                             json ? "--json" : "--trace -");
   hbsim::run_options options;
   options.seed = seed;
   options.trace_path = trace;
   options.progress = ::isatty(STDERR_FILENO) != 0;
   for (const auto& e : exporters) options.observers.push_back(e.get());
+  options.compare_clocks = compare_clocks;
+  std::optional<hbsim::narrator> narration;
+  if (narrate) options.observers.push_back(&narration.emplace(std::cout));
   const hbsim::run_outcome out = hbsim::run_scenario(s, options);
   for (const auto& e : exporters) e->commit();
   const hbsim::run_report report = out.report();
@@ -270,6 +278,12 @@ int main(int argc, char** argv) {
   run->add_option("--export", exports, "also write FORMAT=FILE (repeatable); formats: " + format_list());
   export_selection run_selection;
   run_selection.add_to(*run);
+  bool narrate = false;
+  run->add_flag("--narrate", narrate,
+                "print each event as it happens, with the clock rules applied (before -> after) and each message's fate");
+  bool no_compare = false;
+  run->add_flag("--no-compare", no_compare,
+                "leave out the clock comparison (it keeps about 20 bytes per event until the end of the run)");
 
   std::vector<std::string> files;
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
@@ -314,7 +328,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run)
-      return run_command(scenario_file, seed, trace, variants, json, check_determinism, exports, run_selection);
+      return run_command(scenario_file, seed, trace, variants, json, check_determinism, exports, run_selection,
+                         narrate, !no_compare);
     if (*exp) return export_command(export_traces, export_format, export_output, export_options);
     if (*validate) return validate_command(files);
     if (*check) return check_command(trace_file, format, check_json);
