@@ -7,7 +7,11 @@
 //   [4] peak memory at two run lengths (target: the longer run's peak RSS about equals the shorter's);
 //   [5] hbsim with the online invariant checker, against the same run without;
 //   [6] hbsim, 64 processes, 1M events, with the clock comparison report, against the same run
-//       without (target: the run with its report within 10 s).
+//       without (target: the run with its report within 10 s);
+//   [7] the same run exported to GraphML and to node-link JSON while it proceeds, against the run
+//       alone (target: each within 20 s), with the bytes written per second;
+//   [8] a 10M-event trace of 64 processes read back by hbsim check's invariant checker and into the
+//       HB graph, against the reader alone (targets: >= 1M events/s checked; <= 16 bytes per edge).
 // Every engine runs in a fresh child process (fork), so that peak RSS figures never mix.
 // This is a benchmark, not a test: the numbers depend on the machine and on its load.
 
@@ -24,6 +28,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -34,9 +39,12 @@
 
 #include "hbsim/clock_report.hpp"
 #include "hbsim/distribution.hpp"
+#include "hbsim/exporter.hpp"
+#include "hbsim/hb_graph.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/invariant_checker.hpp"
 #include "hbsim/simulation.hpp"
+#include "hbsim/trace_reader.hpp"
 #include "hbsim/trace_writer.hpp"
 #include "hbsim/workload.hpp"
 
@@ -68,6 +76,9 @@ struct result {
   long peak_kb = 0;       // VmHWM after the run (reset to the current RSS at the child's start)
   std::uint64_t written = 0;     // trace bytes, as the trace writer counts them
   std::uint64_t io_written = 0;  // bytes the process wrote during the run, as /proc/self/io counts them
+  std::uint64_t edges = 0;              // HB graph: its edges,
+  std::uint64_t graph_bytes = 0;        // the CSR structure's bytes
+  std::uint64_t graph_total_bytes = 0;  // and everything the graph holds
   int runs = 0;               // filled in by the parent: how many runs this is the fastest of
   double slowest_seconds = 0;  // and the slowest of them
 };
@@ -238,29 +249,66 @@ bool hbsim_clocks_consistent(const hbsim::simulation& sim, std::uint64_t events)
   return diagonal == events;
 }
 
-void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, bool check = false,
-               bool report = false) {
+// What watches an hbsim run besides the kernel's own counting.
+struct watchers {
+  std::string trace_path;     // "": no trace
+  bool check = false;         // the online invariant checker
+  bool report = false;        // the clock comparison report
+  std::string export_format;  // "": no export; else written to export_path
+  std::string export_path;
+
+  static watchers traced(std::string path) {
+    watchers w;
+    w.trace_path = std::move(path);
+    return w;
+  }
+  static watchers checked() {
+    watchers w;
+    w.check = true;
+    return w;
+  }
+  static watchers reported() {
+    watchers w;
+    w.report = true;
+    return w;
+  }
+  static watchers exported(std::string format, std::string path) {
+    watchers w;
+    w.export_format = std::move(format);
+    w.export_path = std::move(path);
+    return w;
+  }
+};
+
+void run_hbsim(result& r, const phold_params& p, const watchers& w = {}) {
   const auto t0 = clock_type::now();
   const hbsim::scenario sc = make_phold(p);
   hbsim::simulation sim(sc);
   std::unique_ptr<hbsim::trace_writer> writer;
-  if (!trace_path.empty()) {
-    writer = std::make_unique<hbsim::trace_writer>(trace_path);
+  if (!w.trace_path.empty()) {
+    writer = std::make_unique<hbsim::trace_writer>(w.trace_path);
     sim.observe(*writer);
   }
   hbsim::invariant_checker checker;
-  if (check) sim.observe(checker);
+  if (w.check) sim.observe(checker);
   hbsim::clock_report clocks;
-  if (report) sim.observe(clocks);
+  if (w.report) sim.observe(clocks);
+  std::unique_ptr<hbsim::exporter> exporter;
+  if (!w.export_format.empty()) {
+    exporter = hbsim::make_exporter(w.export_format, w.export_path);
+    sim.observe(*exporter);
+  }
   r.setup_seconds = seconds_since(t0);
   r.rss_built_kb = rss_kb();
   const std::uint64_t written0 = bytes_written_so_far();
   const auto t1 = clock_type::now();
   const hbsim::run_stats& st = sim.run();
   if (writer) writer->commit();  // the last flush is part of the run
+  if (exporter) exporter->commit();
   r.run_seconds = seconds_since(t1);
   r.io_written = bytes_written_so_far() - written0;
   r.written = writer ? writer->bytes_written() : 0;
+  if (exporter) r.written = std::filesystem::file_size(w.export_path);
   r.events = st.events;
   r.deliveries = st.delivered;
   r.sends = st.by_kind[static_cast<int>(hbsim::event_kind::send)];
@@ -273,16 +321,55 @@ void run_hbsim(result& r, const phold_params& p, const std::string& trace_path, 
     set_error(r, "hbsim clocks inconsistent after the run");
     return;
   }
-  if (check && !checker.violations().empty()) {
+  if (w.check && !checker.violations().empty()) {
     set_error(r, "the invariant checker reported violations on canonical clocks");
     return;
   }
   // Physical clocks are exact and canonical Lamport holds its clock condition: a → b never has
   // pt(a) > pt(b) nor L(a) >= L(b) here.
   const hbsim::clock_comparison& c = clocks.result();
-  if (report && (c.events != st.events || c.related + c.concurrent != c.pairs || c.related == 0 || c.pt_inverted != 0 ||
+  if (w.report && (c.events != st.events || c.related + c.concurrent != c.pairs || c.related == 0 || c.pt_inverted != 0 ||
                  c.lamport_related_not_below != 0)) {
     set_error(r, "the clock report's counts are inconsistent with exact clocks");
+    return;
+  }
+  r.ok = true;
+}
+
+// Counts what a replay delivers, so that every replay reports its events whatever else watches it.
+struct event_counter final : hbsim::event_observer {
+  void on_event(const hbsim::event_record&) override { ++events; }
+  std::uint64_t events = 0;
+};
+
+enum class replay_with { nothing, checker, graph };
+
+// Reads a trace back (hbsim check and the HB graph do the same) into the checker or the graph builder.
+void replay_trace(result& r, const std::string& path, replay_with what) {
+  const auto t0 = clock_type::now();
+  hbsim::trace_reader reader(path);
+  event_counter counter;
+  hbsim::invariant_checker checker;
+  hbsim::hb_graph_builder builder(path);
+  std::vector<hbsim::event_observer*> observers{&counter};
+  if (what == replay_with::checker) observers.push_back(&checker);
+  if (what == replay_with::graph) observers.push_back(&builder);
+  r.setup_seconds = seconds_since(t0);
+  r.rss_built_kb = rss_kb();
+  const auto t1 = clock_type::now();
+  reader.replay(observers);
+  if (what == replay_with::graph) {
+    const hbsim::hb_graph g = builder.build();
+    r.run_seconds = seconds_since(t1);
+    r.edges = g.edge_count();
+    r.graph_bytes = g.memory().graph;
+    r.graph_total_bytes = g.memory().total();
+  } else {
+    r.run_seconds = seconds_since(t1);
+  }
+  r.events = counter.events;
+  if (what == replay_with::checker && !checker.violations().empty()) {
+    set_error(r, "the invariant checker reported violations in a trace of canonical clocks");
     return;
   }
   r.ok = true;
@@ -480,19 +567,28 @@ struct options {
   std::uint64_t seed = 1;
   std::string trace_path = "/dev/null";
   std::uint64_t report_messages = 500'000;  // the clock report's run: 1M events
-  std::string only;  // "", "hbsim", "minimal", "trace", "memory", "check", "report"
+  std::uint64_t export_messages = 500'000;  // the exported run: 1M events
+  std::string export_dir = "/tmp";
+  std::uint64_t replay_messages = 5'000'000;  // the trace read back: 10M events
+  std::string replay_path = "/tmp/hbsim-bench-replay.jsonl";
+  std::string only;  // "" or one of parts
   int repeat = 3;    // timed comparisons: best of this many interleaved runs
   bool repeat_set = false;
   bool strict = false;
   bool messages_set = false;
   bool trace_messages_set = false;
   bool report_messages_set = false;
+  bool export_messages_set = false;
+  bool replay_messages_set = false;
 };
+
+constexpr std::string_view parts[] = {"hbsim", "minimal", "trace", "memory", "check", "report", "export", "replay"};
 
 const char* usage_text =
     "usage: bench [--quick] [--messages N] [--processes N] [--trace-messages N] [--trace-processes N]\n"
-    "             [--trace-path FILE] [--report-messages N] [--seed N] [--repeat N]\n"
-    "             [--only hbsim|minimal|trace|memory|check|report] [--strict]\n"
+    "             [--trace-path FILE] [--report-messages N] [--export-messages N] [--export-dir DIR]\n"
+    "             [--replay-messages N] [--replay-path FILE] [--seed N] [--repeat N]\n"
+    "             [--only hbsim|minimal|trace|memory|check|report|export|replay] [--strict]\n"
     "  --quick            small sizes, a smoke run of a few seconds\n"
     "  --messages N       PHOLD messages of the 1000-process runs (default 2000000; the memory\n"
     "                     comparison runs N/2 and 2N)\n"
@@ -500,6 +596,11 @@ const char* usage_text =
     "  --trace-messages N, --trace-processes N   the traced run (default 1000000 messages, 64 processes)\n"
     "  --trace-path FILE  where the trace goes (default /dev/null)\n"
     "  --report-messages N   the clock report's run, with --trace-processes (default 500000: 1M events)\n"
+    "  --export-messages N   the exported run, with --trace-processes (default 500000: 1M events)\n"
+    "  --export-dir DIR      where the exports are written, then removed (default /tmp)\n"
+    "  --replay-messages N   the trace read back, with --trace-processes (default 5000000: 10M events;\n"
+    "                        the file takes about 950 bytes per event)\n"
+    "  --replay-path FILE    where that trace is written, then removed (default /tmp/hbsim-bench-replay.jsonl)\n"
     "  --repeat N         timed comparisons keep the best of N interleaved runs (default 3; --quick: 1)\n"
     "  --only PART        run one part, once (for profiling)\n"
     "  --strict           exit 1 when a target is not met\n";
@@ -544,6 +645,20 @@ bool parse_options(int argc, char** argv, options& o) {
       if (!value(v, 1, hbsim::limits::max_events / 2)) return false;
       o.report_messages = v;
       o.report_messages_set = true;
+    } else if (a == "--export-messages") {
+      if (!value(v, 1, hbsim::limits::max_events / 2)) return false;
+      o.export_messages = v;
+      o.export_messages_set = true;
+    } else if (a == "--replay-messages") {
+      if (!value(v, 1, hbsim::limits::max_events / 2)) return false;
+      o.replay_messages = v;
+      o.replay_messages_set = true;
+    } else if (a == "--export-dir" || a == "--replay-path") {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "bench: %s needs a path\n", std::string(a).c_str());
+        return false;
+      }
+      (a == "--export-dir" ? o.export_dir : o.replay_path) = argv[++i];
     } else if (a == "--repeat") {
       if (!value(v, 1, 100)) return false;
       o.repeat = static_cast<int>(v);
@@ -558,15 +673,9 @@ bool parse_options(int argc, char** argv, options& o) {
       }
       o.trace_path = argv[++i];
     } else if (a == "--only") {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory, check or report\n");
-        return false;
-      }
-      o.only = argv[++i];
-      if (o.only != "hbsim" && o.only != "minimal" && o.only != "trace" && o.only != "memory" && o.only != "check" &&
-          o.only != "report") {
-        std::fprintf(stderr, "bench: --only needs hbsim, minimal, trace, memory, check or report, not '%s'\n",
-                     o.only.c_str());
+      o.only = i + 1 < argc ? argv[++i] : "";
+      if (std::find(std::begin(parts), std::end(parts), o.only) == std::end(parts)) {
+        std::fprintf(stderr, "bench: --only needs one of hbsim, minimal, trace, memory, check, report, export, replay\n");
         return false;
       }
     } else if (a == "--help" || a == "-h") {
@@ -581,6 +690,8 @@ bool parse_options(int argc, char** argv, options& o) {
     if (!o.messages_set) o.messages = 100'000;
     if (!o.trace_messages_set) o.trace_messages = 100'000;
     if (!o.report_messages_set) o.report_messages = 50'000;
+    if (!o.export_messages_set) o.export_messages = 50'000;
+    if (!o.replay_messages_set) o.replay_messages = 100'000;
     if (!o.repeat_set) o.repeat = 1;
   }
   if (!o.only.empty() && !o.repeat_set) o.repeat = 1;
@@ -723,7 +834,7 @@ int main(int argc, char** argv) {
 
   // [1] + [2]: hbsim against the minimal engine, on the same workload.
   if (all) {
-    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big, ""); },
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big); },
                                        [&](result& r) { run_minimal(r, big); }});
     const result& h = rs[0];
     const result& m = rs[1];
@@ -742,7 +853,7 @@ int main(int argc, char** argv) {
   } else if (o.only == "hbsim" || o.only == "minimal") {
     const auto rs = best_of(o.repeat, {[&](result& r) {
                               if (o.only == "hbsim")
-                                run_hbsim(r, big, "");
+                                run_hbsim(r, big);
                               else
                                 run_minimal(r, big);
                             }});
@@ -753,8 +864,8 @@ int main(int argc, char** argv) {
 
   // [3]: the trace to /dev/null, against the same run without it.
   if (all || o.only == "trace") {
-    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, traced, o.trace_path); },
-                                       [&](result& r) { run_hbsim(r, traced, ""); }});
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, traced, watchers::traced(o.trace_path)); },
+                                       [&](result& r) { run_hbsim(r, traced); }});
     const result& with = rs[0];
     const result& plain = rs[1];
     header_row("[3] PHOLD, " + group(traced.processes) + " processes, " + short_count(traced.messages) +
@@ -780,8 +891,8 @@ int main(int argc, char** argv) {
 
   // [4]: memory must follow the processes and the messages in flight, not the run's length.
   if (all || o.only == "memory") {
-    const result hs = in_child([&](result& r) { run_hbsim(r, short_run, ""); });
-    const result hl = in_child([&](result& r) { run_hbsim(r, long_run, ""); });
+    const result hs = in_child([&](result& r) { run_hbsim(r, short_run); });
+    const result hl = in_child([&](result& r) { run_hbsim(r, long_run); });
     const result ms = in_child([&](result& r) { run_minimal(r, short_run); });
     const result ml = in_child([&](result& r) { run_minimal(r, long_run); });
     header_row("[4] memory against run length, " + group(big.processes) + " processes, one run each",
@@ -804,8 +915,8 @@ int main(int argc, char** argv) {
 
   // [5]: online checking of every invariant, against the same run without it.
   if (all || o.only == "check") {
-    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big, "", true); },
-                                       [&](result& r) { run_hbsim(r, big, ""); }});
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big, watchers::checked()); },
+                                       [&](result& r) { run_hbsim(r, big); }});
     header_row("[5] PHOLD, " + size + ": hbsim with the online invariant checker against without",
                {"checked", "unchecked", "checked/unchecked"});
     if (v.check(rs[0], "checked run") && v.check(rs[1], "unchecked run")) {
@@ -820,8 +931,8 @@ int main(int argc, char** argv) {
   if (all || o.only == "report") {
     phold_params reported = traced;
     reported.messages = o.report_messages;
-    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, reported, "", false, true); },
-                                       [&](result& r) { run_hbsim(r, reported, ""); }});
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, reported, watchers::reported()); },
+                                       [&](result& r) { run_hbsim(r, reported); }});
     header_row("[6] PHOLD, " + group(reported.processes) + " processes, " + short_count(2 * reported.messages) +
                    " events: hbsim with the clock comparison report against without",
                {"report", "no report", "report/none"});
@@ -832,6 +943,63 @@ int main(int argc, char** argv) {
       v.target(rs[0].run_seconds < 10.0, "the run with its clock report within 10 s: measured " +
                                              fixed(rs[0].run_seconds, 3) + " s for " + group(static_cast<double>(rs[0].events)) +
                                              " events (" + fixed(rs[1].run_seconds, 3) + " s without the report)");
+    }
+  }
+
+  // [7]: GraphML and node-link JSON exports written while the run proceeds, against the run alone.
+  if (all || o.only == "export") {
+    phold_params exported = traced;
+    exported.messages = o.export_messages;
+    const std::string graphml = o.export_dir + "/hbsim-bench-" + std::to_string(::getpid()) + ".graphml";
+    const std::string json = o.export_dir + "/hbsim-bench-" + std::to_string(::getpid()) + ".json";
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, exported, watchers::exported("graphml", graphml)); },
+                                       [&](result& r) { run_hbsim(r, exported, watchers::exported("json", json)); },
+                                       [&](result& r) { run_hbsim(r, exported); }});
+    std::filesystem::remove(graphml);
+    std::filesystem::remove(json);
+    header_row("[7] PHOLD, " + group(exported.processes) + " processes, " + short_count(2 * exported.messages) +
+                   " events exported to " + o.export_dir + ", against the run alone",
+               {"graphml", "json", "run alone"});
+    if (v.check(rs[0], "graphml export") && v.check(rs[1], "json export") && v.check(rs[2], "run alone")) {
+      engine_rows({&rs[0], &rs[1], &rs[2]});
+      row("bytes written", {group(static_cast<double>(rs[0].written)), group(static_cast<double>(rs[1].written))});
+      row("MB/s written", {fixed(per_second(rs[0].written, rs[0].run_seconds) / 1e6, 1),
+                           fixed(per_second(rs[1].written, rs[1].run_seconds) / 1e6, 1)});
+      row("bytes/event", {fixed(static_cast<double>(rs[0].written) / static_cast<double>(rs[0].events), 1),
+                          fixed(static_cast<double>(rs[1].written) / static_cast<double>(rs[1].events), 1)});
+      for (int i = 0; i < 2; ++i)
+        v.target(rs[i].run_seconds < 20.0, std::string(i == 0 ? "GraphML" : "node-link JSON") +
+                                               " export of the run within 20 s: measured " + fixed(rs[i].run_seconds, 3) +
+                                               " s, run included (" + fixed(rs[2].run_seconds, 3) + " s alone)");
+    }
+  }
+
+  // [8]: a trace read back: hbsim check's invariant checker and the HB graph, against the reader alone.
+  if (all || o.only == "replay") {
+    phold_params replayed = traced;
+    replayed.messages = o.replay_messages;
+    const result written = in_child([&](result& r) { run_hbsim(r, replayed, watchers::traced(o.replay_path)); });
+    std::vector<result> rs;
+    if (v.check(written, "writing the trace"))
+      rs = best_of(o.repeat, {[&](result& r) { replay_trace(r, o.replay_path, replay_with::checker); },
+                              [&](result& r) { replay_trace(r, o.replay_path, replay_with::graph); },
+                              [&](result& r) { replay_trace(r, o.replay_path, replay_with::nothing); }});
+    std::filesystem::remove(o.replay_path);
+    header_row("[8] a trace of PHOLD, " + group(replayed.processes) + " processes, " +
+                   short_count(2 * replayed.messages) + " events (" + group(static_cast<double>(written.written)) +
+                   " bytes), read back: hbsim check, the HB graph, against the reader alone",
+               {"check", "HB graph", "reader alone"});
+    if (!rs.empty() && v.check(rs[0], "check") && v.check(rs[1], "HB graph") && v.check(rs[2], "reader alone")) {
+      engine_rows({&rs[0], &rs[1], &rs[2]});
+      const double per_edge = static_cast<double>(rs[1].graph_bytes) / static_cast<double>(rs[1].edges);
+      row("HB graph edges", {"", group(static_cast<double>(rs[1].edges))});
+      row("CSR bytes/edge", {"", fixed(per_edge, 2)});
+      row("graph, all it holds, bytes/event",
+          {"", fixed(static_cast<double>(rs[1].graph_total_bytes) / static_cast<double>(rs[1].events), 1)});
+      const double eps = per_second(rs[0].events, rs[0].run_seconds);
+      v.target(eps >= 1e6, "hbsim check reads and judges >= 1,000,000 events/s: measured " + group(eps) +
+                               " (the reader alone: " + group(per_second(rs[2].events, rs[2].run_seconds)) + ")");
+      v.target(per_edge <= 16.0, "the HB graph takes <= 16 bytes per edge: measured " + fixed(per_edge, 2));
     }
   }
 
