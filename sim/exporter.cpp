@@ -47,7 +47,7 @@ std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& o
     const auto* it = std::find(clock_names.begin(), clock_names.end(), name);
     if (it == clock_names.end())
       throw input_error(origin, "", "clock names separated by commas (" + join_names(clock_names) + ") or \"all\"",
-                        quoted_excerpt(name));
+                        quoted_excerpt(name), did_you_mean(name, clock_names));
     const auto c = static_cast<clock_kind>(it - clock_names.begin());
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
     if (comma == std::string_view::npos) break;

@@ -485,3 +485,29 @@ TEST_CASE("export: a trace broken half way leaves no output file") {
   }
   for (const fs::path& p : {scenario, trace, broken}) fs::remove(p);
 }
+
+TEST_CASE("export: bad options exit 2 and say what was expected") {
+  const fs::path trace = three_clocks();
+  const std::string t = std::string("'").append(trace.string()).append("'");  // .append: GCC 12's false -Wrestrict
+  struct bad_case {
+    std::string args, names, hint;
+  };
+  const bad_case cases[] = {
+      {"--to sgv", "an export format (dot, graphml, json, shiviz, perfetto, svg, html)", "did you mean \"svg\"?"},
+      {"--to dot --clocks lamprt", "clock names separated by commas", "did you mean \"lamport\"?"},
+      {"--to dot --from 1xs", "a true time such as 5ms", "unknown unit"},
+      {"--to dot " + t, "one trace file (only --to shiviz takes several", "2 files"},
+  };
+  for (const bad_case& c : cases) {
+    CAPTURE(c.args);
+    const cli_result r = run_cli("export " + t + " " + c.args);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(c.names) != std::string::npos);
+    CHECK(r.err.find(c.hint) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+  const cli_result run = run_cli("run '" + source_path("scenarios/three_clocks.json") + "' --export svg");
+  CHECK(run.code == 2);
+  CHECK(run.err.find("FORMAT=FILE") != std::string::npos);
+  fs::remove(trace);
+}
