@@ -79,7 +79,7 @@ class invariant_checker final : public event_observer {
   /// Recent events kept per process for the strong clock condition's "only if" half (see the .cpp):
   /// up to 32, fewer when their vectors (processes² × 32 counters) would pass ring_budget bytes.
   static constexpr std::size_t recent_most = 32;
-  static constexpr std::size_t ring_budget = 64u << 20;
+  static constexpr std::size_t ring_budget = 8u << 20;
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
