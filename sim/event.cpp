@@ -16,4 +16,8 @@ std::string_view to_string(drop_reason r) {
   return names[static_cast<std::size_t>(r)];
 }
 
+std::string to_string(const hlc_stamp& h) {
+  return std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")");
+}
+
 }  // namespace hbsim

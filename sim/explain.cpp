@@ -10,6 +10,7 @@
 #include "hbsim/hybrid_logical_clock.hpp"
 #include "hbsim/time.hpp"
 #include "hbsim/vector_clock.hpp"
+#include "concat.hpp"
 
 namespace hbsim {
 
@@ -17,16 +18,8 @@ namespace {
 
 using vec = std::vector<std::uint32_t>;
 
-// Appends only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string at -O3.
-template <class... T>
-std::string cat(const T&... parts) {
-  std::string out;
-  (out.append(parts), ...);
-  return out;
-}
 std::string num(std::uint64_t v) { return std::to_string(v); }
 std::string dur(sim_time t) { return format_duration(t); }
-std::string hlc_text(hlc_stamp h) { return cat("(", dur(h.l), ", ", num(h.c), ")"); }
 
 constexpr std::size_t shown_entries = 12;  // vector entries written before "... N more"
 
@@ -55,13 +48,13 @@ clocks recorded(const hb_graph& g, event_id e) {
 }
 
 std::string short_name(const hb_graph& g, const hb_event& x) {
-  return cat(g.process_names()[x.process], "#", num(x.seq));
+  return concat(g.process_names()[x.process], "#", num(x.seq));
 }
 
 // "B#2 receive "m1" (m1 from A)".
 std::string title(const hb_graph& g, event_id e) {
   const hb_event x = g.event(e);
-  std::string t = cat(short_name(g, x), " ", to_string(x.kind));
+  std::string t = concat(short_name(g, x), " ", to_string(x.kind));
   if (x.kind != event_kind::crash && x.kind != event_kind::restart) t.append(" \"").append(x.label).append("\"");
   if (x.kind == event_kind::receive || x.kind == event_kind::reject) {
     t.append(" (m").append(num(x.message));
@@ -73,15 +66,15 @@ std::string title(const hb_graph& g, event_id e) {
 
 std::string clocks_line(const hb_graph& g, event_id e) {
   const hb_event x = g.event(e);
-  return cat("time ", dur(x.time), ", pt ", dur(x.pt), ", L ", num(x.lamport), ", V ",
-             vector_text(g.recorded_vector(e), g.process_names()), ", HLC ", hlc_text(x.hlc));
+  return concat("time ", dur(x.time), ", pt ", dur(x.pt), ", L ", num(x.lamport), ", V ",
+             vector_text(g.recorded_vector(e), g.process_names()), ", HLC ", to_string(x.hlc));
 }
 
 // The rule's text with `note`; if the rule's value is not the recorded one, also what was recorded.
 template <class Value>
 bool describe(const std::pair<Value, std::string>& rule, const Value& value, const std::string& value_text,
               std::string_view note, std::string& text) {
-  text = cat(rule.second, note);
+  text = concat(rule.second, note);
   if (rule.first == value) return true;
   text.append("; but ").append(value_text).append(" was recorded: not the canonical rule");
   return false;
@@ -107,12 +100,12 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
     case event_kind::receive: {
       const hb_event send = g.event(x.send_event);
       carried = recorded(g, x.send_event);
-      out.kind = cat("receive of m", num(x.message), " from ", names[send.process], ", sent by ", short_name(g, send),
+      out.kind = concat("receive of m", num(x.message), " from ", names[send.process], ", sent by ", short_name(g, send),
                      ": each clock merges what the message carries (its send's clocks), then ticks");
       break;
     }
     case event_kind::reject:
-      out.kind = cat("reject of m", num(x.message),
+      out.kind = concat("reject of m", num(x.message),
                      ": the HLC max-offset guard refused the message, so nothing is merged and each clock ticks "
                      "as for a local event");
       break;
@@ -125,21 +118,21 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
   const auto lamport_rule = [&](const clocks& b) {
     if (merges) {
       const std::uint64_t v = std::max(b.lamport, carried->lamport) + 1;
-      return std::pair{v, cat("L = max(L', L_m) + 1 = max(", num(b.lamport), ", ", num(carried->lamport),
+      return std::pair{v, concat("L = max(L', L_m) + 1 = max(", num(b.lamport), ", ", num(carried->lamport),
                               ") + 1 = ", num(v))};
     }
     const std::uint64_t v = b.lamport + 1;
-    return std::pair{v, cat("L = L' + 1 = ", num(b.lamport), " + 1 = ", num(v))};
+    return std::pair{v, concat("L = L' + 1 = ", num(b.lamport), " + 1 = ", num(v))};
   };
   const auto vector_rule = [&](const clocks& b) {
     vec v = b.vector;
     std::string t;
     if (merges) {
       merge_max(v, carried->vector);
-      t = cat("V = max(V', V_m) = max(", vector_text(b.vector, names), ", ", vector_text(carried->vector, names),
+      t = concat("V = max(V', V_m) = max(", vector_text(b.vector, names), ", ", vector_text(carried->vector, names),
               ") = ", vector_text(v, names), ", then V[", self, "] + 1 -> ");
     } else {
-      t = cat("V = V' with V[", self, "] + 1: ", vector_text(b.vector, names), " -> ");
+      t = concat("V = V' with V[", self, "] + 1: ", vector_text(b.vector, names), " -> ");
     }
     ++v[x.process];
     t.append(vector_text(v, names));
@@ -151,21 +144,21 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
       const hlc_stamp m = carried->hlc;
       const hlc_stamp v = hlc_receive(own, m, x.pt);
       std::string t =
-          cat("l = max(l', l_m, pt) = max(", dur(own.l), ", ", dur(m.l), ", ", dur(x.pt), ") = ", dur(v.l), "; ");
+          concat("l = max(l', l_m, pt) = max(", dur(own.l), ", ", dur(m.l), ", ", dur(x.pt), ") = ", dur(v.l), "; ");
       if (v.l == own.l && v.l == m.l)
-        t.append(cat("l equals both l' and l_m, so c = max(c', c_m) + 1 = max(", num(own.c), ", ", num(m.c),
+        t.append(concat("l equals both l' and l_m, so c = max(c', c_m) + 1 = max(", num(own.c), ", ", num(m.c),
                      ") + 1 = ", num(v.c)));
       else if (v.l == own.l)
-        t.append(cat("l is still the process's own l', so c = c' + 1 = ", num(own.c), " + 1 = ", num(v.c)));
+        t.append(concat("l is still the process's own l', so c = c' + 1 = ", num(own.c), " + 1 = ", num(v.c)));
       else if (v.l == m.l)
-        t.append(cat("l comes from the message, so c = c_m + 1 = ", num(m.c), " + 1 = ", num(v.c)));
+        t.append(concat("l comes from the message, so c = c_m + 1 = ", num(m.c), " + 1 = ", num(v.c)));
       else
         t.append("pt is ahead of both l' and l_m, so c = 0");
       return std::pair{v, t};
     }
     const hlc_stamp v = hlc_tick(own, x.pt);
-    std::string t = cat("l = max(l', pt) = max(", dur(own.l), ", ", dur(x.pt), ") = ", dur(v.l), "; ");
-    t.append(v.l == own.l ? cat("l is unchanged, so c = c' + 1 = ", num(own.c), " + 1 = ", num(v.c))
+    std::string t = concat("l = max(l', pt) = max(", dur(own.l), ", ", dur(x.pt), ") = ", dur(v.l), "; ");
+    t.append(v.l == own.l ? concat("l is unchanged, so c = c' + 1 = ", num(own.c), " + 1 = ", num(v.c))
                           : std::string("pt is ahead of l', so c = 0"));
     return std::pair{v, t};
   };
@@ -190,7 +183,7 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
   if (from != nullptr) {
     out.lamport_canonical = describe(lamport_rule(*from), now.lamport, num(now.lamport), note, out.lamport);
     out.vector_canonical = describe(vector_rule(*from), now.vector, vector_text(now.vector, names), note, out.vector);
-    out.hlc_canonical = describe(hlc_rule(*from), now.hlc, hlc_text(now.hlc), note, out.hlc);
+    out.hlc_canonical = describe(hlc_rule(*from), now.hlc, to_string(now.hlc), note, out.hlc);
     return out;
   }
   // From a checkpoint: what it held follows from the recorded values, as long as they are ticks.
@@ -199,21 +192,21 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
   const std::string checkpoint_lamport = num(now.lamport - 1);
   out.lamport =
       out.lamport_canonical
-          ? cat("L = ", checkpoint_lamport, " + 1 = ", num(now.lamport), " (", checkpoint_lamport, restored, ")")
+          ? concat("L = ", checkpoint_lamport, " + 1 = ", num(now.lamport), " (", checkpoint_lamport, restored, ")")
           : std::string("L = 0, which no tick gives: not the canonical rule");
   out.vector_canonical = now.vector[x.process] >= 1;
   if (out.vector_canonical) {
     vec checkpoint = now.vector;
     --checkpoint[x.process];
-    out.vector = cat("V = ", vector_text(checkpoint, names), restored, ", then V[", self, "] + 1 -> ",
+    out.vector = concat("V = ", vector_text(checkpoint, names), restored, ", then V[", self, "] + 1 -> ",
                      vector_text(now.vector, names));
   } else {
-    out.vector = cat("V[", self, "] = 0, which no tick gives: not the canonical rule");
+    out.vector = concat("V[", self, "] = 0, which no tick gives: not the canonical rule");
   }
   out.hlc_canonical = now.hlc.l >= x.pt;
-  out.hlc = out.hlc_canonical ? cat("(l, c) = ", hlc_text(now.hlc), ", ticked at pt ", dur(x.pt), " from clocks",
+  out.hlc = out.hlc_canonical ? concat("(l, c) = ", to_string(now.hlc), ", ticked at pt ", dur(x.pt), " from clocks",
                                     restored, " (not in the trace, so not checked)")
-                              : cat("l = ", dur(now.hlc.l), " is behind pt ", dur(x.pt), ": not the canonical rule");
+                              : concat("l = ", dur(now.hlc.l), " is behind pt ", dur(x.pt), ": not the canonical rule");
   return out;
 }
 
@@ -306,15 +299,15 @@ void write_related_orders(std::string& out, const hb_graph& g, event_id x, event
                           std::string_view ny) {
   const hb_event ex = g.event(x), ey = g.event(y);
   const auto names = g.process_names();
-  const std::string first = cat(nx, " first");
-  const std::string later_first = cat("says ", ny, " first, which violates ");
+  const std::string first = concat(nx, " first");
+  const std::string later_first = concat("says ", ny, " first, which violates ");
   out.append("\nHow each clock orders them (").append(nx).append(" happens before ").append(ny)
       .append(", so every logical clock must put ").append(nx).append(" first):\n");
 
   const int lamport = order_of(ex.lamport, ey.lamport);
   row(out, "Lamport", num(ex.lamport), sign(lamport), num(ey.lamport));
-  out.append(lamport < 0 ? cat(first, ", as the clock condition requires\n")
-                         : cat(lamport == 0 ? "tied, which violates " : later_first, "lamport.clock_condition\n"));
+  out.append(lamport < 0 ? concat(first, ", as the clock condition requires\n")
+                         : concat(lamport == 0 ? "tied, which violates " : later_first, "lamport.clock_condition\n"));
 
   const vec vx = g.recorded_vector(x), vy = g.recorded_vector(y);
   const vector_order vo = compare(vx, vy);
@@ -330,19 +323,19 @@ void write_related_orders(std::string& out, const hb_graph& g, event_id x, event
   }
 
   const int hlc = order_of(ex.hlc, ey.hlc);
-  row(out, "HLC", hlc_text(ex.hlc), sign(hlc), hlc_text(ey.hlc));
-  out.append(hlc < 0 ? cat(first, ", as the clock condition requires\n")
-                     : cat(hlc == 0 ? "tied, which violates " : later_first, "hlc.clock_condition\n"));
+  row(out, "HLC", to_string(ex.hlc), sign(hlc), to_string(ey.hlc));
+  out.append(hlc < 0 ? concat(first, ", as the clock condition requires\n")
+                     : concat(hlc == 0 ? "tied, which violates " : later_first, "hlc.clock_condition\n"));
 
   const int pt = order_of(ex.pt, ey.pt);
   row(out, "pt", dur(ex.pt), sign(pt), dur(ey.pt));
-  out.append(pt < 0    ? cat(first, "; physical clocks agree with causality here (under skew they need not)\n")
+  out.append(pt < 0    ? concat(first, "; physical clocks agree with causality here (under skew they need not)\n")
              : pt == 0 ? std::string("the same reading, physical clocks cannot order them\n")
-                       : cat("says ", ny, " first: the physical clocks contradict causality here (skew)\n"));
+                       : concat("says ", ny, " first: the physical clocks contradict causality here (skew)\n"));
 
   const int time = order_of(ex.time, ey.time);
   row(out, "true time", dur(ex.time), sign(time), dur(ey.time));
-  out.append(time < 0 ? cat(first, ", as causality implies\n")
+  out.append(time < 0 ? concat(first, ", as causality implies\n")
                       : std::string("the same instant (messages took no time)\n"));
 }
 
@@ -351,7 +344,7 @@ std::string unseen(const hb_graph& g, event_id x, event_id y, std::string_view n
   const hb_event ex = g.event(x);
   const std::string& p = g.process_names()[ex.process];
   const std::uint64_t seen = g.causal_past(y, ex.process);
-  std::string out = cat("  ", ny, " has seen ");
+  std::string out = concat("  ", ny, " has seen ");
   if (seen == 0) out.append("no event of ").append(p);
   else out.append(p).append("'s events up to ").append(p).append("#").append(num(seen)).append(" only");
   return out.append(", and ").append(nx).append(" is ").append(short_name(g, ex)).append(", so ").append(nx)
@@ -370,7 +363,7 @@ void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, ev
   const int lamport = order_of(ea.lamport, eb.lamport);
   row(out, "Lamport", num(ea.lamport), sign(lamport), num(eb.lamport));
   out.append(lamport == 0 ? "tied; Lamport clocks cannot order them (a total order breaks ties by process)\n"
-                          : cat(says(lamport), ", an order with no causality behind it\n"));
+                          : concat(says(lamport), ", an order with no causality behind it\n"));
 
   const vec va = g.recorded_vector(a), vb = g.recorded_vector(b);
   const vector_order vo = compare(va, vb);
@@ -390,7 +383,7 @@ void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, ev
   }
 
   const int hlc = order_of(ea.hlc, eb.hlc);
-  row(out, "HLC", hlc_text(ea.hlc), sign(hlc), hlc_text(eb.hlc));
+  row(out, "HLC", to_string(ea.hlc), sign(hlc), to_string(eb.hlc));
   out.append("the (l, c) order says ").append(says(hlc)).append("; HLC cannot detect concurrency\n");
 
   const int pt = order_of(ea.pt, eb.pt);

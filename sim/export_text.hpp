@@ -67,9 +67,7 @@ inline std::string clock_summary(const event_record& e, std::span<const std::str
   }
   if (o.shows(clock_kind::hlc)) {
     next();
-    out.append("HLC (").append(format_duration(e.hlc.l)).append(", ");
-    append_number(out, e.hlc.c);
-    out.push_back(')');
+    out.append("HLC ").append(to_string(e.hlc));
   }
   return out;
 }

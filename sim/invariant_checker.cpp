@@ -13,10 +13,6 @@ constexpr std::array<std::string_view, invariant_count> names = {
     "vector.strong_clock_condition", "hlc.clock_condition", "hlc.monotonic",
     "hlc.not_behind_physical",       "hlc.rule",            "hlc.bounded_drift"};
 
-std::string hlc_text(hlc_stamp h) {
-  return std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")");
-}
-
 std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names) {
   std::string s = "{";
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -56,7 +52,7 @@ std::string describe(const event_snapshot& e, std::span<const std::string> names
     if (i) s.append(", ");
     s.append(names[e.vector[i].first]).append(":").append(std::to_string(e.vector[i].second));
   }
-  return s.append("} HLC=").append(hlc_text(e.hlc));
+  return s.append("} HLC=").append(to_string(e.hlc));
 }
 
 void invariant_checker::on_start(const run_header& h) {
@@ -284,10 +280,10 @@ void invariant_checker::on_event(const event_record& e) {
     }, rule_path);
   if (e.hlc != h_expected)
     report(invariant::hlc_rule, rule_a, rule_va, b, v, [&] {
-      std::string s = std::string("HLC = ").append(hlc_text(e.hlc)).append(", the canonical rule gives ")
-                          .append(hlc_text(h_expected)).append(" from (l', c') = ").append(hlc_text(h_prev))
+      std::string s = std::string("HLC = ").append(to_string(e.hlc)).append(", the canonical rule gives ")
+                          .append(to_string(h_expected)).append(" from (l', c') = ").append(to_string(h_prev))
                           .append(", pt = ").append(format_duration(e.pt));
-      if (merges) s.append(", message (l_m, c_m) = ").append(hlc_text(m->send.hlc));
+      if (merges) s.append(", message (l_m, c_m) = ").append(to_string(m->send.hlc));
       return s;
     }, rule_path);
 
@@ -302,8 +298,8 @@ void invariant_checker::on_event(const event_record& e) {
       }, path());
     if (!(a.hlc < e.hlc)) {
       const auto rule = [&] {
-        return std::string("a → b but hlc(a) = ").append(hlc_text(a.hlc)).append(" is not below hlc(b) = ")
-            .append(hlc_text(e.hlc));
+        return std::string("a → b but hlc(a) = ").append(to_string(a.hlc)).append(" is not below hlc(b) = ")
+            .append(to_string(e.hlc));
       };
       report(invariant::hlc_clock_condition, &a, va, b, v, rule, path());
       if (!message) report(invariant::hlc_monotonic, &a, va, b, v, rule, path());

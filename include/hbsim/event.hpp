@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "hbsim/time.hpp"
@@ -36,6 +37,8 @@ struct hlc_stamp {
   friend bool operator==(const hlc_stamp&, const hlc_stamp&) = default;
   friend auto operator<=>(const hlc_stamp&, const hlc_stamp&) = default;
 };
+/// "(3ms, 1)": l as a duration, then c.
+std::string to_string(const hlc_stamp& h);
 
 struct sent_message {
   message_id id;
