@@ -59,29 +59,33 @@ void invariant_checker::on_start(const run_header& h) {
   names_.assign(h.process_names.begin(), h.process_names.end());
   n_ = names_.size();
   for (std::size_t i = 0; i < invariant_count; ++i) reports_[i] = {static_cast<invariant>(i), 0, {}};
-  // Every process starts on one shared row of zeros.
-  pool_.assign(n_, 0);
-  row_refs_.assign(1, static_cast<std::uint32_t>(2 * n_));  // as truth and as latest vector
+  recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
+                                         recent_most);
+  // Each process starts on a row of zeros of its own (its events will add themselves to it), held
+  // as its truth, its latest vector and by each place of its ring.
+  pool_.assign(n_ * n_, 0);
+  // Room for every process's truth, its ring and some sends in flight, reserved (not touched) so that
+  // the pool rarely moves.
+  pool_.reserve((n_ * (recent_kept_ + 2) + 64) * n_);
+  row_refs_.assign(n_, static_cast<std::uint32_t>(2 + recent_kept_));
   free_rows_.clear();
-  truth_row_.assign(n_, 0);
+  truth_row_.resize(n_);
+  latest_row_.resize(n_);
+  recent_row_.resize(n_ * recent_kept_);
+  for (process_id p = 0; p < n_; ++p) {
+    truth_row_[p] = latest_row_[p] = p;
+    for (std::size_t i = 0; i < recent_kept_; ++i) recent_row_[p * recent_kept_ + i] = {p, p, 0};
+  }
   sends_.clear();
   free_sends_.clear();
   messages_.clear();
   unverified_pairs_ = 0;
   last_.assign(n_, {});
   last_exact_.assign(n_, 1);
-  latest_row_.assign(n_, 0);
   own_inexact_.assign(n_, 0);
   count_.assign(n_, 0);
   watching_ = false;
-  recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
-                                         recent_most);
   recent_.assign(n_ * recent_kept_, {});
-  recent_row_.assign(n_ * recent_kept_, 0);
-  row_refs_[0] += static_cast<std::uint32_t>(recent_row_.size());
-  // Room for every process's truth, its ring and some sends in flight, reserved (not touched) so that
-  // the pool rarely moves.
-  pool_.reserve((n_ * (recent_kept_ + 2) + 64) * n_);
 }
 
 std::uint32_t invariant_checker::take_row() {
@@ -102,6 +106,13 @@ void invariant_checker::release_row(std::uint32_t r) {
   if (--row_refs_[r] == 0) free_rows_.push_back(r);
 }
 
+invariant_checker::row invariant_checker::view(const row_ref& r, std::vector<std::uint32_t>& scratch) const {
+  const std::uint32_t* data = row_data(r.row);
+  scratch.assign(data, data + n_);
+  scratch[r.owner] = r.own;
+  return scratch;
+}
+
 event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
   event_snapshot s{h, {}};
   for (std::size_t i = 0; i < v.size(); ++i)
@@ -109,13 +120,13 @@ event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
   return s;
 }
 
-template <class Rule>
-void invariant_checker::report(invariant i, const event_head* a, row va, const event_head& b, row vb, Rule rule,
+template <class Vector, class Rule>
+void invariant_checker::report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule,
                                std::vector<hb_hop> path) {
   violation_report& r = reports_[static_cast<std::size_t>(i)];
   if (r.count++ >= examples_kept) return;
   std::optional<event_snapshot> first;
-  if (a) first = snapshot(*a, va);
+  if (a) first = snapshot(*a, va());
   r.examples.push_back({std::move(first), snapshot(b, vb), rule(), std::move(path)});
 }
 
@@ -143,9 +154,10 @@ void invariant_checker::check_strong_against_recent(const event_head& b, row v) 
       ++unverified_pairs_;
       continue;
     }
-    const row va(row_data(recent_row_[slot]), n_);
-    if (va[j] > v[j] || !vector_less(va, v)) continue;  // the first test settles nearly every case
-    report(invariant::vector_strong_clock_condition, &recent_[slot], va, b, v, [&] {
+    if (recent_row_[slot].own > v[j]) continue;  // V(a*)[j] > V(b)[j] settles nearly every case
+    const row va = view(recent_row_[slot], scratch_a_);
+    if (!vector_less(va, v)) continue;
+    report(invariant::vector_strong_clock_condition, &recent_[slot], [&] { return va; }, b, v, [&] {
       return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(v, names_))
           .append(", yet a and b are concurrent");
     });
@@ -162,7 +174,7 @@ void invariant_checker::check_strong_against_latest(const event_head& a, row va)
     if (last_[i].id == 0) continue;
     const row vb = latest_vector(i);
     if (va[j] > vb[j] || !vector_less(va, vb)) continue;
-    report(invariant::vector_strong_clock_condition, &a, va, last_[i], vb, [&] {
+    report(invariant::vector_strong_clock_condition, &a, [&] { return va; }, last_[i], vb, [&] {
       return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
           .append(", yet a and b are concurrent");
     });
@@ -181,7 +193,7 @@ void invariant_checker::start_watching(const event_head& b, row v) {
     if (i == b.process || last_[i].id == 0 || row_data(truth_row_[i])[b.process] != b.seq - 1) continue;
     const row vb = latest_vector(i);
     if (v[b.process] <= vb[b.process] && vector_less(v, vb))
-      report(invariant::vector_strong_clock_condition, &b, v, last_[i], vb, [&] {
+      report(invariant::vector_strong_clock_condition, &b, [&] { return v; }, last_[i], vb, [&] {
         return std::string("V(a) = ").append(vector_text(v, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
             .append(", yet a and b are concurrent");
       });
@@ -191,43 +203,52 @@ void invariant_checker::start_watching(const event_head& b, row v) {
 void invariant_checker::on_event(const event_record& e) {
   const process_id p = e.process;
   const row v = e.vector;
-  const std::uint32_t old_row = truth_row_[p];
-  const std::uint32_t new_row = take_row();
-  const std::uint32_t* old = row_data(old_row);  // p's truth before e
-  std::uint32_t* truth = row_data(new_row);
-  event_head& prev = last_[p];
-  const bool has_prev = prev.id != 0;
-  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
-
   const send_info* m = nullptr;
   if (e.kind == event_kind::receive || e.kind == event_kind::reject)
     if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_[it->second.send];
   const bool merges = e.kind == event_kind::receive && m != nullptr;  // a reject is no HB edge
-  const std::uint32_t* sent_truth = merges ? row_data(m->truth_row) : nullptr;
-  const row sent_vec = merges ? row(m->exact ? sent_truth : row_data(m->vector_row), n_) : row();
+  // A merge writes p's new truth into a fresh row, leaving the old one as its holders captured it;
+  // any other event adds itself to p's row in place, at the end, once it has been judged.
+  const std::uint32_t old_row = truth_row_[p];
+  const std::uint32_t new_row = merges ? take_row() : old_row;
+  const std::uint32_t* old = row_data(old_row);  // p's truth before e
+  std::uint32_t* merged = merges ? row_data(new_row) : nullptr;
+  event_head& prev = last_[p];
+  const bool has_prev = prev.id != 0;
+  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
+
+  // The send's truth is its process's row, whose own entry may have gone on since: it reads the
+  // send's own count there (row_ref).
+  const std::uint32_t* sent_truth = merges ? row_data(m->truth.row) : nullptr;
+  const process_id q = merges ? m->truth.owner : 0;
+  const auto sent_at = [&](process_id k) { return k == q ? m->truth.own : sent_truth[k]; };
+  const auto sent_vec = [&] { return view(m->vector, scratch_b_); };
 
   if (watching_) check_strong_against_latest(b, v);
   if (merges && watching_)
     for (process_id k = 0; k < n_; ++k)
-      if (sent_truth[k] > old[k] && sent_truth[k] == count_[k] && k != p) knows_latest_[k].push_back(p);
+      if (k != p && sent_at(k) > old[k] && sent_at(k) == count_[k]) knows_latest_[k].push_back(p);
 
   // The ground truth of e: the previous truth of p, merged with the send's on a receive, plus e;
   // compared with the recorded vector in the same pass. The loops are branch-free so that they
-  // vectorise: they are the checker's hot path.
+  // vectorise: they are the checker's hot path. The sender's entry and p's own are then set apart.
   std::uint32_t mismatches = 0;
   if (merges) {
     for (std::size_t k = 0; k < n_; ++k) {
-      truth[k] = std::max(old[k], sent_truth[k]);
-      mismatches += v[k] != truth[k];
+      merged[k] = std::max(old[k], sent_truth[k]);
+      mismatches += v[k] != merged[k];
     }
+    mismatches -= v[q] != merged[q];
+    merged[q] = std::max(old[q], m->truth.own);
+    mismatches += v[q] != merged[q];
+    mismatches -= v[p] != merged[p];
+    merged[p] = old[p] + 1;
+    mismatches += v[p] != merged[p];
   } else {
-    for (std::size_t k = 0; k < n_; ++k) {
-      truth[k] = old[k];
-      mismatches += v[k] != truth[k];
-    }
+    for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != old[k];
+    mismatches -= v[p] != old[p];
+    mismatches += v[p] != old[p] + 1;
   }
-  mismatches -= v[p] != truth[p];
-  mismatches += v[p] != ++truth[p];
   ++count_[p];
   truth_row_[p] = new_row;
   const bool exact = mismatches == 0;
@@ -245,31 +266,36 @@ void invariant_checker::on_event(const event_record& e) {
     }
     return greater == 0 && smaller != 0;
   };
-  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_vec ? prev_vec : old);
-  if (merges && !(exact && m->exact)) sent_ok = less(sent_vec.data());
+  const row prev_row = !has_prev ? row() : row(prev_vec ? prev_vec : old, n_);
+  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_row.data());
+  if (merges && !(exact && m->exact)) sent_ok = less(sent_vec().data());
 
   const std::uint64_t l_prev = has_prev ? prev.lamport : 0;
   const hlc_stamp h_prev = has_prev ? prev.hlc : hlc_stamp{};
   const std::uint64_t l_expected = merges ? std::max(l_prev, m->send.lamport) + 1 : l_prev + 1;
   const hlc_stamp h_expected = merges ? hlc_receive(h_prev, m->send.hlc, e.pt) : hlc_tick(h_prev, e.pt);
-  const row prev_row = !has_prev ? row() : row(prev_vec ? prev_vec : old, n_);
-  const row truth_row(truth, n_);
+  const auto none = [] { return row(); };
 
   if (!exact)
-    report(invariant::vector_exact, nullptr, {}, b, v, [&] {
+    report(invariant::vector_exact, nullptr, none, b, v, [&] {
+      row truth(merged, n_);
+      if (!merges) {
+        truth = view({old_row, p, old[p] + 1}, scratch_a_);
+      }
       std::size_t j = 0;
       while (v[j] == truth[j]) ++j;
       return std::string("V[").append(names_[j]).append("] = ").append(std::to_string(v[j])).append(", but ")
           .append(std::to_string(truth[j])).append(" events of ").append(names_[j])
-          .append(" are in its causal past (itself included): the exact vector is ").append(vector_text(truth_row, names_));
+          .append(" are in its causal past (itself included): the exact vector is ").append(vector_text(truth, names_));
     });
   if (v[p] != e.seq) own_inexact_[p] = e.seq;
 
   // The canonical rules, from the previous event of the process and the message's send.
   const event_head* rule_a = merges ? &m->send : has_prev ? &prev : nullptr;
-  const std::vector<hb_hop> rule_path =
-      rule_a ? std::vector<hb_hop>{{rule_a->id, e.id, merges}} : std::vector<hb_hop>{};
-  const row rule_va = merges ? sent_vec : prev_row;
+  const auto rule_path = [&] {
+    return rule_a ? std::vector<hb_hop>{{rule_a->id, e.id, merges}} : std::vector<hb_hop>{};
+  };
+  const auto rule_va = [&] { return merges ? sent_vec() : prev_row; };
   if (e.lamport != l_expected)
     report(invariant::lamport_rule, rule_a, rule_va, b, v, [&] {
       std::string how = merges ? std::string("max(L', L_m) + 1 = max(").append(std::to_string(l_prev)).append(", ")
@@ -277,7 +303,7 @@ void invariant_checker::on_event(const event_record& e) {
                                : std::string("L' + 1 = ").append(std::to_string(l_prev)).append(" + 1");
       return std::string("L = ").append(std::to_string(e.lamport)).append(", the canonical rule gives ").append(how)
           .append(" = ").append(std::to_string(l_expected));
-    }, rule_path);
+    }, rule_path());
   if (e.hlc != h_expected)
     report(invariant::hlc_rule, rule_a, rule_va, b, v, [&] {
       std::string s = std::string("HLC = ").append(to_string(e.hlc)).append(", the canonical rule gives ")
@@ -285,11 +311,11 @@ void invariant_checker::on_event(const event_record& e) {
                           .append(", pt = ").append(format_duration(e.pt));
       if (merges) s.append(", message (l_m, c_m) = ").append(to_string(m->send.hlc));
       return s;
-    }, rule_path);
+    }, rule_path());
 
   // Edge conditions, on process order and on the message edge; transitivity extends them to every
   // pair a → b, and the first broken edge on any path is the smallest witness.
-  const auto edge = [&](const event_head& a, row va, bool message, bool vector_ok) {
+  const auto edge = [&](const event_head& a, auto va, bool message, bool vector_ok) {
     const auto path = [&] { return std::vector<hb_hop>{{a.id, e.id, message}}; };
     if (!(a.lamport < e.lamport))
       report(invariant::lamport_clock_condition, &a, va, b, v, [&] {
@@ -306,11 +332,11 @@ void invariant_checker::on_event(const event_record& e) {
     }
     if (!vector_ok)
       report(invariant::vector_strong_clock_condition, &a, va, b, v, [&] {
-        return std::string("a → b but V(a) = ").append(vector_text(va, names_)).append(" is not below V(b) = ")
+        return std::string("a → b but V(a) = ").append(vector_text(va(), names_)).append(" is not below V(b) = ")
             .append(vector_text(v, names_));
       }, path());
   };
-  if (has_prev) edge(prev, prev_row, false, prev_ok);
+  if (has_prev) edge(prev, [&] { return prev_row; }, false, prev_ok);
   if (merges) edge(m->send, sent_vec, true, sent_ok);
 
   if (!exact && !watching_) start_watching(b, v);
@@ -318,12 +344,12 @@ void invariant_checker::on_event(const event_record& e) {
 
   // HLC against physical time.
   if (e.hlc.l < e.pt)
-    report(invariant::hlc_not_behind_physical, nullptr, {}, b, v, [&] {
+    report(invariant::hlc_not_behind_physical, nullptr, none, b, v, [&] {
       return std::string("l = ").append(format_duration(e.hlc.l)).append(" is behind pt = ").append(format_duration(e.pt));
     });
   max_reading_ = std::max(max_reading_, e.pt);
   if (e.hlc.l > max_reading_)
-    report(invariant::hlc_bounded_drift, nullptr, {}, b, v, [&] {
+    report(invariant::hlc_bounded_drift, nullptr, none, b, v, [&] {
       return std::string("l = ").append(format_duration(e.hlc.l))
           .append(" exceeds every physical reading taken so far (the largest is ").append(format_duration(max_reading_))
           .append(")");
@@ -332,24 +358,24 @@ void invariant_checker::on_event(const event_record& e) {
   epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 
   // Keep what later events need: message stamps, this event as the process's latest and most recent.
-  // Rows are shared, not copied: the row of e's recorded vector is its truth row when exact, else one
-  // copy. (No pointer into the pool is used from here on: taking a row may move it.)
-  release_row(old_row);
+  // The holders share e's truth row (the vector's own, when it was exact) or one copy of an inexact
+  // vector. (No pointer into the pool is used from here on: taking a row may move it.)
+  if (merges)
+    release_row(old_row);
+  else
+    ++row_data(new_row)[p];
   if (m) resolve(e.message);
-  std::uint32_t vector_row = new_row;
-  if (!exact) {
-    vector_row = take_row();  // its reference is handed to latest_row_ below
-    std::copy(v.begin(), v.end(), row_data(vector_row));
+  const row_ref truth{new_row, p, static_cast<std::uint32_t>(count_[p])};
+  row_ref vector{new_row, p, v[p]};
+  if (exact) {
+    ++row_refs_[new_row];  // its reference is handed to latest_row_ below
   } else {
-    ++row_refs_[new_row];
+    vector.row = take_row();
+    std::copy(v.begin(), v.end(), row_data(vector.row));
   }
   release_row(latest_row_[p]);
-  latest_row_[p] = vector_row;
+  latest_row_[p] = vector.row;
   last_exact_[p] = exact;
-  const auto share = [&](std::uint32_t r) {
-    ++row_refs_[r];
-    return r;
-  };
   if (e.kind == event_kind::send && !e.messages.empty()) {
     std::uint32_t s;
     if (free_sends_.empty()) {
@@ -365,11 +391,11 @@ void invariant_checker::on_event(const event_record& e) {
       messages_[sm.id] = {s, c};
       copies += c;
     }
-    sends_[s] = {b, share(new_row), share(vector_row), copies, exact};
+    sends_[s] = {b, share(truth), share(vector), copies, exact};
   }
   const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
-  release_row(recent_row_[slot]);
-  recent_row_[slot] = share(vector_row);
+  release_row(recent_row_[slot].row);
+  recent_row_[slot] = share(vector);
   recent_[slot] = b;
   prev = b;
 }
@@ -381,8 +407,8 @@ void invariant_checker::resolve(message_id id) {
   send_info& send = sends_[s];
   if (--it->second.copies_left == 0) messages_.erase(it);
   if (--send.copies_left == 0) {
-    release_row(send.truth_row);
-    release_row(send.vector_row);
+    release_row(send.truth.row);
+    release_row(send.vector.row);
     free_sends_.push_back(s);
   }
 }

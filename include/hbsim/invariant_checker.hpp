@@ -97,12 +97,20 @@ class invariant_checker final : public event_observer {
   std::uint64_t unverified_pairs() const { return unverified_pairs_; }
 
  private:
+  // A row as some holder captured it. Rows are shared, not copied: a process's ground truth is a row
+  // that its own events after a merge add themselves to in place (only its own entry changes), so a
+  // holder records what the owner's entry was for it and reads that instead (see view()).
+  struct row_ref {
+    std::uint32_t row = 0;
+    process_id owner = 0;
+    std::uint32_t own = 0;  // what entry `owner` reads for this holder
+  };
   // A send whose messages are still travelling: its stamp and its rows, released when the last copy
   // of its last message is resolved.
   struct send_info {
     event_head send;
-    std::uint32_t truth_row;   // its ground truth: the row its process had after it, shared
-    std::uint32_t vector_row;  // a copy of its recorded vector, when that was not exact
+    row_ref truth;   // its ground truth: its process's row, shared
+    row_ref vector;  // its recorded vector: the same row when exact, else a copy
     std::uint32_t copies_left;
     bool exact;  // V(send) = its ground truth
   };
@@ -111,27 +119,33 @@ class invariant_checker final : public event_observer {
     std::uint32_t copies_left;  // 2 for a message the network duplicated
   };
   using row = std::span<const std::uint32_t>;
+  /// The row as `r`'s holder saw it, written into `scratch` (witnesses and rare comparisons only).
+  row view(const row_ref& r, std::vector<std::uint32_t>& scratch) const;
   event_snapshot snapshot(const event_head& h, row v) const;
-  /// Counts a violation; builds the witness (and calls `rule` for its text) only for the first few.
-  template <class Rule>
-  void report(invariant i, const event_head* a, row va, const event_head& b, row vb, Rule rule,
+  /// Counts a violation; builds the witness (calling `va` for a's vector and `rule` for the text)
+  /// only for the first few.
+  template <class Vector, class Rule>
+  void report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule,
               std::vector<hb_hop> path = {});
   void check_strong_against_recent(const event_head& b, row v);
   void check_strong_against_latest(const event_head& a, row v);
-  /// Recorded vector of p's latest event (its ground truth when it was exact).
+  /// Recorded vector of p's latest event (its ground truth, p's current row, when it was exact).
   row latest_vector(process_id p) const;
   /// The first inexact vector: from here on, the "only if" half of the strong condition needs the
   /// recent events and who knows whose latest event, which exact runs never pay for.
   void start_watching(const event_head& b, row v);
   /// One copy of message m has been received, rejected or dropped.
   void resolve(message_id m);
-  // Rows of n counters in one pool, reference-counted: a process's ground truth is a row, and a send
-  // keeps the row its process had after it instead of copying it; each event writes its process's new
-  // truth into a fresh row. take_row() may move the pool: take rows before holding pointers into it.
+  // Rows of n counters in one pool, reference-counted. take_row() may move the pool: take rows
+  // before holding pointers into it.
   std::uint32_t take_row();
   void release_row(std::uint32_t r);
   std::uint32_t* row_data(std::uint32_t r) { return pool_.data() + std::size_t{r} * n_; }
   const std::uint32_t* row_data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * n_; }
+  row_ref share(row_ref r) {
+    ++row_refs_[r.row];
+    return r;
+  }
 
   std::size_t n_ = 0;
   std::vector<std::string> names_;
@@ -141,18 +155,19 @@ class invariant_checker final : public event_observer {
   std::vector<std::uint32_t> pool_;
   std::vector<std::uint32_t> row_refs_;
   std::vector<std::uint32_t> free_rows_;
-  std::vector<std::uint32_t> truth_row_;  // per process: its ground truth's row
+  std::vector<std::uint32_t> truth_row_;  // per process: its ground truth's row, owned by it
   std::vector<event_head> last_;         // each process's latest event (id 0: none yet)
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth
   std::vector<std::uint32_t> latest_row_;  // the row of its recorded vector (its truth row when exact)
+  std::vector<std::uint32_t> scratch_a_, scratch_b_;  // for view()
   std::vector<std::uint64_t> own_inexact_;  // per process: seq of its latest event whose own entry ≠ seq
   bool watching_ = false;                // an inexact vector has been seen
   std::vector<std::uint64_t> count_;     // events per process so far
-  // Recent events per process, a ring of recent_kept_: the event and the row of its recorded vector
-  // (its truth row, shared, when exact; a copy otherwise).
+  // Recent events per process, a ring of recent_kept_: the event and its recorded vector (its truth
+  // row, shared, when exact; a copy otherwise).
   std::size_t recent_kept_ = recent_most;
   std::vector<event_head> recent_;
-  std::vector<std::uint32_t> recent_row_;
+  std::vector<row_ref> recent_row_;
   // Per process j: the processes whose ground truth holds exactly j's events so far, so j's next
   // event is concurrent with their latest events (kept up to date by the ground-truth merges).
   std::vector<std::vector<process_id>> knows_latest_;
