@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "hbsim/input_error.hpp"
+#include "hbsim/observer_thread.hpp"
 #include "hbsim/trace_writer.hpp"
 
 namespace hbsim {
@@ -112,14 +113,22 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
     trace.emplace(options.trace_path);
     out.sim->observe(*trace);
   }
+  // The judges: invariants, then the expectations (which ask the invariant checker's ground truth
+  // about each event), then the clock comparison; on a thread of their own unless told otherwise.
   out.invariants = std::make_unique<invariant_checker>();
-  out.sim->observe(*out.invariants);
+  expectation_checker checker(s, *out.invariants);
+  std::vector<event_observer*> judges = {out.invariants.get(), &checker};
   if (options.compare_clocks) {
     out.clocks = std::make_unique<clock_report>();
-    out.sim->observe(*out.clocks);
+    judges.push_back(out.clocks.get());
   }
-  expectation_checker checker(s, *out.invariants);
-  out.sim->observe(checker);
+  std::optional<observer_thread> judge_thread;
+  if (options.judge_thread) {
+    judge_thread.emplace(judges);
+    out.sim->observe(*judge_thread);
+  } else {
+    for (event_observer* o : judges) out.sim->observe(*o);
+  }
   for (event_observer* o : options.observers) out.sim->observe(*o);
   progress_line progress;
   if (options.progress) out.sim->observe(progress);

@@ -43,6 +43,7 @@
 #include "hbsim/hb_graph.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/invariant_checker.hpp"
+#include "hbsim/observer_thread.hpp"
 #include "hbsim/simulation.hpp"
 #include "hbsim/trace_reader.hpp"
 #include "hbsim/trace_writer.hpp"
@@ -253,6 +254,7 @@ bool hbsim_clocks_consistent(const hbsim::simulation& sim, std::uint64_t events)
 struct watchers {
   std::string trace_path;     // "": no trace
   bool check = false;         // the online invariant checker
+  bool judge_thread = true;   // on a thread of its own, as hbsim run does; else on the run's thread
   bool report = false;        // the clock comparison report
   std::string export_format;  // "": no export; else written to export_path
   std::string export_path;
@@ -262,9 +264,10 @@ struct watchers {
     w.trace_path = std::move(path);
     return w;
   }
-  static watchers checked() {
+  static watchers checked(bool judge_thread) {
     watchers w;
     w.check = true;
+    w.judge_thread = judge_thread;
     return w;
   }
   static watchers reported() {
@@ -290,7 +293,8 @@ void run_hbsim(result& r, const phold_params& p, const watchers& w = {}) {
     sim.observe(*writer);
   }
   hbsim::invariant_checker checker;
-  if (w.check) sim.observe(checker);
+  hbsim::observer_thread judge({&checker});
+  if (w.check) sim.observe(w.judge_thread ? static_cast<hbsim::event_observer&>(judge) : checker);
   hbsim::clock_report clocks;
   if (w.report) sim.observe(clocks);
   std::unique_ptr<hbsim::exporter> exporter;
@@ -913,17 +917,21 @@ int main(int argc, char** argv) {
     }
   }
 
-  // [5]: online checking of every invariant, against the same run without it.
+  // [5]: online checking of every invariant, against the same run without it: on a thread of its own
+  // (as hbsim run does), and on the run's thread (the work it takes, whatever the cores).
   if (all || o.only == "check") {
-    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big, watchers::checked()); },
+    const auto rs = best_of(o.repeat, {[&](result& r) { run_hbsim(r, big, watchers::checked(true)); },
+                                       [&](result& r) { run_hbsim(r, big, watchers::checked(false)); },
                                        [&](result& r) { run_hbsim(r, big); }});
     header_row("[5] PHOLD, " + size + ": hbsim with the online invariant checker against without",
-               {"checked", "unchecked", "checked/unchecked"});
-    if (v.check(rs[0], "checked run") && v.check(rs[1], "unchecked run")) {
-      engine_rows({&rs[0], &rs[1]});
-      const double cost = rs[0].run_seconds / rs[1].run_seconds;
-      row("wall time ratio", {"", "", fixed(cost, 3)});
-      v.target(cost <= 1.5, "online checking costs at most 1.5x the run: measured " + fixed(cost, 3) + "x");
+               {"own thread", "run's thread", "unchecked"});
+    if (v.check(rs[0], "checked run") && v.check(rs[1], "checked run, one thread") && v.check(rs[2], "unchecked run")) {
+      engine_rows({&rs[0], &rs[1], &rs[2]});
+      const double cost = rs[0].run_seconds / rs[2].run_seconds;
+      const double one_thread = rs[1].run_seconds / rs[2].run_seconds;
+      row("wall time / unchecked", {fixed(cost, 3), fixed(one_thread, 3), ""});
+      v.target(cost <= 1.5, "online checking costs at most 1.5x the run: measured " + fixed(cost, 3) +
+                                "x (checker on its own thread; " + fixed(one_thread, 3) + "x on the run's thread)");
     }
   }
 

@@ -68,7 +68,7 @@ std::unique_ptr<hbsim::exporter> export_request(const std::string& request, cons
 int run_command(const std::string& file, const std::optional<std::uint64_t>& seed, const std::string& trace,
                 const std::vector<std::string>& variants, bool json, bool check_determinism,
                 const std::vector<std::string>& exports, const export_selection& selection, bool narrate,
-                bool compare_clocks) {
+                bool compare_clocks, bool one_thread) {
   std::vector<std::unique_ptr<hbsim::exporter>> exporters;
   for (const std::string& e : exports) exporters.push_back(export_request(e, selection.options()));
   hbsim::scenario s = hbsim::load_scenario(file);
@@ -94,6 +94,7 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   options.progress = ::isatty(STDERR_FILENO) != 0;
   for (const auto& e : exporters) options.observers.push_back(e.get());
   options.compare_clocks = compare_clocks;
+  if (one_thread) options.judge_thread = false;
   std::optional<hbsim::narrator> narration;
   if (narrate) options.observers.push_back(&narration.emplace(std::cout));
   const hbsim::run_outcome out = hbsim::run_scenario(s, options);
@@ -284,6 +285,10 @@ int main(int argc, char** argv) {
   bool no_compare = false;
   run->add_flag("--no-compare", no_compare,
                 "leave out the clock comparison (it keeps about 20 bytes per event until the end of the run)");
+  bool one_thread = false;
+  run->add_flag("--one-thread", one_thread,
+                "judge the run (invariants, expectations, clock comparison) on the simulation's thread instead of a "
+                "second one: the same results, slower where a second core is free");
 
   std::vector<std::string> files;
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
@@ -329,7 +334,7 @@ int main(int argc, char** argv) {
   try {
     if (*run)
       return run_command(scenario_file, seed, trace, variants, json, check_determinism, exports, run_selection,
-                         narrate, !no_compare);
+                         narrate, !no_compare, one_thread);
     if (*exp) return export_command(export_traces, export_format, export_output, export_options);
     if (*validate) return validate_command(files);
     if (*check) return check_command(trace_file, format, check_json);

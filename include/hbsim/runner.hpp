@@ -12,6 +12,7 @@
 #include "hbsim/clock_report.hpp"
 #include "hbsim/expectation_checker.hpp"
 #include "hbsim/invariant_checker.hpp"
+#include "hbsim/observer_thread.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/simulation.hpp"
 #include "hbsim/summary.hpp"
@@ -26,6 +27,9 @@ struct run_options {
   // The clock comparison keeps each event's pt and Lamport value (about 20 bytes per event) until the
   // end of the run: the one part of a run whose memory follows its length, so it can be left out.
   bool compare_clocks = true;
+  // Judge the run (invariants, expectations, the clock comparison) on a thread of its own, beside
+  // the simulation: the same results, sooner when a second core is free.
+  bool judge_thread = observer_thread::worthwhile();
 };
 
 struct run_outcome {

@@ -1,0 +1,168 @@
+#include "hbsim/observer_thread.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <string>
+#include <thread>
+
+namespace hbsim {
+
+namespace {
+
+// One record in the ring, with storage for what its spans and views point to; the storage keeps
+// its capacity from one use to the next, so a run in its stride allocates nothing.
+struct slot {
+  enum class kind : std::uint8_t { event, route, drop, fault, stop } what = kind::stop;
+  event_record event;
+  std::string label;
+  std::vector<std::uint32_t> vector;
+  std::vector<sent_message> messages;
+  route_record route{};
+  drop_record drop{};
+  fault_record fault{};
+};
+
+}  // namespace
+
+// A single-producer, single-consumer ring. Each side counts the records it has handled; the
+// counters sit on cache lines of their own, and a side reads the other's only when the ring looks
+// full (producer) or empty (consumer), sleeping in atomic wait when it is.
+struct observer_thread::ring {
+  explicit ring(std::size_t count, std::size_t processes) : batch(count / 4), slots(count) {
+    for (slot& s : slots) s.vector.reserve(processes);
+  }
+
+  slot& claim() {
+    if (produced - seen_consumed == slots.size()) {
+      share();  // the worker may be waiting for these
+      for (;;) {
+        seen_consumed = consumed.load(std::memory_order_acquire);
+        if (produced - seen_consumed < slots.size()) break;
+        consumed.wait(seen_consumed, std::memory_order_acquire);
+      }
+    }
+    return slots[produced % slots.size()];
+  }
+  // Records are shared with the worker by batches of a quarter of the ring: waking it costs a system
+  // call whenever it keeps up, too much to pay for each record.
+  void publish() {
+    if (++produced % batch == 0) share();
+  }
+  void share() {
+    published.store(produced, std::memory_order_release);
+    published.notify_one();
+  }
+
+  // A record without spans: copied as it is.
+  template <class Record>
+  void push(slot::kind what, Record slot::*field, const Record& r) {
+    slot& s = claim();
+    s.what = what;
+    s.*field = r;
+    publish();
+  }
+
+  void work(const std::vector<event_observer*>& observers) {
+    std::uint64_t done = 0;
+    for (;;) {
+      std::uint64_t available = published.load(std::memory_order_acquire);
+      // Yield a while before sleeping: a sleeping worker costs the run a system call to wake, and
+      // the next batch is usually a few microseconds away.
+      for (int i = 0; available == done && i < yields_before_sleep; ++i) {
+        std::this_thread::yield();
+        available = published.load(std::memory_order_acquire);
+      }
+      while (available == done) {
+        published.wait(done, std::memory_order_acquire);
+        available = published.load(std::memory_order_acquire);
+      }
+      for (; done < available; ++done) {
+        const slot& s = slots[done % slots.size()];
+        if (s.what == slot::kind::stop) return;
+        if (!failure) deliver(s, observers);
+        if ((done + 1) % batch == 0) {
+          consumed.store(done + 1, std::memory_order_release);
+          consumed.notify_one();
+        }
+      }
+      consumed.store(done, std::memory_order_release);
+      consumed.notify_one();
+    }
+  }
+
+  void deliver(const slot& s, const std::vector<event_observer*>& observers) {
+    try {
+      for (event_observer* o : observers) switch (s.what) {
+          case slot::kind::event: o->on_event(s.event); break;
+          case slot::kind::route: o->on_route(s.route); break;
+          case slot::kind::drop: o->on_drop(s.drop); break;
+          case slot::kind::fault: o->on_fault(s.fault); break;
+          case slot::kind::stop: break;
+        }
+    } catch (...) {
+      failure = std::current_exception();  // read by the caller's thread only after join()
+    }
+  }
+
+  void stop() {
+    claim().what = slot::kind::stop;
+    ++produced;
+    share();
+    worker.join();
+  }
+
+  static constexpr std::size_t min_slots = 16;
+  static constexpr int yields_before_sleep = 256;
+  const std::uint64_t batch;
+  std::vector<slot> slots;
+  alignas(64) std::atomic<std::uint64_t> published{0};
+  std::uint64_t produced = 0;       // the producer's own count
+  std::uint64_t seen_consumed = 0;  // the consumer's count as the producer last read it
+  alignas(64) std::atomic<std::uint64_t> consumed{0};
+  std::exception_ptr failure;
+  std::thread worker;
+};
+
+observer_thread::observer_thread(std::vector<event_observer*> observers, std::size_t ring_bytes)
+    : observers_(std::move(observers)), ring_bytes_(ring_bytes) {}
+
+observer_thread::~observer_thread() {
+  if (ring_ && ring_->worker.joinable()) ring_->stop();
+}
+
+bool observer_thread::worthwhile() { return std::thread::hardware_concurrency() > 1; }
+
+void observer_thread::on_start(const run_header& h) {
+  if (ring_ && ring_->worker.joinable()) ring_->stop();
+  const std::size_t n = h.process_names.size();
+  const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint32_t)));
+  ring_ = std::make_unique<ring>(count, n);
+  for (event_observer* o : observers_) o->on_start(h);
+  ring_->worker = std::thread([this] { ring_->work(observers_); });
+}
+
+void observer_thread::on_event(const event_record& e) {
+  slot& s = ring_->claim();
+  s.what = slot::kind::event;
+  s.event = e;
+  s.label.assign(e.label);
+  s.vector.assign(e.vector.begin(), e.vector.end());
+  s.messages.assign(e.messages.begin(), e.messages.end());
+  s.event.label = s.label;
+  s.event.vector = s.vector;
+  s.event.messages = s.messages;
+  ring_->publish();
+}
+
+void observer_thread::on_route(const route_record& r) { ring_->push(slot::kind::route, &slot::route, r); }
+void observer_thread::on_drop(const drop_record& d) { ring_->push(slot::kind::drop, &slot::drop, d); }
+void observer_thread::on_fault(const fault_record& f) { ring_->push(slot::kind::fault, &slot::fault, f); }
+
+void observer_thread::on_finish(const run_end& end) {
+  ring_->stop();
+  if (ring_->failure) std::rethrow_exception(ring_->failure);
+  for (event_observer* o : observers_) o->on_finish(end);
+}
+
+}  // namespace hbsim

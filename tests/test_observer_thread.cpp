@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hbsim/observer_thread.hpp"
+#include "hbsim/runner.hpp"
+#include "hbsim/summary.hpp"
+#include "sim_fixture.hpp"
+
+using namespace hbsim;
+using namespace hbsim::testing;
+
+namespace {
+
+// Writes down every call it receives, with everything the record carries, so that two logs are
+// equal only if the same calls came in the same order with the same contents.
+class call_log final : public event_observer {
+ public:
+  void on_start(const run_header& h) override { line("start", h.process_names.size()); }
+  void on_event(const event_record& e) override {
+    std::string& s = line("event", e.id, e.process, e.seq, static_cast<int>(e.kind), e.time, e.pt, e.lamport, e.hlc.l,
+                          e.hlc.c, e.message, e.from, e.send_event);
+    s.append(" '").append(e.label).append("' V");
+    for (std::uint32_t x : e.vector) s.append(" ").append(std::to_string(x));
+    for (const sent_message& m : e.messages) s.append(" sent ").append(std::to_string(m.id)).append("x").append(std::to_string(m.copies));
+  }
+  void on_route(const route_record& r) override {
+    line("route", r.message, r.copies, r.arrival[0], r.arrival[1], r.dropped, r.held);
+  }
+  void on_drop(const drop_record& d) override { line("drop", d.message, d.time, static_cast<int>(d.reason)); }
+  void on_fault(const fault_record& f) override { line("fault", f.index, f.time); }
+  void on_finish(const run_end& end) override { line("finish", end.time); }
+  std::vector<std::string> lines;
+
+ private:
+  template <class... Numbers>
+  std::string& line(const char* what, Numbers... numbers) {
+    std::string& s = lines.emplace_back(what);
+    ((s.append(" ").append(std::to_string(numbers))), ...);
+    return s;
+  }
+};
+
+// Throws on its n-th event.
+class failing_observer final : public event_observer {
+ public:
+  explicit failing_observer(int n) : left_(n) {}
+  void on_event(const event_record&) override {
+    if (--left_ == 0) throw std::runtime_error("observer failed");
+  }
+
+ private:
+  int left_;
+};
+
+}  // namespace
+
+TEST_CASE("observer thread: observers see the same calls, in the same order, as on the run's thread") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CAPTURE(seed);
+    const scenario s = faulty_random_scenario();
+    call_log direct, threaded, second;
+    simulation a(s, seed);
+    a.observe(direct);
+    a.run();
+    // A ring far smaller than the run, so that the simulation waits for the worker again and again.
+    observer_thread worker({&threaded, &second}, 1);
+    simulation b(s, seed);
+    b.observe(worker);
+    b.run();
+    REQUIRE(direct.lines.size() > 100);
+    CHECK(threaded.lines == direct.lines);
+    CHECK(second.lines == direct.lines);
+  }
+}
+
+TEST_CASE("observer thread: a run judged on a second thread gives the same summary as on one") {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    CAPTURE(seed);
+    for (const char* variant : {"vector=no-merge", "hlc=no-counter-reset", "lamport=no-tick-local"}) {
+      CAPTURE(variant);
+      scenario s = faulty_random_scenario();
+      apply_variant(s, variant);
+      run_options o;
+      o.seed = seed;
+      o.judge_thread = true;
+      const run_outcome threaded = run_scenario(s, o);
+      o.judge_thread = false;
+      const run_outcome single = run_scenario(s, o);
+      nlohmann::json a = summary_json(threaded.report()), b = summary_json(single.report());
+      for (const char* timing : {"wall_seconds", "events_per_second"}) {
+        a.erase(timing);
+        b.erase(timing);
+      }
+      CHECK(a == b);
+      CHECK(!threaded.invariants->violations().empty());
+    }
+  }
+}
+
+TEST_CASE("observer thread: an observer's exception reaches the caller at the end of the run") {
+  const scenario s = faulty_random_scenario();
+  failing_observer failing(5);
+  call_log after;
+  observer_thread worker({&failing, &after}, 1);
+  simulation sim(s, 1);
+  sim.observe(worker);
+  CHECK_THROWS_WITH_AS(sim.run(), "observer failed", std::runtime_error);
+  // The failing record went to no later observer, and nothing after it did either.
+  REQUIRE(!after.lines.empty());
+  CHECK(after.lines.front() == "start 4");
+  CHECK(std::count_if(after.lines.begin(), after.lines.end(), [](const std::string& l) {
+          return l.rfind("event", 0) == 0;
+        }) == 4);
+  CHECK(after.lines.back().rfind("finish", 0) == std::string::npos);
+}
+
+TEST_CASE("observer thread: a run that stops without finishing leaves no thread behind") {
+  call_log log;
+  {
+    observer_thread worker({&log}, 1);
+    const std::vector<std::string> names = {"A", "B"};
+    worker.on_start({nullptr, 1, names});
+    const std::uint32_t v[] = {1, 0};
+    event_record e;
+    e.id = 1;
+    e.vector = v;
+    for (int i = 0; i < 100; ++i) worker.on_event(e);
+  }  // destroyed without on_finish, as when the simulation throws
+  CHECK(log.lines.size() == 101);
+  CHECK(log.lines.front() == "start 2");
+}
