@@ -5,7 +5,8 @@
 //   [3] hbsim, 64 processes, trace written to /dev/null, against the same run without a trace
 //       (target: >= 1,000,000 events/s with the trace);
 //   [4] peak memory at two run lengths (target: the longer run's peak RSS about equals the shorter's);
-//   [5] hbsim with the online invariant checker, against the same run without;
+//   [5] hbsim with the online invariant checker on a thread of its own (as hbsim run does) and on
+//       the run's thread, against the same run without (target: at most 1.5x, on its own thread);
 //   [6] hbsim, 64 processes, 1M events, with the clock comparison report, against the same run
 //       without (target: the run with its report within 10 s);
 //   [7] the same run exported to GraphML and to node-link JSON while it proceeds, against the run
