@@ -1,5 +1,7 @@
 #include "hbsim/observer_thread.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -131,7 +133,12 @@ observer_thread::~observer_thread() {
   if (ring_ && ring_->worker.joinable()) ring_->stop();
 }
 
-bool observer_thread::worthwhile() { return std::thread::hardware_concurrency() > 1; }
+bool observer_thread::worthwhile() {
+  // The CPUs this process may run on (taskset, a container's cpuset), not those the machine has.
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) return CPU_COUNT(&cpus) > 1;
+  return std::thread::hardware_concurrency() > 1;
+}
 
 void observer_thread::on_start(const run_header& h) {
   if (ring_ && ring_->worker.joinable()) ring_->stop();

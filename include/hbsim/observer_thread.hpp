@@ -35,7 +35,7 @@ class observer_thread final : public event_observer {
   void on_fault(const fault_record& f) override;
   void on_finish(const run_end& end) override;
 
-  /// Whether watching on a thread of its own can help here: more than one hardware thread.
+  /// Whether watching on a thread of its own can help here: this process may run on more than one CPU.
   static bool worthwhile();
 
  private:
