@@ -167,6 +167,13 @@ struct simulation::state {
     observing = false;
   }
 
+  // Observers may read an event's vector from the clock until its process's clocks change: tell them
+  // before they do.
+  clock_set& changing(process_id p) {
+    notify([&](event_observer& o) { o.on_clocks_changing(p); });
+    return clocks;
+  }
+
   event_id emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
                 std::span<const sent_message> messages) {
     process_state& ps = procs[p];
@@ -204,14 +211,14 @@ struct simulation::state {
   event_id local(process_id p, label_id label) {
     if (!can_act(p)) return 0;
     const sim_time pt = procs[p].clock.read(now);
-    clocks.tick(p, event_kind::local, pt);
+    changing(p).tick(p, event_kind::local, pt);
     return emit(p, event_kind::local, label, pt, nullptr, {});
   }
 
   event_id send(process_id p, std::span<const process_id> to, label_id label) {
     if (!can_act(p)) return 0;
     const sim_time pt = procs[p].clock.read(now);
-    clocks.tick(p, event_kind::send, pt);
+    changing(p).tick(p, event_kind::send, pt);
     const message_slot slot = take_slot();
     clocks.capture(p, slot);
     const event_id id = last_event + 1;
@@ -262,13 +269,13 @@ struct simulation::state {
     }
     const sim_time pt = ps.clock.read(now);
     if (!clocks.accepts(f.to, f.slot, pt)) {
-      clocks.tick(f.to, event_kind::reject, pt);
+      changing(f.to).tick(f.to, event_kind::reject, pt);
       ++stats.rejected;
       emit(f.to, event_kind::reject, f.label, pt, &f, {});
       release(e.payload);
       return;
     }
-    clocks.receive(f.to, f.slot, pt);
+    changing(f.to).receive(f.to, f.slot, pt);
     ++stats.delivered;
     const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
     release(e.payload);
@@ -306,7 +313,7 @@ struct simulation::state {
       process_state& ps = procs[crash->process];
       if (!ps.up) return;
       const sim_time pt = ps.clock.read(now);
-      clocks.tick(crash->process, event_kind::crash, pt);
+      changing(crash->process).tick(crash->process, event_kind::crash, pt);
       emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {});
       ps.up = false;
     } else if (const auto* step = std::get_if<clock_step_fault>(&f.what)) {
@@ -328,11 +335,11 @@ struct simulation::state {
     if (const auto* crash = std::get_if<crash_fault>(&f.what)) {
       process_state& ps = procs[crash->process];
       if (ps.up) return;
-      if (crash->persist == persist_mode::none) clocks.reset(crash->process);
-      if (crash->persist == persist_mode::checkpoint) clocks.restore(crash->process);
+      if (crash->persist == persist_mode::none) changing(crash->process).reset(crash->process);
+      if (crash->persist == persist_mode::checkpoint) changing(crash->process).restore(crash->process);
       ps.up = true;
       const sim_time pt = ps.clock.read(now);
-      clocks.tick(crash->process, event_kind::restart, pt);
+      changing(crash->process).tick(crash->process, event_kind::restart, pt);
       emit(crash->process, event_kind::restart, intern("restart"), pt, nullptr, {});
     } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
       process_state& ps = procs[pause->process];
@@ -374,7 +381,7 @@ struct simulation::state {
   }
 
   void run() {
-    const run_header header{&sc, seed, names};
+    const run_header header{&sc, seed, names, true};
     notify([&](event_observer& o) { o.on_start(header); });
     schedule_faults();
     for (std::size_t b = 0; b < behaviours.size(); ++b)

@@ -59,6 +59,9 @@ class failing_observer final : public event_observer {
 }  // namespace
 
 TEST_CASE("observer thread: observers see the same calls, in the same order, as on the run's thread") {
+  // With 4 processes and a ring of 16 records, a process's clocks often change before the worker
+  // has read the vector lent with its previous event: the simulation copies it then, or waits for
+  // the worker to finish reading it; both must deliver the value the event had.
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     CAPTURE(seed);
     const scenario s = faulty_random_scenario();
@@ -129,7 +132,9 @@ TEST_CASE("observer thread: a run that stops without finishing leaves no thread 
     e.id = 1;
     e.vector = v;
     for (int i = 0; i < 100; ++i) worker.on_event(e);
-  }  // destroyed without on_finish, as when the simulation throws
-  CHECK(log.lines.size() == 101);
+  }  // destroyed without on_finish, as when the simulation throws: what is left is not delivered
+  REQUIRE(!log.lines.empty());
+  CHECK(log.lines.size() <= 101);
   CHECK(log.lines.front() == "start 2");
+  CHECK(log.lines.back().rfind("finish", 0) == std::string::npos);
 }

@@ -17,6 +17,10 @@ struct run_header {
   const scenario* source;   // the scenario being run
   std::uint64_t seed;       // the seed in effect (scenario's, or --seed)
   std::span<const std::string> process_names;
+  // Whether an event's vector keeps reading as it did in on_event until on_clocks_changing for its
+  // process (the simulation's promise: the vector is a view of the clock); a trace replay reuses
+  // its buffers, so its vectors hold during on_event only.
+  bool vectors_held = false;
 };
 
 /// How the run ended.
@@ -34,6 +38,8 @@ class event_observer {
   virtual void on_route(const route_record&) {}
   virtual void on_drop(const drop_record&) {}
   virtual void on_fault(const fault_record&) {}
+  /// p's clocks are about to change (its next event, a restart's reset or restore).
+  virtual void on_clocks_changing(process_id) {}
   virtual void on_finish(const run_end&) {}
 };
 

@@ -1,6 +1,10 @@
-// Watching a run on a thread of its own. The simulation (or a trace replay) copies each record into
-// a bounded ring and goes on; a worker thread hands the records, in order, to the observers it
-// holds. They receive exactly the calls, in exactly the order, they would receive on the caller's
+// Watching a run on a thread of its own. The simulation (or a trace replay) puts each record into a
+// bounded ring and goes on; a worker thread hands the records, in order, to the observers it holds.
+// An event's vector is not copied when the source holds it (run_header::vectors_held, the
+// simulation): the worker reads it from the clock itself, and only if the process's clocks are
+// about to change before the worker has read it (on_clocks_changing) does the simulation copy it,
+// so at a thousand processes the run is spared a 4 KB copy per event. The simulation must
+// therefore outlive the observer_thread watching it (or the run must finish). They receive exactly the calls, in exactly the order, they would receive on the caller's
 // thread, so every result is the same: only the wall time changes. On a machine with a core to
 // spare, judging a run (ground-truth vectors, invariants, expectations, the clock comparison)
 // overlaps the run instead of adding to it.
@@ -33,6 +37,7 @@ class observer_thread final : public event_observer {
   void on_route(const route_record& r) override;
   void on_drop(const drop_record& d) override;
   void on_fault(const fault_record& f) override;
+  void on_clocks_changing(process_id p) override;
   void on_finish(const run_end& end) override;
 
   /// Whether watching on a thread of its own can help here: this process may run on more than one CPU.
