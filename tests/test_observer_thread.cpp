@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -77,6 +79,36 @@ TEST_CASE("observer thread: observers see the same calls, in the same order, as 
     REQUIRE(direct.lines.size() > 100);
     CHECK(threaded.lines == direct.lines);
     CHECK(second.lines == direct.lines);
+  }
+}
+
+TEST_CASE("observer thread: vectors lent from the clock read as they did at their event") {
+  // Enough processes for vectors to be lent rather than copied, a ring of 16 records, and a worker
+  // slowed down: processes' clocks change before the worker has read what they lent (the
+  // simulation copies it), or while it reads (the simulation waits); a crash without persistence
+  // and one with a checkpoint change clocks outside events.
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < observer_thread::lend_from_processes + 44; ++i) names.push_back(std::to_string(i));
+  scenario s = make_scenario(names);
+  s.network.defaults.delay = distribution::exponential(100'000);
+  s.generate.push_back(random_generator{6, 0.6, distribution::exponential(50'000)});
+  s.faults.push_back({100'000, crash_fault{0, 200'000, persist_mode::none, 0}, "/faults/0"});
+  s.faults.push_back({100'000, crash_fault{1, 200'000, persist_mode::checkpoint, 2}, "/faults/1"});
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    CAPTURE(seed);
+    call_log direct, threaded;
+    simulation a(s, seed);
+    a.observe(direct);
+    a.run();
+    struct slow final : event_observer {
+      void on_event(const event_record&) override { std::this_thread::sleep_for(std::chrono::microseconds(20)); }
+    } slow_down;
+    observer_thread worker({&slow_down, &threaded}, 1);
+    simulation b(s, seed);
+    b.observe(worker);
+    b.run();
+    REQUIRE(direct.lines.size() > 1000);
+    CHECK(threaded.lines == direct.lines);
   }
 }
 

@@ -1,7 +1,7 @@
 // Watching a run on a thread of its own. The simulation (or a trace replay) puts each record into a
 // bounded ring and goes on; a worker thread hands the records, in order, to the observers it holds.
-// An event's vector is not copied when the source holds it (run_header::vectors_held, the
-// simulation): the worker reads it from the clock itself, and only if the process's clocks are
+// An event's vector is not copied when it is large and the source holds it (run_header::
+// vectors_held, the simulation): the worker reads it from the clock itself, and only if the process's clocks are
 // about to change before the worker has read it (on_clocks_changing) does the simulation copy it,
 // so at a thousand processes the run is spared a 4 KB copy per event. The simulation must
 // therefore outlive the observer_thread watching it (or the run must finish). They receive exactly the calls, in exactly the order, they would receive on the caller's
@@ -23,6 +23,8 @@ class observer_thread final : public event_observer {
   /// The ring holds about ring_bytes of records (at least 16 records): records carry their vectors, so the
   /// ring stays small enough for the cache whatever the number of processes.
   static constexpr std::size_t default_ring_bytes = std::size_t{1} << 20;
+  /// Vectors are lent (see above) from this many processes on, copied below.
+  static constexpr std::size_t lend_from_processes = 256;
 
   /// `observers` see every record in this order, on the worker thread; on_start and on_finish are
   /// called on the caller's thread, before the first record and after the last has been handled.
