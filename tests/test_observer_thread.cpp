@@ -58,35 +58,43 @@ class failing_observer final : public event_observer {
   int left_;
 };
 
+// The calls of one run, seen directly and through an observer_thread whose ring holds 16 records (so
+// that the simulation waits for the worker again and again), `first` watching before it there.
+struct two_logs {
+  call_log direct, threaded;
+};
+two_logs watch_both_ways(const scenario& s, std::uint64_t seed, event_observer* first = nullptr) {
+  two_logs logs;
+  simulation a(s, seed);
+  a.observe(logs.direct);
+  a.run();
+  std::vector<event_observer*> observers = {&logs.threaded};
+  if (first) observers.insert(observers.begin(), first);
+  observer_thread worker(observers, 1);
+  simulation b(s, seed);
+  b.observe(worker);
+  b.run();
+  return logs;
+}
+
 }  // namespace
 
 TEST_CASE("observer thread: observers see the same calls, in the same order, as on the run's thread") {
-  // With 4 processes and a ring of 16 records, a process's clocks often change before the worker
-  // has read the vector lent with its previous event: the simulation copies it then, or waits for
-  // the worker to finish reading it; both must deliver the value the event had.
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     CAPTURE(seed);
-    const scenario s = faulty_random_scenario();
-    call_log direct, threaded, second;
-    simulation a(s, seed);
-    a.observe(direct);
-    a.run();
-    // A ring far smaller than the run, so that the simulation waits for the worker again and again.
-    observer_thread worker({&threaded, &second}, 1);
-    simulation b(s, seed);
-    b.observe(worker);
-    b.run();
-    REQUIRE(direct.lines.size() > 100);
-    CHECK(threaded.lines == direct.lines);
-    CHECK(second.lines == direct.lines);
+    call_log second;
+    const two_logs logs = watch_both_ways(faulty_random_scenario(), seed, &second);
+    REQUIRE(logs.direct.lines.size() > 100);
+    CHECK(logs.threaded.lines == logs.direct.lines);
+    CHECK(second.lines == logs.direct.lines);
   }
 }
 
 TEST_CASE("observer thread: vectors lent from the clock read as they did at their event") {
-  // Enough processes for vectors to be lent rather than copied, a ring of 16 records, and a worker
-  // slowed down: processes' clocks change before the worker has read what they lent (the
-  // simulation copies it), or while it reads (the simulation waits); a crash without persistence
-  // and one with a checkpoint change clocks outside events.
+  // Enough processes for vectors to be lent rather than copied, and a worker slowed down: processes'
+  // clocks change before the worker has read what they lent (the simulation copies it), or while
+  // it reads (the simulation waits); a crash without persistence and one with a checkpoint change
+  // clocks outside events.
   std::vector<std::string> names;
   for (std::size_t i = 0; i < observer_thread::lend_from_processes + 44; ++i) names.push_back(std::to_string(i));
   scenario s = make_scenario(names);
@@ -94,21 +102,14 @@ TEST_CASE("observer thread: vectors lent from the clock read as they did at thei
   s.generate.push_back(random_generator{6, 0.6, distribution::exponential(50'000)});
   s.faults.push_back({100'000, crash_fault{0, 200'000, persist_mode::none, 0}, "/faults/0"});
   s.faults.push_back({100'000, crash_fault{1, 200'000, persist_mode::checkpoint, 2}, "/faults/1"});
+  struct slow final : event_observer {
+    void on_event(const event_record&) override { std::this_thread::sleep_for(std::chrono::microseconds(20)); }
+  } slow_down;
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     CAPTURE(seed);
-    call_log direct, threaded;
-    simulation a(s, seed);
-    a.observe(direct);
-    a.run();
-    struct slow final : event_observer {
-      void on_event(const event_record&) override { std::this_thread::sleep_for(std::chrono::microseconds(20)); }
-    } slow_down;
-    observer_thread worker({&slow_down, &threaded}, 1);
-    simulation b(s, seed);
-    b.observe(worker);
-    b.run();
-    REQUIRE(direct.lines.size() > 1000);
-    CHECK(threaded.lines == direct.lines);
+    const two_logs logs = watch_both_ways(s, seed, &slow_down);
+    REQUIRE(logs.direct.lines.size() > 1000);
+    CHECK(logs.threaded.lines == logs.direct.lines);
   }
 }
 
