@@ -64,7 +64,7 @@ TEST_CASE("run --json prints one object with the fields SPEC §7 names") {
   CHECK(j["wall_seconds"].is_number());
 }
 
-TEST_CASE("run --variant changes a clock; a wrong one is invalid input") {
+TEST_CASE("run --variant changes a clock, a wrong one is invalid input") {
   const fs::path good = write_scenario("variant.json", with_lamport(2));
   // ignore-message: B's receive does 0 + 1 = 1, so the expectation of 2 fails.
   CHECK(run_cli("run --variant lamport=ignore-message '" + good.string() + "'").code == 1);
@@ -85,7 +85,7 @@ TEST_CASE("run --seed, --trace FILE") {
   fs::remove(good);
 }
 
-TEST_CASE("invalid input exits 2 naming the file; usage errors exit 2") {
+TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
   const fs::path bad = write_scenario("invalid.json", R"({"name": "x", "processes": ["A"], "until": 5})");
   const cli_result r = run_cli("run '" + bad.string() + "'");
   CHECK(r.code == 2);
@@ -144,7 +144,7 @@ TEST_CASE("check reads ShiViz logs: sound ones pass, impossible ones fail with t
   CHECK(json::parse(bad.out)["problems"][0]["rule"] == "shiviz.own_entry");
 }
 
-TEST_CASE("explain names the relation and the path; a reference naming no event exits 2") {
+TEST_CASE("explain names the relation and the path, a reference naming no event exits 2") {
   const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-explain-" + std::to_string(::getpid()) + ".jsonl");
   REQUIRE(run_cli("run --trace '" + trace.string() + "' '" + source_path("scenarios/three_clocks.json") + "'").code == 0);
   const cli_result r = run_cli("explain '" + trace.string() + "' A:prepare C:relay");
@@ -158,7 +158,7 @@ TEST_CASE("explain names the relation and the path; a reference naming no event 
   fs::remove(trace);
 }
 
-TEST_CASE("run --narrate tells each event before the summary; it needs stdout to itself") {
+TEST_CASE("run --narrate tells each event before the summary, it needs stdout to itself") {
   const fs::path good = write_scenario("narrate.json", with_lamport(2));
   const cli_result r = run_cli("run --narrate '" + good.string() + "'");
   CHECK(r.code == 0);

@@ -323,7 +323,7 @@ TEST_CASE("clock report: a replayed trace reports exactly what the live run did"
   fs::remove(trace);
 }
 
-TEST_CASE("hbsim report: a trace's report as text or JSON; bad input exits 2") {
+TEST_CASE("hbsim report: a trace's report as text or JSON, bad input exits 2") {
   const fs::path dir = fs::temp_directory_path();
   const std::string tag = std::to_string(::getpid());
   const fs::path scenario_file = dir / ("hbsim-report-" + tag + ".json");

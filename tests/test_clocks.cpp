@@ -162,7 +162,7 @@ TEST_CASE("vector checkpoint, restore and reset") {
   CHECK(vec(c, 1) == V{0, 0});
 }
 
-TEST_CASE("hlc send/local rule: l = max(l', pt); c = c + 1 if l unchanged, else 0") {
+TEST_CASE("hlc send/local rule: l = max(l', pt), c = c + 1 if l unchanged, else 0") {
   CHECK(hlc_tick({0, 0}, 0) == hlc_stamp{0, 1});      // the paper starts at (0,0): pt 0 keeps l
   CHECK(hlc_tick({10, 3}, 5) == hlc_stamp{10, 4});    // pt behind l
   CHECK(hlc_tick({10, 3}, 12) == hlc_stamp{12, 0});   // pt ahead: counter resets

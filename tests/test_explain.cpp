@@ -75,7 +75,7 @@ TEST_CASE("explain: a related pair, hop by hop with the rule of each event") {
                "  true time  0ns < 4ms: a first, as causality implies\n"));
 }
 
-TEST_CASE("explain: skew makes physical time contradict causality; the clocks do not") {
+TEST_CASE("explain: skew makes physical time contradict causality, the clocks do not") {
   const hb_graph g = build(chain());
   // A#1 (pt 2ms) → B#2 (pt 1ms): one message hop.
   const std::string t = explain(g, 1, 4);

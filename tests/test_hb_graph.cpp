@@ -125,7 +125,7 @@ TEST_CASE("hb graph: a path of fewest hops, each an edge") {
   CHECK(g.path(4, 4).empty());  // not a → a
 }
 
-TEST_CASE("hb graph: a reject is not an edge; duplicates and messages to oneself are") {
+TEST_CASE("hb graph: a reject is not an edge, duplicates and messages to oneself are") {
   SUBCASE("reject") {
     scenario s = make_scenario({"A", "B"});
     s.processes[A].clock.offset = 100 * ms;
@@ -373,7 +373,7 @@ event_record record(event_id id, process_id p, std::uint64_t seq, event_kind kin
 }
 }  // namespace
 
-TEST_CASE("hb graph builder: fed by hand as a trace reader would; inconsistent input is refused") {
+TEST_CASE("hb graph builder: fed by hand as a trace reader would, inconsistent input is refused") {
   const std::vector<std::string> names{"A", "B"};
   const run_header header{nullptr, 1, names};
   hb_graph_builder builder("trace.jsonl");

@@ -172,7 +172,7 @@ TEST_CASE("the strong clock condition agrees with brute force on small random tr
   CHECK(violations > 30);  // the corruptions do break it often enough for the comparison to mean something
 }
 
-TEST_CASE("witnesses name both events, the rule and the path; many violations are counted, few kept") {
+TEST_CASE("witnesses name both events, the rule and the path, many violations are counted, few kept") {
   scenario s = load_scenario(source_path("tests/data/variants/lamport-ignore-message.json"));
   const run_outcome out = run_scenario(s);
   REQUIRE(out.invariants->count(invariant::lamport_clock_condition) == 1);
@@ -202,7 +202,7 @@ TEST_CASE("witnesses name both events, the rule and the path; many violations ar
   CHECK(r.front().examples.size() == invariant_checker::examples_kept);
 }
 
-TEST_CASE("--json reports violations with witnesses; exit code 1 for an unexpected violation") {
+TEST_CASE("--json reports violations with witnesses, exit code 1 for an unexpected violation") {
   const std::string file = source_path("tests/data/variants/vector-no-merge.json");
   const cli_result expected = run_cli("run --json '" + file + "'");
   CHECK(expected.code == 0);

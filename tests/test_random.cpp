@@ -56,7 +56,7 @@ TEST_CASE("a stream's outputs follow the counter rule") {
   }
 }
 
-TEST_CASE("same key, same sequence; different keys, different sequences") {
+TEST_CASE("same key, same sequence, different keys, different sequences") {
   random_stream a(42), b(42), c(43);
   int equal_to_c = 0;
   for (int i = 0; i < 1000; ++i) {

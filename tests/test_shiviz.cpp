@@ -100,7 +100,7 @@ TEST_CASE("shiviz: an entry that decreases along a host") {
   CHECK(r.problems[0].detail == "entry A fell from 2 (line 5) to 1");
 }
 
-TEST_CASE("shiviz: a host named in a clock with no events; executions checked apart") {
+TEST_CASE("shiviz: a host named in a clock with no events, executions checked apart") {
   const fs::path path = fs::temp_directory_path() / ("hbsim-shiviz-apart-" + std::to_string(::getpid()) + ".log");
   // Each execution on its own: B's events in the first do not count in the second, and A's own
   // entry starts again at 1.

@@ -184,7 +184,7 @@ TEST_CASE("crash and restart under each persistence mode") {
   }
 }
 
-TEST_CASE("pause holds work back until it ends; the clock freezes unless running") {
+TEST_CASE("pause holds work back until it ends, the clock freezes unless running") {
   for (bool running : {false, true}) {
     scenario s = make_scenario({"A", "B"});
     pause_fault p;
@@ -239,7 +239,7 @@ TEST_CASE("HLC max offset turns a receive into a reject that merges nothing") {
   CHECK(sim.stats().delivered == 0);
 }
 
-TEST_CASE("loss drops every message; duplication delivers two copies of one message") {
+TEST_CASE("loss drops every message, duplication delivers two copies of one message") {
   scenario s = make_scenario({"A", "B"});
   s.network.defaults.loss = 1;
   s.script.push_back(at(0, A, action_kind::send, "lost", {B}));
@@ -334,7 +334,7 @@ TEST_CASE("an `after` reference that names several events is invalid input listi
   }
 }
 
-TEST_CASE("until stops the run; messages still travelling become in_flight drops") {
+TEST_CASE("until stops the run, messages still travelling become in_flight drops") {
   scenario s = make_scenario({"A", "B"});
   s.until = 500'000;
   s.script.push_back(at(0, A, action_kind::send, "slow", {B}));

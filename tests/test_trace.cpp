@@ -73,7 +73,7 @@ TEST_CASE("trace lines: header, send, receive, drop, fault") {
       "message":1,"from":"A","send":1})"));
 }
 
-TEST_CASE("same scenario and seed: byte-identical traces; another seed: a different one") {
+TEST_CASE("same scenario and seed: byte-identical traces, another seed: a different one") {
   scenario s = make_scenario({"A", "B", "C", "D"});
   s.network.defaults.delay = distribution::lognormal(2 * ms, 0.5);
   s.network.defaults.loss = 0.05;

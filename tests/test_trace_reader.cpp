@@ -607,7 +607,7 @@ TEST_CASE("trace reader: values at the edges of their ranges read exactly, on bo
   }
 }
 
-TEST_CASE("trace reader: vector entries in another order read alike; twice is an error") {
+TEST_CASE("trace reader: vector entries in another order read alike, twice is an error") {
   const std::string reversed = replaced(local_line, "{\"A\":1}", "{\"B\":7,\"A\":1}");
   const temp_file trace("order.jsonl", std::string(header_line) + "\n" + reversed + "\n");
   const replayed r = read_back(trace.str());

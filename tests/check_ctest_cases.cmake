@@ -1,0 +1,46 @@
+# Guard: the test cases CTest runs must be exactly the cases the test binary defines. A name CTest cannot carry
+# (a `;` splits it into several entries that run nothing) would otherwise leave a case that never runs.
+#   cmake -DTEST_BINARY=... -DCTEST=... -DTEST_DIR=... -P check_ctest_cases.cmake
+execute_process(COMMAND "${TEST_BINARY}" --list-test-cases --no-version=true
+                OUTPUT_VARIABLE defined RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${TEST_BINARY} --list-test-cases failed (${rc})")
+endif()
+if(defined MATCHES ";")
+  string(REGEX MATCHALL "[^\n]*;[^\n]*" bad "${defined}")
+  message(FATAL_ERROR "test case names must not contain ';' (CTest splits them):\n${bad}")
+endif()
+string(REPLACE "\n" ";" defined "${defined}")
+list(FILTER defined EXCLUDE REGEX "^(=+|\\[doctest\\].*|)$")
+
+execute_process(COMMAND "${CTEST}" --show-only=json-v1 WORKING_DIRECTORY "${TEST_DIR}"
+                OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ctest --show-only failed (${rc})")
+endif()
+string(JSON count LENGTH "${listing}" tests)
+set(registered)
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON program GET "${listing}" tests ${i} command 0)
+  if(program STREQUAL TEST_BINARY)
+    string(JSON name GET "${listing}" tests ${i} name)
+    list(APPEND registered "${name}")
+  endif()
+endforeach()
+
+list(SORT defined)
+list(SORT registered)
+set(missing ${defined})
+list(REMOVE_ITEM missing ${registered})
+set(extra ${registered})
+list(REMOVE_ITEM extra ${defined})
+list(LENGTH defined n_defined)
+list(LENGTH registered n_registered)
+if(missing OR extra OR NOT n_defined EQUAL n_registered)
+  list(JOIN missing "\n  " missing)
+  list(JOIN extra "\n  " extra)
+  message(FATAL_ERROR "CTest runs ${n_registered} entries for ${n_defined} test cases.\n"
+          "Defined but never run by CTest:\n  ${missing}\nRun by CTest but not a test case:\n  ${extra}")
+endif()
+message(STATUS "CTest runs each of the ${n_defined} test cases once")
