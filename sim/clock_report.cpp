@@ -287,10 +287,9 @@ void clock_report::on_event(const event_record& e) {
     }
     const sim_time by = difference(past_pt->pt, e.pt);
     if (by > 0 && (!r.worst_inversion || by > r.worst_inversion->by)) {
-      r.worst_inversion.emplace();
-      r.worst_inversion->a = *past_pt;
-      set_event(r.worst_inversion->b, e);
-      r.worst_inversion->by = by;
+      clock_comparison::inversion worst{*past_pt, {}, by};
+      set_event(worst.b, e);
+      r.worst_inversion = std::move(worst);
     }
   }
   if (past_pt && past_lamport >= e.lamport) {

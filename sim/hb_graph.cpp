@@ -4,7 +4,6 @@
 #include <functional>
 #include <limits>
 #include <memory>
-#include <ranges>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -381,7 +380,8 @@ std::vector<event_id> hb_graph::path(event_id a, event_id b) const {
   for (std::size_t head = 0; head < queue.size() && parent.back() == none; ++head) {
     const std::uint32_t v = queue[head];
     const auto [first, last] = boost::adjacent_vertices(v, d_->graph);
-    for (const std::uint32_t w : std::ranges::subrange(first, last)) {
+    for (auto it = first; it != last; ++it) {
+      const std::uint32_t w = *it;
       if (w > ib || parent[w - ia] != none) continue;
       if (w != ib && !happens_before(event_of(w), b)) continue;
       parent[w - ia] = v;
