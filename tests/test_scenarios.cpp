@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <sstream>
 #include <vector>
 
 #include "cli_fixture.hpp"
 #include "hbsim/runner.hpp"
+#include "sha256.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -22,7 +25,31 @@ std::vector<fs::path> shipped_scenarios() {
   std::sort(out.begin(), out.end());
   return out;
 }
+
+/// tests/data/trace_sha256.txt: "HASH  scenarios/FILE" lines, as sha256sum prints them. A change that alters any
+/// shipped scenario's trace shows here; update a line only when the change of that run is intended.
+std::map<std::string, std::string> pinned_trace_hashes() {
+  std::map<std::string, std::string> out;
+  std::istringstream in(read_file(source_path("tests/data/trace_sha256.txt")));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string hash, file;
+    fields >> hash >> file;
+    out[file] = hash;
+  }
+  return out;
+}
 }  // namespace
+
+TEST_CASE("sha256 of the published test vectors") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  sha256 pieces;
+  pieces.update("ab");
+  pieces.update("c");
+  CHECK(pieces.hex_digest() == sha256_hex("abc"));
+}
 
 TEST_CASE("at least eight documented scenarios are shipped") {
   const auto files = shipped_scenarios();
@@ -49,8 +76,9 @@ TEST_CASE("every shipped scenario runs and meets its expectations") {
   }
 }
 
-TEST_CASE("every shipped scenario gives byte-identical traces on two runs and across builds") {
+TEST_CASE("every shipped scenario gives byte-identical traces on two runs, across builds, and as pinned") {
   const std::string reference = HBSIM_REFERENCE_BINARY;
+  std::map<std::string, std::string> pinned = pinned_trace_hashes();
   for (const fs::path& f : shipped_scenarios()) {
     CAPTURE(f);
     const cli_result first = run_cli("run --trace - '" + f.string() + "'");
@@ -58,10 +86,18 @@ TEST_CASE("every shipped scenario gives byte-identical traces on two runs and ac
     CHECK(first.code == 0);
     CHECK(first.out.size() > 100);
     CHECK(first.out == second.out);
+    const std::string relative = fs::relative(f, source_path("")).generic_string();
+    CAPTURE(relative);
+    CHECK(sha256_hex(first.out) == pinned[relative]);
+    pinned.erase(relative);
     if (!reference.empty()) {
       const cli_result other = run_cli("run --trace - '" + f.string() + "'", reference);
       CHECK(other.code == 0);
       CHECK(other.out == first.out);
     }
+  }
+  for (const auto& [file, hash] : pinned) {
+    CAPTURE(file);
+    FAIL_CHECK("pinned in tests/data/trace_sha256.txt but not shipped");
   }
 }
