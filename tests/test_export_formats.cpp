@@ -371,9 +371,9 @@ TEST_CASE("export perfetto: a track per process, an instant per event, paired fl
   CHECK(drops == c.drops);
   CHECK(counters == c.events);
   CHECK(flows.size() == c.receives + c.drops);
-  for (const auto& [id, ends] : flows) {
-    CAPTURE(id);
-    CHECK(ends == std::pair{1, 1});
+  for (const auto& flow : flows) {
+    CAPTURE(flow.first);
+    CHECK(flow.second == std::pair{1, 1});
   }
 
   // ts in microseconds, nanoseconds kept; the counter is pt - time.
