@@ -25,11 +25,12 @@ done
 for h in "$prefix"/include/hbsim/*.hpp; do echo "#include <hbsim/${h##*/}>"; done >"$work/all_headers.cpp"
 "$cxx" -std=c++20 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -I"$prefix/include" "$work/all_headers.cpp"
 
-# The outside project: the same compiler, and the sanitizers when this build has them (its library needs them).
+# The outside project: the same compiler, warnings as errors, and the sanitizers when this build has them
+# (its library needs them).
 sanitizers=""
 [ "$sanitize" = 1 ] && sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=all"
 cmake -S "$example" -B "$work/example" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" \
-  -DCMAKE_CXX_FLAGS="$sanitizers" -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" >/dev/null
+  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror $sanitizers" -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" >/dev/null
 grep -qx "hbsim_DIR:PATH=$prefix/.*" "$work/example/CMakeCache.txt" || fail "find_package found hbsim outside $prefix"
 cmake --build "$work/example" -j2 >/dev/null
 
