@@ -22,7 +22,7 @@ class script_behaviour final : public behaviour, public event_observer {
  public:
   /// `index` is the behaviour's position in the simulation, for timers it sets on other processes.
   script_behaviour(simulation& sim, const std::vector<script_action>& actions, std::size_t index);
-  using event_observer::on_start;  // both bases have an on_start; the observer's stays visible
+  using event_observer::on_start;  // a behaviour's on_start and an observer's are distinct: hide neither
   void on_start(process_context& ctx) override;
   void on_timer(process_context& ctx, std::uint64_t action) override;
   void on_event(const event_record& e) override;
