@@ -211,7 +211,7 @@ scenario everything() {
   forever.from = {4};
   forever.to = {0};
   s.faults.push_back({150 * ms, forever, "/faults/6"});
-  const char* labels[] = {"hi \"quoted\"", "tab\there", "\xC3\xBC" "nicode", "plain"};
+  const char* labels[] = {"hi \"quoted\"", "tab\there", "\u00fcnicode", "plain"};
   for (process_id p = 0; p < 5; ++p) {
     script_action b = at(p * ms / 5, p, action_kind::broadcast, labels[p % 4]);
     b.repeat_count = 66;
