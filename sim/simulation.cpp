@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -17,12 +16,6 @@ namespace hbsim {
 namespace {
 
 enum entry_type : std::uint8_t { arrival, timer, fault_start, fault_end };
-
-sim_time add_saturated(sim_time a, sim_time b) {
-  sim_time r;
-  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? std::numeric_limits<sim_time>::max() : std::numeric_limits<sim_time>::min();
-  return r;
-}
 
 struct process_state {
   process_state(physical_clock c, random_stream r) : clock(std::move(c)), rng(r) {}
@@ -251,7 +244,7 @@ struct simulation::state {
   }
 
   void set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token) {
-    queue.push(add_saturated(now, std::max<sim_time>(delay, 0)), timer,
+    queue.push(add_sat(now, std::max<sim_time>(delay, 0)), timer,
                timers.add({p, static_cast<std::uint32_t>(b), token}));
   }
 
@@ -326,7 +319,7 @@ struct simulation::state {
         ps.clock.freeze(now);
         ps.frozen_by_pause = true;
       }
-      fault_mark(fault_record::kind::pause, index, add_saturated(now, pause->duration));
+      fault_mark(fault_record::kind::pause, index, add_sat(now, pause->duration));
     }
   }
 
@@ -360,7 +353,7 @@ struct simulation::state {
       queue.push(f.at, fault_start, static_cast<std::uint32_t>(i));
       std::optional<sim_time> end;
       if (const auto* c = std::get_if<crash_fault>(&f.what)) end = c->restart;
-      if (const auto* p = std::get_if<pause_fault>(&f.what)) end = add_saturated(f.at, p->duration);
+      if (const auto* p = std::get_if<pause_fault>(&f.what)) end = add_sat(f.at, p->duration);
       if (end) queue.push(*end, fault_end, static_cast<std::uint32_t>(i));
     }
   }
