@@ -430,6 +430,7 @@ void narrator::on_finish(const run_end& end) {
   out_ << "[" << dur(end.time) << "] end of the run";
   if (end.hit_until) out_ << ": reached until";
   if (end.hit_max_events) out_ << ": reached max_events";
+  if (end.hit_max_pending) out_ << ": reached max_pending";
   out_ << "\n";
 }
 
