@@ -207,6 +207,12 @@ json parse_json(std::string_view text, const std::string& file) {
   if (text.size() > limits::file_bytes)
     throw input_error(file, "", "at most " + std::to_string(limits::file_bytes) + " bytes",
                       std::to_string(text.size()) + " bytes");
+  // nlohmann's lexer takes a NUL byte for the end of the input, and would ignore what follows it.
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto [line, column] = locate(text, nul);
+    throw input_error(file, "", "JSON text", "a NUL byte, byte " + std::to_string(nul + 1) + " of the file",
+                      "JSON text holds none; inside a string, write \\u0000", line, column);
+  }
   const char* furthest = text.data();
   dom_builder builder(text, file, &furthest);
   json::sax_parse(tracking_iterator(text.data(), &furthest), tracking_iterator(text.data() + text.size(), &furthest),

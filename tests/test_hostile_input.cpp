@@ -1,6 +1,7 @@
 // Hostile input never takes the machine: workloads that would pile up pending work without end are
 // refused at load or stopped by max_pending (run under an address-space cap, so that a regression
-// shows as bad_alloc, not as a swapping machine).
+// shows as bad_alloc, not as a swapping machine); NUL bytes in a scenario are refused where they
+// are.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <fstream>
 
 #include "cli_fixture.hpp"
+#include "hbsim/input_error.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;
@@ -24,7 +26,7 @@ fs::path temp(const std::string& name) {
 
 fs::path write(const std::string& name, const std::string& text) {
   const fs::path p = temp(name);
-  std::ofstream(p) << text;
+  std::ofstream(p, std::ios::binary) << text;
   return p;
 }
 
@@ -142,4 +144,15 @@ TEST_CASE("max_pending: read from the scenario, by default a million or 2^24 / p
   // A population that fills max_pending exactly is fine: 3 processes × 2 = 6.
   CHECK_NOTHROW(parse_scenario(R"({"name": "x", "processes": ["a", "b", "c"], "max_pending": 6,
     "generate": {"kind": "phold", "population": 2}})", "t.json"));
+}
+
+TEST_CASE("hostile: bytes after a NUL in a scenario are an error, with where the NUL is") {
+  const cli_result r = run_cli("validate '" + source_path("tests/bad_input/semantic/bytes_after_nul.json") + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("bytes_after_nul.json:2:1: expected JSON text, found a NUL byte, byte 37 of the file") !=
+        std::string::npos);
+  // A NUL at the very end, after a complete document, is refused too.
+  const std::string text = std::string(R"({"name": "x", "processes": ["a"]})") + '\0';
+  CHECK_THROWS_WITH_AS(parse_scenario(text, "t.json"), doctest::Contains("t.json:1:34: expected JSON text"),
+                       input_error);
 }
