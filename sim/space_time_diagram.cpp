@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "export_text.hpp"
 #include "hbsim/input_error.hpp"
 #include "hbsim/scenario.hpp"
 
@@ -67,10 +68,7 @@ void escape_into(std::string& out, std::string_view s) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\n': case '\t': out += ch; break;
-      default:
-        // XML 1.0 has no other control characters, not even escaped.
-        out += static_cast<unsigned char>(ch) < 0x20 ? '?' : ch;
+      default: append_visible(out, {&ch, 1});  // XML 1.0 has no control characters but tab and newline
     }
   }
 }

@@ -1,12 +1,16 @@
 // Hostile input never takes the machine: workloads that would pile up pending work without end are
 // refused at load or stopped by max_pending (run under an address-space cap, so that a regression
 // shows as bad_alloc, not as a swapping machine); NUL bytes in a scenario are refused where they
-// are.
+// are; labels holding control characters still give DOT that Graphviz draws and well-formed XML.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphml.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli_fixture.hpp"
 #include "hbsim/input_error.hpp"
@@ -155,4 +159,66 @@ TEST_CASE("hostile: bytes after a NUL in a scenario are an error, with where the
   const std::string text = std::string(R"({"name": "x", "processes": ["a"]})") + '\0';
   CHECK_THROWS_WITH_AS(parse_scenario(text, "t.json"), doctest::Contains("t.json:1:34: expected JSON text"),
                        input_error);
+}
+
+namespace {
+
+// A's message, so its send and B's receive, is labelled with control characters of every kind.
+constexpr std::string_view control_label = R"(x\u0000y\u001bz\rw\u007fv\tu\nt)";
+// The same with each control character other than tab and newline as its picture: ␀ ␛ ␍ ␡.
+const std::string pictured = "x\u2400y\u241bz\u240dw\u2421v\tu\nt";
+
+fs::path control_scenario() {
+  return write("control.json", R"({"name": "ctl\u0001name", "processes": ["A", "B"],
+    "script": [{"at": "0ms", "process": "A", "do": "send", "to": "B", "label": ")" + std::string(control_label) +
+                                   R"("}]})");
+}
+
+// Whether a shell command succeeds.
+bool succeeds(const std::string& command) {
+  const int status = std::system((command + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+struct graphml_node {
+  std::string label;
+};
+using graphml_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, graphml_node>;
+
+}  // namespace
+
+TEST_CASE("hostile: labels with NUL and control characters give DOT Graphviz draws and well-formed XML") {
+  const fs::path scenario = control_scenario();
+  const fs::path dot = temp("control.dot"), graphml = temp("control.graphml"), svg = temp("control.svg");
+  const cli_result r = run_cli("run '" + scenario.string() + "' --export dot='" + dot.string() + "' --export graphml='" +
+                               graphml.string() + "' --export svg='" + svg.string() + "'");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+
+  // DOT: Graphviz reads it all (a NUL would end its input) and draws it.
+  const std::string dot_text = read_file(dot);
+  CHECK(dot_text.find('\0') == std::string::npos);
+  CHECK(dot_text.find("\"x\u2400y\u241bz\u240dw\u2421v\tu\\nt\\nsend #1") != std::string::npos);
+  CHECK(dot_text.find("\"ctl\u2401name\"") != std::string::npos);
+  CHECK(succeeds("dot -Tsvg '" + dot.string() + "' -o /dev/null"));
+
+  // GraphML and SVG: well-formed XML, checked by a strict parser; the labels read back pictured.
+  CHECK(succeeds("xmllint --noout '" + graphml.string() + "'"));
+  CHECK(succeeds("xmllint --noout '" + svg.string() + "'"));
+  graphml_graph g;
+  boost::dynamic_properties dp(boost::ignore_other_properties);
+  dp.property("label", boost::get(&graphml_node::label, g));
+  std::istringstream in(read_file(graphml));
+  boost::read_graphml(in, g, dp);
+  // Boost's reader turns each tab and newline into a space; the file holds them as they are.
+  std::string read_back = pictured;
+  std::replace(read_back.begin(), read_back.end(), '\t', ' ');
+  std::replace(read_back.begin(), read_back.end(), '\n', ' ');
+  REQUIRE(boost::num_vertices(g) == 2);
+  CHECK(g[0].label == read_back);
+  CHECK(g[1].label == read_back);
+  CHECK(read_file(graphml).find(">" + pictured + "<") != std::string::npos);
+  CHECK(read_file(graphml).find("ctl\u2401name") != std::string::npos);
+  CHECK(read_file(svg).find("z\u240dw") != std::string::npos);
+
+  for (const fs::path& p : {scenario, dot, graphml, svg}) fs::remove(p);
 }

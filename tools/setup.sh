@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hbsim builds with, when any is missing. Safe to run again.
 set -euo pipefail
-# graphviz and chromium: the tests render DOT exports and click through HTML exports headless.
-packages=(g++ cmake make libboost-graph-dev nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev graphviz chromium)
+# graphviz and chromium: the tests render DOT exports and click through HTML exports headless;
+# libxml2-utils: xmllint, a strict XML parser for the tests of the GraphML and SVG exports.
+packages=(g++ cmake make libboost-graph-dev nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev graphviz chromium
+          libxml2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
