@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include <limits>
 #include <queue>
 #include <unordered_map>
 #include <utility>
@@ -27,13 +26,6 @@
 namespace hbsim {
 
 namespace {
-
-// a − b, saturated: readings from a trace file may be any int64.
-sim_time difference(sim_time a, sim_time b) {
-  sim_time d = 0;
-  if (!__builtin_sub_overflow(a, b, &d)) return d;
-  return a > b ? std::numeric_limits<sim_time>::max() : std::numeric_limits<sim_time>::min();
-}
 
 struct counts {
   std::uint64_t greater = 0;
@@ -285,7 +277,7 @@ void clock_report::on_event(const event_record& e) {
       r.pt_inverted += c.greater;
       r.pt_tied += c.equal;
     }
-    const sim_time by = difference(past_pt->pt, e.pt);
+    const sim_time by = sub_sat(past_pt->pt, e.pt);
     if (by > 0 && (!r.worst_inversion || by > r.worst_inversion->by)) {
       clock_comparison::inversion worst{*past_pt, {}, by};
       set_event(worst.b, e);
@@ -307,7 +299,7 @@ void clock_report::on_event(const event_record& e) {
     me.max_pt = *past_pt;
   me.max_lamport = past_pt ? std::max(past_lamport, e.lamport) : e.lamport;
 
-  const sim_time lead = difference(e.hlc.l, e.pt);
+  const sim_time lead = sub_sat(e.hlc.l, e.pt);
   if (lead < 0)
     ++r.hlc_behind;
   else

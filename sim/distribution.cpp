@@ -11,9 +11,6 @@ namespace hbsim {
 
 namespace {
 
-constexpr sim_time time_max = std::numeric_limits<sim_time>::max();
-constexpr sim_time time_min = std::numeric_limits<sim_time>::min();
-
 // Nearest integer, halves away from zero, saturated to the int64 range. The factories reject
 // non-finite parameters, so x is never NaN here (an infinity saturates like any large value).
 sim_time round_saturate(double x) {

@@ -16,7 +16,8 @@ namespace hbsim {
 
 namespace {
 
-// s as a DOT string literal; "\n" in the result is DOT's line break.
+// s as a DOT string literal; "\n" in the result is DOT's line break, other control characters are
+// shown as pictures.
 void append_quoted(std::string& out, std::string_view s) {
   out.push_back('"');
   for (const char c : s) {
@@ -25,7 +26,7 @@ void append_quoted(std::string& out, std::string_view s) {
       out.append("\\n");
       continue;
     }
-    out.push_back(c);
+    append_visible(out, {&c, 1});
   }
   out.push_back('"');
 }

@@ -192,13 +192,16 @@ class graphml_exporter final : public exporter {
     };
     const auto text = [&](const char* name, std::function<void(std::string&, vertex)> f) { add(name, std::move(f), std::string()); };
 
-    add("scenario", std::function<void(std::string&, graph*)>([this](std::string& s, graph*) { s = scenario_; }), std::string());
+    // Text from the input may hold control characters, which XML cannot: they are shown as pictures.
+    add("scenario", std::function<void(std::string&, graph*)>([this](std::string& s, graph*) {
+          append_visible(s, scenario_);
+        }), std::string());
     add("seed", std::function<void(std::string&, graph*)>([this](std::string& s, graph*) { append_number(s, seed_); }), long{});
     number("event", &node_row::id);
     text("process", [this](std::string& s, vertex v) { s = names_[rows_[v].process]; });
     number("seq", &node_row::seq);
     text("kind", [this](std::string& s, vertex v) { s = to_string(rows_[v].kind); });
-    text("label", [this](std::string& s, vertex v) { s = labels_[rows_[v].label]; });
+    text("label", [this](std::string& s, vertex v) { append_visible(s, labels_[rows_[v].label]); });
     number("time", &node_row::time);
     number("pt", &node_row::pt);
     if (options().shows(clock_kind::lamport)) number("lamport", &node_row::lamport);

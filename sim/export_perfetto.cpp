@@ -103,7 +103,7 @@ class perfetto_exporter final : public exporter {
     if (e.send_event != 0) flow("f", e.time, e.process, e.message, arrived(e.message));
 
     begin("C", e.time).append(", \"name\": ").append(counters_[e.process]).append(", \"args\": {\"ns\": ");
-    append_number(line_, e.pt - e.time);
+    append_number(line_, sub_sat(e.pt, e.time));
     line_.append("}}");
     out_.write(line_);
   }

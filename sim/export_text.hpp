@@ -23,6 +23,24 @@ void append_number(std::string& out, Integer v) {
   out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
+/// Appends `s` with each control character other than tab and newline (a label may hold any, NUL
+/// included) replaced by its Unicode control picture: NUL by ␀ (U+2400), ESC by ␛ (U+241B), DEL by ␡
+/// (U+2421). XML 1.0 cannot carry them, even escaped, and Graphviz stops reading at a NUL; the
+/// picture still shows where one was.
+inline void append_visible(std::string& out, std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n') {
+      out.push_back(ch);
+      continue;
+    }
+    const unsigned picture = c == 0x7f ? 0x2421 : 0x2400 + c;  // three bytes of UTF-8
+    out.push_back(static_cast<char>(0xe0 | picture >> 12));
+    out.push_back(static_cast<char>(0x80 | (picture >> 6 & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (picture & 0x3f)));
+  }
+}
+
 /// Each name as a quoted, escaped JSON string, by process id.
 inline std::vector<std::string> quoted_names(std::span<const std::string> names) {
   std::vector<std::string> out;

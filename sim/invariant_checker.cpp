@@ -354,7 +354,7 @@ void invariant_checker::on_event(const event_record& e) {
           .append(" exceeds every physical reading taken so far (the largest is ").append(format_duration(max_reading_))
           .append(")");
     });
-  const sim_time ahead = e.hlc.l - e.pt;
+  const sim_time ahead = sub_sat(e.hlc.l, e.pt);
   epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 
   // Keep what later events need: message stamps, this event as the process's latest and most recent.

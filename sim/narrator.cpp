@@ -1,7 +1,6 @@
 #include "hbsim/narrator.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <span>
 #include <string_view>
 
@@ -290,7 +289,7 @@ void narrator::on_event(const event_record& e) {
     case event_kind::reject: {
       line.append(": refused by the HLC max-offset guard");
       if (carried && source_ && source_->logical.hlc_max_offset)
-        line.append(concat(", l_m - pt = ", dur(carried->hlc.l), " - ", dur(e.pt), " = ", dur(carried->hlc.l - e.pt),
+        line.append(concat(", l_m - pt = ", dur(carried->hlc.l), " - ", dur(e.pt), " = ", dur(sub_sat(carried->hlc.l, e.pt)),
                         " > max_offset ", dur(*source_->logical.hlc_max_offset)));
       line.append("; nothing is merged and the clocks tick as for a local event");
       break;
@@ -359,7 +358,7 @@ void narrator::on_route(const route_record& r) {
         if (r.copies > 1) line.append(concat(c ? "; " : "", "copy ", num(static_cast<std::uint64_t>(c) + 1), " "));
         line.append(concat("delay ", dur(r.delay[c]), ", arrives at ", dur(r.arrival[c])));
         // Later than release + delay: a FIFO link kept it behind an earlier message, or the sum saturated.
-        if (r.arrival[c] == std::numeric_limits<sim_time>::max())
+        if (r.arrival[c] == time_max)
           line.append(" (the end of time: the delay overflows the clock)");
         else if (r.arrival[c] - r.delay[c] > r.released)
           line.append(" (not before the message ahead of it: FIFO link)");
@@ -431,6 +430,7 @@ void narrator::on_finish(const run_end& end) {
   out_ << "[" << dur(end.time) << "] end of the run";
   if (end.hit_until) out_ << ": reached until";
   if (end.hit_max_events) out_ << ": reached max_events";
+  if (end.hit_max_pending) out_ << ": reached max_pending";
   out_ << "\n";
 }
 

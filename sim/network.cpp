@@ -1,7 +1,6 @@
 #include "hbsim/network.hpp"
 
 #include <algorithm>
-#include <limits>
 
 namespace hbsim {
 
@@ -21,7 +20,7 @@ network::network(network_config config, std::vector<link_block> blocks, std::siz
   if (!config_.links.empty()) config_index_.assign(n_ * n_, unresolved);
   const bool any_fifo = config_.defaults.fifo || std::any_of(config_.links.begin(), config_.links.end(),
                                                              [](const link_override& o) { return o.fifo.value_or(false); });
-  if (any_fifo) last_arrival_.assign(n_ * n_, std::numeric_limits<sim_time>::min());
+  if (any_fifo) last_arrival_.assign(n_ * n_, time_min);
 }
 
 link_config network::link(process_id from, process_id to) const {
@@ -75,9 +74,7 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
   f.copies = rng.chance(c.duplicate) ? 2 : 1;
   for (int i = 0; i < f.copies; ++i) {
     const sim_time delay = f.delay[i] = c.delay.sample_delay(rng);
-    // Saturating add: a delay drawn from a heavy tail may be huge.
-    sim_time a = delay > std::numeric_limits<sim_time>::max() - release ? std::numeric_limits<sim_time>::max()
-                                                                       : release + delay;
+    sim_time a = add_sat(release, delay);  // a delay drawn from a heavy tail may be huge
     if (c.fifo) {
       a = std::max(a, last_arrival_[link]);
       last_arrival_[link] = a;

@@ -1,7 +1,6 @@
 #include "hbsim/physical_clock.hpp"
 
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 namespace hbsim {
@@ -11,8 +10,6 @@ namespace {
 __extension__ typedef __int128 wide;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
 
 constexpr wide ppt_per_unit = 1'000'000'000'000;  // drift is in parts per 10^12
-constexpr wide time_max = std::numeric_limits<sim_time>::max();
-constexpr wide time_min = std::numeric_limits<sim_time>::min();
 
 sim_time saturate(wide v) { return static_cast<sim_time>(v > time_max ? time_max : v < time_min ? time_min : v); }
 
@@ -69,7 +66,7 @@ sim_time physical_clock::read(sim_time t) {
   // the general path are a measurable share of a run.
   sim_time r;
   if (drift_ppt_ == 0 && !frozen_ && !__builtin_add_overflow(base_, t, &r) &&
-      r > std::numeric_limits<sim_time>::min() + config_.resolution) {
+      r > time_min + config_.resolution) {
     sim_time rem = r % config_.resolution;
     if (rem < 0) rem += config_.resolution;  // floor, not truncation toward zero
     return r - rem;

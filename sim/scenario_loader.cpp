@@ -29,6 +29,8 @@ std::optional<process_id> scenario::find_process(std::string_view name) const {
   return std::nullopt;
 }
 
+std::uint64_t scenario::pending_limit() const { return max_pending.value_or(default_max_pending(processes.size())); }
+
 namespace {
 
 using json = nlohmann::json;
@@ -205,6 +207,12 @@ json parse_json(std::string_view text, const std::string& file) {
   if (text.size() > limits::file_bytes)
     throw input_error(file, "", "at most " + std::to_string(limits::file_bytes) + " bytes",
                       std::to_string(text.size()) + " bytes");
+  // nlohmann's lexer takes a NUL byte for the end of the input, and would ignore what follows it.
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto [line, column] = locate(text, nul);
+    throw input_error(file, "", "JSON text", "a NUL byte, byte " + std::to_string(nul + 1) + " of the file",
+                      "JSON text holds none; inside a string, write \\u0000", line, column);
+  }
   const char* furthest = text.data();
   dom_builder builder(text, file, &furthest);
   json::sax_parse(tracking_iterator(text.data(), &furthest), tracking_iterator(text.data() + text.size(), &furthest),
@@ -299,7 +307,7 @@ class reader {
   action read_action(const json& v, const std::string& path, std::string_view label_field, bool sender_allowed) const;
   script_action read_script_action(const json& v, const std::string& path, std::size_t k) const;
   reactive_rule read_rule(const json& v, const std::string& path, std::size_t k) const;
-  generator read_generator(const json& v, const std::string& path) const;
+  generator read_generator(const json& v, const std::string& path);
   expectation read_expectation(const json& v, const std::string& path) const;
 
   template <class T, class F>
@@ -313,6 +321,8 @@ class reader {
 
   const std::string& file_;
   std::size_t process_count_ = 0;
+  std::uint64_t max_pending_ = 0;
+  std::uint64_t pending_at_start_ = 0;  // PHOLD's initial messages so far
   std::map<std::string, process_id, std::less<>> process_index_;
   std::vector<std::string> process_names_;  // in declaration order
 };
@@ -825,7 +835,7 @@ reactive_rule reader::read_rule(const json& v, const std::string& path, std::siz
   return r;
 }
 
-generator reader::read_generator(const json& v, const std::string& path) const {
+generator reader::read_generator(const json& v, const std::string& path) {
   static constexpr std::array<std::string_view, 8> all_fields{"kind",       "events",   "send_ratio", "interval",
                                                               "population", "messages", "think",      "remote"};
   check_fields(v, path, "a generator", all_fields);
@@ -844,7 +854,18 @@ generator reader::read_generator(const json& v, const std::string& path) const {
   static constexpr std::array<std::string_view, 5> f{"kind", "population", "messages", "think", "remote"};
   check_fields(v, path, "a phold generator", f);
   phold_generator g;
-  if (const json* x = get(v, "population")) g.population = read_uint(*x, child(path, "population"), 1, any_count);
+  const json* population = get(v, "population");
+  if (population) g.population = read_uint(*population, child(path, "population"), 1, any_count);
+  // Every initial message is pending at the start: more than max_pending in all could never run.
+  const std::uint64_t most = (max_pending_ - pending_at_start_) / process_count_;
+  if (g.population > most)
+    fail(child(path, "population"), "a population from 1 to " + std::to_string(most),
+         population ? describe_json(*population) : "the default, 1",
+         "the initial messages, population × " + std::to_string(process_count_) + " processes" +
+             (pending_at_start_ ? " plus " + std::to_string(pending_at_start_) + " of the earlier PHOLD generators"
+                                : "") +
+             ", must fit in max_pending (" + std::to_string(max_pending_) + "): they are all pending at the start");
+  pending_at_start_ += g.population * process_count_;
   if (const json* x = get(v, "messages")) g.messages = read_uint(*x, child(path, "messages"), 0, any_count);
   if (const json* x = get(v, "think")) g.think = read_distribution(*x, child(path, "think"), false);
   if (const json* x = get(v, "remote")) g.remote = read_probability(*x, child(path, "remote"));
@@ -915,9 +936,9 @@ scenario reader::read(const json& root) {
   // The version comes first: a file of another version may well have other fields.
   if (const json* version = get(root, "hbsim"); version && !(version->is_number_unsigned() && *version == 1))
     wrong(*version, "/hbsim", "format version 1");
-  static constexpr std::array<std::string_view, 15> fields{"hbsim",      "name",   "description", "seed",     "until",
-                                                           "max_events", "clock",  "processes",   "network",  "logical",
-                                                           "faults",     "script", "on_receive",  "generate", "expect"};
+  static constexpr std::array<std::string_view, 16> fields{
+      "hbsim",   "name",    "description", "seed",   "until",      "max_events", "max_pending", "clock",
+      "processes", "network", "logical", "faults", "script", "on_receive", "generate",   "expect"};
   check_fields(root, "", "a scenario", fields);
 
   scenario s;
@@ -930,9 +951,11 @@ scenario reader::read(const json& root) {
   }
   if (const json* f = get(root, "until")) s.until = read_duration(*f, "/until", sign::non_negative);
   if (const json* f = get(root, "max_events")) s.max_events = read_uint(*f, "/max_events", 1, limits::max_events);
+  if (const json* f = get(root, "max_pending")) s.max_pending = read_uint(*f, "/max_pending", 1, limits::max_pending);
   physical_clock_config clock;
   if (const json* f = get(root, "clock")) clock = read_clock(*f, "/clock", clock);
   read_processes(need(root, "", "processes", "the processes"), "/processes", clock, s);
+  max_pending_ = s.pending_limit();
   if (const json* f = get(root, "network")) s.network = read_network(*f, "/network");
   if (const json* f = get(root, "logical")) s.logical = read_logical(*f, "/logical");
   if (const json* f = get(root, "faults"))

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -17,12 +16,6 @@ namespace hbsim {
 namespace {
 
 enum entry_type : std::uint8_t { arrival, timer, fault_start, fault_end };
-
-sim_time add_saturated(sim_time a, sim_time b) {
-  sim_time r;
-  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? std::numeric_limits<sim_time>::max() : std::numeric_limits<sim_time>::min();
-  return r;
-}
 
 struct process_state {
   process_state(physical_clock c, random_stream r) : clock(std::move(c)), rng(r) {}
@@ -70,6 +63,7 @@ class slab {
   }
   void remove(std::uint32_t i) { free_.push_back(i); }
   T& operator[](std::uint32_t i) { return items_[i]; }
+  std::size_t live() const { return items_.size() - free_.size(); }
 
  private:
   std::vector<T> items_;
@@ -118,6 +112,7 @@ struct simulation::state {
   std::vector<sent_message> sent;        // scratch for one send
   std::vector<drop_record> drops;        // scratch for one send
   std::vector<route_record> routes;      // scratch for one send
+  std::uint64_t max_pending = sc.pending_limit();
   bool ran = false;
   bool stopping = false;
   bool observing = false;
@@ -243,6 +238,7 @@ struct simulation::state {
         queue.push(f.arrival[c], arrival, flights.add({m, p, d, label, slot, id, c == 1}));
       }
     }
+    check_pending();
     emit(p, event_kind::send, label, pt, nullptr, sent);
     for (const route_record& r : routes) notify([&](event_observer& o) { o.on_route(r); });
     for (const drop_record& d : drops) drop(d);
@@ -251,8 +247,19 @@ struct simulation::state {
   }
 
   void set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token) {
-    queue.push(add_saturated(now, std::max<sim_time>(delay, 0)), timer,
+    if (stopping) return;  // it would never fire: the run ends with this event
+    queue.push(add_sat(now, std::max<sim_time>(delay, 0)), timer,
                timers.add({p, static_cast<std::uint32_t>(b), token}));
+    check_pending();
+  }
+
+  // The safety net of max_pending: memory follows the message copies in flight and the timers
+  // pending (a paused process's included), so a workload that multiplies them without end is
+  // stopped here rather than by the allocator.
+  void check_pending() {
+    if (flights.live() + timers.live() <= max_pending) return;
+    stopping = true;
+    stats.hit_max_pending = true;
   }
 
   void on_arrival(const queue_entry& e) {
@@ -326,7 +333,7 @@ struct simulation::state {
         ps.clock.freeze(now);
         ps.frozen_by_pause = true;
       }
-      fault_mark(fault_record::kind::pause, index, add_saturated(now, pause->duration));
+      fault_mark(fault_record::kind::pause, index, add_sat(now, pause->duration));
     }
   }
 
@@ -360,7 +367,7 @@ struct simulation::state {
       queue.push(f.at, fault_start, static_cast<std::uint32_t>(i));
       std::optional<sim_time> end;
       if (const auto* c = std::get_if<crash_fault>(&f.what)) end = c->restart;
-      if (const auto* p = std::get_if<pause_fault>(&f.what)) end = add_saturated(f.at, p->duration);
+      if (const auto* p = std::get_if<pause_fault>(&f.what)) end = add_sat(f.at, p->duration);
       if (end) queue.push(*end, fault_end, static_cast<std::uint32_t>(i));
     }
   }
@@ -411,7 +418,7 @@ struct simulation::state {
       if (!path.empty())
         throw input_error(sc.file, path, "a reference that names exactly one event", problem);
     }
-    const run_end end{now, stats.hit_max_events, stats.hit_until};
+    const run_end end{now, stats.hit_max_events, stats.hit_until, stats.hit_max_pending};
     notify([&](event_observer& o) { o.on_finish(end); });
   }
 };

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "export_text.hpp"
 #include "hbsim/input_error.hpp"
 #include "hbsim/scenario.hpp"
 
@@ -67,10 +68,7 @@ void escape_into(std::string& out, std::string_view s) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\n': case '\t': out += ch; break;
-      default:
-        // XML 1.0 has no other control characters, not even escaped.
-        out += static_cast<unsigned char>(ch) < 0x20 ? '?' : ch;
+      default: append_visible(out, {&ch, 1});  // XML 1.0 has no control characters but tab and newline
     }
   }
 }
@@ -117,7 +115,7 @@ struct time_axis {
     for (const int s : slots) total_slots += s;
     step = std::max(min_step, std::min(std::max(roomy_step, widest_label + 8), target_width / total_slots));
     std::vector<sim_time> gaps;
-    for (std::size_t i = 1; i < times.size(); ++i) gaps.push_back(times[i] - times[i - 1]);
+    for (std::size_t i = 1; i < times.size(); ++i) gaps.push_back(sub_sat(times[i], times[i - 1]));
     double unit = 1;
     if (!gaps.empty()) {
       std::vector<sim_time> sorted = gaps;
@@ -271,7 +269,7 @@ std::string diagram_exporter::svg(std::span<const clock_kind> label_clocks) cons
   const int axis_y = last_lane_y + 40;
 
   // The window of true time: the selection's, or what was selected; open spans end at its end.
-  sim_time lo = LLONG_MAX, hi = LLONG_MIN;
+  sim_time lo = time_max, hi = time_min;
   auto seen = [&](sim_time t) { lo = std::min(lo, t), hi = std::max(hi, t); };
   for (const diagram_event& e : events_) seen(e.time);
   for (const drawn_drop& d : drops_) seen(d.record.time);
@@ -281,7 +279,7 @@ std::string diagram_exporter::svg(std::span<const clock_kind> label_clocks) cons
   }
   if (options().from) lo = *options().from;
   if (options().to) hi = *options().to;
-  if (lo == LLONG_MAX) lo = 0;
+  if (lo == time_max) lo = 0;
   hi = std::max(hi, lo);
   auto clip = [&](sim_time t) { return std::clamp(t, lo, hi); };
   auto fault_end = [&](const drawn_fault& f) { return f.end < 0 ? hi : clip(f.end); };
@@ -509,7 +507,7 @@ std::string diagram_exporter::svg(std::span<const clock_kind> label_clocks) cons
     if (axis.shortened[i]) {
       const int mid = (axis.x[i] + (axis.slots[i] - 1) * axis.step + axis.x[i + 1]) / 2;
       s += "<text class=\"axis-break\" x=\"" + std::to_string(mid) + "\" y=\"" + std::to_string(axis_y + 4) +
-           "\">≈<title>" + format_duration(axis.times[i + 1] - axis.times[i]) + " between these times, drawn shorter</title></text>";
+           "\">≈<title>" + format_duration(sub_sat(axis.times[i + 1], axis.times[i])) + " between these times, drawn shorter</title></text>";
     }
     s += "\n";
   }

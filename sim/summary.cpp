@@ -15,8 +15,12 @@ constexpr std::size_t shown_processes = 12;  // summary rows before "... N more"
 constexpr std::size_t shown_entries = 8;     // vector entries per row
 constexpr std::size_t json_processes = 256;  // final clocks in --json
 
-std::string stop_reason(const run_stats& s) {
+std::string stop_reason(const run_stats& s, const scenario& sc) {
   if (s.hit_max_events) return "max_events reached: the run was cut short";
+  if (s.hit_max_pending)
+    return "max_pending reached: more than " + std::to_string(sc.pending_limit()) +
+           " messages in flight and timers pending at once; the run was cut short (raise max_pending in the "
+           "scenario if that many are expected)";
   if (s.hit_until) return "until reached";
   return "no event left";
 }
@@ -94,7 +98,7 @@ std::vector<std::string> expected_violations(const run_report& r) {
 }  // namespace
 
 bool run_ok(const run_report& r) {
-  if (r.sim->stats().hit_max_events) return false;
+  if (r.sim->stats().hit_max_events || r.sim->stats().hit_max_pending) return false;
   if (r.invariants) {
     const auto expected = expected_violations(r);
     for (const violation_report& v : r.invariants->violations())
@@ -113,7 +117,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   if (!sc.file.empty()) out << " (" << sc.file << ")";
   out << ", seed " << sim.seed() << "\n";
   out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("
-      << stop_reason(s) << ")\n\n";
+      << stop_reason(s, sc) << ")\n\n";
 
   out << "events     " << s.events << ":";
   for (int k = 0; k < event_kind_count; ++k)
@@ -252,7 +256,7 @@ nlohmann::json summary_json(const run_report& r) {
             {"dropped", dropped}}},
           {"skipped_actions", s.skipped_actions},
           {"end_time_ns", s.end_time},
-          {"stopped", stop_reason(s)},
+          {"stopped", stop_reason(s, sim.source())},
           {"final_clocks", clocks},
           {"final_clocks_truncated", names.size() > json_processes},
           {"violations", violations},

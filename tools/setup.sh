@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hbsim builds with, when any is missing. Safe to run again.
 set -euo pipefail
-# graphviz and chromium: the tests render DOT exports and click through HTML exports headless.
+# graphviz and chromium: the tests render DOT exports and click through HTML exports headless;
+# libxml2-utils: xmllint, a strict XML parser for the tests of the GraphML and SVG exports.
 # libssl-dev: SHA-256 of traces from OpenSSL's libcrypto. clang and its runtimes: the sanitizer build and the
 # fuzzers use Clang (the code builds with GCC and Clang).
 packages=(g++ cmake make libboost-graph-dev nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev libssl-dev graphviz
-          chromium clang libclang-rt-14-dev)
+          chromium libxml2-utils clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -26,7 +26,7 @@ enum class drop_reason : std::uint8_t {
   loss,       // the network lost it
   partition,  // a partition or cut in drop mode, or held with no heal before the run ended
   crashed,    // it arrived at a crashed process
-  in_flight,  // still travelling when the run ended (`until` or `max_events`): an hbsim extension
+  in_flight,  // still travelling when the run ended (`until`, `max_events`, `max_pending`): an hbsim extension
 };
 std::string_view to_string(drop_reason r);
 inline constexpr int drop_reason_count = 4;

@@ -43,7 +43,8 @@ namespace hbsim {
 /// partition or cut, its duplication (both copies' delays and arrivals). Later lines tell copies that
 /// reach a crashed process and copies still in flight at the end. Partitions, cuts, pauses and clock
 /// steps get a line when they take effect ("[8ms] fault #2 takes effect: A's physical clock steps by
-/// -8ms"); the run ends with "[t] end of the run", and why when `until` or `max_events` stopped it.
+/// -8ms"); the run ends with "[t] end of the run", and why when `until`, `max_events` or `max_pending`
+/// stopped it.
 ///
 /// Memory: the clocks of each process's last event, and those of each message until its every copy
 /// is received, rejected or dropped.

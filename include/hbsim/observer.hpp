@@ -28,6 +28,7 @@ struct run_end {
   sim_time time = 0;              // true time of the last thing that happened
   bool hit_max_events = false;
   bool hit_until = false;
+  bool hit_max_pending = false;
 };
 
 class event_observer {

@@ -30,6 +30,7 @@ struct run_stats {
   sim_time end_time = 0;
   bool hit_max_events = false;
   bool hit_until = false;
+  bool hit_max_pending = false;          // more than max_pending messages and timers at once
 };
 
 class simulation {
@@ -48,7 +49,7 @@ class simulation {
   /// Adds another kind of logical clock before the run.
   void add_clock(std::unique_ptr<logical_clock> clock);
 
-  /// Runs to the end (no event left, `until`, or `max_events`). Once.
+  /// Runs to the end (no event left, `until`, `max_events` or `max_pending`). Once.
   const run_stats& run();
 
   const scenario& source() const;

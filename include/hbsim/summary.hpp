@@ -23,7 +23,7 @@ struct run_report {
 };
 
 /// True when every expectation is met, every violated invariant is expected by a `violates`
-/// expectation, and the run was not cut by max_events.
+/// expectation, and the run was not cut by max_events or max_pending.
 bool run_ok(const run_report& r);
 /// Human-readable summary. Long lists (processes, vector entries) are cut, saying how much was left out.
 void print_summary(std::ostream& out, const run_report& r);

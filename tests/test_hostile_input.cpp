@@ -1,0 +1,224 @@
+// Hostile input never takes the machine: workloads that would pile up pending work without end are
+// refused at load or stopped by max_pending (run under an address-space cap, so that a regression
+// shows as bad_alloc, not as a swapping machine); NUL bytes in a scenario are refused where they
+// are; labels holding control characters still give DOT that Graphviz draws and well-formed XML.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphml.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli_fixture.hpp"
+#include "hbsim/input_error.hpp"
+#include "sim_fixture.hpp"
+
+using namespace hbsim;
+using namespace hbsim::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t address_space = std::size_t{1} << 30;  // far above what the runs below need
+
+fs::path temp(const std::string& name) {
+  return fs::temp_directory_path() / ("hbsim-hostile-" + std::to_string(::getpid()) + "-" + name);
+}
+
+fs::path write(const std::string& name, const std::string& text) {
+  const fs::path p = temp(name);
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+// A, B, C; A broadcasts at 0 and every receive is broadcast again: the messages in flight grow
+// without end.
+scenario storm(std::uint64_t max_pending) {
+  scenario s = make_scenario({"A", "B", "C"});
+  s.max_pending = max_pending;
+  s.script.push_back(at(0, 0, action_kind::broadcast, "x"));
+  reactive_rule r;
+  r.what = {action_kind::broadcast, {}, false, "x"};
+  s.on_receive.push_back(r);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("hostile: a PHOLD population of 10^12 is refused at load, before anything is allocated") {
+  const fs::path p = write("population.json", R"({"name": "pop", "processes": ["a", "b"],
+    "generate": {"kind": "phold", "population": 1000000000000, "messages": 10}})");
+  const cli_result r = run_cli_capped("run '" + p.string() + "'", address_space);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("at /generate/population: expected a population from 1 to 500000, found a number "
+                   "(1000000000000)") != std::string::npos);
+  CHECK(r.err.find("must fit in max_pending (1000000)") != std::string::npos);
+  fs::remove(p);
+}
+
+TEST_CASE("hostile: a broadcast-on-receive storm ends at max_pending with exit 1, within a memory cap") {
+  // 16 processes, each re-broadcasting every message it receives: each receive adds 14 messages in
+  // flight, so the default bound of a million is passed after about 71,000 receives.
+  std::string processes;
+  for (int i = 0; i < 16; ++i) processes += (i ? ", \"p" : "\"p") + std::to_string(i) + "\"";
+  const fs::path p = write("storm.json", R"({"name": "storm", "processes": [)" + processes + R"(],
+    "script": [{"at": "0ms", "process": "p0", "do": "broadcast", "label": "x"}],
+    "on_receive": [{"process": "*", "label": "*", "do": "broadcast", "action_label": "x"}]})");
+  const cli_result r = run_cli_capped("run '" + p.string() + "'", address_space);
+  CHECK_MESSAGE(r.code == 1, r.err);
+  CHECK(r.out.find("max_pending reached: more than 1000000 messages in flight and timers pending at once; the run "
+                   "was cut short (raise max_pending in the scenario if that many are expected)") != std::string::npos);
+  CHECK(r.out.find("result     FAILED") != std::string::npos);
+  fs::remove(p);
+}
+
+TEST_CASE("hostile: with 1024 processes the default bound keeps a storm's vector clocks within a memory cap") {
+  // Two of 1024 processes answer every message, over a network that duplicates each one: the
+  // copies in flight double with each round, and each send holds a vector of 1024 counters. The
+  // default bound for 1024 processes is 2^24 / 1024 = 16384.
+  std::string processes;
+  for (int i = 0; i < 1024; ++i) processes += (i ? ", \"p" : "\"p") + std::to_string(i) + "\"";
+  const fs::path p = write("ping.json", R"({"name": "ping", "processes": [)" + processes + R"(],
+    "network": {"duplicate": 1},
+    "script": [{"at": "0ms", "process": "p0", "do": "send", "to": "p1", "label": "x"}],
+    "on_receive": [{"process": "*", "label": "*", "do": "send", "to": "sender", "action_label": "x"}]})");
+  const cli_result r = run_cli_capped("run '" + p.string() + "'", address_space);
+  CHECK_MESSAGE(r.code == 1, r.err);
+  CHECK(r.out.find("max_pending reached: more than 16384 messages in flight") != std::string::npos);
+  fs::remove(p);
+}
+
+TEST_CASE("max_pending ends the run at the first message or timer past it") {
+  // max_pending 4. t = 0: A's scripted timer fires (none pending), A sends m1 to B, m2 to C: 2
+  // pending. 1ms: B receives m1 (1 left) and sends m3 to A, m4 to C: 3; C receives m2 (2) and sends
+  // m5 to A, m6 to B: 4, not more than 4. 2ms: A receives m3 (3) and sends m7 to B, m8 to C: 5, so
+  // the run ends after A's send, the seventh event, and m4 to m8 are still in flight, in the order
+  // they would have arrived.
+  const scenario s = storm(4);
+  simulation sim(s);
+  recorder rec;
+  sim.observe(rec);
+  sim.run();
+  CHECK(sim.stats().hit_max_pending);
+  CHECK_FALSE(sim.stats().hit_max_events);
+  CHECK(sim.stats().events == 7);
+  CHECK(sim.stats().messages_sent == 8);
+  CHECK(sim.stats().end_time == 2 * ms);
+  REQUIRE(rec.events.size() == 7);
+  CHECK(rec.events.back().r.process == 0);
+  CHECK(rec.events.back().r.kind == event_kind::send);
+  REQUIRE(rec.drops.size() == 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(rec.drops[i].message == i + 4);
+    CHECK(rec.drops[i].reason == drop_reason::in_flight);
+  }
+
+  // With room for 5 the same run goes on: the bound is "more than", not "as many as".
+  const scenario roomier = storm(5);
+  simulation more(roomier);
+  more.run();
+  CHECK(more.stats().events > 7);
+}
+
+TEST_CASE("max_pending counts timers too") {
+  // Two scripted actions are two timers pending at the start: with room for one, nothing runs.
+  scenario s = make_scenario({"A"});
+  s.max_pending = 1;
+  s.script.push_back(at(1 * ms, 0, action_kind::local, "a"));
+  s.script.push_back(at(2 * ms, 0, action_kind::local, "b"));
+  simulation sim(s);
+  sim.run();
+  CHECK(sim.stats().hit_max_pending);
+  CHECK(sim.stats().events == 0);
+}
+
+TEST_CASE("max_pending: read from the scenario, by default a million or 2^24 / processes when smaller") {
+  const scenario plain = parse_scenario(R"({"name": "x", "processes": ["a"]})", "t.json");
+  CHECK_FALSE(plain.max_pending);
+  CHECK(plain.pending_limit() == 1'000'000);
+  CHECK(parse_scenario(R"({"name": "x", "processes": ["a"], "max_pending": 7})", "t.json").pending_limit() == 7);
+  // 2^24 = 16,777,216: over 16 it is 1,048,576, over 17 986,895.
+  CHECK(default_max_pending(16) == 1'000'000);
+  CHECK(default_max_pending(17) == 986'895);
+  CHECK(default_max_pending(1000) == 16'777);
+  CHECK(default_max_pending(4096) == 4'096);
+  // A population that fills max_pending exactly is fine: 3 processes × 2 = 6.
+  CHECK_NOTHROW(parse_scenario(R"({"name": "x", "processes": ["a", "b", "c"], "max_pending": 6,
+    "generate": {"kind": "phold", "population": 2}})", "t.json"));
+}
+
+TEST_CASE("hostile: bytes after a NUL in a scenario are an error, with where the NUL is") {
+  const cli_result r = run_cli("validate '" + source_path("tests/bad_input/semantic/bytes_after_nul.json") + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("bytes_after_nul.json:2:1: expected JSON text, found a NUL byte, byte 37 of the file") !=
+        std::string::npos);
+  // A NUL at the very end, after a complete document, is refused too.
+  const std::string text = std::string(R"({"name": "x", "processes": ["a"]})") + '\0';
+  CHECK_THROWS_WITH_AS(parse_scenario(text, "t.json"), doctest::Contains("t.json:1:34: expected JSON text"),
+                       input_error);
+}
+
+namespace {
+
+// A's message, so its send and B's receive, is labelled with control characters of every kind.
+constexpr std::string_view control_label = R"(x\u0000y\u001bz\rw\u007fv\tu\nt)";
+// The same with each control character other than tab and newline as its picture: ␀ ␛ ␍ ␡.
+const std::string pictured = "x\u2400y\u241bz\u240dw\u2421v\tu\nt";
+
+fs::path control_scenario() {
+  return write("control.json", R"({"name": "ctl\u0001name", "processes": ["A", "B"],
+    "script": [{"at": "0ms", "process": "A", "do": "send", "to": "B", "label": ")" + std::string(control_label) +
+                                   R"("}]})");
+}
+
+// Whether a shell command succeeds.
+bool succeeds(const std::string& command) {
+  const int status = std::system((command + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+struct graphml_node {
+  std::string label;
+};
+using graphml_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, graphml_node>;
+
+}  // namespace
+
+TEST_CASE("hostile: labels with NUL and control characters give DOT Graphviz draws and well-formed XML") {
+  const fs::path scenario = control_scenario();
+  const fs::path dot = temp("control.dot"), graphml = temp("control.graphml"), svg = temp("control.svg");
+  const cli_result r = run_cli("run '" + scenario.string() + "' --export dot='" + dot.string() + "' --export graphml='" +
+                               graphml.string() + "' --export svg='" + svg.string() + "'");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+
+  // DOT: Graphviz reads it all (a NUL would end its input) and draws it.
+  const std::string dot_text = read_file(dot);
+  CHECK(dot_text.find('\0') == std::string::npos);
+  CHECK(dot_text.find("\"x\u2400y\u241bz\u240dw\u2421v\tu\\nt\\nsend #1") != std::string::npos);
+  CHECK(dot_text.find("\"ctl\u2401name\"") != std::string::npos);
+  CHECK(succeeds("dot -Tsvg '" + dot.string() + "' -o /dev/null"));
+
+  // GraphML and SVG: well-formed XML, checked by a strict parser; the labels read back pictured.
+  CHECK(succeeds("xmllint --noout '" + graphml.string() + "'"));
+  CHECK(succeeds("xmllint --noout '" + svg.string() + "'"));
+  graphml_graph g;
+  boost::dynamic_properties dp(boost::ignore_other_properties);
+  dp.property("label", boost::get(&graphml_node::label, g));
+  std::istringstream in(read_file(graphml));
+  boost::read_graphml(in, g, dp);
+  // Boost's reader turns each tab and newline into a space; the file holds them as they are.
+  std::string read_back = pictured;
+  std::replace(read_back.begin(), read_back.end(), '\t', ' ');
+  std::replace(read_back.begin(), read_back.end(), '\n', ' ');
+  REQUIRE(boost::num_vertices(g) == 2);
+  CHECK(g[0].label == read_back);
+  CHECK(g[1].label == read_back);
+  CHECK(read_file(graphml).find(">" + pictured + "<") != std::string::npos);
+  CHECK(read_file(graphml).find("ctl\u2401name") != std::string::npos);
+  CHECK(read_file(svg).find("z\u240dw") != std::string::npos);
+
+  for (const fs::path& p : {scenario, dot, graphml, svg}) fs::remove(p);
+}
