@@ -1,5 +1,7 @@
 #include "hbsim/trace_reader.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -16,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "concat.hpp"
 #include "hbsim/input_error.hpp"
 #include "hbsim/json_text.hpp"
 #include "hbsim/trace_writer.hpp"
@@ -27,6 +30,13 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 // Lines and JSON
 
+namespace {
+
+// UTF-8's byte order mark, which some editors put first in a file: skipped there, refused elsewhere.
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
+}  // namespace
+
 line_reader::line_reader(std::string path) : path_(std::move(path)) {
   std::error_code ec;
   if (std::filesystem::is_directory(path_, ec)) throw input_error(path_, "", "a readable file", "a directory");
@@ -34,7 +44,11 @@ line_reader::line_reader(std::string path) : path_(std::move(path)) {
   in_ = std::fopen(path_.c_str(), "rb");
   if (!in_)
     throw input_error(path_, "", "a readable file", errno != 0 ? std::strerror(errno) : "a file that cannot be opened");
-  buf_.resize(1 << 20);
+  // A small file is read whole by the first fill, which then sees its end.
+  constexpr std::size_t most = 1 << 20;
+  struct stat st {};
+  const bool regular = ::fstat(::fileno(in_), &st) == 0 && S_ISREG(st.st_mode);
+  buf_.resize(regular ? std::min(static_cast<std::size_t>(st.st_size) + 1, most) : most);
 }
 
 line_reader::~line_reader() {
@@ -54,14 +68,14 @@ bool line_reader::fill() {
                         "a longer line", "", line_ + 1);
     buf_.resize(buf_.size() * 2);
   }
-  const std::size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, in_);
-  if (n == 0) {
+  const std::size_t wanted = buf_.size() - end_;
+  const std::size_t n = std::fread(buf_.data() + end_, 1, wanted, in_);
+  if (n < wanted) {  // fread stops short only at the end of the file or on an error
     if (std::ferror(in_)) throw input_error(path_, "", "a readable file", "a read error", "", line_ + 1);
     eof_ = true;
-    return false;
   }
   end_ += n;
-  return true;
+  return n != 0;
 }
 
 bool line_reader::next(std::string_view& line) {
@@ -83,6 +97,7 @@ bool line_reader::next(std::string_view& line) {
     }
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line_ == 0 && line.starts_with(byte_order_mark)) line.remove_prefix(byte_order_mark.size());
   ++line_;
   return true;
 }
@@ -90,7 +105,10 @@ bool line_reader::next(std::string_view& line) {
 std::FILE* line_reader::release(std::vector<char>& ahead) {
   ahead.assign(buf_.data() + begin_, buf_.data() + end_);
   begin_ = end_ = 0;
-  return std::exchange(in_, nullptr);
+  std::FILE* const rest = std::exchange(in_, nullptr);
+  if (!eof_) return rest;
+  std::fclose(rest);
+  return nullptr;
 }
 
 namespace {
@@ -166,6 +184,10 @@ json parse_json_line(std::string_view text, const std::string& file, std::size_t
     }
     return true;
   };
+  // nlohmann skips a byte order mark at the start of what it parses: here that is a line's start.
+  if (text.starts_with(byte_order_mark))
+    throw input_error(file, "", "a JSON value (a byte order mark may only begin the file)",
+                      "a byte order mark (EF BB BF)", "", line, column + 1);
   try {
     return json::parse(text.begin(), text.end(), callback);
   } catch (const json::parse_error& e) {
@@ -585,6 +607,71 @@ bool process_table::fast_drop(std::string_view text, drop_record& d) const {
   return lit(dup ? dup : p, end, "}") == end;
 }
 
+// ---- the links between records ----
+
+// A message sent and not yet received or dropped as often as it was sent.
+struct flight {
+  message_id id;
+  event_id send;
+  process_id from, to;
+  std::uint8_t copies;  // as sent: 2 when the network duplicated it
+  std::uint8_t left;    // copies neither received nor dropped yet
+  bool original_dropped = false, duplicate_dropped = false;
+};
+
+// The messages in flight by id: memory follows them, not the trace's length. Open addressing with
+// linear probing, at most half full, removal by shifting back the entries after (no tombstones): a
+// replay adds and removes one per message, which a node per message (std::unordered_map) made a
+// tenth of the replaying thread's time.
+class flight_table {
+ public:
+  flight_table() { grow(); }
+  flight* find(message_id id) {
+    for (std::size_t i = home(id);; i = (i + 1) & mask_) {
+      if (slots_[i].left == 0) return nullptr;
+      if (slots_[i].id == id) return &slots_[i];
+    }
+  }
+  /// The flight now under m.id, and whether it is m (false: another one had that id).
+  std::pair<flight*, bool> add(const flight& m) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    std::size_t i = home(m.id);
+    for (; slots_[i].left != 0; i = (i + 1) & mask_)
+      if (slots_[i].id == m.id) return {&slots_[i], false};
+    slots_[i] = m;
+    ++size_;
+    return {&slots_[i], true};
+  }
+  void remove(flight& m) {
+    std::size_t hole = static_cast<std::size_t>(&m - slots_.data());
+    for (std::size_t i = (hole + 1) & mask_; slots_[i].left != 0; i = (i + 1) & mask_) {
+      // An entry moves back into the hole unless its home lies cyclically in (hole, i].
+      if (((i - home(slots_[i].id)) & mask_) >= ((i - hole) & mask_)) {
+        slots_[hole] = slots_[i];
+        hole = i;
+      }
+    }
+    slots_[hole].left = 0;
+    --size_;
+  }
+
+ private:
+  std::size_t home(message_id id) const { return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15u) >> shift_); }
+  void grow() {
+    std::vector<flight> old(std::max<std::size_t>(16, 2 * slots_.size()), flight{});
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    shift_ = 64 - std::countr_zero(slots_.size());
+    size_ = 0;
+    for (const flight& m : old)
+      if (m.left != 0) add(m);
+  }
+  std::vector<flight> slots_;  // a free slot has left == 0
+  std::size_t mask_ = 0;
+  int shift_ = 0;
+  std::size_t size_ = 0;
+};
+
 // ---- reading ahead ----
 
 struct parsed_line {
@@ -604,6 +691,7 @@ struct batch {
   std::size_t capacity = 0, size = 0;
   std::vector<parsed_line> lines;
   std::unique_ptr<std::uint32_t[]> vectors;  // n entries per line, written by the fast path
+  std::size_t vector_entries = 0;            // allocated
   std::vector<sent_message> messages;
   std::exception_ptr error;  // reading failed after the lines above
   bool last = false;
@@ -615,27 +703,32 @@ struct batch {
     if (size != 0) std::memcpy(bigger.get(), text.get(), size);
     text = std::move(bigger);
   }
+  void reserve_vectors(std::size_t entries) {
+    if (entries <= vector_entries) return;
+    vectors = std::make_unique_for_overwrite<std::uint32_t[]>(entries);
+    vector_entries = entries;
+  }
 };
 
 // Reads batches of lines ahead of the replay and parses them, on threads of its own. Reading is
 // sequential (one thread at a time, in file order); parsing, the costly part, runs on several
-// threads at once; the replay takes the batches back in file order.
+// threads at once; the replay takes the batches back in file order. When the whole rest of the file
+// is in memory already (a small file), threads would cost more than they save: the replaying thread
+// cuts and parses each batch itself, in buffers the size of what is left.
 class read_ahead {
  public:
-  /// Reads `file` (or opens `path`) from where `lines_read` lines and then `carry` were read, and
-  /// gives the lines up to `skip` (the header) as blank.
-  read_ahead(std::string path, std::FILE* file, std::vector<char> carry, std::size_t lines_read, std::size_t skip,
-             const process_table& table)
-      : path_(std::move(path)),
-        skip_(skip),
+  /// Reads on from where `in` stopped: the reader is spent.
+  read_ahead(line_reader& in, const process_table& table)
+      : path_(in.path()),
         table_(table),
         lines_per_batch_(std::max<std::size_t>(1, entries_per_batch / table.n)),
-        file_(file),
-        lines_(lines_read),
-        carry_(std::move(carry)),
+        lines_(in.line_number()),
+        file_(in.release(carry_)),
+        eof_(file_ == nullptr),
         // Two parsing threads even on two cores: the replaying thread waits for them part of the time.
-        pool_(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4) + 2) {
+        pool_(eof_ ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4) + 2) {
     for (auto& b : pool_) free_.push_back(&b);
+    if (eof_) return;
     try {
       for (std::size_t i = 0; i + 2 < pool_.size(); ++i) threads_.emplace_back([this] { run(); });
     } catch (...) {  // no thread to be had: stop those started
@@ -649,6 +742,12 @@ class read_ahead {
 
   /// The next batch in file order; the last one has `last` set.
   batch& next() {
+    if (threads_.empty()) {  // everything is in memory: cut and parse here
+      batch& b = pool_.front();
+      cut_next(b);
+      parse_all(b);
+      return b;
+    }
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return !ready_.empty() && ready_.front()->sequence == next_; });
     std::pop_heap(ready_.begin(), ready_.end(), later);
@@ -659,6 +758,7 @@ class read_ahead {
   }
   /// Gives a batch back for reuse.
   void done(batch& b) {
+    if (threads_.empty()) return;
     {
       const std::lock_guard lock(mutex_);
       free_.push_back(&b);
@@ -692,39 +792,21 @@ class read_ahead {
         b = free_.back();
         free_.pop_back();
       }
-      bool unused = false;
+      bool cut = false;
       {
         // The file and what is left of it go to one thread at a time, in file order. Never held
         // together with mutex_.
         const std::lock_guard reading(reading_);
-        unused = cut_all_;
-        if (!unused) {
-          b->sequence = sequence_++;
-          b->lines.clear();
-          if (!b->vectors) b->vectors = std::make_unique_for_overwrite<std::uint32_t[]>(lines_per_batch_ * table_.n);
-          b->messages.clear();
-          b->error = nullptr;
-          try {
-            b->last = !cut(*b);
-          } catch (...) {  // handed to the replay, after the lines read before
-            b->error = std::current_exception();
-            b->last = true;
-          }
-          cut_all_ = b->last;
-        }
+        cut = !cut_all_;
+        if (cut) cut_next(*b);
       }
-      if (unused) {  // another thread cut the last batch meanwhile
+      if (!cut) {  // another thread cut the last batch meanwhile
         const std::lock_guard lock(mutex_);
         free_.push_back(b);
         finished_ = true;
         return;
       }
-      try {
-        for (parsed_line& l : b->lines) parse(l, *b);
-      } catch (...) {  // out of memory: the lines not parsed go to the slow path, then the error is thrown
-        b->error = std::current_exception();
-        b->last = true;
-      }
+      parse_all(*b);
       {
         const std::lock_guard lock(mutex_);
         finished_ = finished_ || b->last;
@@ -735,22 +817,41 @@ class read_ahead {
     }
   }
 
+  // The next lines of the file into b, in file order; an error goes with the lines read before it.
+  void cut_next(batch& b) {
+    b.sequence = sequence_++;
+    b.lines.clear();
+    b.messages.clear();
+    b.error = nullptr;
+    try {
+      b.last = !cut(b);
+    } catch (...) {  // handed to the replay, after the lines read before
+      b.error = std::current_exception();
+      b.last = true;
+    }
+    cut_all_ = b.last;
+  }
+
+  void parse_all(batch& b) const {
+    try {
+      b.reserve_vectors(b.lines.size() * table_.n);
+      for (parsed_line& l : b.lines) parse(l, b);
+    } catch (...) {  // out of memory: the lines not parsed go to the slow path, then the error is thrown
+      b.error = std::current_exception();
+      b.last = true;
+    }
+  }
+
   // Reads whole lines into b, straight from the file after the lines left over from the previous
   // batch, and cuts them apart. False when the file has no more lines.
   bool cut(batch& b) {
-    if (!file_) {
-      errno = 0;
-      file_ = std::fopen(path_.c_str(), "rb");
-      if (!file_)
-        throw input_error(path_, "", "a readable file", errno != 0 ? std::strerror(errno) : "a file that cannot be opened");
-    }
     b.size = 0;
-    b.reserve(carry_.size() + read_size);
+    b.reserve(carry_.size() + (eof_ ? 0 : read_size));
     if (!carry_.empty()) std::memcpy(b.text.get(), carry_.data(), carry_.size());
     b.size = carry_.size();
     carry_.clear();
     // Read (unless enough was left over), and go on while the buffer holds no whole line.
-    if (b.size < read_size) read_more(b);
+    if (!eof_ && b.size < read_size) read_more(b);
     for (std::size_t scanned = 0; !eof_ && !std::memchr(b.text.get() + scanned, '\n', b.size - scanned);) {
       scanned = b.size;
       if (b.size > limits::file_bytes)
@@ -768,7 +869,6 @@ class read_ahead {
       l.text = {p, static_cast<std::size_t>((newline ? newline : end) - p)};
       if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
       l.number = ++lines_;
-      if (l.number <= skip_) l.what = parsed_line::shape::blank;  // up to the header, which the trace_reader has read
       p = newline ? newline + 1 : end;
     }
     carry_.assign(p, begin + b.size);
@@ -778,7 +878,7 @@ class read_ahead {
   void read_more(batch& b) {
     b.reserve(b.size + read_size);
     const std::size_t n = std::fread(b.text.get() + b.size, 1, read_size, file_);
-    if (n == 0) {
+    if (n < read_size) {  // fread stops short only at the end of the file or on an error
       if (std::ferror(file_)) throw input_error(path_, "", "a readable file", "a read error", "", lines_ + 1);
       eof_ = true;
     }
@@ -788,7 +888,7 @@ class read_ahead {
   void parse(parsed_line& l, batch& b) const {
     const std::string_view text = l.text;
     l.vector_at = static_cast<std::size_t>(&l - b.lines.data()) * table_.n;
-    if (l.what == parsed_line::shape::blank || blank(text)) {
+    if (blank(text)) {
       l.what = parsed_line::shape::blank;
     } else if (text.starts_with("{\"type\":\"event\",")) {
       l.messages_at = b.messages.size();
@@ -804,16 +904,15 @@ class read_ahead {
   }
 
   const std::string path_;
-  const std::size_t skip_;
   const process_table& table_;
   const std::size_t lines_per_batch_;
   // The reading side, under reading_.
   std::mutex reading_;
-  std::FILE* file_;
-  bool eof_ = false;
-  bool cut_all_ = false;     // the last batch has been cut
   std::size_t lines_;        // lines cut so far
   std::vector<char> carry_;  // the bytes after the last line cut: a partial line, or lines left for the next batch
+  std::FILE* file_;          // null once the whole file is in carry_
+  bool eof_;
+  bool cut_all_ = false;  // the last batch has been cut
   // The batches, under mutex_.
   std::vector<batch> pool_;
   std::mutex mutex_;
@@ -1139,6 +1238,7 @@ struct trace_reader::state {
     if (r.kind == event_kind::send) {
       if (!has.messages)
         fail("/messages", "the messages of a send: [{\"id\": m, \"to\": name}, ...]", "no field \"messages\"");
+      take_off(r);
     } else {
       r.messages = {};
     }
@@ -1147,11 +1247,7 @@ struct trace_reader::state {
       if (!has.message) fail("/message", std::string("the id of the message of a ").append(kind), "no field \"message\"");
       if (!has.from) fail("/from", std::string("the sender of the message of a ").append(kind), "no field \"from\"");
       if (!has.send) fail("/send", std::string("the id of the send event of a ").append(kind), "no field \"send\"");
-      if (r.send_event == 0 || r.send_event >= r.id)
-        fail("/send",
-             r.id == 1 ? std::string("the id of an earlier event (there is none before event 1)")
-                       : std::string("the id of an earlier event (1 to ").append(std::to_string(r.id - 1)).append(")"),
-             std::to_string(r.send_event));
+      arrive(r);
     } else {
       r.message = 0;
       r.from = no_process;
@@ -1164,8 +1260,83 @@ struct trace_reader::state {
   }
 
   void finish_drop(const drop_record& d) {
+    drop(d);
     latest = std::max(latest, d.time);
     for (event_observer* o : observers) o->on_drop(d);
+  }
+
+  // ---- the links between records ----
+  //
+  // A receive or reject takes one copy of a message in flight: sent (earlier in the file) to its
+  // process by the sender and the send event it names; a drop takes one of the copies too, the
+  // original or the network's duplicate. So every observer finds the same send behind a receive,
+  // whether it looks it up by the message's id or by the send event's.
+
+  flight_table in_flight;
+
+  // "message 7 (A to B, sent by event 2)"
+  std::string message_text(const flight& m, bool with_send = true) const {
+    return concat("message ", std::to_string(m.id), " (", table.names[m.from], " to ", table.names[m.to],
+                  with_send ? concat(", sent by event ", std::to_string(m.send)) : "", ")");
+  }
+  static std::string not_in_flight(message_id id) {
+    return concat("message ", std::to_string(id),
+                  ", which is not in flight: no earlier send sent it, or each copy was received or dropped already");
+  }
+  static std::string in_flight_wanted(std::string_view to = {}) {
+    return concat("the id of a message in flight", to.empty() ? "" : concat(" to ", to),
+                  ": sent by an earlier send, not yet received or dropped as often as it was sent");
+  }
+
+  void take_off(const event_record& r) {
+    for (std::size_t i = 0; i < r.messages.size(); ++i) {
+      const sent_message& m = r.messages[i];
+      const auto [sent, fresh] = in_flight.add({m.id, r.id, r.process, m.to, m.copies, m.copies});
+      if (!fresh)
+        fail(concat("/messages/", std::to_string(i), "/id"),
+             "the id of a message not in flight (an id is free again once every copy was received or dropped)",
+             concat(message_text(*sent), ", still in flight"));
+    }
+  }
+
+  void arrive(const event_record& r) {
+    flight* const m = in_flight.find(r.message);
+    if (!m) fail("/message", in_flight_wanted(table.names[r.process]), not_in_flight(r.message));
+    if (m->to != r.process)
+      fail("/message",
+           concat("a message sent to ", table.names[r.process], " (the process of this ", to_string(r.kind), ")"),
+           message_text(*m));
+    if (r.from != m->from)
+      fail("/from", concat(quoted_excerpt(table.names[m->from]), ", the sender of ", message_text(*m)),
+           quoted_excerpt(table.names[r.from]));
+    if (r.send_event != m->send)
+      fail("/send", concat(std::to_string(m->send), ", the event that sent ", message_text(*m, false)),
+           std::to_string(r.send_event));
+    settle(*m);
+  }
+
+  void drop(const drop_record& d) {
+    flight* const m = in_flight.find(d.message);
+    if (!m) fail("/message", in_flight_wanted(), not_in_flight(d.message));
+    if (d.from != m->from)
+      fail("/from", concat(quoted_excerpt(table.names[m->from]), ", the sender of ", message_text(*m)),
+           quoted_excerpt(table.names[d.from]));
+    if (d.to != m->to)
+      fail("/to", concat(quoted_excerpt(table.names[m->to]), ", the destination of ", message_text(*m)),
+           quoted_excerpt(table.names[d.to]));
+    if (d.duplicate && m->copies == 1)
+      fail("/duplicate", concat("false or no field: ", message_text(*m), " was sent in one copy (no \"copies\": 2)"),
+           "true");
+    bool& dropped = d.duplicate ? m->duplicate_dropped : m->original_dropped;
+    if (dropped)
+      fail(d.duplicate ? "/duplicate" : "/message", concat("a copy of ", message_text(*m), " not dropped yet"),
+           d.duplicate ? "its duplicate dropped a second time" : "its original copy dropped a second time");
+    dropped = true;
+    settle(*m);
+  }
+
+  void settle(flight& m) {
+    if (--m.left == 0) in_flight.remove(m);
   }
 };
 
@@ -1221,13 +1392,17 @@ trace_reader::~trace_reader() = default;
 
 void trace_reader::replay(std::span<event_observer* const> observers) {
   header_.faults.clear();
+  // The first replay goes on from the header's reader; another one reads the file again.
+  if (!after_header_) {
+    after_header_ = std::make_unique<line_reader>(path_);
+    std::string_view skipped;
+    while (after_header_->line_number() < header_line_ && after_header_->next(skipped)) {
+    }
+  }
   const process_table table(header_);
   state s(*this, table, observers);
   const run_header h{&header_, header_.seed, table.names};
-  // The first replay goes on from the header's reader; another one reads the file again.
-  std::vector<char> carry;
-  std::FILE* const file = after_header_ ? after_header_->release(carry) : nullptr;
-  read_ahead ahead(path_, file, std::move(carry), file ? header_line_ : 0, header_line_, table);
+  read_ahead ahead(*after_header_, table);
   after_header_.reset();
   for (event_observer* o : observers) o->on_start(h);
   for (;;) {

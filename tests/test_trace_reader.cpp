@@ -413,6 +413,74 @@ TEST_CASE("trace reader: an error late in a long trace comes after the records b
 
 namespace {
 
+// The threads of this process, counted while the replay calls an observer.
+std::size_t threads_now() {
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator("/proc/self/task"), fs::directory_iterator{}));
+}
+class thread_counter final : public event_observer {
+ public:
+  void on_event(const event_record&) override { most = std::max(most, threads_now()); }
+  std::size_t most = 0;
+};
+
+// A trace of `processes` processes (p0, p1, ...) whose first `events` events are local events of p0,
+// line `broken` (if any) with seq 0.
+std::string local_events(std::size_t processes, int events, int broken = 0) {
+  std::string text = R"({"type":"header","format":"hbsim-trace/1","scenario":"many","seed":1,"processes":[)";
+  for (std::size_t p = 0; p < processes; ++p) text.append(p ? ",\"p" : "\"p").append(std::to_string(p)).append("\"");
+  text.append("]}\n");
+  for (int i = 1; i <= events; ++i) {
+    const std::string n = std::to_string(i);
+    text += R"({"type":"event","id":)" + n + R"(,"process":"p0","seq":)" + (i + 1 == broken ? "0" : n) +
+            R"(,"kind":"local","label":"x","time":)" + n + R"(,"pt":)" + n + R"(,"lamport":)" + n +
+            R"(,"vector":{"p0":)" + n + R"(},"hlc":[)" + n + R"(,0]})" "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("trace reader: a small file is read on the calling thread, a large one ahead on threads") {
+  // 4096 processes: a batch holds 64 lines, so the small file still takes several.
+  const temp_file small("small.jsonl", local_events(4096, 300)), large("large.jsonl", local_events(1, 12000));
+  REQUIRE(fs::file_size(small.path) < 100000);
+  REQUIRE(fs::file_size(large.path) > (1u << 20));
+  for (const temp_file* f : {&small, &large}) {
+    INFO(f->str());
+    const std::size_t before = threads_now();
+    trace_reader reader(f->str());
+    recorder records;
+    thread_counter threads;
+    event_observer* observers[] = {&records, &threads};
+    reader.replay(observers);
+    CHECK(records.events.size() == (f == &small ? 300u : 12000u));
+    CHECK(records.events.back().vector[0] == records.events.size());
+    if (f == &small)
+      CHECK(threads.most == before);
+    else
+      CHECK(threads.most > before);
+  }
+  // An error in a later batch of the small file comes after the records before it.
+  const input_error e = [&] {
+    const temp_file broken("small-broken.jsonl", local_events(4096, 300, 200));
+    trace_reader reader(broken.str());
+    recorder records;
+    event_observer* observers[] = {&records};
+    try {
+      reader.replay(observers);
+    } catch (const input_error& e) {
+      CHECK(records.events.size() == 198);
+      return e;
+    }
+    FAIL("no error");
+    return input_error("", "", "", "");
+  }();
+  CHECK(e.line() == 200);
+  CHECK(e.path() == "/seq");
+}
+
+namespace {
+
 const char* const header_line =
     R"({"type":"header","format":"hbsim-trace/1","scenario":"t","seed":3,"processes":["A","B"]})";
 // Two valid events: A sends message 1 to B (event 1), B receives it (event 2).
@@ -530,7 +598,7 @@ TEST_CASE("trace reader: every kind of broken line is an input_error with its li
        3, "/send", "0"},
       {"a reject as the first event",
        h + event_line([](json& e) { e["kind"] = "reject"; e["message"] = 1; e["from"] = "B"; e["send"] = 1; }) + "\n", 2,
-       "/send"},
+       "/message", "message 1, which is not in flight"},
       {"a receive from an unknown process",
        sent + std::string(receive_line).replace(std::string(receive_line).find("\"from\":\"A\""), 10, "\"from\":\"Q\"") + "\n", 3,
        "/from", "\"Q\""},
@@ -634,7 +702,7 @@ TEST_CASE("trace reader: what the messages say") {
   CHECK(process.found() == "the string \"C\"");
   const input_error send = read_error(std::string(header_line) + "\n" + send_line + "\n" +
                                       std::string(receive_line).replace(std::string(receive_line).find("\"send\":1"), 8, "\"send\":7") + "\n");
-  CHECK(send.expected() == "the id of an earlier event (1 to 1)");
+  CHECK(send.expected() == "1, the event that sent message 1 (A to B)");
   CHECK(send.found() == "7");
 }
 

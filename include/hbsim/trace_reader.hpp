@@ -17,7 +17,9 @@
 
 namespace hbsim {
 
-/// A file read line by line through one buffer. Lines longer than limits::file_bytes are refused.
+/// A file read line by line through one buffer (as large as the file, up to 1 MiB, then growing with
+/// the longest line). Lines longer than limits::file_bytes are refused. A UTF-8 byte order mark at the
+/// start of the file is skipped.
 class line_reader {
  public:
   /// Throws input_error when the file cannot be read (or is a directory).
@@ -32,6 +34,7 @@ class line_reader {
   std::size_t line_number() const { return line_; }
   const std::string& path() const { return path_; }
   /// Hands over the open file and the bytes read past the line last returned; the reader is spent.
+  /// Null when the whole file has been read: `ahead` holds all the rest.
   std::FILE* release(std::vector<char>& ahead);
 
  private:
@@ -59,8 +62,9 @@ trace_format detect_trace_format(const std::string& path);
 
 /// An hbsim trace file. Every malformed line is an input_error naming the file, the line, the JSON
 /// path inside the line, what was expected and what was found. Only the shape of the trace is checked
-/// (types, ranges, names, ids, seq, references to earlier events); clock values are not, so that a
-/// trace edited by hand reaches the invariant checker.
+/// (types, ranges, names, ids, seq, and the links between records: a receive, reject or drop names a
+/// message in flight, its sender and its destination, and a receive or reject the message's send
+/// event); clock values are not, so that a trace edited by hand reaches the invariant checker.
 class trace_reader {
  public:
   /// Opens the file and reads the header line.
@@ -77,7 +81,8 @@ class trace_reader {
   /// Replays every record in file order: on_start, then on_event, on_drop and on_fault, then
   /// on_finish (its time is the latest time in the file). Spans in records are valid during the
   /// call only. Observers are called on the calling thread; the file is read and parsed ahead on
-  /// threads of the reader's own. Each call reads the file again from its start.
+  /// threads of the reader's own, unless it was small enough to be read whole with the header (then
+  /// on the calling thread). Each call reads the file again from its start.
   void replay(std::span<event_observer* const> observers);
 
  private:

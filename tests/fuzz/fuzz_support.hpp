@@ -1,0 +1,55 @@
+// What the libFuzzer targets share: an input as a file, and the rule that every refusal names it.
+#pragma once
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "hbsim/input_error.hpp"
+
+namespace hbsim::fuzz {
+
+/// The readers take a path: each input is written to one in-memory file of this process (a memfd,
+/// named by its /proc path), rewritten per input. Not a file on disk: truncating one for each input
+/// can wait on the device (discard), which slowed the targets a hundredfold.
+class input_file {
+ public:
+  input_file() : fd_(::memfd_create("hbsim-fuzz-input", 0)), path_("/proc/self/fd/" + std::to_string(fd_)) {
+    if (fd_ < 0) fail("memfd_create");
+  }
+  ~input_file() { ::close(fd_); }
+  input_file(const input_file&) = delete;
+  input_file& operator=(const input_file&) = delete;
+
+  const std::string& write(const std::uint8_t* data, std::size_t size) {
+    if (::ftruncate(fd_, 0) != 0) fail("ftruncate");
+    for (std::size_t done = 0; done < size;) {
+      const ::ssize_t n = ::pwrite(fd_, data + done, size - done, static_cast<::off_t>(done));
+      if (n <= 0) fail("pwrite");
+      done += static_cast<std::size_t>(n);
+    }
+    return path_;
+  }
+
+ private:
+  [[noreturn]] static void fail(const char* what) {
+    std::perror(what);
+    std::abort();
+  }
+  int fd_;
+  std::string path_;
+};
+
+/// A refusal is an input_error naming the input: anything else is a finding.
+inline void expect_names(const input_error& e, const std::string& file) {
+  if (e.file() == file) return;
+  std::fprintf(stderr, "input_error names \"%s\", not the input \"%s\": %s\n", e.file().c_str(), file.c_str(),
+               e.what());
+  std::abort();
+}
+
+}  // namespace hbsim::fuzz

@@ -1,0 +1,27 @@
+// libFuzzer target: hbsim trace files, as `hbsim check`, `report`, `explain` and `export` read them:
+// format detection, then the reader replaying every record. Whatever the bytes, each step either
+// succeeds or throws an input_error naming the file; any other exception, a crash, a hang or a
+// sanitizer report is a finding. The observers of the commands are left out: they would triple the
+// time per input, and they are not what reads the bytes.
+#include <cstdint>
+
+#include "fuzz_support.hpp"
+#include "hbsim/trace_reader.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static hbsim::fuzz::input_file input;
+  const std::string& path = input.write(data, size);
+  try {
+    hbsim::detect_trace_format(path);
+  } catch (const hbsim::input_error& e) {
+    hbsim::fuzz::expect_names(e, path);
+  }
+  // report, explain and export read the file as an hbsim trace whatever it looks like.
+  try {
+    hbsim::trace_reader reader(path);
+    reader.replay({});
+  } catch (const hbsim::input_error& e) {
+    hbsim::fuzz::expect_names(e, path);
+  }
+  return 0;
+}
