@@ -1,4 +1,4 @@
-// Runs the hbsim binary of this build, capturing exit code, stdout and stderr.
+// Runs the hbsim binary of this build, capturing exit code, stdout and stderr; scratch directories.
 #pragma once
 
 #include <sys/wait.h>
@@ -42,6 +42,21 @@ inline cli_result run_cli(const std::string& args, const std::string& binary = H
   fs::remove(err);
   return r;
 }
+
+// A directory of its own per test case, removed at the end.
+struct scratch {
+  std::filesystem::path dir;
+  scratch() {
+    static int counter = 0;
+    dir = std::filesystem::temp_directory_path() /
+          ("hbsim-scratch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir);
+  }
+  ~scratch() { std::filesystem::remove_all(dir); }
+  scratch(const scratch&) = delete;
+  scratch& operator=(const scratch&) = delete;
+  std::string operator/(const std::string& name) const { return (dir / name).string(); }
+};
 
 inline std::string source_path(const std::string& relative) { return std::string(HBSIM_SOURCE_DIR) + "/" + relative; }
 
