@@ -225,9 +225,9 @@ class graphml_exporter final : public exporter {
 
     output_buffer buffer(out_);
     std::ostream os(&buffer);
+    os.exceptions(std::ostream::badbit);  // so output_file's own error (which says why) comes through
     boost::write_graphml(os, g, boost::get(boost::vertex_index, g), dp, true);
     os.flush();
-    if (!os) throw std::runtime_error("hbsim: writing the export " + out_.path() + " failed");
     out_.commit();
   }
 

@@ -9,6 +9,7 @@
 
 #include "hbsim/input_error.hpp"
 #include "hbsim/observer_thread.hpp"
+#include "hbsim/output_file.hpp"
 #include "hbsim/trace_writer.hpp"
 
 namespace hbsim {
@@ -59,34 +60,23 @@ void set_variant(const scenario& s, std::string_view clock, std::string_view nam
 std::string determinism_difference(const scenario& s, const run_options& options) {
   namespace fs = std::filesystem;
   const std::string base = (fs::temp_directory_path() / ("hbsim-determinism-" + std::to_string(::getpid()))).string();
-  const std::string first = base + "-1.jsonl", second = base + "-2.jsonl";
+  const temporary_path first(base + "-1.jsonl"), second(base + "-2.jsonl");
   run_options o = options;
   o.progress = false;
-  std::string difference;
-  try {
-    o.trace_path = first;
-    run_scenario(s, o);
-    o.trace_path = second;
-    run_scenario(s, o);
-    std::ifstream a(first), b(second);
-    std::string la, lb;
-    for (std::uint64_t line = 1;; ++line) {
-      const bool more_a = static_cast<bool>(std::getline(a, la));
-      const bool more_b = static_cast<bool>(std::getline(b, lb));
-      if (!more_a && !more_b) break;
-      if (more_a && more_b && la == lb) continue;
-      difference.append("trace line ").append(std::to_string(line)).append(" differs:\n  first run:  ")
-          .append(more_a ? la : "(end of trace)").append("\n  second run: ").append(more_b ? lb : "(end of trace)");
-      break;
-    }
-  } catch (...) {
-    fs::remove(first);
-    fs::remove(second);
-    throw;
+  o.trace_path = first.str();
+  run_scenario(s, o);
+  o.trace_path = second.str();
+  run_scenario(s, o);
+  std::ifstream a(first.str()), b(second.str());
+  std::string la, lb;
+  for (std::uint64_t line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(a, la));
+    const bool more_b = static_cast<bool>(std::getline(b, lb));
+    if (!more_a && !more_b) return "";
+    if (more_a && more_b && la == lb) continue;
+    return std::string("trace line ").append(std::to_string(line)).append(" differs:\n  first run:  ")
+        .append(more_a ? la : "(end of trace)").append("\n  second run: ").append(more_b ? lb : "(end of trace)");
   }
-  fs::remove(first);
-  fs::remove(second);
-  return difference;
 }
 
 void apply_variant(scenario& s, std::string_view assignment) {

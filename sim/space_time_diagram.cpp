@@ -157,6 +157,7 @@ void diagram_exporter::start(const run_header& h) {
     lane_process_.push_back(p);
   }
   selected_events_ = 0;
+  check_processes();
   events_.clear();
   drops_.clear();
   faults_.clear();
@@ -226,15 +227,25 @@ diagram_exporter::drawn_fault diagram_exporter::describe(const fault_record& f) 
   return d;
 }
 
+// Processes are known at the start, so that limit refuses an export before the run; events only at
+// the end.
+void diagram_exporter::check_processes() const {
+  if (lane_process_.size() <= diagram_limits::processes) return;
+  refuse(std::to_string(lane_process_.size()) + " processes selected", "fewer processes with --processes");
+}
+
 void diagram_exporter::check_size() const {
-  if (selected_events_ <= diagram_limits::events && lane_process_.size() <= diagram_limits::processes) return;
+  if (selected_events_ <= diagram_limits::events) return;
+  refuse(std::to_string(selected_events_) + " events of " + std::to_string(lane_process_.size()) +
+             " processes selected",
+         "a window of true time with --from and --until, fewer processes with --processes");
+}
+
+void diagram_exporter::refuse(const std::string& found, const std::string& narrower) const {
   throw input_error(out_.path(), "",
                     "at most " + std::to_string(diagram_limits::events) + " events and " +
                         std::to_string(diagram_limits::processes) + " processes in a diagram",
-                    std::to_string(selected_events_) + " events of " + std::to_string(lane_process_.size()) +
-                        " processes selected",
-                    "narrow the selection: a window of true time with --from and --until, fewer processes with "
-                    "--processes");
+                    found, "narrow the selection: " + narrower);
 }
 
 std::string diagram_exporter::clock_label(const diagram_event& e, clock_kind c) const {

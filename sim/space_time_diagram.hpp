@@ -72,7 +72,8 @@ class diagram_exporter : public exporter {
   void drop(const drop_record& d, event_id send_event) override;
   void fault(const fault_record& f) override;
 
-  /// Throws input_error when the selection passes diagram_limits, with the counts and a hint.
+  /// Throws input_error when the selection passes diagram_limits, with the counts and a hint. The
+  /// processes are checked at the start of the run, the events by this, at commit.
   void check_size() const;
   /// The diagram as one <svg> element. Events are labelled with label_clocks.front() (none when
   /// empty), and label room is laid out for the widest of label_clocks, so that a page may switch.
@@ -94,6 +95,8 @@ class diagram_exporter : public exporter {
   };
   static constexpr std::uint32_t no_lane = ~std::uint32_t{0};
   drawn_fault describe(const fault_record& f) const;
+  void check_processes() const;
+  [[noreturn]] void refuse(const std::string& found, const std::string& narrower) const;
   bool storing() const { return selected_events_ <= diagram_limits::events; }
 
   const scenario* source_ = nullptr;

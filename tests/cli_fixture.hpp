@@ -1,4 +1,4 @@
-// Runs the hbsim binary of this build, capturing exit code, stdout and stderr.
+// Runs the hbsim binary of this build, capturing exit code, stdout and stderr; scratch directories.
 #pragma once
 
 #include <sys/wait.h>
@@ -65,6 +65,21 @@ inline cli_result run_cli_capped(const std::string& args, std::size_t bytes) {
   const std::string cap = address_sanitizer ? "" : "prlimit --as=" + std::to_string(bytes) + " -- ";
   return run_cli(args, HBSIM_BINARY, cap);
 }
+
+// A directory of its own per test case, removed at the end.
+struct scratch {
+  std::filesystem::path dir;
+  scratch() {
+    static int counter = 0;
+    dir = std::filesystem::temp_directory_path() /
+          ("hbsim-scratch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir);
+  }
+  ~scratch() { std::filesystem::remove_all(dir); }
+  scratch(const scratch&) = delete;
+  scratch& operator=(const scratch&) = delete;
+  std::string operator/(const std::string& name) const { return (dir / name).string(); }
+};
 
 inline std::string source_path(const std::string& relative) { return std::string(HBSIM_SOURCE_DIR) + "/" + relative; }
 

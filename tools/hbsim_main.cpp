@@ -1,10 +1,13 @@
 // The hbsim command line (SPEC §7). Exit codes: 0 every check holds, 1 a check failed, 2 invalid
-// input, 3 internal error.
+// input, 3 internal error, 4 an output could not be written.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -17,6 +20,7 @@
 #include "hbsim/input_error.hpp"
 #include "hbsim/invariant_checker.hpp"
 #include "hbsim/narrator.hpp"
+#include "hbsim/output_file.hpp"
 #include "hbsim/runner.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/shiviz_log.hpp"
@@ -25,7 +29,9 @@
 
 namespace {
 
-enum exit_code { ok = 0, failed = 1, invalid = 2, internal = 3 };
+// 4: the command was sound and so was the run, but an output could not be written (a full disk, a
+// closed pipe): neither invalid input nor a bug.
+enum exit_code { ok = 0, failed = 1, invalid = 2, internal = 3, unwritable = 4 };
 
 // What every export accepts on the command line: which clocks label events, a window, a subset.
 struct export_selection {
@@ -57,20 +63,39 @@ struct export_selection {
   }
 };
 
-// --export FORMAT=FILE, as given on the command line.
-std::unique_ptr<hbsim::exporter> export_request(const std::string& request, const hbsim::export_options& o) {
+// --seed takes what a scenario's "seed" takes.
+std::optional<std::uint64_t> seed_option(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  std::uint64_t seed = 0;
+  const char* end = text->data() + text->size();
+  const auto [stop, error] = std::from_chars(text->data(), end, seed);
+  if (text->empty() || error != std::errc() || stop != end)
+    throw hbsim::input_error("--seed", "", "an unsigned 64-bit integer (0 to 18446744073709551615)",
+                             "\"" + *text + "\"");
+  return seed;
+}
+
+// --export FORMAT=FILE, as given on the command line: the format and the file.
+std::pair<std::string, std::string> export_request(const std::string& request) {
   const std::size_t eq = request.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == request.size())
     throw hbsim::input_error("--export", "", "FORMAT=FILE, e.g. svg=run.svg", "\"" + request + "\"");
-  return hbsim::make_exporter(request.substr(0, eq), request.substr(eq + 1), o);
+  return {request.substr(0, eq), request.substr(eq + 1)};
 }
 
 int run_command(const std::string& file, const std::optional<std::uint64_t>& seed, const std::string& trace,
                 const std::vector<std::string>& variants, bool json, bool check_determinism,
                 const std::vector<std::string>& exports, const export_selection& selection, bool narrate,
                 bool compare_clocks, bool one_thread) {
+  std::vector<std::pair<std::string, std::string>> requests;
+  for (const std::string& e : exports) requests.push_back(export_request(e));
+  std::vector<hbsim::output_request> outputs;
+  if (!trace.empty()) outputs.push_back({"--trace", trace});
+  for (const auto& r : requests) outputs.push_back({"--export", r.second});
+  hbsim::check_output_paths(std::span(&file, 1), outputs);
   std::vector<std::unique_ptr<hbsim::exporter>> exporters;
-  for (const std::string& e : exports) exporters.push_back(export_request(e, selection.options()));
+  for (const auto& [format, path] : requests)
+    exporters.push_back(hbsim::make_exporter(format, path, selection.options()));
   hbsim::scenario s = hbsim::load_scenario(file);
   for (const std::string& v : variants) hbsim::apply_variant(s, v);
   if (check_determinism) {
@@ -98,7 +123,21 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   std::optional<hbsim::narrator> narration;
   if (narrate) options.observers.push_back(&narration.emplace(std::cout));
   const hbsim::run_outcome out = hbsim::run_scenario(s, options);
-  for (const auto& e : exporters) e->commit();
+  // An export that cannot be made (a diagram of too many events, a full disk) does not cost the run
+  // its summary and verdict: it is told after them, and in the exit code.
+  int code = out.ok() ? ok : failed;
+  std::vector<std::string> unwritten;
+  for (const auto& e : exporters) {
+    try {
+      e->commit();
+    } catch (const hbsim::input_error& x) {
+      unwritten.push_back(std::string("export not written: ") + x.what());
+      if (code != unwritable) code = invalid;
+    } catch (const hbsim::output_error& x) {
+      unwritten.push_back(x.what());
+      code = unwritable;
+    }
+  }
   const hbsim::run_report report = out.report();
   if (json) {
     std::cout << hbsim::summary_json(report).dump(2) << "\n";
@@ -109,7 +148,8 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   if (out.sim->stats().hit_max_events)
     std::cerr << "hbsim: the run reached max_events (" << s.max_events
               << ") and was cut short; raise max_events in the scenario if that many events are expected\n";
-  return out.ok() ? ok : failed;
+  for (const std::string& u : unwritten) std::cerr << "hbsim: " << u << "\n";
+  return code;
 }
 
 // Re-judges a recorded run from the file alone: an hbsim trace against every invariant, or a ShiViz /
@@ -221,6 +261,8 @@ int export_command(const std::vector<std::string>& files, const std::string& for
   if (files.size() > 1 && format != "shiviz")
     throw hbsim::input_error("export", "", "one trace file (only --to shiviz takes several, as executions)",
                              std::to_string(files.size()) + " files");
+  const hbsim::output_request out[] = {{"-o", output}};
+  hbsim::check_output_paths(files, out);
   const std::unique_ptr<hbsim::exporter> e = hbsim::make_exporter(format, output, selection.options());
   for (const std::string& file : files) {
     hbsim::trace_reader reader(file);
@@ -256,13 +298,36 @@ std::string format_list() {
   return out;
 }
 
-int main(int argc, char** argv) {
+// Reports an error that ends the command. std::cerr flushes std::cout before it writes, and that
+// flush must not throw again.
+int report_error(int code, std::string_view what) {
+  std::cout.exceptions(std::ios::goodbit);
+  std::cerr << "hbsim: " << what << "\n";
+  return code;
+}
+
+// Standard output that cannot be written (a full disk, a closed pipe) must not end in exit 0.
+// std::cout throws at the first write that fails, while errno still says why.
+int standard_output_failed(int error) {
+  const std::string why = error ? std::strerror(error) : "a write failed";
+  return report_error(unwritable, "cannot write to standard output: " + why);
+}
+
+// What is still buffered shows its failure at the last flush.
+bool standard_output_flushed() {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+  standard_output_failed(errno);
+  return false;
+}
+
+int command_line(int argc, char** argv) {
   CLI::App app{"hbsim: a deterministic simulator of logical time in distributed systems"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "hbsim 0.1.0");
 
   std::string scenario_file;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;
   std::string trace;
   std::vector<std::string> variants;
   bool json = false;
@@ -331,10 +396,11 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? ok : invalid;
   }
+  std::cout.exceptions(std::ios::badbit);
   try {
     if (*run)
-      return run_command(scenario_file, seed, trace, variants, json, check_determinism, exports, run_selection,
-                         narrate, !no_compare, one_thread);
+      return run_command(scenario_file, seed_option(seed), trace, variants, json, check_determinism, exports,
+                         run_selection, narrate, !no_compare, one_thread);
     if (*exp) return export_command(export_traces, export_format, export_output, export_options);
     if (*validate) return validate_command(files);
     if (*check) return check_command(trace_file, format, check_json);
@@ -345,11 +411,22 @@ int main(int argc, char** argv) {
       return ok;
     }
   } catch (const hbsim::input_error& e) {
-    std::cerr << "hbsim: " << e.what() << "\n";
-    return invalid;
+    return report_error(invalid, e.what());
+  } catch (const hbsim::output_error& e) {
+    return report_error(unwritable, e.what());
+  } catch (const std::ios_base::failure&) {
+    return standard_output_failed(errno);
   } catch (const std::exception& e) {
-    std::cerr << "hbsim: internal error: " << e.what() << "\n";
-    return internal;
+    return report_error(internal, std::string("internal error: ") + e.what());
   }
   return internal;
+}
+
+int main(int argc, char** argv) {
+  hbsim::remove_temporaries_on_signals();
+  const int code = command_line(argc, argv);
+  std::cout.exceptions(std::ios::goodbit);  // the flush at exit must not throw
+  // An error already reported keeps its code; standard output failing is then said besides.
+  if (code == unwritable || standard_output_flushed()) return code;
+  return code == ok || code == failed ? unwritable : code;
 }

@@ -49,7 +49,8 @@ class exporter : public event_observer {
   void on_drop(const drop_record& d) final;
   void on_fault(const fault_record& f) final;
   void on_finish(const run_end& end) final;
-  /// Writes what remains and puts the output in place; throws std::runtime_error when it cannot.
+  /// Writes what remains and puts the output in place; throws output_error when it cannot, and
+  /// input_error when the format refuses the run (a diagram of too many events).
   virtual void commit() = 0;
 
  protected:

@@ -43,7 +43,8 @@ struct run_outcome {
 };
 
 /// Runs s (which must outlive the outcome). Throws input_error for references that name no event or
-/// several; the trace file is only put in place when the run completes.
+/// several, output_error when the trace cannot be written; the trace file is only put in place when
+/// the run completes.
 run_outcome run_scenario(const scenario& s, const run_options& options = {});
 
 /// Runs s twice with traces and compares them; returns "" when byte-identical, else a description of

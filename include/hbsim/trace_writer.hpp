@@ -26,7 +26,7 @@ class trace_writer final : public event_observer {
   void on_drop(const drop_record& d) override;
   void on_fault(const fault_record& f) override;
 
-  /// Flushes and puts the file in place. Throws std::runtime_error when the output cannot be written.
+  /// Flushes and puts the file in place. Throws output_error when the output cannot be written.
   void commit();
   std::uint64_t bytes_written() const { return out_.bytes_written(); }
 
