@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -112,6 +113,23 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   return out.ok() ? ok : failed;
 }
 
+bool regular_file(const std::string& file) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(file, ec);
+}
+
+// The format of a file: detect_trace_format's answer from the first line, or, when that recognizes
+// neither, a ShiViz log if one reads from a later line (ShiViz skips what comes before the first
+// event). Only a regular file is read further.
+hbsim::trace_format input_format(const std::string& file) {
+  try {
+    return hbsim::detect_trace_format(file);
+  } catch (const hbsim::input_error&) {
+    if (regular_file(file) && hbsim::has_shiviz_events(file)) return hbsim::trace_format::shiviz;
+    throw;
+  }
+}
+
 // Re-judges a recorded run from the file alone: an hbsim trace against every invariant, or a ShiViz /
 // GoVector log against what vector clocks alone can prove.
 int check_command(const std::string& file, const std::string& format, bool json) {
@@ -119,7 +137,7 @@ int check_command(const std::string& file, const std::string& format, bool json)
   const auto start = clock::now();
   const hbsim::trace_format f = format == "hbsim"    ? hbsim::trace_format::hbsim
                                 : format == "shiviz" ? hbsim::trace_format::shiviz
-                                                     : hbsim::detect_trace_format(file);
+                                                     : input_format(file);
   if (f == hbsim::trace_format::shiviz) {
     const hbsim::shiviz_report r = hbsim::check_shiviz_log(file);
     const double wall = std::chrono::duration<double>(clock::now() - start).count();
@@ -131,15 +149,29 @@ int check_command(const std::string& file, const std::string& format, bool json)
       nlohmann::json counts = nlohmann::json::object();
       for (std::size_t i = 0; i < hbsim::shiviz_rule_count; ++i)
         counts[std::string(hbsim::to_string(static_cast<hbsim::shiviz_rule>(i)))] = r.counts[i];
-      std::cout << nlohmann::json{{"ok", r.ok()}, {"format", "shiviz"}, {"executions", r.executions},
-                                  {"events", r.events}, {"problems", problems}, {"counts", counts},
-                                  {"wall_seconds", wall}}.dump(2)
+      std::cout << nlohmann::json{{"ok", r.ok()},
+                                  {"format", "shiviz"},
+                                  {"executions", r.executions},
+                                  {"events", r.events},
+                                  {"skipped_lines", r.skipped_lines},
+                                  {"dropped_line", r.dropped_line},
+                                  {"problems", problems},
+                                  {"counts", counts},
+                                  {"wall_seconds", wall}}
+                       .dump(2)
                 << "\n";
     } else {
       std::cout << "hbsim check: " << file << " (ShiViz/GoVector log)\n  " << r.executions << " executions, "
                 << r.events << " events\n";
-      std::cout << "checks: own entries start at 1 and rise by one; no entry claims an event the log lacks; no "
-                   "entry decreases along a host\n";
+      if (r.skipped_lines)
+        std::cout << "  " << r.skipped_lines
+                  << " non-blank lines before an execution's first event, skipped as ShiViz skips them\n";
+      if (r.dropped_line)
+        std::cout << "  line " << r.dropped_line
+                  << ": an event line with no line after it ends the log; ShiViz does not read it, nor does hbsim "
+                     "(a log written description first, for ShiViz's default regular expression, reads so)\n";
+      std::cout << "checks, each host's events in order of their own entry: own entries go 1, 2, 3, ...; an entry "
+                   "that rises names an event the log has, which knew nothing this one does not; no entry falls\n";
       for (std::size_t i = 0; i < hbsim::shiviz_rule_count; ++i)
         if (r.counts[i])
           std::cout << "  VIOLATED  " << hbsim::to_string(static_cast<hbsim::shiviz_rule>(i)) << ": " << r.counts[i]
