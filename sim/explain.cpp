@@ -64,7 +64,8 @@ std::string title(const hb_graph& g, event_id e) {
   return t;
 }
 
-std::string clocks_line(const hb_graph& g, event_id e) {
+std::string clocks_line(const hb_graph& g, event_id e, bool all) {
+  if (!all) return concat("V ", vector_text(g.recorded_vector(e), g.process_names()));
   const hb_event x = g.event(e);
   return concat("time ", dur(x.time), ", pt ", dur(x.pt), ", L ", num(x.lamport), ", V ",
              vector_text(g.recorded_vector(e), g.process_names()), ", HLC ", to_string(x.hlc));
@@ -221,16 +222,17 @@ std::string pad(std::string_view s, std::size_t width) {
   return out;
 }
 
-void write_event(std::string& out, const hb_graph& g, event_id e) {
-  out.append("  ").append(title(g, e)).append("\n").append(indent).append(clocks_line(g, e)).append("\n");
+// `all`: every clock of hbsim; otherwise vector clocks only.
+void write_event(std::string& out, const hb_graph& g, event_id e, bool all) {
+  out.append("  ").append(title(g, e)).append("\n").append(indent).append(clocks_line(g, e, all)).append("\n");
 }
 
-void write_rules(std::string& out, const hb_graph& g, event_id e) {
+void write_rules(std::string& out, const hb_graph& g, event_id e, bool all) {
   const event_rules r = explain_rules(g, e);
   out.append(indent).append(r.kind).append("\n");
-  out.append(indent).append("  Lamport  ").append(r.lamport).append("\n");
+  if (all) out.append(indent).append("  Lamport  ").append(r.lamport).append("\n");
   out.append(indent).append("  vector   ").append(r.vector).append("\n");
-  out.append(indent).append("  HLC      ").append(r.hlc).append("\n");
+  if (all) out.append(indent).append("  HLC      ").append(r.hlc).append("\n");
 }
 
 bool message_hop(const hb_graph& g, event_id from, event_id to) {
@@ -239,7 +241,7 @@ bool message_hop(const hb_graph& g, event_id from, event_id to) {
 }
 
 // An HB path, hop by hop; long runs along one process lose their middle.
-void write_path(std::string& out, const hb_graph& g, const std::vector<event_id>& p) {
+void write_path(std::string& out, const hb_graph& g, const std::vector<event_id>& p, bool all) {
   const auto names = g.process_names();
   const auto message = [&](std::size_t hop) { return message_hop(g, p[hop - 1], p[hop]); };
   const auto write_hop = [&](std::size_t hop) {
@@ -250,13 +252,17 @@ void write_path(std::string& out, const hb_graph& g, const std::vector<event_id>
           .append(" to ").append(names[to.process]).append("\n");
     else
       out.append(": next event of ").append(names[to.process]).append("\n");
-    write_event(out, g, p[hop]);
-    write_rules(out, g, p[hop]);
+    write_event(out, g, p[hop], all);
+    write_rules(out, g, p[hop], all);
   };
-  out.append("\nThe path, each event with its true time, its physical clock reading pt and its clocks after it.\n")
-      .append("L', V', (l', c') are the process's clocks after its previous event; L_m, V_m, (l_m, c_m) those\n")
-      .append("the message carries, i.e. its send's.\n\n");
-  write_event(out, g, p.front());
+  if (all)
+    out.append("\nThe path, each event with its true time, its physical clock reading pt and its clocks after it.\n")
+        .append("L', V', (l', c') are the process's clocks after its previous event; L_m, V_m, (l_m, c_m) those\n")
+        .append("the message carries, i.e. its send's.\n\n");
+  else
+    out.append("\nThe path, each event with its vector clock after it. V' is the process's vector after its\n")
+        .append("previous event; V_m the one the message carries, i.e. its send's.\n\n");
+  write_event(out, g, p.front(), all);
   for (std::size_t k = 1; k < p.size();) {
     if (message(k)) {
       write_hop(k++);
@@ -296,7 +302,7 @@ void row(std::string& out, std::string_view clock, const std::string& a, std::st
 
 // How the clocks order x and y, given that x → y; nx and ny are their names, "a" and "b".
 void write_related_orders(std::string& out, const hb_graph& g, event_id x, event_id y, std::string_view nx,
-                          std::string_view ny) {
+                          std::string_view ny, bool all) {
   const hb_event ex = g.event(x), ey = g.event(y);
   const auto names = g.process_names();
   const std::string first = concat(nx, " first");
@@ -304,10 +310,12 @@ void write_related_orders(std::string& out, const hb_graph& g, event_id x, event
   out.append("\nHow each clock orders them (").append(nx).append(" happens before ").append(ny)
       .append(", so every logical clock must put ").append(nx).append(" first):\n");
 
-  const int lamport = order_of(ex.lamport, ey.lamport);
-  row(out, "Lamport", num(ex.lamport), sign(lamport), num(ey.lamport));
-  out.append(lamport < 0 ? concat(first, ", as the clock condition requires\n")
-                         : concat(lamport == 0 ? "tied, which violates " : later_first, "lamport.clock_condition\n"));
+  if (all) {
+    const int lamport = order_of(ex.lamport, ey.lamport);
+    row(out, "Lamport", num(ex.lamport), sign(lamport), num(ey.lamport));
+    out.append(lamport < 0 ? concat(first, ", as the clock condition requires\n")
+                           : concat(lamport == 0 ? "tied, which violates " : later_first, "lamport.clock_condition\n"));
+  }
 
   const vec vx = g.recorded_vector(x), vy = g.recorded_vector(y);
   const vector_order vo = compare(vx, vy);
@@ -321,6 +329,7 @@ void write_related_orders(std::string& out, const hb_graph& g, event_id x, event
       out.append("incomparable, which violates vector.strong_clock_condition\n");
       break;
   }
+  if (!all) return;
 
   const int hlc = order_of(ex.hlc, ey.hlc);
   row(out, "HLC", to_string(ex.hlc), sign(hlc), to_string(ey.hlc));
@@ -354,16 +363,18 @@ std::string unseen(const hb_graph& g, event_id x, event_id y, std::string_view n
 // "a first" / "b first" / a tie, for an order that has no causality behind it.
 std::string_view says(int order) { return order < 0 ? "a first" : order > 0 ? "b first" : "tied"; }
 
-void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, event_id b) {
+void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, event_id b, bool all) {
   const hb_event ea = g.event(a), eb = g.event(b);
   const auto names = g.process_names();
   out.append(unseen(g, a, b, "a", "b")).append(unseen(g, b, a, "b", "a"));
   out.append("\nHow each clock orders them anyway:\n");
 
-  const int lamport = order_of(ea.lamport, eb.lamport);
-  row(out, "Lamport", num(ea.lamport), sign(lamport), num(eb.lamport));
-  out.append(lamport == 0 ? "tied; Lamport clocks cannot order them (a total order breaks ties by process)\n"
-                          : concat(says(lamport), ", an order with no causality behind it\n"));
+  if (all) {
+    const int lamport = order_of(ea.lamport, eb.lamport);
+    row(out, "Lamport", num(ea.lamport), sign(lamport), num(eb.lamport));
+    out.append(lamport == 0 ? "tied; Lamport clocks cannot order them (a total order breaks ties by process)\n"
+                            : concat(says(lamport), ", an order with no causality behind it\n"));
+  }
 
   const vec va = g.recorded_vector(a), vb = g.recorded_vector(b);
   const vector_order vo = compare(va, vb);
@@ -381,6 +392,7 @@ void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, ev
     out.append("says ").append(a_first ? "a" : "b").append(" happens before ").append(a_first ? "b" : "a")
         .append(", but they are concurrent: this vector clock is wrong (vector.strong_clock_condition)\n");
   }
+  if (!all) return;
 
   const int hlc = order_of(ea.hlc, eb.hlc);
   row(out, "HLC", to_string(ea.hlc), sign(hlc), to_string(eb.hlc));
@@ -395,7 +407,9 @@ void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, ev
   out.append("true-time order says ").append(says(time)).append(time == 0 ? " (the same instant)\n" : "\n");
 }
 
-std::string render(const hb_graph& g, event_id a, event_id b, std::string_view ref_a, std::string_view ref_b) {
+std::string render(const hb_graph& g, event_id a, event_id b, std::string_view ref_a, std::string_view ref_b,
+                   explained_clocks clocks) {
+  const bool all = clocks == explained_clocks::all;
   std::string out;
   const auto head = [&](std::string_view n, event_id e, std::string_view ref) {
     out.append(n).append(" = ");
@@ -409,8 +423,8 @@ std::string render(const hb_graph& g, event_id a, event_id b, std::string_view r
   switch (relation) {
     case hb_relation::same:
       out.append("a and b are the same event.\n\n");
-      write_event(out, g, a);
-      write_rules(out, g, a);
+      write_event(out, g, a, all);
+      write_rules(out, g, a, all);
       break;
     case hb_relation::before:
     case hb_relation::after: {
@@ -423,14 +437,14 @@ std::string render(const hb_graph& g, event_id a, event_id b, std::string_view r
           .append("): a path of ").append(num(hops)).append(hops == 1 ? " hop" : " hops").append(" leads from ")
           .append(nx).append(" to ").append(ny)
           .append(",\neach hop to the next event of the same process or from a send to the receive of its message.\n");
-      write_path(out, g, path);
-      write_related_orders(out, g, x, y, nx, ny);
+      write_path(out, g, path, all);
+      write_related_orders(out, g, x, y, nx, ny, all);
       break;
     }
     case hb_relation::concurrent:
       out.append("a and b are concurrent: no path of hops to the next event of a process or from a send to its\n")
           .append("receive leads from either one to the other.\n");
-      write_concurrent_orders(out, g, a, b);
+      write_concurrent_orders(out, g, a, b, all);
       break;
   }
   return out;
@@ -438,12 +452,15 @@ std::string render(const hb_graph& g, event_id a, event_id b, std::string_view r
 
 }  // namespace
 
-std::string explain(const hb_graph& g, event_id a, event_id b) { return render(g, a, b, {}, {}); }
+std::string explain(const hb_graph& g, event_id a, event_id b, explained_clocks clocks) {
+  return render(g, a, b, {}, {}, clocks);
+}
 
-std::string explain(const hb_graph& g, std::string_view ref_a, std::string_view ref_b, const std::string& origin) {
+std::string explain(const hb_graph& g, std::string_view ref_a, std::string_view ref_b, const std::string& origin,
+                    explained_clocks clocks) {
   const event_id a = g.resolve(ref_a, origin);
   const event_id b = g.resolve(ref_b, origin);
-  return render(g, a, b, ref_a, ref_b);
+  return render(g, a, b, ref_a, ref_b, clocks);
 }
 
 }  // namespace hbsim

@@ -1,7 +1,9 @@
-// `--to shiviz`: a ShiViz/GoVector log, read as is by ShiViz's default regular expression
+// `--to shiviz`: a ShiViz/GoVector log, read by ShiViz with the regular expression
 // `(?<host>\S*) (?<clock>{.*})\n(?<event>.*)`: per event a line `host {"host": n, ...}` and a line
 // describing it. Each trace replayed into the exporter (each start()) is one execution, opened by a
-// line `=== scenario, seed n ===` (ShiViz's delimiter `=== (?<trace>.*) ===` names it).
+// line `=== scenario, seed n ===` (ShiViz's delimiter `^=== (?<trace>.*) ===$` names it). A ShiViz
+// log replayed (run_header::vectors_only) keeps its execution names and its descriptions, a blank
+// one written "(no description)": ShiViz trims the log, and would not read a last event without one.
 //
 // The vector clocks are computed here from the happens-before edges among the selected events
 // (program order, and messages whose send was selected), not copied from the recording: a clock
@@ -48,8 +50,9 @@ class shiviz_exporter final : public exporter {
     clocks_.assign(names_.size(), std::vector<std::uint32_t>(names_.size(), 0));
     sends_.clear();
 
+    vectors_only_ = h.vectors_only;
     // Execution names must differ: ShiViz keys executions by name.
-    std::string name = h.source->name + ", seed " + std::to_string(h.seed);
+    std::string name = vectors_only_ ? h.source->name : h.source->name + ", seed " + std::to_string(h.seed);
     const auto repeats = std::count(executions_.begin(), executions_.end(), name);
     executions_.push_back(name);
     if (repeats) name.append(" (").append(std::to_string(repeats + 1)).append(")");
@@ -76,14 +79,11 @@ class shiviz_exporter final : public exporter {
 
     line_.assign(hosts_[e.process]).push_back(' ');
     append_vector_json(line_, clock, quoted_);
-    line_.append("\n").append(to_string(e.kind)).push_back(' ');
-    line_.append(e.label);
-    if (e.from != no_process) line_.append(" from ").append(names_[e.from]);
-    for (std::size_t i = 0; i < e.messages.size(); ++i)
-      line_.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
-    line_.append(" | true time ").append(format_duration(e.time));
-    const std::string clocks = clock_summary(e, names_, options(), " | ");
-    if (!clocks.empty()) line_.append(" | recorded ").append(clocks);
+    line_.append("\n");
+    if (vectors_only_)
+      line_.append(std::all_of(e.label.begin(), e.label.end(), is_space) ? "(no description)" : e.label);
+    else
+      describe(e);
     // The description is one line whatever the label holds.
     std::replace_if(line_.begin() + static_cast<std::ptrdiff_t>(line_.find('\n') + 1), line_.end(),
                     [](char c) { return c == '\n' || c == '\r'; }, ' ');
@@ -98,6 +98,18 @@ class shiviz_exporter final : public exporter {
   }
 
  private:
+  // What happened, when, and what the run's clocks recorded.
+  void describe(const event_record& e) {
+    line_.append(to_string(e.kind)).push_back(' ');
+    line_.append(e.label);
+    if (e.from != no_process) line_.append(" from ").append(names_[e.from]);
+    for (std::size_t i = 0; i < e.messages.size(); ++i)
+      line_.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
+    line_.append(" | true time ").append(format_duration(e.time));
+    const std::string clocks = clock_summary(e, names_, options(), " | ");
+    if (!clocks.empty()) line_.append(" | recorded ").append(clocks);
+  }
+
   struct pending {
     std::vector<std::uint32_t> clock;  // the send's
     std::uint32_t copies;              // receives or drops at selected processes still to come
@@ -113,6 +125,7 @@ class shiviz_exporter final : public exporter {
   // Selected sends whose messages may still arrive at a selected process. Looked up, never iterated.
   pending_map sends_;
   std::vector<std::string> executions_;  // names so far
+  bool vectors_only_ = false;            // the run is a ShiViz log: its labels are the descriptions
   std::string line_;
 };
 

@@ -86,6 +86,8 @@ void exporter::on_event(const event_record& e) {
     const bool send_selected = in_flight_.contains(e.message);
     settle(e.message);
     if (!selected) return;
+    // An event of a ShiViz log may receive and send.
+    for (const sent_message& m : e.messages) in_flight_.emplace(m.id, in_flight{e.id, m.copies});
     if (send_selected) {
       event(e);
     } else {

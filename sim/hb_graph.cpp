@@ -46,6 +46,7 @@ struct event_info {
   label_id label;
   process_id process;
   event_kind kind;
+  bool sent;  // a send, or an event of a ShiViz log that receives and sends
 };
 
 // Append-only storage in fixed blocks: a long run grows it without reallocating and copying, and
@@ -585,7 +586,7 @@ void hb_graph_builder::on_event(const event_record& e) {
   const bool merges = e.kind == event_kind::receive;
   std::uint32_t send = none;
   if (merges || e.kind == event_kind::reject) {
-    if (e.send_event >= 1 && e.send_event <= count && s.events[e.send_event - 1].kind == event_kind::send)
+    if (e.send_event >= 1 && e.send_event <= count && s.events[e.send_event - 1].sent)
       send = static_cast<std::uint32_t>(e.send_event - 1);
     else if (merges)
       s.fail(e, "a receive naming an earlier send event", cat("send ", std::to_string(e.send_event)));
@@ -593,7 +594,8 @@ void hb_graph_builder::on_event(const event_record& e) {
 
   const auto index = static_cast<std::uint32_t>(count);
   const auto seq = static_cast<std::uint32_t>(e.seq);
-  s.events.push_back({e.time, e.pt, e.lamport, e.hlc, seq, s.intern(e.label), e.process, e.kind});
+  s.events.push_back({e.time, e.pt, e.lamport, e.hlc, seq, s.intern(e.label), e.process, e.kind,
+                      e.kind == event_kind::send || !e.messages.empty()});
   if (!mine.empty()) s.edges.emplace_back(mine.back(), index);
   if (merges) s.edges.emplace_back(send, index);  // a reject is no HB edge (SPEC §4)
   mine.push_back(index);

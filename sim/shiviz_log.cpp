@@ -1,11 +1,12 @@
 #include "hbsim/shiviz_log.hpp"
 
 #include <algorithm>
-#include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
 
+#include "concat.hpp"
 #include "hbsim/input_error.hpp"
 #include "hbsim/json_text.hpp"
 #include "hbsim/trace_reader.hpp"
@@ -19,226 +20,396 @@ std::string_view to_string(shiviz_rule r) {
     case shiviz_rule::own_entry: return "shiviz.own_entry";
     case shiviz_rule::known_events: return "shiviz.known_events";
     case shiviz_rule::monotonic: return "shiviz.monotonic";
+    case shiviz_rule::merge: return "shiviz.merge";
   }
   return "?";
 }
 
+std::span<const shiviz_execution::entry> shiviz_execution::clock(const shiviz_event& e) const {
+  return std::span(entries).subspan(e.clock_begin, e.clock_end - e.clock_begin);
+}
+
+std::uint64_t shiviz_execution::entry_of(const shiviz_event& e, std::uint32_t host) const {
+  const auto c = clock(e);
+  const auto it = std::lower_bound(c.begin(), c.end(), entry{host, 0});
+  return it != c.end() && it->first == host ? it->second : 0;
+}
+
+std::int64_t shiviz_execution::find(std::uint32_t host, std::uint64_t own) const {
+  const std::vector<std::uint32_t>& mine = by_host[host];
+  const auto it = std::lower_bound(mine.begin(), mine.end(), own,
+                                   [&](std::uint32_t i, std::uint64_t v) { return events[i].own < v; });
+  return it != mine.end() && events[*it].own == own ? std::int64_t{*it} : -1;
+}
+
 namespace {
 
-// The name of a `=== name ===` line.
-std::optional<std::string_view> separator(std::string_view line) {
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+// JavaScript's \s, as far as ASCII goes.
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool blank(std::string_view s) { return std::all_of(s.begin(), s.end(), is_space); }
+
+// The name of a delimiter line: ShiViz's `^=== (?<trace>.*) ===$`.
+std::optional<std::string_view> delimiter(std::string_view line) {
   if (line.size() < 8 || !line.starts_with("=== ") || !line.ends_with(" ===")) return std::nullopt;
   return line.substr(4, line.size() - 8);
 }
 
-struct log_event {
-  std::size_t line = 0;
-  std::string host;
-  std::vector<std::pair<std::string, std::uint64_t>> clock;  // as written
-};
-
-// Reads the log: on_execution(name) at each separator, on_event(event) at each event, in file order.
-void read_log(const std::string& path, const std::function<void(std::string)>& on_execution,
-              const std::function<void(const log_event&)>& on_event) {
-  line_reader in(path);
-  std::string_view text;
-  log_event e;
-  bool any = false;
-  while (in.next(text)) {
-    if (text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank lines separate nothing
-    any = true;
-    if (const auto name = separator(text)) {
-      on_execution(std::string(*name));
-      continue;
-    }
-    e.line = in.line_number();
-    const auto fail = [&](std::string path_in_clock, std::string expected, std::string found, std::size_t line) {
-      throw input_error(path, std::move(path_in_clock), std::move(expected), std::move(found), "", line);
-    };
-    const auto space = text.find(' ');
-    if (space == 0 || space == std::string_view::npos || text.find('\t') < space || text[space + 1] != '{')
-      fail("", "an event line `host {clock}` (a host name, one space, its vector clock) or `=== name ===`",
-           std::string("the line ").append(quoted_excerpt(text)), e.line);
-    e.host.assign(text.substr(0, space));
-    const json clock = parse_json_line(text.substr(space + 1), path, e.line, space + 1);
-    const char* clock_form = "a vector clock: a JSON object {\"host\": n, ...} of non-negative integers";
-    if (!clock.is_object()) fail("", clock_form, describe_json(clock), e.line);
-    e.clock.clear();
-    for (const auto& [host, value] : clock.items()) {
-      if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0))
-        fail(std::string("/").append(host), "a non-negative integer", describe_json(value), e.line);
-      e.clock.emplace_back(host, value.get<std::uint64_t>());
-    }
-    const bool described = in.next(text);  // text stays the clock line at the end of the file
-    if (!described || separator(text))
-      fail("", std::string("the line describing the event of line ").append(std::to_string(e.line)),
-           described ? std::string("the execution separator ").append(quoted_excerpt(text)) : "the end of the file",
-           e.line + 1);
-    on_event(e);
-  }
-  if (!any) throw input_error(path, "", "a ShiViz/GoVector log (lines `host {clock}` and their descriptions)", "an empty file");
+// Where the clock of an event line starts: `(?<host>\S*) (?<clock>{.*})` followed by a line break
+// matches from the first " {" of a line ending with '}'. npos when the line is no event line.
+std::size_t clock_start(std::string_view line) {
+  const std::size_t space = line.find(" {");
+  if (space == std::string_view::npos || line.back() != '}' || space + 2 >= line.size()) return std::string_view::npos;
+  return space + 1;
 }
 
-// One execution as the first pass sees it: every host named (in an event or a clock), with its
-// number of events.
-struct execution {
-  std::string name;
-  std::unordered_map<std::string, std::uint32_t> index;
-  std::vector<std::string> names;     // per index
-  std::vector<std::uint64_t> events;  // per index
-  std::uint64_t total = 0;
+// The host: the non-space characters just before the clock's space (\S* is greedy, the match leftmost).
+std::string_view host_before(std::string_view line, std::size_t clock) {
+  std::size_t begin = clock - 1;
+  while (begin > 0 && !is_space(line[begin - 1])) --begin;
+  return line.substr(begin, clock - 1 - begin);
+}
 
-  std::uint32_t host(const std::string& h) {
-    const auto [it, added] = index.try_emplace(h, static_cast<std::uint32_t>(events.size()));
+// JSON.parse, then, as ShiViz does for TLA+'s clocks, JSON.parse with \" read as ". The error shown
+// is the first one: it is about the text as written.
+json parse_clock(std::string_view text, const std::string& path, std::size_t line, std::size_t column) {
+  try {
+    return parse_json_line(text, path, line, column);
+  } catch (const input_error&) {
+    if (text.find("\\\"") == std::string_view::npos) throw;
+    std::string unescaped;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '"') ++i;
+      unescaped.push_back(text[i]);
+    }
+    try {
+      return parse_json_line(unescaped, path, line, column);
+    } catch (const input_error&) {
+    }
+    throw;
+  }
+}
+
+class log_reader {
+ public:
+  log_reader(const std::string& path, const shiviz_read_options& options,
+             const std::function<void(const shiviz_execution&)>& each)
+      : in_(path), options_(options), each_(each) {}
+
+  void read() {
+    std::string_view text;
+    bool described = true;  // the previous line was no event line
+    while (in_.next(text)) {
+      if (!described) {
+        described = true;
+        if (!delimiter(text)) {  // the line after an event line is its description, whatever it holds
+          describe(text);
+          continue;
+        }
+      }
+      if (const auto name = delimiter(text)) {
+        finish();
+        open(*name);
+        open_clock_ = 0;
+        continue;
+      }
+      if (blank(text)) continue;
+      open_clock_ = 0;
+      content_ = true;
+      if (const std::size_t clock = clock_start(text); clock != std::string_view::npos) {
+        add_event(text, clock);
+        described = false;
+        open_clock_ = in_.line_number();
+      } else if (x_.events.empty()) {
+        ++x_.skipped_lines;
+      } else if (options_.descriptions) {
+        x_.events.back().description.append("\n").append(text);
+      }
+    }
+    if (open_clock_ != 0) drop_last_event();
+    finish();
+    if (!any_)
+      throw input_error(in_.path(), "",
+                        "a ShiViz/GoVector log (lines `host {clock}`, each followed by its description)",
+                        in_.line_number() == 0 ? "an empty file" : "no event line");
+  }
+
+ private:
+  void open(std::string_view name) {
+    x_.name.assign(name);
+    x_.line = in_.line_number();
+  }
+
+  // ShiViz trims the log, so an event line followed by blank lines only ends it, with no line
+  // break after it for its regular expression: the event is not read.
+  void drop_last_event() {
+    x_.dropped_line = x_.events.back().line;
+    x_.entries.resize(x_.events.back().clock_begin);
+    x_.events.pop_back();
+    x_.hosts.resize(hosts_before_last_);
+    x_.by_host.resize(hosts_before_last_);
+  }
+
+  void describe(std::string_view text) {
+    if (!blank(text)) open_clock_ = 0;  // ShiViz trims the log's end: a blank line there describes nothing
+    if (options_.descriptions) x_.events.back().description.assign(text);
+  }
+
+  std::uint32_t host(const std::string& name) {
+    const auto [it, added] = host_index_.try_emplace(name, static_cast<std::uint32_t>(x_.hosts.size()));
     if (added) {
-      names.push_back(h);
-      events.push_back(0);
+      x_.hosts.push_back(name);
+      x_.by_host.emplace_back();
     }
     return it->second;
   }
+
+  void add_event(std::string_view text, std::size_t at) {
+    const std::size_t line = in_.line_number();
+    const auto fail = [&](std::string path, std::string expected, std::string found) {
+      throw input_error(in_.path(), std::move(path), std::move(expected), std::move(found), "", line);
+    };
+    const json clock = parse_clock(text.substr(at), in_.path(), line, at);
+    if (!clock.is_object())
+      fail("", "a vector clock: a JSON object {\"host\": n, ...} of non-negative integers", describe_json(clock));
+    shiviz_event e;
+    hosts_before_last_ = x_.hosts.size();
+    e.host = host(std::string(host_before(text, at)));
+    e.line = line;
+    e.clock_begin = static_cast<std::uint32_t>(x_.entries.size());
+    for (const auto& [name, value] : clock.items()) {
+      if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0))
+        fail(concat("/", name), "a non-negative integer", describe_json(value));
+      const auto v = value.get<std::uint64_t>();
+      if (v != 0) x_.entries.emplace_back(host(name), v);  // ShiViz drops zero entries
+    }
+    if (x_.entries.size() > std::numeric_limits<std::uint32_t>::max())
+      fail("", "at most 4294967295 clock entries in an execution", "more");
+    e.clock_end = static_cast<std::uint32_t>(x_.entries.size());
+    std::sort(x_.entries.begin() + e.clock_begin, x_.entries.end());
+    e.own = x_.entry_of(e, e.host);
+    x_.events.push_back(std::move(e));
+  }
+
+  [[noreturn]] void refuse_empty() const {
+    const std::string where = x_.line ? concat("the execution of line ", std::to_string(x_.line)) : "the log's start";
+    const std::string found =
+        x_.dropped_line
+            ? concat("only the one that ends the log, line ", std::to_string(x_.dropped_line))
+            : concat(std::to_string(x_.skipped_lines), x_.skipped_lines == 1 ? " line without one" : " lines without one");
+    throw input_error(in_.path(), "", concat("an event line `host {clock}` followed by a line in ", where), found,
+                      "ShiViz refuses an execution without events", x_.line);
+  }
+
+  // Ends the current execution: hands it over if it has text, then starts the next afresh.
+  void finish() {
+    if (content_) {
+      if (x_.events.empty()) refuse_empty();
+      if (const auto [it, added] = names_.try_emplace(x_.name, x_.line); !added)
+        throw input_error(in_.path(), "", "a name no other execution has (ShiViz keys executions by name)",
+                          concat(quoted_excerpt(x_.name), ", the name of the execution of line ",
+                                 std::to_string(it->second)),
+                          "", x_.line);
+      for (std::uint32_t i = 0; i < x_.events.size(); ++i) x_.by_host[x_.events[i].host].push_back(i);
+      for (auto& mine : x_.by_host)
+        std::stable_sort(mine.begin(), mine.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return x_.events[a].own < x_.events[b].own; });
+      each_(x_);
+      any_ = true;
+    }
+    x_ = shiviz_execution{};
+    host_index_.clear();
+    content_ = false;
+  }
+
+  line_reader in_;
+  const shiviz_read_options& options_;
+  const std::function<void(const shiviz_execution&)>& each_;
+  shiviz_execution x_;
+  // Looked up, never iterated, so their order reaches no output.
+  std::unordered_map<std::string, std::uint32_t> host_index_;
+  std::unordered_map<std::string, std::size_t> names_;  // of the executions handed over, with their lines
+  bool content_ = false;       // the current execution has non-blank text
+  bool any_ = false;           // an execution was handed over
+  std::size_t open_clock_ = 0;  // the last event line, while only blank lines follow it
+  std::size_t hosts_before_last_ = 0;  // hosts known before the last event line
 };
 
-// Where both passes are: a separator opens the next execution, except the first one when no event
-// came before it (it names the first execution instead), so that the passes number executions alike.
-struct execution_cursor {
-  std::size_t index = 0;
-  std::uint64_t events = 0;  // in the current execution so far
-  bool separator() {
-    if (index == 0 && events == 0) return false;
-    ++index;
-    events = 0;
-    return true;
-  }
-};
+// ---------------------------------------------------------------------------------------------
+// Checking
 
 std::string events(std::uint64_t n) { return std::to_string(n).append(n == 1 ? " event" : " events"); }
+std::string more(std::size_t n, const char* what) {
+  return n == 0 ? std::string() : concat(" (and ", std::to_string(n), what, ")");
+}
 
-class checker {
+class execution_checker {
  public:
-  explicit checker(std::vector<execution>& executions) : executions_(executions) {}
-
-  void start(std::size_t i) {
-    current_ = &executions_[i];
-    const std::size_t n = current_->events.size();
-    own_.assign(n, 0);
-    last_line_.assign(n, 0);
-    previous_.assign(n, {});
+  execution_checker(const shiviz_execution& x, shiviz_report& report) : x_(x), report_(report) {
+    // The previous event of each event along its host, in ShiViz's order.
+    previous_.assign(x.events.size(), -1);
+    for (const auto& mine : x.by_host)
+      for (std::size_t k = 1; k < mine.size(); ++k) previous_[mine[k]] = mine[k - 1];
   }
 
-  void event(const log_event& e) {
-    const execution& x = *current_;
-    const std::uint32_t h = x.index.at(e.host);
-    std::vector<std::pair<std::uint32_t, std::uint64_t>> clock;
-    for (const auto& [host, v] : e.clock) clock.emplace_back(x.index.at(host), v);
-    std::sort(clock.begin(), clock.end());
-    const auto entry = [&](std::uint32_t j) -> std::uint64_t {
-      const auto it = std::lower_bound(clock.begin(), clock.end(), std::pair<std::uint32_t, std::uint64_t>{j, 0});
-      return it != clock.end() && it->first == j ? it->second : 0;
-    };
-    // Details are written only for the problems kept.
-    const auto more = [](std::size_t n, const char* what) {
-      return n == 0 ? std::string() : std::string(" (and ").append(std::to_string(n)).append(what);
-    };
-
-    const std::uint64_t own = entry(h), expected = own_[h] + 1;
-    if (own != expected && counted(shiviz_rule::own_entry)) {
-      std::string detail = std::string("its own entry is ").append(std::to_string(own)).append(", expected ");
-      if (expected == 1)
-        detail.append("1 at its first event");
-      else
-        detail.append(std::to_string(expected))
-            .append(" (one more than at its previous event, line ")
-            .append(std::to_string(last_line_[h]))
-            .append(")");
-      keep(shiviz_rule::own_entry, e, std::move(detail));
-    }
-
-    const auto claims_too_much = [&](const auto& entry_j) { return entry_j.first != h && entry_j.second > x.events[entry_j.first]; };
-    if (const auto n = std::count_if(clock.begin(), clock.end(), claims_too_much); n && counted(shiviz_rule::known_events)) {
-      const auto [j, v] = *std::find_if(clock.begin(), clock.end(), claims_too_much);
-      const std::string& other = x.names[j];
-      std::string detail = std::string("its clock says ").append(other).append(" has had ").append(events(v));
-      detail.append(", but ").append(other);
-      detail.append(x.events[j] == 0 ? " has no event" : std::string(" has ").append(events(x.events[j])));
-      keep(shiviz_rule::known_events, e,
-           detail.append(" in this execution").append(more(static_cast<std::size_t>(n) - 1, " more such entries)")));
-    }
-
-    const auto fell = [&](const auto& before) { return before.first != h && entry(before.first) < before.second; };
-    const auto& previous = previous_[h];
-    if (const auto n = std::count_if(previous.begin(), previous.end(), fell); n && counted(shiviz_rule::monotonic)) {
-      const auto [j, before] = *std::find_if(previous.begin(), previous.end(), fell);
-      keep(shiviz_rule::monotonic, e,
-           std::string("entry ")
-               .append(x.names[j])
-               .append(" fell from ")
-               .append(std::to_string(before))
-               .append(" (line ")
-               .append(std::to_string(last_line_[h]))
-               .append(") to ")
-               .append(std::to_string(entry(j)))
-               .append(more(static_cast<std::size_t>(n) - 1, " more entries fell)")));
-    }
-
-    own_[h] = own;
-    last_line_[h] = e.line;
-    previous_[h] = std::move(clock);
+  // Events in file order, so that the problems kept are the first ones in the file.
+  void run() {
+    for (std::uint32_t i = 0; i < x_.events.size(); ++i) check(i);
   }
-
-  shiviz_report result;
 
  private:
-  // Counts a problem; true when it is among the first few of its rule, which are kept.
-  bool counted(shiviz_rule rule) {
-    return result.counts[static_cast<std::size_t>(rule)]++ < shiviz_report::kept_per_rule;
-  }
-  void keep(shiviz_rule rule, const log_event& e, std::string detail) {
-    result.problems.push_back({rule, current_->name, e.line, e.host, std::move(detail)});
+  struct change {
+    std::uint32_t host;
+    std::uint64_t before, now;
+  };
+
+  void check(std::uint32_t i) {
+    const shiviz_event& e = x_.events[i];
+    const shiviz_event* before = previous_[i] >= 0 ? &x_.events[static_cast<std::size_t>(previous_[i])] : nullptr;
+    own_entry(e, before);
+    changes(e, before);
+    known_events(e);
+    monotonic(e, before);
+    merge(e);
   }
 
-  std::vector<execution>& executions_;
-  execution* current_ = nullptr;
-  std::vector<std::uint64_t> own_;        // per host: its own entry at its latest event
-  std::vector<std::size_t> last_line_;    // per host: the line of its latest event
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint64_t>>> previous_;  // per host: its latest clock
+  void own_entry(const shiviz_event& e, const shiviz_event* before) {
+    const std::uint64_t expected = before ? before->own + 1 : 1;
+    if (e.own == expected || !counted(shiviz_rule::own_entry)) return;
+    std::string detail = concat("its own entry is ", std::to_string(e.own), ", expected ");
+    if (before)
+      detail.append(concat(std::to_string(expected), " (one more than at its previous event, line ",
+                           std::to_string(before->line), ")"));
+    else
+      detail.append("1 at its first event");
+    keep(shiviz_rule::own_entry, e, std::move(detail));
+  }
+
+  // The entries of other hosts that differ from the host's previous event (absent entries are 0).
+  void changes(const shiviz_event& e, const shiviz_event* before) {
+    changes_.clear();
+    const auto now = x_.clock(e);
+    const auto then = before ? x_.clock(*before) : std::span<const shiviz_execution::entry>();
+    auto a = then.begin();
+    auto b = now.begin();
+    while (a != then.end() || b != now.end()) {
+      const bool from_then = b == now.end() || (a != then.end() && a->first <= b->first);
+      const bool from_now = a == then.end() || (b != now.end() && b->first <= a->first);
+      const std::uint32_t j = from_then ? a->first : b->first;
+      const std::uint64_t was = from_then ? a++->second : 0, is = from_now ? b++->second : 0;
+      if (j != e.host && was != is) changes_.push_back({j, was, is});
+    }
+  }
+
+  std::uint64_t events_of(std::uint32_t j) const { return x_.by_host[j].size(); }
+
+  void known_events(const shiviz_event& e) {
+    const auto too_many = [&](const change& c) { return c.now > c.before && c.now > events_of(c.host); };
+    const auto n = static_cast<std::size_t>(std::count_if(changes_.begin(), changes_.end(), too_many));
+    if (n == 0 || !counted(shiviz_rule::known_events)) return;
+    const change& c = *std::find_if(changes_.begin(), changes_.end(), too_many);
+    const std::string& other = x_.hosts[c.host];
+    const std::uint64_t has = events_of(c.host);
+    keep(shiviz_rule::known_events, e,
+         concat("its clock says ", other, " has had ", events(c.now), ", but ", other,
+                has == 0 ? " has no event" : concat(" has ", events(has)), " in this execution",
+                more(n - 1, " more such entries")));
+  }
+
+  void monotonic(const shiviz_event& e, const shiviz_event* before) {
+    const auto fell = [](const change& c) { return c.now < c.before; };
+    const auto n = static_cast<std::size_t>(std::count_if(changes_.begin(), changes_.end(), fell));
+    if (n == 0 || !counted(shiviz_rule::monotonic)) return;
+    const change& c = *std::find_if(changes_.begin(), changes_.end(), fell);
+    keep(shiviz_rule::monotonic, e,
+         concat("entry ", x_.hosts[c.host], " fell from ", std::to_string(c.before), " (line ",
+                std::to_string(before->line), ") to ", std::to_string(c.now), more(n - 1, " more entries fell")));
+  }
+
+  // An entry that rises names the event the host learnt of; that event's clock must be below this
+  // one (what it knew, this event knows) and must not count this event already.
+  void merge(const shiviz_event& e) {
+    const auto mine = x_.clock(e);
+    std::string first;
+    std::size_t n = 0;
+    for (const change& c : changes_) {
+      if (c.now < c.before || c.now > events_of(c.host)) continue;
+      const std::int64_t f = x_.find(c.host, c.now);
+      if (f < 0) continue;  // a gap in that host's own entries, a problem of its own
+      const shiviz_event& known = x_.events[static_cast<std::size_t>(f)];
+      auto here = mine.begin();  // both clocks are in host order: one walk along each
+      for (const auto& [m, w] : x_.clock(known)) {
+        while (here != mine.end() && here->first < m) ++here;
+        const std::uint64_t v = here != mine.end() && here->first == m ? here->second : 0;
+        const bool cycle = m == e.host && w >= e.own;
+        if (!cycle && (m == e.host || w <= v)) continue;
+        if (n++ == 0 && report_.counts[static_cast<std::size_t>(shiviz_rule::merge)] < shiviz_report::kept_per_rule)
+          first = merge_detail(e, known, m, w, v, cycle);
+      }
+    }
+    if (n != 0 && counted(shiviz_rule::merge)) keep(shiviz_rule::merge, e, first + more(n - 1, " more such entries"));
+  }
+
+  // e knows `known`, whose entry m is w where e's is v.
+  std::string merge_detail(const shiviz_event& e, const shiviz_event& known, std::uint32_t m, std::uint64_t w,
+                           std::uint64_t v, bool cycle) const {
+    const std::string name = concat(x_.hosts[known.host], "#", std::to_string(known.own));
+    const std::string head = concat("it knows ", name, " (line ", std::to_string(known.line), ")");
+    if (cycle)
+      return concat(head, ", which already knows it: ", name, "'s entry ", x_.hosts[m], " is ", std::to_string(w),
+                    ", this event's own entry ", std::to_string(e.own));
+    return concat(head, ", but not all ", name, " knew: entry ", x_.hosts[m], " is ", std::to_string(v), " here and ",
+                  std::to_string(w), " there");
+  }
+
+  // Counts a problem; true when it is among the first few of its rule, which are kept.
+  bool counted(shiviz_rule rule) {
+    return report_.counts[static_cast<std::size_t>(rule)]++ < shiviz_report::kept_per_rule;
+  }
+  void keep(shiviz_rule rule, const shiviz_event& e, std::string detail) {
+    report_.problems.push_back({rule, x_.name, e.line, x_.hosts[e.host], std::move(detail)});
+  }
+
+  const shiviz_execution& x_;
+  shiviz_report& report_;
+  std::vector<std::int64_t> previous_;  // per event: the previous one of its host, -1 for the first
+  std::vector<change> changes_;         // of the event being checked
 };
 
 }  // namespace
 
-shiviz_report check_shiviz_log(const std::string& path) {
-  // First pass: the hosts of each execution and their numbers of events.
-  std::vector<execution> executions(1);
-  execution_cursor first;
-  read_log(
-      path,
-      [&](std::string name) {
-        if (first.separator()) executions.emplace_back();
-        executions.back().name = std::move(name);
-      },
-      [&](const log_event& e) {
-        ++first.events;
-        execution& x = executions.back();
-        ++x.events[x.host(e.host)];
-        ++x.total;
-        for (const auto& entry : e.clock) x.host(entry.first);
-      });
+void read_shiviz_log(const std::string& path, const shiviz_read_options& options,
+                     const std::function<void(const shiviz_execution&)>& each) {
+  log_reader(path, options, each).read();
+}
 
-  // Second pass: the rules.
-  checker check(executions);
-  execution_cursor second;
-  check.start(0);
-  read_log(
-      path,
-      [&](std::string) {
-        if (second.separator()) check.start(second.index);
-      },
-      [&](const log_event& e) {
-        ++second.events;
-        check.event(e);
-      });
-  check.result.executions = executions.size();
-  for (const execution& x : executions) check.result.events += x.total;
-  return std::move(check.result);
+bool has_shiviz_events(const std::string& path) {
+  line_reader in(path);
+  std::string_view text;
+  bool first = true;
+  while (in.next(text)) {
+    if (blank(text)) continue;
+    if (first && *std::find_if_not(text.begin(), text.end(), is_space) == '{') return false;
+    first = false;
+    if (clock_start(text) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+void check_shiviz_execution(const shiviz_execution& x, shiviz_report& report) {
+  ++report.executions;
+  report.events += x.events.size();
+  report.skipped_lines += x.skipped_lines;
+  if (x.dropped_line) report.dropped_line = x.dropped_line;
+  execution_checker(x, report).run();
+}
+
+shiviz_report check_shiviz_log(const std::string& path) {
+  shiviz_report report;
+  read_shiviz_log(path, {.descriptions = false}, [&](const shiviz_execution& x) { check_shiviz_execution(x, report); });
+  return report;
 }
 
 }  // namespace hbsim

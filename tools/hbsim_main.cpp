@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -24,6 +25,7 @@
 #include "hbsim/runner.hpp"
 #include "hbsim/scenario.hpp"
 #include "hbsim/shiviz_log.hpp"
+#include "hbsim/shiviz_replay.hpp"
 #include "hbsim/trace_reader.hpp"
 #include "schema_text.hpp"
 
@@ -152,6 +154,35 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   return code;
 }
 
+bool regular_file(const std::string& file) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(file, ec);
+}
+
+// The format of a file: detect_trace_format's answer from the first line, or, when that recognizes
+// neither, a ShiViz log if one reads from a later line (ShiViz skips what comes before the first
+// event). Only a regular file is read further.
+hbsim::trace_format input_format(const std::string& file) {
+  try {
+    return hbsim::detect_trace_format(file);
+  } catch (const hbsim::input_error&) {
+    if (regular_file(file) && hbsim::has_shiviz_events(file)) return hbsim::trace_format::shiviz;
+    throw;
+  }
+}
+
+// Whether `file` is a ShiViz/GoVector log rather than an hbsim trace. Only a regular file is looked
+// at first, so that a trace in a pipe is read once; what is neither is left to the trace reader,
+// whose errors say what is wrong.
+bool shiviz_log(const std::string& file) {
+  if (!regular_file(file)) return false;
+  try {
+    return input_format(file) == hbsim::trace_format::shiviz;
+  } catch (const hbsim::input_error&) {
+    return false;
+  }
+}
+
 // Re-judges a recorded run from the file alone: an hbsim trace against every invariant, or a ShiViz /
 // GoVector log against what vector clocks alone can prove.
 int check_command(const std::string& file, const std::string& format, bool json) {
@@ -159,7 +190,7 @@ int check_command(const std::string& file, const std::string& format, bool json)
   const auto start = clock::now();
   const hbsim::trace_format f = format == "hbsim"    ? hbsim::trace_format::hbsim
                                 : format == "shiviz" ? hbsim::trace_format::shiviz
-                                                     : hbsim::detect_trace_format(file);
+                                                     : input_format(file);
   if (f == hbsim::trace_format::shiviz) {
     const hbsim::shiviz_report r = hbsim::check_shiviz_log(file);
     const double wall = std::chrono::duration<double>(clock::now() - start).count();
@@ -171,15 +202,29 @@ int check_command(const std::string& file, const std::string& format, bool json)
       nlohmann::json counts = nlohmann::json::object();
       for (std::size_t i = 0; i < hbsim::shiviz_rule_count; ++i)
         counts[std::string(hbsim::to_string(static_cast<hbsim::shiviz_rule>(i)))] = r.counts[i];
-      std::cout << nlohmann::json{{"ok", r.ok()}, {"format", "shiviz"}, {"executions", r.executions},
-                                  {"events", r.events}, {"problems", problems}, {"counts", counts},
-                                  {"wall_seconds", wall}}.dump(2)
+      std::cout << nlohmann::json{{"ok", r.ok()},
+                                  {"format", "shiviz"},
+                                  {"executions", r.executions},
+                                  {"events", r.events},
+                                  {"skipped_lines", r.skipped_lines},
+                                  {"dropped_line", r.dropped_line},
+                                  {"problems", problems},
+                                  {"counts", counts},
+                                  {"wall_seconds", wall}}
+                       .dump(2)
                 << "\n";
     } else {
       std::cout << "hbsim check: " << file << " (ShiViz/GoVector log)\n  " << r.executions << " executions, "
                 << r.events << " events\n";
-      std::cout << "checks: own entries start at 1 and rise by one; no entry claims an event the log lacks; no "
-                   "entry decreases along a host\n";
+      if (r.skipped_lines)
+        std::cout << "  " << r.skipped_lines
+                  << " non-blank lines before an execution's first event, skipped as ShiViz skips them\n";
+      if (r.dropped_line)
+        std::cout << "  line " << r.dropped_line
+                  << ": an event line with no line after it ends the log; ShiViz does not read it, nor does hbsim "
+                     "(a log written description first, for ShiViz's default regular expression, reads so)\n";
+      std::cout << "checks, each host's events in order of their own entry: own entries go 1, 2, 3, ...; an entry "
+                   "that rises names an event the log has, which knew nothing this one does not; no entry falls\n";
       for (std::size_t i = 0; i < hbsim::shiviz_rule_count; ++i)
         if (r.counts[i])
           std::cout << "  VIOLATED  " << hbsim::to_string(static_cast<hbsim::shiviz_rule>(i)) << ": " << r.counts[i]
@@ -221,6 +266,13 @@ int check_command(const std::string& file, const std::string& format, bool json)
 
 // Replays an hbsim trace into the clock comparison report: what each clock got right and wrong on it.
 int report_command(const std::string& file, bool json) {
+  if (shiviz_log(file))
+    throw hbsim::input_error(file, "",
+                             "an hbsim trace: report compares physical time and the Lamport, vector and hybrid "
+                             "logical clocks with the true order of events",
+                             "a ShiViz/GoVector log, which holds vector clocks only, the true order being rebuilt "
+                             "from them",
+                             "hbsim check judges such a log's clocks; explain and export --to shiviz read it");
   const auto start = std::chrono::steady_clock::now();
   hbsim::trace_reader reader(file);
   hbsim::clock_report report;
@@ -244,14 +296,34 @@ int report_command(const std::string& file, bool json) {
   return ok;
 }
 
+// A ShiViz log has vector clocks only, and must hold one execution (the references name events of one
+// run).
 int explain_command(const std::string& file, const std::string& a, const std::string& b) {
-  hbsim::trace_reader reader(file);
   hbsim::hb_graph_builder builder(file);
   hbsim::event_observer* observers[] = {&builder};
-  reader.replay(observers);
+  const bool shiviz = shiviz_log(file);
+  if (shiviz)
+    hbsim::replay_shiviz_log(file, observers, {.one_execution = true});
+  else
+    hbsim::trace_reader(file).replay(observers);
   const hbsim::hb_graph graph = builder.build();
-  std::cout << hbsim::explain(graph, a, b, file);
+  std::cout << hbsim::explain(graph, a, b, file,
+                              shiviz ? hbsim::explained_clocks::vectors_only : hbsim::explained_clocks::all);
   return ok;
+}
+
+// A ShiViz log goes only where vector clocks alone make sense: into another ShiViz log, whole in time.
+void check_shiviz_export(const std::string& file, const std::string& format, const export_selection& selection) {
+  if (format != "shiviz")
+    throw hbsim::input_error(file, "",
+                             "an hbsim trace for --to " + format +
+                                 " (it shows true time, physical clocks, Lamport and HLC values)",
+                             "a ShiViz/GoVector log, which holds vector clocks only",
+                             "from such a log hbsim exports --to shiviz; explain reads it too");
+  if (!selection.from.empty() || !selection.until.empty())
+    throw hbsim::input_error(selection.from.empty() ? "--until" : "--from", "",
+                             "hbsim traces only: a window of true time",
+                             file + ", a ShiViz/GoVector log, which has no time");
 }
 
 // Several traces (seeds or runs of one scenario) go into one file only where the format holds several
@@ -263,11 +335,18 @@ int export_command(const std::vector<std::string>& files, const std::string& for
                              std::to_string(files.size()) + " files");
   const hbsim::output_request out[] = {{"-o", output}};
   hbsim::check_output_paths(files, out);
-  const std::unique_ptr<hbsim::exporter> e = hbsim::make_exporter(format, output, selection.options());
+  std::vector<bool> shiviz;
   for (const std::string& file : files) {
-    hbsim::trace_reader reader(file);
-    hbsim::event_observer* observers[] = {e.get()};
-    reader.replay(observers);
+    shiviz.push_back(shiviz_log(file));
+    if (shiviz.back()) check_shiviz_export(file, format, selection);
+  }
+  const std::unique_ptr<hbsim::exporter> e = hbsim::make_exporter(format, output, selection.options());
+  hbsim::event_observer* observers[] = {e.get()};
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (shiviz[i])
+      hbsim::replay_shiviz_log(files[i], observers);
+    else
+      hbsim::trace_reader(files[i]).replay(observers);
   }
   e->commit();
   return ok;
@@ -372,7 +451,7 @@ int command_line(int argc, char** argv) {
 
   std::string ref_a, ref_b;
   auto* explain = app.add_subcommand("explain", "how two events of a trace are related, hop by hop");
-  explain->add_option("trace", trace_file, "hbsim trace file")->required();
+  explain->add_option("trace", trace_file, "hbsim trace file, or a ShiViz/GoVector log of one execution")->required();
   explain->add_option("a", ref_a, "event reference: proc:label, proc:label#k or proc#n")->required();
   explain->add_option("b", ref_b, "event reference")->required();
 
@@ -385,7 +464,10 @@ int command_line(int argc, char** argv) {
   export_selection export_options;
   auto* exp = app.add_subcommand("export", "write a trace in a format other tools read, or draw it");
   std::vector<std::string> export_traces;
-  exp->add_option("trace", export_traces, "hbsim trace file (several for --to shiviz: one execution each)")->required();
+  exp->add_option("trace", export_traces,
+                  "hbsim trace file (several for --to shiviz: one execution each; ShiViz/GoVector logs too for --to "
+                  "shiviz)")
+      ->required();
   exp->add_option("--to", export_format, "format: " + format_list())->required();
   exp->add_option("-o,--output", export_output, "output file (default: standard output)");
   export_options.add_to(*exp);

@@ -3,6 +3,7 @@
 // them, and how each clock (Lamport, vector, HLC, physical, true time) orders the pair.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,10 +26,15 @@ struct event_rules {
 };
 event_rules explain_rules(const hb_graph& g, event_id e);
 
+/// Which clocks the events carry: all of hbsim's, or vector clocks only (a ShiViz/GoVector log has
+/// no true time, physical clock, Lamport or HLC value to show).
+enum class explained_clocks : std::uint8_t { all, vectors_only };
+
 /// The explanation of the pair (a, b), as lines of text.
-std::string explain(const hb_graph& g, event_id a, event_id b);
+std::string explain(const hb_graph& g, event_id a, event_id b, explained_clocks clocks = explained_clocks::all);
 /// The same for two references (SPEC §2), resolved in g, shown as written; throws input_error
 /// naming `origin` when one does not name exactly one event.
-std::string explain(const hb_graph& g, std::string_view ref_a, std::string_view ref_b, const std::string& origin = {});
+std::string explain(const hb_graph& g, std::string_view ref_a, std::string_view ref_b, const std::string& origin = {},
+                    explained_clocks clocks = explained_clocks::all);
 
 }  // namespace hbsim

@@ -21,6 +21,9 @@ struct run_header {
   // process (the simulation's promise: the vector is a view of the clock); a trace replay reuses
   // its buffers, so its vectors hold during on_event only.
   bool vectors_held = false;
+  // Whether the source records vector clocks only (a ShiViz/GoVector log): its events carry no
+  // true time, physical clock reading, Lamport or HLC value (those fields are 0).
+  bool vectors_only = false;
 };
 
 /// How the run ended.
