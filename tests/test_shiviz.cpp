@@ -325,7 +325,7 @@ TEST_CASE("shiviz: lines before the first event are skipped, later ones continue
   CHECK(check_shiviz_log(temp_log("# a header\nA {\"A\":1}\na\n").path()).skipped_lines == 1);
 }
 
-TEST_CASE("shiviz: delimiters cut the log first; a blank execution is dropped with its name") {
+TEST_CASE("shiviz: delimiters cut the log first, a blank execution is dropped with its name") {
   const auto x = read_all(temp_log("=== one ===\nA {\"A\":1}\n=== two ===\nA {\"A\":1}\na\n=== three ===\n\n"
                                    "=== two again ===\n\n=== three ===\nB {\"B\":1}\nb\n")
                               .path());

@@ -156,7 +156,7 @@ recorder read_back(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("trace links: a broken link is refused with its line and path, on both of the reader's paths; "
+TEST_CASE("trace links: a broken link is refused with its line and path, on both of the reader's paths, "
           "links made right are read") {
   for (const broken_link& c : broken_links) {
     for (const bool sorted : {false, true}) {

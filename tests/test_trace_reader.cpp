@@ -441,8 +441,9 @@ std::string local_events(std::size_t processes, int events, int broken = 0) {
 }  // namespace
 
 TEST_CASE("trace reader: a small file is read on the calling thread, a large one ahead on threads") {
-  // 4096 processes: a batch holds 64 lines, so the small file still takes several.
-  const temp_file small("small.jsonl", local_events(4096, 300)), large("large.jsonl", local_events(1, 12000));
+  // 4096 processes: a batch holds 64 lines, so each file takes several batches; the large one takes more than the
+  // read-ahead has buffers, so its threads wait for the replay and are still there at its first event.
+  const temp_file small("small.jsonl", local_events(4096, 300)), large("large.jsonl", local_events(4096, 12000));
   REQUIRE(fs::file_size(small.path) < 100000);
   REQUIRE(fs::file_size(large.path) > (1u << 20));
   for (const temp_file* f : {&small, &large}) {
