@@ -28,6 +28,8 @@ struct temp_slot {
   std::array<std::atomic<char>, PATH_MAX> path{};
 };
 std::array<temp_slot, 64> temp_slots;
+static_assert(std::atomic<char>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free,
+              "the signal handler may only read lock-free atomics");
 
 template <class Change>
 void change_slot(temp_slot& s, Change change) {
@@ -129,15 +131,17 @@ void remove_temporaries_on_signals() {
 void check_output_paths(std::span<const std::string> inputs, std::span<const output_request> outputs) {
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string path(outputs[i].path);
-    if (!names_a_file(path)) continue;
     const std::string option(outputs[i].option);
+    for (std::size_t j = 0; j < i; ++j) {
+      const std::string other(outputs[j].path);
+      if (path == "-" ? other == "-" : names_a_file(path) && same_file(path, other))
+        throw input_error(option, "", "a file other than the one " + std::string(outputs[j].option) + " writes",
+                          "\"" + path + "\", the same " + (path == "-" ? "standard output" : "file"));
+    }
+    if (!names_a_file(path)) continue;
     for (const std::string& input : inputs)  // one that is not there has an error of its own
       if (input != "-" && exists(input) && same_file(path, input))
         throw input_error(option, "", "a file other than " + input + ", which hbsim reads",
-                          "\"" + path + "\", the same file");
-    for (std::size_t j = 0; j < i; ++j)
-      if (same_file(path, std::string(outputs[j].path)))
-        throw input_error(option, "", "a file other than the one " + std::string(outputs[j].option) + " writes",
                           "\"" + path + "\", the same file");
   }
 }

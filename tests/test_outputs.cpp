@@ -296,7 +296,7 @@ TEST_CASE("run: a diagram of too many processes is refused before the run, exit 
   CHECK(run_cli("run '" + tmp / "wide.json" + "' --export html='" + tmp / "wide.html" + "' --processes p1,p2").code == 0);
 }
 
-TEST_CASE("an output naming an input, under any spelling, or another output is refused before anything is written") {
+TEST_CASE("an output naming an input under any spelling, or another output, is refused before anything is written") {
   scratch tmp;
   const std::string scenario = tmp / "x.json";
   fs::copy_file(source_path("scenarios/three_clocks.json"), scenario);
@@ -322,8 +322,18 @@ TEST_CASE("an output naming an input, under any spelling, or another output is r
                                    tmp / "sub/../out" + "'");
   CHECK(twice.code == 2);
   CHECK(twice.err.find("--export: expected a file other than the one --trace writes") != std::string::npos);
-  // Devices may be named twice.
+  // Devices may be named twice; standard output may not, and an output there sends the summary to stderr.
   CHECK(run_cli("run '" + scenario + "' --trace /dev/null --export json=/dev/null").code == 0);
+  const cli_result both = run_cli("run '" + scenario + "' --trace - --export dot=-");
+  CHECK(both.code == 2);
+  CHECK(both.err == "hbsim: --export: expected a file other than the one --trace writes, found \"-\", the same "
+                    "standard output\n");
+  const cli_result dot = run_cli("run '" + scenario + "' --export dot=-");
+  CHECK(dot.code == 0);
+  CHECK(dot.out.rfind("digraph", 0) == 0);
+  CHECK(dot.out.find("hbsim run:") == std::string::npos);
+  CHECK(dot.err.find("hbsim run:") != std::string::npos);
+  CHECK(run_cli("run '" + scenario + "' --json --export dot=-").code == 2);
 
   // hbsim export: -o naming the trace it reads.
   REQUIRE(run_cli("run '" + scenario + "' --trace '" + tmp / "t.jsonl" + "'").code == 0);

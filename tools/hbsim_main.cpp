@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -95,6 +96,14 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   if (!trace.empty()) outputs.push_back({"--trace", trace});
   for (const auto& r : requests) outputs.push_back({"--export", r.second});
   hbsim::check_output_paths(std::span(&file, 1), outputs);
+  // Standard output holds one output at most (checked above); the summary then goes to stderr.
+  const auto piped = std::find_if(outputs.begin(), outputs.end(), [](const auto& o) { return o.path == "-"; });
+  const bool summary_on_stderr = piped != outputs.end();
+  if (json && summary_on_stderr)
+    throw hbsim::input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout", "\"-\"");
+  if (narrate && (json || summary_on_stderr))
+    throw hbsim::input_error("--narrate", "", "standard output to itself (without --json or an output to -)",
+                             json ? "--json" : std::string(piped->option) + " -");
   std::vector<std::unique_ptr<hbsim::exporter>> exporters;
   for (const auto& [format, path] : requests)
     exporters.push_back(hbsim::make_exporter(format, path, selection.options()));
@@ -110,11 +119,6 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
     }
     std::cerr << "determinism: two runs wrote byte-identical traces\n";
   }
-  if (json && trace == "-")
-    throw hbsim::input_error("--trace", "", "a file when --json prints the summary on stdout", "\"-\"");
-  if (narrate && (json || trace == "-"))
-    throw hbsim::input_error("--narrate", "", "standard output to itself (without --json or --trace -)",
-                             json ? "--json" : "--trace -");
   hbsim::run_options options;
   options.seed = seed;
   options.trace_path = trace;
@@ -144,8 +148,8 @@ int run_command(const std::string& file, const std::optional<std::uint64_t>& see
   if (json) {
     std::cout << hbsim::summary_json(report).dump(2) << "\n";
   } else {
-    // With the trace on stdout, the summary goes to stderr so the trace stays clean JSON Lines.
-    hbsim::print_summary(trace == "-" ? std::cerr : std::cout, report);
+    // With the trace or an export on stdout, the summary goes to stderr so that output stays clean.
+    hbsim::print_summary(summary_on_stderr ? std::cerr : std::cout, report);
   }
   if (out.sim->stats().hit_max_events)
     std::cerr << "hbsim: the run reached max_events (" << s.max_events

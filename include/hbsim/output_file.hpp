@@ -55,7 +55,8 @@ struct output_request {
 };
 
 /// Throws input_error when an output would destroy an input (the same file under any spelling: a
-/// symbolic link, ./x, a hard link) or another output. Standard output and devices are never refused.
+/// symbolic link, ./x, a hard link) or another output, or when two outputs go to standard output
+/// ("-"). Devices (/dev/null) may be named more than once.
 void check_output_paths(std::span<const std::string> inputs, std::span<const output_request> outputs);
 
 class output_file {
