@@ -92,6 +92,43 @@ json parse_clock(std::string_view text, const std::string& path, std::size_t lin
   }
 }
 
+// The clocks GoVector and hbsim write, {"A":1, "B":2}, read without a JSON parser: plain keys (no
+// escape, no control or non-ASCII byte), values of at most 19 digits. False for anything else,
+// which parse_clock then reads: it is the authority on what is accepted and on error messages.
+bool plain_clock(std::string_view text, std::vector<std::pair<std::string_view, std::uint64_t>>& out) {
+  out.clear();
+  std::size_t i = 1;  // after the '{'
+  const auto skip = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  };
+  skip();
+  if (text[i] == '}') return i + 1 == text.size();
+  for (;;) {
+    if (text[i] != '"') return false;
+    const std::size_t begin = ++i;
+    while (i < text.size() && text[i] != '"') {
+      const auto c = static_cast<unsigned char>(text[i++]);
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+    }
+    if (i == text.size()) return false;
+    const std::string_view key = text.substr(begin, i++ - begin);
+    skip();
+    if (i == text.size() || text[i++] != ':') return false;
+    skip();
+    const std::size_t digits = i;
+    std::uint64_t value = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && i - digits < 19; ++i)
+      value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (i == digits || (text[digits] == '0' && i - digits > 1)) return false;
+    out.emplace_back(key, value);
+    skip();
+    if (i == text.size()) return false;
+    if (text[i] == '}') return i + 1 == text.size();
+    if (text[i++] != ',') return false;
+    skip();
+  }
+}
+
 class log_reader {
  public:
   log_reader(const std::string& path, const shiviz_read_options& options,
@@ -157,40 +194,59 @@ class log_reader {
     if (options_.descriptions) x_.events.back().description.assign(text);
   }
 
-  std::uint32_t host(const std::string& name) {
-    const auto [it, added] = host_index_.try_emplace(name, static_cast<std::uint32_t>(x_.hosts.size()));
+  std::uint32_t host(std::string_view name) {
+    const auto [it, added] = host_index_.try_emplace(std::string(name), static_cast<std::uint32_t>(x_.hosts.size()));
     if (added) {
-      x_.hosts.push_back(name);
+      x_.hosts.emplace_back(name);
       x_.by_host.emplace_back();
     }
     return it->second;
   }
 
   void add_event(std::string_view text, std::size_t at) {
-    const std::size_t line = in_.line_number();
-    const auto fail = [&](std::string path, std::string expected, std::string found) {
-      throw input_error(in_.path(), std::move(path), std::move(expected), std::move(found), "", line);
-    };
-    const json clock = parse_clock(text.substr(at), in_.path(), line, at);
-    if (!clock.is_object())
-      fail("", "a vector clock: a JSON object {\"host\": n, ...} of non-negative integers", describe_json(clock));
     shiviz_event e;
     hosts_before_last_ = x_.hosts.size();
-    e.host = host(std::string(host_before(text, at)));
-    e.line = line;
+    e.host = host(host_before(text, at));
+    e.line = in_.line_number();
     e.clock_begin = static_cast<std::uint32_t>(x_.entries.size());
+    if (!add_plain_clock(text.substr(at))) add_json_clock(text, at, e);
+    if (x_.entries.size() > std::numeric_limits<std::uint32_t>::max())
+      throw input_error(in_.path(), "", "at most 4294967295 clock entries in an execution", "more", "", e.line);
+    e.clock_end = static_cast<std::uint32_t>(x_.entries.size());
+    e.own = x_.entry_of(e, e.host);
+    x_.events.push_back(std::move(e));
+  }
+
+  // Adds the clock's non-zero entries (ShiViz drops zero ones), sorted by host, new hosts in name
+  // order as the JSON parser gives them; false, with nothing added, unless the clock is plain and
+  // names no host twice.
+  bool add_plain_clock(std::string_view text) {
+    if (!plain_clock(text, plain_)) return false;
+    std::sort(plain_.begin(), plain_.end());
+    if (std::adjacent_find(plain_.begin(), plain_.end(),
+                           [](const auto& a, const auto& b) { return a.first == b.first; }) != plain_.end())
+      return false;
+    const auto begin = static_cast<std::ptrdiff_t>(x_.entries.size());
+    for (const auto& [name, v] : plain_)
+      if (v != 0) x_.entries.emplace_back(host(name), v);
+    std::sort(x_.entries.begin() + begin, x_.entries.end());
+    return true;
+  }
+
+  void add_json_clock(std::string_view text, std::size_t at, const shiviz_event& e) {
+    const auto fail = [&](std::string path, std::string expected, std::string found) {
+      throw input_error(in_.path(), std::move(path), std::move(expected), std::move(found), "", e.line);
+    };
+    const json clock = parse_clock(text.substr(at), in_.path(), e.line, at);
+    if (!clock.is_object())
+      fail("", "a vector clock: a JSON object {\"host\": n, ...} of non-negative integers", describe_json(clock));
     for (const auto& [name, value] : clock.items()) {
       if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0))
         fail(concat("/", name), "a non-negative integer", describe_json(value));
       const auto v = value.get<std::uint64_t>();
-      if (v != 0) x_.entries.emplace_back(host(name), v);  // ShiViz drops zero entries
+      if (v != 0) x_.entries.emplace_back(host(name), v);
     }
-    if (x_.entries.size() > std::numeric_limits<std::uint32_t>::max())
-      fail("", "at most 4294967295 clock entries in an execution", "more");
-    e.clock_end = static_cast<std::uint32_t>(x_.entries.size());
     std::sort(x_.entries.begin() + e.clock_begin, x_.entries.end());
-    e.own = x_.entry_of(e, e.host);
-    x_.events.push_back(std::move(e));
   }
 
   [[noreturn]] void refuse_empty() const {
@@ -235,6 +291,7 @@ class log_reader {
   bool any_ = false;           // an execution was handed over
   std::size_t open_clock_ = 0;  // the last event line, while only blank lines follow it
   std::size_t hosts_before_last_ = 0;  // hosts known before the last event line
+  std::vector<std::pair<std::string_view, std::uint64_t>> plain_;  // the clock being read
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -352,6 +352,16 @@ TEST_CASE("shiviz: hosts, clocks and an event line ending the log, as ShiViz rea
   CHECK(x[0].clock(x[0].events[0]).size() == 1);
   CHECK(x[0].events[1].own == 1);
 
+  // Any JSON reads alike: spaces, escapes, a value too long for the plain reading.
+  const auto y = read_all(temp_log("A { \"A\" : 1 ,\"B\":2 }\na\nB {\"\\u0042\":2}\nb\nB {\"B\":1}\nb1\n"
+                                   "C {\"C\":18446744073709551615}\nc\n")
+                              .path());
+  REQUIRE(y.size() == 1);
+  CHECK(y[0].hosts == std::vector<std::string>{"A", "B", "C"});
+  CHECK(y[0].entry_of(y[0].events[0], 1) == 2);
+  CHECK(y[0].events[1].own == 2);
+  CHECK(y[0].events[3].own == 18446744073709551615u);
+
   // ShiViz trims the log: an event line followed by blank lines only is not read.
   const shiviz_report r = check_shiviz_log(temp_log("A {\"A\":1}\none\nA {\"A\":2}\n\n\n").path());
   CHECK(r.ok());
@@ -377,6 +387,8 @@ TEST_CASE("shiviz: malformed logs are input errors with their line") {
       {"a fractional entry", "A {\"A\":1.5}\nx\n", 1, "/A", "1.5"},
       {"a string entry", "A {\"A\":\"1\"}\nx\n", 1, "/A", "\"1\""},
       {"a duplicate host in a clock", "A {\"A\":1, \"A\":2}\nx\n", 1, "/A", "a second time"},
+      {"a duplicate host, once 0", "A {\"A\":0, \"A\":1}\nx\n", 1, "/A", "a second time"},
+      {"an entry beyond 64 bits", "A {\"A\":18446744073709551616}\nx\n", 1, "/A", "a number"},
       {"no event line", "A [1]\nx\n", 0, "", "2 lines without one"},
       {"an execution without events", "=== a ===\nhello\n=== b ===\nA {\"A\":1}\nx\n", 1, "", "1 line without one"},
       {"only an event line at the end", "=== a ===\nA {\"A\":1}\n", 1, "", "only the one that ends the log, line 2"},

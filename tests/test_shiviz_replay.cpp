@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 
 #include "cli_fixture.hpp"
 #include "hbsim/hb_graph.hpp"
@@ -195,13 +194,12 @@ TEST_CASE("shiviz: the delimiter the docs give has ShiViz's group `trace`, and m
   const cli_result r = run_cli("export '" + example("twittor-execution3.log") + "' '" +
                                source_path("tests/data/shiviz/executions.log") + "' --to shiviz -o '" + out.string() + "'");
   REQUIRE(r.code == 0);
-  const std::regex delimiter("^=== (.*) ===$");
+  // ^=== (.*) ===$ matched by hand (std::regex trips a false warning of GCC 12 under the sanitizers).
   std::ifstream in(out);
   std::vector<std::string> names;
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_match(line, m, delimiter)) names.push_back(m[1]);
-  }
+  for (std::string line; std::getline(in, line);)
+    if (line.size() >= 8 && line.starts_with("=== ") && line.ends_with(" ==="))
+      names.push_back(line.substr(4, line.size() - 8));
   CHECK(names == std::vector<std::string>{"twittor-execution3.log", "run 1", "run 2"});
   fs::remove(out);
 }
