@@ -156,8 +156,8 @@ recorder read_back(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("trace links: a broken link is refused with its line and path, on both of the reader's paths; "
-          "links made right are read") {
+TEST_CASE("trace links: a broken link is refused with its line and path on both of the reader's paths, "
+          "and links made right are read") {
   for (const broken_link& c : broken_links) {
     for (const bool sorted : {false, true}) {
       INFO(c.name << (sorted ? ", keys sorted (slow path)" : ", as the writer writes (fast path)"));
