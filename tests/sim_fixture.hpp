@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "hbsim/observer.hpp"
-#include "hbsim/scenario.hpp"
-#include "hbsim/simulation.hpp"
+#include "hbsim/kernel/observer.hpp"
+#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim::testing {
 

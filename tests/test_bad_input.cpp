@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "hbsim/input_error.hpp"
-#include "hbsim/scenario.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
 using hbsim::input_error;

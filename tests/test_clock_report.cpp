@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
-#include "hbsim/clock_report.hpp"
-#include "hbsim/hb_graph.hpp"
-#include "hbsim/runner.hpp"
-#include "hbsim/trace_reader.hpp"
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/judge/hb_graph.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/trace/trace_reader.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

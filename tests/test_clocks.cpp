@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "hbsim/clock_set.hpp"
+#include "hbsim/clocks/clock_set.hpp"
 
 using namespace hbsim;
 

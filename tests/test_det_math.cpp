@@ -8,8 +8,8 @@
 #include <initializer_list>
 #include <limits>
 
-#include "det_math.hpp"
-#include "hbsim/random.hpp"
+#include "core/det_math.hpp"
+#include "hbsim/core/random.hpp"
 
 using hbsim::det_exp;
 using hbsim::det_log;

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "hbsim/distribution.hpp"
+#include "hbsim/core/distribution.hpp"
 
 using hbsim::distribution;
 using hbsim::ns_per_ms;

@@ -1,8 +1,8 @@
 // Event-value expectations and the resolution of their references.
 #include <doctest/doctest.h>
 
-#include "hbsim/input_error.hpp"
-#include "hbsim/runner.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/run/runner.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "hbsim/explain.hpp"
-#include "hbsim/input_error.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/views/explain.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "cli_fixture.hpp"
-#include "hbsim/hb_graph.hpp"
-#include "hbsim/trace_reader.hpp"
+#include "hbsim/judge/hb_graph.hpp"
+#include "hbsim/trace/trace_reader.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;

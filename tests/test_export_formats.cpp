@@ -56,7 +56,7 @@ fs::path random_scenario() {
   return p;
 }
 
-// What a trace says the export must hold, by the rules of sim/export_edges.hpp.
+// What a trace says the export must hold, by the rules of sim/views/export_edges.hpp.
 struct trace_counts {
   std::size_t events = 0, program = 0, message = 0, drops = 0, receives = 0;
   std::size_t processes = 0;

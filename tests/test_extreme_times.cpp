@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
-#include "hbsim/time.hpp"
+#include "hbsim/core/time.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;

@@ -8,8 +8,8 @@
 #include <set>
 #include <utility>
 
-#include "hbsim/hb_graph.hpp"
-#include "hbsim/input_error.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/judge/hb_graph.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

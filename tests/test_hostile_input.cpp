@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "cli_fixture.hpp"
-#include "hbsim/input_error.hpp"
+#include "hbsim/core/input_error.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

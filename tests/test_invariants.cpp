@@ -8,7 +8,7 @@
 #include <set>
 
 #include "cli_fixture.hpp"
-#include "hbsim/runner.hpp"
+#include "hbsim/run/runner.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "hbsim/narrator.hpp"
+#include "hbsim/views/narrator.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

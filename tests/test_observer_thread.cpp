@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "hbsim/observer_thread.hpp"
-#include "hbsim/runner.hpp"
-#include "hbsim/summary.hpp"
+#include "hbsim/kernel/observer_thread.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/views/summary.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -8,7 +8,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "hbsim/physical_clock.hpp"
+#include "hbsim/kernel/physical_clock.hpp"
 
 using hbsim::clock_sync;
 using hbsim::distribution;

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "hbsim/random.hpp"
+#include "hbsim/core/random.hpp"
 
 using hbsim::mix64;
 using hbsim::random_source;

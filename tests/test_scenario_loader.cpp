@@ -5,10 +5,10 @@
 #include <string>
 #include <variant>
 
-#include "hbsim/event.hpp"
-#include "hbsim/event_ref.hpp"
-#include "hbsim/input_error.hpp"
-#include "hbsim/scenario.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/kernel/event.hpp"
+#include "hbsim/scenario/event_ref.hpp"
+#include "hbsim/scenario/scenario.hpp"
 
 using namespace hbsim;
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "cli_fixture.hpp"
-#include "hbsim/runner.hpp"
-#include "sha256.hpp"
+#include "core/sha256.hpp"
+#include "hbsim/run/runner.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;

@@ -13,7 +13,7 @@
 #include <valijson/validator.hpp>
 #include <vector>
 
-#include "hbsim/scenario.hpp"
+#include "hbsim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
 

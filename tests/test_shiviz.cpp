@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "hbsim/input_error.hpp"
-#include "hbsim/shiviz_log.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/trace/shiviz_log.hpp"
 
 using namespace hbsim;
 namespace fs = std::filesystem;

@@ -9,10 +9,10 @@
 #include <map>
 
 #include "cli_fixture.hpp"
-#include "hbsim/hb_graph.hpp"
-#include "hbsim/input_error.hpp"
-#include "hbsim/shiviz_log.hpp"
-#include "hbsim/shiviz_replay.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/judge/hb_graph.hpp"
+#include "hbsim/trace/shiviz_log.hpp"
+#include "hbsim/trace/shiviz_replay.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;

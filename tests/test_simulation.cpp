@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "hbsim/input_error.hpp"
+#include "hbsim/core/input_error.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "hbsim/time.hpp"
+#include "hbsim/core/time.hpp"
 
 using hbsim::format_duration;
 using hbsim::parse_duration;

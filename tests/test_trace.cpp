@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "hbsim/input_error.hpp"
-#include "hbsim/runner.hpp"
-#include "hbsim/trace_writer.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/trace/trace_writer.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "cli_fixture.hpp"
-#include "concat.hpp"
-#include "hbsim/input_error.hpp"
-#include "hbsim/trace_reader.hpp"
+#include "core/concat.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/trace/trace_reader.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -13,10 +13,10 @@
 #include <sstream>
 #include <thread>
 
-#include "hbsim/input_error.hpp"
-#include "hbsim/runner.hpp"
-#include "hbsim/trace_reader.hpp"
-#include "hbsim/trace_writer.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/trace/trace_reader.hpp"
+#include "hbsim/trace/trace_writer.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;

@@ -38,17 +38,17 @@
 #include <string_view>
 #include <vector>
 
-#include "hbsim/clock_report.hpp"
-#include "hbsim/distribution.hpp"
-#include "hbsim/exporter.hpp"
-#include "hbsim/hb_graph.hpp"
-#include "hbsim/scenario.hpp"
-#include "hbsim/invariant_checker.hpp"
-#include "hbsim/observer_thread.hpp"
-#include "hbsim/simulation.hpp"
-#include "hbsim/trace_reader.hpp"
-#include "hbsim/trace_writer.hpp"
-#include "hbsim/workload.hpp"
+#include "hbsim/core/distribution.hpp"
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/judge/hb_graph.hpp"
+#include "hbsim/judge/invariant_checker.hpp"
+#include "hbsim/kernel/observer_thread.hpp"
+#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/scenario/scenario.hpp"
+#include "hbsim/scenario/workload.hpp"
+#include "hbsim/trace/trace_reader.hpp"
+#include "hbsim/trace/trace_writer.hpp"
+#include "hbsim/views/exporter.hpp"
 
 namespace {
 

@@ -15,19 +15,19 @@
 #include <string>
 #include <vector>
 
-#include "hbsim/clock_report.hpp"
-#include "hbsim/explain.hpp"
-#include "hbsim/exporter.hpp"
-#include "hbsim/hb_graph.hpp"
-#include "hbsim/input_error.hpp"
-#include "hbsim/invariant_checker.hpp"
-#include "hbsim/narrator.hpp"
-#include "hbsim/output_file.hpp"
-#include "hbsim/runner.hpp"
-#include "hbsim/scenario.hpp"
-#include "hbsim/shiviz_log.hpp"
-#include "hbsim/shiviz_replay.hpp"
-#include "hbsim/trace_reader.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/judge/hb_graph.hpp"
+#include "hbsim/judge/invariant_checker.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/scenario/scenario.hpp"
+#include "hbsim/trace/shiviz_log.hpp"
+#include "hbsim/trace/shiviz_replay.hpp"
+#include "hbsim/trace/trace_reader.hpp"
+#include "hbsim/views/explain.hpp"
+#include "hbsim/views/exporter.hpp"
+#include "hbsim/views/narrator.hpp"
 #include "schema_text.hpp"
 
 namespace {

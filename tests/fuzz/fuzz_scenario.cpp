@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
-#include "hbsim/scenario.hpp"
+#include "hbsim/scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string file = "fuzz-scenario.json";

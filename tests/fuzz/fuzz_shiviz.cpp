@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "fuzz_support.hpp"
-#include "hbsim/shiviz_log.hpp"
+#include "hbsim/trace/shiviz_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static hbsim::fuzz::input_file input;

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "hbsim/input_error.hpp"
+#include "hbsim/core/input_error.hpp"
 
 namespace hbsim::fuzz {
 

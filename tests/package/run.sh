@@ -16,13 +16,14 @@ rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in bin/hbsim include/hbsim/simulation.hpp share/doc/hbsim/LICENSE; do
+for f in bin/hbsim include/hbsim/kernel/simulation.hpp share/doc/hbsim/LICENSE; do
   [ -e "$prefix/$f" ] || fail "the install has no $f"
 done
 ! grep -rl -e "$source" -e "$build" "$prefix"/lib*/cmake/hbsim || fail "the package points into the source or build tree"
 
 # Every public header, with the installed include directory only (no sim/, no generated/).
-for h in "$prefix"/include/hbsim/*.hpp; do echo "#include <hbsim/${h##*/}>"; done >"$work/all_headers.cpp"
+(cd "$prefix/include" && find hbsim -name '*.hpp' | sort | sed 's/.*/#include <&>/') >"$work/all_headers.cpp"
+[ "$(wc -l <"$work/all_headers.cpp")" -gt 20 ] || fail "the install has too few public headers"
 "$cxx" -std=c++20 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -I"$prefix/include" "$work/all_headers.cpp"
 
 # The outside project: the same compiler, warnings as errors, and the sanitizers when this build has them

@@ -8,14 +8,14 @@
 #include <memory>
 #include <optional>
 
-#include <hbsim/clock_report.hpp>
-#include <hbsim/expectation_checker.hpp>
-#include <hbsim/input_error.hpp>
-#include <hbsim/invariant_checker.hpp>
-#include <hbsim/scenario.hpp>
-#include <hbsim/simulation.hpp>
-#include <hbsim/summary.hpp>
-#include <hbsim/trace_writer.hpp>
+#include <hbsim/core/input_error.hpp>
+#include <hbsim/judge/clock_report.hpp>
+#include <hbsim/judge/expectation_checker.hpp>
+#include <hbsim/judge/invariant_checker.hpp>
+#include <hbsim/kernel/simulation.hpp>
+#include <hbsim/scenario/scenario.hpp>
+#include <hbsim/trace/trace_writer.hpp>
+#include <hbsim/views/summary.hpp>
 
 namespace {
 

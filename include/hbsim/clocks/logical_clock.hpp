@@ -1,0 +1,55 @@
+// The interface every kind of logical clock implements. The kernel only talks to this interface, so
+// a new kind (version vectors, matrix clocks, interval tree clocks...) is one new class.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "hbsim/kernel/event.hpp"
+
+namespace hbsim {
+
+/// Index of an in-flight message stamp. One send event takes one slot, shared by all the messages
+/// and network copies it produced; the kernel recycles slots, so clocks keep per-slot storage small.
+using message_slot = std::uint32_t;
+
+/// One kind of logical clock, holding the state of every process of one simulation.
+class logical_clock {
+ public:
+  virtual ~logical_clock() = default;
+
+  virtual std::string_view name() const = 0;
+  /// The variant in use ("canonical" or a deliberately wrong one).
+  virtual std::string_view variant() const = 0;
+
+  /// Every event that is not a receive: local, send, crash, restart, reject.
+  virtual void tick(process_id p, event_kind kind, sim_time pt) = 0;
+  /// A receive of the message stamped in `slot`.
+  virtual void receive(process_id p, message_slot slot, sim_time pt) = 0;
+  /// After a send event of p: store in `slot` what its messages carry.
+  virtual void capture(process_id p, message_slot slot) = 0;
+  /// Whether p accepts the message now (HLC's max-offset guard); a refused one becomes a reject event.
+  virtual bool accepts(process_id /*p*/, message_slot /*slot*/, sim_time /*pt*/) const { return true; }
+  /// The kernel will use slots [0, count).
+  virtual void reserve_slots(std::size_t count) = 0;
+
+  /// Crash persistence: keep a checkpoint, go back to it, or start over from zero.
+  virtual void checkpoint(process_id p) = 0;
+  virtual void restore(process_id p) = 0;
+  virtual void reset(process_id p) = 0;
+
+  /// Put p's current value into the record's field for this kind.
+  virtual void describe(process_id p, event_record& record) const = 0;
+};
+
+/// The variant named `name` among `names` (whose order is the enum's), for the clocks' parse functions.
+template <class Variant>
+std::optional<Variant> find_variant(std::span<const std::string_view> names, std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<Variant>(i);
+  return std::nullopt;
+}
+
+}  // namespace hbsim

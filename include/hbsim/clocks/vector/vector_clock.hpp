@@ -1,0 +1,56 @@
+// Fidge/Mattern vector clocks and their common wrong variants. Dense rows of uint32 counters (an
+// entry counts events, and a run has at most 2^32-1 of them); in-flight stamps live in a recycled
+// slot arena, so memory follows the processes and the messages in flight, never the run's length.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/clocks/logical_clock.hpp"
+
+namespace hbsim {
+
+enum class vector_variant { canonical, no_tick_send, no_tick_receive, no_merge, send_previous };
+std::optional<vector_variant> parse_vector_variant(std::string_view name);
+std::string_view to_string(vector_variant v);
+std::span<const std::string_view> vector_variant_names();
+
+class vector_clock final : public logical_clock {
+ public:
+  vector_clock(std::size_t processes, vector_variant variant = vector_variant::canonical);
+
+  std::string_view name() const override { return "vector"; }
+  std::string_view variant() const override { return to_string(variant_); }
+  void tick(process_id p, event_kind kind, sim_time pt) override;
+  void receive(process_id p, message_slot slot, sim_time pt) override;
+  void capture(process_id p, message_slot slot) override;
+  void reserve_slots(std::size_t count) override;
+  void checkpoint(process_id p) override;
+  void restore(process_id p) override;
+  void reset(process_id p) override;
+  void describe(process_id p, event_record& record) const override;
+
+  std::span<const std::uint32_t> value(process_id p) const { return {&rows_[p * n_], n_}; }
+  std::span<const std::uint32_t> carried(message_slot slot) const { return {&slots_[slot * n_], n_}; }
+
+ private:
+  std::span<std::uint32_t> row(process_id p) { return {&rows_[p * n_], n_}; }
+  std::size_t n_;
+  vector_variant variant_;
+  std::vector<std::uint32_t> rows_;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::uint32_t> saved_;          // checkpoints, allocated on first use
+  std::vector<std::uint32_t> before_send_;    // send-previous: p's row before the send's tick
+};
+
+/// Entrywise max of two vectors of the same length, into `into`.
+void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> other);
+
+enum class vector_order { equal, before, after, concurrent };
+/// Compares two vector stamps entrywise.
+vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
+
+}  // namespace hbsim

@@ -1,0 +1,72 @@
+// Checks a scenario's `expect` block against a run, as an observer: it keeps only the values of the
+// events the expectations name, so memory does not grow with the run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hbsim/judge/expectation.hpp"
+#include "hbsim/judge/ref_tracker.hpp"
+#include "hbsim/kernel/observer.hpp"
+
+namespace hbsim {
+
+struct scenario;
+
+struct expectation_result {
+  enum class status : std::uint8_t { met, unmet, unchecked };
+  const expectation* spec;
+  status outcome;
+  nlohmann::json found;  // what the run had (the event's clocks), or why it was not checked
+};
+
+class invariant_checker;
+
+/// Event values are compared with the event's clocks; `before` and `concurrent` are decided from the
+/// invariant checker's ground truth when the later of the two events happens; `violates` from its
+/// counts at the end. Observe the run with the invariant checker first.
+class expectation_checker final : public event_observer {
+ public:
+  expectation_checker(const scenario& s, const invariant_checker& truth);
+  void on_start(const run_header& h) override;
+  void on_event(const event_record& e) override;
+  /// Throws input_error when a reference did not name exactly one event (with the candidates).
+  void on_finish(const run_end& end) override;
+  const std::vector<expectation_result>& results() const { return results_; }
+
+ private:
+  struct captured {
+    std::uint64_t lamport = 0;
+    std::vector<std::uint32_t> vector;
+    hlc_stamp hlc;
+  };
+  // One reference of an expectation, and the event it named.
+  struct watched {
+    watched(std::size_t x, int s, const event_ref& r) : expectation(x), side(s), tracker(r) {}
+    std::size_t expectation;
+    int side;  // 0: the first reference (a), 1: the second (b)
+    ref_tracker tracker;
+    bool seen = false;
+    process_id process = 0;
+    std::uint64_t seq = 0;
+    event_id id = 0;
+    captured values;
+  };
+  enum class relation : std::uint8_t { unknown, same, before, after, concurrent };
+
+  const scenario* scenario_;
+  const invariant_checker* truth_;
+  std::vector<std::string> names_;
+  std::vector<watched> watched_;             // event_values: one; before/concurrent: two, a then b
+  std::vector<relation> relations_;          // per expectation
+  std::vector<expectation_result> results_;
+};
+
+/// The clocks of an event as JSON: {"lamport": n, "vector": {name: n}, "hlc": {"l": "5ms", "c": n}}.
+nlohmann::json clocks_json(std::uint64_t lamport, std::span<const std::uint32_t> vector, hlc_stamp hlc,
+                           std::span<const std::string> names);
+
+}  // namespace hbsim

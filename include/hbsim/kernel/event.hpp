@@ -1,0 +1,103 @@
+// What a run produces: events, message drops and fault marks, as plain records. The live run, the
+// trace writer and the trace reader all speak these, so a checker judges a live run and a file alike.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hbsim/core/time.hpp"
+
+namespace hbsim {
+
+using process_id = std::uint32_t;
+using event_id = std::uint64_t;     // 1-based, in execution order
+using message_id = std::uint64_t;   // 1-based, in send order
+using label_id = std::uint32_t;
+
+inline constexpr process_id no_process = ~process_id{0};
+
+enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
+std::string_view to_string(event_kind k);
+inline constexpr int event_kind_count = 6;
+
+enum class drop_reason : std::uint8_t {
+  loss,       // the network lost it
+  partition,  // a partition or cut in drop mode, or held with no heal before the run ended
+  crashed,    // it arrived at a crashed process
+  in_flight,  // still travelling when the run ended (`until`, `max_events`, `max_pending`): an hbsim extension
+};
+std::string_view to_string(drop_reason r);
+inline constexpr int drop_reason_count = 4;
+
+struct hlc_stamp {
+  sim_time l = 0;
+  std::uint64_t c = 0;
+  friend bool operator==(const hlc_stamp&, const hlc_stamp&) = default;
+  friend auto operator<=>(const hlc_stamp&, const hlc_stamp&) = default;
+};
+/// "(3ms, 1)": l as a duration, then c.
+std::string to_string(const hlc_stamp& h);
+
+struct sent_message {
+  message_id id;
+  process_id to;
+  std::uint8_t copies = 1;  // 2 when the network duplicated it: a second receive or drop will follow
+};
+
+/// One stamped event, clocks as they are after the event. Spans point into the producer's storage
+/// and are valid only during the observer call.
+struct event_record {
+  event_id id = 0;
+  process_id process = 0;
+  std::uint64_t seq = 0;  // 1-based index of the event on its process
+  event_kind kind = event_kind::local;
+  std::string_view label;
+  sim_time time = 0;  // true time
+  sim_time pt = 0;    // the process's physical clock reading
+  std::uint64_t lamport = 0;
+  std::span<const std::uint32_t> vector;  // dense, indexed by process id
+  hlc_stamp hlc;
+  std::span<const sent_message> messages;  // send
+  message_id message = 0;                  // receive, reject
+  process_id from = no_process;            // receive, reject
+  event_id send_event = 0;                 // receive, reject
+};
+
+struct drop_record {
+  message_id message;
+  process_id from;
+  process_id to;
+  sim_time time;
+  drop_reason reason;
+  bool duplicate;  // the network's extra copy, not the original
+};
+
+/// The network's decision on one message, taken when it is sent (for narration): reported after
+/// the send event, before the drops it causes.
+struct route_record {
+  message_id message;
+  process_id from;
+  process_id to;
+  sim_time time;  // the send's true time
+  bool dropped;   // at once, by loss or a partition in drop mode (`reason`)
+  drop_reason reason;
+  int copies;  // 1, or 2 when the network duplicated it
+  sim_time delay[2];    // drawn, per copy
+  sim_time arrival[2];  // per copy, after holding and FIFO order
+  bool held;            // waited for a partition to heal
+  sim_time released;    // when it started travelling
+  std::size_t fault;    // the partition or cut that dropped or held it; ~0 when none did
+};
+
+/// A fault taking effect, for traces and diagrams (an hbsim extension of the trace format).
+struct fault_record {
+  enum class kind : std::uint8_t { partition, cut, pause, clock_step };
+  kind type;
+  sim_time time;
+  sim_time end;  // heal or resume time; -1 when it never ends
+  std::size_t index;  // position in the scenario's `faults`
+};
+
+}  // namespace hbsim

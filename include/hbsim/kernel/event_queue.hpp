@@ -1,0 +1,41 @@
+// The pending-event set, ordered by (true time, insertion counter) as in ns-3's scheduler: equal
+// times run in the order they were scheduled, which makes every run reproducible. A binary heap of
+// small entries; another structure (calendar queue, ladder queue) can replace it behind this interface.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "hbsim/core/time.hpp"
+
+namespace hbsim {
+
+struct queue_entry {
+  sim_time time;
+  std::uint64_t order;     // insertion counter: the tie-break
+  std::uint32_t payload;   // index into the owner's tables
+  std::uint8_t type;       // what the payload is, for the owner
+};
+
+class event_queue {
+ public:
+  void push(sim_time time, std::uint8_t type, std::uint32_t payload);
+  bool empty() const { return heap_.empty(); }
+  std::size_t size() const { return heap_.size(); }
+  const queue_entry& top() const { return heap_.front(); }
+  queue_entry pop();
+  /// Every pending entry, in no particular order.
+  std::span<const queue_entry> pending() const { return heap_; }
+
+ private:
+  std::vector<queue_entry> heap_;
+  std::uint64_t next_order_ = 0;
+};
+
+/// Whether a runs before b.
+inline bool runs_before(const queue_entry& a, const queue_entry& b) {
+  return a.time != b.time ? a.time < b.time : a.order < b.order;
+}
+
+}  // namespace hbsim

@@ -1,0 +1,50 @@
+// Watching a run: the trace writer, the summary, expectation and invariant checkers and exporters
+// all see the run through this interface, in execution order, while it proceeds.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hbsim/kernel/event.hpp"
+
+namespace hbsim {
+
+struct scenario;
+
+/// What is known before the first event.
+struct run_header {
+  const scenario* source;   // the scenario being run
+  std::uint64_t seed;       // the seed in effect (scenario's, or --seed)
+  std::span<const std::string> process_names;
+  // Whether an event's vector keeps reading as it did in on_event until on_clocks_changing for its
+  // process (the simulation's promise: the vector is a view of the clock); a trace replay reuses
+  // its buffers, so its vectors hold during on_event only.
+  bool vectors_held = false;
+  // Whether the source records vector clocks only (a ShiViz/GoVector log): its events carry no
+  // true time, physical clock reading, Lamport or HLC value (those fields are 0).
+  bool vectors_only = false;
+};
+
+/// How the run ended.
+struct run_end {
+  sim_time time = 0;              // true time of the last thing that happened
+  bool hit_max_events = false;
+  bool hit_until = false;
+  bool hit_max_pending = false;
+};
+
+class event_observer {
+ public:
+  virtual ~event_observer() = default;
+  virtual void on_start(const run_header&) {}
+  virtual void on_event(const event_record&) {}
+  virtual void on_route(const route_record&) {}
+  virtual void on_drop(const drop_record&) {}
+  virtual void on_fault(const fault_record&) {}
+  /// p's clocks are about to change (its next event, a restart's reset or restore).
+  virtual void on_clocks_changing(process_id) {}
+  virtual void on_finish(const run_end&) {}
+};
+
+}  // namespace hbsim

@@ -1,0 +1,67 @@
+// The simulation kernel: a value holding one run's processes, clocks, network and event queue.
+// Events are ordered by (true time, insertion counter). Two simulations never share state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hbsim/clocks/clock_set.hpp"
+#include "hbsim/kernel/behaviour.hpp"
+#include "hbsim/kernel/observer.hpp"
+#include "hbsim/scenario/scenario.hpp"
+
+namespace hbsim {
+
+/// Counts of one run, for summaries.
+struct run_stats {
+  std::uint64_t events = 0;
+  std::uint64_t by_kind[event_kind_count] = {};
+  std::uint64_t messages_sent = 0;       // messages, one per destination of a send
+  std::uint64_t duplicates = 0;          // extra copies the network made
+  std::uint64_t delivered = 0;           // receive events
+  std::uint64_t rejected = 0;            // reject events
+  std::uint64_t held = 0;                // messages a partition held until its heal
+  std::uint64_t dropped[drop_reason_count] = {};
+  std::uint64_t skipped_actions = 0;     // actions of a crashed process
+  sim_time end_time = 0;
+  bool hit_max_events = false;
+  bool hit_until = false;
+  bool hit_max_pending = false;          // more than max_pending messages and timers at once
+};
+
+class simulation {
+ public:
+  /// Builds the run: processes, clocks, network, and the built-in behaviours the scenario describes.
+  /// The scenario must outlive the simulation.
+  explicit simulation(const scenario& s, std::optional<std::uint64_t> seed = std::nullopt);
+  ~simulation();
+  simulation(const simulation&) = delete;
+  simulation& operator=(const simulation&) = delete;
+
+  /// Attaches a behaviour to some processes (all when `processes` is empty).
+  void attach(std::shared_ptr<behaviour> b, std::span<const process_id> processes = {});
+  /// Observers see the run in execution order; they must outlive run().
+  void observe(event_observer& o);
+  /// Adds another kind of logical clock before the run.
+  void add_clock(std::unique_ptr<logical_clock> clock);
+
+  /// Runs to the end (no event left, `until`, `max_events` or `max_pending`). Once.
+  const run_stats& run();
+
+  const scenario& source() const;
+  std::uint64_t seed() const;
+  const clock_set& clocks() const;
+  const run_stats& stats() const;
+  std::span<const std::string> process_names() const;
+
+ private:
+  friend class process_context;
+  struct state;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace hbsim

@@ -1,0 +1,88 @@
+// The simulated network: per-link delay, loss, duplication and FIFO, overridable per directed link
+// with wildcards, and cut by partitions. Every fate of a message is decided when it is sent.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "hbsim/core/distribution.hpp"
+#include "hbsim/core/random.hpp"
+#include "hbsim/kernel/event.hpp"
+
+namespace hbsim {
+
+struct link_config {
+  distribution delay = distribution::constant(ns_per_ms);
+  double loss = 0;
+  double duplicate = 0;
+  bool fifo = false;
+};
+
+/// One entry of `network.links`: the fields it sets override, for the links it matches.
+struct link_override {
+  std::optional<process_id> from;  // nullopt: "*"
+  std::optional<process_id> to;
+  std::optional<distribution> delay;
+  std::optional<double> loss;
+  std::optional<double> duplicate;
+  std::optional<bool> fifo;
+};
+
+struct network_config {
+  link_config defaults;
+  std::vector<link_override> links;  // later entries win, field by field
+};
+
+enum class hold_mode : std::uint8_t { drop, hold };
+
+/// A partition or a one-way cut over [at, heal): `blocks[from * n + to]` says whether it stops the link.
+struct link_block {
+  std::size_t fault = 0;  // its index in the scenario's `faults`
+  sim_time at = 0;
+  std::optional<sim_time> heal;
+  hold_mode mode = hold_mode::drop;
+  std::vector<bool> blocks;
+};
+
+/// What happens to one message.
+struct message_fate {
+  bool dropped = false;
+  drop_reason reason = drop_reason::loss;
+  int copies = 0;          // 1, or 2 when duplicated
+  sim_time delay[2] = {0, 0};    // drawn, per copy
+  sim_time arrival[2] = {0, 0};  // after holding and FIFO order
+  bool held = false;             // waited for a heal
+  sim_time released = 0;         // when it started travelling (the send time unless held)
+  std::size_t fault = no_fault;  // the partition or cut that dropped or (last) held it
+  static constexpr std::size_t no_fault = ~std::size_t{0};
+};
+
+class network {
+ public:
+  network(network_config config, std::vector<link_block> blocks, std::size_t processes,
+          const random_source& source);
+
+  /// Decides the fate of a message sent at t. The n-th message on a link draws from that link's n-th
+  /// stream, in this order: loss; then, if not lost, duplication; then one delay per copy.
+  message_fate route(process_id from, process_id to, sim_time t);
+  /// The configuration that applies to one directed link.
+  link_config link(process_id from, process_id to) const;
+
+ private:
+  static constexpr std::uint32_t unresolved = ~std::uint32_t{0};
+  const link_config& config_of(process_id from, process_id to);
+
+  network_config config_;
+  std::vector<link_block> blocks_;
+  std::size_t n_;
+  random_source source_;
+  std::vector<link_config> configs_;         // distinct resolved configurations
+  // Per-link tables, processes² entries allocated up front, so memory never grows during a run.
+  // A link carries fewer than 2^32 messages because a run has fewer than 2^32 events.
+  std::vector<std::uint32_t> sent_;          // messages sent so far: the next one's stream index
+  std::vector<std::uint32_t> config_index_;  // only with `links` overrides; `unresolved` until first use
+  std::vector<sim_time> last_arrival_;       // only when some link is FIFO
+};
+
+}  // namespace hbsim

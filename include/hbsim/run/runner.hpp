@@ -1,0 +1,58 @@
+// Running a scenario the way the command line does: simulation, trace, expectations, timing. Tests
+// and tools share it, so `hbsim run` and the test suite judge a scenario identically.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/judge/expectation_checker.hpp"
+#include "hbsim/judge/invariant_checker.hpp"
+#include "hbsim/kernel/observer_thread.hpp"
+#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/scenario/scenario.hpp"
+#include "hbsim/views/summary.hpp"
+
+namespace hbsim {
+
+struct run_options {
+  std::optional<std::uint64_t> seed;  // overrides the scenario's
+  std::string trace_path;             // "" no trace, "-" standard output
+  bool progress = false;              // progress line on stderr for runs longer than a second
+  std::vector<event_observer*> observers;  // also watch the run (exporters, narration)
+  // The clock comparison keeps each event's pt and Lamport value (about 20 bytes per event) until the
+  // end of the run: the one part of a run whose memory follows its length, so it can be left out.
+  bool compare_clocks = true;
+  // Judge the run (invariants, expectations, the clock comparison) on a thread of its own, beside
+  // the simulation: the same results, sooner when a second core is free.
+  bool judge_thread = observer_thread::worthwhile();
+};
+
+struct run_outcome {
+  std::unique_ptr<simulation> sim;
+  std::unique_ptr<invariant_checker> invariants;
+  std::unique_ptr<clock_report> clocks;  // null when run_options::compare_clocks is off
+  std::vector<expectation_result> expectations;
+  double wall_seconds = 0;
+  run_report report() const { return {sim.get(), invariants.get(), expectations, wall_seconds, clocks.get()}; }
+  bool ok() const { return run_ok(report()); }
+};
+
+/// Runs s (which must outlive the outcome). Throws input_error for references that name no event or
+/// several, output_error when the trace cannot be written; the trace file is only put in place when
+/// the run completes.
+run_outcome run_scenario(const scenario& s, const run_options& options = {});
+
+/// Runs s twice with traces and compares them; returns "" when byte-identical, else a description of
+/// the first line that differs (both versions).
+std::string determinism_difference(const scenario& s, const run_options& options);
+
+/// Applies "lamport=no-tick-local" (from --variant) to the scenario; throws input_error listing the
+/// valid names when the clock or the variant is unknown.
+void apply_variant(scenario& s, std::string_view assignment);
+
+}  // namespace hbsim

@@ -1,0 +1,73 @@
+// A scenario (SPEC §1–5): the processes, their clocks, the network, faults, workload and
+// expectations, with every name resolved. Built by load_scenario from JSON, or directly in C++.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/clocks/clock_set.hpp"
+#include "hbsim/judge/expectation.hpp"
+#include "hbsim/kernel/physical_clock.hpp"
+#include "hbsim/net/faults.hpp"
+#include "hbsim/net/network.hpp"
+#include "hbsim/scenario/workload.hpp"
+
+namespace hbsim {
+
+struct process_spec {
+  std::string name;
+  physical_clock_config clock;
+};
+
+struct scenario {
+  std::string file;  // where it was read from ("" when built in C++)
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::optional<sim_time> until;
+  std::uint64_t max_events = 10'000'000;
+  std::optional<std::uint64_t> max_pending;  // nullopt: default_max_pending(processes)
+  std::vector<process_spec> processes;
+  network_config network;
+  logical_config logical;
+  std::vector<fault> faults;
+  std::vector<script_action> script;
+  std::vector<reactive_rule> on_receive;
+  std::vector<generator> generate;
+  std::vector<expectation> expect;
+
+  /// Index of the process with this name.
+  std::optional<process_id> find_process(std::string_view name) const;
+  /// At most this many message copies in flight and timers pending at once: max_pending or its default.
+  std::uint64_t pending_limit() const;
+};
+
+/// Limits that keep hostile input from exhausting the machine; larger inputs are refused (exit 2).
+namespace limits {
+inline constexpr std::size_t file_bytes = 64u << 20;
+inline constexpr int nesting_depth = 64;
+inline constexpr std::size_t processes = 4096;          // vector clocks cost processes² counters
+inline constexpr std::uint64_t max_events = 4'000'000'000;  // vector entries are uint32
+inline constexpr std::uint64_t max_pending = 100'000'000;   // each costs a few hundred bytes, and a vector
+inline constexpr std::size_t list_entries = 1'000'000;  // script, rules, faults, links, expect
+inline constexpr std::size_t name_length = 256;
+}  // namespace limits
+
+/// max_pending when a scenario leaves it out: a million, or 2^24 / processes when that is smaller. A
+/// message in flight holds its vector clock in several places (the clocks' slot, the checker's rows,
+/// each with room to grow): about 20 bytes per process, so what waits stays within about 330 MB.
+constexpr std::uint64_t default_max_pending(std::size_t processes) {
+  return std::min<std::uint64_t>(1'000'000, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1));
+}
+
+/// Reads and validates a scenario file. Throws input_error naming the file, the JSON path, what was
+/// expected and what was found (with line and column for syntax errors).
+scenario load_scenario(const std::string& path);
+/// The same for text already in memory; `file` names it in messages.
+scenario parse_scenario(std::string_view text, const std::string& file);
+
+}  // namespace hbsim

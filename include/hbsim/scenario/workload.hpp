@@ -1,0 +1,60 @@
+// What processes do, as written in a scenario: scripted actions, reactive rules and generators.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "hbsim/core/distribution.hpp"
+#include "hbsim/kernel/event.hpp"
+#include "hbsim/scenario/event_ref.hpp"
+
+namespace hbsim {
+
+enum class action_kind : std::uint8_t { local, send, broadcast };
+
+/// One thing a process does: a local event, a send to some processes, or a broadcast.
+struct action {
+  action_kind kind = action_kind::local;
+  std::vector<process_id> to;   // send
+  bool to_sender = false;       // reactive send whose `to` is "sender"
+  std::string label;
+};
+
+struct script_action {
+  process_id process = 0;
+  std::optional<sim_time> at;        // {"at": t}
+  std::optional<event_ref> after;    // {"after": ref, "delay": d}
+  sim_time delay = 0;
+  action what;
+  std::uint64_t repeat_count = 1;    // occurrences in all
+  sim_time repeat_every = 0;
+  std::string path;
+};
+
+struct reactive_rule {
+  std::optional<process_id> process;  // nullopt: "*"
+  std::optional<std::string> label;   // message label; nullopt: "*"
+  action what;
+  sim_time delay = 0;
+  std::string path;
+};
+
+struct random_generator {
+  std::uint64_t events = 0;  // per process
+  double send_ratio = 0.5;
+  distribution interval = distribution::constant(ns_per_ms);
+};
+
+struct phold_generator {
+  std::uint64_t population = 1;  // initial messages per process
+  std::uint64_t messages = 0;    // sends in all, the initial ones included
+  distribution think = distribution::constant(0);
+  double remote = 1.0;
+};
+
+using generator = std::variant<random_generator, phold_generator>;
+
+}  // namespace hbsim

@@ -1,0 +1,57 @@
+// The trace (SPEC §6): JSON Lines, streamed while the run proceeds. A file is written under a
+// temporary name and renamed by commit() (output_file), so a failed run never leaves a half-written
+// trace.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/kernel/observer.hpp"
+
+namespace hbsim {
+
+class trace_writer final : public event_observer {
+ public:
+  /// `path` "-" writes to standard output.
+  explicit trace_writer(std::string path);
+  ~trace_writer() override;
+  trace_writer(const trace_writer&) = delete;
+  trace_writer& operator=(const trace_writer&) = delete;
+
+  void on_start(const run_header& h) override;
+  void on_event(const event_record& e) override;
+  void on_drop(const drop_record& d) override;
+  void on_fault(const fault_record& f) override;
+
+  /// Flushes and puts the file in place. Throws output_error when the output cannot be written.
+  void commit();
+  std::uint64_t bytes_written() const { return out_.bytes_written(); }
+
+ private:
+  // Lines are formatted through a raw cursor: reserve() returns room for an upper bound of the line,
+  // the line is written without per-piece checks, end_line() takes the cursor back.
+  char* reserve(std::size_t bound);
+  void end_line(char* end);
+  char* name(char* p, process_id q) const;
+
+  output_file out_;
+  const scenario* scenario_ = nullptr;
+  std::vector<std::string> names_;  // JSON strings, quoted
+  std::size_t longest_name_ = 0;
+  // "name": prefixes of vector entries, each in a block of key_stride_ bytes, so one fixed-size copy
+  // writes a key (the cursor then advances by its real length).
+  std::vector<char> key_blocks_;
+  std::vector<std::uint8_t> key_length_;
+  std::size_t key_stride_ = 16;
+};
+
+/// Writes s as a JSON string literal (quoted and escaped) at p, which has room for 6·size + 2 bytes;
+/// returns the end.
+char* write_json_string(char* p, std::string_view s);
+/// Appends s as a JSON string literal.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace hbsim

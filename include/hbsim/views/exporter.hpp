@@ -1,0 +1,88 @@
+// Exports (SPEC §7 `hbsim export`, `hbsim run --export`): a run or a trace replayed into a format that
+// other tools read (dot, graphml, json, shiviz, perfetto) or that hbsim draws itself (svg, html).
+// Every exporter is an observer, so a live run and a trace file export alike, and every format
+// accepts the same selection: which clocks label events, a window of true time, a subset of processes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hbsim/kernel/observer.hpp"
+
+namespace hbsim {
+
+enum class clock_kind : std::uint8_t { lamport, vector, hlc };
+std::string_view to_string(clock_kind c);
+
+struct export_options {
+  std::vector<clock_kind> clocks{clock_kind::lamport, clock_kind::vector, clock_kind::hlc};  // event labels
+  std::optional<sim_time> from;        // keep events with from <= time
+  std::optional<sim_time> to;          // and time <= to
+  std::vector<std::string> processes;  // keep these processes' events; empty: all
+  bool shows(clock_kind c) const;
+};
+
+/// Parses --clocks ("lamport,hlc", "all"); throws input_error naming `origin`.
+std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& origin = "--clocks");
+
+/// Base of every format: applies export_options before the format sees anything. A format overrides
+/// the protected hooks; it sees
+///  - start: the whole run's header (process ids are the run's; shown() says which are selected);
+///  - event: the selected events, in execution order. A receive or reject whose send was not
+///    selected arrives with send_event = 0 (its message and from are kept), so a format draws a message
+///    edge exactly when send_event != 0;
+///  - drop: drops of messages whose send was selected, with that send's event id;
+///  - fault: faults whose span meets the window;
+///  - finish, then commit(), which writes what is left and puts the file in place.
+class exporter : public event_observer {
+ public:
+  explicit exporter(export_options options) : options_(std::move(options)) {}
+
+  void on_start(const run_header& h) final;
+  void on_event(const event_record& e) final;
+  void on_drop(const drop_record& d) final;
+  void on_fault(const fault_record& f) final;
+  void on_finish(const run_end& end) final;
+  /// Writes what remains and puts the output in place; throws output_error when it cannot, and
+  /// input_error when the format refuses the run (a diagram of too many events).
+  virtual void commit() = 0;
+
+ protected:
+  virtual void start(const run_header&) {}
+  virtual void event(const event_record&) {}
+  virtual void drop(const drop_record&, event_id /*send_event*/) {}
+  virtual void fault(const fault_record&) {}
+  virtual void finish(const run_end&) {}
+
+  const export_options& options() const { return options_; }
+  bool shown(process_id p) const { return shown_.empty() || shown_[p]; }
+
+ private:
+  struct in_flight {
+    event_id send;
+    std::uint32_t copies;  // receives or drops still to come
+  };
+  void settle(message_id m);  // one copy received or dropped
+
+  export_options options_;
+  std::vector<bool> shown_;  // by process id; empty: all
+  // Messages of selected sends until their last copy is received or dropped. Looked up, never
+  // iterated, so its order cannot reach the output.
+  std::unordered_map<message_id, in_flight> in_flight_;
+};
+
+/// The formats, in SPEC order: dot, graphml, json, shiviz, perfetto, svg, html.
+std::span<const std::string_view> export_formats();
+
+/// An exporter writing `format` to `path` ("-": standard output) through output_file. Throws
+/// input_error for an unknown format (listing the known ones) or, at on_start, a process name the run
+/// does not have.
+std::unique_ptr<exporter> make_exporter(std::string_view format, std::string path, const export_options& options = {});
+
+}  // namespace hbsim

@@ -1,0 +1,246 @@
+#include "hbsim/kernel/observer_thread.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <string>
+#include <thread>
+
+namespace hbsim {
+
+namespace {
+
+// One record in the ring, with storage for what its spans and views point to; the storage keeps
+// its capacity from one use to the next, so a run in its stride allocates nothing.
+struct slot {
+  enum class kind : std::uint8_t { event, route, drop, fault, stop } what = kind::stop;
+  // Who holds an event's vector (see observer_thread::on_clocks_changing).
+  enum class vector_state : std::uint8_t {
+    borrowed,  // event.vector is a view of the clock itself, unchanged so far
+    taken,     // the worker is reading it there
+    done,      // the worker is done with it
+    copying,   // the simulation is copying it into `vector` before changing the clock
+    copied,    // `vector` holds it
+  };
+  event_record event;  // its vector is the clock's view; its other spans point into this slot
+  std::atomic<vector_state> held{vector_state::done};
+  std::string label;
+  std::vector<std::uint32_t> vector;
+  std::vector<sent_message> messages;
+  route_record route{};
+  drop_record drop{};
+  fault_record fault{};
+};
+
+}  // namespace
+
+// A single-producer, single-consumer ring. Each side counts the records it has handled; the
+// counters sit on cache lines of their own, and a side reads the other's only when the ring looks
+// full (producer) or empty (consumer), sleeping in atomic wait when it is.
+struct observer_thread::ring {
+  ring(std::size_t count, std::size_t processes, bool lending)
+      : batch(count / 4), slots(count), lending(lending), lent(processes, none) {
+    for (slot& s : slots) s.vector.reserve(processes);
+  }
+
+  slot& claim() {
+    if (produced - seen_consumed == slots.size()) {
+      share();  // the worker may be waiting for these
+      for (;;) {
+        seen_consumed = consumed.load(std::memory_order_acquire);
+        if (produced - seen_consumed < slots.size()) break;
+        consumed.wait(seen_consumed, std::memory_order_acquire);
+      }
+    }
+    return slots[produced % slots.size()];
+  }
+  // Records are shared with the worker by batches of a quarter of the ring: waking it costs a system
+  // call whenever it keeps up, too much to pay for each record.
+  void publish() {
+    if (++produced % batch == 0) share();
+  }
+  void share() {
+    published.store(produced, std::memory_order_release);
+    published.notify_one();
+  }
+
+  // A record without spans: copied as it is.
+  template <class Record>
+  void push(slot::kind what, Record slot::*field, const Record& r) {
+    slot& s = claim();
+    s.what = what;
+    s.*field = r;
+    publish();
+  }
+
+  void work(const std::vector<event_observer*>& observers) {
+    std::uint64_t done = 0;
+    for (;;) {
+      std::uint64_t available = published.load(std::memory_order_acquire);
+      // Yield a while before sleeping: a sleeping worker costs the run a system call to wake, and
+      // the next batch is usually a few microseconds away.
+      for (int i = 0; available == done && i < yields_before_sleep; ++i) {
+        std::this_thread::yield();
+        available = published.load(std::memory_order_acquire);
+      }
+      while (available == done) {
+        published.wait(done, std::memory_order_acquire);
+        available = published.load(std::memory_order_acquire);
+      }
+      for (; done < available; ++done) {
+        slot& s = slots[done % slots.size()];
+        if (s.what == slot::kind::stop) return;
+        if (failure || discarding.load(std::memory_order_relaxed)) {
+        } else if (s.what == slot::kind::event) {
+          deliver_event(s, observers);
+        } else {
+          deliver(s, s.event, observers);
+        }
+        if ((done + 1) % batch == 0) {
+          consumed.store(done + 1, std::memory_order_release);
+          consumed.notify_one();
+        }
+      }
+      consumed.store(done, std::memory_order_release);
+      consumed.notify_one();
+    }
+  }
+
+  // The worker takes a borrowed vector where it is, unless the simulation is already copying it.
+  void deliver_event(slot& s, const std::vector<event_observer*>& observers) {
+    event_record e = s.event;
+    auto state = slot::vector_state::borrowed;
+    if (s.held.compare_exchange_strong(state, slot::vector_state::taken, std::memory_order_acq_rel)) {
+      deliver(s, e, observers);
+      s.held.store(slot::vector_state::done, std::memory_order_release);
+      s.held.notify_one();
+      return;
+    }
+    while (state != slot::vector_state::copied) {
+      s.held.wait(state, std::memory_order_acquire);
+      state = s.held.load(std::memory_order_acquire);
+    }
+    e.vector = s.vector;
+    deliver(s, e, observers);
+  }
+
+  void deliver(const slot& s, const event_record& e, const std::vector<event_observer*>& observers) {
+    try {
+      for (event_observer* o : observers) switch (s.what) {
+          case slot::kind::event: o->on_event(e); break;
+          case slot::kind::route: o->on_route(s.route); break;
+          case slot::kind::drop: o->on_drop(s.drop); break;
+          case slot::kind::fault: o->on_fault(s.fault); break;
+          case slot::kind::stop: break;
+        }
+    } catch (...) {
+      failure = std::current_exception();  // read by the caller's thread only after join()
+    }
+  }
+
+  // The simulation is about to change p's clocks: the vector lent with p's latest event must be
+  // copied first, unless the worker is done with it; if the worker is reading it, wait.
+  void give_back(process_id p) {
+    const std::uint64_t i = lent[p];
+    if (i == none) return;
+    lent[p] = none;
+    if (i < seen_consumed) return;
+    seen_consumed = consumed.load(std::memory_order_acquire);
+    if (i < seen_consumed) return;
+    slot& s = slots[i % slots.size()];
+    auto state = slot::vector_state::borrowed;
+    if (s.held.compare_exchange_strong(state, slot::vector_state::copying, std::memory_order_acq_rel)) {
+      s.vector.assign(s.event.vector.begin(), s.event.vector.end());
+      s.held.store(slot::vector_state::copied, std::memory_order_release);
+      s.held.notify_one();
+      return;
+    }
+    while (state != slot::vector_state::done) {
+      s.held.wait(state, std::memory_order_acquire);
+      state = s.held.load(std::memory_order_acquire);
+    }
+  }
+
+  void stop() {
+    claim().what = slot::kind::stop;
+    ++produced;
+    share();
+    worker.join();
+  }
+
+  static constexpr std::size_t min_slots = 16;
+  static constexpr int yields_before_sleep = 256;
+  const std::uint64_t batch;
+  std::vector<slot> slots;
+  alignas(64) std::atomic<std::uint64_t> published{0};
+  std::uint64_t produced = 0;       // the producer's own count
+  std::uint64_t seen_consumed = 0;  // the consumer's count as the producer last read it
+  alignas(64) std::atomic<std::uint64_t> consumed{0};
+  static constexpr std::uint64_t none = ~std::uint64_t{0};
+  const bool lending;  // the source keeps vectors until on_clocks_changing (run_header::vectors_held)
+  std::vector<std::uint64_t> lent;  // per process: its record whose vector is still the clock's view
+  std::exception_ptr failure;
+  std::atomic<bool> discarding{false};  // the run failed: what is left is not delivered
+  std::thread worker;
+};
+
+observer_thread::observer_thread(std::vector<event_observer*> observers, std::size_t ring_bytes)
+    : observers_(std::move(observers)), ring_bytes_(ring_bytes) {}
+
+observer_thread::~observer_thread() {
+  if (!ring_ || !ring_->worker.joinable()) return;
+  ring_->discarding.store(true, std::memory_order_relaxed);
+  ring_->stop();
+}
+
+bool observer_thread::worthwhile() {
+  // The CPUs this process may run on (taskset, a container's cpuset), not those the machine has.
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) return CPU_COUNT(&cpus) > 1;
+  return std::thread::hardware_concurrency() > 1;
+}
+
+void observer_thread::on_start(const run_header& h) {
+  if (ring_ && ring_->worker.joinable()) ring_->stop();
+  const std::size_t n = h.process_names.size();
+  const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint32_t)));
+  // Lending saves a copy but costs a handshake per event, worth it only for vectors of a kilobyte or
+  // more (measured: 64 processes run faster copying, 1,000 lending).
+  ring_ = std::make_unique<ring>(count, n, h.vectors_held && n >= lend_from_processes);
+  for (event_observer* o : observers_) o->on_start(h);
+  ring_->worker = std::thread([this] { ring_->work(observers_); });
+}
+
+void observer_thread::on_event(const event_record& e) {
+  slot& s = ring_->claim();
+  s.what = slot::kind::event;
+  s.event = e;
+  s.label.assign(e.label);
+  s.messages.assign(e.messages.begin(), e.messages.end());
+  s.event.label = s.label;
+  s.event.messages = s.messages;
+  if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
+    s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()
+    ring_->lent[e.process] = ring_->produced;
+  } else {
+    s.vector.assign(e.vector.begin(), e.vector.end());
+    s.held.store(slot::vector_state::copied, std::memory_order_relaxed);
+  }
+  ring_->publish();
+}
+
+void observer_thread::on_clocks_changing(process_id p) { ring_->give_back(p); }
+
+void observer_thread::on_route(const route_record& r) { ring_->push(slot::kind::route, &slot::route, r); }
+void observer_thread::on_drop(const drop_record& d) { ring_->push(slot::kind::drop, &slot::drop, d); }
+void observer_thread::on_fault(const fault_record& f) { ring_->push(slot::kind::fault, &slot::fault, f); }
+
+void observer_thread::on_finish(const run_end& end) {
+  ring_->stop();
+  if (ring_->failure) std::rethrow_exception(ring_->failure);
+  for (event_observer* o : observers_) o->on_finish(end);
+}
+
+}  // namespace hbsim

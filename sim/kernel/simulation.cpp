@@ -1,0 +1,518 @@
+#include "hbsim/kernel/simulation.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/kernel/builtin_behaviours.hpp"
+#include "hbsim/kernel/event_queue.hpp"
+#include "hbsim/kernel/physical_clock.hpp"
+#include "hbsim/net/network.hpp"
+
+namespace hbsim {
+
+namespace {
+
+enum entry_type : std::uint8_t { arrival, timer, fault_start, fault_end };
+
+struct process_state {
+  process_state(physical_clock c, random_stream r) : clock(std::move(c)), rng(r) {}
+  physical_clock clock;
+  random_stream rng;
+  std::uint64_t seq = 0;
+  bool up = true;
+  int pauses = 0;                     // overlapping pauses nest
+  bool frozen_by_pause = false;
+  std::vector<queue_entry> deferred;  // work held back while paused, in arrival order
+  std::uint64_t checkpoint_every = 0;
+  std::vector<std::uint32_t> behaviours;
+};
+
+// One copy of a message travelling through the network.
+struct flight {
+  message_id id;
+  process_id from;
+  process_id to;
+  label_id label;
+  message_slot slot;
+  event_id send_event;
+  bool duplicate;
+};
+
+struct timer_entry {
+  process_id process;
+  std::uint32_t behaviour;
+  std::uint64_t token;
+};
+
+// A slab with a free list: storage follows what is pending, not what has happened.
+template <class T>
+class slab {
+ public:
+  std::uint32_t add(const T& v) {
+    if (free_.empty()) {
+      items_.push_back(v);
+      return static_cast<std::uint32_t>(items_.size() - 1);
+    }
+    const std::uint32_t i = free_.back();
+    free_.pop_back();
+    items_[i] = v;
+    return i;
+  }
+  void remove(std::uint32_t i) { free_.push_back(i); }
+  T& operator[](std::uint32_t i) { return items_[i]; }
+  std::size_t live() const { return items_.size() - free_.size(); }
+
+ private:
+  std::vector<T> items_;
+  std::vector<std::uint32_t> free_;
+};
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+struct simulation::state {
+  state(simulation& self, const scenario& s, std::uint64_t seed_)
+      : owner(self),
+        sc(s),
+        seed(seed_),
+        source(seed_),
+        clocks(s.processes.size(), s.logical),
+        net(s.network, link_blocks(s.faults, s.processes.size()), s.processes.size(), source) {}
+
+  simulation& owner;
+  const scenario& sc;
+  std::uint64_t seed;
+  random_source source;
+  std::vector<std::string> names;
+  std::vector<process_state> procs;
+  clock_set clocks;
+  network net;
+  event_queue queue;
+  std::vector<std::shared_ptr<behaviour>> behaviours;
+  std::vector<std::vector<process_id>> attached;  // per behaviour
+  std::shared_ptr<script_behaviour> script;
+  std::vector<event_observer*> observers;
+  run_stats stats;
+  sim_time now = 0;
+  event_id last_event = 0;
+  message_id last_message = 0;
+  slab<flight> flights;
+  slab<timer_entry> timers;
+  std::vector<std::uint32_t> slot_refs;  // copies in flight per message slot
+  std::vector<message_slot> free_slots;
+  std::deque<std::string> label_text;    // a deque keeps each label's address stable
+  std::unordered_map<std::string, label_id, string_hash, std::equal_to<>> label_index;
+  std::vector<sent_message> sent;        // scratch for one send
+  std::vector<drop_record> drops;        // scratch for one send
+  std::vector<route_record> routes;      // scratch for one send
+  std::uint64_t max_pending = sc.pending_limit();
+  bool ran = false;
+  bool stopping = false;
+  bool observing = false;
+
+  label_id intern(std::string_view text) {
+    if (auto it = label_index.find(text); it != label_index.end()) return it->second;
+    const auto id = static_cast<label_id>(label_text.size());
+    label_text.emplace_back(text);
+    label_index.emplace(label_text.back(), id);
+    return id;
+  }
+
+  message_slot take_slot() {
+    if (free_slots.empty()) {
+      const std::size_t old = slot_refs.size();
+      const std::size_t grown = std::max<std::size_t>(16, old * 2);
+      slot_refs.resize(grown, 0);
+      clocks.reserve_slots(grown);
+      for (std::size_t i = grown; i > old; --i) free_slots.push_back(static_cast<message_slot>(i - 1));
+    }
+    const message_slot s = free_slots.back();
+    free_slots.pop_back();
+    return s;
+  }
+
+  void release(std::uint32_t flight_index) {
+    const message_slot s = flights[flight_index].slot;
+    flights.remove(flight_index);
+    if (--slot_refs[s] == 0) free_slots.push_back(s);
+  }
+
+  // Whether p may act now; counts a skipped action of a crashed process.
+  bool can_act(process_id p) {
+    if (observing) throw std::logic_error("hbsim: an observer must not make processes act");
+    if (stopping) return false;
+    if (!procs[p].up) {
+      ++stats.skipped_actions;
+      return false;
+    }
+    return true;
+  }
+
+  template <class F>
+  void notify(F&& f) {
+    observing = true;
+    for (event_observer* o : observers) f(*o);
+    observing = false;
+  }
+
+  // Observers may read an event's vector from the clock until its process's clocks change: tell them
+  // before they do.
+  clock_set& changing(process_id p) {
+    notify([&](event_observer& o) { o.on_clocks_changing(p); });
+    return clocks;
+  }
+
+  event_id emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
+                std::span<const sent_message> messages) {
+    process_state& ps = procs[p];
+    event_record r;
+    r.id = ++last_event;
+    r.process = p;
+    r.seq = ++ps.seq;
+    r.kind = kind;
+    r.label = label_text[label];
+    r.time = now;
+    r.pt = pt;
+    clocks.describe(p, r);
+    r.messages = messages;
+    if (m) {
+      r.message = m->id;
+      r.from = m->from;
+      r.send_event = m->send_event;
+    }
+    ++stats.events;
+    ++stats.by_kind[static_cast<int>(kind)];
+    notify([&](event_observer& o) { o.on_event(r); });
+    if (ps.checkpoint_every != 0 && ps.seq % ps.checkpoint_every == 0) clocks.checkpoint(p);
+    if (stats.events >= sc.max_events) {
+      stopping = true;
+      stats.hit_max_events = true;
+    }
+    return r.id;
+  }
+
+  void drop(const drop_record& d) {
+    ++stats.dropped[static_cast<int>(d.reason)];
+    notify([&](event_observer& o) { o.on_drop(d); });
+  }
+
+  event_id local(process_id p, label_id label) {
+    if (!can_act(p)) return 0;
+    const sim_time pt = procs[p].clock.read(now);
+    changing(p).tick(p, event_kind::local, pt);
+    return emit(p, event_kind::local, label, pt, nullptr, {});
+  }
+
+  event_id send(process_id p, std::span<const process_id> to, label_id label) {
+    if (!can_act(p)) return 0;
+    const sim_time pt = procs[p].clock.read(now);
+    changing(p).tick(p, event_kind::send, pt);
+    const message_slot slot = take_slot();
+    clocks.capture(p, slot);
+    const event_id id = last_event + 1;
+    sent.clear();
+    drops.clear();
+    routes.clear();
+    for (process_id d : to) {
+      const message_id m = ++last_message;
+      const message_fate f = net.route(p, d, now);
+      routes.push_back({m, p, d, now, f.dropped, f.reason, f.copies, {f.delay[0], f.delay[1]},
+                        {f.arrival[0], f.arrival[1]}, f.held, f.released, f.fault});
+      sent.push_back({m, d, static_cast<std::uint8_t>(f.dropped ? 1 : f.copies)});
+      ++stats.messages_sent;
+      if (f.dropped) {
+        drops.push_back({m, p, d, now, f.reason, false});
+        continue;
+      }
+      stats.held += f.held ? 1 : 0;
+      stats.duplicates += f.copies - 1;
+      for (int c = 0; c < f.copies; ++c) {
+        ++slot_refs[slot];
+        queue.push(f.arrival[c], arrival, flights.add({m, p, d, label, slot, id, c == 1}));
+      }
+    }
+    check_pending();
+    emit(p, event_kind::send, label, pt, nullptr, sent);
+    for (const route_record& r : routes) notify([&](event_observer& o) { o.on_route(r); });
+    for (const drop_record& d : drops) drop(d);
+    if (slot_refs[slot] == 0) free_slots.push_back(slot);
+    return id;
+  }
+
+  void set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token) {
+    if (stopping) return;  // it would never fire: the run ends with this event
+    queue.push(add_sat(now, std::max<sim_time>(delay, 0)), timer,
+               timers.add({p, static_cast<std::uint32_t>(b), token}));
+    check_pending();
+  }
+
+  // The safety net of max_pending: memory follows the message copies in flight and the timers
+  // pending (a paused process's included), so a workload that multiplies them without end is
+  // stopped here rather than by the allocator.
+  void check_pending() {
+    if (flights.live() + timers.live() <= max_pending) return;
+    stopping = true;
+    stats.hit_max_pending = true;
+  }
+
+  void on_arrival(const queue_entry& e) {
+    const flight f = flights[e.payload];
+    process_state& ps = procs[f.to];
+    if (ps.pauses > 0) {
+      ps.deferred.push_back(e);
+      return;
+    }
+    if (!ps.up) {
+      release(e.payload);
+      drop({f.id, f.from, f.to, now, drop_reason::crashed, f.duplicate});
+      return;
+    }
+    const sim_time pt = ps.clock.read(now);
+    if (!clocks.accepts(f.to, f.slot, pt)) {
+      changing(f.to).tick(f.to, event_kind::reject, pt);
+      ++stats.rejected;
+      emit(f.to, event_kind::reject, f.label, pt, &f, {});
+      release(e.payload);
+      return;
+    }
+    changing(f.to).receive(f.to, f.slot, pt);
+    ++stats.delivered;
+    const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
+    release(e.payload);
+    const delivered_message m{f.id, f.from, label_text[f.label], id};
+    for (std::uint32_t b : ps.behaviours) {
+      process_context ctx(owner, f.to, b);
+      behaviours[b]->on_receive(ctx, m);
+    }
+  }
+
+  void on_timer(const queue_entry& e) {
+    const timer_entry t = timers[e.payload];
+    process_state& ps = procs[t.process];
+    if (ps.pauses > 0) {
+      ps.deferred.push_back(e);
+      return;
+    }
+    timers.remove(e.payload);
+    process_context ctx(owner, t.process, t.behaviour);
+    behaviours[t.behaviour]->on_timer(ctx, t.token);
+  }
+
+  void fault_mark(fault_record::kind k, std::size_t index, sim_time end) {
+    const fault_record r{k, now, end, index};
+    notify([&](event_observer& o) { o.on_fault(r); });
+  }
+
+  void start_fault(std::size_t index) {
+    const fault& f = sc.faults[index];
+    if (const auto* p = std::get_if<partition_fault>(&f.what)) {
+      fault_mark(fault_record::kind::partition, index, p->heal.value_or(-1));
+    } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
+      fault_mark(fault_record::kind::cut, index, c->heal.value_or(-1));
+    } else if (const auto* crash = std::get_if<crash_fault>(&f.what)) {
+      process_state& ps = procs[crash->process];
+      if (!ps.up) return;
+      const sim_time pt = ps.clock.read(now);
+      changing(crash->process).tick(crash->process, event_kind::crash, pt);
+      emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {});
+      ps.up = false;
+    } else if (const auto* step = std::get_if<clock_step_fault>(&f.what)) {
+      procs[step->process].clock.step(now, step->by);
+      fault_mark(fault_record::kind::clock_step, index, -1);
+    } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
+      process_state& ps = procs[pause->process];
+      ++ps.pauses;
+      if (!pause->clock_running && !ps.clock.frozen()) {
+        ps.clock.freeze(now);
+        ps.frozen_by_pause = true;
+      }
+      fault_mark(fault_record::kind::pause, index, add_sat(now, pause->duration));
+    }
+  }
+
+  void end_fault(std::size_t index) {
+    const fault& f = sc.faults[index];
+    if (const auto* crash = std::get_if<crash_fault>(&f.what)) {
+      process_state& ps = procs[crash->process];
+      if (ps.up) return;
+      if (crash->persist == persist_mode::none) changing(crash->process).reset(crash->process);
+      if (crash->persist == persist_mode::checkpoint) changing(crash->process).restore(crash->process);
+      ps.up = true;
+      const sim_time pt = ps.clock.read(now);
+      changing(crash->process).tick(crash->process, event_kind::restart, pt);
+      emit(crash->process, event_kind::restart, intern("restart"), pt, nullptr, {});
+    } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
+      process_state& ps = procs[pause->process];
+      if (--ps.pauses > 0) return;
+      if (ps.frozen_by_pause) {
+        ps.clock.thaw(now);
+        ps.frozen_by_pause = false;
+      }
+      // What waited runs now, in the order it would have run.
+      for (const queue_entry& e : ps.deferred) queue.push(now, e.type, e.payload);
+      ps.deferred.clear();
+    }
+  }
+
+  void schedule_faults() {
+    for (std::size_t i = 0; i < sc.faults.size(); ++i) {
+      const fault& f = sc.faults[i];
+      queue.push(f.at, fault_start, static_cast<std::uint32_t>(i));
+      std::optional<sim_time> end;
+      if (const auto* c = std::get_if<crash_fault>(&f.what)) end = c->restart;
+      if (const auto* p = std::get_if<pause_fault>(&f.what)) end = add_sat(f.at, p->duration);
+      if (end) queue.push(*end, fault_end, static_cast<std::uint32_t>(i));
+    }
+  }
+
+  // Every message copy still pending at the end becomes a drop record, in the order it would have arrived.
+  void drop_in_flight() {
+    std::vector<queue_entry> pending;
+    for (const queue_entry& e : queue.pending())
+      if (e.type == arrival) pending.push_back(e);
+    for (const process_state& ps : procs)
+      for (const queue_entry& e : ps.deferred)
+        if (e.type == arrival) pending.push_back(e);
+    std::sort(pending.begin(), pending.end(), runs_before);
+    for (const queue_entry& e : pending) {
+      const flight& f = flights[e.payload];
+      drop({f.id, f.from, f.to, now, drop_reason::in_flight, f.duplicate});
+    }
+  }
+
+  void run() {
+    const run_header header{&sc, seed, names, true};
+    notify([&](event_observer& o) { o.on_start(header); });
+    schedule_faults();
+    for (std::size_t b = 0; b < behaviours.size(); ++b)
+      for (process_id p : attached[b]) {
+        process_context ctx(owner, p, b);
+        behaviours[b]->on_start(ctx);
+      }
+    while (!queue.empty() && !stopping) {
+      if (sc.until && queue.top().time > *sc.until) {
+        stats.hit_until = true;
+        now = *sc.until;
+        break;
+      }
+      const queue_entry e = queue.pop();
+      now = e.time;
+      switch (e.type) {
+        case arrival: on_arrival(e); break;
+        case timer: on_timer(e); break;
+        case fault_start: start_fault(e.payload); break;
+        case fault_end: end_fault(e.payload); break;
+      }
+    }
+    stats.end_time = now;
+    drop_in_flight();
+    if (script) {
+      auto [path, problem] = script->unsound_reference(names);
+      if (!path.empty())
+        throw input_error(sc.file, path, "a reference that names exactly one event", problem);
+    }
+    const run_end end{now, stats.hit_max_events, stats.hit_until, stats.hit_max_pending};
+    notify([&](event_observer& o) { o.on_finish(end); });
+  }
+};
+
+simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
+    : s_(std::make_unique<state>(*this, sc, seed.value_or(sc.seed))) {
+  state& s = *s_;
+  const std::size_t n = sc.processes.size();
+  s.procs.reserve(n);
+  for (process_id p = 0; p < n; ++p) {
+    s.names.push_back(sc.processes[p].name);
+    s.procs.emplace_back(physical_clock(sc.processes[p].clock, s.source, p),
+                         s.source.process_stream(p, stream_purpose::workload));
+  }
+  for (const fault& f : sc.faults)
+    if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->persist == persist_mode::checkpoint)
+      s.procs[c->process].checkpoint_every = c->checkpoint_every;
+  s.clocks.reserve_slots(0);
+  if (!sc.script.empty()) {
+    s.script = std::make_shared<script_behaviour>(*this, sc.script, s.behaviours.size());
+    attach(s.script);
+    s.observers.push_back(s.script.get());
+  }
+  if (!sc.on_receive.empty()) attach(std::make_shared<reactive_rules>(sc.on_receive));
+  for (const generator& g : sc.generate) {
+    if (const auto* r = std::get_if<random_generator>(&g)) attach(std::make_shared<random_workload>(*r));
+    if (const auto* p = std::get_if<phold_generator>(&g)) attach(std::make_shared<phold_workload>(*p));
+  }
+}
+
+simulation::~simulation() = default;
+
+void simulation::attach(std::shared_ptr<behaviour> b, std::span<const process_id> processes) {
+  state& s = *s_;
+  const auto index = static_cast<std::uint32_t>(s.behaviours.size());
+  std::vector<process_id> to(processes.begin(), processes.end());
+  if (to.empty())
+    for (process_id p = 0; p < s.procs.size(); ++p) to.push_back(p);
+  for (process_id p : to) {
+    if (p >= s.procs.size()) throw std::out_of_range("hbsim: attach to an unknown process");
+    s.procs[p].behaviours.push_back(index);
+  }
+  s.behaviours.push_back(std::move(b));
+  s.attached.push_back(std::move(to));
+}
+
+void simulation::observe(event_observer& o) { s_->observers.push_back(&o); }
+void simulation::add_clock(std::unique_ptr<logical_clock> clock) { s_->clocks.add(std::move(clock)); }
+
+const run_stats& simulation::run() {
+  if (s_->ran) throw std::logic_error("hbsim: a simulation runs once");
+  s_->ran = true;
+  s_->run();
+  return s_->stats;
+}
+
+const scenario& simulation::source() const { return s_->sc; }
+std::uint64_t simulation::seed() const { return s_->seed; }
+const clock_set& simulation::clocks() const { return s_->clocks; }
+const run_stats& simulation::stats() const { return s_->stats; }
+std::span<const std::string> simulation::process_names() const { return s_->names; }
+
+std::string_view process_context::name() const { return sim_->s_->names[self_]; }
+std::size_t process_context::process_count() const { return sim_->s_->procs.size(); }
+std::string_view process_context::process_name(process_id p) const { return sim_->s_->names.at(p); }
+sim_time process_context::now() const { return sim_->s_->now; }
+sim_time process_context::clock() const { return sim_->s_->procs[self_].clock.read(sim_->s_->now); }
+bool process_context::is_up() const { return sim_->s_->procs[self_].up; }
+random_stream& process_context::rng() { return sim_->s_->procs[self_].rng; }
+
+event_id process_context::local(std::string_view label) {
+  auto& s = *sim_->s_;
+  return s.local(self_, s.intern(label));
+}
+
+event_id process_context::send(process_id to, std::string_view label) { return send(std::span(&to, 1), label); }
+
+event_id process_context::send(std::span<const process_id> to, std::string_view label) {
+  auto& s = *sim_->s_;
+  for (process_id p : to)
+    if (p >= s.procs.size()) throw std::out_of_range("hbsim: send to an unknown process");
+  return s.send(self_, to, s.intern(label));
+}
+
+event_id process_context::broadcast(std::string_view label) {
+  auto& s = *sim_->s_;
+  std::vector<process_id> to;
+  for (process_id p = 0; p < s.procs.size(); ++p)
+    if (p != self_) to.push_back(p);
+  return s.send(self_, to, s.intern(label));
+}
+
+void process_context::set_timer(sim_time delay, std::uint64_t token) {
+  sim_->s_->set_timer(self_, behaviour_, delay, token);
+}
+
+}  // namespace hbsim

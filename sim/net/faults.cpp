@@ -1,0 +1,31 @@
+#include "hbsim/net/faults.hpp"
+
+namespace hbsim {
+
+std::vector<link_block> link_blocks(const std::vector<fault>& faults, std::size_t n) {
+  std::vector<link_block> blocks;
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const fault& f = faults[i];
+    link_block b;
+    b.fault = i;
+    b.at = f.at;
+    b.blocks.assign(n * n, false);
+    if (const auto* p = std::get_if<partition_fault>(&f.what)) {
+      b.heal = p->heal;
+      b.mode = p->mode;
+      for (process_id a = 0; a < n; ++a)
+        for (process_id c = 0; c < n; ++c) b.blocks[a * n + c] = p->group_of[a] != p->group_of[c];
+    } else if (const auto* cut = std::get_if<cut_fault>(&f.what)) {
+      b.heal = cut->heal;
+      b.mode = cut->mode;
+      for (process_id a : cut->from)
+        for (process_id c : cut->to) b.blocks[a * n + c] = a != c;
+    } else {
+      continue;
+    }
+    blocks.push_back(std::move(b));
+  }
+  return blocks;
+}
+
+}  // namespace hbsim

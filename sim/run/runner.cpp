@@ -1,0 +1,133 @@
+#include "hbsim/run/runner.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/kernel/observer_thread.hpp"
+#include "hbsim/trace/trace_writer.hpp"
+
+namespace hbsim {
+
+namespace {
+
+// A one-line progress report on stderr, refreshed at most a few times a second once a run has
+// lasted a second; it reads the wall clock only every few thousand events.
+class progress_line final : public event_observer {
+ public:
+  void on_start(const run_header&) override { start_ = std::chrono::steady_clock::now(); }
+  void on_event(const event_record& e) override {
+    if ((++events_ & 0x3fff) != 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    shown_ = true;
+    std::fprintf(stderr, "\r  %llu events, simulated time %s, %.1f s ",
+                 static_cast<unsigned long long>(events_), format_duration(e.time).c_str(), elapsed);
+    std::fflush(stderr);
+  }
+  void on_finish(const run_end&) override {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_, last_;
+  std::uint64_t events_ = 0;
+  bool shown_ = false;
+};
+
+template <class Parse, class Names>
+void set_variant(const scenario& s, std::string_view clock, std::string_view name, Parse parse, Names names,
+                 auto& field) {
+  if (auto v = parse(name)) {
+    field = *v;
+    return;
+  }
+  std::string valid;
+  for (std::string_view n : names()) valid += (valid.empty() ? "" : ", ") + std::string(n);
+  throw input_error(s.file.empty() ? "--variant" : s.file, "/logical/" + std::string(clock) + "/variant",
+                    "one of " + valid, "\"" + std::string(name) + "\"");
+}
+
+}  // namespace
+
+std::string determinism_difference(const scenario& s, const run_options& options) {
+  namespace fs = std::filesystem;
+  const std::string base = (fs::temp_directory_path() / ("hbsim-determinism-" + std::to_string(::getpid()))).string();
+  const temporary_path first(base + "-1.jsonl"), second(base + "-2.jsonl");
+  run_options o = options;
+  o.progress = false;
+  o.trace_path = first.str();
+  run_scenario(s, o);
+  o.trace_path = second.str();
+  run_scenario(s, o);
+  std::ifstream a(first.str()), b(second.str());
+  std::string la, lb;
+  for (std::uint64_t line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(a, la));
+    const bool more_b = static_cast<bool>(std::getline(b, lb));
+    if (!more_a && !more_b) return "";
+    if (more_a && more_b && la == lb) continue;
+    return std::string("trace line ").append(std::to_string(line)).append(" differs:\n  first run:  ")
+        .append(more_a ? la : "(end of trace)").append("\n  second run: ").append(more_b ? lb : "(end of trace)");
+  }
+}
+
+void apply_variant(scenario& s, std::string_view assignment) {
+  const auto eq = assignment.find('=');
+  const std::string_view clock = assignment.substr(0, eq);
+  const std::string_view name = eq == std::string_view::npos ? std::string_view{} : assignment.substr(eq + 1);
+  if (eq == std::string_view::npos)
+    throw input_error("--variant", "", "CLOCK=NAME, e.g. lamport=no-tick-local", "\"" + std::string(assignment) + "\"");
+  if (clock == "lamport")
+    set_variant(s, clock, name, parse_lamport_variant, lamport_variant_names, s.logical.lamport);
+  else if (clock == "vector")
+    set_variant(s, clock, name, parse_vector_variant, vector_variant_names, s.logical.vector);
+  else if (clock == "hlc")
+    set_variant(s, clock, name, parse_hlc_variant, hlc_variant_names, s.logical.hlc);
+  else
+    throw input_error("--variant", "", "a clock among lamport, vector, hlc", "\"" + std::string(clock) + "\"");
+}
+
+run_outcome run_scenario(const scenario& s, const run_options& options) {
+  run_outcome out;
+  out.sim = std::make_unique<simulation>(s, options.seed);
+  std::optional<trace_writer> trace;
+  if (!options.trace_path.empty()) {
+    trace.emplace(options.trace_path);
+    out.sim->observe(*trace);
+  }
+  // The judges: invariants, then the expectations (which ask the invariant checker's ground truth
+  // about each event), then the clock comparison; on a thread of their own unless told otherwise.
+  out.invariants = std::make_unique<invariant_checker>();
+  expectation_checker checker(s, *out.invariants);
+  std::vector<event_observer*> judges = {out.invariants.get(), &checker};
+  if (options.compare_clocks) {
+    out.clocks = std::make_unique<clock_report>();
+    judges.push_back(out.clocks.get());
+  }
+  std::optional<observer_thread> judge_thread;
+  if (options.judge_thread) {
+    judge_thread.emplace(judges);
+    out.sim->observe(*judge_thread);
+  } else {
+    for (event_observer* o : judges) out.sim->observe(*o);
+  }
+  for (event_observer* o : options.observers) out.sim->observe(*o);
+  progress_line progress;
+  if (options.progress) out.sim->observe(progress);
+  const auto start = std::chrono::steady_clock::now();
+  out.sim->run();
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (trace) trace->commit();
+  out.expectations = checker.results();
+  return out;
+}
+
+}  // namespace hbsim

@@ -1,0 +1,232 @@
+#include "hbsim/trace/trace_writer.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "hbsim/scenario/scenario.hpp"
+
+namespace hbsim {
+
+namespace {
+
+constexpr std::size_t number = 20;  // the longest decimal int64 or uint64, sign included
+
+template <std::size_t N>
+char* lit(char* p, const char (&s)[N]) {
+  std::memcpy(p, s, N - 1);
+  return p + N - 1;
+}
+char* raw(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+char* num(char* p, std::uint64_t v) { return std::to_chars(p, p + number, v).ptr; }
+char* num(char* p, std::int64_t v) { return std::to_chars(p, p + number, v).ptr; }
+
+}  // namespace
+
+char* write_json_string(char* p, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  *p++ = '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      *p++ = '\\';
+      *p++ = ch;
+    } else if (c < 0x20) {
+      p = lit(p, "\\u00");
+      *p++ = hex[c >> 4];
+      *p++ = hex[c & 15];
+    } else {
+      *p++ = ch;
+    }
+  }
+  *p++ = '"';
+  return p;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  const std::size_t start = out.size();
+  out.resize(start + 6 * s.size() + 2);
+  out.resize(static_cast<std::size_t>(write_json_string(out.data() + start, s) - out.data()));
+}
+
+trace_writer::trace_writer(std::string path) : out_(std::move(path), "trace") {}
+
+trace_writer::~trace_writer() = default;
+
+char* trace_writer::reserve(std::size_t bound) { return out_.reserve(bound); }
+
+void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
+
+char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
+
+void trace_writer::on_start(const run_header& h) {
+  scenario_ = h.source;
+  for (const std::string& n : h.process_names) {
+    std::string q;
+    append_json_string(q, n);
+    names_.push_back(q);
+    longest_name_ = std::max(longest_name_, q.size());
+  }
+  key_stride_ = std::max<std::size_t>(16, (longest_name_ + 1 + 15) / 16 * 16);
+  key_blocks_.assign(names_.size() * key_stride_, 0);
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    char* p = raw(&key_blocks_[i * key_stride_], names_[i]);
+    *p = ':';
+    key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(names_[i].size() + 1, 255)));
+  }
+  char* p = reserve(128 + 6 * h.source->name.size() + names_.size() * (longest_name_ + 1));
+  p = lit(p, "{\"type\":\"header\",\"format\":\"hbsim-trace/1\",\"scenario\":");
+  p = write_json_string(p, h.source->name);
+  p = lit(p, ",\"seed\":");
+  p = num(p, h.seed);
+  p = lit(p, ",\"processes\":[");
+  for (process_id i = 0; i < names_.size(); ++i) {
+    if (i) *p++ = ',';
+    p = name(p, i);
+  }
+  *p++ = ']';
+  end_line(p);
+}
+
+void trace_writer::on_event(const event_record& e) {
+  const std::size_t bound = 512 + 6 * e.label.size() + 2 * longest_name_ +
+                            e.vector.size() * (key_stride_ + number + 1) + e.messages.size() * (longest_name_ + 48);
+  char* p = reserve(bound);
+  p = lit(p, "{\"type\":\"event\",\"id\":");
+  p = num(p, e.id);
+  p = lit(p, ",\"process\":");
+  p = name(p, e.process);
+  p = lit(p, ",\"seq\":");
+  p = num(p, e.seq);
+  p = lit(p, ",\"kind\":\"");
+  p = raw(p, to_string(e.kind));
+  p = lit(p, "\",\"label\":");
+  p = write_json_string(p, e.label);
+  p = lit(p, ",\"time\":");
+  p = num(p, e.time);
+  p = lit(p, ",\"pt\":");
+  p = num(p, e.pt);
+  p = lit(p, ",\"lamport\":");
+  p = num(p, e.lamport);
+  p = lit(p, ",\"vector\":{");
+  bool first = true;
+  const bool short_keys = key_stride_ == 16;
+  for (std::size_t i = 0; i < e.vector.size(); ++i) {
+    if (e.vector[i] == 0) continue;
+    if (!first) *p++ = ',';
+    first = false;
+    const char* key = &key_blocks_[i * key_stride_];
+    if (short_keys)
+      std::memcpy(p, key, 16);  // a constant size: compiled to two moves
+    else
+      std::memcpy(p, key, key_stride_);
+    p += key_length_[i];
+    p = num(p, std::uint64_t{e.vector[i]});
+  }
+  p = lit(p, "},\"hlc\":[");
+  p = num(p, e.hlc.l);
+  *p++ = ',';
+  p = num(p, e.hlc.c);
+  *p++ = ']';
+  if (e.kind == event_kind::send) {
+    p = lit(p, ",\"messages\":[");
+    for (std::size_t i = 0; i < e.messages.size(); ++i) {
+      if (i) *p++ = ',';
+      p = lit(p, "{\"id\":");
+      p = num(p, e.messages[i].id);
+      p = lit(p, ",\"to\":");
+      p = name(p, e.messages[i].to);
+      if (e.messages[i].copies > 1) p = lit(p, ",\"copies\":2");
+      *p++ = '}';
+    }
+    *p++ = ']';
+  } else if (e.kind == event_kind::receive || e.kind == event_kind::reject) {
+    p = lit(p, ",\"message\":");
+    p = num(p, e.message);
+    p = lit(p, ",\"from\":");
+    p = name(p, e.from);
+    p = lit(p, ",\"send\":");
+    p = num(p, e.send_event);
+  }
+  end_line(p);
+}
+
+void trace_writer::on_drop(const drop_record& d) {
+  char* p = reserve(256 + 2 * longest_name_);
+  p = lit(p, "{\"type\":\"drop\",\"message\":");
+  p = num(p, d.message);
+  p = lit(p, ",\"from\":");
+  p = name(p, d.from);
+  p = lit(p, ",\"to\":");
+  p = name(p, d.to);
+  p = lit(p, ",\"time\":");
+  p = num(p, d.time);
+  p = lit(p, ",\"reason\":\"");
+  p = raw(p, to_string(d.reason));
+  *p++ = '"';
+  if (d.duplicate) p = lit(p, ",\"duplicate\":true");
+  end_line(p);
+}
+
+void trace_writer::on_fault(const fault_record& r) {
+  const fault& f = scenario_->faults[r.index];
+  char* p = reserve(256 + 2 * names_.size() * (longest_name_ + 4));
+  const auto list = [&](const std::vector<process_id>& ps) {
+    *p++ = '[';
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      if (i) *p++ = ',';
+      p = name(p, ps[i]);
+    }
+    *p++ = ']';
+  };
+  const auto ending = [&]<std::size_t N>(const char(&key)[N]) {
+    p = lit(p, key);
+    p = r.end < 0 ? lit(p, "null") : num(p, r.end);
+  };
+  const auto mode = [&](hold_mode m) { p = m == hold_mode::hold ? lit(p, ",\"mode\":\"hold\"") : lit(p, ",\"mode\":\"drop\""); };
+  p = lit(p, "{\"type\":\"fault\",\"time\":");
+  p = num(p, r.time);
+  if (const auto* part = std::get_if<partition_fault>(&f.what)) {
+    p = lit(p, ",\"fault\":\"partition\",\"groups\":[");
+    std::vector<std::vector<process_id>> groups;
+    for (process_id q = 0; q < part->group_of.size(); ++q) {
+      if (part->group_of[q] >= groups.size()) groups.resize(part->group_of[q] + 1);
+      groups[part->group_of[q]].push_back(q);
+    }
+    bool first = true;
+    for (const auto& g : groups) {
+      if (g.empty()) continue;
+      if (!first) *p++ = ',';
+      first = false;
+      list(g);
+    }
+    *p++ = ']';
+    mode(part->mode);
+    ending(",\"heal\":");
+  } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
+    p = lit(p, ",\"fault\":\"cut\",\"from\":");
+    list(c->from);
+    p = lit(p, ",\"to\":");
+    list(c->to);
+    mode(c->mode);
+    ending(",\"heal\":");
+  } else if (const auto* s = std::get_if<clock_step_fault>(&f.what)) {
+    p = lit(p, ",\"fault\":\"clock_step\",\"process\":");
+    p = name(p, s->process);
+    p = lit(p, ",\"by\":");
+    p = num(p, s->by);
+  } else if (const auto* pa = std::get_if<pause_fault>(&f.what)) {
+    p = lit(p, ",\"fault\":\"pause\",\"process\":");
+    p = name(p, pa->process);
+    p = pa->clock_running ? lit(p, ",\"clock\":\"running\"") : lit(p, ",\"clock\":\"frozen\"");
+    ending(",\"until\":");
+  }
+  end_line(p);
+}
+
+void trace_writer::commit() { out_.commit(); }
+
+}  // namespace hbsim

@@ -1,0 +1,166 @@
+// `--to perfetto`: Chrome's trace-event JSON, which Perfetto's UI and chrome://tracing open. One
+// process (pid 1, named after the scenario), one thread per selected process (tid = process id + 1,
+// named by thread_name metadata, ordered by thread_sort_index); each event an instant ("ph": "i",
+// "s": "t") whose args hold its clocks; each message copy a flow arrow from the send's instant ("ph":
+// "s") to the receive's, or to an instant marking its drop on the receiver's thread ("ph": "f",
+// "bp": "e"); per process a counter track "<name> clock offset" of pt - time in ns at each event.
+// ts is in microseconds with three decimals, so nanoseconds stay exact. Written as the events come.
+#include <unordered_map>
+#include <vector>
+
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/scenario/scenario.hpp"
+#include "views/export_formats.hpp"
+#include "views/export_text.hpp"
+
+namespace hbsim {
+
+namespace {
+
+// Nanoseconds as microseconds with three decimals: 1234567 -> 1234.567.
+void append_micros(std::string& out, sim_time ns) {
+  std::uint64_t magnitude = static_cast<std::uint64_t>(ns);
+  if (ns < 0) {
+    out.push_back('-');
+    magnitude = std::uint64_t{0} - magnitude;
+  }
+  append_number(out, magnitude / 1000);
+  const auto fraction = static_cast<unsigned>(magnitude % 1000);
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + fraction / 100));
+  out.push_back(static_cast<char>('0' + fraction / 10 % 10));
+  out.push_back(static_cast<char>('0' + fraction % 10));
+}
+
+class perfetto_exporter final : public exporter {
+ public:
+  perfetto_exporter(std::string path, const export_options& options)
+      : exporter(options), out_(std::move(path), "export") {}
+
+  void commit() override {
+    out_.write("\n]}\n");
+    out_.commit();
+  }
+
+ protected:
+  void start(const run_header& h) override {
+    names_ = quoted_names(h.process_names);
+    counters_.clear();
+    for (const std::string& n : h.process_names) append_json_string(counters_.emplace_back(), n + " clock offset");
+    duplicated_.clear();
+    out_.write("{\"displayTimeUnit\": \"ns\", \"traceEvents\": [");
+    line_.clear();
+    begin("M", 0).append(", \"name\": \"process_name\", \"args\": {\"name\": ");
+    append_json_string(line_, h.source->name + ", seed " + std::to_string(h.seed));
+    line_.append("}}");
+    for (process_id p = 0; p < names_.size(); ++p) {
+      if (!shown(p)) continue;
+      begin("M", 0, p).append(", \"name\": \"thread_name\", \"args\": {\"name\": ").append(names_[p]).append("}}");
+      begin("M", 0, p).append(", \"name\": \"thread_sort_index\", \"args\": {\"sort_index\": ");
+      append_number(line_, p);
+      line_.append("}}");
+    }
+    out_.write(line_);
+  }
+
+  void event(const event_record& e) override {
+    line_.clear();
+    begin("i", e.time, e.process).append(", \"s\": \"t\", \"name\": ");
+    append_json_string(line_, e.label);
+    line_.append(", \"cat\": \"").append(to_string(e.kind)).append("\", \"args\": {\"event\": ");
+    append_number(line_, e.id);
+    line_.append(", \"seq\": ");
+    append_number(line_, e.seq);
+    line_.append(", \"pt\": ");
+    append_number(line_, e.pt);
+    if (e.from != no_process) {
+      line_.append(", \"message\": ");
+      append_number(line_, e.message);
+      line_.append(", \"from\": ").append(names_[e.from]);
+    }
+    if (options().shows(clock_kind::lamport)) {
+      line_.append(", \"lamport\": ");
+      append_number(line_, e.lamport);
+    }
+    if (options().shows(clock_kind::vector)) {
+      line_.append(", \"vector\": ");
+      append_vector_json(line_, e.vector, names_);
+    }
+    if (options().shows(clock_kind::hlc)) {
+      line_.append(", \"hlc\": [");
+      append_number(line_, e.hlc.l);
+      line_.append(", ");
+      append_number(line_, e.hlc.c);
+      line_.push_back(']');
+    }
+    line_.append("}}");
+
+    for (const sent_message& m : e.messages) {
+      if (!shown(m.to)) continue;
+      for (unsigned copy = 0; copy < m.copies; ++copy) flow("s", e.time, e.process, m.id, copy);
+      if (m.copies > 1) duplicated_.emplace(m.id, (1u << m.copies) - 1);
+    }
+    if (e.send_event != 0) flow("f", e.time, e.process, e.message, arrived(e.message));
+
+    begin("C", e.time).append(", \"name\": ").append(counters_[e.process]).append(", \"args\": {\"ns\": ");
+    append_number(line_, sub_sat(e.pt, e.time));
+    line_.append("}}");
+    out_.write(line_);
+  }
+
+  void drop(const drop_record& d, event_id) override {
+    if (!shown(d.to)) return;
+    line_.clear();
+    begin("i", d.time, d.to).append(", \"s\": \"t\", \"name\": \"drop (").append(to_string(d.reason));
+    line_.append(")\", \"cat\": \"drop\", \"args\": {\"message\": ");
+    append_number(line_, d.message);
+    line_.append(", \"from\": ").append(names_[d.from]).append("}}");
+    flow("f", d.time, d.to, d.message, arrived(d.message));
+    out_.write(line_);
+  }
+
+ private:
+  // Starts a trace event on the line: `{"ph": ph, "pid": 1[, "tid": t], "ts": ts`, the caller ends it.
+  std::string& begin(const char* ph, sim_time ts, process_id p = no_process) {
+    line_.append(first_ ? "\n{\"ph\": \"" : ",\n{\"ph\": \"").append(ph).append("\", \"pid\": 1");
+    first_ = false;
+    if (p != no_process) {
+      line_.append(", \"tid\": ");
+      append_number(line_, p + 1);
+    }
+    line_.append(", \"ts\": ");
+    append_micros(line_, ts);
+    return line_;
+  }
+  // One end of the arrow of a message's copy: ids 2m and 2m + 1.
+  void flow(const char* ph, sim_time ts, process_id p, message_id m, unsigned copy) {
+    begin(ph, ts, p).append(", \"name\": \"message\", \"cat\": \"message\", \"id\": ");
+    append_number(line_, 2 * m + copy);
+    line_.append(ph[0] == 'f' ? ", \"bp\": \"e\"}" : "}");
+  }
+  // The copy of m that has just arrived or been dropped: the first still travelling.
+  unsigned arrived(message_id m) {
+    const auto it = duplicated_.find(m);
+    if (it == duplicated_.end()) return 0;
+    const unsigned copy = (it->second & 1u) ? 0 : 1;
+    it->second &= ~(1u << copy);
+    if (it->second == 0) duplicated_.erase(it);
+    return copy;
+  }
+
+  output_file out_;
+  std::vector<std::string> names_;     // quoted
+  std::vector<std::string> counters_;  // quoted counter names, by process
+  bool first_ = true;
+  // Duplicated messages to selected processes: the copies still travelling, as bits. Looked up, never iterated.
+  std::unordered_map<message_id, unsigned> duplicated_;
+  std::string line_;
+};
+
+}  // namespace
+
+std::unique_ptr<exporter> make_perfetto_exporter(std::string path, const export_options& options) {
+  return std::make_unique<perfetto_exporter>(std::move(path), options);
+}
+
+}  // namespace hbsim

@@ -1,0 +1,138 @@
+// `--to shiviz`: a ShiViz/GoVector log, read by ShiViz with the regular expression
+// `(?<host>\S*) (?<clock>{.*})\n(?<event>.*)`: per event a line `host {"host": n, ...}` and a line
+// describing it. Each trace replayed into the exporter (each start()) is one execution, opened by a
+// line `=== scenario, seed n ===` (ShiViz's delimiter `^=== (?<trace>.*) ===$` names it). A ShiViz
+// log replayed (run_header::vectors_only) keeps its execution names and its descriptions, a blank
+// one written "(no description)": ShiViz trims the log, and would not read a last event without one.
+//
+// The vector clocks are computed here from the happens-before edges among the selected events
+// (program order, and messages whose send was selected), not copied from the recording: a clock
+// under test may have recorded wrong vectors, and a ShiViz log must still hold together (each host's
+// own entry 1 at its first event, rising by one). Host names cannot hold white space in that regular
+// expression, so white space in a process name is written as '_'.
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
+
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/scenario/scenario.hpp"
+#include "views/export_formats.hpp"
+#include "views/export_text.hpp"
+
+namespace hbsim {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+std::string host_name(std::string_view name) {
+  std::string out(name);
+  std::replace_if(out.begin(), out.end(), is_space, '_');
+  return out;
+}
+
+class shiviz_exporter final : public exporter {
+ public:
+  shiviz_exporter(std::string path, const export_options& options)
+      : exporter(options), out_(std::move(path), "export") {}
+
+  void commit() override { out_.commit(); }
+
+ protected:
+  void start(const run_header& h) override {
+    names_.clear();
+    hosts_.clear();
+    for (const std::string& n : h.process_names) {
+      names_.push_back(n);
+      hosts_.push_back(host_name(n));
+    }
+    quoted_ = quoted_names(hosts_);
+    clocks_.assign(names_.size(), std::vector<std::uint32_t>(names_.size(), 0));
+    sends_.clear();
+
+    vectors_only_ = h.vectors_only;
+    // Execution names must differ: ShiViz keys executions by name.
+    std::string name = vectors_only_ ? h.source->name : h.source->name + ", seed " + std::to_string(h.seed);
+    const auto repeats = std::count(executions_.begin(), executions_.end(), name);
+    executions_.push_back(name);
+    if (repeats) name.append(" (").append(std::to_string(repeats + 1)).append(")");
+    std::replace_if(name.begin(), name.end(), is_space, ' ');
+    out_.write("=== " + name + " ===\n");
+  }
+
+  void event(const event_record& e) override {
+    std::vector<std::uint32_t>& clock = clocks_[e.process];
+    if (e.send_event != 0) {
+      const auto it = sends_.find(e.send_event);
+      if (it != sends_.end()) {
+        if (e.kind == event_kind::receive)  // a reject is no happens-before edge (SPEC §4)
+          std::transform(clock.begin(), clock.end(), it->second.clock.begin(), clock.begin(),
+                         [](std::uint32_t a, std::uint32_t b) { return std::max(a, b); });
+        settle(it);
+      }
+    }
+    ++clock[e.process];
+    std::uint32_t copies = 0;
+    for (const sent_message& m : e.messages)
+      if (shown(m.to)) copies += m.copies;
+    if (copies) sends_.emplace(e.id, pending{clock, copies});
+
+    line_.assign(hosts_[e.process]).push_back(' ');
+    append_vector_json(line_, clock, quoted_);
+    line_.append("\n");
+    if (vectors_only_)
+      line_.append(std::all_of(e.label.begin(), e.label.end(), is_space) ? "(no description)" : e.label);
+    else
+      describe(e);
+    // The description is one line whatever the label holds.
+    std::replace_if(line_.begin() + static_cast<std::ptrdiff_t>(line_.find('\n') + 1), line_.end(),
+                    [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    line_.push_back('\n');
+    out_.write(line_);
+  }
+
+  void drop(const drop_record& d, event_id send) override {
+    if (!shown(d.to)) return;
+    const auto it = sends_.find(send);
+    if (it != sends_.end()) settle(it);
+  }
+
+ private:
+  // What happened, when, and what the run's clocks recorded.
+  void describe(const event_record& e) {
+    line_.append(to_string(e.kind)).push_back(' ');
+    line_.append(e.label);
+    if (e.from != no_process) line_.append(" from ").append(names_[e.from]);
+    for (std::size_t i = 0; i < e.messages.size(); ++i)
+      line_.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
+    line_.append(" | true time ").append(format_duration(e.time));
+    const std::string clocks = clock_summary(e, names_, options(), " | ");
+    if (!clocks.empty()) line_.append(" | recorded ").append(clocks);
+  }
+
+  struct pending {
+    std::vector<std::uint32_t> clock;  // the send's
+    std::uint32_t copies;              // receives or drops at selected processes still to come
+  };
+  using pending_map = std::unordered_map<event_id, pending>;
+  void settle(pending_map::iterator it) {
+    if (--it->second.copies == 0) sends_.erase(it);
+  }
+
+  output_file out_;
+  std::vector<std::string> names_, hosts_, quoted_;
+  std::vector<std::vector<std::uint32_t>> clocks_;  // by process: its vector clock over the selected events
+  // Selected sends whose messages may still arrive at a selected process. Looked up, never iterated.
+  pending_map sends_;
+  std::vector<std::string> executions_;  // names so far
+  bool vectors_only_ = false;            // the run is a ShiViz log: its labels are the descriptions
+  std::string line_;
+};
+
+}  // namespace
+
+std::unique_ptr<exporter> make_shiviz_exporter(std::string path, const export_options& options) {
+  return std::make_unique<shiviz_exporter>(std::move(path), options);
+}
+
+}  // namespace hbsim

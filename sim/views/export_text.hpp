@@ -1,0 +1,93 @@
+// How the exports write an event's values as text: numbers, process names as JSON strings, a vector
+// clock as a JSON object, and a one-line summary of the clocks chosen with --clocks. Shared so that
+// every format spells a value alike.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/core/time.hpp"
+#include "hbsim/kernel/event.hpp"
+#include "hbsim/trace/trace_writer.hpp"
+#include "hbsim/views/exporter.hpp"
+
+namespace hbsim {
+
+template <typename Integer>
+void append_number(std::string& out, Integer v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+/// Appends `s` with each control character other than tab and newline (a label may hold any, NUL
+/// included) replaced by its Unicode control picture: NUL by ␀ (U+2400), ESC by ␛ (U+241B), DEL by ␡
+/// (U+2421). XML 1.0 cannot carry them, even escaped, and Graphviz stops reading at a NUL; the
+/// picture still shows where one was.
+inline void append_visible(std::string& out, std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n') {
+      out.push_back(ch);
+      continue;
+    }
+    const unsigned picture = c == 0x7f ? 0x2421 : 0x2400 + c;  // three bytes of UTF-8
+    out.push_back(static_cast<char>(0xe0 | picture >> 12));
+    out.push_back(static_cast<char>(0x80 | (picture >> 6 & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (picture & 0x3f)));
+  }
+}
+
+/// Each name as a quoted, escaped JSON string, by process id.
+inline std::vector<std::string> quoted_names(std::span<const std::string> names) {
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  for (const std::string& n : names) append_json_string(out.emplace_back(), n);
+  return out;
+}
+
+/// {"A":2,"B":3}: the non-zero entries in process order (as the trace writes them, and as ShiViz reads them).
+inline void append_vector_json(std::string& out, std::span<const std::uint32_t> v, const std::vector<std::string>& quoted) {
+  out.push_back('{');
+  bool first = true;
+  for (std::size_t p = 0; p < v.size(); ++p) {
+    if (v[p] == 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out.append(quoted[p]).push_back(':');
+    append_number(out, v[p]);
+  }
+  out.push_back('}');
+}
+
+/// "L 2 | V {A:2, B:1} | HLC (3ms, 0)" for the clocks chosen, joined by `separator`; for people.
+inline std::string clock_summary(const event_record& e, std::span<const std::string> names, const export_options& o,
+                                 std::string_view separator) {
+  std::string out;
+  const auto next = [&] {
+    if (!out.empty()) out.append(separator);
+  };
+  if (o.shows(clock_kind::lamport)) out.append("L ").append(std::to_string(e.lamport));
+  if (o.shows(clock_kind::vector)) {
+    next();
+    out.append("V {");
+    bool first = true;
+    for (std::size_t p = 0; p < e.vector.size(); ++p) {
+      if (e.vector[p] == 0) continue;
+      out.append(first ? "" : ", ").append(names[p]).push_back(':');
+      append_number(out, e.vector[p]);
+      first = false;
+    }
+    out.push_back('}');
+  }
+  if (o.shows(clock_kind::hlc)) {
+    next();
+    out.append("HLC ").append(to_string(e.hlc));
+  }
+  return out;
+}
+
+}  // namespace hbsim

@@ -1,0 +1,130 @@
+#include "hbsim/views/exporter.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/json_text.hpp"
+#include "views/export_formats.hpp"
+
+namespace hbsim {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> clock_names{"lamport", "vector", "hlc"};
+
+struct format_entry {
+  std::string_view name;
+  std::unique_ptr<exporter> (*make)(std::string, const export_options&);
+};
+constexpr std::array<format_entry, 7> formats{{
+    {"dot", make_dot_exporter},
+    {"graphml", make_graphml_exporter},
+    {"json", make_json_exporter},
+    {"shiviz", make_shiviz_exporter},
+    {"perfetto", make_perfetto_exporter},
+    {"svg", make_svg_exporter},
+    {"html", make_html_exporter},
+}};
+constexpr std::array<std::string_view, formats.size()> format_names = [] {
+  std::array<std::string_view, formats.size()> n{};
+  for (std::size_t i = 0; i < formats.size(); ++i) n[i] = formats[i].name;
+  return n;
+}();
+
+}  // namespace
+
+std::string_view to_string(clock_kind c) { return clock_names[static_cast<std::size_t>(c)]; }
+
+bool export_options::shows(clock_kind c) const { return std::find(clocks.begin(), clocks.end(), c) != clocks.end(); }
+
+std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& origin) {
+  if (text == "all") return {clock_kind::lamport, clock_kind::vector, clock_kind::hlc};
+  std::vector<clock_kind> out;
+  while (true) {
+    const std::size_t comma = text.find(',');
+    const std::string_view name = text.substr(0, comma);
+    const auto* it = std::find(clock_names.begin(), clock_names.end(), name);
+    if (it == clock_names.end())
+      throw input_error(origin, "", "clock names separated by commas (" + join_names(clock_names) + ") or \"all\"",
+                        quoted_excerpt(name), did_you_mean(name, clock_names));
+    const auto c = static_cast<clock_kind>(it - clock_names.begin());
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+void exporter::on_start(const run_header& h) {
+  in_flight_.clear();
+  shown_.clear();
+  if (!options_.processes.empty()) {
+    shown_.assign(h.process_names.size(), false);
+    for (const std::string& name : options_.processes) {
+      const auto it = std::find(h.process_names.begin(), h.process_names.end(), name);
+      if (it == h.process_names.end()) {
+        std::vector<std::string_view> names(h.process_names.begin(), h.process_names.end());
+        throw input_error("--processes", "", "names of the run's processes (" + join_names(names) + ")",
+                          quoted_excerpt(name), did_you_mean(name, names));
+      }
+      shown_[static_cast<std::size_t>(it - h.process_names.begin())] = true;
+    }
+  }
+  start(h);
+}
+
+void exporter::settle(message_id m) {
+  const auto it = in_flight_.find(m);
+  if (it != in_flight_.end() && --it->second.copies == 0) in_flight_.erase(it);
+}
+
+void exporter::on_event(const event_record& e) {
+  const bool selected = shown(e.process) && (!options_.from || e.time >= *options_.from) &&
+                        (!options_.to || e.time <= *options_.to);
+  if (e.kind == event_kind::receive || e.kind == event_kind::reject) {
+    const bool send_selected = in_flight_.contains(e.message);
+    settle(e.message);
+    if (!selected) return;
+    // An event of a ShiViz log may receive and send.
+    for (const sent_message& m : e.messages) in_flight_.emplace(m.id, in_flight{e.id, m.copies});
+    if (send_selected) {
+      event(e);
+    } else {
+      event_record r = e;
+      r.send_event = 0;
+      event(r);
+    }
+    return;
+  }
+  if (!selected) return;
+  for (const sent_message& m : e.messages) in_flight_.emplace(m.id, in_flight{e.id, m.copies});
+  event(e);
+}
+
+void exporter::on_drop(const drop_record& d) {
+  const auto it = in_flight_.find(d.message);
+  if (it == in_flight_.end()) return;
+  const event_id send = it->second.send;
+  settle(d.message);
+  drop(d, send);
+}
+
+void exporter::on_fault(const fault_record& f) {
+  if (options_.to && f.time > *options_.to) return;
+  if (options_.from && f.end >= 0 && f.end < *options_.from) return;
+  fault(f);
+}
+
+void exporter::on_finish(const run_end& end) { finish(end); }
+
+std::span<const std::string_view> export_formats() { return format_names; }
+
+std::unique_ptr<exporter> make_exporter(std::string_view format, std::string path, const export_options& options) {
+  for (const format_entry& f : formats)
+    if (f.name == format) return f.make(std::move(path), options);
+  throw input_error("--to", "", "an export format (" + join_names(format_names) + ")", quoted_excerpt(format),
+                    did_you_mean(format, format_names));
+}
+
+}  // namespace hbsim

@@ -1,0 +1,270 @@
+#include "hbsim/views/summary.hpp"
+
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/judge/invariant_checker.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace hbsim {
+
+namespace {
+
+constexpr std::size_t shown_processes = 12;  // summary rows before "... N more"
+constexpr std::size_t shown_entries = 8;     // vector entries per row
+constexpr std::size_t json_processes = 256;  // final clocks in --json
+
+std::string stop_reason(const run_stats& s, const scenario& sc) {
+  if (s.hit_max_events) return "max_events reached: the run was cut short";
+  if (s.hit_max_pending)
+    return "max_pending reached: more than " + std::to_string(sc.pending_limit()) +
+           " messages in flight and timers pending at once; the run was cut short (raise max_pending in the "
+           "scenario if that many are expected)";
+  if (s.hit_until) return "until reached";
+  return "no event left";
+}
+
+std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names) {
+  std::string out = "{";
+  std::size_t written = 0;
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == 0) continue;
+    ++nonzero;
+    if (written == shown_entries) continue;
+    if (written++) out += ", ";
+    out += names[i] + ":" + std::to_string(v[i]);
+  }
+  if (nonzero > written) out += ", ... " + std::to_string(nonzero - written) + " more";
+  return out + "}";
+}
+
+// An expectation in one short line: "B:hello  lamport 3, vector {A:2, B:2}, hlc (3ms, 1)".
+std::string expectation_text(const expectation& x, std::span<const std::string> names) {
+  switch (x.type) {
+    case expectation::kind::before: return x.a.text + " before " + x.b.text;
+    case expectation::kind::concurrent: return x.a.text + " concurrent with " + x.b.text;
+    case expectation::kind::violates: return "violates " + x.invariant;
+    case expectation::kind::event_values: break;
+  }
+  std::string out = x.a.text + " ";
+  const auto part = [&](const std::string& p) { out.append(out.back() == ' ' ? " " : ", ").append(p); };
+  if (x.lamport) part("lamport " + std::to_string(*x.lamport));
+  if (x.vector) part("vector " + vector_text(*x.vector, names));
+  if (x.hlc_l || x.hlc_c)
+    part("hlc (" + (x.hlc_l ? format_duration(*x.hlc_l) : std::string("*")) + ", " +
+         (x.hlc_c ? std::to_string(*x.hlc_c) : std::string("*")) + ")");
+  return out;
+}
+
+// What the run had, in the same style.
+std::string found_text(const nlohmann::json& found) {
+  if (found.is_string()) return found.get<std::string>();
+  if (!found.is_object() || !found.contains("lamport")) return found.dump();
+  std::string v;
+  for (const auto& [name, n] : found["vector"].items()) v.append(v.empty() ? "" : ", ").append(name + ":" + n.dump());
+  return "lamport " + found["lamport"].dump() + ", vector {" + v + "}, hlc (" +
+         found["hlc"]["l"].get<std::string>() + ", " + found["hlc"]["c"].dump() + ")";
+}
+
+std::string status_word(expectation_result::status s) {
+  switch (s) {
+    case expectation_result::status::met: return "ok  ";
+    case expectation_result::status::unmet: return "FAIL";
+    case expectation_result::status::unchecked: return "--  ";
+  }
+  return "";
+}
+
+}  // namespace
+
+namespace {
+// Whether a `violates` expectation names this invariant: then its violation is what the scenario
+// demonstrates, not a failure.
+bool is_expected(std::span<const std::string> expected, invariant i) {
+  return std::find(expected.begin(), expected.end(), to_string(i)) != expected.end();
+}
+std::vector<std::string> expected_violations(const run_report& r);
+}  // namespace
+
+namespace {
+std::vector<std::string> expected_violations(const run_report& r) {
+  std::vector<std::string> out;
+  for (const expectation_result& x : r.expectations)
+    if (x.spec->type == expectation::kind::violates) out.push_back(x.spec->invariant);
+  return out;
+}
+}  // namespace
+
+bool run_ok(const run_report& r) {
+  if (r.sim->stats().hit_max_events || r.sim->stats().hit_max_pending) return false;
+  if (r.invariants) {
+    const auto expected = expected_violations(r);
+    for (const violation_report& v : r.invariants->violations())
+      if (!is_expected(expected, v.which)) return false;
+  }
+  return std::none_of(r.expectations.begin(), r.expectations.end(),
+                      [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; });
+}
+
+void print_summary(std::ostream& out, const run_report& r) {
+  const simulation& sim = *r.sim;
+  const run_stats& s = sim.stats();
+  const auto names = sim.process_names();
+  const scenario& sc = sim.source();
+  out << "hbsim run: " << sc.name;
+  if (!sc.file.empty()) out << " (" << sc.file << ")";
+  out << ", seed " << sim.seed() << "\n";
+  out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("
+      << stop_reason(s, sc) << ")\n\n";
+
+  out << "events     " << s.events << ":";
+  for (int k = 0; k < event_kind_count; ++k)
+    out << (k ? ", " : " ") << to_string(static_cast<event_kind>(k)) << " " << s.by_kind[k];
+  out << "\n";
+  std::uint64_t dropped = 0;
+  for (std::uint64_t d : s.dropped) dropped += d;
+  out << "messages   sent " << s.messages_sent << ", duplicated " << s.duplicates << ", delivered " << s.delivered
+      << ", rejected " << s.rejected << ", dropped " << dropped;
+  if (dropped) {
+    out << " (";
+    bool first = true;
+    for (int k = 0; k < drop_reason_count; ++k) {
+      if (!s.dropped[k]) continue;
+      out << (first ? "" : ", ") << to_string(static_cast<drop_reason>(k)) << " " << s.dropped[k];
+      first = false;
+    }
+    out << ")";
+  }
+  if (s.held) out << "; " << s.held << " held by a partition until its heal";
+  out << "\n";
+  if (s.skipped_actions) out << "skipped    " << s.skipped_actions << " actions of crashed processes\n";
+
+  out << "\nfinal clocks" << (names.size() > shown_processes ? " (first " + std::to_string(shown_processes - 2) + " and last 2 processes)" : "") << "\n";
+  std::size_t width = 7;
+  for (const std::string& n : names) width = std::max(width, n.size());
+  width = std::min<std::size_t>(width, 24);
+  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process" << "  " << std::setw(10) << "lamport"
+      << std::setw(24) << "hlc (l, c)" << "vector\n";
+  const clock_set& c = sim.clocks();
+  for (process_id p = 0; p < names.size(); ++p) {
+    if (names.size() > shown_processes && p == shown_processes - 2) {
+      out << "  ... " << names.size() - shown_processes << " more\n";
+      p = static_cast<process_id>(names.size() - 2);
+    }
+    const hlc_stamp h = c.hlc().value(p);
+    out << "  " << std::setw(static_cast<int>(width)) << names[p] << "  " << std::setw(10) << c.lamport().value(p)
+        << std::setw(24) << std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")")
+        << vector_text(c.vector().value(p), names) << "\n";
+  }
+
+  if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
+  if (r.clocks) print_clock_report(out, r.clocks->result(), names);
+
+  if (!r.expectations.empty()) {
+    const auto count = [&](expectation_result::status st) {
+      return std::count_if(r.expectations.begin(), r.expectations.end(),
+                           [&](const expectation_result& x) { return x.outcome == st; });
+    };
+    out << "\nexpectations  " << count(expectation_result::status::met) << " met, "
+        << count(expectation_result::status::unmet) << " unmet";
+    if (const auto u = count(expectation_result::status::unchecked)) out << ", " << u << " not checked";
+    out << "\n";
+    for (const expectation_result& x : r.expectations) {
+      out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, names) << "\n";
+      if (x.outcome != expectation_result::status::met)
+        out << "       found " << found_text(x.found) << "\n";
+    }
+  }
+  const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
+  out << "\nwall       " << std::fixed << std::setprecision(3) << r.wall_seconds << " s, "
+      << std::setprecision(0) << rate << " events/s\n";
+  out << "result     " << (run_ok(r) ? "ok" : "FAILED") << "\n";
+  out.unsetf(std::ios::floatfield);
+}
+
+void print_invariants(std::ostream& out, const invariant_checker& c, std::span<const std::string> expected) {
+  const auto names = c.process_names();
+  const auto violated = c.violations();
+  out << "\ninvariants    " << invariant_count - violated.size() << " of " << invariant_count << " hold";
+  if (const auto eps = c.epsilon()) out << "; HLC's l ran at most " << format_duration(*eps) << " ahead of pt (epsilon)";
+  out << "\n";
+  for (const violation_report& v : violated) {
+    out << "  " << (is_expected(expected, v.which) ? "expected  " : "VIOLATED  ") << to_string(v.which) << ": "
+        << v.count << (v.count == 1 ? " violation" : " violations") << "; first:\n";
+    const violation_example& x = v.examples.front();
+    if (x.a) out << "      a: " << describe(*x.a, names) << "\n";
+    out << "      b: " << describe(x.b, names) << "\n";
+    out << "      rule: " << x.rule << "\n";
+    // Witness paths are single edges from a to b: the first broken edge on any path.
+    if (x.a && x.path.size() == 1)
+      out << "      path: " << names[x.a->process] << "#" << x.a->seq
+          << (x.path[0].message ? " --message--> " : " --process order--> ") << names[x.b.process] << "#" << x.b.seq
+          << "\n";
+    else if (x.a && x.path.empty())
+      out << "      path: none, a and b are concurrent\n";
+  }
+  if (c.unverified_pairs() > 0)
+    out << "  (" << c.unverified_pairs()
+        << " candidate pairs of the strong clock condition's \"only if\" half lay outside the recent window and were "
+           "not tested)\n";
+}
+
+nlohmann::json violations_json(const invariant_checker& c, std::span<const std::string> expected) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const violation_report& v : c.violations()) {
+    nlohmann::json j = violation_json(v, c.process_names());
+    j["expected"] = is_expected(expected, v.which);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::json summary_json(const run_report& r) {
+  using nlohmann::json;
+  const simulation& sim = *r.sim;
+  const run_stats& s = sim.stats();
+  const auto names = sim.process_names();
+  json by_kind = json::object();
+  for (int k = 0; k < event_kind_count; ++k) by_kind[std::string(to_string(static_cast<event_kind>(k)))] = s.by_kind[k];
+  json dropped = json::object();
+  for (int k = 0; k < drop_reason_count; ++k) dropped[std::string(to_string(static_cast<drop_reason>(k)))] = s.dropped[k];
+  json clocks = json::object();
+  const clock_set& c = sim.clocks();
+  for (process_id p = 0; p < names.size() && p < json_processes; ++p)
+    clocks[names[p]] = clocks_json(c.lamport().value(p), c.vector().value(p), c.hlc().value(p), names);
+  const json violations = r.invariants ? violations_json(*r.invariants, expected_violations(r)) : json::array();
+  json expectations = json::array();
+  for (const expectation_result& x : r.expectations) {
+    json ok = x.outcome == expectation_result::status::unchecked
+                  ? json(nullptr)
+                  : json(x.outcome == expectation_result::status::met);
+    expectations.push_back({{"expect", json::parse(x.spec->source)}, {"ok", ok}, {"found", x.found}});
+  }
+  return {{"ok", run_ok(r)},
+          {"scenario", sim.source().name},
+          {"seed", sim.seed()},
+          {"events", s.events},
+          {"events_by_kind", by_kind},
+          {"messages",
+           {{"sent", s.messages_sent},
+            {"duplicated", s.duplicates},
+            {"delivered", s.delivered},
+            {"rejected", s.rejected},
+            {"held", s.held},
+            {"dropped", dropped}}},
+          {"skipped_actions", s.skipped_actions},
+          {"end_time_ns", s.end_time},
+          {"stopped", stop_reason(s, sim.source())},
+          {"final_clocks", clocks},
+          {"final_clocks_truncated", names.size() > json_processes},
+          {"violations", violations},
+          {"epsilon_ns", r.invariants && r.invariants->epsilon() ? json(*r.invariants->epsilon()) : json(nullptr)},
+          {"expectations", expectations},
+          {"clock_report", r.clocks ? clock_report_json(r.clocks->result(), names) : json(nullptr)},
+          {"wall_seconds", r.wall_seconds},
+          {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
+}
+
+}  // namespace hbsim
