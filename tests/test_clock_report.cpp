@@ -192,9 +192,11 @@ TEST_CASE("clock report: a clock stepped back and a Lamport clock that does not 
 }
 
 TEST_CASE("clock report: no event, one event") {
-  clock_report empty;
+  causality truth;
+  clock_report empty(truth);
   const std::vector<std::string> names{"A"};
   const scenario s = make_scenario(names);
+  truth.on_start({&s, 1, names});
   empty.on_start({&s, 1, names});
   empty.on_finish({});
   CHECK(empty.result().events == 0);
@@ -314,8 +316,9 @@ TEST_CASE("clock report: a replayed trace reports exactly what the live run did"
     o.trace_path = trace.string();
     const run_outcome out = run_scenario(faulty_random_scenario(), o);
     trace_reader reader(trace.string());
-    clock_report replayed;
-    event_observer* observers[] = {&replayed};
+    causality truth;
+    clock_report replayed(truth);
+    event_observer* observers[] = {&truth, &replayed};
     reader.replay(observers);
     CHECK(clock_report_json(replayed.result(), replayed.process_names()) ==
           clock_report_json(out.clocks->result(), out.clocks->process_names()));

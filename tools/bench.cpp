@@ -274,6 +274,7 @@ struct watchers {
   static watchers reported() {
     watchers w;
     w.report = true;
+    w.judge_thread = false;  // on the run's thread: the report's own cost
     return w;
   }
   static watchers exported(std::string format, std::string path) {
@@ -293,11 +294,18 @@ void run_hbsim(result& r, const phold_params& p, const watchers& w = {}) {
     writer = std::make_unique<hbsim::trace_writer>(w.trace_path);
     sim.observe(*writer);
   }
-  hbsim::invariant_checker checker;
-  hbsim::observer_thread judge({&checker});
-  if (w.check) sim.observe(w.judge_thread ? static_cast<hbsim::event_observer&>(judge) : checker);
-  hbsim::clock_report clocks;
-  if (w.report) sim.observe(clocks);
+  hbsim::causality truth;
+  hbsim::invariant_checker checker(truth);
+  hbsim::clock_report clocks(truth);
+  std::vector<hbsim::event_observer*> judges;
+  if (w.check || w.report) judges.push_back(&truth);
+  if (w.check) judges.push_back(&checker);
+  if (w.report) judges.push_back(&clocks);
+  hbsim::observer_thread judge(judges);
+  if (w.judge_thread)
+    sim.observe(judge);
+  else
+    for (hbsim::event_observer* o : judges) sim.observe(*o);
   std::unique_ptr<hbsim::exporter> exporter;
   if (!w.export_format.empty()) {
     exporter = hbsim::make_exporter(w.export_format, w.export_path);
@@ -354,10 +362,11 @@ void replay_trace(result& r, const std::string& path, replay_with what) {
   const auto t0 = clock_type::now();
   hbsim::trace_reader reader(path);
   event_counter counter;
-  hbsim::invariant_checker checker;
+  hbsim::causality truth;
+  hbsim::invariant_checker checker(truth);
   hbsim::hb_graph_builder builder(path);
   std::vector<hbsim::event_observer*> observers{&counter};
-  if (what == replay_with::checker) observers.push_back(&checker);
+  if (what == replay_with::checker) observers.insert(observers.end(), {&truth, &checker});
   if (what == replay_with::graph) observers.push_back(&builder);
   r.setup_seconds = seconds_since(t0);
   r.rss_built_kb = rss_kb();

@@ -241,12 +241,13 @@ int check_command(const std::string& file, const std::string& format, bool json)
     return r.ok() ? ok : failed;
   }
   hbsim::trace_reader reader(file);
-  hbsim::invariant_checker checker;
-  hbsim::event_observer* observers[] = {&checker};
+  hbsim::causality truth;
+  hbsim::invariant_checker checker(truth);
+  hbsim::event_observer* observers[] = {&truth, &checker};
   reader.replay(observers);
   const double wall = std::chrono::duration<double>(clock::now() - start).count();
   std::uint64_t events = 0;
-  for (hbsim::process_id p = 0; p < checker.process_names().size(); ++p) events += checker.truth(p)[p];
+  for (hbsim::process_id p = 0; p < truth.processes(); ++p) events += truth.count(p);
   const bool clean = checker.violations().empty();
   if (json) {
     std::cout << nlohmann::json{{"ok", clean},
@@ -279,8 +280,9 @@ int report_command(const std::string& file, bool json) {
                              "hbsim check judges such a log's clocks; explain and export --to shiviz read it");
   const auto start = std::chrono::steady_clock::now();
   hbsim::trace_reader reader(file);
-  hbsim::clock_report report;
-  hbsim::event_observer* observers[] = {&report};
+  hbsim::causality truth;
+  hbsim::clock_report report(truth);
+  hbsim::event_observer* observers[] = {&truth, &report};
   reader.replay(observers);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const hbsim::clock_comparison& r = report.result();

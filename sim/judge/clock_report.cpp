@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <queue>
-#include <unordered_map>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -166,55 +166,23 @@ struct clock_report::state {
     value_history<std::uint64_t> lamports;
     report_event max_pt;           // the largest pt in its latest event's causal past, that event included
     std::uint64_t max_lamport = 0;  // likewise
-    std::uint64_t past = 0;        // events in that causal past: the sum of its truth row
-    std::uint32_t nonzero = 0;     // non-zero entries of its truth row
   };
-  // A send whose messages are travelling; its truth row is in send_rows.
+  // What a send's messages carry along their edge, in its slot of the ground truth.
   struct send {
     report_event max_pt;
     std::uint64_t max_lamport = 0;
-    std::uint32_t copies_left = 0;
-  };
-  struct message {
-    std::uint32_t send;
-    std::uint32_t copies_left;  // 2 for a message the network duplicated
   };
 
   std::size_t n = 0;
   std::vector<std::string> names;
   std::vector<process> procs;
-  std::vector<std::uint32_t> truth;  // n × n: each process's latest ground-truth vector
   std::vector<send> sends;
-  std::vector<std::uint32_t> send_rows;
-  std::vector<std::uint32_t> free_sends;
-  // Looked up by id, never iterated, so its order cannot reach the output.
-  std::unordered_map<message_id, message> messages;
   clock_comparison r;
   double lead_sum = 0;
   std::uint64_t related_lamport_equal = 0;
-
-  std::uint32_t take_send() {
-    if (!free_sends.empty()) {
-      const std::uint32_t s = free_sends.back();
-      free_sends.pop_back();
-      return s;
-    }
-    sends.emplace_back();
-    send_rows.resize(sends.size() * n);
-    return static_cast<std::uint32_t>(sends.size() - 1);
-  }
-
-  // One copy of message m has been received, rejected or dropped.
-  void resolve(message_id m) {
-    const auto it = messages.find(m);
-    if (it == messages.end()) return;
-    const std::uint32_t s = it->second.send;
-    if (--it->second.copies_left == 0) messages.erase(it);
-    if (--sends[s].copies_left == 0) free_sends.push_back(s);
-  }
 };
 
-clock_report::clock_report() : s_(std::make_unique<state>()) {}
+clock_report::clock_report(const causality& truth) : truth_(&truth), s_(std::make_unique<state>()) {}
 clock_report::~clock_report() = default;
 
 void clock_report::on_start(const run_header& h) {
@@ -223,26 +191,20 @@ void clock_report::on_start(const run_header& h) {
   s.n = h.process_names.size();
   s.names.assign(h.process_names.begin(), h.process_names.end());
   s.procs.resize(s.n);
-  s.truth.assign(s.n * s.n, 0);
   s.r.processes = s.n;
 }
 
 void clock_report::on_event(const event_record& e) {
+  if (truth_->latest() != e.id)
+    throw std::logic_error("clock_report: observe the run with its causality first, then the report");
   state& s = *s_;
   clock_comparison& r = s.r;
   const std::size_t n = s.n;
   const process_id p = e.process;
   state::process& me = s.procs[p];
-  std::uint32_t* t = &s.truth[p * n];
+  const causality::row t = truth_->truth(p);  // e's ground truth
   const auto own = static_cast<std::uint32_t>(e.seq);
-
-  const state::send* m = nullptr;
-  const std::uint32_t* sent = nullptr;
-  if (e.kind == event_kind::receive)  // a reject is no happens-before edge
-    if (const auto it = s.messages.find(e.message); it != s.messages.end()) {
-      m = &s.sends[it->second.send];
-      sent = &s.send_rows[it->second.send * n];
-    }
+  const state::send* m = truth_->merged() ? &s.sends[truth_->slot()] : nullptr;
 
   // The largest pt and Lamport value in e's causal past, e excluded.
   const report_event* past_pt = me.max_pt.id != 0 ? &me.max_pt : nullptr;
@@ -251,24 +213,8 @@ void clock_report::on_event(const event_record& e) {
     if (!past_pt || above(m->max_pt, *past_pt)) past_pt = &m->max_pt;
     past_lamport = std::max(past_lamport, m->max_lamport);
   }
-
-  // e's ground truth: p's previous one, merged with the send's on a receive, plus e itself.
-  if (sent) {
-    std::uint64_t past = 0;
-    std::uint32_t nonzero = 0;
-    for (std::size_t k = 0; k < n; ++k) {  // branch-free: this is the hot loop of receives
-      t[k] = std::max(t[k], sent[k]);
-      past += t[k];
-      nonzero += t[k] != 0;
-    }
-    me.past = past;
-    me.nonzero = nonzero;
-  }
-  me.past = me.past - t[p] + own;
-  me.nonzero += t[p] == 0;
-  t[p] = own;
   ++r.events;
-  r.related += me.past - 1;
+  r.related += truth_->past_size(p) - 1;
 
   // Pairs a → e: only when some reading in e's past reaches e's own can one be above or equal.
   if (past_pt && past_pt->pt >= e.pt) {
@@ -312,26 +258,15 @@ void clock_report::on_event(const event_record& e) {
     set_event(*r.hlc_lead_max_at, e);
   }
 
-  r.event_entries += me.nonzero;
+  const std::uint32_t nonzero = truth_->past_processes(p);
+  r.event_entries += nonzero;
   if (e.kind == event_kind::send && !e.messages.empty()) {
     r.messages += e.messages.size();
-    r.message_entries += std::uint64_t{me.nonzero} * e.messages.size();
-    const std::uint32_t slot = s.take_send();  // may move sends: m and past_pt are not used below
-    std::copy(t, t + n, s.send_rows.begin() + static_cast<std::ptrdiff_t>(slot * n));
-    state::send& sd = s.sends[slot];
-    sd.max_pt = me.max_pt;
-    sd.max_lamport = me.max_lamport;
-    sd.copies_left = 0;
-    for (const sent_message& sm : e.messages) {
-      const std::uint32_t copies = std::max<std::uint32_t>(sm.copies, 1);
-      s.messages[sm.id] = {slot, copies};
-      sd.copies_left += copies;
-    }
+    r.message_entries += std::uint64_t{nonzero} * e.messages.size();
+    if (s.sends.size() < truth_->slots()) s.sends.resize(truth_->slots());  // may move sends: m is not used below
+    s.sends[truth_->slot()] = {me.max_pt, me.max_lamport};
   }
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject) s.resolve(e.message);
 }
-
-void clock_report::on_drop(const drop_record& d) { s_->resolve(d.message); }
 
 void clock_report::on_finish(const run_end&) {
   state& s = *s_;

@@ -14,8 +14,9 @@ nlohmann::json clocks_json(std::uint64_t lamport, std::span<const std::uint32_t>
   return {{"lamport", lamport}, {"vector", v}, {"hlc", {{"l", format_duration(hlc.l)}, {"c", hlc.c}}}};
 }
 
-expectation_checker::expectation_checker(const scenario& s, const invariant_checker& truth)
-    : scenario_(&s), truth_(&truth), relations_(s.expect.size(), relation::unknown) {
+expectation_checker::expectation_checker(const scenario& s, const causality& truth,
+                                         const invariant_checker& invariants)
+    : scenario_(&s), truth_(&truth), invariants_(&invariants), relations_(s.expect.size(), relation::unknown) {
   for (std::size_t i = 0; i < s.expect.size(); ++i) {
     const expectation& x = s.expect[i];
     if (x.type == expectation::kind::violates) continue;
@@ -88,7 +89,7 @@ void expectation_checker::on_finish(const run_end&) {
       }
       case expectation::kind::violates: {
         const auto which = parse_invariant(x.invariant);
-        const std::uint64_t n = which ? truth_->count(*which) : 0;
+        const std::uint64_t n = which ? invariants_->count(*which) : 0;
         results_.push_back({&x, n > 0 ? status::met : status::unmet,
                             std::to_string(n).append(n == 1 ? " violation" : " violations")});
         break;

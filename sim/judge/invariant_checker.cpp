@@ -1,6 +1,7 @@
 #include "hbsim/judge/invariant_checker.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 
@@ -61,56 +62,23 @@ void invariant_checker::on_start(const run_header& h) {
   for (std::size_t i = 0; i < invariant_count; ++i) reports_[i] = {static_cast<invariant>(i), 0, {}};
   recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
                                          recent_most);
-  // Each process starts on a row of zeros of its own (its events will add themselves to it), held
-  // as its truth, its latest vector and by each place of its ring.
-  pool_.assign(n_ * n_, 0);
-  // Room for every process's truth, its ring and some sends in flight, reserved (not touched) so that
-  // the pool rarely moves.
-  pool_.reserve((n_ * (recent_kept_ + 2) + 64) * n_);
-  row_refs_.assign(n_, static_cast<std::uint32_t>(2 + recent_kept_));
-  free_rows_.clear();
-  truth_row_.resize(n_);
+  // Room for every process's truth, its ring and some sends in flight, so that rows rarely move.
+  truth_->reserve_rows(n_ * (recent_kept_ + 2) + 64);
+  // Each process's latest vector and each place of its ring hold its starting row of zeros.
   latest_row_.resize(n_);
   recent_row_.resize(n_ * recent_kept_);
   for (process_id p = 0; p < n_; ++p) {
-    truth_row_[p] = latest_row_[p] = p;
-    for (std::size_t i = 0; i < recent_kept_; ++i) recent_row_[p * recent_kept_ + i] = {p, p, 0};
+    const row_ref start = truth_->current(p);
+    latest_row_[p] = truth_->share(start).row;
+    for (std::size_t i = 0; i < recent_kept_; ++i) recent_row_[p * recent_kept_ + i] = truth_->share(start);
   }
   sends_.clear();
-  free_sends_.clear();
-  messages_.clear();
   unverified_pairs_ = 0;
   last_.assign(n_, {});
   last_exact_.assign(n_, 1);
   own_inexact_.assign(n_, 0);
-  count_.assign(n_, 0);
   watching_ = false;
   recent_.assign(n_ * recent_kept_, {});
-}
-
-std::uint32_t invariant_checker::take_row() {
-  std::uint32_t r;
-  if (free_rows_.empty()) {
-    r = static_cast<std::uint32_t>(row_refs_.size());
-    row_refs_.push_back(0);
-    pool_.resize(pool_.size() + n_);
-  } else {
-    r = free_rows_.back();
-    free_rows_.pop_back();
-  }
-  row_refs_[r] = 1;
-  return r;
-}
-
-void invariant_checker::release_row(std::uint32_t r) {
-  if (--row_refs_[r] == 0) free_rows_.push_back(r);
-}
-
-invariant_checker::row invariant_checker::view(const row_ref& r, std::vector<std::uint32_t>& scratch) const {
-  const std::uint32_t* data = row_data(r.row);
-  scratch.assign(data, data + n_);
-  scratch[r.owner] = r.own;
-  return scratch;
 }
 
 event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
@@ -142,30 +110,26 @@ void invariant_checker::report(invariant i, const event_head* a, Vector va, cons
 //   of every process whose truth holds exactly j's events before a*: b' is b or comes after it on
 //   its process, so V(b) < V(b'), and a violation with b is one with b' too.
 void invariant_checker::check_strong_against_recent(const event_head& b, row v) {
-  const std::uint32_t* truth = row_data(truth_row_[b.process]);
+  const row truth = truth_->truth(b.process);
   for (process_id j = 0; j < n_; ++j) {
-    if (j == b.process || count_[j] <= truth[j]) continue;  // nothing of j outside b's past yet
+    if (j == b.process || truth_->count(j) <= truth[j]) continue;  // nothing of j outside b's past yet
     const std::uint64_t candidate = truth[j] + 1;
     // a*'s own entry is its seq unless it was recorded inexact: then b, claiming no more of j than
     // its truth, cannot be above it.
     if (v[j] <= truth[j] && candidate > own_inexact_[j]) continue;
     const std::size_t slot = j * recent_kept_ + candidate % recent_kept_;
-    if (count_[j] - candidate >= recent_kept_ || recent_[slot].seq != candidate) {
+    if (truth_->count(j) - candidate >= recent_kept_ || recent_[slot].seq != candidate) {
       ++unverified_pairs_;
       continue;
     }
     if (recent_row_[slot].own > v[j]) continue;  // V(a*)[j] > V(b)[j] settles nearly every case
-    const row va = view(recent_row_[slot], scratch_a_);
+    const row va = truth_->view(recent_row_[slot], scratch_a_);
     if (!vector_less(va, v)) continue;
     report(invariant::vector_strong_clock_condition, &recent_[slot], [&] { return va; }, b, v, [&] {
       return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(v, names_))
           .append(", yet a and b are concurrent");
     });
   }
-}
-
-invariant_checker::row invariant_checker::latest_vector(process_id p) const {
-  return {row_data(latest_row_[p]), n_};
 }
 
 void invariant_checker::check_strong_against_latest(const event_head& a, row va) {
@@ -187,10 +151,10 @@ void invariant_checker::start_watching(const event_head& b, row v) {
   knows_latest_.assign(n_, {});
   for (process_id j = 0; j < n_; ++j)
     for (process_id i = 0; i < n_; ++i)
-      if (i != j && row_data(truth_row_[i])[j] == count_[j]) knows_latest_[j].push_back(i);
+      if (i != j && truth_->truth(i)[j] == truth_->count(j)) knows_latest_[j].push_back(i);
   // b itself, as the candidate a* of the processes that knew all of its process before it.
   for (process_id i = 0; i < n_; ++i) {
-    if (i == b.process || last_[i].id == 0 || row_data(truth_row_[i])[b.process] != b.seq - 1) continue;
+    if (i == b.process || last_[i].id == 0 || truth_->truth(i)[b.process] != b.seq - 1) continue;
     const row vb = latest_vector(i);
     if (v[b.process] <= vb[b.process] && vector_less(v, vb))
       report(invariant::vector_strong_clock_condition, &b, [&] { return v; }, last_[i], vb, [&] {
@@ -201,61 +165,34 @@ void invariant_checker::start_watching(const event_head& b, row v) {
 }
 
 void invariant_checker::on_event(const event_record& e) {
+  if (truth_->latest() != e.id)
+    throw std::logic_error("invariant_checker: observe the run with its causality first, then the checker");
   const process_id p = e.process;
   const row v = e.vector;
-  const send_info* m = nullptr;
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject)
-    if (auto it = messages_.find(e.message); it != messages_.end()) m = &sends_[it->second.send];
-  const bool merges = e.kind == event_kind::receive && m != nullptr;  // a reject is no HB edge
-  // A merge writes p's new truth into a fresh row, leaving the old one as its holders captured it;
-  // any other event adds itself to p's row in place, at the end, once it has been judged.
-  const std::uint32_t old_row = truth_row_[p];
-  const std::uint32_t new_row = merges ? take_row() : old_row;
-  const std::uint32_t* old = row_data(old_row);  // p's truth before e
-  std::uint32_t* merged = merges ? row_data(new_row) : nullptr;
+  const bool merges = truth_->merged();
+  const send_info* m = merges ? &sends_[truth_->slot()] : nullptr;
+  const row_ref before = truth_->before();  // p's truth before e
+  const row_ref sent = truth_->sent();
   event_head& prev = last_[p];
   const bool has_prev = prev.id != 0;
   const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
-
-  // The send's truth is its process's row, whose own entry may have gone on since: it reads the
-  // send's own count there (row_ref).
-  const std::uint32_t* sent_truth = merges ? row_data(m->truth.row) : nullptr;
-  const process_id q = merges ? m->truth.owner : 0;
-  const auto sent_at = [&](process_id k) { return k == q ? m->truth.own : sent_truth[k]; };
-  const auto sent_vec = [&] { return view(m->vector, scratch_b_); };
+  const auto sent_vec = [&] { return truth_->view(m->vector, scratch_b_); };
 
   if (watching_) check_strong_against_latest(b, v);
   if (merges && watching_)
     for (process_id k = 0; k < n_; ++k)
-      if (k != p && sent_at(k) > old[k] && sent_at(k) == count_[k]) knows_latest_[k].push_back(p);
+      if (k != p && truth_->at(sent, k) > truth_->at(before, k) && truth_->at(sent, k) == truth_->count(k))
+        knows_latest_[k].push_back(p);
 
-  // The ground truth of e: the previous truth of p, merged with the send's on a receive, plus e;
-  // compared with the recorded vector in the same pass. The loops are branch-free so that they
-  // vectorise: they are the checker's hot path. The sender's entry and p's own are then set apart.
+  // The recorded vector against e's ground truth; branch-free, so that it vectorises: the checker's hot path.
+  const row truth = truth_->truth(p);
   std::uint32_t mismatches = 0;
-  if (merges) {
-    for (std::size_t k = 0; k < n_; ++k) {
-      merged[k] = std::max(old[k], sent_truth[k]);
-      mismatches += v[k] != merged[k];
-    }
-    mismatches -= v[q] != merged[q];
-    merged[q] = std::max(old[q], m->truth.own);
-    mismatches += v[q] != merged[q];
-    mismatches -= v[p] != merged[p];
-    merged[p] = old[p] + 1;
-    mismatches += v[p] != merged[p];
-  } else {
-    for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != old[k];
-    mismatches -= v[p] != old[p];
-    mismatches += v[p] != old[p] + 1;
-  }
-  ++count_[p];
-  truth_row_[p] = new_row;
+  for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != truth[k];
   const bool exact = mismatches == 0;
-  const std::uint32_t* prev_vec = last_exact_[p] ? nullptr : row_data(latest_row_[p]);
+  const std::uint32_t* prev_vec = last_exact_[p] ? nullptr : truth_->data(latest_row_[p]);
   // Exact vectors at both ends of an edge satisfy the strong clock condition on it (ground truth
   // strictly grows along edges); otherwise compare, with the previous event's vector as recorded or,
-  // when it was exact, its truth: the row as it is before this event.
+  // when it was exact, its truth: p's truth before this event.
   bool prev_ok = true;
   bool sent_ok = true;
   const auto less = [&](const std::uint32_t* a) {
@@ -266,8 +203,8 @@ void invariant_checker::on_event(const event_record& e) {
     }
     return greater == 0 && smaller != 0;
   };
-  const row prev_row = !has_prev ? row() : row(prev_vec ? prev_vec : old, n_);
-  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_row.data());
+  const auto prev_row = [&] { return prev_vec ? row(prev_vec, n_) : truth_->view(before, scratch_c_); };
+  if (has_prev && !(exact && !prev_vec)) prev_ok = less(prev_row().data());
   if (merges && !(exact && m->exact)) sent_ok = less(sent_vec().data());
 
   const std::uint64_t l_prev = has_prev ? prev.lamport : 0;
@@ -278,10 +215,6 @@ void invariant_checker::on_event(const event_record& e) {
 
   if (!exact)
     report(invariant::vector_exact, nullptr, none, b, v, [&] {
-      row truth(merged, n_);
-      if (!merges) {
-        truth = view({old_row, p, old[p] + 1}, scratch_a_);
-      }
       std::size_t j = 0;
       while (v[j] == truth[j]) ++j;
       return std::string("V[").append(names_[j]).append("] = ").append(std::to_string(v[j])).append(", but ")
@@ -295,7 +228,7 @@ void invariant_checker::on_event(const event_record& e) {
   const auto rule_path = [&] {
     return rule_a ? std::vector<hb_hop>{{rule_a->id, e.id, merges}} : std::vector<hb_hop>{};
   };
-  const auto rule_va = [&] { return merges ? sent_vec() : prev_row; };
+  const auto rule_va = [&] { return merges ? sent_vec() : prev_row(); };
   if (e.lamport != l_expected)
     report(invariant::lamport_rule, rule_a, rule_va, b, v, [&] {
       std::string how = merges ? std::string("max(L', L_m) + 1 = max(").append(std::to_string(l_prev)).append(", ")
@@ -336,7 +269,7 @@ void invariant_checker::on_event(const event_record& e) {
             .append(vector_text(v, names_));
       }, path());
   };
-  if (has_prev) edge(prev, [&] { return prev_row; }, false, prev_ok);
+  if (has_prev) edge(prev, prev_row, false, prev_ok);
   if (merges) edge(m->send, sent_vec, true, sent_ok);
 
   if (!exact && !watching_) start_watching(b, v);
@@ -357,63 +290,34 @@ void invariant_checker::on_event(const event_record& e) {
   const sim_time ahead = sub_sat(e.hlc.l, e.pt);
   epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 
-  // Keep what later events need: message stamps, this event as the process's latest and most recent.
-  // The holders share e's truth row (the vector's own, when it was exact) or one copy of an inexact
-  // vector. (No pointer into the pool is used from here on: taking a row may move it.)
-  if (merges)
-    release_row(old_row);
-  else
-    ++row_data(new_row)[p];
-  if (m) resolve(e.message);
-  const row_ref truth{new_row, p, static_cast<std::uint32_t>(count_[p])};
-  row_ref vector{new_row, p, v[p]};
+  remember(e, b, v, exact);
+}
+
+void invariant_checker::remember(const event_record& e, const event_head& b, row v, bool exact) {
+  // The holders share e's truth row when its vector was exact, or one copy of an inexact vector.
+  const process_id p = e.process;
+  row_ref vector{truth_->current(p).row, p, v[p]};
   if (exact) {
-    ++row_refs_[new_row];  // its reference is handed to latest_row_ below
+    truth_->share(vector);  // its reference is handed to latest_row_ below
   } else {
-    vector.row = take_row();
-    std::copy(v.begin(), v.end(), row_data(vector.row));
+    vector.row = truth_->take_row();
+    std::copy(v.begin(), v.end(), truth_->data(vector.row));
   }
-  release_row(latest_row_[p]);
+  truth_->release({latest_row_[p], 0, 0});
   latest_row_[p] = vector.row;
   last_exact_[p] = exact;
   if (e.kind == event_kind::send && !e.messages.empty()) {
-    std::uint32_t s;
-    if (free_sends_.empty()) {
-      s = static_cast<std::uint32_t>(sends_.size());
-      sends_.emplace_back();
-    } else {
-      s = free_sends_.back();
-      free_sends_.pop_back();
-    }
-    std::uint32_t copies = 0;
-    for (const sent_message& sm : e.messages) {
-      const std::uint32_t c = std::max<std::uint32_t>(sm.copies, 1);
-      messages_[sm.id] = {s, c};
-      copies += c;
-    }
-    sends_[s] = {b, share(truth), share(vector), copies, exact};
+    if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
+    send_info& s = sends_[truth_->slot()];
+    if (s.held) truth_->release(s.vector);
+    s = {b, truth_->share(vector), exact, true};
   }
   const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
-  release_row(recent_row_[slot].row);
-  recent_row_[slot] = share(vector);
+  truth_->release(recent_row_[slot]);
+  recent_row_[slot] = truth_->share(vector);
   recent_[slot] = b;
-  prev = b;
+  last_[p] = b;
 }
-
-void invariant_checker::resolve(message_id id) {
-  const auto it = messages_.find(id);
-  if (it == messages_.end()) return;
-  const std::uint32_t s = it->second.send;
-  send_info& send = sends_[s];
-  if (--it->second.copies_left == 0) messages_.erase(it);
-  if (--send.copies_left == 0) {
-    release_row(send.truth.row);
-    release_row(send.vector.row);
-    free_sends_.push_back(s);
-  }
-}
-
-void invariant_checker::on_drop(const drop_record& d) { resolve(d.message); }
 
 std::vector<violation_report> invariant_checker::violations() const {
   std::vector<violation_report> out;

@@ -103,13 +103,14 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
     trace.emplace(options.trace_path);
     out.sim->observe(*trace);
   }
-  // The judges: invariants, then the expectations (which ask the invariant checker's ground truth
-  // about each event), then the clock comparison; on a thread of their own unless told otherwise.
-  out.invariants = std::make_unique<invariant_checker>();
-  expectation_checker checker(s, *out.invariants);
-  std::vector<event_observer*> judges = {out.invariants.get(), &checker};
+  // The judges: the ground truth first, then the invariants, the expectations and the clock
+  // comparison, which read it; on a thread of their own unless told otherwise.
+  out.truth = std::make_unique<causality>();
+  out.invariants = std::make_unique<invariant_checker>(*out.truth);
+  expectation_checker checker(s, *out.truth, *out.invariants);
+  std::vector<event_observer*> judges = {out.truth.get(), out.invariants.get(), &checker};
   if (options.compare_clocks) {
-    out.clocks = std::make_unique<clock_report>();
+    out.clocks = std::make_unique<clock_report>(*out.truth);
     judges.push_back(out.clocks.get());
   }
   std::optional<observer_thread> judge_thread;

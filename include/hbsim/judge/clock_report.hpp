@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
@@ -93,14 +94,14 @@ struct clock_comparison {
 /// the rest follows the processes and the messages in flight.
 class clock_report final : public event_observer {
  public:
-  clock_report();
+  /// Observe the run with `truth` first: pairs are judged against it.
+  explicit clock_report(const causality& truth);
   ~clock_report() override;
   clock_report(const clock_report&) = delete;
   clock_report& operator=(const clock_report&) = delete;
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
-  void on_drop(const drop_record& d) override;
   void on_finish(const run_end& end) override;
 
   /// The figures; complete once on_finish has run (the Lamport ties are counted then).
@@ -109,6 +110,7 @@ class clock_report final : public event_observer {
 
  private:
   struct state;
+  const causality* truth_;
   std::unique_ptr<state> s_;
 };
 

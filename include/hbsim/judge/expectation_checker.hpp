@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbsim/judge/causality.hpp"
 #include "hbsim/judge/expectation.hpp"
 #include "hbsim/judge/ref_tracker.hpp"
 #include "hbsim/kernel/observer.hpp"
@@ -15,6 +16,7 @@
 namespace hbsim {
 
 struct scenario;
+class invariant_checker;
 
 struct expectation_result {
   enum class status : std::uint8_t { met, unmet, unchecked };
@@ -23,14 +25,12 @@ struct expectation_result {
   nlohmann::json found;  // what the run had (the event's clocks), or why it was not checked
 };
 
-class invariant_checker;
-
 /// Event values are compared with the event's clocks; `before` and `concurrent` are decided from the
-/// invariant checker's ground truth when the later of the two events happens; `violates` from its
-/// counts at the end. Observe the run with the invariant checker first.
+/// ground truth when the later of the two events happens (observe the run with `truth` first);
+/// `violates` from the invariant checker's counts at the end.
 class expectation_checker final : public event_observer {
  public:
-  expectation_checker(const scenario& s, const invariant_checker& truth);
+  expectation_checker(const scenario& s, const causality& truth, const invariant_checker& invariants);
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
   /// Throws input_error when a reference did not name exactly one event (with the candidates).
@@ -58,7 +58,8 @@ class expectation_checker final : public event_observer {
   enum class relation : std::uint8_t { unknown, same, before, after, concurrent };
 
   const scenario* scenario_;
-  const invariant_checker* truth_;
+  const causality* truth_;
+  const invariant_checker* invariants_;
   std::vector<std::string> names_;
   std::vector<watched> watched_;             // event_values: one; before/concurrent: two, a then b
   std::vector<relation> relations_;          // per expectation

@@ -34,6 +34,7 @@ struct run_options {
 
 struct run_outcome {
   std::unique_ptr<simulation> sim;
+  std::unique_ptr<causality> truth;  // the run's ground truth, which the judges read
   std::unique_ptr<invariant_checker> invariants;
   std::unique_ptr<clock_report> clocks;  // null when run_options::compare_clocks is off
   std::vector<expectation_result> expectations;

@@ -65,10 +65,12 @@ int main(int argc, char** argv) {
       trace.emplace(argv[2]);
       sim.observe(*trace);
     }
-    // Invariants first: the expectation checker asks their ground truth about each event.
-    hbsim::invariant_checker invariants;
-    hbsim::expectation_checker expectations(s, invariants);
-    hbsim::clock_report clocks;
+    // The ground truth first: the judges read it about each event.
+    hbsim::causality truth;
+    hbsim::invariant_checker invariants(truth);
+    hbsim::expectation_checker expectations(s, truth, invariants);
+    hbsim::clock_report clocks(truth);
+    sim.observe(truth);
     sim.observe(invariants);
     sim.observe(expectations);
     sim.observe(clocks);

@@ -1,0 +1,119 @@
+// The ground truth of a run or a replay: each event's causal past by process order and message edges
+// alone, whatever the clocks say. Computed once; the judges and views that need it (invariants,
+// expectations, the clock comparison) read it while they see the same event, so it is observed before
+// them. Memory follows the processes and the sends in flight, never the length of the run.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "hbsim/kernel/observer.hpp"
+
+namespace hbsim {
+
+class causality final : public event_observer {
+ public:
+  using row = std::span<const std::uint32_t>;
+  /// A ground-truth vector (or a copy of a recorded one) as its holder captured it. Rows are shared,
+  /// not copied: a process's truth is a row that its own events after a merge add themselves to in
+  /// place (only its own entry changes), so a holder records what the owner's entry was for it.
+  struct row_ref {
+    std::uint32_t row = 0;
+    process_id owner = 0;
+    std::uint32_t own = 0;  // what entry `owner` reads for this holder
+  };
+  /// A send whose messages are still travelling has a slot, recycled once its last copy is received,
+  /// rejected or dropped. Observers keep what they need of a send in vectors indexed by slot (of size
+  /// slots()), instead of tables of their own.
+  using send_slot = std::uint32_t;
+  static constexpr send_slot no_slot = ~send_slot{0};
+
+  void on_start(const run_header& h) override;
+  void on_event(const event_record& e) override;
+  void on_drop(const drop_record& d) override;
+
+  std::size_t processes() const { return n_; }
+  /// Events of p so far.
+  std::uint64_t count(process_id p) const { return procs_[p].count; }
+  /// Ground truth after p's latest event: entry j = events of j in its causal past, itself included.
+  row truth(process_id p) const { return {data(procs_[p].row), n_}; }
+  /// Events in that causal past (the row's sum), and the processes they come from (its non-zero entries).
+  std::uint64_t past_size(process_id p) const { return procs_[p].past; }
+  std::uint32_t past_processes(process_id p) const { return procs_[p].nonzero; }
+  /// p's truth as a holder keeps it (see share()).
+  row_ref current(process_id p) const {
+    return {procs_[p].row, p, static_cast<std::uint32_t>(procs_[p].count)};
+  }
+
+  // The latest event, until the next one.
+  /// The id of the latest event seen: a judge checks that it is the one it is looking at.
+  event_id latest() const { return latest_; }
+  /// Its process's truth before it.
+  row_ref before() const { return before_; }
+  /// Whether it is a receive whose send is known: a message edge, merged into its truth.
+  bool merged() const { return merged_; }
+  /// The send's truth, when merged().
+  row_ref sent() const { return sent_; }
+  /// For a receive or a reject, the slot of its message's send (no_slot when unknown); for a send
+  /// with messages, the slot it takes.
+  send_slot slot() const { return slot_; }
+  /// Slots ever used.
+  std::size_t slots() const { return sends_.size(); }
+
+  // Rows, for holders of their own (a judge keeping past events' vectors).
+  std::uint32_t at(const row_ref& r, process_id k) const { return k == r.owner ? r.own : data(r.row)[k]; }
+  /// The row as its holder saw it, written into `scratch`.
+  row view(const row_ref& r, std::vector<std::uint32_t>& scratch) const;
+  row_ref share(const row_ref& r) {
+    ++refs_[r.row];
+    return r;
+  }
+  void release(const row_ref& r);
+  /// A fresh row, held once, to copy a vector into (pointers into rows stay valid until the next take).
+  std::uint32_t take_row();
+  std::uint32_t* data(std::uint32_t r) { return pool_.data() + std::size_t{r} * n_; }
+  const std::uint32_t* data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * n_; }
+  /// Room for `rows` rows, so that the pool seldom moves.
+  void reserve_rows(std::size_t rows) { pool_.reserve(rows * n_); }
+
+ private:
+  struct process {
+    std::uint32_t row = 0;
+    std::uint64_t count = 0;
+    std::uint64_t past = 0;
+    std::uint32_t nonzero = 0;
+  };
+  struct send {
+    row_ref truth;
+    std::uint32_t copies_left = 0;
+  };
+  struct message {
+    send_slot send;
+    std::uint32_t copies_left;  // 2 for a message the network duplicated
+  };
+  /// One copy of message m has been received, rejected or dropped.
+  void resolve(message_id m);
+  void take_slot(const event_record& e);
+
+  std::size_t n_ = 0;
+  std::vector<process> procs_;
+  std::vector<std::uint32_t> pool_;
+  std::vector<std::uint32_t> refs_;
+  std::vector<std::uint32_t> free_rows_;
+  std::vector<send> sends_;
+  std::vector<send_slot> free_sends_;
+  // Looked up by id, never iterated, so its order cannot reach the output.
+  std::unordered_map<message_id, message> messages_;
+  event_id latest_ = 0;
+  row_ref before_;
+  bool merged_ = false;
+  row_ref sent_;
+  send_slot slot_ = no_slot;
+  // Released when the next event comes, so that observers of the latest one can still read them.
+  std::vector<std::uint32_t> pending_rows_;
+  std::vector<send_slot> pending_slots_;
+};
+
+}  // namespace hbsim
