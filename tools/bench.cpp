@@ -42,7 +42,7 @@
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
-#include "hbsim/kernel/observer_thread.hpp"
+#include "kernel/observer_thread.hpp"
 #include "hbsim/kernel/simulation.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/scenario/workload.hpp"

@@ -1,4 +1,4 @@
-#include "hbsim/kernel/observer_thread.hpp"
+#include "kernel/observer_thread.hpp"
 
 #include <sched.h>
 
@@ -179,7 +179,7 @@ struct observer_thread::ring {
   std::uint64_t seen_consumed = 0;  // the consumer's count as the producer last read it
   alignas(64) std::atomic<std::uint64_t> consumed{0};
   static constexpr std::uint64_t none = ~std::uint64_t{0};
-  const bool lending;  // the source keeps vectors until on_clocks_changing (run_header::vectors_held)
+  const bool lending;  // the source keeps vectors until on_clocks_changing (lend_vectors)
   std::vector<std::uint64_t> lent;  // per process: its record whose vector is still the clock's view
   std::exception_ptr failure;
   std::atomic<bool> discarding{false};  // the run failed: what is left is not delivered
@@ -208,7 +208,7 @@ void observer_thread::on_start(const run_header& h) {
   const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint32_t)));
   // Lending saves a copy but costs a handshake per event, worth it only for vectors of a kilobyte or
   // more (measured: 64 processes run faster copying, 1,000 lending).
-  ring_ = std::make_unique<ring>(count, n, h.vectors_held && n >= lend_from_processes);
+  ring_ = std::make_unique<ring>(count, n, lent_ && n >= lend_from_processes);
   for (event_observer* o : observers_) o->on_start(h);
   ring_->worker = std::thread([this] { ring_->work(observers_); });
 }

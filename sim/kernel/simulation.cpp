@@ -7,6 +7,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/kernel/builtin_behaviours.hpp"
+#include "kernel/clock_lending.hpp"
 #include "hbsim/kernel/event_queue.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/network.hpp"
@@ -99,6 +100,7 @@ struct simulation::state {
   std::vector<std::vector<process_id>> attached;  // per behaviour
   std::shared_ptr<script_behaviour> script;
   std::vector<event_observer*> observers;
+  std::vector<lending_observer*> lenders;  // those of the observers that borrow vectors
   run_stats stats;
   sim_time now = 0;
   event_id last_event = 0;
@@ -165,7 +167,7 @@ struct simulation::state {
   // Observers may read an event's vector from the clock until its process's clocks change: tell them
   // before they do.
   clock_set& changing(process_id p) {
-    notify([&](event_observer& o) { o.on_clocks_changing(p); });
+    for (lending_observer* l : lenders) l->on_clocks_changing(p);
     return clocks;
   }
 
@@ -388,7 +390,8 @@ struct simulation::state {
   }
 
   void run() {
-    const run_header header{&sc, seed, names, true};
+    const run_header header{&sc, seed, names};
+    for (lending_observer* l : lenders) l->lend_vectors();
     notify([&](event_observer& o) { o.on_start(header); });
     schedule_faults();
     for (std::size_t b = 0; b < behaviours.size(); ++b)
@@ -465,7 +468,10 @@ void simulation::attach(std::shared_ptr<behaviour> b, std::span<const process_id
   s.attached.push_back(std::move(to));
 }
 
-void simulation::observe(event_observer& o) { s_->observers.push_back(&o); }
+void simulation::observe(event_observer& o) {
+  s_->observers.push_back(&o);
+  if (auto* l = dynamic_cast<lending_observer*>(&o)) s_->lenders.push_back(l);
+}
 void simulation::add_clock(std::unique_ptr<logical_clock> clock) { s_->clocks.add(std::move(clock)); }
 
 const run_stats& simulation::run() {

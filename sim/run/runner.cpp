@@ -9,7 +9,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
-#include "hbsim/kernel/observer_thread.hpp"
+#include "kernel/observer_thread.hpp"
 #include "hbsim/trace/trace_writer.hpp"
 
 namespace hbsim {
@@ -114,7 +114,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
     judges.push_back(out.clocks.get());
   }
   std::optional<observer_thread> judge_thread;
-  if (options.judge_thread) {
+  if (options.judge_thread.value_or(observer_thread::worthwhile())) {
     judge_thread.emplace(judges);
     out.sim->observe(*judge_thread);
   } else {

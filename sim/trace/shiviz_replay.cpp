@@ -43,7 +43,7 @@ class execution_replay {
     s.name = x_.name.empty() ? std::filesystem::path(path_).filename().string() : x_.name;
     s.seed = 0;
     for (const std::string& h : x_.hosts) s.processes.push_back({h, {}});
-    const run_header header{&s, 0, x_.hosts, false, true};
+    const run_header header{&s, 0, x_.hosts, true};
     for (event_observer* o : observers) o->on_start(header);
 
     id_.assign(x_.events.size(), 0);

@@ -17,10 +17,6 @@ struct run_header {
   const scenario* source;   // the scenario being run
   std::uint64_t seed;       // the seed in effect (scenario's, or --seed)
   std::span<const std::string> process_names;
-  // Whether an event's vector keeps reading as it did in on_event until on_clocks_changing for its
-  // process (the simulation's promise: the vector is a view of the clock); a trace replay reuses
-  // its buffers, so its vectors hold during on_event only.
-  bool vectors_held = false;
   // Whether the source records vector clocks only (a ShiViz/GoVector log): its events carry no
   // true time, physical clock reading, Lamport or HLC value (those fields are 0).
   bool vectors_only = false;
@@ -42,8 +38,6 @@ class event_observer {
   virtual void on_route(const route_record&) {}
   virtual void on_drop(const drop_record&) {}
   virtual void on_fault(const fault_record&) {}
-  /// p's clocks are about to change (its next event, a restart's reset or restore).
-  virtual void on_clocks_changing(process_id) {}
   virtual void on_finish(const run_end&) {}
 };
 

@@ -12,7 +12,6 @@
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/expectation_checker.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
-#include "hbsim/kernel/observer_thread.hpp"
 #include "hbsim/kernel/simulation.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/views/summary.hpp"
@@ -29,7 +28,8 @@ struct run_options {
   bool compare_clocks = true;
   // Judge the run (invariants, expectations, the clock comparison) on a thread of its own, beside
   // the simulation: the same results, sooner when a second core is free.
-  bool judge_thread = observer_thread::worthwhile();
+  // Unset: when this process may run on more than one CPU.
+  std::optional<bool> judge_thread;
 };
 
 struct run_outcome {

@@ -1,7 +1,7 @@
 // Watching a run on a thread of its own. The simulation (or a trace replay) puts each record into a
 // bounded ring and goes on; a worker thread hands the records, in order, to the observers it holds.
-// An event's vector is not copied when it is large and the source holds it (run_header::
-// vectors_held, the simulation): the worker reads it from the clock itself, and only if the process's clocks are
+// An event's vector is not copied when it is large and the source lends it (a simulation, through
+// clock_lending.hpp): the worker reads it from the clock itself, and only if the process's clocks are
 // about to change before the worker has read it (on_clocks_changing) does the simulation copy it,
 // so at a thousand processes the run is spared a 4 KB copy per event. The simulation must
 // therefore outlive the observer_thread watching it (or the run must finish). They receive exactly the calls, in exactly the order, they would receive on the caller's
@@ -14,11 +14,11 @@
 #include <memory>
 #include <vector>
 
-#include "hbsim/kernel/observer.hpp"
+#include "kernel/clock_lending.hpp"
 
 namespace hbsim {
 
-class observer_thread final : public event_observer {
+class observer_thread final : public lending_observer {
  public:
   /// The ring holds about ring_bytes of records (at least 16 records): records carry their vectors, so the
   /// ring stays small enough for the cache whatever the number of processes.
@@ -34,6 +34,7 @@ class observer_thread final : public event_observer {
   observer_thread(const observer_thread&) = delete;
   observer_thread& operator=(const observer_thread&) = delete;
 
+  void lend_vectors() override { lent_ = true; }
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
   void on_route(const route_record& r) override;
@@ -49,6 +50,7 @@ class observer_thread final : public event_observer {
   struct ring;
   std::vector<event_observer*> observers_;
   std::size_t ring_bytes_;
+  bool lent_ = false;  // a simulation lends its vectors
   std::unique_ptr<ring> ring_;
 };
 
