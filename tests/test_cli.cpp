@@ -1,4 +1,4 @@
-// The command line: subcommands, exit codes (SPEC §7), --json, --variant, the schema.
+// The command line: subcommands, exit codes, --json, --variant, the schema.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -46,7 +46,7 @@ TEST_CASE("run: 0 when every expectation holds, 1 when one does not") {
   fs::remove(bad);
 }
 
-TEST_CASE("run --json prints one object with the fields SPEC §7 names") {
+TEST_CASE("run --json prints one object with the fields FORMAT.md names") {
   const fs::path good = write_scenario("json.json", with_lamport(2));
   const cli_result r = run_cli("run --json '" + good.string() + "'");
   fs::remove(good);

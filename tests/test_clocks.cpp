@@ -186,7 +186,7 @@ TEST_CASE("hlc variants") {
     c.tick(0, event_kind::local, 2000);  // (2000, 2)
     CHECK(c.value(0) == hlc_stamp{2000, 2});
   }
-  SUBCASE("reset-on-receive: DOMAIN's (100,5), message (90,0), pt 80 gives (100,1)") {
+  SUBCASE("reset-on-receive: (100,5), message (90,0), pt 80 gives (100,1)") {
     hybrid_logical_clock c(2, hlc_variant::reset_on_receive);
     c.reserve_slots(1);
     c.tick(0, event_kind::send, 90);  // A (90, 0)

@@ -317,7 +317,7 @@ TEST_CASE("hb graph: relations, pasts and paths agree with brute force on random
   }
 }
 
-TEST_CASE("hb graph: references resolve by SPEC §2, with candidates when they do not") {
+TEST_CASE("hb graph: references resolve as FORMAT.md says, with candidates when they do not") {
   // A: local x (A#1), send ping → B (A#2), local x (A#3); B: receive ping (B#1), local y (B#2).
   scenario s = make_scenario({"A", "B"});
   s.script.push_back(at(0, A, action_kind::local, "x"));

@@ -60,7 +60,7 @@ TEST_CASE("drift") {
     CHECK(c.drift_ppt() == 50'000'000);
     CHECK(c.read(ns_per_s) == ns_per_s + 50 * ns_per_us);
     CHECK(c.offset_at(ns_per_s) == 50 * ns_per_us);
-    // 1024 s at 50 ppm: 51.2 ms (the sawtooth height of DOMAIN.md §3).
+    // 1024 s at 50 ppm: 51.2 ms (the sawtooth height).
     CHECK(c.offset_at(1024 * ns_per_s) == 51'200 * ns_per_us);
   }
   SUBCASE("a partial nanosecond of drift is floored, both ways") {

@@ -1,4 +1,4 @@
-// The trace format of SPEC §6, read back line by line, with values worked out by hand.
+// The trace format of FORMAT.md §11, read back line by line, with values worked out by hand.
 #include <doctest/doctest.h>
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// hbsim_bench: throughput and memory of the simulation kernel on the PHOLD workload (SPEC §2), each
+// hbsim_bench: throughput and memory of the simulation kernel on the PHOLD workload, each
 // figure printed next to a baseline measured in the same run:
 //   [1] hbsim, 1000 processes, Lamport + vector + HLC, no trace, against [2] a minimal hand-written
 //       engine doing the same clock work on the same workload (target: hbsim/minimal >= 0.5);

@@ -597,7 +597,7 @@ void hb_graph_builder::on_event(const event_record& e) {
   s.events.push_back({e.time, e.pt, e.lamport, e.hlc, seq, s.intern(e.label), e.process, e.kind,
                       e.kind == event_kind::send || !e.messages.empty()});
   if (!mine.empty()) s.edges.emplace_back(mine.back(), index);
-  if (merges) s.edges.emplace_back(send, index);  // a reject is no HB edge (SPEC §4)
+  if (merges) s.edges.emplace_back(send, index);  // a reject is no HB edge
   mine.push_back(index);
   if (merges || e.kind == event_kind::reject) s.messages.push_back({index, send, e.message});
   s.update_past(e.process, seq, merges ? send : none);

@@ -1,7 +1,7 @@
 // The happens-before edges among the selected events, as the graph-shaped exports draw them: program
 // order joins an event to the previous selected event of its process, and a message edge joins a
 // receive to its send when the send was selected (send_event != 0). A reject is no happens-before
-// edge (SPEC §4): its send is given apart, for the drawings that show it. When a process receives its own
+// edge: its send is given apart, for the drawings that show it. When a process receives its own
 // message as its very next selected event, both would join the same pair: that one edge is the
 // message edge, so that no format has to hold parallel edges.
 #pragma once

@@ -65,7 +65,7 @@ class shiviz_exporter final : public exporter {
     if (e.send_event != 0) {
       const auto it = sends_.find(e.send_event);
       if (it != sends_.end()) {
-        if (e.kind == event_kind::receive)  // a reject is no happens-before edge (SPEC §4)
+        if (e.kind == event_kind::receive)  // a reject is no happens-before edge
           std::transform(clock.begin(), clock.end(), it->second.clock.begin(), clock.begin(),
                          [](std::uint32_t a, std::uint32_t b) { return std::max(a, b); });
         settle(it);

@@ -1,4 +1,4 @@
-// The `expect` block of a scenario (SPEC §5): event values, before, concurrent, violates.
+// The `expect` block of a scenario (scenarios/FORMAT.md §9): event values, before, concurrent, violates.
 #pragma once
 
 #include <cstdint>

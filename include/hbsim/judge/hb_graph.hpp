@@ -1,7 +1,7 @@
-// The happens-before graph of a run: SPEC §5's ground truth (process order plus send → receive
+// The happens-before graph of a run: the ground truth (process order plus send → receive
 // edges, whatever the clocks say), built by an observer so that a live run and a replayed trace give
 // the same graph. Answers "a → b?" without searching the graph, finds an HB path hop by hop, and
-// resolves event references (SPEC §2).
+// resolves event references (scenarios/FORMAT.md §7).
 #pragma once
 
 #include <cstdint>
@@ -97,7 +97,7 @@ class hb_graph {
   /// edge; empty unless a → b. Searches only events between a and b.
   std::vector<event_id> path(event_id a, event_id b) const;
 
-  /// The event a reference names (SPEC §2). Throws input_error naming `origin` (e.g. the command
+  /// The event a reference names (scenarios/FORMAT.md §7). Throws input_error naming `origin` (e.g. the command
   /// line argument) and listing candidates when it names no event or several.
   event_id resolve(const event_ref& ref, const std::string& origin = {}) const;
   /// The same from text ("A:ping", "A:ping#2", "A#3"), the process looked up by name.

@@ -1,4 +1,4 @@
-// Timed faults of a scenario (SPEC §3). Partitions and cuts become link_blocks for the network;
+// Timed faults of a scenario (scenarios/FORMAT.md §5). Partitions and cuts become link_blocks for the network;
 // the others are applied by the kernel at their time.
 #pragma once
 

@@ -1,4 +1,4 @@
-// A scenario (SPEC §1–5): the processes, their clocks, the network, faults, workload and
+// A scenario (scenarios/FORMAT.md): the processes, their clocks, the network, faults, workload and
 // expectations, with every name resolved. Built by load_scenario from JSON, or directly in C++.
 #pragma once
 

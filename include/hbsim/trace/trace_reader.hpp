@@ -1,4 +1,4 @@
-// Reading traces back (SPEC §6 and the extensions of scenarios/FORMAT.md §11): a trace file is
+// Reading traces back (scenarios/FORMAT.md §11): a trace file is
 // replayed to observers exactly as the live run was, so the checkers and exporters judge a file and a
 // run alike. Lines are streamed; memory follows the number of processes, never the trace's length.
 #pragma once

@@ -1,4 +1,4 @@
-// The trace (SPEC §6): JSON Lines, streamed while the run proceeds. A file is written under a
+// The trace (scenarios/FORMAT.md §11): JSON Lines, streamed while the run proceeds. A file is written under a
 // temporary name and renamed by commit() (output_file), so a failed run never leaves a half-written
 // trace.
 #pragma once

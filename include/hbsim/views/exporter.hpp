@@ -1,4 +1,4 @@
-// Exports (SPEC §7 `hbsim export`, `hbsim run --export`): a run or a trace replayed into a format that
+// Exports (`hbsim export`, `hbsim run --export`): a run or a trace replayed into a format that
 // other tools read (dot, graphml, json, shiviz, perfetto) or that hbsim draws itself (svg, html).
 // Every exporter is an observer, so a live run and a trace file export alike, and every format
 // accepts the same selection: which clocks label events, a window of true time, a subset of processes.
@@ -77,7 +77,7 @@ class exporter : public event_observer {
   std::unordered_map<message_id, in_flight> in_flight_;
 };
 
-/// The formats, in SPEC order: dot, graphml, json, shiviz, perfetto, svg, html.
+/// The formats, in this order: dot, graphml, json, shiviz, perfetto, svg, html.
 std::span<const std::string_view> export_formats();
 
 /// An exporter writing `format` to `path` ("-": standard output) through output_file. Throws

@@ -1,4 +1,4 @@
-// What a run tells its user: the human summary, and the --json object of SPEC §7.
+// What a run tells its user: the human summary, and the --json object (scenarios/FORMAT.md §12).
 #pragma once
 
 #include <ostream>
