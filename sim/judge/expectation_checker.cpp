@@ -14,6 +14,21 @@ nlohmann::json clocks_json(std::uint64_t lamport, std::span<const std::uint32_t>
   return {{"lamport", lamport}, {"vector", v}, {"hlc", {{"l", format_duration(hlc.l)}, {"c", hlc.c}}}};
 }
 
+std::string found_text(const expectation_result& r, std::span<const std::string> names) {
+  if (!r.clocks) return r.relation;
+  const event_clocks& c = *r.clocks;
+  std::string v;
+  for (std::size_t i = 0; i < c.vector.size(); ++i)
+    if (c.vector[i] != 0) v.append(v.empty() ? "" : ", ").append(names[i]).append(":").append(std::to_string(c.vector[i]));
+  return std::string("lamport ").append(std::to_string(c.lamport)).append(", vector {").append(v).append("}, hlc ")
+      .append(to_string(c.hlc));
+}
+
+nlohmann::json found_json(const expectation_result& r, std::span<const std::string> names) {
+  if (!r.clocks) return r.relation;
+  return clocks_json(r.clocks->lamport, r.clocks->vector, r.clocks->hlc, names);
+}
+
 expectation_checker::expectation_checker(const scenario& s, const causality& truth,
                                          const invariant_checker& invariants)
     : scenario_(&s), truth_(&truth), invariants_(&invariants), relations_(s.expect.size(), relation::unknown) {
@@ -71,17 +86,17 @@ void expectation_checker::on_finish(const run_end&) {
     using status = expectation_result::status;
     switch (x.type) {
       case expectation::kind::event_values: {
-        const captured& c = watched_[k++].values;
+        const event_clocks& c = watched_[k++].values;
         const bool ok = (!x.lamport || *x.lamport == c.lamport) && (!x.vector || *x.vector == c.vector) &&
                         (!x.hlc_l || *x.hlc_l == c.hlc.l) && (!x.hlc_c || *x.hlc_c == c.hlc.c);
-        results_.push_back({&x, ok ? status::met : status::unmet, clocks_json(c.lamport, c.vector, c.hlc, names_)});
+        results_.push_back({&x, ok ? status::met : status::unmet, c, {}});
         break;
       }
       case expectation::kind::before:
       case expectation::kind::concurrent: {
         k += 2;
         const relation want = x.type == expectation::kind::before ? relation::before : relation::concurrent;
-        results_.push_back({&x, relations_[i] == want ? status::met : status::unmet,
+        results_.push_back({&x, relations_[i] == want ? status::met : status::unmet, std::nullopt,
                             std::string(x.a.text).append(" is ").append(relation_names[static_cast<int>(relations_[i])])
                                 .append(relations_[i] == relation::same ? " as " : relations_[i] == relation::concurrent ? " with " : " ")
                                 .append(x.b.text)});
@@ -90,7 +105,7 @@ void expectation_checker::on_finish(const run_end&) {
       case expectation::kind::violates: {
         const auto which = parse_invariant(x.invariant);
         const std::uint64_t n = which ? invariants_->count(*which) : 0;
-        results_.push_back({&x, n > 0 ? status::met : status::unmet,
+        results_.push_back({&x, n > 0 ? status::met : status::unmet, std::nullopt,
                             std::to_string(n).append(n == 1 ? " violation" : " violations")});
         break;
       }

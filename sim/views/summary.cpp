@@ -58,21 +58,10 @@ std::string expectation_text(const expectation& x, std::span<const std::string> 
   return out;
 }
 
-// What the run had, in the same style.
-std::string found_text(const nlohmann::json& found) {
-  if (found.is_string()) return found.get<std::string>();
-  if (!found.is_object() || !found.contains("lamport")) return found.dump();
-  std::string v;
-  for (const auto& [name, n] : found["vector"].items()) v.append(v.empty() ? "" : ", ").append(name + ":" + n.dump());
-  return "lamport " + found["lamport"].dump() + ", vector {" + v + "}, hlc (" +
-         found["hlc"]["l"].get<std::string>() + ", " + found["hlc"]["c"].dump() + ")";
-}
-
 std::string status_word(expectation_result::status s) {
   switch (s) {
     case expectation_result::status::met: return "ok  ";
     case expectation_result::status::unmet: return "FAIL";
-    case expectation_result::status::unchecked: return "--  ";
   }
   return "";
 }
@@ -169,12 +158,11 @@ void print_summary(std::ostream& out, const run_report& r) {
     };
     out << "\nexpectations  " << count(expectation_result::status::met) << " met, "
         << count(expectation_result::status::unmet) << " unmet";
-    if (const auto u = count(expectation_result::status::unchecked)) out << ", " << u << " not checked";
     out << "\n";
     for (const expectation_result& x : r.expectations) {
       out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, names) << "\n";
       if (x.outcome != expectation_result::status::met)
-        out << "       found " << found_text(x.found) << "\n";
+        out << "       found " << found_text(x, names) << "\n";
     }
   }
   const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
@@ -237,10 +225,9 @@ nlohmann::json summary_json(const run_report& r) {
   const json violations = r.invariants ? violations_json(*r.invariants, expected_violations(r)) : json::array();
   json expectations = json::array();
   for (const expectation_result& x : r.expectations) {
-    json ok = x.outcome == expectation_result::status::unchecked
-                  ? json(nullptr)
-                  : json(x.outcome == expectation_result::status::met);
-    expectations.push_back({{"expect", json::parse(x.spec->source)}, {"ok", ok}, {"found", x.found}});
+    expectations.push_back({{"expect", json::parse(x.spec->source)},
+                            {"ok", x.outcome == expectation_result::status::met},
+                            {"found", found_json(x, names)}});
   }
   return {{"ok", run_ok(r)},
           {"scenario", sim.source().name},

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,12 +20,27 @@ namespace hbsim {
 struct scenario;
 class invariant_checker;
 
+/// An event's clocks, as an expectation found them.
+struct event_clocks {
+  std::uint64_t lamport = 0;
+  std::vector<std::uint32_t> vector;  // dense, indexed by process id
+  hlc_stamp hlc;
+};
+
 struct expectation_result {
-  enum class status : std::uint8_t { met, unmet, unchecked };
+  enum class status : std::uint8_t { met, unmet };
   const expectation* spec;
   status outcome;
-  nlohmann::json found;  // what the run had (the event's clocks), or why it was not checked
+  /// What the run had: the event's clocks (event values), or in words (before, concurrent: how the
+  /// two events are related; violates: how many violations).
+  std::optional<event_clocks> clocks;
+  std::string relation;
 };
+
+/// What the run had, in the summary's words: "lamport 3, vector {A:1, B:2}, hlc (5ms, 1)" or the relation.
+std::string found_text(const expectation_result& r, std::span<const std::string> names);
+/// The same as JSON: the clocks as clocks_json gives them, or the relation as a string.
+nlohmann::json found_json(const expectation_result& r, std::span<const std::string> names);
 
 /// Event values are compared with the event's clocks; `before` and `concurrent` are decided from the
 /// ground truth when the later of the two events happens (observe the run with `truth` first);
@@ -38,11 +55,6 @@ class expectation_checker final : public event_observer {
   const std::vector<expectation_result>& results() const { return results_; }
 
  private:
-  struct captured {
-    std::uint64_t lamport = 0;
-    std::vector<std::uint32_t> vector;
-    hlc_stamp hlc;
-  };
   // One reference of an expectation, and the event it named.
   struct watched {
     watched(std::size_t x, int s, const event_ref& r) : expectation(x), side(s), tracker(r) {}
@@ -53,7 +65,7 @@ class expectation_checker final : public event_observer {
     process_id process = 0;
     std::uint64_t seq = 0;
     event_id id = 0;
-    captured values;
+    event_clocks values;
   };
   enum class relation : std::uint8_t { unknown, same, before, after, concurrent };
 
