@@ -90,15 +90,12 @@ TEST_CASE("max_pending ends the run at the first message or timer past it") {
   // the run ends after A's send, the seventh event, and m4 to m8 are still in flight, in the order
   // they would have arrived.
   const scenario s = storm(4);
-  simulation sim(s);
-  recorder rec;
-  sim.observe(rec);
-  sim.run();
-  CHECK(sim.stats().hit_max_pending);
-  CHECK_FALSE(sim.stats().hit_max_events);
-  CHECK(sim.stats().events == 7);
-  CHECK(sim.stats().messages_sent == 8);
-  CHECK(sim.stats().end_time == 2 * ms);
+  const auto [rec, stats] = run_recorded(s);
+  CHECK(stats.hit_max_pending);
+  CHECK_FALSE(stats.hit_max_events);
+  CHECK(stats.events == 7);
+  CHECK(stats.messages_sent == 8);
+  CHECK(stats.end_time == 2 * ms);
   REQUIRE(rec.events.size() == 7);
   CHECK(rec.events.back().r.process == 0);
   CHECK(rec.events.back().r.kind == event_kind::send);
