@@ -1,6 +1,7 @@
 // Small scenarios built in C++ and an observer that keeps everything, for kernel tests.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,19 @@ class recorder final : public event_observer {
   std::vector<fault_record> faults;
 };
 
+/// A scenario's run (with `seed` in place of the scenario's, when given) and what a recorder kept of it.
+struct recorded_run {
+  recorder rec;
+  run_stats stats;
+};
+inline recorded_run run_recorded(const scenario& s, std::optional<std::uint64_t> seed = std::nullopt) {
+  simulation sim(s, seed);
+  recorded_run out;
+  sim.observe(out.rec);
+  out.stats = sim.run();
+  return out;
+}
+
 /// Processes with default clocks (resolution 1us, no offset), network delay a constant 1ms.
 inline scenario make_scenario(std::vector<std::string> names) {
   scenario s;
@@ -70,6 +84,16 @@ inline scenario relay_chain() {
   s.script.push_back(at(2 * ms, 1, action_kind::send, "m2", {2}));
   s.script.push_back(at(2'500'000, 0, action_kind::local, "a2"));
   s.script.push_back(at(4 * ms, 2, action_kind::send, "m3", {0}));
+  return s;
+}
+
+/// A's clock 100ms ahead of B's and HLC's max offset 50ms: the message A sends B at 0 is refused, a
+/// reject. The simulation, graph and explain tests share it.
+inline scenario message_from_the_future() {
+  scenario s = make_scenario({"A", "B"});
+  s.processes[0].clock.offset = 100 * ms;
+  s.logical.hlc_max_offset = 50 * ms;
+  s.script.push_back(at(0, 0, action_kind::send, "from-the-future", {1}));
   return s;
 }
 

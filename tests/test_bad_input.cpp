@@ -12,9 +12,11 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "temp_files.hpp"
 
 namespace fs = std::filesystem;
 using hbsim::input_error;
+using hbsim::testing::temp_file;
 
 namespace {
 
@@ -110,13 +112,8 @@ TEST_CASE("a file larger than the limit is refused before parsing") {
   CHECK(message.find("expected at most 67108864 bytes") != std::string::npos);
   CHECK(message.find("found " + std::to_string(text.size()) + " bytes") != std::string::npos);
 
-  const fs::path file = fs::temp_directory_path() / "hbsim_test_huge.json";
-  {
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-  }
-  CHECK_THROWS_WITH_AS(hbsim::load_scenario(file.string()), doctest::Contains("at most 67108864 bytes"), input_error);
-  fs::remove(file);
+  const temp_file file("huge.json", text);
+  CHECK_THROWS_WITH_AS(hbsim::load_scenario(file.str()), doctest::Contains("at most 67108864 bytes"), input_error);
 }
 
 TEST_CASE("lists longer than the limit are refused") {

@@ -5,19 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim::testing;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-// A two-process scenario with one expectation, written to a temporary file.
-fs::path write_scenario(const std::string& name, const std::string& text) {
-  const fs::path p = fs::temp_directory_path() / ("hbsim-cli-" + std::to_string(::getpid()) + "-" + name);
-  std::ofstream(p) << text;
-  return p;
-}
-
+// A two-process scenario with one expectation.
 const char* ping = R"({
   "name": "ping",
   "description": "A pings B once",
@@ -34,22 +29,19 @@ std::string with_lamport(int l) {
 }  // namespace
 
 TEST_CASE("run: 0 when every expectation holds, 1 when one does not") {
-  const fs::path good = write_scenario("good.json", with_lamport(2));
-  const fs::path bad = write_scenario("bad.json", with_lamport(3));
-  const cli_result ok = run_cli("run '" + good.string() + "'");
+  const temp_file good("good.json", with_lamport(2));
+  const temp_file bad("bad.json", with_lamport(3));
+  const cli_result ok = run_cli("run '" + good.str() + "'");
   CHECK(ok.code == 0);
   CHECK(ok.out.find("1 met, 0 unmet") != std::string::npos);
-  const cli_result fail = run_cli("run '" + bad.string() + "'");
+  const cli_result fail = run_cli("run '" + bad.str() + "'");
   CHECK(fail.code == 1);
   CHECK(fail.out.find("FAIL") != std::string::npos);
-  fs::remove(good);
-  fs::remove(bad);
 }
 
 TEST_CASE("run --json prints one object with the fields FORMAT.md names") {
-  const fs::path good = write_scenario("json.json", with_lamport(2));
-  const cli_result r = run_cli("run --json '" + good.string() + "'");
-  fs::remove(good);
+  const temp_file good("json.json", with_lamport(2));
+  const cli_result r = run_cli("run --json '" + good.str() + "'");
   CHECK(r.code == 0);
   const json j = json::parse(r.out);
   CHECK(j["ok"] == true);
@@ -65,48 +57,43 @@ TEST_CASE("run --json prints one object with the fields FORMAT.md names") {
 }
 
 TEST_CASE("run --variant changes a clock, a wrong one is invalid input") {
-  const fs::path good = write_scenario("variant.json", with_lamport(2));
+  const temp_file good("variant.json", with_lamport(2));
   // ignore-message: B's receive does 0 + 1 = 1, so the expectation of 2 fails.
-  CHECK(run_cli("run --variant lamport=ignore-message '" + good.string() + "'").code == 1);
-  const cli_result wrong = run_cli("run --variant lamport=nonsense '" + good.string() + "'");
+  CHECK(run_cli("run --variant lamport=ignore-message '" + good.str() + "'").code == 1);
+  const cli_result wrong = run_cli("run --variant lamport=nonsense '" + good.str() + "'");
   CHECK(wrong.code == 2);
   CHECK(wrong.err.find("no-tick-local") != std::string::npos);  // the valid names are listed
-  CHECK(run_cli("run --variant clock=x '" + good.string() + "'").code == 2);
-  fs::remove(good);
+  CHECK(run_cli("run --variant clock=x '" + good.str() + "'").code == 2);
 }
 
 TEST_CASE("run --seed, --trace FILE") {
-  const fs::path good = write_scenario("trace.json", with_lamport(2));
-  const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-" + std::to_string(::getpid()) + ".jsonl");
-  CHECK(run_cli("run --seed 9 --trace '" + trace.string() + "' '" + good.string() + "'").code == 0);
+  const temp_file good("trace.json", with_lamport(2));
+  const scratch tmp;
+  const fs::path trace = tmp / "trace.jsonl";
+  CHECK(run_cli("run --seed 9 --trace '" + trace.string() + "' '" + good.str() + "'").code == 0);
   const std::string t = read_file(trace);
   CHECK(json::parse(t.substr(0, t.find('\n')))["seed"] == 9);
-  fs::remove(trace);
-  fs::remove(good);
 }
 
 TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
-  const fs::path bad = write_scenario("invalid.json", R"({"name": "x", "processes": ["A"], "until": 5})");
-  const cli_result r = run_cli("run '" + bad.string() + "'");
+  const temp_file bad("invalid.json", R"({"name": "x", "processes": ["A"], "until": 5})");
+  const cli_result r = run_cli("run '" + bad.str() + "'");
   CHECK(r.code == 2);
-  CHECK(r.err.find(bad.string()) != std::string::npos);
+  CHECK(r.err.find(bad.str()) != std::string::npos);
   CHECK(r.err.find("/until") != std::string::npos);
-  fs::remove(bad);
   CHECK(run_cli("run /nonexistent/scenario.json").code == 2);
   CHECK(run_cli("frobnicate").code == 2);
   CHECK(run_cli("run").code == 2);
 }
 
 TEST_CASE("validate checks every file and exits 2 if any is bad") {
-  const fs::path good = write_scenario("v-good.json", with_lamport(2));
-  const fs::path bad = write_scenario("v-bad.json", R"({"name": "x"})");
-  CHECK(run_cli("validate '" + good.string() + "'").code == 0);
-  const cli_result r = run_cli("validate '" + good.string() + "' '" + bad.string() + "'");
+  const temp_file good("v-good.json", with_lamport(2));
+  const temp_file bad("v-bad.json", R"({"name": "x"})");
+  CHECK(run_cli("validate '" + good.str() + "'").code == 0);
+  const cli_result r = run_cli("validate '" + good.str() + "' '" + bad.str() + "'");
   CHECK(r.code == 2);
-  CHECK(r.out.find("ok  " + good.string()) != std::string::npos);
+  CHECK(r.out.find("ok  " + good.str()) != std::string::npos);
   CHECK(r.err.find("processes") != std::string::npos);
-  fs::remove(good);
-  fs::remove(bad);
 }
 
 TEST_CASE("schema prints scenarios/schema.json") {
@@ -116,9 +103,10 @@ TEST_CASE("schema prints scenarios/schema.json") {
 }
 
 TEST_CASE("check re-judges a trace from the file alone: 0 when sound, 1 when edited, 2 when malformed") {
-  const fs::path good = write_scenario("check.json", with_lamport(2));
-  const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-check-" + std::to_string(::getpid()) + ".jsonl");
-  REQUIRE(run_cli("run --trace '" + trace.string() + "' '" + good.string() + "'").code == 0);
+  const temp_file good("check.json", with_lamport(2));
+  const scratch tmp;
+  const fs::path trace = tmp / "trace.jsonl";
+  REQUIRE(run_cli("run --trace '" + trace.string() + "' '" + good.str() + "'").code == 0);
   CHECK(run_cli("check '" + trace.string() + "'").code == 0);
   // B's receive edited by hand from L 2 to L 7: the Lamport rule at B breaks, nothing else.
   std::string text = read_file(trace);
@@ -133,8 +121,6 @@ TEST_CASE("check re-judges a trace from the file alone: 0 when sound, 1 when edi
   CHECK(j["violations"][0]["invariant"] == "lamport.rule");
   std::ofstream(trace) << "{\"type\":\"header\"\n";
   CHECK(run_cli("check '" + trace.string() + "'").code == 2);
-  fs::remove(trace);
-  fs::remove(good);
 }
 
 TEST_CASE("check reads ShiViz logs: sound ones pass, impossible ones fail with the rule") {
@@ -145,7 +131,8 @@ TEST_CASE("check reads ShiViz logs: sound ones pass, impossible ones fail with t
 }
 
 TEST_CASE("explain names the relation and the path, a reference naming no event exits 2") {
-  const fs::path trace = fs::temp_directory_path() / ("hbsim-cli-explain-" + std::to_string(::getpid()) + ".jsonl");
+  const scratch tmp;
+  const fs::path trace = tmp / "trace.jsonl";
   REQUIRE(run_cli("run --trace '" + trace.string() + "' '" + source_path("scenarios/three_clocks.json") + "'").code == 0);
   const cli_result r = run_cli("explain '" + trace.string() + "' A:prepare C:relay");
   CHECK(r.code == 0);
@@ -155,12 +142,11 @@ TEST_CASE("explain names the relation and the path, a reference naming no event 
   CHECK(concurrent.code == 0);
   CHECK(concurrent.out.find("concurrent") != std::string::npos);
   CHECK(run_cli("explain '" + trace.string() + "' A:nothing B:draft").code == 2);
-  fs::remove(trace);
 }
 
 TEST_CASE("run --narrate tells each event before the summary, it needs stdout to itself") {
-  const fs::path good = write_scenario("narrate.json", with_lamport(2));
-  const cli_result r = run_cli("run --narrate '" + good.string() + "'");
+  const temp_file good("narrate.json", with_lamport(2));
+  const cli_result r = run_cli("run --narrate '" + good.str() + "'");
   CHECK(r.code == 0);
   // A's send: L = 0 + 1 = 1; B's receive: L = max(0, 1) + 1 = 2, V = max([0,0], [1,0]) then tick = [1,1].
   const std::size_t send = r.out.find("A#1 send \"ping\" to B");
@@ -172,22 +158,20 @@ TEST_CASE("run --narrate tells each event before the summary, it needs stdout to
   CHECK(receive < summary);
   CHECK(r.out.find("L = max(0, 1) + 1 = 2") != std::string::npos);
   CHECK(r.out.find("V = max([0,0], [1,0]) then tick = [1,1]") != std::string::npos);
-  const cli_result both = run_cli("run --narrate --json '" + good.string() + "'");
+  const cli_result both = run_cli("run --narrate --json '" + good.str() + "'");
   CHECK(both.code == 2);
   CHECK(both.err.find("--narrate") != std::string::npos);
-  fs::remove(good);
 }
 
 TEST_CASE("run compares the clocks in the summary and --json unless --no-compare") {
-  const fs::path good = write_scenario("compare.json", with_lamport(2));
-  const cli_result with = run_cli("run '" + good.string() + "'");
+  const temp_file good("compare.json", with_lamport(2));
+  const cli_result with = run_cli("run '" + good.str() + "'");
   CHECK(with.out.find("clocks compared") != std::string::npos);
   // One send and its receive: 2 events, 1 pair, related.
   CHECK(with.out.find("2 events make 1 pair: 1 causally related") != std::string::npos);
-  const cli_result without = run_cli("run --no-compare '" + good.string() + "'");
+  const cli_result without = run_cli("run --no-compare '" + good.str() + "'");
   CHECK(without.code == 0);
   CHECK(without.out.find("clocks compared") == std::string::npos);
-  const json j = json::parse(run_cli("run --json --no-compare '" + good.string() + "'").out);
+  const json j = json::parse(run_cli("run --json --no-compare '" + good.str() + "'").out);
   CHECK(j["clock_report"].is_null());
-  fs::remove(good);
 }

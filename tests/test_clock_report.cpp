@@ -13,6 +13,7 @@
 #include "hbsim/run/runner.hpp"
 #include "hbsim/trace/trace_reader.hpp"
 #include "sim_fixture.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -308,7 +309,8 @@ TEST_CASE("clock report: brute force on longer runs whose clocks resync backward
 }
 
 TEST_CASE("clock report: a replayed trace reports exactly what the live run did") {
-  const fs::path trace = fs::temp_directory_path() / ("hbsim-report-" + std::to_string(::getpid()) + ".jsonl");
+  const scratch tmp;
+  const fs::path trace = tmp / "trace.jsonl";
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     CAPTURE(seed);
     run_options o;
@@ -323,23 +325,20 @@ TEST_CASE("clock report: a replayed trace reports exactly what the live run did"
     CHECK(clock_report_json(replayed.result(), replayed.process_names()) ==
           clock_report_json(out.clocks->result(), out.clocks->process_names()));
   }
-  fs::remove(trace);
 }
 
 TEST_CASE("hbsim report: a trace's report as text or JSON, bad input exits 2") {
-  const fs::path dir = fs::temp_directory_path();
-  const std::string tag = std::to_string(::getpid());
-  const fs::path scenario_file = dir / ("hbsim-report-" + tag + ".json");
-  const fs::path trace = dir / ("hbsim-report-" + tag + ".jsonl");
+  const scratch tmp;
+  const fs::path trace = tmp / "trace.jsonl";
   // fast_sender() as a scenario file: the same run, the same figures.
-  std::ofstream(scenario_file) << R"({
+  const fs::path scenario_file = tmp.write("fast_sender.json", R"({
     "name": "fast-sender",
     "processes": [{"name": "A", "clock": {"offset": "3ms"}}, "B", "C"],
     "script": [
       {"at": "1ms", "process": "A", "do": "local", "label": "a1"},
       {"at": "1ms", "process": "C", "do": "local", "label": "c1"},
       {"at": "2ms", "process": "A", "do": "send", "to": "B", "label": "m"},
-      {"at": "4ms", "process": "B", "do": "send", "to": "C", "label": "r"}]})";
+      {"at": "4ms", "process": "B", "do": "send", "to": "C", "label": "r"}]})");
   const cli_result run = run_cli("run --json --trace '" + trace.string() + "' '" + scenario_file.string() + "'");
   CHECK(run.code == 0);
   const json summary = json::parse(run.out);
@@ -380,6 +379,4 @@ TEST_CASE("hbsim report: a trace's report as text or JSON, bad input exits 2") {
   CHECK(run_cli("report /nonexistent/trace.jsonl").code == 2);
   CHECK(run_cli("report '" + scenario_file.string() + "'").code == 2);  // a scenario, not a trace
   CHECK(run_cli("report").code == 2);
-  fs::remove(scenario_file);
-  fs::remove(trace);
 }

@@ -231,10 +231,7 @@ TEST_CASE("explain_rules: a restart starts from the crash, from zero, or from a 
 }
 
 TEST_CASE("explain: a reject merges nothing and is no hop") {
-  scenario s = make_scenario({"A", "B"});
-  s.processes[A].clock.offset = 100 * ms;
-  s.logical.hlc_max_offset = 50 * ms;
-  s.script.push_back(at(0, A, action_kind::send, "from-the-future", {B}));
+  const scenario s = message_from_the_future();
   const hb_graph g = build(s);
   const event_rules r = explain_rules(g, 2);
   CHECK(r.kind.rfind("reject of m1: the HLC max-offset guard refused the message", 0) == 0);

@@ -2,7 +2,6 @@
 // kind and compared with the run: scenarios/three_clocks.json against the values its notes derive
 // by hand, a random lossy run against counts taken from its trace; then the selection and failures.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
@@ -15,6 +14,7 @@
 #include <sstream>
 
 #include "cli_fixture.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim::testing;
 using nlohmann::json;
@@ -22,38 +22,32 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp(const std::string& name) {
-  return fs::temp_directory_path() / ("hbsim-export-" + std::to_string(::getpid()) + "-" + name);
-}
-
-// Runs a scenario (plus `args`, the run exiting with `code`) and returns its trace.
-fs::path trace_of(const std::string& scenario, const std::string& name, const std::string& args = "", int code = 0) {
-  const fs::path t = temp(name + ".jsonl");
+// Runs a scenario (plus `args`, the run exiting with `code`) and returns its trace, in `tmp`.
+fs::path trace_of(const scratch& tmp, const std::string& scenario, const std::string& name, const std::string& args = "",
+                  int code = 0) {
+  const fs::path t = tmp / (name + ".jsonl");
   const cli_result r = run_cli("run '" + scenario + "' --trace '" + t.string() + "' " + args);
   REQUIRE_MESSAGE(r.code == code, r.err);
   return t;
 }
 
-fs::path three_clocks() { return trace_of(source_path("scenarios/three_clocks.json"), "three"); }
+fs::path three_clocks(const scratch& tmp) { return trace_of(tmp, source_path("scenarios/three_clocks.json"), "three"); }
 
 // `hbsim export TRACE --to FORMAT ARGS -o FILE`; the file's contents.
 std::string exported(const fs::path& trace, const std::string& format, const std::string& args = "") {
-  const fs::path out = temp("out." + format);
+  const scratch tmp;
+  const fs::path out = tmp / ("out." + format);
   const cli_result r = run_cli("export '" + trace.string() + "' --to " + format + " " + args + " -o '" + out.string() + "'");
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  const std::string text = read_file(out);
-  fs::remove(out);
-  return text;
+  return read_file(out);
 }
 
-// A random run over lossy, duplicating links, written as a scenario file.
-fs::path random_scenario() {
-  const fs::path p = temp("random.json");
-  std::ofstream(p) << R"({"hbsim": 1, "name": "random-lossy", "seed": 7,
+// A random run over lossy, duplicating links, written as a scenario file in `tmp`.
+fs::path random_scenario(const scratch& tmp) {
+  return tmp.write("random.json", R"({"hbsim": 1, "name": "random-lossy", "seed": 7,
     "processes": ["p0", "p1", "p2", "p3", "p4", "p5"],
     "network": {"delay": {"dist": "uniform", "min": "100us", "max": "3ms"}, "loss": 0.05, "duplicate": 0.05},
-    "generate": {"kind": "random", "events": 300, "send_ratio": 0.5, "interval": "1ms"}})";
-  return p;
+    "generate": {"kind": "random", "events": 300, "send_ratio": 0.5, "interval": "1ms"}})");
 }
 
 // What a trace says the export must hold, by the rules of sim/views/export_edges.hpp.
@@ -189,21 +183,17 @@ std::string label_of(const dot_graph& g, const std::string& node) {
 
 // Renders DOT text with Graphviz; its exit code.
 int render(const std::string& text) {
-  const fs::path in = temp("render.dot"), out = temp("render.svg");
-  std::ofstream(in) << text;
+  const scratch tmp;
+  const fs::path in = tmp.write("render.dot", text), out = tmp / "render.svg";
   const int status = std::system(("dot -Tsvg '" + in.string() + "' -o '" + out.string() + "' 2>/dev/null").c_str());
   const bool drawn = fs::exists(out) && fs::file_size(out) > 0;
-  fs::remove(in);
-  fs::remove(out);
   return WIFEXITED(status) && drawn ? WEXITSTATUS(status) : -1;
 }
 
 // `hbsim check --json` of a ShiViz log.
 json check_log(const std::string& text) {
-  const fs::path p = temp("check.log");
-  std::ofstream(p) << text;
-  const cli_result r = run_cli("check '" + p.string() + "' --json");
-  fs::remove(p);
+  const temp_file log("check.log", text);
+  const cli_result r = run_cli("check '" + log.str() + "' --json");
   CHECK_MESSAGE(r.code == 0, r.out, r.err);
   return json::parse(r.out);
 }
@@ -211,7 +201,8 @@ json check_log(const std::string& text) {
 }  // namespace
 
 TEST_CASE("export json: node-link data with the hand-derived clocks of three_clocks") {
-  const fs::path trace = three_clocks();
+  const scratch tmp;
+  const fs::path trace = three_clocks(tmp);
   const json j = json::parse(exported(trace, "json"));
   CHECK(j["directed"] == true);
   CHECK(j["multigraph"] == false);
@@ -239,11 +230,11 @@ TEST_CASE("export json: node-link data with the hand-derived clocks of three_clo
   CHECK(j["links"].size() == 11);
   CHECK(message == three_messages);
   CHECK(program == three_program);
-  fs::remove(trace);
 }
 
 TEST_CASE("export graphml: read back by boost::read_graphml with every attribute") {
-  const fs::path trace = three_clocks();
+  const scratch tmp;
+  const fs::path trace = three_clocks(tmp);
   const std::string text = exported(trace, "graphml");
   CHECK(text.find("attr.name=\"lamport\" attr.type=\"long\"") != std::string::npos);
   const graphml_graph g = read_graphml_text(text);
@@ -277,11 +268,11 @@ TEST_CASE("export graphml: read back by boost::read_graphml with every attribute
   CHECK(lamport_only[4].lamport == 3);
   CHECK(lamport_only[4].vector.empty());
   CHECK(lamport_only[4].hlc_l == 0);
-  fs::remove(trace);
 }
 
 TEST_CASE("export dot: renders with Graphviz, one node per event, message and program edges, drop stubs") {
-  const fs::path trace = three_clocks();
+  const scratch tmp;
+  const fs::path trace = three_clocks(tmp);
   const std::string text = exported(trace, "dot");
   CHECK(render(text) == 0);
   const dot_graph g = read_dot_text(text);
@@ -296,7 +287,7 @@ TEST_CASE("export dot: renders with Graphviz, one node per event, message and pr
   CHECK(label_of(read_dot_text(exported(trace, "dot", "--clocks hlc")), "e5") == "hello\\nreceive #2\\nHLC (3ms, 1)");
 
   // A lost copy is a point with a dashed edge labelled with the reason.
-  const fs::path lossy = trace_of(source_path("scenarios/loss_and_duplication.json"), "lossy");
+  const fs::path lossy = trace_of(tmp, source_path("scenarios/loss_and_duplication.json"), "lossy");
   const std::string drawn = exported(lossy, "dot");
   CHECK(render(drawn) == 0);
   const dot_graph l = read_dot_text(drawn);
@@ -309,12 +300,11 @@ TEST_CASE("export dot: renders with Graphviz, one node per event, message and pr
   CHECK(dashed == c.drops);
   CHECK(boost::num_vertices(l) == c.events + c.drops);
   CHECK(boost::num_edges(l) == c.program + c.message + c.drops);
-  fs::remove(trace);
-  fs::remove(lossy);
 }
 
 TEST_CASE("export shiviz: hbsim check accepts it, with one execution per trace, even from a wrong vector clock") {
-  const fs::path trace = three_clocks();
+  const scratch tmp;
+  const fs::path trace = three_clocks(tmp);
   const std::string text = exported(trace, "shiviz");
   CHECK(text.starts_with("=== three-clocks, seed 1 ===\nA {\"A\":1}\nlocal prepare"));
   // B:hello merges A:hello's {A:2}; C:relay all it knows of A and B through B.
@@ -326,10 +316,10 @@ TEST_CASE("export shiviz: hbsim check accepts it, with one execution per trace, 
   CHECK(one["events"] == 10);
 
   // A vector clock that does not merge records wrong vectors; the export computes its own.
-  const fs::path wrong = trace_of(source_path("scenarios/three_clocks.json"), "no-merge", "--variant vector=no-merge", 1);
+  const fs::path wrong = trace_of(tmp, source_path("scenarios/three_clocks.json"), "no-merge", "--variant vector=no-merge", 1);
   CHECK(run_cli("check '" + wrong.string() + "'").code == 1);
-  const fs::path lossy = trace_of(source_path("scenarios/loss_and_duplication.json"), "lossy");
-  const fs::path out = temp("two.log");
+  const fs::path lossy = trace_of(tmp, source_path("scenarios/loss_and_duplication.json"), "lossy");
+  const fs::path out = tmp / "two.log";
   const cli_result r = run_cli("export '" + wrong.string() + "' '" + lossy.string() + "' --to shiviz -o '" + out.string() + "'");
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const std::string two = read_file(out);
@@ -341,11 +331,11 @@ TEST_CASE("export shiviz: hbsim check accepts it, with one execution per trace, 
   // The same trace twice: the executions still have names of their own.
   const std::string again = std::string("'").append(trace.string()).append("'");
   CHECK(exported(trace, "shiviz", again).find("=== three-clocks, seed 1 (2) ===") != std::string::npos);
-  for (const fs::path& p : {trace, wrong, lossy, out}) fs::remove(p);
 }
 
 TEST_CASE("export perfetto: a track per process, an instant per event, paired flows, offset counters") {
-  const fs::path lossy = trace_of(source_path("scenarios/loss_and_duplication.json"), "lossy");
+  const scratch tmp;
+  const fs::path lossy = trace_of(tmp, source_path("scenarios/loss_and_duplication.json"), "lossy");
   const trace_counts c = count_trace(lossy);
   const json j = json::parse(exported(lossy, "perfetto"));
   CHECK(j["displayTimeUnit"] == "ns");
@@ -377,7 +367,7 @@ TEST_CASE("export perfetto: a track per process, an instant per event, paired fl
   }
 
   // ts in microseconds, nanoseconds kept; the counter is pt - time.
-  const fs::path trace = three_clocks();
+  const fs::path trace = three_clocks(tmp);
   const json t = json::parse(exported(trace, "perfetto", "--clocks lamport"));
   bool found = false;
   for (const json& e : t["traceEvents"]) {
@@ -390,13 +380,12 @@ TEST_CASE("export perfetto: a track per process, an instant per event, paired fl
     if (e["ph"] == "C" && e["name"] == "C clock offset") CHECK(e["args"]["ns"] == -1'000'000);
   }
   CHECK(found);
-  fs::remove(lossy);
-  fs::remove(trace);
 }
 
 TEST_CASE("export: a random lossy run, every format against the trace's counts") {
-  const fs::path scenario = random_scenario();
-  const fs::path trace = trace_of(scenario.string(), "random");
+  const scratch tmp;
+  const fs::path scenario = random_scenario(tmp);
+  const fs::path trace = trace_of(tmp, scenario.string(), "random");
   const trace_counts c = count_trace(trace);
   REQUIRE(c.events > 1500);
   REQUIRE(c.drops > 0);
@@ -431,12 +420,11 @@ TEST_CASE("export: a random lossy run, every format against the trace's counts")
   std::size_t instants = 0;
   for (const json& e : p["traceEvents"]) instants += e["ph"] == "i" && e["cat"] != "drop";
   CHECK(instants == c.events);
-  fs::remove(scenario);
-  fs::remove(trace);
 }
 
 TEST_CASE("export: --processes and --from/--until select the events") {
-  const fs::path trace = three_clocks();
+  const scratch tmp;
+  const fs::path trace = three_clocks(tmp);
   // A and B only: C's news reaches them with no message edge (its send is not selected).
   const json ab = json::parse(exported(trace, "json", "--processes A,B"));
   CHECK(ab["nodes"].size() == 7);
@@ -457,25 +445,24 @@ TEST_CASE("export: --processes and --from/--until select the events") {
   CHECK(boost::num_vertices(read_graphml_text(exported(trace, "graphml", "--from 1.5ms --until 3ms"))) == 5);
   CHECK(boost::num_vertices(read_dot_text(exported(trace, "dot", "--processes C"))) == 3);
 
-  const fs::path out = temp("bad.json");
+  const fs::path out = tmp / "bad.json";
   const cli_result bad = run_cli("export '" + trace.string() + "' --to json --processes A,D -o '" + out.string() + "'");
   CHECK(bad.code == 2);
   CHECK(bad.err.find("--processes") != std::string::npos);
   CHECK(bad.err.find("\"D\"") != std::string::npos);
   CHECK(!fs::exists(out));
-  fs::remove(trace);
 }
 
 TEST_CASE("export: a trace broken half way leaves no output file") {
-  const fs::path scenario = random_scenario();
-  const fs::path trace = trace_of(scenario.string(), "random");
+  const scratch tmp;
+  const fs::path scenario = random_scenario(tmp);
+  const fs::path trace = trace_of(tmp, scenario.string(), "random");
   std::string text = read_file(trace);
   text.resize(text.size() / 2);  // cuts a line in the middle
-  const fs::path broken = temp("broken.jsonl");
-  std::ofstream(broken) << text << "\n{\"type\": \"event\", \"id\": \n";
+  const fs::path broken = tmp.write("broken.jsonl", text + "\n{\"type\": \"event\", \"id\": \n");
   for (const std::string format : {"dot", "graphml", "json", "shiviz", "perfetto"}) {
     CAPTURE(format);
-    const fs::path out = temp("broken-out." + format);
+    const fs::path out = tmp / ("broken-out." + format);
     const cli_result r = run_cli("export '" + broken.string() + "' --to " + format + " -o '" + out.string() + "'");
     CHECK(r.code == 2);
     CHECK(r.err.find(broken.string()) != std::string::npos);
@@ -483,11 +470,11 @@ TEST_CASE("export: a trace broken half way leaves no output file") {
     for (const auto& f : fs::directory_iterator(out.parent_path()))
       CHECK_MESSAGE(!f.path().filename().string().starts_with(out.filename().string()), f.path());
   }
-  for (const fs::path& p : {scenario, trace, broken}) fs::remove(p);
 }
 
 TEST_CASE("export: bad options exit 2 and say what was expected") {
-  const fs::path trace = three_clocks();
+  const scratch tmp;
+  const fs::path trace = three_clocks(tmp);
   const std::string t = std::string("'").append(trace.string()).append("'");  // .append: GCC 12's false -Wrestrict
   struct bad_case {
     std::string args, names, hint;
@@ -509,5 +496,4 @@ TEST_CASE("export: bad options exit 2 and say what was expected") {
   const cli_result run = run_cli("run '" + source_path("scenarios/three_clocks.json") + "' --export svg");
   CHECK(run.code == 2);
   CHECK(run.err.find("FORMAT=FILE") != std::string::npos);
-  fs::remove(trace);
 }

@@ -3,13 +3,12 @@
 // without overflowing (the sanitized build aborts on signed overflow), and computed times saturate
 // at the ends of the range, as FORMAT.md says.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "temp_files.hpp"
 #include "hbsim/core/time.hpp"
 
 using namespace hbsim;
@@ -18,16 +17,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path temp(const std::string& name) {
-  return fs::temp_directory_path() / ("hbsim-extreme-" + std::to_string(::getpid()) + "-" + name);
-}
-
-fs::path write(const std::string& name, const std::string& text) {
-  const fs::path p = temp(name);
-  std::ofstream(p) << text;
-  return p;
-}
 
 // The ends of int64 as durations: 2^63 − 1 and −2^63 ns.
 constexpr std::string_view end_of_time = "9223372036.854775807s";
@@ -76,11 +65,12 @@ TEST_CASE("saturating time arithmetic") {
 }
 
 TEST_CASE("extreme times: a run with clocks at both ends of int64 saturates l - pt and pt - time") {
-  const fs::path scenario = write("extreme.json", extreme_scenario());
-  const fs::path trace = temp("extreme.jsonl"), perfetto = temp("extreme.perfetto.json");
+  const scratch tmp;
+  const fs::path scenario = tmp.write("extreme.json", extreme_scenario());
+  const fs::path trace = tmp / "extreme.jsonl", perfetto = tmp / "extreme.perfetto.json";
   const cli_result r = run_cli("run '" + scenario.string() + "' --json --trace '" + trace.string() +
-                               "' --export perfetto='" + perfetto.string() + "' --export svg='" + temp("x.svg").string() +
-                               "' --export html='" + temp("x.html").string() + "'");
+                               "' --export perfetto='" + perfetto.string() + "' --export svg='" + tmp / "x.svg" +
+                               "' --export html='" + tmp / "x.html" + "'");
   REQUIRE_MESSAGE(r.code == 0, r.err);
   const json summary = json::parse(r.out);
   CHECK(summary["events"] == 4);
@@ -105,33 +95,31 @@ TEST_CASE("extreme times: a run with clocks at both ends of int64 saturates l - 
   CHECK_MESSAGE(report.code == 0, report.err);
   for (const std::string format : {"svg", "html", "perfetto", "dot", "graphml", "json", "shiviz"}) {
     CAPTURE(format);
-    const fs::path out = temp("window." + format);
+    const fs::path out = tmp / ("window." + format);
     const cli_result x = run_cli("export '" + trace.string() + "' --to " + format + " --from " +
                                  std::string(start_of_time) + " --until " + std::string(end_of_time) + " -o '" +
                                  out.string() + "'");
     CHECK_MESSAGE(x.code == 0, x.err);
     CHECK(fs::file_size(out) > 0);
-    fs::remove(out);
   }
-  for (const fs::path& p : {scenario, trace, perfetto, temp("x.svg"), temp("x.html")}) fs::remove(p);
 }
 
 TEST_CASE("extreme times: the narration of a message refused by max_offset says l_m - pt saturated") {
   // B's reading is −2^63 and the message's l 9223372036854775000: l_m − pt is past the end of time,
   // far above max_offset, so B rejects it.
-  const fs::path scenario = write("offset.json", extreme_scenario(R"(, "logical": {"hlc": {"max_offset": "1s"}})"));
-  const cli_result r = run_cli("run '" + scenario.string() + "' --narrate");
+  const temp_file scenario("offset.json", extreme_scenario(R"(, "logical": {"hlc": {"max_offset": "1s"}})"));
+  const cli_result r = run_cli("run '" + scenario.str() + "' --narrate");
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(r.out.find("refused by the HLC max-offset guard, l_m - pt = 9223372036.854775s - -9223372036.854775808s = "
                    "9223372036.854775807s > max_offset 1s") != std::string::npos);
-  fs::remove(scenario);
 }
 
 TEST_CASE("extreme times: a trace with l and pt at both ends of int64 is checked, reported and exported") {
   // A's local at true time −2^63 reads pt −2^63 and keeps l = 0 (c = 1); B sends at −2^63 with pt
   // and l at 2^63 − 1; A receives at 1us with l from the message. The trace keeps every rule, and
   // its ε is l − pt of A's first event, 0 − (−2^63), past the end of time.
-  const fs::path trace = write("extreme.jsonl", R"({"type":"header","format":"hbsim-trace/1","scenario":"extreme","seed":1,"processes":["A","B"]}
+  const scratch tmp;
+  const fs::path trace = tmp.write("extreme.jsonl", R"({"type":"header","format":"hbsim-trace/1","scenario":"extreme","seed":1,"processes":["A","B"]}
 {"type":"event","id":1,"process":"A","seq":1,"kind":"local","label":"low","time":-9223372036854775808,"pt":-9223372036854775808,"lamport":1,"vector":{"A":1},"hlc":[0,1]}
 {"type":"event","id":2,"process":"B","seq":1,"kind":"send","label":"far","time":-9223372036854775808,"pt":9223372036854775807,"lamport":1,"vector":{"B":1},"hlc":[9223372036854775807,0],"messages":[{"id":1,"to":"A"}]}
 {"type":"event","id":3,"process":"A","seq":2,"kind":"receive","label":"far","time":1000,"pt":-9223372036854775808,"lamport":2,"vector":{"A":2,"B":1},"hlc":[9223372036854775807,1],"message":1,"from":"B","send":2}
@@ -145,7 +133,7 @@ TEST_CASE("extreme times: a trace with l and pt at both ends of int64 is checked
   const json hlc = json::parse(report.out)["clock_report"]["hlc"];
   CHECK(hlc["lead_max_ns"] == time_max);
 
-  const fs::path out = temp("extreme.perfetto.json");
+  const fs::path out = tmp / "extreme.perfetto.json";
   const cli_result perfetto = run_cli("export '" + trace.string() + "' --to perfetto -o '" + out.string() + "'");
   REQUIRE_MESSAGE(perfetto.code == 0, perfetto.err);
   // pt − time: 0, then 2^63 − 1 − (−2^63) past the end, then −2^63 − 1000 past the start.
@@ -155,6 +143,4 @@ TEST_CASE("extreme times: a trace with l and pt at both ends of int64 is checked
     const cli_result x = run_cli("export '" + trace.string() + "' --to " + format + " -o '" + out.string() + "'");
     CHECK_MESSAGE(x.code == 0, x.err);
   }
-  fs::remove(out);
-  fs::remove(trace);
 }

@@ -127,10 +127,7 @@ TEST_CASE("hb graph: a path of fewest hops, each an edge") {
 
 TEST_CASE("hb graph: a reject is not an edge, duplicates and messages to oneself are") {
   SUBCASE("reject") {
-    scenario s = make_scenario({"A", "B"});
-    s.processes[A].clock.offset = 100 * ms;
-    s.logical.hlc_max_offset = 50 * ms;
-    s.script.push_back(at(0, A, action_kind::send, "from-the-future", {B}));
+    const scenario s = message_from_the_future();
     const built b = build(s);
     REQUIRE(b.graph.event_count() == 2);
     const hb_event r = b.graph.event(2);

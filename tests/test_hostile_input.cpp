@@ -3,18 +3,17 @@
 // shows as bad_alloc, not as a swapping machine); NUL bytes in a scenario are refused where they
 // are; labels holding control characters still give DOT that Graphviz draws and well-formed XML.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "cli_fixture.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "sim_fixture.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -24,14 +23,17 @@ namespace {
 
 constexpr std::size_t address_space = std::size_t{1} << 30;  // far above what the runs below need
 
-fs::path temp(const std::string& name) {
-  return fs::temp_directory_path() / ("hbsim-hostile-" + std::to_string(::getpid()) + "-" + name);
+// `hbsim run` of a scenario file holding `text`, under the address-space cap.
+cli_result run_capped(const std::string& text) {
+  const temp_file scenario("hostile.json", text);
+  return run_cli_capped("run '" + scenario.str() + "'", address_space);
 }
 
-fs::path write(const std::string& name, const std::string& text) {
-  const fs::path p = temp(name);
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
+// The names p0 to p(n - 1), quoted and separated by commas: a scenario's processes.
+std::string numbered_processes(int n) {
+  std::string names;
+  for (int i = 0; i < n; ++i) names += (i ? ", \"p" : "\"p") + std::to_string(i) + "\"";
+  return names;
 }
 
 // A, B, C; A broadcasts at 0 and every receive is broadcast again: the messages in flight grow
@@ -49,46 +51,36 @@ scenario storm(std::uint64_t max_pending) {
 }  // namespace
 
 TEST_CASE("hostile: a PHOLD population of 10^12 is refused at load, before anything is allocated") {
-  const fs::path p = write("population.json", R"({"name": "pop", "processes": ["a", "b"],
+  const cli_result r = run_capped(R"({"name": "pop", "processes": ["a", "b"],
     "generate": {"kind": "phold", "population": 1000000000000, "messages": 10}})");
-  const cli_result r = run_cli_capped("run '" + p.string() + "'", address_space);
   CHECK(r.code == 2);
   CHECK(r.err.find("at /generate/population: expected a population from 1 to 500000, found a number "
                    "(1000000000000)") != std::string::npos);
   CHECK(r.err.find("must fit in max_pending (1000000)") != std::string::npos);
-  fs::remove(p);
 }
 
 TEST_CASE("hostile: a broadcast-on-receive storm ends at max_pending with exit 1, within a memory cap") {
   // 16 processes, each re-broadcasting every message it receives: each receive adds 14 messages in
   // flight, so the default bound of a million is passed after about 71,000 receives.
-  std::string processes;
-  for (int i = 0; i < 16; ++i) processes += (i ? ", \"p" : "\"p") + std::to_string(i) + "\"";
-  const fs::path p = write("storm.json", R"({"name": "storm", "processes": [)" + processes + R"(],
+  const cli_result r = run_capped(R"({"name": "storm", "processes": [)" + numbered_processes(16) + R"(],
     "script": [{"at": "0ms", "process": "p0", "do": "broadcast", "label": "x"}],
     "on_receive": [{"process": "*", "label": "*", "do": "broadcast", "action_label": "x"}]})");
-  const cli_result r = run_cli_capped("run '" + p.string() + "'", address_space);
   CHECK_MESSAGE(r.code == 1, r.err);
   CHECK(r.out.find("max_pending reached: more than 1000000 messages in flight and timers pending at once; the run "
                    "was cut short (raise max_pending in the scenario if that many are expected)") != std::string::npos);
   CHECK(r.out.find("result     FAILED") != std::string::npos);
-  fs::remove(p);
 }
 
 TEST_CASE("hostile: with 1024 processes the default bound keeps a storm's vector clocks within a memory cap") {
   // Two of 1024 processes answer every message, over a network that duplicates each one: the
   // copies in flight double with each round, and each send holds a vector of 1024 counters. The
   // default bound for 1024 processes is 2^24 / 1024 = 16384.
-  std::string processes;
-  for (int i = 0; i < 1024; ++i) processes += (i ? ", \"p" : "\"p") + std::to_string(i) + "\"";
-  const fs::path p = write("ping.json", R"({"name": "ping", "processes": [)" + processes + R"(],
+  const cli_result r = run_capped(R"({"name": "ping", "processes": [)" + numbered_processes(1024) + R"(],
     "network": {"duplicate": 1},
     "script": [{"at": "0ms", "process": "p0", "do": "send", "to": "p1", "label": "x"}],
     "on_receive": [{"process": "*", "label": "*", "do": "send", "to": "sender", "action_label": "x"}]})");
-  const cli_result r = run_cli_capped("run '" + p.string() + "'", address_space);
   CHECK_MESSAGE(r.code == 1, r.err);
   CHECK(r.out.find("max_pending reached: more than 16384 messages in flight") != std::string::npos);
-  fs::remove(p);
 }
 
 TEST_CASE("max_pending ends the run at the first message or timer past it") {
@@ -98,15 +90,12 @@ TEST_CASE("max_pending ends the run at the first message or timer past it") {
   // the run ends after A's send, the seventh event, and m4 to m8 are still in flight, in the order
   // they would have arrived.
   const scenario s = storm(4);
-  simulation sim(s);
-  recorder rec;
-  sim.observe(rec);
-  sim.run();
-  CHECK(sim.stats().hit_max_pending);
-  CHECK_FALSE(sim.stats().hit_max_events);
-  CHECK(sim.stats().events == 7);
-  CHECK(sim.stats().messages_sent == 8);
-  CHECK(sim.stats().end_time == 2 * ms);
+  const auto [rec, stats] = run_recorded(s);
+  CHECK(stats.hit_max_pending);
+  CHECK_FALSE(stats.hit_max_events);
+  CHECK(stats.events == 7);
+  CHECK(stats.messages_sent == 8);
+  CHECK(stats.end_time == 2 * ms);
   REQUIRE(rec.events.size() == 7);
   CHECK(rec.events.back().r.process == 0);
   CHECK(rec.events.back().r.kind == event_kind::send);
@@ -168,10 +157,10 @@ constexpr std::string_view control_label = R"(x\u0000y\u001bz\rw\u007fv\tu\nt)";
 // The same with each control character other than tab and newline as its picture: ␀ ␛ ␍ ␡.
 const std::string pictured = "x\u2400y\u241bz\u240dw\u2421v\tu\nt";
 
-fs::path control_scenario() {
-  return write("control.json", R"({"name": "ctl\u0001name", "processes": ["A", "B"],
+std::string control_scenario() {
+  return R"({"name": "ctl\u0001name", "processes": ["A", "B"],
     "script": [{"at": "0ms", "process": "A", "do": "send", "to": "B", "label": ")" + std::string(control_label) +
-                                   R"("}]})");
+         R"("}]})";
 }
 
 // Whether a shell command succeeds.
@@ -188,8 +177,9 @@ using graphml_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::dir
 }  // namespace
 
 TEST_CASE("hostile: labels with NUL and control characters give DOT Graphviz draws and well-formed XML") {
-  const fs::path scenario = control_scenario();
-  const fs::path dot = temp("control.dot"), graphml = temp("control.graphml"), svg = temp("control.svg");
+  const scratch tmp;
+  const fs::path scenario = tmp.write("control.json", control_scenario());
+  const fs::path dot = tmp / "control.dot", graphml = tmp / "control.graphml", svg = tmp / "control.svg";
   const cli_result r = run_cli("run '" + scenario.string() + "' --export dot='" + dot.string() + "' --export graphml='" +
                                graphml.string() + "' --export svg='" + svg.string() + "'");
   REQUIRE_MESSAGE(r.code == 0, r.err);
@@ -219,6 +209,4 @@ TEST_CASE("hostile: labels with NUL and control characters give DOT Graphviz dra
   CHECK(read_file(graphml).find(">" + pictured + "<") != std::string::npos);
   CHECK(read_file(graphml).find("ctl\u2401name") != std::string::npos);
   CHECK(read_file(svg).find("z\u240dw") != std::string::npos);
-
-  for (const fs::path& p : {scenario, dot, graphml, svg}) fs::remove(p);
 }

@@ -138,10 +138,7 @@ TEST_CASE("the strong clock condition agrees with brute force on small random tr
     scenario s = make_scenario({"A", "B", "C"});
     s.network.defaults.delay = distribution::exponential(1 * ms);
     s.generate.push_back(random_generator{6, 0.5, distribution::exponential(1 * ms)});
-    simulation sim(s, seed);
-    recorder rec;
-    sim.observe(rec);
-    sim.run();
+    const recorder rec = run_recorded(s, seed).rec;
     // Corrupt one entry of one event, the way a hand-edited trace would: up or down.
     random_stream rng(seed);
     auto events = rec.events;

@@ -3,7 +3,6 @@
 // problem worked out by hand from the file, ShiViz's way of cutting a log into events, and
 // malformed logs as input errors.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,8 +10,10 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim;
+using namespace hbsim::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -22,31 +23,11 @@ std::string sample(const std::string& name) { return std::string(HBSIM_SOURCE_DI
 shiviz_report check_sample(const std::string& name) { return check_shiviz_log(sample(name)); }
 
 // A log written to a temporary file for the test's length.
-class temp_log {
- public:
-  explicit temp_log(const std::string& text) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("hbsim-shiviz-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log");
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~temp_log() { fs::remove(path_); }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+temp_file log_file(const std::string& text) { return temp_file("shiviz.log", text); }
 
 // A copy of a sample with `from` replaced by `to` on line `line` (which must hold it).
-temp_log corrupted(const std::string& name, std::size_t line, const std::string& from, const std::string& to) {
-  std::istringstream in(file_text(sample(name)));
+temp_file corrupted(const std::string& name, std::size_t line, const std::string& from, const std::string& to) {
+  std::istringstream in(read_file(sample(name)));
   std::string out, text;
   for (std::size_t n = 1; std::getline(in, text); ++n) {
     if (n == line) {
@@ -56,7 +37,7 @@ temp_log corrupted(const std::string& name, std::size_t line, const std::string&
     }
     out.append(text).push_back('\n');
   }
-  return temp_log(out);
+  return log_file(out);
 }
 
 std::vector<shiviz_execution> read_all(const std::string& path) {
@@ -80,9 +61,9 @@ std::uint32_t host_index(const shiviz_execution& x, const std::string& name) {
 std::size_t count(const shiviz_report& r, shiviz_rule rule) { return r.counts[static_cast<std::size_t>(rule)]; }
 
 input_error log_error(const std::string& text) {
-  const temp_log log(text);
+  const temp_file log = log_file(text);
   try {
-    check_shiviz_log(log.path());
+    check_shiviz_log(log.str());
   } catch (const input_error& e) {
     return e;
   }
@@ -135,8 +116,8 @@ TEST_CASE("shiviz: a corrupted example whose own entry skips is one problem") {
   // Chord's kv-node-60, whose events 25 and 26, 136 and 137 are out of file order: its last event
   // (line 2225) says 225 instead of 224. The three events that knew of 60's event 224 now name an
   // event the log lacks, which is part of the same gap.
-  const temp_log log = corrupted("examples/chord.log", 2225, "\"kv-node-60\":224", "\"kv-node-60\":225");
-  const shiviz_report r = check_shiviz_log(log.path());
+  const temp_file log = corrupted("examples/chord.log", 2225, "\"kv-node-60\":224", "\"kv-node-60\":225");
+  const shiviz_report r = check_shiviz_log(log.str());
   REQUIRE(r.problems.size() == 1);
   CHECK(r.problems[0].rule == shiviz_rule::own_entry);
   CHECK(r.problems[0].line == 2225);
@@ -146,8 +127,8 @@ TEST_CASE("shiviz: a corrupted example whose own entry skips is one problem") {
 
 TEST_CASE("shiviz: a corrupted example whose own entry goes back is a repeat, then the entry missing") {
   // 7004's third event (line 39) says 2: 7004's events read 1, 2, 2, 4, 5, 6 in ShiViz's order.
-  const temp_log log = corrupted("examples/twittor-execution3.log", 39, "\"10_0_0_82_7004\":3", "\"10_0_0_82_7004\":2");
-  const shiviz_report r = check_shiviz_log(log.path());
+  const temp_file log = corrupted("examples/twittor-execution3.log", 39, "\"10_0_0_82_7004\":3", "\"10_0_0_82_7004\":2");
+  const shiviz_report r = check_shiviz_log(log.str());
   CHECK(count(r, shiviz_rule::own_entry) == 2);
   REQUIRE(r.problems.size() == 2);
   CHECK(r.problems[0].line == 39);
@@ -157,8 +138,8 @@ TEST_CASE("shiviz: a corrupted example whose own entry goes back is a repeat, th
 
   // Chord's kv-node-60, out of file order already: its event 25 (line 1829) says 24. In file order
   // the event of line 1827 (26) comes first, now after the two 24s.
-  const temp_log chord = corrupted("examples/chord.log", 1829, "\"kv-node-60\":25", "\"kv-node-60\":24");
-  const shiviz_report c = check_shiviz_log(chord.path());
+  const temp_file chord = corrupted("examples/chord.log", 1829, "\"kv-node-60\":25", "\"kv-node-60\":24");
+  const shiviz_report c = check_shiviz_log(chord.str());
   REQUIRE(c.problems.size() == 2);
   CHECK(c.problems[0].line == 1827);
   CHECK(c.problems[0].host == "kv-node-60");
@@ -171,8 +152,8 @@ TEST_CASE("shiviz: a corrupted example whose merge is impossible") {
   // 61750_host's event 5 (line 55) learns of 7000's, 7002's and 7004's fourth events, which all knew
   // the client library's event 3, but now says the client library's 2.
   const std::string client = "\"clientlib_10_0_0_82_64000_pid_61928\"";
-  const temp_log log = corrupted("examples/twittor-execution3.log", 55, client + ":3", client + ":2");
-  const shiviz_report r = check_shiviz_log(log.path());
+  const temp_file log = corrupted("examples/twittor-execution3.log", 55, client + ":3", client + ":2");
+  const shiviz_report r = check_shiviz_log(log.str());
   REQUIRE(r.problems.size() == 1);
   CHECK(r.problems[0].rule == shiviz_rule::merge);
   CHECK(r.problems[0].line == 55);
@@ -183,8 +164,8 @@ TEST_CASE("shiviz: a corrupted example whose merge is impossible") {
 }
 
 TEST_CASE("shiviz: two events that each know the other") {
-  const temp_log log("A {\"A\":1, \"B\":1}\na\nB {\"A\":1, \"B\":1}\nb\n");
-  const shiviz_report r = check_shiviz_log(log.path());
+  const temp_file log = log_file("A {\"A\":1, \"B\":1}\na\nB {\"A\":1, \"B\":1}\nb\n");
+  const shiviz_report r = check_shiviz_log(log.str());
   CHECK(count(r, shiviz_rule::merge) == 2);
   REQUIRE(r.problems.size() == 2);
   CHECK(r.problems[0].line == 1);
@@ -234,14 +215,14 @@ TEST_CASE("shiviz: a gap in a host's own entry is one problem, and so is a repea
   CHECK(r.problems[0].host == "A");
   CHECK(r.problems[0].detail == "its own entry is 4, expected 3 (one more than at its previous event, line 3)");
 
-  const temp_log gap("A {\"A\":1}\n1\nA {\"A\":2}\n2\nA {\"A\":5}\n5\nA {\"A\":6}\n6\nA {\"A\":7}\n7\n");
-  const shiviz_report g = check_shiviz_log(gap.path());
+  const temp_file gap = log_file("A {\"A\":1}\n1\nA {\"A\":2}\n2\nA {\"A\":5}\n5\nA {\"A\":6}\n6\nA {\"A\":7}\n7\n");
+  const shiviz_report g = check_shiviz_log(gap.str());
   REQUIRE(g.problems.size() == 1);
   CHECK(g.problems[0].line == 5);
   CHECK(g.problems[0].detail == "its own entry is 5, expected 3 (one more than at its previous event, line 3)");
 
-  const temp_log repeat("A {\"A\":1}\n1\nA {\"A\":2}\n2\nA {\"A\":2}\n2 again\nA {\"A\":3}\n3\n");
-  const shiviz_report d = check_shiviz_log(repeat.path());
+  const temp_file repeat = log_file("A {\"A\":1}\n1\nA {\"A\":2}\n2\nA {\"A\":2}\n2 again\nA {\"A\":3}\n3\n");
+  const shiviz_report d = check_shiviz_log(repeat.str());
   REQUIRE(d.problems.size() == 1);
   CHECK(d.problems[0].line == 5);
   CHECK(d.problems[0].detail == "its own entry is 2, expected 3 (one more than at its previous event, line 3)");
@@ -275,10 +256,10 @@ TEST_CASE("shiviz: an entry that decreases along a host") {
 TEST_CASE("shiviz: a host named in a clock with no events, executions checked apart") {
   // Each execution on its own: B's events in the first do not count in the second, and A's own
   // entry starts again at 1. The third execution is blank, so there is none.
-  const temp_log log(
+  const temp_file log = log_file(
       "=== one ===\nB {\"B\":1}\nb\nA {\"A\":1, \"B\":1}\na\n"
       "=== two ===\nA {\"A\":1, \"B\":1}\na again\n=== three ===\n");
-  const shiviz_report r = check_shiviz_log(log.path());
+  const shiviz_report r = check_shiviz_log(log.str());
   CHECK(r.executions == 2);
   CHECK(r.events == 3);
   REQUIRE(r.problems.size() == 1);
@@ -291,8 +272,8 @@ TEST_CASE("shiviz: a host named in a clock with no events, executions checked ap
 TEST_CASE("shiviz: many problems are counted, a few kept") {
   std::string text;
   for (int i = 1; i <= 1000; ++i) text += "A {\"A\":" + std::to_string(2 * i) + "}\nevery event skips one\n";
-  const temp_log log(text);
-  const shiviz_report r = check_shiviz_log(log.path());
+  const temp_file log = log_file(text);
+  const shiviz_report r = check_shiviz_log(log.str());
   // Each event expects one more than the previous own entry: 2 vs 1, 4 vs 3, ...: 1000 problems.
   CHECK(count(r, shiviz_rule::own_entry) == 1000);
   REQUIRE(r.problems.size() == shiviz_report::kept_per_rule);
@@ -300,7 +281,7 @@ TEST_CASE("shiviz: many problems are counted, a few kept") {
 }
 
 TEST_CASE("shiviz: the line after an event line is its description, whatever it holds") {
-  const auto x = read_all(temp_log("A {\"A\":1}\nB {\"B\":1}\nA {\"A\":2}\ntwo\n").path());
+  const auto x = read_all(log_file("A {\"A\":1}\nB {\"B\":1}\nA {\"A\":2}\ntwo\n").str());
   REQUIRE(x.size() == 1);
   REQUIRE(x[0].events.size() == 2);
   CHECK(x[0].events[0].description == "B {\"B\":1}");
@@ -309,12 +290,12 @@ TEST_CASE("shiviz: the line after an event line is its description, whatever it 
 }
 
 TEST_CASE("shiviz: lines before the first event are skipped, later ones continue a description") {
-  const auto x = read_all(temp_log(
+  const auto x = read_all(log_file(
                               "written by GoVector\n"  // 1: skipped, as ShiViz skips it
                               "A {\"A\":1}\nINFO-\nFile #0\n\n"  // 2-5: a description of two lines, a blank line
                               "A {\"A\":2}\n\n"  // 6-7: described by a blank line
                               "B {\"A\":2, \"B\":1}\nreceived\n")
-                              .path());
+                              .str());
   REQUIRE(x.size() == 1);
   CHECK(x[0].skipped_lines == 1);
   REQUIRE(x[0].events.size() == 3);
@@ -322,13 +303,13 @@ TEST_CASE("shiviz: lines before the first event are skipped, later ones continue
   CHECK(x[0].events[1].line == 6);
   CHECK(x[0].events[1].description.empty());
   CHECK(x[0].events[2].description == "received");
-  CHECK(check_shiviz_log(temp_log("# a header\nA {\"A\":1}\na\n").path()).skipped_lines == 1);
+  CHECK(check_shiviz_log(log_file("# a header\nA {\"A\":1}\na\n").str()).skipped_lines == 1);
 }
 
 TEST_CASE("shiviz: delimiters cut the log first, a blank execution is dropped with its name") {
-  const auto x = read_all(temp_log("=== one ===\nA {\"A\":1}\n=== two ===\nA {\"A\":1}\na\n=== three ===\n\n"
+  const auto x = read_all(log_file("=== one ===\nA {\"A\":1}\n=== two ===\nA {\"A\":1}\na\n=== three ===\n\n"
                                    "=== two again ===\n\n=== three ===\nB {\"B\":1}\nb\n")
-                              .path());
+                              .str());
   REQUIRE(x.size() == 3);
   CHECK(x[0].name == "one");
   CHECK(x[0].line == 1);
@@ -343,9 +324,9 @@ TEST_CASE("shiviz: delimiters cut the log first, a blank execution is dropped wi
 TEST_CASE("shiviz: hosts, clocks and an event line ending the log, as ShiViz reads them") {
   // The host is the word before the clock, whatever precedes it; a clock with \" for " (TLA+'s
   // logs) is read as ShiViz reads it; zero entries count for nothing.
-  const auto x = read_all(temp_log("12:00:01.5 node-1 {\"node-1\":1, \"idle\":0}\nstart\n"
+  const auto x = read_all(log_file("12:00:01.5 node-1 {\"node-1\":1, \"idle\":0}\nstart\n"
                                    "node-2 {\\\"node-2\\\":1}\nescaped\n")
-                              .path());
+                              .str());
   REQUIRE(x.size() == 1);
   CHECK(x[0].hosts == std::vector<std::string>{"node-1", "node-2"});
   CHECK(x[0].events[0].own == 1);
@@ -353,9 +334,9 @@ TEST_CASE("shiviz: hosts, clocks and an event line ending the log, as ShiViz rea
   CHECK(x[0].events[1].own == 1);
 
   // Any JSON reads alike: spaces, escapes, a value too long for the plain reading.
-  const auto y = read_all(temp_log("A { \"A\" : 1 ,\"B\":2 }\na\nB {\"\\u0042\":2}\nb\nB {\"B\":1}\nb1\n"
+  const auto y = read_all(log_file("A { \"A\" : 1 ,\"B\":2 }\na\nB {\"\\u0042\":2}\nb\nB {\"B\":1}\nb1\n"
                                    "C {\"C\":18446744073709551615}\nc\n")
-                              .path());
+                              .str());
   REQUIRE(y.size() == 1);
   CHECK(y[0].hosts == std::vector<std::string>{"A", "B", "C"});
   CHECK(y[0].entry_of(y[0].events[0], 1) == 2);
@@ -363,13 +344,13 @@ TEST_CASE("shiviz: hosts, clocks and an event line ending the log, as ShiViz rea
   CHECK(y[0].events[3].own == 18446744073709551615u);
 
   // ShiViz trims the log: an event line followed by blank lines only is not read.
-  const shiviz_report r = check_shiviz_log(temp_log("A {\"A\":1}\none\nA {\"A\":2}\n\n\n").path());
+  const shiviz_report r = check_shiviz_log(log_file("A {\"A\":1}\none\nA {\"A\":2}\n\n\n").str());
   CHECK(r.ok());
   CHECK(r.events == 1);
   CHECK(r.dropped_line == 3);
   // ... and an event that knew of it claims an event the log lacks.
-  const temp_log knew("A {\"A\":1}\none\nB {\"A\":2, \"B\":1}\nb\nA {\"A\":2}");
-  const shiviz_report claim = check_shiviz_log(knew.path());
+  const temp_file knew = log_file("A {\"A\":1}\none\nB {\"A\":2, \"B\":1}\nb\nA {\"A\":2}");
+  const shiviz_report claim = check_shiviz_log(knew.str());
   REQUIRE(claim.problems.size() == 1);
   CHECK(claim.problems[0].detail == "its clock says A has had 2 events, but A has 1 event in this execution");
 }

@@ -2,7 +2,6 @@
 // (ShiViz's TwitToR and Chord examples, tests/data/shiviz/examples), explain and export --to shiviz
 // on such logs, report's plain refusal, and the delimiter the README documents.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
 #include "hbsim/trace/shiviz_replay.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -29,24 +29,15 @@ hb_graph graph_of(const std::string& path) {
   return builder.build();
 }
 
-fs::path temp_path(const std::string& what) {
-  static int counter = 0;
-  return fs::temp_directory_path() /
-         ("hbsim-shiviz-replay-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + what);
-}
-
 input_error replay_error(const std::string& text) {
-  const fs::path path = temp_path("bad.log");
-  std::ofstream(path, std::ios::binary) << text;
+  const temp_file log("bad.log", text);
   hb_graph_builder builder;
   event_observer* observers[] = {&builder};
   try {
-    replay_shiviz_log(path.string(), observers, {.one_execution = true});
+    replay_shiviz_log(log.str(), observers, {.one_execution = true});
   } catch (const input_error& e) {
-    fs::remove(path);
     return e;
   }
-  fs::remove(path);
   FAIL("no input_error for " << text);
   return input_error("", "", "", "");
 }
@@ -123,7 +114,8 @@ TEST_CASE("shiviz replay: what hbsim's events cannot hold, and unsound logs, are
 }
 
 TEST_CASE("shiviz replay: export --to shiviz writes the same clocks and descriptions back, executions named") {
-  const fs::path out = temp_path("out.log");
+  const scratch tmp;
+  const fs::path out = tmp / "out.log";
   const cli_result r = run_cli("export '" + example("chord.log") + "' '" + example("recordsfs-execution3.log") +
                                "' --to shiviz -o '" + out.string() + "'");
   REQUIRE(r.code == 0);
@@ -137,7 +129,6 @@ TEST_CASE("shiviz replay: export --to shiviz writes the same clocks and descript
   // A description of two lines is written on one.
   CHECK(descriptions[{"Miner1", 1981}] == "INFO- File #0: [name = test123, 0 records]");
   CHECK(run_cli("check '" + out.string() + "'").code == 0);
-  fs::remove(out);
 }
 
 TEST_CASE("shiviz: explain reads a ShiViz log and shows vector clocks only") {
@@ -169,10 +160,8 @@ TEST_CASE("shiviz: report and the other exports say plainly that they need an hb
 }
 
 TEST_CASE("shiviz: check finds a log whose first lines come before its first event") {
-  const fs::path log = temp_path("header.log");
-  std::ofstream(log) << "GoVector log of run 7\nA {\"A\":1}\nstart\n";
-  const cli_result r = run_cli("check --json '" + log.string() + "'");
-  fs::remove(log);
+  const temp_file log("header.log", "GoVector log of run 7\nA {\"A\":1}\nstart\n");
+  const cli_result r = run_cli("check --json '" + log.str() + "'");
   CHECK(r.code == 0);
   CHECK(has(r.out, "\"skipped_lines\": 1"));
 }
@@ -190,7 +179,8 @@ TEST_CASE("shiviz: the delimiter the docs give has ShiViz's group `trace`, and m
     }
     CHECK(found >= 1);
   }
-  const fs::path out = temp_path("two.log");
+  const scratch tmp;
+  const fs::path out = tmp / "two.log";
   const cli_result r = run_cli("export '" + example("twittor-execution3.log") + "' '" +
                                source_path("tests/data/shiviz/executions.log") + "' --to shiviz -o '" + out.string() + "'");
   REQUIRE(r.code == 0);
@@ -201,5 +191,4 @@ TEST_CASE("shiviz: the delimiter the docs give has ShiViz's group `trace`, and m
     if (line.size() >= 8 && line.starts_with("=== ") && line.ends_with(" ==="))
       names.push_back(line.substr(4, line.size() - 8));
   CHECK(names == std::vector<std::string>{"twittor-execution3.log", "run 1", "run 2"});
-  fs::remove(out);
 }

@@ -13,13 +13,7 @@ namespace {
 using V = std::vector<std::uint32_t>;
 constexpr process_id A = 0, B = 1, C = 2;
 
-recorder run(const scenario& s) {
-  simulation sim(s);
-  recorder rec;
-  sim.observe(rec);
-  sim.run();
-  return rec;
-}
+recorder run(const scenario& s) { return run_recorded(s).rec; }
 }  // namespace
 
 TEST_CASE("one message: stamps of send and receive") {
@@ -106,14 +100,11 @@ TEST_CASE("partition in hold mode delivers after the heal with a fresh delay") {
   p.mode = hold_mode::hold;
   s.faults.push_back({0, p, "/faults/0"});
   s.script.push_back(at(1 * ms, A, action_kind::send, "held", {B}));
-  simulation sim(s);
-  recorder rec;
-  sim.observe(rec);
-  sim.run();
+  const auto [rec, stats] = run_recorded(s);
   const auto b = rec.of(B);
   REQUIRE(b.size() == 1);
   CHECK(b[0].r.time == 6 * ms);  // heal 5ms + delay 1ms
-  CHECK(sim.stats().held == 1);
+  CHECK(stats.held == 1);
   CHECK(rec.drops.empty());
 }
 
@@ -164,10 +155,7 @@ TEST_CASE("crash and restart under each persistence mode") {
     c.persist = m.mode;
     c.checkpoint_every = m.mode == persist_mode::checkpoint ? 3 : 0;
     s.faults.push_back({4 * ms, c, "/faults/0"});
-    simulation sim(s);
-    recorder rec;
-    sim.observe(rec);
-    sim.run();
+    const auto [rec, stats] = run_recorded(s);
     const auto a = rec.of(A);
     REQUIRE(a.size() == 5);
     CHECK(a[3].r.kind == event_kind::crash);
@@ -177,7 +165,7 @@ TEST_CASE("crash and restart under each persistence mode") {
     CHECK(a[4].r.seq == 5);
     CHECK(a[4].r.lamport == m.restart_lamport);
     CHECK(a[4].vector[A] == m.restart_own_entry);
-    CHECK(sim.stats().skipped_actions == 1);
+    CHECK(stats.skipped_actions == 1);
     REQUIRE(rec.drops.size() == 1);
     CHECK(rec.drops[0].reason == drop_reason::crashed);
     CHECK(rec.drops[0].time == 5 * ms);
@@ -219,14 +207,8 @@ TEST_CASE("a clock step moves later readings") {
 }
 
 TEST_CASE("HLC max offset turns a receive into a reject that merges nothing") {
-  scenario s = make_scenario({"A", "B"});
-  s.processes[A].clock.offset = 100 * ms;
-  s.logical.hlc_max_offset = 50 * ms;
-  s.script.push_back(at(0, A, action_kind::send, "from-the-future", {B}));
-  simulation sim(s);
-  recorder rec;
-  sim.observe(rec);
-  sim.run();
+  const scenario s = message_from_the_future();
+  const auto [rec, stats] = run_recorded(s);
   const auto b = rec.of(B);
   REQUIRE(b.size() == 1);
   // A's pt is 100 ms; at B (pt 1 ms) l_m - pt = 99 ms > 50 ms.
@@ -235,8 +217,8 @@ TEST_CASE("HLC max offset turns a receive into a reject that merges nothing") {
   CHECK(b[0].vector == V{0, 1});        // A's entry not merged
   CHECK(b[0].r.hlc == hlc_stamp{1 * ms, 0});
   CHECK(b[0].r.from == A);
-  CHECK(sim.stats().rejected == 1);
-  CHECK(sim.stats().delivered == 0);
+  CHECK(stats.rejected == 1);
+  CHECK(stats.delivered == 0);
 }
 
 TEST_CASE("loss drops every message, duplication delivers two copies of one message") {
@@ -338,12 +320,9 @@ TEST_CASE("until stops the run, messages still travelling become in_flight drops
   scenario s = make_scenario({"A", "B"});
   s.until = 500'000;
   s.script.push_back(at(0, A, action_kind::send, "slow", {B}));
-  simulation sim(s);
-  recorder rec;
-  sim.observe(rec);
-  sim.run();
-  CHECK(sim.stats().hit_until);
-  CHECK(sim.stats().end_time == 500'000);
+  const auto [rec, stats] = run_recorded(s);
+  CHECK(stats.hit_until);
+  CHECK(stats.end_time == 500'000);
   REQUIRE(rec.drops.size() == 1);
   CHECK(rec.drops[0].reason == drop_reason::in_flight);
 }

@@ -4,12 +4,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/trace/trace_writer.hpp"
 #include "sim_fixture.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -25,17 +25,6 @@ std::vector<json> read_lines(const fs::path& p) {
   return out;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("hbsim-test-" + std::to_string(::getpid()) + "-" + name);
-}
-
 }  // namespace
 
 TEST_CASE("trace lines: header, send, receive, drop, fault") {
@@ -48,12 +37,12 @@ TEST_CASE("trace lines: header, send, receive, drop, fault") {
   cut.to = {2};
   s.faults.push_back({0, cut, "/faults/0"});
   s.script.push_back(at(0, 0, action_kind::send, "hi", {1, 2}));
-  const fs::path path = temp_path("lines.jsonl");
+  const scratch tmp;
+  const fs::path path = tmp / "lines.jsonl";
   run_options o;
   o.trace_path = path.string();
   run_scenario(s, o);
   const auto lines = read_lines(path);
-  fs::remove(path);
   REQUIRE(lines.size() == 5);
   CHECK(lines[0] == json::parse(R"({"type":"header","format":"hbsim-trace/1","scenario":"trace \"quoted\"",
                                     "seed":42,"processes":["A","B","C"]})"));
@@ -81,7 +70,8 @@ TEST_CASE("same scenario and seed: byte-identical traces, another seed: a differ
   s.processes[1].clock.drift_ppm = 75;
   s.processes[2].clock.sync = clock_sync{10 * ms, distribution::normal(0, 1 * ms)};
   s.generate.push_back(random_generator{200, 0.6, distribution::exponential(1 * ms)});
-  const fs::path a = temp_path("a.jsonl"), b = temp_path("b.jsonl"), c = temp_path("c.jsonl");
+  const scratch tmp;
+  const fs::path a = tmp / "a.jsonl", b = tmp / "b.jsonl", c = tmp / "c.jsonl";
   run_options o;
   o.trace_path = a.string();
   run_scenario(s, o);
@@ -90,8 +80,7 @@ TEST_CASE("same scenario and seed: byte-identical traces, another seed: a differ
   o.trace_path = c.string();
   o.seed = 7;
   run_scenario(s, o);
-  const std::string ta = slurp(a), tb = slurp(b), tc = slurp(c);
-  for (const auto& p : {a, b, c}) fs::remove(p);
+  const std::string ta = read_file(a), tb = read_file(b), tc = read_file(c);
   CHECK(ta.size() > 10000);
   CHECK(ta == tb);
   CHECK(ta != tc);
@@ -106,19 +95,16 @@ TEST_CASE("a failed run leaves no trace file behind, and an existing file untouc
   after.after = ref(0, "same");  // names two events: invalid input, found at the end of the run
   after.what = {action_kind::local, {}, false, "x"};
   s.script.push_back(after);
-  const fs::path path = temp_path("failed.jsonl");
-  {
-    std::ofstream(path) << "previous content\n";
-  }
+  const scratch tmp;
+  const fs::path path = tmp.write("failed.jsonl", "previous content\n");
   run_options o;
   o.trace_path = path.string();
   CHECK_THROWS_AS(run_scenario(s, o), input_error);
-  CHECK(slurp(path) == "previous content\n");
+  CHECK(read_file(path) == "previous content\n");
   bool stray = false;
   for (const auto& e : fs::directory_iterator(path.parent_path()))
     stray = stray || e.path().filename().string().rfind(path.filename().string() + ".tmp", 0) == 0;
   CHECK_FALSE(stray);
-  fs::remove(path);
 }
 
 TEST_CASE("an unwritable trace path is invalid input") {

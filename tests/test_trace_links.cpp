@@ -4,21 +4,21 @@
 // invalid input, refused by the reader with its line and path, so that check, report, explain and
 // export all refuse it alike (exit 2, file and line); and they read a byte order mark alike.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli_fixture.hpp"
+#include "temp_files.hpp"
 #include "core/concat.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/trace/trace_reader.hpp"
 #include "sim_fixture.hpp"
+#include "trace_text.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -26,17 +26,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A file removed at the end of the test.
-struct temp_file {
-  temp_file(const std::string& name, const std::string& content)
-      : path(fs::temp_directory_path() / ("hbsim-links-" + std::to_string(::getpid()) + "-" + name)) {
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~temp_file() { fs::remove(path); }
-  std::string str() const { return path.string(); }
-  fs::path path;
-};
 
 const std::string header = R"({"type":"header","format":"hbsim-trace/1","scenario":"links","seed":1,"processes":["A","B","C"]})";
 
@@ -131,29 +120,6 @@ const std::vector<broken_link> broken_links = {
      "/messages/1/id", "still in flight"},
 };
 
-input_error read_error(const std::string& text) {
-  const temp_file trace("broken.jsonl", text);
-  try {
-    trace_reader reader(trace.str());
-    recorder records;
-    event_observer* observers[] = {&records};
-    reader.replay(observers);
-  } catch (const input_error& e) {
-    return e;
-  }
-  FAIL("no input_error for " << text);
-  return input_error("", "", "", "");
-}
-
-recorder read_back(const std::string& text) {
-  const temp_file trace("fine.jsonl", text);
-  trace_reader reader(trace.str());
-  recorder records;
-  event_observer* observers[] = {&records};
-  reader.replay(observers);
-  return records;
-}
-
 }  // namespace
 
 TEST_CASE("trace links: a broken link is refused with its line and path, on both of the reader's paths, "
@@ -185,11 +151,11 @@ TEST_CASE("trace links: a broken link is refused with its line and path, on both
   };
   for (std::size_t i = 0; i < fine.size(); ++i) {
     INFO("case " << i);
-    const recorder r = read_back(trace_of(fine[i]));
+    const recorder r = records_of(trace_of(fine[i]));
     CHECK(r.events.size() == 3 + std::count_if(fine[i].begin(), fine[i].end(),
                                                [](const std::string& l) { return l.starts_with(R"({"type":"event")"); }));
   }
-  const recorder reused = read_back(trace_of(fine.back()));
+  const recorder reused = records_of(trace_of(fine.back()));
   CHECK(reused.events.back().r.send_event == 5);
   CHECK(reused.events.back().r.from == 1);
 }
@@ -241,7 +207,8 @@ std::string result_of(const command& c, const cli_result& r, const std::string& 
 }  // namespace
 
 TEST_CASE("trace commands: check, report, explain and export refuse a broken link with exit 2, file and line") {
-  const fs::path out = fs::temp_directory_path() / ("hbsim-links-" + std::to_string(::getpid()) + "-export.json");
+  const scratch tmp;
+  const fs::path out = tmp / "export.json";
   for (const broken_link& c : broken_links) {
     const temp_file trace("cli.jsonl", trace_of(c.lines));
     const std::string where = trace.str() + ":" + std::to_string(c.line) + ": at " + c.path + ":";
@@ -265,7 +232,8 @@ TEST_CASE("trace commands: check, report, explain and export read a byte order m
   // A mark anywhere else is an error on its line: here the fourth.
   const std::size_t third = text.find('\n', text.find('\n', text.find('\n') + 1) + 1);
   const temp_file misplaced("misplaced.jsonl", text.substr(0, third + 1) + "\xEF\xBB\xBF" + text.substr(third + 1));
-  const fs::path out = fs::temp_directory_path() / ("hbsim-links-" + std::to_string(::getpid()) + "-bom.json");
+  const scratch tmp;
+  const fs::path out = tmp / "bom.json";
   for (const command& cmd : {command{"check"}, command{"report"}, command{"export"}}) {
     INFO("hbsim " << cmd.name);
     const cli_result a = run_cli(cmd.args(plain.str(), out.string()));

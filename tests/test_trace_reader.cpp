@@ -3,14 +3,12 @@
 // with its line and JSON path.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
 #include "hbsim/core/input_error.hpp"
@@ -18,6 +16,8 @@
 #include "hbsim/trace/trace_reader.hpp"
 #include "hbsim/trace/trace_writer.hpp"
 #include "sim_fixture.hpp"
+#include "temp_files.hpp"
+#include "trace_text.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -25,27 +25,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("hbsim-reader-" + std::to_string(::getpid()) + "-" + name);
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A file removed at the end of the test.
-struct temp_file {
-  explicit temp_file(const std::string& name, const std::string& content = {}) : path(temp_path(name)) {
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~temp_file() { fs::remove(path); }
-  std::string str() const { return path.string(); }
-  fs::path path;
-};
 
 // What the recorder does not see: the header, and that on_start and on_finish bracket the records.
 class bookends final : public event_observer {
@@ -167,7 +146,7 @@ replayed round_trip(const scenario& s, const std::string& name) {
   CHECK(read.ends.seed == s.seed);
   CHECK(read.ends.names == live.ends.names);
   CHECK(reader.header().faults.size() == read.records.faults.size());
-  CHECK(slurp(again.path) == slurp(trace.path));
+  CHECK(read_file(again.path) == read_file(trace.path));
   return read;
 }
 
@@ -516,20 +495,6 @@ struct broken {
   std::string found = {};  // when given, a part of what the error says was found
 };
 
-input_error read_error(const std::string& text) {
-  const temp_file trace("broken.jsonl", text);
-  try {
-    trace_reader reader(trace.str());
-    recorder records;
-    event_observer* observers[] = {&records};
-    reader.replay(observers);
-  } catch (const input_error& e) {
-    return e;
-  }
-  FAIL("no input_error for " << text);
-  return input_error("", "", "", "");
-}
-
 }  // namespace
 
 TEST_CASE("trace reader: every kind of broken line is an input_error with its line and path") {
@@ -740,7 +705,7 @@ TEST_CASE("trace reader: a broken header is an input_error on its line") {
       CHECK(e.path() == c.path);
     }
   }
-  CHECK_THROWS_AS(trace_reader(temp_path("does-not-exist.jsonl").string()), input_error);
+  CHECK_THROWS_AS(trace_reader(unique_temp_path("does-not-exist.jsonl").string()), input_error);
   CHECK_THROWS_AS(trace_reader(fs::temp_directory_path().string()), input_error);
 }
 
@@ -758,8 +723,9 @@ TEST_CASE("trace reader: unknown fields are ignored, as FORMAT.md promises") {
 TEST_CASE("trace reader: a pipe is read once, the header included") {
   const temp_file trace("piped.jsonl");
   run_live(everything(), trace.str());
-  const std::string text = slurp(trace.path);
-  const fs::path fifo = temp_path("fifo");
+  const std::string text = read_file(trace.path);
+  const scratch tmp;
+  const fs::path fifo = tmp / "fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
   replayed r;
@@ -769,7 +735,6 @@ TEST_CASE("trace reader: a pipe is read once, the header included") {
     reader.replay(observers);
   }
   writer.join();
-  fs::remove(fifo);
   check_same_records(read_back(trace.str()).records, r.records);
   CHECK(r.records.events.size() > 1000);
 }
@@ -793,7 +758,7 @@ TEST_CASE("trace format detection") {
   }
   const temp_file empty("detect-empty.txt", "\n\n");
   CHECK_THROWS_AS(detect_trace_format(empty.str()), input_error);
-  CHECK_THROWS_AS(detect_trace_format(temp_path("missing").string()), input_error);
+  CHECK_THROWS_AS(detect_trace_format(unique_temp_path("missing").string()), input_error);
   // The shipped sample logs are ShiViz logs.
   CHECK(detect_trace_format(std::string(HBSIM_SOURCE_DIR) + "/tests/data/shiviz/client_server.log") == trace_format::shiviz);
 }

@@ -7,12 +7,7 @@
 #include "hbsim/trace/shiviz_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static hbsim::fuzz::input_file input;
-  const std::string& path = input.write(data, size);
-  try {
-    hbsim::check_shiviz_log(path);
-  } catch (const hbsim::input_error& e) {
-    hbsim::fuzz::expect_names(e, path);
-  }
+  const std::string& path = hbsim::fuzz::as_file(data, size);
+  hbsim::fuzz::read_or_refuse(path, [&] { hbsim::check_shiviz_log(path); });
   return 0;
 }

@@ -52,4 +52,21 @@ inline void expect_names(const input_error& e, const std::string& file) {
   std::abort();
 }
 
+/// Runs `read`, which reads the input `file`: it succeeds, or refuses with an input_error naming the
+/// file; any other exception escapes to libFuzzer, a finding.
+template <class Read>
+void read_or_refuse(const std::string& file, Read&& read) {
+  try {
+    read();
+  } catch (const input_error& e) {
+    expect_names(e, file);
+  }
+}
+
+/// The bytes of this input as the one input_file of the process; its path.
+inline const std::string& as_file(const std::uint8_t* data, std::size_t size) {
+  static input_file input;
+  return input.write(data, size);
+}
+
 }  // namespace hbsim::fuzz

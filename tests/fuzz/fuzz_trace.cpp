@@ -9,19 +9,12 @@
 #include "hbsim/trace/trace_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static hbsim::fuzz::input_file input;
-  const std::string& path = input.write(data, size);
-  try {
-    hbsim::detect_trace_format(path);
-  } catch (const hbsim::input_error& e) {
-    hbsim::fuzz::expect_names(e, path);
-  }
+  const std::string& path = hbsim::fuzz::as_file(data, size);
+  hbsim::fuzz::read_or_refuse(path, [&] { hbsim::detect_trace_format(path); });
   // report, explain and export read the file as an hbsim trace whatever it looks like.
-  try {
+  hbsim::fuzz::read_or_refuse(path, [&] {
     hbsim::trace_reader reader(path);
     reader.replay({});
-  } catch (const hbsim::input_error& e) {
-    hbsim::fuzz::expect_names(e, path);
-  }
+  });
   return 0;
 }
