@@ -6,11 +6,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace hbsim::cli {
 
-// 4: the command was sound and so was the run, but an output could not be written (a full disk, a
-// closed pipe): neither invalid input nor a bug.
+// 0 every check holds, 1 a check failed, 2 invalid input, 3 internal error, 4 an output could not be
+// written: the command was sound and so was the run, but a full disk or a closed pipe stopped it,
+// neither invalid input nor a bug.
 enum exit_code { ok = 0, failed = 1, invalid = 2, internal = 3, unwritable = 4 };
 
 struct subcommand {
