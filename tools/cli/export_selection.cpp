@@ -1,0 +1,45 @@
+#include "export_selection.hpp"
+
+#include <optional>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/time.hpp"
+
+namespace hbsim::cli {
+
+namespace {
+
+std::optional<sim_time> time_option(const std::string& name, const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::string why;
+  const auto t = parse_duration(text, &why);
+  if (!t) throw input_error(name, "", "a true time such as 5ms, 1.5s or 250us", "\"" + text + "\"", why);
+  return t;
+}
+
+}  // namespace
+
+void export_selection::add_to(CLI::App& cmd) {
+  cmd.add_option("--clocks", clocks, "clocks that label events: lamport, vector, hlc, comma-separated, or all");
+  cmd.add_option("--from", from, "export only events at or after this true time (e.g. 5ms)");
+  cmd.add_option("--until", until, "export only events at or before this true time");
+  cmd.add_option("--processes", processes, "export only these processes (names, repeatable or comma-separated)")
+      ->delimiter(',');
+}
+
+export_options export_selection::options() const {
+  export_options o;
+  o.clocks = parse_clocks(clocks);
+  o.from = time_option("--from", from);
+  o.to = time_option("--until", until);
+  o.processes = processes;
+  return o;
+}
+
+std::string format_list() {
+  std::string out;
+  for (std::string_view f : export_formats()) out.append(out.empty() ? "" : ", ").append(f);
+  return out;
+}
+
+}  // namespace hbsim::cli

@@ -1,0 +1,92 @@
+// The hbsim command line (README: "Command line"): builds the app from the subcommands, one file each in tools/cli/,
+// runs the one given and turns what it throws into a message and an exit code (subcommand.hpp).
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/output_file.hpp"
+#include "subcommand.hpp"
+
+namespace hbsim::cli {
+
+// Each defined in its own file, tools/cli/<name>.cpp: a new subcommand is its file and its name here and in
+// command_line's list, whose order is the order of `hbsim --help`.
+subcommand_adder add_run, add_validate, add_schema, add_check, add_explain, add_report, add_export;
+
+namespace {
+
+// Reports an error that ends the command. std::cerr flushes std::cout before it writes, and that
+// flush must not throw again.
+int report_error(int code, std::string_view what) {
+  std::cout.exceptions(std::ios::goodbit);
+  std::cerr << "hbsim: " << what << "\n";
+  return code;
+}
+
+// Standard output that cannot be written (a full disk, a closed pipe) must not end in exit 0.
+// std::cout throws at the first write that fails, while errno still says why.
+int standard_output_failed(int error) {
+  const std::string why = error ? std::strerror(error) : "a write failed";
+  return report_error(unwritable, "cannot write to standard output: " + why);
+}
+
+// What is still buffered shows its failure at the last flush.
+bool standard_output_flushed() {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+  standard_output_failed(errno);
+  return false;
+}
+
+int dispatch(const std::vector<subcommand>& subcommands) {
+  std::cout.exceptions(std::ios::badbit);
+  try {
+    for (const subcommand& s : subcommands)
+      if (*s.cmd) return s.action();
+  } catch (const input_error& e) {
+    return report_error(invalid, e.what());
+  } catch (const output_error& e) {
+    return report_error(unwritable, e.what());
+  } catch (const std::ios_base::failure&) {
+    return standard_output_failed(errno);
+  } catch (const std::exception& e) {
+    return report_error(internal, std::string("internal error: ") + e.what());
+  }
+  return internal;
+}
+
+int command_line(int argc, char** argv) {
+  CLI::App app{"hbsim: a deterministic simulator of logical time in distributed systems"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "hbsim 0.1.0");
+  std::vector<subcommand> subcommands;
+  for (subcommand_adder* add : {add_run, add_validate, add_schema, add_check, add_explain, add_report, add_export})
+    subcommands.push_back(add(app));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? ok : invalid;
+  }
+  return dispatch(subcommands);
+}
+
+}  // namespace
+
+}  // namespace hbsim::cli
+
+int main(int argc, char** argv) {
+  using namespace hbsim::cli;
+  hbsim::remove_temporaries_on_signals();
+  const int code = command_line(argc, argv);
+  std::cout.exceptions(std::ios::goodbit);  // the flush at exit must not throw
+  // An error already reported keeps its code; standard output failing is then said besides.
+  if (code == unwritable || standard_output_flushed()) return code;
+  return code == ok || code == failed ? unwritable : code;
+}

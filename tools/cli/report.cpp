@@ -1,0 +1,71 @@
+// hbsim report: replays an hbsim trace into the clock comparison report: what each clock got right
+// and wrong on it.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/trace/trace_reader.hpp"
+#include "subcommand.hpp"
+#include "trace_input.hpp"
+#include "wall_time.hpp"
+
+namespace hbsim::cli {
+
+namespace {
+
+void refuse_shiviz_log(const std::string& file) {
+  if (shiviz_log(file))
+    throw input_error(file, "",
+                      "an hbsim trace: report compares physical time and the Lamport, vector and hybrid "
+                      "logical clocks with the true order of events",
+                      "a ShiViz/GoVector log, which holds vector clocks only, the true order being rebuilt "
+                      "from them",
+                      "hbsim check judges such a log's clocks; explain and export --to shiviz read it");
+}
+
+struct report_args {
+  std::string file;
+  bool json = false;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_option("trace", file, "hbsim trace file")->required();
+    cmd.add_flag("--json", json, "print the report as one JSON object");
+  }
+};
+
+int report_command(const report_args& a) {
+  refuse_shiviz_log(a.file);
+  const stopwatch watch;
+  trace_reader reader(a.file);
+  causality truth;
+  clock_report report(truth);
+  event_observer* observers[] = {&truth, &report};
+  reader.replay(observers);
+  const double wall = watch.seconds();
+  const clock_comparison& r = report.result();
+  if (a.json) {
+    std::cout << nlohmann::json{{"scenario", reader.header().name},
+                                {"seed", reader.seed()},
+                                {"clock_report", clock_report_json(r, report.process_names())},
+                                {"wall_seconds", wall}}
+                     .dump(2)
+              << "\n";
+  } else {
+    print_trace_title(std::cout, "report", a.file, reader);
+    std::cout << r.processes << " processes, " << r.events << " events\n";
+    print_clock_report(std::cout, r, report.process_names());
+    print_wall(std::cout, wall);
+  }
+  return ok;
+}
+
+}  // namespace
+
+subcommand add_report(CLI::App& app) {
+  return make_subcommand(app, "report", "compare the clocks on a trace: physical time, Lamport, vectors, HLC",
+                         report_command);
+}
+
+}  // namespace hbsim::cli

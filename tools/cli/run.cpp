@@ -1,0 +1,185 @@
+// hbsim run: runs a scenario and checks it, with its trace, exports, narration and summary.
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "export_selection.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/scenario/scenario.hpp"
+#include "hbsim/views/exporter.hpp"
+#include "hbsim/views/narrator.hpp"
+#include "subcommand.hpp"
+
+namespace hbsim::cli {
+
+namespace {
+
+struct run_args {
+  std::string file;
+  std::optional<std::string> seed;
+  std::string trace;
+  std::vector<std::string> variants;
+  bool json = false;
+  bool check_determinism = false;
+  std::vector<std::string> exports;
+  export_selection selection;
+  bool narrate = false;
+  bool no_compare = false;
+  bool one_thread = false;
+
+  void add_to(CLI::App& cmd);
+};
+
+// --seed takes what a scenario's "seed" takes.
+std::optional<std::uint64_t> seed_option(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  std::uint64_t seed = 0;
+  const char* end = text->data() + text->size();
+  const auto [stop, error] = std::from_chars(text->data(), end, seed);
+  if (text->empty() || error != std::errc() || stop != end)
+    throw input_error("--seed", "", "an unsigned 64-bit integer (0 to 18446744073709551615)", "\"" + *text + "\"");
+  return seed;
+}
+
+// --export FORMAT=FILE, as given on the command line: the format and the file.
+std::pair<std::string, std::string> export_request(const std::string& request) {
+  const std::size_t eq = request.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == request.size())
+    throw input_error("--export", "", "FORMAT=FILE, e.g. svg=run.svg", "\"" + request + "\"");
+  return {request.substr(0, eq), request.substr(eq + 1)};
+}
+
+// The trace and the exports, checked before the scenario is even read.
+struct run_outputs {
+  std::vector<std::unique_ptr<exporter>> exporters;
+  bool summary_on_stderr = false;  // the trace or an export goes to stdout
+};
+
+run_outputs open_outputs(const run_args& a) {
+  std::vector<std::pair<std::string, std::string>> requests;
+  for (const std::string& e : a.exports) requests.push_back(export_request(e));
+  std::vector<output_request> outputs;
+  if (!a.trace.empty()) outputs.push_back({"--trace", a.trace});
+  for (const auto& r : requests) outputs.push_back({"--export", r.second});
+  check_output_paths(std::span(&a.file, 1), outputs);
+  // Standard output holds one output at most (checked above); the summary then goes to stderr.
+  const auto piped = std::find_if(outputs.begin(), outputs.end(), [](const auto& o) { return o.path == "-"; });
+  run_outputs out;
+  out.summary_on_stderr = piped != outputs.end();
+  if (a.json && out.summary_on_stderr)
+    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout", "\"-\"");
+  if (a.narrate && (a.json || out.summary_on_stderr))
+    throw input_error("--narrate", "", "standard output to itself (without --json or an output to -)",
+                      a.json ? "--json" : std::string(piped->option) + " -");
+  for (const auto& [format, path] : requests)
+    out.exporters.push_back(make_exporter(format, path, a.selection.options()));
+  return out;
+}
+
+// Runs the scenario twice first; false (told on stderr) when the traces differ.
+bool deterministic(const scenario& s, const std::string& file, const std::optional<std::uint64_t>& seed) {
+  run_options o;
+  o.seed = seed;
+  const std::string difference = determinism_difference(s, o);
+  if (!difference.empty()) {
+    std::cerr << "hbsim: " << file << " is not deterministic: two runs with the same seed differ.\n" << difference << "\n";
+    return false;
+  }
+  std::cerr << "determinism: two runs wrote byte-identical traces\n";
+  return true;
+}
+
+run_options options_for(const run_args& a, const std::optional<std::uint64_t>& seed, const run_outputs& outputs) {
+  run_options options;
+  options.seed = seed;
+  options.trace_path = a.trace;
+  options.progress = ::isatty(STDERR_FILENO) != 0;
+  for (const auto& e : outputs.exporters) options.observers.push_back(e.get());
+  options.compare_clocks = !a.no_compare;
+  if (a.one_thread) options.judge_thread = false;
+  return options;
+}
+
+// An export that cannot be made (a diagram of too many events, a full disk) does not cost the run
+// its summary and verdict: it is told after them (added to `unwritten`), and in the exit code.
+int commit_exports(const run_outputs& outputs, int code, std::vector<std::string>& unwritten) {
+  for (const auto& e : outputs.exporters) {
+    try {
+      e->commit();
+    } catch (const input_error& x) {
+      unwritten.push_back(std::string("export not written: ") + x.what());
+      if (code != unwritable) code = invalid;
+    } catch (const output_error& x) {
+      unwritten.push_back(x.what());
+      code = unwritable;
+    }
+  }
+  return code;
+}
+
+void print_results(const run_args& a, const scenario& s, const run_outcome& out, bool summary_on_stderr) {
+  const run_report report = out.report();
+  if (a.json) {
+    std::cout << summary_json(report).dump(2) << "\n";
+  } else {
+    // With the trace or an export on stdout, the summary goes to stderr so that output stays clean.
+    print_summary(summary_on_stderr ? std::cerr : std::cout, report);
+  }
+  if (out.sim->stats().hit_max_events)
+    std::cerr << "hbsim: the run reached max_events (" << s.max_events
+              << ") and was cut short; raise max_events in the scenario if that many events are expected\n";
+}
+
+int run_command(const run_args& a) {
+  const std::optional<std::uint64_t> seed = seed_option(a.seed);
+  const run_outputs outputs = open_outputs(a);
+  scenario s = load_scenario(a.file);
+  for (const std::string& v : a.variants) apply_variant(s, v);
+  if (a.check_determinism && !deterministic(s, a.file, seed)) return failed;
+  run_options options = options_for(a, seed, outputs);
+  std::optional<narrator> narration;
+  if (a.narrate) options.observers.push_back(&narration.emplace(std::cout));
+  const run_outcome out = run_scenario(s, options);
+  std::vector<std::string> unwritten;
+  const int code = commit_exports(outputs, out.ok() ? ok : failed, unwritten);
+  print_results(a, s, out, outputs.summary_on_stderr);
+  for (const std::string& u : unwritten) std::cerr << "hbsim: " << u << "\n";
+  return code;
+}
+
+void run_args::add_to(CLI::App& cmd) {
+  cmd.add_option("scenario", file, "scenario file (JSON)")->required();
+  cmd.add_option("--seed", seed, "seed for every random choice (overrides the scenario's)");
+  cmd.add_option("--trace", trace, "write the trace (JSON Lines) to FILE, or - for stdout");
+  cmd.add_option("--variant", variants, "use a wrong clock variant, e.g. lamport=no-tick-local (repeatable)");
+  cmd.add_flag("--json", json, "print the summary as one JSON object");
+  cmd.add_flag("--check-determinism", check_determinism,
+               "run twice first and compare the traces; on a difference, show the first line that differs");
+  cmd.add_option("--export", exports, "also write FORMAT=FILE (repeatable); formats: " + format_list());
+  selection.add_to(cmd);
+  cmd.add_flag("--narrate", narrate,
+               "print each event as it happens, with the clock rules applied (before -> after) and each message's fate");
+  cmd.add_flag("--no-compare", no_compare,
+               "leave out the clock comparison (it keeps about 20 bytes per event until the end of the run)");
+  cmd.add_flag("--one-thread", one_thread,
+               "judge the run (invariants, expectations, clock comparison) on the simulation's thread instead of a "
+               "second one: the same results, slower where a second core is free");
+}
+
+}  // namespace
+
+subcommand add_run(CLI::App& app) {
+  return make_subcommand(app, "run", "run a scenario and check it", run_command);
+}
+
+}  // namespace hbsim::cli

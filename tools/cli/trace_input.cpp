@@ -1,0 +1,51 @@
+#include "trace_input.hpp"
+
+#include <filesystem>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/trace/shiviz_log.hpp"
+
+namespace hbsim::cli {
+
+namespace {
+
+bool regular_file(const std::string& file) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(file, ec);
+}
+
+}  // namespace
+
+trace_format input_format(const std::string& file) {
+  try {
+    return detect_trace_format(file);
+  } catch (const input_error&) {
+    if (regular_file(file) && has_shiviz_events(file)) return trace_format::shiviz;
+    throw;
+  }
+}
+
+bool shiviz_log(const std::string& file) {
+  if (!regular_file(file)) return false;
+  try {
+    return input_format(file) == trace_format::shiviz;
+  } catch (const input_error&) {
+    return false;
+  }
+}
+
+void replay_input(const std::string& file, bool shiviz, std::span<event_observer* const> observers,
+                  const shiviz_replay_options& options) {
+  if (shiviz)
+    replay_shiviz_log(file, observers, options);
+  else
+    trace_reader(file).replay(observers);
+}
+
+void print_trace_title(std::ostream& out, std::string_view command, const std::string& file,
+                       const trace_reader& reader) {
+  out << "hbsim " << command << ": " << file << " (hbsim trace of \"" << reader.header().name << "\", seed "
+      << reader.seed() << ")\n  ";
+}
+
+}  // namespace hbsim::cli
