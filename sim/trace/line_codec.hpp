@@ -6,8 +6,6 @@
 //   thread: it is the authority on what is accepted and on every error message.
 #pragma once
 
-#include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -143,6 +141,9 @@ class json_line_codec {
   std::vector<process_id> process_list(const nlohmann::json& v, const std::string& path) const;
   hold_mode mode(const nlohmann::json& o) const;
   std::optional<sim_time> heal(const nlohmann::json& o) const;
+  /// The field `key` of o: one of the N names of Enum.
+  template <class Enum, std::size_t N>
+  Enum enum_field(const nlohmann::json& o, const char* key, std::optional<Enum> (*named)(std::string_view)) const;
   void read_vector(const nlohmann::json& o);
   void read_messages(const nlohmann::json& ms);
   partition_fault read_partition(const nlohmann::json& o) const;

@@ -2,6 +2,8 @@
 // line_codec.hpp). Each step takes the position and returns the one after what it read, or nullptr
 // to give up; a null position passes through the following steps, so a sequence needs one test at
 // its end.
+#include <algorithm>
+#include <bit>
 #include <string>
 
 #include "hbsim/trace/trace_writer.hpp"

@@ -98,6 +98,15 @@ hold_mode json_line_codec::mode(const json& o) const {
   fail("/mode", "\"drop\" or \"hold\"", describe_json(*m));
 }
 
+template <class Enum, std::size_t N>
+Enum json_line_codec::enum_field(const json& o, const char* key, std::optional<Enum> (*named)(std::string_view)) const {
+  const std::string names = enum_list<Enum, N>(to_string);
+  const json& v = *field(o, key, names.c_str());
+  const auto e = v.is_string() ? named(v.get_ref<const std::string&>()) : std::nullopt;
+  if (!e) fail(std::string("/").append(key), names, describe_json(v));
+  return *e;
+}
+
 std::optional<sim_time> json_line_codec::heal(const json& o) const {
   const json* h = field(o, "heal", "", false);
   if (!h || h->is_null()) return std::nullopt;
@@ -112,11 +121,7 @@ present json_line_codec::read_event(const json& o) {
   r.id = counter_field(o, "id");
   r.process = process_field(o, "process");
   r.seq = counter_field(o, "seq");
-  const std::string kinds = enum_list<event_kind, event_kind_count>(to_string);
-  const json& kind = *field(o, "kind", kinds.c_str());
-  const auto k = kind.is_string() ? kind_named(kind.get_ref<const std::string&>()) : std::nullopt;
-  if (!k) fail("/kind", kinds, describe_json(kind));
-  r.kind = *k;
+  r.kind = enum_field<event_kind, event_kind_count>(o, "kind", kind_named);
   r.label = string(*field(o, "label", "a label (a string)"), "/label", "a label (a string)");
   r.time = time_field(o, "time");
   r.pt = time_field(o, "pt");
@@ -184,11 +189,7 @@ drop_record json_line_codec::read_drop(const json& o) const {
   d.from = process_field(o, "from");
   d.to = process_field(o, "to");
   d.time = time_field(o, "time");
-  const std::string reasons = enum_list<drop_reason, drop_reason_count>(to_string);
-  const json& reason = *field(o, "reason", reasons.c_str());
-  const auto why = reason.is_string() ? reason_named(reason.get_ref<const std::string&>()) : std::nullopt;
-  if (!why) fail("/reason", reasons, describe_json(reason));
-  d.reason = *why;
+  d.reason = enum_field<drop_reason, drop_reason_count>(o, "reason", reason_named);
   if (const json* dup = field(o, "duplicate", "", false)) {
     if (!dup->is_boolean()) fail("/duplicate", "true or false", describe_json(*dup));
     d.duplicate = dup->get<bool>();
