@@ -1,5 +1,6 @@
 // The scenario reader's objects, fields and scalars, shared by every section (scenario_reader.hpp).
 #include <algorithm>
+
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/time.hpp"
 #include "scenario/scenario_reader.hpp"

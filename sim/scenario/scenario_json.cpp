@@ -1,7 +1,9 @@
 // Scenario files as JSON text to a document: strict (no duplicate keys, bounded nesting, no NUL
 // byte), every syntax error with its line and column.
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
+
 #include "hbsim/core/input_error.hpp"
 #include "scenario/scenario_reader.hpp"
 
