@@ -86,7 +86,6 @@ class trace_reader {
   void replay(std::span<event_observer* const> observers);
 
  private:
-  struct state;
   std::string path_;
   scenario header_;
   std::size_t header_line_ = 0;

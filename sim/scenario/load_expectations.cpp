@@ -1,0 +1,65 @@
+// The scenario's expectations: values of an event, relations between two, invariants violated.
+#include "scenario/scenario_reader.hpp"
+
+namespace hbsim::scenario_internal {
+
+expectation reader::read_expectation(const json& v, const std::string& path) const {
+  static constexpr std::array<std::string_view, 7> all_fields{"event",  "lamport",    "vector",  "hlc",
+                                                              "before", "concurrent", "violates"};
+  check_fields(v, path, "an expectation", all_fields);
+  expectation e;
+  e.path = path;
+  e.source = v.dump();
+  const std::string_view kind = which_one(v, path, expectation_names, "an expectation");
+  const std::string kind_path = child(path, kind);
+  if (kind == "event") {
+    static constexpr std::array<std::string_view, 4> f{"event", "lamport", "vector", "hlc"};
+    check_fields(v, path, "an event expectation", f);
+    e.type = expectation::kind::event_values;
+    e.a = read_event_ref(v["event"], kind_path);
+    if (!get(v, "lamport") && !get(v, "vector") && !get(v, "hlc"))
+      fail(path, "at least one of lamport, vector, hlc (the values the event must have)", "none of them");
+    if (const json* x = get(v, "lamport"))
+      e.lamport = read_uint(*x, child(path, "lamport"), 0, std::numeric_limits<std::uint64_t>::max());
+    if (const json* x = get(v, "vector")) {
+      const std::string p = child(path, "vector");
+      if (!x->is_object()) wrong(*x, p, "a vector clock: an object {process name: count}");
+      std::vector<std::uint32_t> dense(process_count_, 0);
+      for (const auto& [name, count] : x->items()) {
+        // A note is told from an entry of a process called "note" by its type.
+        if (name == "note" && count.is_string()) continue;
+        const std::string entry = child(p, name);
+        dense[resolve(name, entry)] =
+            static_cast<std::uint32_t>(read_uint(count, entry, 0, std::numeric_limits<std::uint32_t>::max()));
+      }
+      e.vector = std::move(dense);
+    }
+    if (const json* x = get(v, "hlc")) {
+      static constexpr std::array<std::string_view, 2> hlc_fields{"l", "c"};
+      const std::string p = child(path, "hlc");
+      check_fields(*x, p, "an HLC stamp", hlc_fields);
+      if (!get(*x, "l") && !get(*x, "c")) wrong(*x, p, "an HLC stamp with l, c or both");
+      if (const json* l = get(*x, "l")) e.hlc_l = read_duration(*l, child(p, "l"), sign::any);
+      if (const json* c = get(*x, "c"))
+        e.hlc_c = read_uint(*c, child(p, "c"), 0, std::numeric_limits<std::uint64_t>::max());
+    }
+    return e;
+  }
+  if (kind == "violates") {
+    static constexpr std::array<std::string_view, 1> f{"violates"};
+    check_fields(v, path, "a violates expectation", f);
+    e.type = expectation::kind::violates;
+    e.invariant = invariant_names[read_choice(v["violates"], kind_path, invariant_names, "an invariant name")];
+    return e;
+  }
+  const std::array<std::string_view, 1> f{kind};
+  check_fields(v, path, "a " + std::string(kind) + " expectation", f);
+  e.type = kind == "before" ? expectation::kind::before : expectation::kind::concurrent;
+  const json& pair = v[std::string(kind)];
+  if (!pair.is_array() || pair.size() != 2) wrong(pair, kind_path, "an array of two event references");
+  e.a = read_event_ref(pair[0], child(kind_path, 0));
+  e.b = read_event_ref(pair[1], child(kind_path, 1));
+  return e;
+}
+
+}  // namespace hbsim::scenario_internal

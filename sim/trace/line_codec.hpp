@@ -1,0 +1,158 @@
+// The trace's line codec: one line of an hbsim trace into a record. Two paths read a line:
+// - the fast path (line_codec_fast.cpp) reads the lines hbsim writes, byte for byte in the writer's
+//   shape, on the read-ahead threads. Anything else (another key order, spaces, escapes, a value out
+//   of range, an error) makes it give up;
+// - the general path (line_codec_json.cpp) then reads the line through nlohmann, on the replaying
+//   thread: it is the authority on what is accepted and on every error message.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/kernel/observer.hpp"
+#include "hbsim/scenario/scenario.hpp"
+
+namespace hbsim::trace_internal {
+
+inline constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::int64_t uint32_max = std::numeric_limits<std::uint32_t>::max();
+
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+std::optional<event_kind> kind_named(std::string_view s);
+std::optional<drop_reason> reason_named(std::string_view s);
+
+// Which of the fields that depend on the kind a line has.
+struct present {
+  bool messages = false, message = false, from = false, send = false;
+};
+
+// The header's processes, as both threads look them up. Not changed during a replay.
+class process_table {
+ public:
+  explicit process_table(const scenario& header);
+
+  std::optional<process_id> find(std::string_view name) const {
+    for (std::size_t slot = hash(name);; ++slot) {
+      const process_id q = slots_[slot & (slots_.size() - 1)];
+      if (q == no_process) return std::nullopt;
+      if (names[q] == name) return q;
+    }
+  }
+
+  /// An event line in the writer's shape: fills r (but its spans), vector (n entries) and messages.
+  bool fast_event(std::string_view text, event_record& r, std::uint32_t* vector,
+                  std::vector<sent_message>& messages) const;
+  bool fast_drop(std::string_view text, drop_record& d) const;
+
+  const std::size_t n;
+  std::vector<std::string> names;
+  std::string known;  // the first names, for messages
+
+ private:
+  // Steps of the fast path (line_codec_fast.cpp): each returns the position after what it read,
+  // or nullptr to give up.
+  const char* name_at(const char* p, const char* end, process_id& q) const;
+  const char* vector_at(const char* p, const char* end, std::uint32_t* vector) const;
+  const char* messages_at(const char* p, const char* end, std::vector<sent_message>& messages) const;
+
+  // A vector key as the writer writes it ("name":). One of at most 16 bytes is compared with two
+  // masked 8-byte loads instead of memcmp.
+  struct key {
+    explicit key(std::string quoted) : text(std::move(quoted)) {
+      if (text.size() > 16) return;
+      char bytes[16] = {}, ones[16] = {};
+      std::memcpy(bytes, text.data(), text.size());
+      std::memset(ones, 0xFF, text.size());
+      for (int i = 0; i < 2; ++i) {
+        word[i] = load8(bytes + 8 * i);
+        mask[i] = load8(ones + 8 * i);
+      }
+    }
+    bool at(const char* p, const char* end) const {
+      return static_cast<std::size_t>(end - p) >= text.size() && std::memcmp(p, text.data(), text.size()) == 0;
+    }
+    template <bool wide>  // a key of at most 16 (wide) or 8 bytes, with 16 bytes readable at p
+    bool at_short(const char* p) const {
+      if constexpr (wide) return (((load8(p) ^ word[0]) & mask[0]) | ((load8(p + 8) ^ word[1]) & mask[1])) == 0;
+      return ((load8(p) ^ word[0]) & mask[0]) == 0;
+    }
+    std::uint64_t word[2] = {}, mask[2] = {};
+    std::string text;
+  };
+
+  // Names by hash, open addressing in a table at most half full: cheaper than std::hash on the
+  // three names of each line.
+  static std::size_t hash(std::string_view s) {
+    std::uint64_t h = 0xcbf29ce484222325;  // FNV-1a
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+  std::vector<process_id> slots_;
+  std::vector<key> keys;
+  std::size_t key_bytes_ = 0;  // the longest key
+};
+
+// The general path: a line parsed by nlohmann, every field checked, every error naming the file, the
+// line and the JSON path inside it. Used by the replaying thread only.
+class json_line_codec {
+ public:
+  json_line_codec(const std::string& file, const process_table& table)
+      : file_(file), table_(table), dense_(table.n) {}
+
+  /// The line being read, for error messages.
+  std::size_t line = 0;
+
+  [[noreturn]] void fail(std::string path, std::string expected, std::string found) const;
+  /// The field `key` of o, or an error when it is required and missing (else null).
+  const nlohmann::json* field(const nlohmann::json& o, const char* key, const char* what, bool required = true) const;
+  const std::string& string(const nlohmann::json& v, const std::string& path, const std::string& what) const;
+
+  /// An event line into event(), which is valid until the next call.
+  present read_event(const nlohmann::json& o);
+  const event_record& event() const { return rec_; }
+  event_record& event() { return rec_; }
+  drop_record read_drop(const nlohmann::json& o) const;
+  /// Appends the fault to `faults`, where observers find it at fault_record::index.
+  fault_record read_fault(const nlohmann::json& o, std::vector<fault>& faults) const;
+
+ private:
+  std::int64_t integer(const nlohmann::json& v, const std::string& path, const char* what, std::int64_t lo,
+                       std::int64_t hi) const;
+  std::int64_t integer_field(const nlohmann::json& o, const char* key, const char* what, std::int64_t lo,
+                             std::int64_t hi) const;
+  std::uint64_t counter(const nlohmann::json& v, const std::string& path) const;
+  std::uint64_t counter_field(const nlohmann::json& o, const char* key) const;
+  sim_time time_field(const nlohmann::json& o, const char* key) const;
+  std::string process_wanted() const;
+  process_id process(const nlohmann::json& v, const std::string& path) const;
+  process_id process_field(const nlohmann::json& o, const char* key) const;
+  std::vector<process_id> process_list(const nlohmann::json& v, const std::string& path) const;
+  hold_mode mode(const nlohmann::json& o) const;
+  std::optional<sim_time> heal(const nlohmann::json& o) const;
+  /// The field `key` of o: one of the N names of Enum.
+  template <class Enum, std::size_t N>
+  Enum enum_field(const nlohmann::json& o, const char* key, std::optional<Enum> (*named)(std::string_view)) const;
+  void read_vector(const nlohmann::json& o);
+  void read_messages(const nlohmann::json& ms);
+  partition_fault read_partition(const nlohmann::json& o) const;
+
+  const std::string& file_;
+  const process_table& table_;
+  event_record rec_;
+  std::vector<std::uint32_t> dense_;
+  std::vector<sent_message> messages_;
+};
+
+}  // namespace hbsim::trace_internal

@@ -1,0 +1,301 @@
+// The line codec's fast path: the lines hbsim writes, byte for byte in the writer's shape (see
+// line_codec.hpp). Each step takes the position and returns the one after what it read, or nullptr
+// to give up; a null position passes through the following steps, so a sequence needs one test at
+// its end.
+#include <algorithm>
+#include <bit>
+#include <string>
+
+#include "hbsim/trace/trace_writer.hpp"
+#include "trace/line_codec.hpp"
+
+namespace hbsim::trace_internal {
+
+namespace {
+
+// A literal of constant length, compared with 8-byte loads (the last one overlapping), not memcmp.
+template <std::size_t N>
+[[gnu::always_inline]] inline const char* lit(const char* p, const char* end, const char (&s)[N]) {
+  constexpr std::size_t n = N - 1;
+  if (!p || static_cast<std::size_t>(end - p) < n) return nullptr;
+  if constexpr (n < 8) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (p[i] != s[i]) return nullptr;
+  } else {
+    for (std::size_t i = 0; i + 8 <= n; i += 8)
+      if (load8(p + i) != load8(s + i)) return nullptr;
+    if constexpr (n % 8 != 0)
+      if (load8(p + n - 8) != load8(s + n - 8)) return nullptr;
+  }
+  return p + n;
+}
+
+// How many of the 8 bytes of x (the first character in the lowest byte) are decimal digits before
+// the first that is not (8: all are). A byte is a digit when its high nibble is 3 and stays 3 after
+// adding 6; a carry out of a byte only reaches bytes after a non-digit, which do not count.
+[[gnu::always_inline]] inline unsigned leading_digits(std::uint64_t x) {
+  constexpr std::uint64_t high = 0xF0F0F0F0F0F0F0F0;
+  const std::uint64_t nibbles = (x & high) | (((x + 0x0606060606060606) & high) >> 4);
+  return static_cast<unsigned>(std::countr_zero(nibbles ^ 0x3333333333333333)) / 8;
+}
+
+// The value of the first k (1 to 8) digits of x: pairs, then quadruples, then all eight combined
+// by multiplication.
+[[gnu::always_inline]] inline std::uint64_t digits_value(std::uint64_t x, unsigned k) {
+  x = (x & 0x0F0F0F0F0F0F0F0F) << (8 * (8 - k));  // the missing leading digits become zeros
+  x = (x * 2561) >> 8;                            // 10 * byte + next byte
+  x = ((x & 0x00FF00FF00FF00FF) * 6553601) >> 16;
+  return ((x & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
+}
+
+// A JSON integer in [0, 2^63 - 1], read eight digits at a time where the line has room.
+[[gnu::always_inline]] inline const char* uint_at(const char* p, const char* end, std::uint64_t& v) {
+  if (!p) return nullptr;
+  // Most numbers have fewer than 8 digits and are read at once.
+  if (end - p >= 8) {
+    const std::uint64_t chunk = load8(p);
+    const unsigned k = leading_digits(chunk);
+    if (k - 1 < 7) {
+      if (k > 1 && *p == '0') return nullptr;  // JSON has no leading zeros
+      v = digits_value(chunk, k);
+      return p + k;
+    }
+  }
+  static constexpr std::uint64_t scale[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  const char* const start = p;
+  std::uint64_t x = 0;
+  // More than 19 digits may have wrapped around; they are refused below, so wrapping is harmless.
+  while (p - start <= 19) {
+    if (end - p >= 8) {
+      const std::uint64_t chunk = load8(p);
+      const unsigned k = leading_digits(chunk);
+      x = x * scale[k] + (k == 0 ? 0 : digits_value(chunk, k));
+      p += k;
+      if (k < 8) break;
+    } else {
+      if (p == end || static_cast<unsigned>(*p - '0') >= 10) break;
+      x = x * 10 + static_cast<unsigned>(*p++ - '0');
+    }
+  }
+  const auto digits = p - start;
+  if (digits == 0 || digits > 19 || (digits > 1 && *start == '0') || x > static_cast<std::uint64_t>(int64_max))
+    return nullptr;
+  v = x;
+  return p;
+}
+
+[[gnu::always_inline]] inline const char* int_at(const char* p, const char* end, std::int64_t& v) {
+  if (!p || p == end) return nullptr;
+  const bool negative = *p == '-';
+  std::uint64_t x = 0;
+  p = uint_at(p + negative, end, x);  // refuses -2^63 too; the general path accepts it
+  v = negative ? -static_cast<std::int64_t>(x) : static_cast<std::int64_t>(x);
+  return p;
+}
+
+// The contents of a JSON string without escapes, control characters or non-ASCII bytes.
+inline const char* string_at(const char* p, const char* end, std::string_view& s) {
+  if (!p || p == end || *p != '"') return nullptr;
+  const char* const start = ++p;
+  for (; p != end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"') {
+      s = {start, static_cast<std::size_t>(p - start)};
+      return p + 1;
+    }
+    if (c < 0x20 || c >= 0x80 || c == '\\') return nullptr;
+  }
+  return nullptr;
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> enum_named(std::string_view s, std::string_view (*name)(Enum)) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name(static_cast<Enum>(i)) == s) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<event_kind> kind_named(std::string_view s) {
+  return enum_named<event_kind, event_kind_count>(s, to_string);
+}
+std::optional<drop_reason> reason_named(std::string_view s) {
+  return enum_named<drop_reason, drop_reason_count>(s, to_string);
+}
+
+process_table::process_table(const scenario& header) : n(header.processes.size()) {
+  slots_.assign(std::bit_ceil(2 * n), no_process);
+  for (process_id i = 0; i < n; ++i) {
+    const std::string& name = header.processes[i].name;
+    names.push_back(name);
+    std::size_t slot = hash(name);
+    while (slots_[slot & (slots_.size() - 1)] != no_process) ++slot;
+    slots_[slot & (slots_.size() - 1)] = i;
+    std::string quoted;
+    append_json_string(quoted, name);
+    keys.emplace_back(quoted.append(":"));
+    key_bytes_ = std::max(key_bytes_, keys.back().text.size());
+    if (i < 8) known.append(i ? ", " : "").append(name);
+  }
+  if (n > 8) known.append(", ... ").append(std::to_string(n - 8)).append(" more");
+}
+
+[[gnu::always_inline]] inline const char* process_table::name_at(const char* p, const char* end, process_id& q) const {
+  std::string_view s;
+  p = string_at(p, end, s);
+  if (!p) return nullptr;
+  const auto found = find(s);
+  if (!found) return nullptr;
+  q = *found;
+  return p;
+}
+
+// The vector's entries after its "{", through its "}" excluded: in process order, as the writer lists
+// them, the zeros left out. Each key is compared with the next process's (so a dense vector costs no
+// lookup), else looked up by name; the entries skipped on the way are zeros. Another order is left to
+// the general path.
+[[gnu::always_inline]] inline const char* process_table::vector_at(const char* p, const char* const end,
+                                                                   std::uint32_t* const vector) const {
+  const key* const ks = keys.data();
+  process_id next = 0;
+  bool more = *p != '}';
+  const auto look_up = [&](process_id& q) {
+    std::string_view name;
+    const char* after = string_at(p, end, name);
+    const auto found = after && after != end && *after == ':' ? find(name) : std::nullopt;
+    if (!found || *found < next) return false;
+    q = *found;
+    std::fill(vector + next, vector + q, 0);
+    return true;
+  };
+  // The hot loop, while the line has room for the 16-byte key compare and the 8-byte digit load and
+  // numbers have at most 7 digits; the general loop below takes over from where it stops.
+  const auto hot = [&]<bool wide>() {
+    while (more && end - p >= 32) {
+      process_id q = next;
+      if ((q == n || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
+      const char* const digits = p + ks[q].text.size();
+      const std::uint64_t chunk = load8(digits);
+      const unsigned d = leading_digits(chunk);
+      if (d - 1 >= 7 || (d > 1 && *digits == '0')) break;
+      vector[q] = static_cast<std::uint32_t>(digits_value(chunk, d));
+      next = q + 1;
+      p = digits + d;
+      if (*p != ',') {
+        more = false;
+        break;
+      }
+      ++p;
+    }
+    return true;
+  };
+  if (key_bytes_ <= 8 ? !hot.template operator()<false>() : key_bytes_ <= 16 && !hot.template operator()<true>())
+    return nullptr;
+  while (more) {
+    process_id q = next;
+    if ((q == n || !ks[q].at(p, end)) && !look_up(q)) return nullptr;
+    std::uint64_t v = 0;
+    p = uint_at(p + ks[q].text.size(), end, v);
+    if (!p || p == end || v > static_cast<std::uint64_t>(uint32_max)) return nullptr;
+    vector[q] = static_cast<std::uint32_t>(v);
+    next = q + 1;
+    more = *p == ',';
+    p += more;
+  }
+  std::fill(vector + next, vector + n, 0);
+  return p;
+}
+
+// A send's messages, from its "[" excluded through its "]".
+[[gnu::always_inline]] inline const char* process_table::messages_at(const char* p, const char* const end,
+                                                                     std::vector<sent_message>& messages) const {
+  if (!p || p == end) return nullptr;
+  for (bool more = *p != ']'; more;) {
+    sent_message m{};
+    p = lit(p, end, "{\"id\":");
+    p = uint_at(p, end, m.id);
+    p = lit(p, end, ",\"to\":");
+    p = name_at(p, end, m.to);
+    if (const char* copies = lit(p, end, ",\"copies\":2")) {
+      m.copies = 2;
+      p = copies;
+    }
+    p = lit(p, end, "}");
+    if (!p || p == end) return nullptr;
+    messages.push_back(m);
+    more = *p == ',';
+    p += more;
+  }
+  return lit(p, end, "]");
+}
+
+bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector,
+                               std::vector<sent_message>& messages) const {
+  const char* const end = text.data() + text.size();
+  std::string_view kind;
+  const char* p = lit(text.data(), end, "{\"type\":\"event\",\"id\":");
+  p = uint_at(p, end, r.id);
+  p = lit(p, end, ",\"process\":");
+  p = name_at(p, end, r.process);
+  p = lit(p, end, ",\"seq\":");
+  p = uint_at(p, end, r.seq);
+  p = lit(p, end, ",\"kind\":");
+  p = string_at(p, end, kind);
+  p = lit(p, end, ",\"label\":");
+  p = string_at(p, end, r.label);
+  p = lit(p, end, ",\"time\":");
+  p = int_at(p, end, r.time);
+  p = lit(p, end, ",\"pt\":");
+  p = int_at(p, end, r.pt);
+  p = lit(p, end, ",\"lamport\":");
+  p = uint_at(p, end, r.lamport);
+  p = lit(p, end, ",\"vector\":{");
+  if (!p || p == end) return false;
+  const auto k = kind_named(kind);
+  if (!k) return false;
+  r.kind = *k;
+  p = vector_at(p, end, vector);
+  std::uint64_t c = 0;
+  p = lit(p, end, "},\"hlc\":[");
+  p = int_at(p, end, r.hlc.l);
+  p = lit(p, end, ",");
+  p = uint_at(p, end, c);
+  p = lit(p, end, "]");
+  r.hlc.c = c;
+  if (r.kind == event_kind::send) {
+    p = messages_at(lit(p, end, ",\"messages\":["), end, messages);
+  } else if (r.kind == event_kind::receive || r.kind == event_kind::reject) {
+    p = lit(p, end, ",\"message\":");
+    p = uint_at(p, end, r.message);
+    p = lit(p, end, ",\"from\":");
+    p = name_at(p, end, r.from);
+    p = lit(p, end, ",\"send\":");
+    p = uint_at(p, end, r.send_event);
+  }
+  return lit(p, end, "}") == end;
+}
+
+bool process_table::fast_drop(std::string_view text, drop_record& d) const {
+  const char* const end = text.data() + text.size();
+  std::string_view reason;
+  const char* p = lit(text.data(), end, "{\"type\":\"drop\",\"message\":");
+  p = uint_at(p, end, d.message);
+  p = lit(p, end, ",\"from\":");
+  p = name_at(p, end, d.from);
+  p = lit(p, end, ",\"to\":");
+  p = name_at(p, end, d.to);
+  p = lit(p, end, ",\"time\":");
+  p = int_at(p, end, d.time);
+  p = lit(p, end, ",\"reason\":");
+  p = string_at(p, end, reason);
+  if (!p) return false;
+  const auto why = reason_named(reason);
+  if (!why) return false;
+  d.reason = *why;
+  const char* dup = lit(p, end, ",\"duplicate\":true");
+  d.duplicate = dup != nullptr;
+  return lit(dup ? dup : p, end, "}") == end;
+}
+
+}  // namespace hbsim::trace_internal

@@ -1,0 +1,187 @@
+// Reading a trace ahead of its replay (see read_ahead.hpp).
+#include "trace/read_ahead.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "hbsim/core/input_error.hpp"
+#include "trace/json_lines.hpp"
+
+namespace hbsim::trace_internal {
+
+read_ahead::read_ahead(line_reader& in, const process_table& table)
+    : path_(in.path()),
+      table_(table),
+      lines_per_batch_(std::max<std::size_t>(1, entries_per_batch / table.n)),
+      lines_(in.line_number()),
+      file_(in.release(carry_)),
+      eof_(file_ == nullptr),
+      // Two parsing threads even on two cores: the replaying thread waits for them part of the time.
+      pool_(eof_ ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4) + 2) {
+  for (auto& b : pool_) free_.push_back(&b);
+  if (eof_) return;
+  try {
+    for (std::size_t i = 0; i + 2 < pool_.size(); ++i) threads_.emplace_back([this] { run(); });
+  } catch (...) {  // no thread to be had: stop those started
+    stop();
+    throw;
+  }
+}
+
+batch& read_ahead::next() {
+  if (threads_.empty()) {  // everything is in memory: cut and parse here
+    batch& b = pool_.front();
+    cut_next(b);
+    parse_all(b);
+    return b;
+  }
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return !ready_.empty() && ready_.front()->sequence == next_; });
+  std::pop_heap(ready_.begin(), ready_.end(), later);
+  batch* b = ready_.back();
+  ready_.pop_back();
+  ++next_;
+  return *b;
+}
+
+void read_ahead::done(batch& b) {
+  if (threads_.empty()) return;
+  {
+    const std::lock_guard lock(mutex_);
+    free_.push_back(&b);
+  }
+  changed_.notify_all();
+}
+
+void read_ahead::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  if (file_) std::fclose(file_);
+}
+
+void read_ahead::run() {
+  for (;;) {
+    batch* b = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stop_ || finished_ || !free_.empty(); });
+      if (stop_ || finished_) return;
+      b = free_.back();
+      free_.pop_back();
+    }
+    bool cut = false;
+    {
+      // The file and what is left of it go to one thread at a time, in file order. Never held
+      // together with mutex_.
+      const std::lock_guard reading(reading_);
+      cut = !cut_all_;
+      if (cut) cut_next(*b);
+    }
+    if (!cut) {  // another thread cut the last batch meanwhile
+      const std::lock_guard lock(mutex_);
+      free_.push_back(b);
+      finished_ = true;
+      return;
+    }
+    parse_all(*b);
+    {
+      const std::lock_guard lock(mutex_);
+      finished_ = finished_ || b->last;
+      ready_.push_back(b);
+      std::push_heap(ready_.begin(), ready_.end(), later);
+    }
+    changed_.notify_all();
+  }
+}
+
+// The next lines of the file into b, in file order; an error goes with the lines read before it.
+void read_ahead::cut_next(batch& b) {
+  b.sequence = sequence_++;
+  b.lines.clear();
+  b.messages.clear();
+  b.error = nullptr;
+  try {
+    b.last = !cut(b);
+  } catch (...) {  // handed to the replay, after the lines read before
+    b.error = std::current_exception();
+    b.last = true;
+  }
+  cut_all_ = b.last;
+}
+
+void read_ahead::parse_all(batch& b) const {
+  try {
+    b.reserve_vectors(b.lines.size() * table_.n);
+    for (parsed_line& l : b.lines) parse(l, b);
+  } catch (...) {  // out of memory: the lines not parsed go to the general path, then the error is thrown
+    b.error = std::current_exception();
+    b.last = true;
+  }
+}
+
+// Reads whole lines into b, straight from the file after the lines left over from the previous
+// batch, and cuts them apart. False when the file has no more lines.
+bool read_ahead::cut(batch& b) {
+  b.size = 0;
+  b.reserve(carry_.size() + (eof_ ? 0 : read_size));
+  if (!carry_.empty()) std::memcpy(b.text.get(), carry_.data(), carry_.size());
+  b.size = carry_.size();
+  carry_.clear();
+  // Read (unless enough was left over), and go on while the buffer holds no whole line.
+  if (!eof_ && b.size < read_size) read_more(b);
+  for (std::size_t scanned = 0; !eof_ && !std::memchr(b.text.get() + scanned, '\n', b.size - scanned);) {
+    scanned = b.size;
+    if (b.size > limits::file_bytes)
+      throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes",
+                        "a longer line", "", lines_ + 1);
+    read_more(b);
+  }
+  // Whole lines end at the last newline; at the end of the file, what follows it is the last line.
+  const char* const begin = b.text.get();
+  const char* const end = eof_ ? begin + b.size : static_cast<const char*>(memrchr(begin, '\n', b.size)) + 1;
+  const char* p = begin;
+  while (p != end && b.lines.size() < lines_per_batch_) {
+    const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    parsed_line& l = b.lines.emplace_back();
+    l.text = {p, static_cast<std::size_t>((newline ? newline : end) - p)};
+    if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
+    l.number = ++lines_;
+    p = newline ? newline + 1 : end;
+  }
+  carry_.assign(p, begin + b.size);
+  return !eof_ || !carry_.empty();
+}
+
+void read_ahead::read_more(batch& b) {
+  b.reserve(b.size + read_size);
+  const std::size_t n = std::fread(b.text.get() + b.size, 1, read_size, file_);
+  if (n < read_size) {  // fread stops short only at the end of the file or on an error
+    if (std::ferror(file_)) throw input_error(path_, "", "a readable file", "a read error", "", lines_ + 1);
+    eof_ = true;
+  }
+  b.size += n;
+}
+
+void read_ahead::parse(parsed_line& l, batch& b) const {
+  const std::string_view text = l.text;
+  l.vector_at = static_cast<std::size_t>(&l - b.lines.data()) * table_.n;
+  if (blank(text)) {
+    l.what = parsed_line::shape::blank;
+  } else if (text.starts_with("{\"type\":\"event\",")) {
+    l.messages_at = b.messages.size();
+    if (table_.fast_event(text, l.event, b.vectors.get() + l.vector_at, b.messages)) {
+      l.what = parsed_line::shape::event;
+      l.messages = b.messages.size() - l.messages_at;
+    } else {
+      b.messages.resize(l.messages_at);
+    }
+  } else if (text.starts_with("{\"type\":\"drop\",") && table_.fast_drop(text, l.drop)) {
+    l.what = parsed_line::shape::drop;
+  }
+}
+
+}  // namespace hbsim::trace_internal

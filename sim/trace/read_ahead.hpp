@@ -1,0 +1,115 @@
+// Reading a trace ahead of its replay: batches of lines read and parsed by the line codec's fast path
+// on threads of their own, handed back to the replay in file order.
+#pragma once
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "hbsim/kernel/observer.hpp"
+#include "hbsim/trace/trace_reader.hpp"
+#include "trace/line_codec.hpp"
+
+namespace hbsim::trace_internal {
+
+// One line of a batch, and what the fast path made of it.
+struct parsed_line {
+  enum class shape : std::uint8_t { blank, event, drop, other };  // other: for the general path
+  shape what = shape::other;
+  std::size_t number = 0;
+  std::string_view text;  // in the batch
+  event_record event;     // but its spans, which the replaying thread sets
+  std::size_t vector_at = 0, messages_at = 0, messages = 0;
+  drop_record drop{};
+};
+
+// Whole lines of the file, read straight into one buffer, and what the fast path made of them.
+struct batch {
+  std::size_t sequence = 0;      // in file order
+  std::unique_ptr<char[]> text;  // not a vector: growing it must not fill it with zeros first
+  std::size_t capacity = 0, size = 0;
+  std::vector<parsed_line> lines;
+  std::unique_ptr<std::uint32_t[]> vectors;  // n entries per line, written by the fast path
+  std::size_t vector_entries = 0;            // allocated
+  std::vector<sent_message> messages;
+  std::exception_ptr error;  // reading failed after the lines above
+  bool last = false;
+
+  void reserve(std::size_t bytes) {
+    if (bytes <= capacity) return;
+    capacity = std::max(bytes, 2 * capacity);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size != 0) std::memcpy(bigger.get(), text.get(), size);
+    text = std::move(bigger);
+  }
+  void reserve_vectors(std::size_t entries) {
+    if (entries <= vector_entries) return;
+    vectors = std::make_unique_for_overwrite<std::uint32_t[]>(entries);
+    vector_entries = entries;
+  }
+};
+
+// Reads batches of lines ahead of the replay and parses them, on threads of its own. Reading is
+// sequential (one thread at a time, in file order); parsing, the costly part, runs on several
+// threads at once; the replay takes the batches back in file order. When the whole rest of the file
+// is in memory already (a small file), threads would cost more than they save: the replaying thread
+// cuts and parses each batch itself, in buffers the size of what is left.
+class read_ahead {
+ public:
+  /// Reads on from where `in` stopped: the reader is spent.
+  read_ahead(line_reader& in, const process_table& table);
+  ~read_ahead() { stop(); }
+  read_ahead(const read_ahead&) = delete;
+  read_ahead& operator=(const read_ahead&) = delete;
+
+  /// The next batch in file order; the last one has `last` set.
+  batch& next();
+  /// Gives a batch back for reuse.
+  void done(batch& b);
+
+ private:
+  static constexpr std::size_t read_size = 1 << 20;
+  static constexpr std::size_t entries_per_batch = 1 << 18;  // vector entries, which bound a batch of many processes
+
+  static bool later(const batch* a, const batch* b) { return a->sequence > b->sequence; }
+
+  void stop();
+  void run();
+  void cut_next(batch& b);
+  void parse_all(batch& b) const;
+  bool cut(batch& b);
+  void read_more(batch& b);
+  void parse(parsed_line& l, batch& b) const;
+
+  const std::string path_;
+  const process_table& table_;
+  const std::size_t lines_per_batch_;
+  // The reading side, under reading_.
+  std::mutex reading_;
+  std::size_t lines_;        // lines cut so far
+  std::vector<char> carry_;  // the bytes after the last line cut: a partial line, or lines left for the next batch
+  std::FILE* file_;          // null once the whole file is in carry_
+  bool eof_;
+  bool cut_all_ = false;  // the last batch has been cut
+  // The batches, under mutex_.
+  std::vector<batch> pool_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<batch*> free_;
+  std::vector<batch*> ready_;  // a heap, earliest first
+  std::size_t sequence_ = 0, next_ = 0;
+  bool finished_ = false;  // no more batches to read: the threads end
+  bool stop_ = false;
+  std::vector<std::thread> threads_;  // last: started when everything above exists
+};
+
+}  // namespace hbsim::trace_internal
