@@ -107,4 +107,17 @@ std::pair<std::string, std::string> json_syntax_error(std::string_view what) {
   return {expected, found};
 }
 
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (const char c : key) {
+    if (c == '~')
+      out.append("~0");
+    else if (c == '/')
+      out.append("~1");
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace hbsim

@@ -9,19 +9,6 @@
 
 namespace hbsim::scenario_internal {
 
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 namespace {
 
 // 1-based line and column (in characters, not bytes) of the byte at `offset`.

@@ -1,4 +1,4 @@
-// Reading scenario files: JSON text to a checked, name-resolved scenario (SPEC §1–5). Every
+// Reading scenario files: JSON text to a checked, name-resolved scenario (scenarios/FORMAT.md). Every
 // problem becomes an input_error naming the file, the JSON path, what was expected and what was
 // found; hostile input (huge, deep, duplicate keys, absurd numbers) is refused, never trusted.
 // The sections are read in files of their own (scenario_reader.hpp); here, the whole scenario.

@@ -27,7 +27,6 @@ using names = std::span<const std::string_view>;
 /// this one refuses both, and reports where it stopped (scenario_json.cpp).
 json parse_json(std::string_view text, const std::string& file);
 
-std::string pointer_token(std::string_view key);  // RFC 6901 escaping
 inline std::string child(const std::string& path, std::string_view key) { return path + '/' + pointer_token(key); }
 inline std::string child(const std::string& path, std::size_t index) { return path + '/' + std::to_string(index); }
 

@@ -12,7 +12,4 @@ inline constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 /// A line of spaces and tabs only (or none), which a trace may hold anywhere.
 inline bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
-/// A JSON Pointer token (RFC 6901): "~" and "/" escaped.
-std::string pointer_token(std::string_view key);
-
 }  // namespace hbsim::trace_internal

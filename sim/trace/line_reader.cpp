@@ -93,19 +93,6 @@ std::FILE* line_reader::release(std::vector<char>& ahead) {
   return nullptr;
 }
 
-std::string trace_internal::pointer_token(std::string_view key) {
-  std::string out;
-  for (const char c : key) {
-    if (c == '~')
-      out.append("~0");
-    else if (c == '/')
-      out.append("~1");
-    else
-      out.push_back(c);
-  }
-  return out;
-}
-
 json parse_json_line(std::string_view text, const std::string& file, std::size_t line, std::size_t column) {
   // The parser's callback tracks where it is, to refuse duplicate keys and deep nesting with a path.
   struct frame {
@@ -118,7 +105,7 @@ json parse_json_line(std::string_view text, const std::string& file, std::size_t
   const auto path = [&](std::size_t depth) {
     std::string out;
     for (std::size_t i = 0; i < depth; ++i)
-      out.append("/").append(frames[i].object ? trace_internal::pointer_token(frames[i].key) : std::to_string(frames[i].index));
+      out.append("/").append(frames[i].object ? pointer_token(frames[i].key) : std::to_string(frames[i].index));
     return out;
   };
   const auto completed = [&] {

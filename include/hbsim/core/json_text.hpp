@@ -18,6 +18,8 @@ std::string quoted_excerpt(std::string_view s);
 /// nlohmann's parse error text ("[json.exception.parse_error.101] parse error at line 1, column 5:
 /// syntax error while parsing array - unexpected end of input; expected ']'") as (expected, found).
 std::pair<std::string, std::string> json_syntax_error(std::string_view what);
+/// A key as one token of a JSON Pointer (RFC 6901): "~" as "~0", "/" as "~1".
+std::string pointer_token(std::string_view key);
 /// "a, b, c".
 std::string join_names(std::span<const std::string_view> names);
 /// `did you mean "x"?` for the candidate closest to word (equal but for case, or within 2 edits while
