@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "hbsim/core/input_error.hpp"
-#include "hbsim/judge/ref_tracker.hpp"
+#include "hbsim/scenario/ref_tracker.hpp"
 #include "judge/step_table.hpp"
 
 // How "a → b?" is answered without a graph search: each process's events form a chain, so a → b

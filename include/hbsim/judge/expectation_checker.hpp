@@ -12,8 +12,8 @@
 
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/judge/expectation.hpp"
-#include "hbsim/judge/ref_tracker.hpp"
 #include "hbsim/kernel/observer.hpp"
+#include "hbsim/scenario/ref_tracker.hpp"
 
 namespace hbsim {
 

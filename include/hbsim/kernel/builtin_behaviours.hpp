@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "hbsim/judge/ref_tracker.hpp"
 #include "hbsim/kernel/behaviour.hpp"
 #include "hbsim/kernel/observer.hpp"
+#include "hbsim/scenario/ref_tracker.hpp"
 #include "hbsim/scenario/workload.hpp"
 
 namespace hbsim {

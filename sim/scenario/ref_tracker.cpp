@@ -1,4 +1,4 @@
-#include "hbsim/judge/ref_tracker.hpp"
+#include "hbsim/scenario/ref_tracker.hpp"
 
 #include <algorithm>
 
