@@ -1,5 +1,6 @@
 #include "hbsim/judge/expectation_checker.hpp"
 
+#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
 #include "hbsim/scenario/scenario.hpp"
@@ -17,11 +18,8 @@ nlohmann::json clocks_json(std::uint64_t lamport, std::span<const std::uint32_t>
 std::string found_text(const expectation_result& r, std::span<const std::string> names) {
   if (!r.clocks) return r.relation;
   const event_clocks& c = *r.clocks;
-  std::string v;
-  for (std::size_t i = 0; i < c.vector.size(); ++i)
-    if (c.vector[i] != 0) v.append(v.empty() ? "" : ", ").append(names[i]).append(":").append(std::to_string(c.vector[i]));
-  return std::string("lamport ").append(std::to_string(c.lamport)).append(", vector {").append(v).append("}, hlc ")
-      .append(to_string(c.hlc));
+  return std::string("lamport ").append(std::to_string(c.lamport)).append(", vector ")
+      .append(vector_text(c.vector, names)).append(", hlc ").append(to_string(c.hlc));
 }
 
 nlohmann::json found_json(const expectation_result& r, std::span<const std::string> names) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
+#include "hbsim/clocks/vector/vector_clock.hpp"
 
 namespace hbsim {
 
@@ -13,16 +14,6 @@ constexpr std::array<std::string_view, invariant_count> names = {
     "lamport.clock_condition",       "lamport.rule",        "vector.exact",
     "vector.strong_clock_condition", "hlc.clock_condition", "hlc.monotonic",
     "hlc.not_behind_physical",       "hlc.rule",            "hlc.bounded_drift"};
-
-std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == 0) continue;
-    if (s.size() > 1) s.append(", ");
-    s.append(names[i]).append(":").append(std::to_string(v[i]));
-  }
-  return s.append("}");
-}
 
 // a < b for vectors: entrywise ≤ and different somewhere.
 bool vector_less(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {

@@ -23,19 +23,6 @@ std::string dur(sim_time t) { return format_duration(t); }
 
 constexpr std::size_t shown_entries = 12;  // vector entries written before "... N more"
 
-std::string vector_text(const vec& v, std::span<const std::string> names) {
-  std::string out = "{";
-  std::size_t written = 0, nonzero = 0;
-  for (std::size_t j = 0; j < v.size(); ++j) {
-    if (v[j] == 0) continue;
-    if (nonzero++ >= shown_entries) continue;
-    if (written++) out.append(", ");
-    out.append(names[j]).append(":").append(num(v[j]));
-  }
-  if (nonzero > written) out.append(", ... ").append(num(nonzero - written)).append(" more");
-  return out.append("}");
-}
-
 struct clocks {
   std::uint64_t lamport = 0;
   vec vector;
@@ -65,10 +52,10 @@ std::string title(const hb_graph& g, event_id e) {
 }
 
 std::string clocks_line(const hb_graph& g, event_id e, bool all) {
-  if (!all) return concat("V ", vector_text(g.recorded_vector(e), g.process_names()));
+  if (!all) return concat("V ", vector_text(g.recorded_vector(e), g.process_names(), shown_entries));
   const hb_event x = g.event(e);
   return concat("time ", dur(x.time), ", pt ", dur(x.pt), ", L ", num(x.lamport), ", V ",
-             vector_text(g.recorded_vector(e), g.process_names()), ", HLC ", to_string(x.hlc));
+             vector_text(g.recorded_vector(e), g.process_names(), shown_entries), ", HLC ", to_string(x.hlc));
 }
 
 // The rule's text with `note`; if the rule's value is not the recorded one, also what was recorded.
@@ -130,13 +117,13 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
     std::string t;
     if (merges) {
       merge_max(v, carried->vector);
-      t = concat("V = max(V', V_m) = max(", vector_text(b.vector, names), ", ", vector_text(carried->vector, names),
-              ") = ", vector_text(v, names), ", then V[", self, "] + 1 -> ");
+      t = concat("V = max(V', V_m) = max(", vector_text(b.vector, names, shown_entries), ", ", vector_text(carried->vector, names, shown_entries),
+              ") = ", vector_text(v, names, shown_entries), ", then V[", self, "] + 1 -> ");
     } else {
-      t = concat("V = V' with V[", self, "] + 1: ", vector_text(b.vector, names), " -> ");
+      t = concat("V = V' with V[", self, "] + 1: ", vector_text(b.vector, names, shown_entries), " -> ");
     }
     ++v[x.process];
-    t.append(vector_text(v, names));
+    t.append(vector_text(v, names, shown_entries));
     return std::pair{v, t};
   };
   const auto hlc_rule = [&](const clocks& b) {
@@ -183,7 +170,7 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
   }
   if (from != nullptr) {
     out.lamport_canonical = describe(lamport_rule(*from), now.lamport, num(now.lamport), note, out.lamport);
-    out.vector_canonical = describe(vector_rule(*from), now.vector, vector_text(now.vector, names), note, out.vector);
+    out.vector_canonical = describe(vector_rule(*from), now.vector, vector_text(now.vector, names, shown_entries), note, out.vector);
     out.hlc_canonical = describe(hlc_rule(*from), now.hlc, to_string(now.hlc), note, out.hlc);
     return out;
   }
@@ -199,8 +186,8 @@ event_rules explain_rules(const hb_graph& g, event_id e) {
   if (out.vector_canonical) {
     vec checkpoint = now.vector;
     --checkpoint[x.process];
-    out.vector = concat("V = ", vector_text(checkpoint, names), restored, ", then V[", self, "] + 1 -> ",
-                     vector_text(now.vector, names));
+    out.vector = concat("V = ", vector_text(checkpoint, names, shown_entries), restored, ", then V[", self, "] + 1 -> ",
+                     vector_text(now.vector, names, shown_entries));
   } else {
     out.vector = concat("V[", self, "] = 0, which no tick gives: not the canonical rule");
   }
@@ -319,8 +306,8 @@ void write_related_orders(std::string& out, const hb_graph& g, event_id x, event
 
   const vec vx = g.recorded_vector(x), vy = g.recorded_vector(y);
   const vector_order vo = compare(vx, vy);
-  row(out, "vector", vector_text(vx, names), vo == vector_order::concurrent ? " vs " : sign(order_of(vo)),
-      vector_text(vy, names));
+  row(out, "vector", vector_text(vx, names, shown_entries), vo == vector_order::concurrent ? " vs " : sign(order_of(vo)),
+      vector_text(vy, names, shown_entries));
   switch (vo) {
     case vector_order::before: out.append(first).append("; the vector clock sees the causality\n"); break;
     case vector_order::equal: out.append("equal, which violates vector.strong_clock_condition\n"); break;
@@ -378,7 +365,7 @@ void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, ev
 
   const vec va = g.recorded_vector(a), vb = g.recorded_vector(b);
   const vector_order vo = compare(va, vb);
-  row(out, "vector", vector_text(va, names), " vs ", vector_text(vb, names));
+  row(out, "vector", vector_text(va, names, shown_entries), " vs ", vector_text(vb, names, shown_entries));
   if (vo == vector_order::concurrent) {
     std::size_t ja = 0, jb = 0;  // an entry where each is ahead shows it
     while (va[ja] <= vb[ja]) ++ja;

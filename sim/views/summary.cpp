@@ -1,5 +1,6 @@
 #include "hbsim/views/summary.hpp"
 
+#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
 
@@ -25,21 +26,6 @@ std::string stop_reason(const run_stats& s, const scenario& sc) {
   return "no event left";
 }
 
-std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names) {
-  std::string out = "{";
-  std::size_t written = 0;
-  std::size_t nonzero = 0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == 0) continue;
-    ++nonzero;
-    if (written == shown_entries) continue;
-    if (written++) out += ", ";
-    out += names[i] + ":" + std::to_string(v[i]);
-  }
-  if (nonzero > written) out += ", ... " + std::to_string(nonzero - written) + " more";
-  return out + "}";
-}
-
 // An expectation in one short line: "B:hello  lamport 3, vector {A:2, B:2}, hlc (3ms, 1)".
 std::string expectation_text(const expectation& x, std::span<const std::string> names) {
   switch (x.type) {
@@ -51,7 +37,7 @@ std::string expectation_text(const expectation& x, std::span<const std::string> 
   std::string out = x.a.text + " ";
   const auto part = [&](const std::string& p) { out.append(out.back() == ' ' ? " " : ", ").append(p); };
   if (x.lamport) part("lamport " + std::to_string(*x.lamport));
-  if (x.vector) part("vector " + vector_text(*x.vector, names));
+  if (x.vector) part("vector " + vector_text(*x.vector, names, shown_entries));
   if (x.hlc_l || x.hlc_c)
     part("hlc (" + (x.hlc_l ? format_duration(*x.hlc_l) : std::string("*")) + ", " +
          (x.hlc_c ? std::to_string(*x.hlc_c) : std::string("*")) + ")");
@@ -145,7 +131,7 @@ void print_summary(std::ostream& out, const run_report& r) {
     const hlc_stamp h = c.hlc().value(p);
     out << "  " << std::setw(static_cast<int>(width)) << names[p] << "  " << std::setw(10) << c.lamport().value(p)
         << std::setw(24) << std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")")
-        << vector_text(c.vector().value(p), names) << "\n";
+        << vector_text(c.vector().value(p), names, shown_entries) << "\n";
   }
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));

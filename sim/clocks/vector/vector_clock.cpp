@@ -85,4 +85,17 @@ void vector_clock::reset(process_id p) {
 
 void vector_clock::describe(process_id p, event_record& record) const { record.vector = value(p); }
 
+std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names, std::size_t shown) {
+  std::string out = "{";
+  std::size_t written = 0, nonzero = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == 0) continue;
+    if (nonzero++ >= shown) continue;
+    if (written++) out.append(", ");
+    out.append(names[i]).append(":").append(std::to_string(v[i]));
+  }
+  if (nonzero > written) out.append(", ... ").append(std::to_string(nonzero - written)).append(" more");
+  return out.append("}");
+}
+
 }  // namespace hbsim

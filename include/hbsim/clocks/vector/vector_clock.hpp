@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +48,9 @@ class vector_clock final : public logical_clock {
   std::vector<std::uint32_t> before_send_;    // send-previous: p's row before the send's tick
 };
 
+/// "{A:1, C:2}": the non-zero entries by process name; past `shown` of them, ", ... N more".
+std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names,
+                        std::size_t shown = std::numeric_limits<std::size_t>::max());
 /// Entrywise max of two vectors of the same length, into `into`.
 void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> other);
 
