@@ -175,3 +175,10 @@ TEST_CASE("run compares the clocks in the summary and --json unless --no-compare
   const json j = json::parse(run_cli("run --json --no-compare '" + good.str() + "'").out);
   CHECK(j["clock_report"].is_null());
 }
+
+TEST_CASE("run: the summary counts the actions a crashed process skipped, in the singular for one") {
+  // crash_persist_none.json: the store is down from 10 ms to 20 ms and misses one scripted action.
+  const cli_result r = run_cli("run '" + source_path("scenarios/crash_persist_none.json") + "'");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("\nskipped    1 action of crashed processes\n") != std::string::npos);
+}

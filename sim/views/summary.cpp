@@ -114,7 +114,8 @@ void print_summary(std::ostream& out, const run_report& r) {
   }
   if (s.held) out << "; " << s.held << " held by a partition until its heal";
   out << "\n";
-  if (s.skipped_actions) out << "skipped    " << s.skipped_actions << " actions of crashed processes\n";
+  if (s.skipped_actions)
+    out << "skipped    " << s.skipped_actions << (s.skipped_actions == 1 ? " action" : " actions") << " of crashed processes\n";
 
   out << "\nfinal clocks" << (names.size() > shown_processes ? " (first " + std::to_string(shown_processes - 2) + " and last 2 processes)" : "") << "\n";
   std::size_t width = 7;
