@@ -19,7 +19,7 @@ namespace {
 
 std::set<std::string> violated(const run_outcome& out) {
   std::set<std::string> names;
-  for (const violation_report& v : out.invariants->violations()) names.insert(std::string(to_string(v.which)));
+  for (const violation_report& v : out.invariants->violations()) names.insert(v.name);
   return names;
 }
 
@@ -178,7 +178,7 @@ TEST_CASE("witnesses name both events, the rule and the path, many violations ar
   REQUIRE(out.invariants->count(invariant::lamport_clock_condition) == 1);
   const auto reports = out.invariants->violations();
   const auto it = std::find_if(reports.begin(), reports.end(),
-                               [](const violation_report& r) { return r.which == invariant::lamport_clock_condition; });
+                               [](const violation_report& r) { return r.name == "lamport.clock_condition"; });
   REQUIRE(it != reports.end());
   const violation_example& x = it->examples.front();
   REQUIRE(x.a);

@@ -1,22 +1,30 @@
 #include "hbsim/clocks/clock_set.hpp"
 
+#include "hbsim/clocks/clock_registry.hpp"
+
 namespace hbsim {
 
-clock_set::clock_set(std::size_t processes, const logical_config& config) {
-  auto lamport = std::make_unique<lamport_clock>(processes, config.lamport);
-  auto vector = std::make_unique<vector_clock>(processes, config.vector);
-  auto hlc = std::make_unique<hybrid_logical_clock>(processes, config.hlc, config.hlc_max_offset);
-  lamport_ = lamport.get();
-  vector_ = vector.get();
-  hlc_ = hlc.get();
-  clocks_.push_back(std::move(lamport));
-  clocks_.push_back(std::move(vector));
-  clocks_.push_back(std::move(hlc));
+bool logical_config::standard() const {
+  return std::equal(clocks.begin(), clocks.end(), std::begin(standard_clock_names), std::end(standard_clock_names));
 }
 
-void clock_set::add(std::unique_ptr<logical_clock> clock) {
-  clock->reserve_slots(slots_);
-  clocks_.push_back(std::move(clock));
+namespace {
+template <class Clock>
+Clock* keep(std::vector<std::unique_ptr<logical_clock>>& clocks, std::unique_ptr<Clock> c) {
+  Clock* raw = c.get();
+  clocks.push_back(std::move(c));
+  return raw;
+}
+}  // namespace
+
+clock_set::clock_set(std::size_t processes, const logical_config& config) {
+  if (config.has("lamport")) lamport_ = keep(clocks_, std::make_unique<lamport_clock>(processes, config.lamport));
+  if (config.has("vector")) vector_ = keep(clocks_, std::make_unique<vector_clock>(processes, config.vector));
+  if (config.has("hlc"))
+    hlc_ = keep(clocks_, std::make_unique<hybrid_logical_clock>(processes, config.hlc, config.hlc_max_offset));
+  for (const chosen_clock& c : config.extra) clocks_.push_back(c.kind->make(processes, c.variant, c.options));
+  extra_ = config.extra.size();
+  stamps_.resize(extra_);
 }
 
 void clock_set::tick(process_id p, event_kind kind, sim_time pt) {
@@ -34,7 +42,6 @@ bool clock_set::accepts(process_id p, message_slot slot, sim_time pt) const {
   return true;
 }
 void clock_set::reserve_slots(std::size_t count) {
-  slots_ = count;
   for (auto& c : clocks_) c->reserve_slots(count);
 }
 void clock_set::checkpoint(process_id p) {
@@ -46,8 +53,11 @@ void clock_set::restore(process_id p) {
 void clock_set::reset(process_id p) {
   for (auto& c : clocks_) c->reset(p);
 }
-void clock_set::describe(process_id p, event_record& record) const {
+void clock_set::describe(process_id p, event_record& record) {
   for (auto& c : clocks_) c->describe(p, record);
+  const auto extra = this->extra();
+  for (std::size_t i = 0; i < extra_; ++i) stamps_[i] = extra[i]->stamp(p);
+  record.stamps = stamps_;
 }
 
 }  // namespace hbsim

@@ -1,5 +1,7 @@
 #include "hbsim/judge/clock_report.hpp"
 
+#include "hbsim/scenario/scenario.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -192,6 +194,7 @@ void clock_report::on_start(const run_header& h) {
   s.names.assign(h.process_names.begin(), h.process_names.end());
   s.procs.resize(s.n);
   s.r.processes = s.n;
+  if (h.source) s.r.shown = h.source->logical.shown();
 }
 
 void clock_report::on_event(const event_record& e) {
@@ -372,15 +375,19 @@ void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<
         << event_text(w.b, names) << " at pt " << format_duration(w.b.pt) << ", " << format_duration(w.by)
         << " backwards\n";
   }
-  out << "  Lamport        orders " << share(r.lamport_concurrent_ordered, r.concurrent, "concurrent pairs")
-      << " anyway and ties " << r.lamport_concurrent_tied << ": L(a) < L(b) does not mean a -> b\n";
-  if (r.lamport_related_not_below > 0)
-    out << indent << "and breaks its clock condition on " << r.lamport_related_not_below
-        << " related pairs, L(a) >= L(b): a wrong clock\n";
-  out << "  vector clocks  tell concurrent from related, at a cost: " << r.dense_vector_bytes()
+  if (r.shown.lamport) {
+    out << "  Lamport        orders " << share(r.lamport_concurrent_ordered, r.concurrent, "concurrent pairs")
+        << " anyway and ties " << r.lamport_concurrent_tied << ": L(a) < L(b) does not mean a -> b\n";
+    if (r.lamport_related_not_below > 0)
+      out << indent << "and breaks its clock condition on " << r.lamport_related_not_below
+          << " related pairs, L(a) >= L(b): a wrong clock\n";
+  }
+  if (r.shown.vector)
+    out << "  vector clocks  tell concurrent from related, at a cost: " << r.dense_vector_bytes()
       << " bytes per vector dense (" << r.processes << " processes x " << dense_entry_bytes << " bytes),\n"
       << indent << decimal(r.sparse_bytes_per_event()) << " per event and " << decimal(r.sparse_bytes_per_message())
       << " per message sparse (" << sparse_entry_bytes << " bytes per non-zero entry); Lamport 8, HLC 16\n";
+  if (!r.shown.hlc) return;
   out << "  HLC            l - pt, how far HLC runs ahead of physical time: 0 at "
       << share(r.hlc_lead_histogram[0], r.events, "events");
   if (r.hlc_lead_max_at)
@@ -410,7 +417,7 @@ nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std:
   const auto per = [](std::uint64_t sum, std::uint64_t count) {
     return count > 0 ? static_cast<double>(sum) / static_cast<double>(count) : 0.0;
   };
-  return {{"processes", r.processes},
+  json out = {{"processes", r.processes},
           {"events", r.events},
           {"pairs", r.pairs},
           {"related_pairs", r.related},
@@ -438,6 +445,10 @@ nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std:
             {"lead_p50_below_ns", quantile(0.5)},
             {"lead_p90_below_ns", quantile(0.9)},
             {"lead_p99_below_ns", quantile(0.99)}}}};
+  if (!r.shown.lamport) out.erase("lamport");
+  if (!r.shown.vector) out.erase("vector");
+  if (!r.shown.hlc) out.erase("hlc");
+  return out;
 }
 
 }  // namespace hbsim

@@ -1,5 +1,7 @@
 #include "hbsim/judge/expectation_checker.hpp"
 
+#include <algorithm>
+
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
@@ -7,24 +9,44 @@
 
 namespace hbsim {
 
-nlohmann::json clocks_json(std::uint64_t lamport, std::span<const std::uint32_t> vector, hlc_stamp hlc,
-                           std::span<const std::string> names) {
-  nlohmann::json v = nlohmann::json::object();
-  for (std::size_t i = 0; i < vector.size(); ++i)
-    if (vector[i] != 0) v[names[i]] = vector[i];
-  return {{"lamport", lamport}, {"vector", v}, {"hlc", {{"l", format_duration(hlc.l)}, {"c", hlc.c}}}};
+nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> names) {
+  nlohmann::json out = nlohmann::json::object();
+  if (c.shown.lamport) out["lamport"] = c.lamport;
+  if (c.shown.vector) {
+    nlohmann::json v = nlohmann::json::object();
+    for (std::size_t i = 0; i < c.vector.size(); ++i)
+      if (c.vector[i] != 0) v[names[i]] = c.vector[i];
+    out["vector"] = v;
+  }
+  if (c.shown.hlc) out["hlc"] = {{"l", format_duration(c.hlc.l)}, {"c", c.hlc.c}};
+  for (const kept_stamp& k : c.stamps) out[std::string(k.kind->name())] = k.kind->write(k.words, names);
+  return out;
+}
+
+event_clocks keep_clocks(const event_record& e, const logical_config& clocks) {
+  event_clocks c{e.lamport, {e.vector.begin(), e.vector.end()}, e.hlc, clocks.shown(), {}};
+  for (std::size_t i = 0; i < clocks.extra.size(); ++i)
+    c.stamps.push_back({clocks.extra[i].kind, {e.stamps[i].begin(), e.stamps[i].end()}});
+  return c;
 }
 
 std::string found_text(const expectation_result& r, std::span<const std::string> names) {
   if (!r.clocks) return r.relation;
   const event_clocks& c = *r.clocks;
-  return std::string("lamport ").append(std::to_string(c.lamport)).append(", vector ")
-      .append(vector_text(c.vector, names)).append(", hlc ").append(to_string(c.hlc));
+  std::string out;
+  const auto part = [&](std::string_view kind, const std::string& value) {
+    out.append(out.empty() ? "" : ", ").append(kind).append(" ").append(value);
+  };
+  if (c.shown.lamport) part("lamport", std::to_string(c.lamport));
+  if (c.shown.vector) part("vector", vector_text(c.vector, names));
+  if (c.shown.hlc) part("hlc", to_string(c.hlc));
+  for (const kept_stamp& k : c.stamps) part(k.kind->name(), k.kind->text(k.words, names));
+  return out;
 }
 
 nlohmann::json found_json(const expectation_result& r, std::span<const std::string> names) {
   if (!r.clocks) return r.relation;
-  return clocks_json(r.clocks->lamport, r.clocks->vector, r.clocks->hlc, names);
+  return clocks_json(*r.clocks, names);
 }
 
 expectation_checker::expectation_checker(const scenario& s, const causality& truth,
@@ -48,7 +70,7 @@ void expectation_checker::on_event(const event_record& e) {
     w.process = e.process;
     w.seq = e.seq;
     w.id = e.id;
-    w.values = {e.lamport, {e.vector.begin(), e.vector.end()}, e.hlc};
+    w.values = keep_clocks(e, scenario_->logical);
     if (scenario_->expect[w.expectation].type == expectation::kind::event_values) continue;
     // The pair's relation is decided when its later event happens: only then is its causal past
     // complete, and the earlier one, if in it, is there already.
@@ -86,7 +108,9 @@ void expectation_checker::on_finish(const run_end&) {
       case expectation::kind::event_values: {
         const event_clocks& c = watched_[k++].values;
         const bool ok = (!x.lamport || *x.lamport == c.lamport) && (!x.vector || *x.vector == c.vector) &&
-                        (!x.hlc_l || *x.hlc_l == c.hlc.l) && (!x.hlc_c || *x.hlc_c == c.hlc.c);
+                        (!x.hlc_l || *x.hlc_l == c.hlc.l) && (!x.hlc_c || *x.hlc_c == c.hlc.c) &&
+                        std::all_of(x.stamps.begin(), x.stamps.end(),
+                                    [&](const auto& s) { return c.stamps[s.first].words == s.second; });
         results_.push_back({&x, ok ? status::met : status::unmet, c, {}});
         break;
       }
@@ -101,8 +125,7 @@ void expectation_checker::on_finish(const run_end&) {
         break;
       }
       case expectation::kind::violates: {
-        const auto which = parse_invariant(x.invariant);
-        const std::uint64_t n = which ? invariants_->count(*which) : 0;
+        const std::uint64_t n = invariants_->count(x.invariant);
         results_.push_back({&x, n > 0 ? status::met : status::unmet, std::nullopt,
                             std::to_string(n).append(n == 1 ? " violation" : " violations")});
         break;

@@ -5,6 +5,7 @@
 
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
+#include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
 
@@ -39,18 +40,38 @@ std::optional<invariant> parse_invariant(std::string_view name) {
 std::string describe(const event_snapshot& e, std::span<const std::string> names) {
   std::string s = std::string(names[e.process]).append("#").append(std::to_string(e.seq));
   s.append(" ").append(to_string(e.kind)).append(" \"").append(e.label).append("\" t=").append(format_duration(e.time));
-  s.append(" pt=").append(format_duration(e.pt)).append(" L=").append(std::to_string(e.lamport)).append(" V={");
-  for (std::size_t i = 0; i < e.vector.size(); ++i) {
-    if (i) s.append(", ");
-    s.append(names[e.vector[i].first]).append(":").append(std::to_string(e.vector[i].second));
+  s.append(" pt=").append(format_duration(e.pt));
+  if (e.shown.lamport) s.append(" L=").append(std::to_string(e.lamport));
+  if (e.shown.vector) {
+    s.append(" V={");
+    for (std::size_t i = 0; i < e.vector.size(); ++i) {
+      if (i) s.append(", ");
+      s.append(names[e.vector[i].first]).append(":").append(std::to_string(e.vector[i].second));
+    }
+    s.append("}");
   }
-  return s.append("} HLC=").append(to_string(e.hlc));
+  if (e.shown.hlc) s.append(" HLC=").append(to_string(e.hlc));
+  for (const kept_stamp& k : e.stamps) s.append(" ").append(k.kind->name()).append("=").append(k.kind->text(k.words, names));
+  return s;
 }
 
 void invariant_checker::on_start(const run_header& h) {
   names_.assign(h.process_names.begin(), h.process_names.end());
   n_ = names_.size();
-  for (std::size_t i = 0; i < invariant_count; ++i) reports_[i] = {static_cast<invariant>(i), 0, {}};
+  const logical_config clocks = h.source ? h.source->logical : logical_config{};
+  chosen_ = clocks.shown();
+  reports_.clear();
+  judged_ = 0;
+  for (const std::string_view name : names) {
+    reports_.push_back({std::string(name), 0, {}});
+    judged_ += clocks.has(name.substr(0, name.find('.')));
+  }
+  others_.clear();
+  for (const chosen_clock& c : clocks.extra) {
+    others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size()});
+    for (const std::string_view name : c.kind->invariants()) reports_.push_back({std::string(name), 0, {}});
+    judged_ += c.kind->invariants().size();
+  }
   recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
                                          recent_most);
   // Room for every process's truth, its ring and some sends in flight, so that rows rarely move.
@@ -82,8 +103,11 @@ event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
 template <class Vector, class Rule>
 void invariant_checker::report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule,
                                std::vector<hb_hop> path) {
+  const bool judged = i <= invariant::lamport_rule                ? chosen_.lamport
+                      : i <= invariant::vector_strong_clock_condition ? chosen_.vector
+                                                                     : chosen_.hlc;
   violation_report& r = reports_[static_cast<std::size_t>(i)];
-  if (r.count++ >= examples_kept) return;
+  if (!judged || r.count++ >= examples_kept) return;
   std::optional<event_snapshot> first;
   if (a) first = snapshot(*a, va());
   r.examples.push_back({std::move(first), snapshot(b, vb), rule(), std::move(path)});
@@ -159,14 +183,15 @@ void invariant_checker::on_event(const event_record& e) {
   if (truth_->latest() != e.id)
     throw std::logic_error("invariant_checker: observe the run with its causality first, then the checker");
   const process_id p = e.process;
-  const row v = e.vector;
+  // Without vector clocks, the truth stands in for them: every vector check then holds at no cost.
+  const row v = chosen_.vector ? e.vector : truth_->truth(p);
   const bool merges = truth_->merged();
   const send_info* m = merges ? &sends_[truth_->slot()] : nullptr;
   const row_ref before = truth_->before();  // p's truth before e
   const row_ref sent = truth_->sent();
   event_head& prev = last_[p];
   const bool has_prev = prev.id != 0;
-  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
+  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc, chosen_};
   const auto sent_vec = [&] { return truth_->view(m->vector, scratch_b_); };
 
   if (watching_) check_strong_against_latest(b, v);
@@ -279,9 +304,38 @@ void invariant_checker::on_event(const event_record& e) {
           .append(")");
     });
   const sim_time ahead = sub_sat(e.hlc.l, e.pt);
-  epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
+  if (chosen_.hlc) epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 
+  judge_others(e, b, v);
   remember(e, b, v, exact);
+}
+
+// Reports of another kind's judge: one event witnesses it, shown with that kind's stamp.
+class invariant_checker::findings final : public clock_findings {
+ public:
+  findings(invariant_checker& c, const other& o, const event_head& b, row v, stamp_words stamp)
+      : c_(c), o_(o), b_(b), v_(v), stamp_(stamp) {}
+  void violated(std::size_t which, const std::function<std::string()>& rule) override {
+    violation_report& r = c_.reports_[o_.first_report + which];
+    if (r.count++ >= examples_kept) return;
+    event_snapshot s = c_.snapshot(b_, v_);
+    s.stamps.push_back({o_.kind, {stamp_.begin(), stamp_.end()}});
+    r.examples.push_back({std::nullopt, std::move(s), rule(), {}});
+  }
+
+ private:
+  invariant_checker& c_;
+  const other& o_;
+  const event_head& b_;
+  row v_;
+  stamp_words stamp_;
+};
+
+void invariant_checker::judge_others(const event_record& e, const event_head& b, row v) {
+  for (std::size_t k = 0; k < others_.size(); ++k) {
+    findings out(*this, others_[k], b, v, e.stamps[k]);
+    others_[k].judge->judge(e, e.stamps[k], *truth_, out);
+  }
 }
 
 void invariant_checker::remember(const event_record& e, const event_head& b, row v, bool exact) {
@@ -310,6 +364,12 @@ void invariant_checker::remember(const event_record& e, const event_head& b, row
   last_[p] = b;
 }
 
+std::uint64_t invariant_checker::count(std::string_view name) const {
+  for (const violation_report& r : reports_)
+    if (r.name == name) return r.count;
+  return 0;
+}
+
 std::vector<violation_report> invariant_checker::violations() const {
   std::vector<violation_report> out;
   for (const violation_report& r : reports_)
@@ -320,11 +380,17 @@ std::vector<violation_report> invariant_checker::violations() const {
 nlohmann::json violation_json(const violation_report& r, std::span<const std::string> names) {
   using nlohmann::json;
   const auto event = [&](const event_snapshot& e) {
-    json v = json::object();
-    for (const auto& [p, n] : e.vector) v[names[p]] = n;
-    return json{{"id", e.id},          {"process", names[e.process]}, {"seq", e.seq},  {"kind", to_string(e.kind)},
-                {"label", e.label},    {"time", e.time},              {"pt", e.pt},    {"lamport", e.lamport},
-                {"vector", v},         {"hlc", {e.hlc.l, e.hlc.c}}};
+    json out = {{"id", e.id},       {"process", names[e.process]}, {"seq", e.seq}, {"kind", to_string(e.kind)},
+                {"label", e.label}, {"time", e.time},              {"pt", e.pt}};
+    if (e.shown.lamport) out["lamport"] = e.lamport;
+    if (e.shown.vector) {
+      json v = json::object();
+      for (const auto& [p, n] : e.vector) v[names[p]] = n;
+      out["vector"] = v;
+    }
+    if (e.shown.hlc) out["hlc"] = {e.hlc.l, e.hlc.c};
+    for (const kept_stamp& k : e.stamps) out[std::string(k.kind->name())] = k.kind->write(k.words, names);
+    return out;
   };
   const auto example = [&](const violation_example& x) {
     json path = json::array();
@@ -336,7 +402,7 @@ nlohmann::json violation_json(const violation_report& r, std::span<const std::st
   };
   json more = json::array();
   for (std::size_t i = 1; i < r.examples.size(); ++i) more.push_back(example(r.examples[i]));
-  return {{"invariant", to_string(r.which)}, {"count", r.count}, {"witness", example(r.examples.front())},
+  return {{"invariant", r.name}, {"count", r.count}, {"witness", example(r.examples.front())},
           {"more", more}};
 }
 

@@ -29,6 +29,8 @@ struct slot {
   std::string label;
   std::vector<std::uint32_t> vector;
   std::vector<sent_message> messages;
+  std::vector<std::vector<std::uint64_t>> words;  // the other kinds' stamps
+  std::vector<stamp_words> stamps;
   route_record route{};
   drop_record drop{};
   fault_record fault{};
@@ -221,6 +223,13 @@ void observer_thread::on_event(const event_record& e) {
   s.messages.assign(e.messages.begin(), e.messages.end());
   s.event.label = s.label;
   s.event.messages = s.messages;
+  s.words.resize(e.stamps.size());
+  s.stamps.resize(e.stamps.size());
+  for (std::size_t k = 0; k < e.stamps.size(); ++k) {
+    s.words[k].assign(e.stamps[k].begin(), e.stamps[k].end());
+    s.stamps[k] = s.words[k];
+  }
+  s.event.stamps = s.stamps;
   if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
     s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()
     ring_->lent[e.process] = ring_->produced;

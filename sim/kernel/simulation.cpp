@@ -472,7 +472,6 @@ void simulation::observe(event_observer& o) {
   s_->observers.push_back(&o);
   if (auto* l = dynamic_cast<lending_observer*>(&o)) s_->lenders.push_back(l);
 }
-void simulation::add_clock(std::unique_ptr<logical_clock> clock) { s_->clocks.add(std::move(clock)); }
 
 const run_stats& simulation::run() {
   if (s_->ran) throw std::logic_error("hbsim: a simulation runs once");

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -85,6 +86,13 @@ void apply_variant(scenario& s, std::string_view assignment) {
   const std::string_view name = eq == std::string_view::npos ? std::string_view{} : assignment.substr(eq + 1);
   if (eq == std::string_view::npos)
     throw input_error("--variant", "", "CLOCK=NAME, e.g. lamport=no-tick-local", "\"" + std::string(assignment) + "\"");
+  const auto other = std::find_if(s.logical.extra.begin(), s.logical.extra.end(),
+                                  [&](const chosen_clock& c) { return c.kind->name() == clock; });
+  if (!s.logical.has(clock)) {
+    std::string chosen;
+    for (const std::string& c : s.logical.clocks) chosen.append(chosen.empty() ? "" : ", ").append(c);
+    throw input_error("--variant", "", "a clock among " + chosen, "\"" + std::string(clock) + "\"");
+  }
   if (clock == "lamport")
     set_variant(s, clock, name, parse_lamport_variant, lamport_variant_names, s.logical.lamport);
   else if (clock == "vector")
@@ -92,7 +100,8 @@ void apply_variant(scenario& s, std::string_view assignment) {
   else if (clock == "hlc")
     set_variant(s, clock, name, parse_hlc_variant, hlc_variant_names, s.logical.hlc);
   else
-    throw input_error("--variant", "", "a clock among lamport, vector, hlc", "\"" + std::string(clock) + "\"");
+    set_variant(s, clock, name, [&](std::string_view n) { return find_variant<std::size_t>(other->kind->variants(), n); },
+                [&] { return other->kind->variants(); }, other->variant);
 }
 
 run_outcome run_scenario(const scenario& s, const run_options& options) {

@@ -1,11 +1,15 @@
 // The scenario's expectations: values of an event, relations between two, invariants violated.
+#include "core/concat.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace hbsim::scenario_internal {
 
 expectation reader::read_expectation(const json& v, const std::string& path) const {
-  static constexpr std::array<std::string_view, 7> all_fields{"event",  "lamport",    "vector",  "hlc",
-                                                              "before", "concurrent", "violates"};
+  // An event's values may be those of any chosen clock.
+  std::vector<std::string_view> event_fields{"event"};
+  event_fields.insert(event_fields.end(), logical_.clocks.begin(), logical_.clocks.end());
+  std::vector<std::string_view> all_fields = event_fields;
+  all_fields.insert(all_fields.end(), {"before", "concurrent", "violates"});
   check_fields(v, path, "an expectation", all_fields);
   expectation e;
   e.path = path;
@@ -13,12 +17,21 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
   const std::string_view kind = which_one(v, path, expectation_names, "an expectation");
   const std::string kind_path = child(path, kind);
   if (kind == "event") {
-    static constexpr std::array<std::string_view, 4> f{"event", "lamport", "vector", "hlc"};
-    check_fields(v, path, "an event expectation", f);
+    check_fields(v, path, "an event expectation", event_fields);
     e.type = expectation::kind::event_values;
     e.a = read_event_ref(v["event"], kind_path);
-    if (!get(v, "lamport") && !get(v, "vector") && !get(v, "hlc"))
-      fail(path, "at least one of lamport, vector, hlc (the values the event must have)", "none of them");
+    const std::span<const std::string_view> values = std::span(event_fields).subspan(1);
+    if (std::none_of(values.begin(), values.end(), [&](std::string_view k) { return get(v, k) != nullptr; }))
+      fail(path, concat("at least one of ", join_names(values), " (the values the event must have)"), "none of them");
+    for (std::size_t i = 0; i < logical_.extra.size(); ++i) {
+      const clock_kind& kind = *logical_.extra[i].kind;
+      const json* x = get(v, kind.name());
+      if (!x) continue;
+      std::vector<std::uint64_t> words;
+      if (const std::string wanted = kind.read(*x, process_names_, words); !wanted.empty())
+        wrong(*x, child(path, kind.name()), wanted);
+      e.stamps.emplace_back(i, std::move(words));
+    }
     if (const json* x = get(v, "lamport"))
       e.lamport = read_uint(*x, child(path, "lamport"), 0, std::numeric_limits<std::uint64_t>::max());
     if (const json* x = get(v, "vector")) {
@@ -49,7 +62,12 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
     static constexpr std::array<std::string_view, 1> f{"violates"};
     check_fields(v, path, "a violates expectation", f);
     e.type = expectation::kind::violates;
-    e.invariant = invariant_names[read_choice(v["violates"], kind_path, invariant_names, "an invariant name")];
+    // The invariants of the chosen clocks only: one of another kind could never be violated.
+    std::vector<std::string_view> judged;
+    for (const std::string_view name : invariant_names)
+      if (logical_.has(name.substr(0, name.find('.')))) judged.push_back(name);
+    for (const chosen_clock& c : logical_.extra) judged.insert(judged.end(), c.kind->invariants().begin(), c.kind->invariants().end());
+    e.invariant = judged[read_choice(v["violates"], kind_path, judged, "an invariant of the chosen clocks")];
     return e;
   }
   const std::array<std::string_view, 1> f{kind};

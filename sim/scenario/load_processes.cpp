@@ -1,8 +1,9 @@
 // The scenario's processes and clocks: distributions, physical clocks, processes and the names
-// that refer to them, and the logical clocks' options.
+// that refer to them, the clock kinds chosen and the logical clocks' options.
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/lamport/lamport_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
+#include "core/concat.hpp"
 #include "hbsim/core/time.hpp"
 #include "scenario/scenario_reader.hpp"
 
@@ -149,13 +150,34 @@ std::vector<process_id> reader::read_process_list(const json& v, const std::stri
 }
 
 
-logical_config reader::read_logical(const json& v, const std::string& path) const {
-  static constexpr std::array<std::string_view, 3> fields{"lamport", "vector", "hlc"};
-  check_fields(v, path, "the logical clocks' options", fields);
+std::vector<std::string> reader::read_clocks(const json& v, const std::string& path) const {
+  const std::vector<std::string> known = registry_.names();
+  const std::vector<std::string_view> choices(known.begin(), known.end());
+  const json& list = read_array(v, path, "clock kind names", true);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string p = child(path, i);
+    std::string name(choices[read_choice(list[i], p, choices, "a clock kind")]);
+    if (std::find(out.begin(), out.end(), name) != out.end()) wrong(list[i], p, "each clock kind at most once");
+    if (const auto kind = registry_.find(name); kind && process_count_ > kind->max_processes())
+      fail(p, concat("at most ", kind->max_processes(), " processes for ", name, " clocks"),
+           concat(process_count_, " processes"));
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+logical_config reader::read_logical(const json* v, const std::string& path, std::vector<std::string> clocks) const {
   logical_config out;
+  out.clocks = std::move(clocks);
+  const json none = json::object();
+  if (v == nullptr) v = &none;
+  const std::vector<std::string> known = registry_.names();
+  const std::vector<std::string_view> fields(known.begin(), known.end());
+  check_fields(*v, path, "the logical clocks' options", fields);
   // Each clock's block: its fields, then the variant's index among `variant_names`.
   auto variant = [&](std::string_view clock, names block_fields, names variant_names) -> std::optional<std::size_t> {
-    const json* block = get(v, clock);
+    const json* block = get(*v, clock);
     if (block == nullptr) return std::nullopt;
     const std::string p = child(path, clock);
     check_fields(*block, p, "the options of the " + std::string(clock) + " clock", block_fields);
@@ -171,9 +193,22 @@ logical_config reader::read_logical(const json& v, const std::string& path) cons
     out.vector = *parse_vector_variant(vector_variant_names()[*i]);
   if (const auto i = variant("hlc", hlc_fields, hlc_variant_names()))
     out.hlc = *parse_hlc_variant(hlc_variant_names()[*i]);
-  if (const json* hlc = get(v, "hlc"))
+  if (const json* hlc = get(*v, "hlc"))
     if (const json* m = get(*hlc, "max_offset"))
       out.hlc_max_offset = read_duration(*m, child(child(path, "hlc"), "max_offset"), sign::non_negative);
+  for (const std::string& name : known) {
+    const auto kind = registry_.find(name);
+    if (!kind) continue;
+    std::vector<std::string_view> block_fields{"variant"};
+    block_fields.insert(block_fields.end(), kind->options().begin(), kind->options().end());
+    const std::size_t chosen = variant(name, block_fields, kind->variants()).value_or(0);
+    if (out.has(name)) out.extra.push_back({kind, chosen, get(*v, name) ? *get(*v, name) : json::object()});
+  }
+  // The modules in `clocks` order: an event's stamps follow it.
+  std::stable_sort(out.extra.begin(), out.extra.end(), [&](const chosen_clock& a, const chosen_clock& b) {
+    return std::find(out.clocks.begin(), out.clocks.end(), a.kind->name()) <
+           std::find(out.clocks.begin(), out.clocks.end(), b.kind->name());
+  });
   return out;
 }
 

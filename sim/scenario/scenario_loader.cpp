@@ -29,9 +29,9 @@ scenario reader::read(const json& root) {
   // The version comes first: a file of another version may well have other fields.
   if (const json* version = get(root, "hbsim"); version && !(version->is_number_unsigned() && *version == 1))
     wrong(*version, "/hbsim", "format version 1");
-  static constexpr std::array<std::string_view, 16> fields{
-      "hbsim",   "name",    "description", "seed",   "until",      "max_events", "max_pending", "clock",
-      "processes", "network", "logical", "faults", "script", "on_receive", "generate",   "expect"};
+  static constexpr std::array<std::string_view, 17> fields{
+      "hbsim",     "name",    "description", "seed",    "until",  "max_events", "max_pending", "clock",    "processes",
+      "network",   "clocks",  "logical",     "faults",  "script", "on_receive", "generate",    "expect"};
   check_fields(root, "", "a scenario", fields);
 
   scenario s;
@@ -50,7 +50,9 @@ scenario reader::read(const json& root) {
   read_processes(need(root, "", "processes", "the processes"), "/processes", clock, s);
   max_pending_ = s.pending_limit();
   if (const json* f = get(root, "network")) s.network = read_network(*f, "/network");
-  if (const json* f = get(root, "logical")) s.logical = read_logical(*f, "/logical");
+  std::vector<std::string> clocks(std::begin(standard_clock_names), std::end(standard_clock_names));
+  if (const json* f = get(root, "clocks")) clocks = read_clocks(*f, "/clocks");
+  s.logical = logical_ = read_logical(get(root, "logical"), "/logical", std::move(clocks));
   if (const json* f = get(root, "faults"))
     s.faults = read_list<fault>(*f, "/faults", "faults",
                                 [&](const json& x, const std::string& p, std::size_t) { return read_fault(x, p); });
@@ -79,11 +81,11 @@ scenario reader::read(const json& root) {
 
 }  // namespace scenario_internal
 
-scenario parse_scenario(std::string_view text, const std::string& file) {
-  return scenario_internal::reader(file).read(scenario_internal::parse_json(text, file));
+scenario parse_scenario(std::string_view text, const std::string& file, const clock_registry& registry) {
+  return scenario_internal::reader(file, registry).read(scenario_internal::parse_json(text, file));
 }
 
-scenario load_scenario(const std::string& path) {
+scenario load_scenario(const std::string& path, const clock_registry& registry) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw input_error(path, "", "a readable file", "a directory");
   errno = 0;
@@ -99,7 +101,7 @@ scenario load_scenario(const std::string& path) {
     text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw input_error(path, "", "a readable file", "a read error");
-  return parse_scenario(text, path);
+  return parse_scenario(text, path, registry);
 }
 
 }  // namespace hbsim

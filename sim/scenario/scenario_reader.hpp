@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
 #include "hbsim/scenario/scenario.hpp"
@@ -64,7 +65,7 @@ enum class sign { any, non_negative, positive };
 // whole scenario in scenario_loader.cpp.
 class reader {
  public:
-  explicit reader(const std::string& file) : file_(file) {}
+  reader(const std::string& file, const clock_registry& registry) : file_(file), registry_(registry) {}
 
   scenario read(const json& root);
 
@@ -109,7 +110,9 @@ class reader {
   void read_link_fields(const json& v, const std::string& path, link_override& out) const;
   network_config read_network(const json& v, const std::string& path) const;
   link_override read_link(const json& v, const std::string& path) const;
-  logical_config read_logical(const json& v, const std::string& path) const;
+  std::vector<std::string> read_clocks(const json& v, const std::string& path) const;
+  /// The `logical` block (v null when absent) for the kinds in `clocks`.
+  logical_config read_logical(const json* v, const std::string& path, std::vector<std::string> clocks) const;
   fault read_fault(const json& v, const std::string& path) const;
   std::optional<sim_time> read_later(const json& v, const std::string& path, std::string_view key, sim_time at) const;
   hold_mode read_hold_mode(const json& v, const std::string& path) const;
@@ -132,6 +135,8 @@ class reader {
   }
 
   const std::string& file_;
+  const clock_registry& registry_;
+  logical_config logical_;  // read before the expectations, which may name the clocks' values
   std::size_t process_count_ = 0;
   std::uint64_t max_pending_ = 0;
   std::uint64_t pending_at_start_ = 0;  // PHOLD's initial messages so far

@@ -59,6 +59,7 @@ class process_table {
   const std::size_t n;
   std::vector<std::string> names;
   std::string known;  // the first names, for messages
+  const logical_config& clocks;  // the header's: the fast path reads the standard three only
 
  private:
   // Steps of the fast path (line_codec_fast.cpp): each returns the position after what it read,
@@ -145,6 +146,9 @@ class json_line_codec {
   template <class Enum, std::size_t N>
   Enum enum_field(const nlohmann::json& o, const char* key, std::optional<Enum> (*named)(std::string_view)) const;
   void read_vector(const nlohmann::json& o);
+  void read_hlc(const nlohmann::json& o);
+  /// The fields of the kinds beyond the standard three, through their modules.
+  void read_stamps(const nlohmann::json& o);
   void read_messages(const nlohmann::json& ms);
   partition_fault read_partition(const nlohmann::json& o) const;
 
@@ -153,6 +157,8 @@ class json_line_codec {
   event_record rec_;
   std::vector<std::uint32_t> dense_;
   std::vector<sent_message> messages_;
+  std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three
+  std::vector<stamp_words> stamps_;
 };
 
 }  // namespace hbsim::trace_internal

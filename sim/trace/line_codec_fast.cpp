@@ -124,7 +124,7 @@ std::optional<drop_reason> reason_named(std::string_view s) {
   return enum_named<drop_reason, drop_reason_count>(s, to_string);
 }
 
-process_table::process_table(const scenario& header) : n(header.processes.size()) {
+process_table::process_table(const scenario& header) : n(header.processes.size()), clocks(header.logical) {
   slots_.assign(std::bit_ceil(2 * n), no_process);
   for (process_id i = 0; i < n; ++i) {
     const std::string& name = header.processes[i].name;
@@ -232,6 +232,7 @@ process_table::process_table(const scenario& header) : n(header.processes.size()
 
 bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector,
                                std::vector<sent_message>& messages) const {
+  if (!clocks.standard()) return false;
   const char* const end = text.data() + text.size();
   std::string_view kind;
   const char* p = lit(text.data(), end, "{\"type\":\"event\",\"id\":");

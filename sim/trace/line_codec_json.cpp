@@ -125,13 +125,10 @@ present json_line_codec::read_event(const json& o) {
   r.label = string(*field(o, "label", "a label (a string)"), "/label", "a label (a string)");
   r.time = time_field(o, "time");
   r.pt = time_field(o, "pt");
-  r.lamport = counter_field(o, "lamport");
-  read_vector(o);
-  const char* hlc_form = "[l, c]: two integers that fit in signed 64 bits, c non-negative";
-  const json& hlc = *field(o, "hlc", hlc_form);
-  if (!hlc.is_array() || hlc.size() != 2) fail("/hlc", hlc_form, describe_json(hlc));
-  r.hlc.l = integer(hlc[0], "/hlc/0", any_integer, int64_min, int64_max);
-  r.hlc.c = counter(hlc[1], "/hlc/1");
+  if (table_.clocks.has("lamport")) r.lamport = counter_field(o, "lamport");
+  if (table_.clocks.has("vector")) read_vector(o);
+  if (table_.clocks.has("hlc")) read_hlc(o);
+  read_stamps(o);
   if (const json* ms = field(o, "messages", "", false)) {
     read_messages(*ms);
     has.messages = true;
@@ -148,9 +145,32 @@ present json_line_codec::read_event(const json& o) {
     r.send_event = counter(*s, "/send");
     has.send = true;
   }
-  r.vector = dense_;
+  if (table_.clocks.has("vector")) r.vector = dense_;
   r.messages = messages_;
+  r.stamps = stamps_;
   return has;
+}
+
+void json_line_codec::read_hlc(const json& o) {
+  const char* hlc_form = "[l, c]: two integers that fit in signed 64 bits, c non-negative";
+  const json& hlc = *field(o, "hlc", hlc_form);
+  if (!hlc.is_array() || hlc.size() != 2) fail("/hlc", hlc_form, describe_json(hlc));
+  rec_.hlc.l = integer(hlc[0], "/hlc/0", any_integer, int64_min, int64_max);
+  rec_.hlc.c = counter(hlc[1], "/hlc/1");
+}
+
+void json_line_codec::read_stamps(const json& o) {
+  const auto& extra = table_.clocks.extra;
+  words_.resize(extra.size());
+  stamps_.resize(extra.size());
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    const clock_kind& kind = *extra[i].kind;
+    const std::string key(kind.name());
+    const std::string wanted = kind.read(*field(o, key.c_str(), "the value of a clock the header names"), table_.names,
+                                         words_[i]);
+    if (!wanted.empty()) fail("/" + pointer_token(key), wanted, describe_json(o[key]));
+    stamps_[i] = words_[i];
+  }
 }
 
 void json_line_codec::read_vector(const json& o) {

@@ -22,7 +22,7 @@ namespace hbsim {
 
 using json = nlohmann::json;
 
-trace_reader::trace_reader(std::string path) : path_(std::move(path)) {
+trace_reader::trace_reader(std::string path, const clock_registry& registry) : path_(std::move(path)) {
   after_header_ = std::make_unique<line_reader>(path_);
   std::string_view text;
   do {
@@ -67,6 +67,30 @@ trace_reader::trace_reader(std::string path) : path_(std::move(path)) {
     if (!seen.emplace(p.get_ref<const std::string&>(), i).second)
       fail(path, "a name not listed before", describe_json(p).append(" again"));
     header_.processes.push_back({p.get<std::string>(), {}});
+  }
+  if (const auto it = o.find("clocks"); it != o.end()) read_clocks(*it, registry, fail);
+}
+
+void trace_reader::read_clocks(const json& v, const clock_registry& registry,
+                               const std::function<void(std::string, std::string, std::string)>& fail) {
+  const std::vector<std::string> known = registry.names();
+  const std::string wanted = "a clock kind: one of " + join_names(std::vector<std::string_view>(known.begin(), known.end()));
+  if (!v.is_array() || v.empty()) fail("/clocks", "a non-empty array of clock kinds", describe_json(v));
+  logical_config& clocks = header_.logical;
+  clocks.clocks.clear();
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string path = "/clocks/" + std::to_string(i);
+    if (!v[i].is_string() || std::find(known.begin(), known.end(), v[i].get<std::string>()) == known.end())
+      fail(path, wanted, describe_json(v[i]));
+    const std::string& name = v[i].get_ref<const std::string&>();
+    if (clocks.has(name)) fail(path, "each clock kind at most once", describe_json(v[i]));
+    clocks.clocks.push_back(name);
+    if (const auto kind = registry.find(name)) {
+      if (header_.processes.size() > kind->max_processes())
+        fail(path, "at most " + std::to_string(kind->max_processes()) + " processes for " + name + " clocks",
+             std::to_string(header_.processes.size()) + " processes");
+      clocks.extra.push_back({kind});
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -64,6 +65,7 @@ char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q])
 
 void trace_writer::on_start(const run_header& h) {
   scenario_ = h.source;
+  plain_names_.assign(h.process_names.begin(), h.process_names.end());
   for (const std::string& n : h.process_names) {
     std::string q;
     append_json_string(q, n);
@@ -77,7 +79,15 @@ void trace_writer::on_start(const run_header& h) {
     *p = ':';
     key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(names_[i].size() + 1, 255)));
   }
-  char* p = reserve(128 + 6 * h.source->name.size() + names_.size() * (longest_name_ + 1));
+  const logical_config& clocks = h.source->logical;
+  lamport_ = clocks.has("lamport");
+  vector_ = clocks.has("vector");
+  hlc_ = clocks.has("hlc");
+  extra_.clear();
+  for (const chosen_clock& c : clocks.extra) extra_.push_back(c.kind.get());
+  std::size_t clock_names = 0;
+  for (const std::string& c : clocks.clocks) clock_names += 6 * c.size() + 3;
+  char* p = reserve(128 + 6 * h.source->name.size() + names_.size() * (longest_name_ + 1) + clock_names);
   p = lit(p, "{\"type\":\"header\",\"format\":\"hbsim-trace/1\",\"scenario\":");
   p = write_json_string(p, h.source->name);
   p = lit(p, ",\"seed\":");
@@ -88,12 +98,26 @@ void trace_writer::on_start(const run_header& h) {
     p = name(p, i);
   }
   *p++ = ']';
+  if (!h.source->logical.standard()) {
+    p = lit(p, ",\"clocks\":[");
+    for (std::size_t i = 0; i < h.source->logical.clocks.size(); ++i) {
+      if (i) *p++ = ',';
+      p = write_json_string(p, h.source->logical.clocks[i]);
+    }
+    *p++ = ']';
+  }
   end_line(p);
 }
 
 void trace_writer::on_event(const event_record& e) {
-  const std::size_t bound = 512 + 6 * e.label.size() + 2 * longest_name_ +
-                            e.vector.size() * (key_stride_ + number + 1) + e.messages.size() * (longest_name_ + 48);
+  std::size_t bound = 512 + 6 * e.label.size() + 2 * longest_name_ + e.vector.size() * (key_stride_ + number + 1) +
+                      e.messages.size() * (longest_name_ + 48);
+  // The other kinds' fields, as their modules write them.
+  extra_text_.resize(extra_.size());
+  for (std::size_t i = 0; i < extra_.size(); ++i) {
+    extra_text_[i] = extra_[i]->write(e.stamps[i], plain_names_).dump();
+    bound += extra_text_[i].size() + 6 * extra_[i]->name().size() + 4;
+  }
   char* p = reserve(bound);
   p = lit(p, "{\"type\":\"event\",\"id\":");
   p = num(p, e.id);
@@ -109,28 +133,24 @@ void trace_writer::on_event(const event_record& e) {
   p = num(p, e.time);
   p = lit(p, ",\"pt\":");
   p = num(p, e.pt);
-  p = lit(p, ",\"lamport\":");
-  p = num(p, e.lamport);
-  p = lit(p, ",\"vector\":{");
-  bool first = true;
-  const bool short_keys = key_stride_ == 16;
-  for (std::size_t i = 0; i < e.vector.size(); ++i) {
-    if (e.vector[i] == 0) continue;
-    if (!first) *p++ = ',';
-    first = false;
-    const char* key = &key_blocks_[i * key_stride_];
-    if (short_keys)
-      std::memcpy(p, key, 16);  // a constant size: compiled to two moves
-    else
-      std::memcpy(p, key, key_stride_);
-    p += key_length_[i];
-    p = num(p, std::uint64_t{e.vector[i]});
+  if (lamport_) {
+    p = lit(p, ",\"lamport\":");
+    p = num(p, e.lamport);
   }
-  p = lit(p, "},\"hlc\":[");
-  p = num(p, e.hlc.l);
-  *p++ = ',';
-  p = num(p, e.hlc.c);
-  *p++ = ']';
+  if (vector_) p = vector(p, e.vector);
+  if (hlc_) {
+    p = lit(p, ",\"hlc\":[");
+    p = num(p, e.hlc.l);
+    *p++ = ',';
+    p = num(p, e.hlc.c);
+    *p++ = ']';
+  }
+  for (std::size_t i = 0; i < extra_.size(); ++i) {
+    *p++ = ',';
+    p = write_json_string(p, extra_[i]->name());
+    *p++ = ':';
+    p = raw(p, extra_text_[i]);
+  }
   if (e.kind == event_kind::send) {
     p = lit(p, ",\"messages\":[");
     for (std::size_t i = 0; i < e.messages.size(); ++i) {
@@ -152,6 +172,26 @@ void trace_writer::on_event(const event_record& e) {
     p = num(p, e.send_event);
   }
   end_line(p);
+}
+
+char* trace_writer::vector(char* p, std::span<const std::uint32_t> v) const {
+  p = lit(p, ",\"vector\":{");
+  bool first = true;
+  const bool short_keys = key_stride_ == 16;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == 0) continue;
+    if (!first) *p++ = ',';
+    first = false;
+    const char* key = &key_blocks_[i * key_stride_];
+    if (short_keys)
+      std::memcpy(p, key, 16);  // a constant size: compiled to two moves
+    else
+      std::memcpy(p, key, key_stride_);
+    p += key_length_[i];
+    p = num(p, std::uint64_t{v[i]});
+  }
+  *p++ = '}';
+  return p;
 }
 
 void trace_writer::on_drop(const drop_record& d) {

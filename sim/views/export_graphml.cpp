@@ -204,12 +204,12 @@ class graphml_exporter final : public exporter {
     text("label", [this](std::string& s, vertex v) { append_visible(s, labels_[rows_[v].label]); });
     number("time", &node_row::time);
     number("pt", &node_row::pt);
-    if (options().shows(clock_kind::lamport)) number("lamport", &node_row::lamport);
-    if (options().shows(clock_kind::hlc)) {
+    if (options().shows(export_clock::lamport)) number("lamport", &node_row::lamport);
+    if (options().shows(export_clock::hlc)) {
       number("hlc_l", &node_row::hlc_l);
       number("hlc_c", &node_row::hlc_c);
     }
-    if (options().shows(clock_kind::vector)) {
+    if (options().shows(export_clock::vector)) {
       text("vector", [this](std::string& s, vertex v) {
         const std::span<const std::uint32_t> clock = vectors_.at(v);
         for (std::size_t p = 0; p < clock.size(); ++p) {
@@ -237,7 +237,7 @@ class graphml_exporter final : public exporter {
     seed_ = h.seed;
     names_.assign(h.process_names.begin(), h.process_names.end());
     edges_.start(names_.size());
-    if (options().shows(clock_kind::vector)) vectors_.start(names_.size());
+    if (options().shows(export_clock::vector)) vectors_.start(names_.size());
   }
 
   void event(const event_record& e) override {
@@ -245,7 +245,7 @@ class graphml_exporter final : public exporter {
     const event_edges in = edges_.next(e);
     rows_.push_back({e.id, e.seq, e.time, e.pt, e.lamport, e.hlc.l, e.hlc.c, e.process, label(e.label),
                      index_of(in.program), index_of(in.message), e.kind});
-    if (options().shows(clock_kind::vector)) vectors_.add(e.process, e.vector);
+    if (options().shows(export_clock::vector)) vectors_.add(e.process, e.vector);
   }
 
  private:

@@ -119,7 +119,7 @@ class html_exporter final : public diagram_exporter {
 
   void commit() override {
     check_size();
-    const std::vector<clock_kind>& clocks = options().clocks;
+    const std::vector<export_clock>& clocks = options().clocks;
     std::string page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>hbsim · " +
                        escape_markup(scenario_name()) + "</title>\n";
     page += page_style;
@@ -151,11 +151,11 @@ class html_exporter final : public diagram_exporter {
 
  private:
   // The events with their clocks as text, and the message edges, for the page's script.
-  std::string data(const std::vector<clock_kind>& clocks) const {
+  std::string data(const std::vector<export_clock>& clocks) const {
     nlohmann::json events = nlohmann::json::array(), messages = nlohmann::json::array();
     for (const diagram_event& e : this->events()) {
       nlohmann::json labels = nlohmann::json::array();
-      for (const clock_kind c : clocks) labels.push_back(clock_label(e, c));
+      for (const export_clock c : clocks) labels.push_back(clock_label(e, c));
       nlohmann::json o = {{"id", e.id},
                           {"lane", e.lane},
                           {"process", lane_name(e.lane)},

@@ -67,17 +67,17 @@ class json_exporter final : public exporter {
     append_number(line_, e.time);
     line_.append(", \"pt\": ");
     append_number(line_, e.pt);
-    if (options().shows(clock_kind::lamport)) {
+    if (options().shows(export_clock::lamport)) {
       line_.append(", \"lamport\": ");
       append_number(line_, e.lamport);
     }
-    if (options().shows(clock_kind::hlc)) {
+    if (options().shows(export_clock::hlc)) {
       line_.append(", \"hlc_l\": ");
       append_number(line_, e.hlc.l);
       line_.append(", \"hlc_c\": ");
       append_number(line_, e.hlc.c);
     }
-    if (options().shows(clock_kind::vector)) {
+    if (options().shows(export_clock::vector)) {
       line_.append(", \"vector\": ");
       append_vector_json(line_, e.vector, names_);
     }

@@ -78,15 +78,15 @@ class perfetto_exporter final : public exporter {
       append_number(line_, e.message);
       line_.append(", \"from\": ").append(names_[e.from]);
     }
-    if (options().shows(clock_kind::lamport)) {
+    if (options().shows(export_clock::lamport)) {
       line_.append(", \"lamport\": ");
       append_number(line_, e.lamport);
     }
-    if (options().shows(clock_kind::vector)) {
+    if (options().shows(export_clock::vector)) {
       line_.append(", \"vector\": ");
       append_vector_json(line_, e.vector, names_);
     }
-    if (options().shows(clock_kind::hlc)) {
+    if (options().shows(export_clock::hlc)) {
       line_.append(", \"hlc\": [");
       append_number(line_, e.hlc.l);
       line_.append(", ");

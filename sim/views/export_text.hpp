@@ -70,8 +70,8 @@ inline std::string clock_summary(const event_record& e, std::span<const std::str
   const auto next = [&] {
     if (!out.empty()) out.append(separator);
   };
-  if (o.shows(clock_kind::lamport)) out.append("L ").append(std::to_string(e.lamport));
-  if (o.shows(clock_kind::vector)) {
+  if (o.shows(export_clock::lamport)) out.append("L ").append(std::to_string(e.lamport));
+  if (o.shows(export_clock::vector)) {
     next();
     out.append("V {");
     bool first = true;
@@ -83,7 +83,7 @@ inline std::string clock_summary(const event_record& e, std::span<const std::str
     }
     out.push_back('}');
   }
-  if (o.shows(clock_kind::hlc)) {
+  if (o.shows(export_clock::hlc)) {
     next();
     out.append("HLC ").append(to_string(e.hlc));
   }

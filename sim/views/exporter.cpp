@@ -1,5 +1,7 @@
 #include "hbsim/views/exporter.hpp"
 
+#include "hbsim/scenario/scenario.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -34,13 +36,13 @@ constexpr std::array<std::string_view, formats.size()> format_names = [] {
 
 }  // namespace
 
-std::string_view to_string(clock_kind c) { return clock_names[static_cast<std::size_t>(c)]; }
+std::string_view to_string(export_clock c) { return clock_names[static_cast<std::size_t>(c)]; }
 
-bool export_options::shows(clock_kind c) const { return std::find(clocks.begin(), clocks.end(), c) != clocks.end(); }
+bool export_options::shows(export_clock c) const { return std::find(clocks.begin(), clocks.end(), c) != clocks.end(); }
 
-std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& origin) {
-  if (text == "all") return {clock_kind::lamport, clock_kind::vector, clock_kind::hlc};
-  std::vector<clock_kind> out;
+std::vector<export_clock> parse_clocks(std::string_view text, const std::string& origin) {
+  if (text == "all") return {export_clock::lamport, export_clock::vector, export_clock::hlc};
+  std::vector<export_clock> out;
   while (true) {
     const std::size_t comma = text.find(',');
     const std::string_view name = text.substr(0, comma);
@@ -48,7 +50,7 @@ std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& o
     if (it == clock_names.end())
       throw input_error(origin, "", "clock names separated by commas (" + join_names(clock_names) + ") or \"all\"",
                         quoted_excerpt(name), did_you_mean(name, clock_names));
-    const auto c = static_cast<clock_kind>(it - clock_names.begin());
+    const auto c = static_cast<export_clock>(it - clock_names.begin());
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
@@ -57,6 +59,9 @@ std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& o
 }
 
 void exporter::on_start(const run_header& h) {
+  // Only the clocks the run has can be shown.
+  if (h.source)
+    std::erase_if(options_.clocks, [&](export_clock c) { return !h.source->logical.has(to_string(c)); });
   in_flight_.clear();
   shown_.clear();
   if (!options_.processes.empty()) {

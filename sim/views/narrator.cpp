@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/concat.hpp"
+#include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/time.hpp"
@@ -218,16 +219,33 @@ std::string narrator::title(const event_record& e) const {
 
 std::string narrator::rules(const event_record& e, const clocks& before, const clocks* carried) const {
   const logical_config variants = source_ ? source_->logical : logical_config{};
+  const standard_clocks chosen = variants.shown();
   const bool merges = e.kind == event_kind::receive;
-  if (merges && (!carried || carried->vector.size() != before.vector.size()))
-    return concat("L = ", num(e.lamport), "; V = ", vector_text(e.vector), "; HLC ", to_string(e.hlc),
-               " (what the message carried is unknown: its send is not in this run)");
+  std::string out;
+  const auto part = [&](const std::string& text) { out.append(out.empty() ? "" : "; ").append(text); };
+  if (merges && (!carried || carried->vector.size() != before.vector.size())) {
+    if (chosen.lamport) part(concat("L = ", num(e.lamport)));
+    if (chosen.vector) part(concat("V = ", vector_text(e.vector)));
+    if (chosen.hlc) part(concat("HLC ", to_string(e.hlc)));
+    for (std::size_t k = 0; k < variants.extra.size(); ++k)
+      part(concat(variants.extra[k].kind->name(), " ", variants.extra[k].kind->text(e.stamps[k], names_)));
+    return out.append(" (what the message carried is unknown: its send is not in this run)");
+  }
   const std::uint64_t* ml = merges ? &carried->lamport : nullptr;
   const vec* mv = merges ? &carried->vector : nullptr;
   const hlc_stamp* mh = merges ? &carried->hlc : nullptr;
-  return concat(lamport_rule(variants.lamport, e.kind, before.lamport, ml, e.lamport), "; ",
-             vector_rule(variants.vector, e.kind, e.process, before.vector, mv, e.vector), "; ",
-             hlc_rule(variants.hlc, before.hlc, mh, e.pt, e.hlc));
+  if (chosen.lamport) part(lamport_rule(variants.lamport, e.kind, before.lamport, ml, e.lamport));
+  if (chosen.vector) part(vector_rule(variants.vector, e.kind, e.process, before.vector, mv, e.vector));
+  if (chosen.hlc) part(hlc_rule(variants.hlc, before.hlc, mh, e.pt, e.hlc));
+  // The other kinds narrate their own rules; a wrong variant is named before its clause.
+  for (std::size_t k = 0; k < variants.extra.size(); ++k) {
+    const chosen_clock& c = variants.extra[k];
+    const clock_step step{e.kind, e.process, e.from, before.extra[k], merges ? stamp_words(carried->extra[k]) : stamp_words{},
+                          e.stamps[k]};
+    part(concat(c.variant == 0 ? std::string() : concat(c.kind->name(), " variant ", c.kind->variants()[c.variant], ": "),
+                c.kind->rule(step, names_)));
+  }
+  return out;
 }
 
 std::pair<const narrator::clocks*, std::string> narrator::restart_from(process_id p, sim_time t) const {
@@ -241,7 +259,7 @@ std::pair<const narrator::clocks*, std::string> narrator::restart_from(process_i
   if (!crash) return {&last_[p], "from the clocks it had before the crash"};
   switch (crash->persist) {
     case persist_mode::all: return {&last_[p], "persist all: from the clocks kept through the crash"};
-    case persist_mode::none: return {&zero_, "persist none: from zero"};
+    case persist_mode::none: return {&initial_[p], "persist none: from zero"};
     case persist_mode::checkpoint:
       return {&checkpoint_[p], checkpoint_taken_[p] ? concat("persist checkpoint: from the checkpoint after its event #",
                                                         num(checkpoint_taken_[p]))
@@ -254,9 +272,15 @@ void narrator::on_start(const run_header& h) {
   source_ = h.source;
   names_.assign(h.process_names.begin(), h.process_names.end());
   const std::size_t n = names_.size();
-  zero_ = {0, vec(n, 0), {}};
-  last_.assign(n, zero_);
-  checkpoint_.assign(n, zero_);
+  // Every process starts from its clocks' initial values: zeros, or what a kind module's fresh clock holds.
+  const logical_config chosen = source_ ? source_->logical : logical_config{};
+  initial_.assign(n, {0, vec(chosen.has("vector") ? n : 0, 0), {}, {}});
+  for (const chosen_clock& c : chosen.extra) {
+    const auto fresh = c.kind->make(n, c.variant, c.options);
+    for (process_id p = 0; p < n; ++p) initial_[p].extra.emplace_back(fresh->stamp(p).begin(), fresh->stamp(p).end());
+  }
+  last_ = initial_;
+  checkpoint_ = initial_;
   checkpoint_taken_.assign(n, 0);
   checkpoint_every_.assign(n, 0);
   messages_.clear();
@@ -318,13 +342,15 @@ void narrator::on_event(const event_record& e) {
   if (e.kind == event_kind::send && !e.messages.empty()) {
     // A send-previous vector clock sends the row from before the send's tick: the previous event's.
     const bool previous = source_ && source_->logical.vector == vector_variant::send_previous;
-    const auto stamp = std::make_shared<const clocks>(
-        clocks{e.lamport, previous ? now.vector : vec(e.vector.begin(), e.vector.end()), e.hlc});
+    clocks sent{e.lamport, previous ? now.vector : vec(e.vector.begin(), e.vector.end()), e.hlc, {}};
+    for (const stamp_words w : e.stamps) sent.extra.emplace_back(w.begin(), w.end());
+    const auto stamp = std::make_shared<const clocks>(std::move(sent));
     for (const sent_message& m : e.messages) messages_[m.id] = {stamp, e.seq, m.copies, m.copies};
   }
   now.lamport = e.lamport;
   now.vector.assign(e.vector.begin(), e.vector.end());
   now.hlc = e.hlc;
+  for (std::size_t k = 0; k < e.stamps.size(); ++k) now.extra[k].assign(e.stamps[k].begin(), e.stamps[k].end());
   if (const std::uint64_t k = checkpoint_every_[e.process]; k != 0 && e.seq % k == 0) {
     checkpoint_[e.process] = now;
     checkpoint_taken_[e.process] = e.seq;

@@ -248,11 +248,11 @@ void diagram_exporter::refuse(const std::string& found, const std::string& narro
                     found, "narrow the selection: " + narrower);
 }
 
-std::string diagram_exporter::clock_label(const diagram_event& e, clock_kind c) const {
+std::string diagram_exporter::clock_label(const diagram_event& e, export_clock c) const {
   switch (c) {
-    case clock_kind::lamport: return std::to_string(e.lamport);
-    case clock_kind::hlc: return hlc_text(e.hlc);
-    case clock_kind::vector: break;
+    case export_clock::lamport: return std::to_string(e.lamport);
+    case export_clock::hlc: return hlc_text(e.hlc);
+    case export_clock::vector: break;
   }
   std::string s = "[";
   for (std::uint32_t lane = 0; lane < lane_process_.size(); ++lane) {
@@ -273,7 +273,7 @@ std::string diagram_exporter::hlc_text(const hlc_stamp& h) {
   return "(" + format_duration(h.l) + "," + std::to_string(h.c) + ")";
 }
 
-std::string diagram_exporter::svg(std::span<const clock_kind> label_clocks) const {
+std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) const {
   const std::size_t lanes = std::max<std::size_t>(lane_process_.size(), 1);
   auto lane_y = [](std::uint32_t lane) { return first_lane_y + static_cast<int>(lane) * lane_gap; };
   const int last_lane_y = lane_y(static_cast<std::uint32_t>(lanes - 1));
@@ -315,7 +315,7 @@ std::string diagram_exporter::svg(std::span<const clock_kind> label_clocks) cons
   const int left = 16 + name_char_width * static_cast<int>(widest_name);
   int widest_label = 0;
   for (const diagram_event& e : events_)
-    for (const clock_kind c : label_clocks) widest_label = std::max(widest_label, label_width(clock_label(e, c)));
+    for (const export_clock c : label_clocks) widest_label = std::max(widest_label, label_width(clock_label(e, c)));
   // Room at both ends for half a label, up to a point: labels that still do not fit are left out.
   const int margin = std::clamp(widest_label / 2 + 6, 20, 120);
   axis.place(left + margin, widest_label);
@@ -492,7 +492,7 @@ std::string diagram_exporter::svg(std::span<const clock_kind> label_clocks) cons
     for (std::size_t i = 0; i < events_.size(); ++i) {
       const diagram_event& e = events_[i];
       int widest = 0;
-      for (const clock_kind c : label_clocks) widest = std::max(widest, label_width(clock_label(e, c)));
+      for (const export_clock c : label_clocks) widest = std::max(widest, label_width(clock_label(e, c)));
       if (ex[i] - widest / 2 < right[e.lane] + 4 || ex[i] + widest / 2 > width) continue;
       right[e.lane] = ex[i] + widest / 2;
       s += "<text class=\"lbl\" data-event=\"" + std::to_string(e.id) + "\" x=\"" + std::to_string(ex[i]) + "\" y=\"" +

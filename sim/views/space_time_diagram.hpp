@@ -59,7 +59,7 @@ class diagram_exporter : public exporter {
 
   /// The event's value of clock c as the diagram labels it: "3", "[1,2,0]" (the shown lanes'
   /// entries, in lane order), "(5ms,1)".
-  std::string clock_label(const diagram_event& e, clock_kind c) const;
+  std::string clock_label(const diagram_event& e, export_clock c) const;
   /// All non-zero entries, "{A:2, C:1}", for tooltips.
   std::string vector_text(const diagram_event& e) const;
   /// "(5ms,1)".
@@ -77,7 +77,7 @@ class diagram_exporter : public exporter {
   void check_size() const;
   /// The diagram as one <svg> element. Events are labelled with label_clocks.front() (none when
   /// empty), and label room is laid out for the widest of label_clocks, so that a page may switch.
-  std::string svg(std::span<const clock_kind> label_clocks) const;
+  std::string svg(std::span<const export_clock> label_clocks) const;
 
   output_file out_;
 

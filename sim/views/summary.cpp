@@ -27,7 +27,7 @@ std::string stop_reason(const run_stats& s, const scenario& sc) {
 }
 
 // An expectation in one short line: "B:hello  lamport 3, vector {A:2, B:2}, hlc (3ms, 1)".
-std::string expectation_text(const expectation& x, std::span<const std::string> names) {
+std::string expectation_text(const expectation& x, const logical_config& logical, std::span<const std::string> names) {
   switch (x.type) {
     case expectation::kind::before: return x.a.text + " before " + x.b.text;
     case expectation::kind::concurrent: return x.a.text + " concurrent with " + x.b.text;
@@ -41,6 +41,10 @@ std::string expectation_text(const expectation& x, std::span<const std::string> 
   if (x.hlc_l || x.hlc_c)
     part("hlc (" + (x.hlc_l ? format_duration(*x.hlc_l) : std::string("*")) + ", " +
          (x.hlc_c ? std::to_string(*x.hlc_c) : std::string("*")) + ")");
+  for (const auto& [k, words] : x.stamps) {
+    const clock_kind& kind = *logical.extra[k].kind;
+    part(std::string(kind.name()).append(" ").append(kind.text(words, names)));
+  }
   return out;
 }
 
@@ -57,8 +61,8 @@ std::string status_word(expectation_result::status s) {
 namespace {
 // Whether a `violates` expectation names this invariant: then its violation is what the scenario
 // demonstrates, not a failure.
-bool is_expected(std::span<const std::string> expected, invariant i) {
-  return std::find(expected.begin(), expected.end(), to_string(i)) != expected.end();
+bool is_expected(std::span<const std::string> expected, const std::string& invariant) {
+  return std::find(expected.begin(), expected.end(), invariant) != expected.end();
 }
 std::vector<std::string> expected_violations(const run_report& r);
 }  // namespace
@@ -77,7 +81,7 @@ bool run_ok(const run_report& r) {
   if (r.invariants) {
     const auto expected = expected_violations(r);
     for (const violation_report& v : r.invariants->violations())
-      if (!is_expected(expected, v.which)) return false;
+      if (!is_expected(expected, v.name)) return false;
   }
   return std::none_of(r.expectations.begin(), r.expectations.end(),
                       [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; });
@@ -121,18 +125,32 @@ void print_summary(std::ostream& out, const run_report& r) {
   std::size_t width = 7;
   for (const std::string& n : names) width = std::max(width, n.size());
   width = std::min<std::size_t>(width, 24);
-  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process" << "  " << std::setw(10) << "lamport"
-      << std::setw(24) << "hlc (l, c)" << "vector\n";
   const clock_set& c = sim.clocks();
+  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process";
+  if (c.lamport()) out << "  " << std::setw(10) << "lamport";
+  if (c.hlc()) out << (c.lamport() ? "" : "  ") << std::setw(24) << "hlc (l, c)";
+  if (c.vector()) out << (c.lamport() || c.hlc() ? "" : "  ") << "vector";
+  out << "\n";
   for (process_id p = 0; p < names.size(); ++p) {
     if (names.size() > shown_processes && p == shown_processes - 2) {
       out << "  ... " << names.size() - shown_processes << " more\n";
       p = static_cast<process_id>(names.size() - 2);
     }
-    const hlc_stamp h = c.hlc().value(p);
-    out << "  " << std::setw(static_cast<int>(width)) << names[p] << "  " << std::setw(10) << c.lamport().value(p)
-        << std::setw(24) << std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")")
-        << vector_text(c.vector().value(p), names, shown_entries) << "\n";
+    std::ostringstream row;
+    row << std::left << "  " << std::setw(static_cast<int>(width)) << names[p];
+    if (c.lamport()) row << "  " << std::setw(10) << c.lamport()->value(p);
+    if (const hybrid_logical_clock* hlc = c.hlc())
+      row << (c.lamport() ? "" : "  ") << std::setw(24) << to_string(hlc->value(p));
+    if (c.vector()) row << (c.lamport() || c.hlc() ? "" : "  ") << vector_text(c.vector()->value(p), names, shown_entries);
+    // The other kinds: on the process's line when it has no standard clock, else a line each under it.
+    const bool inline_first = !c.lamport() && !c.vector() && !c.hlc();
+    for (std::size_t k = 0; k < c.extra().size(); ++k) {
+      const clock_kind& kind = *sc.logical.extra[k].kind;
+      if (k > 0 || !inline_first) row << "\n  " << std::setw(static_cast<int>(width)) << "";
+      row << "  " << kind.name() << " " << kind.text(c.extra()[k]->stamp(p), names);
+    }
+    std::string line = row.str();
+    out << line.erase(line.find_last_not_of(' ') + 1) << "\n";
   }
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
@@ -147,7 +165,7 @@ void print_summary(std::ostream& out, const run_report& r) {
         << count(expectation_result::status::unmet) << " unmet";
     out << "\n";
     for (const expectation_result& x : r.expectations) {
-      out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, names) << "\n";
+      out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, sc.logical, names) << "\n";
       if (x.outcome != expectation_result::status::met)
         out << "       found " << found_text(x, names) << "\n";
     }
@@ -162,11 +180,11 @@ void print_summary(std::ostream& out, const run_report& r) {
 void print_invariants(std::ostream& out, const invariant_checker& c, std::span<const std::string> expected) {
   const auto names = c.process_names();
   const auto violated = c.violations();
-  out << "\ninvariants    " << invariant_count - violated.size() << " of " << invariant_count << " hold";
+  out << "\ninvariants    " << c.judged() - violated.size() << " of " << c.judged() << " hold";
   if (const auto eps = c.epsilon()) out << "; HLC's l ran at most " << format_duration(*eps) << " ahead of pt (epsilon)";
   out << "\n";
   for (const violation_report& v : violated) {
-    out << "  " << (is_expected(expected, v.which) ? "expected  " : "VIOLATED  ") << to_string(v.which) << ": "
+    out << "  " << (is_expected(expected, v.name) ? "expected  " : "VIOLATED  ") << v.name << ": "
         << v.count << (v.count == 1 ? " violation" : " violations") << "; first:\n";
     const violation_example& x = v.examples.front();
     if (x.a) out << "      a: " << describe(*x.a, names) << "\n";
@@ -190,7 +208,7 @@ nlohmann::json violations_json(const invariant_checker& c, std::span<const std::
   nlohmann::json out = nlohmann::json::array();
   for (const violation_report& v : c.violations()) {
     nlohmann::json j = violation_json(v, c.process_names());
-    j["expected"] = is_expected(expected, v.which);
+    j["expected"] = is_expected(expected, v.name);
     out.push_back(std::move(j));
   }
   return out;
@@ -207,8 +225,16 @@ nlohmann::json summary_json(const run_report& r) {
   for (int k = 0; k < drop_reason_count; ++k) dropped[std::string(to_string(static_cast<drop_reason>(k)))] = s.dropped[k];
   json clocks = json::object();
   const clock_set& c = sim.clocks();
-  for (process_id p = 0; p < names.size() && p < json_processes; ++p)
-    clocks[names[p]] = clocks_json(c.lamport().value(p), c.vector().value(p), c.hlc().value(p), names);
+  const logical_config& chosen = sim.source().logical;
+  for (process_id p = 0; p < names.size() && p < json_processes; ++p) {
+    event_clocks now{c.lamport() ? c.lamport()->value(p) : 0, {}, c.hlc() ? c.hlc()->value(p) : hlc_stamp{}, chosen.shown(), {}};
+    if (c.vector()) now.vector.assign(c.vector()->value(p).begin(), c.vector()->value(p).end());
+    for (std::size_t k = 0; k < c.extra().size(); ++k) {
+      const stamp_words w = c.extra()[k]->stamp(p);
+      now.stamps.push_back({chosen.extra[k].kind, {w.begin(), w.end()}});
+    }
+    clocks[names[p]] = clocks_json(now, names);
+  }
   const json violations = r.invariants ? violations_json(*r.invariants, expected_violations(r)) : json::array();
   json expectations = json::array();
   for (const expectation_result& x : r.expectations) {

@@ -1,37 +1,63 @@
-// The logical clocks of one simulation: the three the specification names, plus any a library user
-// adds. The kernel drives them all through logical_clock; checkers read the three through typed getters.
+// The logical clocks of one simulation: those of the kinds the scenario chose (`clocks`). The kernel
+// drives them all through logical_clock; lamport, vector and hlc fill their typed fields of an
+// event's record, the other kinds its stamps.
 #pragma once
 
+#include <algorithm>
 #include <memory>
+#include <span>
+#include <string>
 #include <optional>
 #include <vector>
 
+#include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/lamport/lamport_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 
 namespace hbsim {
 
-/// The `logical` block of a scenario.
+/// Which of the standard clocks a run has (its `clocks`), for showing events.
+struct standard_clocks {
+  bool lamport = true, vector = true, hlc = true;
+};
+
+/// A clock kind module a scenario chose, with its `logical.KIND` block.
+struct chosen_clock {
+  std::shared_ptr<const clock_kind> kind;
+  std::size_t variant = 0;  // in kind->variants()
+  nlohmann::json options = nlohmann::json::object();
+};
+
+/// The `clocks` and `logical` blocks of a scenario.
 struct logical_config {
   lamport_variant lamport = lamport_variant::canonical;
   vector_variant vector = vector_variant::canonical;
   hlc_variant hlc = hlc_variant::canonical;
   std::optional<sim_time> hlc_max_offset;
+  /// The kinds chosen, in the scenario's order; by default lamport, vector, hlc.
+  std::vector<std::string> clocks{"lamport", "vector", "hlc"};
+  /// The chosen kinds other than those three, in `clocks` order: an event's stamps follow it.
+  std::vector<chosen_clock> extra;
+
+  bool has(std::string_view kind) const { return std::find(clocks.begin(), clocks.end(), kind) != clocks.end(); }
+  /// Whether `clocks` is the default, which the trace's header then leaves out.
+  bool standard() const;
+  standard_clocks shown() const { return {has("lamport"), has("vector"), has("hlc")}; }
 };
 
 class clock_set {
  public:
   clock_set(std::size_t processes, const logical_config& config);
 
-  /// Adds another kind of clock; it sees every event from then on.
-  void add(std::unique_ptr<logical_clock> clock);
-
-  const lamport_clock& lamport() const { return *lamport_; }
-  const vector_clock& vector() const { return *vector_; }
-  const hybrid_logical_clock& hlc() const { return *hlc_; }
-  /// All clocks, the three standard ones first.
-  const std::vector<std::unique_ptr<logical_clock>>& all() const { return clocks_; }
+  /// The standard kinds' clocks; null when the scenario did not choose them.
+  const lamport_clock* lamport() const { return lamport_; }
+  const vector_clock* vector() const { return vector_; }
+  const hybrid_logical_clock* hlc() const { return hlc_; }
+  /// The clocks of logical_config::extra, in its order.
+  std::span<const std::unique_ptr<logical_clock>> extra() const {
+    return std::span(clocks_).subspan(clocks_.size() - extra_);
+  }
 
   void tick(process_id p, event_kind kind, sim_time pt);
   void receive(process_id p, message_slot slot, sim_time pt);
@@ -41,14 +67,16 @@ class clock_set {
   void checkpoint(process_id p);
   void restore(process_id p);
   void reset(process_id p);
-  void describe(process_id p, event_record& record) const;
+  /// p's values into the record; its stamps stay valid until the next call.
+  void describe(process_id p, event_record& record);
 
  private:
-  std::vector<std::unique_ptr<logical_clock>> clocks_;
-  std::size_t slots_ = 0;
-  lamport_clock* lamport_;
-  vector_clock* vector_;
-  hybrid_logical_clock* hlc_;
+  std::vector<std::unique_ptr<logical_clock>> clocks_;  // the standard ones first
+  std::size_t extra_ = 0;
+  std::vector<stamp_words> stamps_;
+  lamport_clock* lamport_ = nullptr;
+  vector_clock* vector_ = nullptr;
+  hybrid_logical_clock* hlc_ = nullptr;
 };
 
 }  // namespace hbsim

@@ -40,8 +40,10 @@ class logical_clock {
   virtual void restore(process_id p) = 0;
   virtual void reset(process_id p) = 0;
 
-  /// Put p's current value into the record's field for this kind.
-  virtual void describe(process_id p, event_record& record) const = 0;
+  /// Put p's current value into the record's field for this kind (lamport, vector, hlc).
+  virtual void describe(process_id /*p*/, event_record& /*record*/) const {}
+  /// p's current value as words, for kinds without a field of their own in event_record.
+  virtual stamp_words stamp(process_id /*p*/) const { return {}; }
 };
 
 /// The variant named `name` among `names` (whose order is the enum's), for the clocks' parse functions.

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/observer.hpp"
 
@@ -43,6 +44,7 @@ inline constexpr std::uint64_t dense_entry_bytes = 4;
 inline constexpr std::uint64_t sparse_entry_bytes = 8;
 
 struct clock_comparison {
+  standard_clocks shown;  // the run's: the report covers those it has
   std::size_t processes = 0;
   std::uint64_t events = 0;
   std::uint64_t pairs = 0;       // unordered pairs of distinct events

@@ -23,6 +23,8 @@ struct expectation {
   std::optional<std::vector<std::uint32_t>> vector;  // dense; entries not written are 0
   std::optional<sim_time> hlc_l;
   std::optional<std::uint64_t> hlc_c;
+  /// Values of the other chosen kinds: the index in logical_config::extra and the stamp's words.
+  std::vector<std::pair<std::size_t, std::vector<std::uint64_t>>> stamps;
   std::string invariant;  // violates
 };
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/judge/expectation.hpp"
 #include "hbsim/kernel/observer.hpp"
@@ -20,11 +21,13 @@ namespace hbsim {
 struct scenario;
 class invariant_checker;
 
-/// An event's clocks, as an expectation found them.
+/// An event's clocks, as an expectation found them: those of the run's kinds.
 struct event_clocks {
   std::uint64_t lamport = 0;
   std::vector<std::uint32_t> vector;  // dense, indexed by process id
   hlc_stamp hlc;
+  standard_clocks shown;
+  std::vector<kept_stamp> stamps;  // the other kinds', in logical_config::extra order
 };
 
 struct expectation_result {
@@ -78,8 +81,10 @@ class expectation_checker final : public event_observer {
   std::vector<expectation_result> results_;
 };
 
-/// The clocks of an event as JSON: {"lamport": n, "vector": {name: n}, "hlc": {"l": "5ms", "c": n}}.
-nlohmann::json clocks_json(std::uint64_t lamport, std::span<const std::uint32_t> vector, hlc_stamp hlc,
-                           std::span<const std::string> names);
+/// The clocks of an event as JSON: {"lamport": n, "vector": {name: n}, "hlc": {"l": "5ms", "c": n}},
+/// then each other kind's field as in the trace.
+nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> names);
+/// The clocks of a record, kept.
+event_clocks keep_clocks(const event_record& e, const logical_config& clocks);
 
 }  // namespace hbsim

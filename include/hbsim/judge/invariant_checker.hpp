@@ -1,11 +1,13 @@
-// The nine invariants, checked online while a run (or a trace replay) proceeds, against the ground
-// truth of the records themselves (process order plus send → receive: causality.hpp), whatever the
-// clocks under test say. Memory follows the processes and the messages in flight, never the length
-// of the run.
+// The invariants of the chosen clocks, checked online while a run (or a trace replay) proceeds,
+// against the ground truth of the records themselves (process order plus send → receive:
+// causality.hpp), whatever the clocks under test say: the nine of lamport, vector and hlc here, those
+// of the other kinds by their modules' judges (clock_kind.hpp). Memory follows the processes and the
+// messages in flight, never the length of the run.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/observer.hpp"
 
@@ -46,11 +49,14 @@ struct event_head {
   sim_time pt = 0;
   std::uint64_t lamport = 0;
   hlc_stamp hlc;
+  standard_clocks shown;
 };
 
 /// An event as a witness shows it: everything the trace says of it.
 struct event_snapshot : event_head {
   std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries
+  /// The other kinds' stamps, for a witness of their invariants.
+  std::vector<kept_stamp> stamps;
 };
 
 /// One hop of a happens-before path.
@@ -68,7 +74,7 @@ struct violation_example {
 };
 
 struct violation_report {
-  invariant which;
+  std::string name;  // "lamport.rule", "matrix.exact"
   std::uint64_t count = 0;
   std::vector<violation_example> examples;  // the first few
 };
@@ -87,9 +93,14 @@ class invariant_checker final : public event_observer {
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
 
-  /// Invariants with at least one violation, in the order of invariant_names().
+  /// Invariants with at least one violation: the standard ones in the order of invariant_names(), then
+  /// the other kinds'.
   std::vector<violation_report> violations() const;
   std::uint64_t count(invariant i) const { return reports_[static_cast<std::size_t>(i)].count; }
+  /// Violations of the invariant of that name (0 for a name the run's clocks do not have).
+  std::uint64_t count(std::string_view name) const;
+  /// How many invariants the run's clocks have (all are checked).
+  std::size_t judged() const { return judged_; }
   /// The largest l − pt seen (the run's ε); nullopt before any event.
   std::optional<sim_time> epsilon() const { return epsilon_; }
   std::span<const std::string> process_names() const { return names_; }
@@ -113,6 +124,9 @@ class invariant_checker final : public event_observer {
   template <class Vector, class Rule>
   void report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule,
               std::vector<hb_hop> path = {});
+  /// The other kinds' judges on e, the stamps of e shown in their witnesses.
+  void judge_others(const event_record& e, const event_head& b, row v);
+  class findings;
   void check_strong_against_recent(const event_head& b, row v);
   void check_strong_against_latest(const event_head& a, row v);
   /// Recorded vector of p's latest event (its ground truth, p's current row, when it was exact).
@@ -127,7 +141,15 @@ class invariant_checker final : public event_observer {
   causality* truth_;
   std::size_t n_ = 0;
   std::vector<std::string> names_;
-  std::array<violation_report, invariant_count> reports_{};
+  std::vector<violation_report> reports_;  // the standard nine, then the other kinds' invariants
+  standard_clocks chosen_;
+  std::size_t judged_ = 0;
+  struct other {
+    std::shared_ptr<const clock_kind> kind;
+    std::unique_ptr<clock_judge> judge;
+    std::size_t first_report;
+  };
+  std::vector<other> others_;
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
   std::vector<event_head> last_;         // each process's latest event (id 0: none yet)

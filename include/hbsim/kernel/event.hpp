@@ -40,6 +40,10 @@ struct hlc_stamp {
 /// "(3ms, 1)": l as a duration, then c.
 std::string to_string(const hlc_stamp& h);
 
+/// One event's stamp by a clock kind other than lamport, vector and hlc: words only that kind
+/// interprets (clocks/clock_kind.hpp).
+using stamp_words = std::span<const std::uint64_t>;
+
 struct sent_message {
   message_id id;
   process_id to;
@@ -59,6 +63,7 @@ struct event_record {
   std::uint64_t lamport = 0;
   std::span<const std::uint32_t> vector;  // dense, indexed by process id
   hlc_stamp hlc;
+  std::span<const stamp_words> stamps;     // one per kind of logical_config::extra, in its order
   std::span<const sent_message> messages;  // send
   message_id message = 0;                  // receive, reject
   process_id from = no_process;            // receive, reject

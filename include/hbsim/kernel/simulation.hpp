@@ -46,8 +46,6 @@ class simulation {
   void attach(std::shared_ptr<behaviour> b, std::span<const process_id> processes = {});
   /// Observers see the run in execution order; they must outlive run().
   void observe(event_observer& o);
-  /// Adds another kind of logical clock before the run.
-  void add_clock(std::unique_ptr<logical_clock> clock);
 
   /// Runs to the end (no event left, `until`, `max_events` or `max_pending`). Once.
   const run_stats& run();

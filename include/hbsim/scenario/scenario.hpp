@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/judge/expectation.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
@@ -64,10 +65,12 @@ constexpr std::uint64_t default_max_pending(std::size_t processes) {
   return std::min<std::uint64_t>(1'000'000, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1));
 }
 
-/// Reads and validates a scenario file. Throws input_error naming the file, the JSON path, what was
-/// expected and what was found (with line and column for syntax errors).
-scenario load_scenario(const std::string& path);
+/// Reads and validates a scenario file; its `clocks` may name the kinds of `registry`. Throws
+/// input_error naming the file, the JSON path, what was expected and what was found (with line and
+/// column for syntax errors).
+scenario load_scenario(const std::string& path, const clock_registry& registry = clock_registry::standard());
 /// The same for text already in memory; `file` names it in messages.
-scenario parse_scenario(std::string_view text, const std::string& file);
+scenario parse_scenario(std::string_view text, const std::string& file,
+                        const clock_registry& registry = clock_registry::standard());
 
 }  // namespace hbsim

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
@@ -67,13 +68,14 @@ trace_format detect_trace_format(const std::string& path);
 /// event); clock values are not, so that a trace edited by hand reaches the invariant checker.
 class trace_reader {
  public:
-  /// Opens the file and reads the header line.
-  explicit trace_reader(std::string path);
+  /// Opens the file and reads the header line; its `clocks` may name the kinds of `registry`.
+  explicit trace_reader(std::string path, const clock_registry& registry = clock_registry::standard());
   ~trace_reader();
   trace_reader(const trace_reader&) = delete;
   trace_reader& operator=(const trace_reader&) = delete;
 
-  /// The run as the header describes it: name, seed and processes (default clocks). Its `faults` are
+  /// The run as the header describes it: name, seed, processes and clock kinds (their variants are
+  /// not recorded: canonical). Its `faults` are
   /// rebuilt from the fault lines as replay() reads them (fault_record::index points into them).
   const scenario& header() const { return header_; }
   std::uint64_t seed() const { return header_.seed; }
@@ -86,6 +88,9 @@ class trace_reader {
   void replay(std::span<event_observer* const> observers);
 
  private:
+  void read_clocks(const nlohmann::json& v, const clock_registry& registry,
+                   const std::function<void(std::string, std::string, std::string)>& fail);
+
   std::string path_;
   scenario header_;
   std::size_t header_line_ = 0;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
+
+class clock_kind;
 
 class trace_writer final : public event_observer {
  public:
@@ -36,6 +39,7 @@ class trace_writer final : public event_observer {
   char* reserve(std::size_t bound);
   void end_line(char* end);
   char* name(char* p, process_id q) const;
+  char* vector(char* p, std::span<const std::uint32_t> v) const;
 
   output_file out_;
   const scenario* scenario_ = nullptr;
@@ -46,6 +50,11 @@ class trace_writer final : public event_observer {
   std::vector<char> key_blocks_;
   std::vector<std::uint8_t> key_length_;
   std::size_t key_stride_ = 16;
+  // The chosen clocks: which of the standard three, and the other kinds' modules with their fields.
+  bool lamport_ = true, vector_ = true, hlc_ = true;
+  std::vector<const clock_kind*> extra_;
+  std::vector<std::string> extra_text_;
+  std::vector<std::string> plain_names_;
 };
 
 /// Writes s as a JSON string literal (quoted and escaped) at p, which has room for 6·size + 2 bytes;

@@ -17,19 +17,19 @@
 
 namespace hbsim {
 
-enum class clock_kind : std::uint8_t { lamport, vector, hlc };
-std::string_view to_string(clock_kind c);
+enum class export_clock : std::uint8_t { lamport, vector, hlc };
+std::string_view to_string(export_clock c);
 
 struct export_options {
-  std::vector<clock_kind> clocks{clock_kind::lamport, clock_kind::vector, clock_kind::hlc};  // event labels
+  std::vector<export_clock> clocks{export_clock::lamport, export_clock::vector, export_clock::hlc};  // event labels
   std::optional<sim_time> from;        // keep events with from <= time
   std::optional<sim_time> to;          // and time <= to
   std::vector<std::string> processes;  // keep these processes' events; empty: all
-  bool shows(clock_kind c) const;
+  bool shows(export_clock c) const;
 };
 
 /// Parses --clocks ("lamport,hlc", "all"); throws input_error naming `origin`.
-std::vector<clock_kind> parse_clocks(std::string_view text, const std::string& origin = "--clocks");
+std::vector<export_clock> parse_clocks(std::string_view text, const std::string& origin = "--clocks");
 
 /// Base of every format: applies export_options before the format sees anything. A format overrides
 /// the protected hooks; it sees

@@ -68,6 +68,7 @@ class narrator final : public event_observer {
     std::uint64_t lamport = 0;
     std::vector<std::uint32_t> vector;
     hlc_stamp hlc;
+    std::vector<std::vector<std::uint64_t>> extra;  // the other kinds' stamps
   };
   struct message {
     std::shared_ptr<const clocks> carried;  // shared by the messages of one send
@@ -94,7 +95,7 @@ class narrator final : public event_observer {
   std::vector<std::uint64_t> checkpoint_every_;  // per process, 0 when it never checkpoints
   std::vector<clocks> checkpoint_;             // per process: the clocks a checkpoint restart returns to
   std::vector<std::uint64_t> checkpoint_taken_;  // per process: seq of the event checkpointed, 0 for none
-  clocks zero_;
+  std::vector<clocks> initial_;                // per process: its clocks before its first event
   std::unordered_map<message_id, message> messages_;
 };
 

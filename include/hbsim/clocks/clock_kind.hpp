@@ -1,0 +1,92 @@
+// A kind of logical clock as one module: its name (the scenario's `clocks` entry, the trace field and
+// the `logical.KIND` block), its variants and options, its clocks, how its stamps are written to and
+// read from a trace and shown to people, and its invariants judged against the ground truth.
+// clock_registry.hpp lists the kinds a scenario may choose.
+//
+// Stamps are words only the kind interprets (a matrix clock: n × n counters, row by row). Lamport,
+// vector and HLC stamps also have typed fields in event_record, which the trace's fast paths, the
+// shared invariant checker and the views read; a kind added here needs none of that.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hbsim/clocks/logical_clock.hpp"
+
+namespace hbsim {
+
+class causality;
+
+/// Where a kind's judge reports a broken invariant at the event it is judging.
+class clock_findings {
+ public:
+  virtual ~clock_findings() = default;
+  /// Counts a violation of the kind's invariant number `which` (in invariants() order); `rule`, the
+  /// broken rule with its numbers, is called only for the first few, which become witnesses.
+  virtual void violated(std::size_t which, const std::function<std::string()>& rule) = 0;
+};
+
+/// Judges one kind's stamps, event after event, against the ground truth.
+class clock_judge {
+ public:
+  virtual ~clock_judge() = default;
+  /// `truth` has just seen e: its causal past, the merge of a receive, the slot of a send.
+  virtual void judge(const event_record& e, stamp_words stamp, const causality& truth, clock_findings& out) = 0;
+};
+
+/// What one event did to one clock, for narration: the stamps before and after, and the message's.
+struct clock_step {
+  event_kind kind;
+  process_id process;
+  process_id from;      // a receive's sender
+  stamp_words before;
+  stamp_words message;  // a receive's message stamp; empty otherwise
+  stamp_words after;
+};
+
+class clock_kind {
+ public:
+  virtual ~clock_kind() = default;
+
+  virtual std::string_view name() const = 0;
+  /// Its variants, canonical first.
+  virtual std::span<const std::string_view> variants() const = 0;
+  /// The fields its `logical.KIND` block may have besides `variant`.
+  virtual std::span<const std::string_view> options() const { return {}; }
+  /// The most processes a run with this kind may have.
+  virtual std::size_t max_processes() const { return ~std::size_t{0}; }
+  /// The clocks of a run: `variant` indexes variants(); `block` is the scenario's `logical.KIND` ({}
+  /// when absent), its fields limited to `variant` and options().
+  virtual std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant,
+                                              const nlohmann::json& block) const = 0;
+
+  /// The stamp as the trace's JSON value.
+  virtual nlohmann::json write(stamp_words stamp, std::span<const std::string> names) const = 0;
+  /// A trace's (or an expectation's) JSON value back into words; returns what was expected when it
+  /// cannot, "" when it can.
+  virtual std::string read(const nlohmann::json& value, std::span<const std::string> names,
+                           std::vector<std::uint64_t>& words) const = 0;
+  /// For people: summaries, witnesses, narration.
+  virtual std::string text(stamp_words stamp, std::span<const std::string> names) const = 0;
+  /// The canonical rule applied at one event, with its numbers, for narration.
+  virtual std::string rule(const clock_step& step, std::span<const std::string> names) const = 0;
+
+  /// Its invariants' full names ("matrix.exact"), and a judge of them for a run of these processes.
+  virtual std::span<const std::string_view> invariants() const = 0;
+  virtual std::unique_ptr<clock_judge> make_judge(std::span<const std::string> processes) const = 0;
+};
+
+/// A stamp kept beyond its event (a witness, an expectation's finding), with its kind.
+struct kept_stamp {
+  std::shared_ptr<const clock_kind> kind;
+  std::vector<std::uint64_t> words;
+};
+
+}  // namespace hbsim
