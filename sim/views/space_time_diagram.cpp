@@ -8,6 +8,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "views/diagram_time_axis.hpp"
 #include "views/export_text.hpp"
 
 namespace hbsim {
@@ -18,11 +19,7 @@ namespace {
 constexpr int char_width = 6;          // of a 10px monospace label
 constexpr int name_char_width = 7;     // of a 12px process name
 constexpr std::size_t name_chars = 20;  // longer names are cut (the full name is the tooltip)
-constexpr int min_step = 14;           // between columns of events: dots never touch
-constexpr int roomy_step = 36;         // when there is room
-constexpr int target_width = 4000;     // steps shrink towards min_step past this
 constexpr int dense_step = 24;         // below it, drops and clock steps lose their text
-constexpr double max_gap_ratio = 4;    // a gap is drawn at most this many steps wide
 constexpr int lane_gap = 60;
 constexpr int first_lane_y = 84;
 constexpr int fault_label_y = 34;      // three rows, 14 apart, so neighbouring labels do not collide
@@ -93,45 +90,7 @@ std::string span_text(sim_time begin, sim_time end) {
                  : format_duration(begin) + "–" + format_duration(end);
 }
 
-// The x axis: every time something is drawn at is a column. Columns are in time order, at least one
-// step apart and further apart for longer gaps, up to max_gap_ratio steps (past that a gap is
-// shortened and the axis marks it), so that neither a burst nor a long silence makes events overlap
-// or the picture wide. A lane with several events at one time gets one slot per event.
-struct time_axis {
-  std::vector<sim_time> times;
-  std::vector<int> slots;
-  std::vector<int> x;            // of each column's first slot
-  std::vector<bool> shortened;   // the gap after this column
-  int step = roomy_step;
-
-  std::size_t column(sim_time t) const {
-    return static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
-  }
-  int at(sim_time t, int slot = 0) const { return x[column(t)] + slot * step; }
-  int end() const { return x.back() + (slots.back() - 1) * step; }
-
-  void place(int first_x, int widest_label) {
-    int total_slots = 0;
-    for (const int s : slots) total_slots += s;
-    step = std::max(min_step, std::min(std::max(roomy_step, widest_label + 8), target_width / total_slots));
-    std::vector<sim_time> gaps;
-    for (std::size_t i = 1; i < times.size(); ++i) gaps.push_back(sub_sat(times[i], times[i - 1]));
-    double unit = 1;
-    if (!gaps.empty()) {
-      std::vector<sim_time> sorted = gaps;
-      std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
-      unit = static_cast<double>(sorted[sorted.size() / 2]);
-    }
-    x.assign(times.size(), first_x);
-    shortened.assign(times.size(), false);
-    for (std::size_t i = 0; i + 1 < times.size(); ++i) {
-      const double ratio = static_cast<double>(gaps[i]) / unit;
-      shortened[i] = ratio > max_gap_ratio;
-      const int gap = static_cast<int>(step * std::clamp(ratio, 1.0, max_gap_ratio) + 0.5);
-      x[i + 1] = x[i] + (slots[i] - 1) * step + gap;
-    }
-  }
-};
+int lane_y(std::uint32_t lane) { return first_lane_y + static_cast<int>(lane) * lane_gap; }
 
 }  // namespace
 
@@ -273,13 +232,72 @@ std::string diagram_exporter::hlc_text(const hlc_stamp& h) {
   return "(" + format_duration(h.l) + "," + std::to_string(h.c) + ")";
 }
 
-std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) const {
-  const std::size_t lanes = std::max<std::size_t>(lane_process_.size(), 1);
-  auto lane_y = [](std::uint32_t lane) { return first_lane_y + static_cast<int>(lane) * lane_gap; };
-  const int last_lane_y = lane_y(static_cast<std::uint32_t>(lanes - 1));
-  const int axis_y = last_lane_y + 40;
+// Where everything goes: the lanes, the window of true time, the columns of the x axis, the dots.
+struct diagram_exporter::layout {
+  std::size_t lanes = 1;  // at least one, so that an empty selection still draws a lane's room
+  int last_lane_y = 0;
+  int axis_y = 0;
+  sim_time lo = 0, hi = 0;  // the window of true time
+  time_axis axis;
+  std::vector<int> slot;  // each event's slot in its column
+  std::vector<int> ex, ey;  // each event's dot
+  int left = 0;  // where the lanes begin, right of the names
+  int width = 0, height = 0;
+  bool dense = false;  // drops and clock steps lose their text
 
-  // The window of true time: the selection's, or what was selected; open spans end at its end.
+  sim_time clip(sim_time t) const { return std::clamp(t, lo, hi); }
+  sim_time fault_end(const drawn_fault& f) const { return f.end < 0 ? hi : clip(f.end); }  // open: the window's
+};
+
+std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) const {
+  const layout l = lay_out(label_clocks);
+  std::string s;
+  s.reserve(4096 + events_.size() * 400);
+  draw_head(s, l, label_clocks);
+  draw_regions(s, l);  // behind everything
+  draw_lanes(s, l);
+  draw_lane_faults(s, l);
+  draw_downtimes(s, l);
+  draw_messages(s, l);
+  draw_drops(s, l);
+  draw_events(s, l);
+  if (!label_clocks.empty()) draw_labels(s, l, label_clocks);  // on top of the events
+  l.axis.draw(s, l.left, l.width - 16, l.axis_y);
+  s += "</svg>\n";
+  return s;
+}
+
+diagram_exporter::layout diagram_exporter::lay_out(std::span<const export_clock> label_clocks) const {
+  layout l;
+  l.lanes = std::max<std::size_t>(lane_process_.size(), 1);
+  l.last_lane_y = lane_y(static_cast<std::uint32_t>(l.lanes - 1));
+  l.axis_y = l.last_lane_y + 40;
+  find_window(l);
+  find_columns(l);
+
+  std::size_t widest_name = 1;
+  for (const process_id p : lane_process_) widest_name = std::max(widest_name, std::min(names_[p].size(), name_chars));
+  l.left = 16 + name_char_width * static_cast<int>(widest_name);
+  int widest = 0;
+  for (const diagram_event& e : events_) widest = std::max(widest, widest_label(e, label_clocks));
+  // Room at both ends for half a label, up to a point: labels that still do not fit are left out.
+  const int margin = std::clamp(widest / 2 + 6, 20, 120);
+  l.axis.place(l.left + margin, widest);
+  l.dense = l.axis.step < dense_step;
+  l.width = l.axis.end() + margin + 16;
+  l.height = l.axis_y + 34;
+
+  l.ex.resize(events_.size());
+  l.ey.resize(events_.size());
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    l.ex[i] = l.axis.at(events_[i].time, l.slot[i]);
+    l.ey[i] = lane_y(events_[i].lane);
+  }
+  return l;
+}
+
+// The window of true time: the selection's, or what was selected.
+void diagram_exporter::find_window(layout& l) const {
   sim_time lo = time_max, hi = time_min;
   auto seen = [&](sim_time t) { lo = std::min(lo, t), hi = std::max(hi, t); };
   for (const diagram_event& e : events_) seen(e.time);
@@ -291,52 +309,39 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
   if (options().from) lo = *options().from;
   if (options().to) hi = *options().to;
   if (lo == time_max) lo = 0;
-  hi = std::max(hi, lo);
-  auto clip = [&](sim_time t) { return std::clamp(t, lo, hi); };
-  auto fault_end = [&](const drawn_fault& f) { return f.end < 0 ? hi : clip(f.end); };
+  l.lo = lo;
+  l.hi = std::max(hi, lo);
+}
 
-  std::vector<int> slot(events_.size());
-  std::map<sim_time, int> columns{{lo, 1}, {hi, 1}};
-  {
-    std::map<std::pair<std::uint32_t, sim_time>, int> taken;
-    for (std::size_t i = 0; i < events_.size(); ++i) {
-      slot[i] = taken[{events_[i].lane, events_[i].time}]++;
-      int& s = columns[events_[i].time];
-      s = std::max(s, slot[i] + 1);
-    }
-  }
-  for (const drawn_drop& d : drops_) columns.try_emplace(clip(d.record.time), 1);
-  for (const drawn_fault& f : faults_) columns.try_emplace(clip(f.begin), 1), columns.try_emplace(fault_end(f), 1);
-  time_axis axis;
-  for (const auto& [t, s] : columns) axis.times.push_back(t), axis.slots.push_back(s);
-
-  std::size_t widest_name = 1;
-  for (const process_id p : lane_process_) widest_name = std::max(widest_name, std::min(names_[p].size(), name_chars));
-  const int left = 16 + name_char_width * static_cast<int>(widest_name);
-  int widest_label = 0;
-  for (const diagram_event& e : events_)
-    for (const export_clock c : label_clocks) widest_label = std::max(widest_label, label_width(clock_label(e, c)));
-  // Room at both ends for half a label, up to a point: labels that still do not fit are left out.
-  const int margin = std::clamp(widest_label / 2 + 6, 20, 120);
-  axis.place(left + margin, widest_label);
-  const bool dense = axis.step < dense_step;
-  const int width = axis.end() + margin + 16;
-  const int height = axis_y + 34;
-
-  std::vector<int> ex(events_.size()), ey(events_.size());
+// A column for every time something is drawn at, as wide as the most events one lane has then.
+void diagram_exporter::find_columns(layout& l) const {
+  l.slot.assign(events_.size(), 0);
+  std::map<sim_time, int> columns{{l.lo, 1}, {l.hi, 1}};
+  std::map<std::pair<std::uint32_t, sim_time>, int> taken;
   for (std::size_t i = 0; i < events_.size(); ++i) {
-    ex[i] = axis.at(events_[i].time, slot[i]);
-    ey[i] = lane_y(events_[i].lane);
+    l.slot[i] = taken[{events_[i].lane, events_[i].time}]++;
+    int& s = columns[events_[i].time];
+    s = std::max(s, l.slot[i] + 1);
   }
-  auto index_of = [&](event_id id) {
-    return static_cast<std::size_t>(
-        std::lower_bound(events_.begin(), events_.end(), id, [](const diagram_event& e, event_id v) { return e.id < v; }) -
-        events_.begin());
-  };
+  for (const drawn_drop& d : drops_) columns.try_emplace(l.clip(d.record.time), 1);
+  for (const drawn_fault& f : faults_) columns.try_emplace(l.clip(f.begin), 1), columns.try_emplace(l.fault_end(f), 1);
+  for (const auto& [t, s] : columns) l.axis.times.push_back(t), l.axis.slots.push_back(s);
+}
 
-  std::string s;
-  s.reserve(4096 + events_.size() * 400);
-  const std::string w = std::to_string(width), h = std::to_string(height);
+int diagram_exporter::widest_label(const diagram_event& e, std::span<const export_clock> label_clocks) const {
+  int widest = 0;
+  for (const export_clock c : label_clocks) widest = std::max(widest, label_width(clock_label(e, c)));
+  return widest;
+}
+
+std::size_t diagram_exporter::index_of(event_id id) const {
+  return static_cast<std::size_t>(
+      std::lower_bound(events_.begin(), events_.end(), id, [](const diagram_event& e, event_id v) { return e.id < v; }) -
+      events_.begin());
+}
+
+void diagram_exporter::draw_head(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const {
+  const std::string w = std::to_string(l.width), h = std::to_string(l.height);
   s += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"hbsim-diagram\" width=\"" + w + "\" height=\"" + h +
        "\" viewBox=\"0 0 " + w + " " + h + "\" font-family=\"sans-serif\">\n";
   s += style;
@@ -345,23 +350,27 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
   s += " · seed " + std::to_string(seed_) + " · " + std::to_string(events_.size()) + " events";
   if (!label_clocks.empty()) s.append(" · labels: ").append(to_string(label_clocks.front()));
   s += "</text>\n";
+}
 
-  // Partitions and cuts, behind everything.
+// Partitions and cuts: a band across every lane, its label in one of three rows.
+void diagram_exporter::draw_regions(std::string& s, const layout& l) const {
   int row = 0;
   for (const drawn_fault& f : faults_) {
     if (f.type != fault_record::kind::partition && f.type != fault_record::kind::cut) continue;
-    const int x1 = axis.at(clip(f.begin)), x2 = std::max(axis.at(fault_end(f)), x1 + 2);
+    const int x1 = l.axis.at(l.clip(f.begin)), x2 = std::max(l.axis.at(l.fault_end(f)), x1 + 2);
     const int top = first_lane_y - 30;
     s += "<g><rect class=\"" + std::string(f.type == fault_record::kind::partition ? "partition" : "cut") +
          "\" x=\"" + std::to_string(x1) + "\" y=\"" + std::to_string(top) + "\" width=\"" + std::to_string(x2 - x1) +
-         "\" height=\"" + std::to_string(last_lane_y + 30 - top) + "\"/><text class=\"fault-label\" x=\"" +
+         "\" height=\"" + std::to_string(l.last_lane_y + 30 - top) + "\"/><text class=\"fault-label\" x=\"" +
          std::to_string(x1 + 2) + "\" y=\"" + std::to_string(fault_label_y + 14 * (row++ % 3)) + "\">";
     escape_into(s, cut_to(f.mark, 60));
     s += "</text><title>";
     escape_into(s, f.text);
     s += "</title></g>\n";
   }
+}
 
+void diagram_exporter::draw_lanes(std::string& s, const layout& l) const {
   for (std::uint32_t lane = 0; lane < lane_process_.size(); ++lane) {
     const std::string y = std::to_string(lane_y(lane));
     const std::string& name = names_[lane_process_[lane]];
@@ -369,20 +378,23 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
     escape_into(s, cut_to(name, name_chars));
     s += "<title>";
     escape_into(s, name);
-    s += "</title></text><line class=\"lane\" x1=\"" + std::to_string(left) + "\" y1=\"" + y + "\" x2=\"" +
-         std::to_string(width - 16) + "\" y2=\"" + y + "\"/>\n";
+    s += "</title></text><line class=\"lane\" x1=\"" + std::to_string(l.left) + "\" y1=\"" + y + "\" x2=\"" +
+         std::to_string(l.width - 16) + "\" y2=\"" + y + "\"/>\n";
   }
+}
 
+// Pauses (a hatched box on the lane) and clock steps (a triangle above it).
+void diagram_exporter::draw_lane_faults(std::string& s, const layout& l) const {
   for (const drawn_fault& f : faults_) {
     if (f.lane == no_lane) continue;
-    const int y = lane_y(f.lane), x1 = axis.at(clip(f.begin));
+    const int y = lane_y(f.lane), x1 = l.axis.at(l.clip(f.begin));
     if (f.type == fault_record::kind::pause) {
-      const int x2 = std::max(axis.at(fault_end(f)), x1 + 2);
+      const int x2 = std::max(l.axis.at(l.fault_end(f)), x1 + 2);
       s += "<rect class=\"pause\" x=\"" + std::to_string(x1) + "\" y=\"" + std::to_string(y - 9) + "\" width=\"" +
            std::to_string(x2 - x1) + "\" height=\"18\"><title>";
     } else {
       s += "<g><path class=\"step\" d=\"M" + std::to_string(x1) + " " + std::to_string(y - 14) + "l-5 -8h10z\"/>";
-      if (!dense) {
+      if (!l.dense) {
         s += "<text class=\"step-label\" x=\"" + std::to_string(x1 + 6) + "\" y=\"" + std::to_string(y - 16) + "\">";
         escape_into(s, f.mark);
         s += "</text>";
@@ -392,33 +404,35 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
     escape_into(s, f.text);
     s += f.type == fault_record::kind::pause ? "</title></rect>\n" : "</title></g>\n";
   }
+}
 
-  // A process is down from its crash to its restart (or the end of the window).
-  {
-    std::vector<int> down_since(lane_process_.size(), INT_MIN);
-    auto down = [&](std::uint32_t lane, int x2) {
-      const std::string y = std::to_string(lane_y(lane));
-      s += "<line class=\"down\" x1=\"" + std::to_string(down_since[lane]) + "\" y1=\"" + y + "\" x2=\"" +
-           std::to_string(x2) + "\" y2=\"" + y + "\"/>\n";
-      down_since[lane] = INT_MIN;
-    };
-    for (std::size_t i = 0; i < events_.size(); ++i) {
-      const std::uint32_t lane = events_[i].lane;
-      if (events_[i].kind == event_kind::crash) down_since[lane] = ex[i];
-      if (events_[i].kind != event_kind::restart) continue;
-      if (down_since[lane] == INT_MIN) down_since[lane] = axis.at(lo);  // crashed before the window
-      down(lane, ex[i]);
-    }
-    for (std::uint32_t lane = 0; lane < down_since.size(); ++lane)
-      if (down_since[lane] != INT_MIN) down(lane, axis.at(hi));
+// A process is down from its crash to its restart (or the end of the window).
+void diagram_exporter::draw_downtimes(std::string& s, const layout& l) const {
+  std::vector<int> down_since(lane_process_.size(), INT_MIN);
+  auto down = [&](std::uint32_t lane, int x2) {
+    const std::string y = std::to_string(lane_y(lane));
+    s += "<line class=\"down\" x1=\"" + std::to_string(down_since[lane]) + "\" y1=\"" + y + "\" x2=\"" +
+         std::to_string(x2) + "\" y2=\"" + y + "\"/>\n";
+    down_since[lane] = INT_MIN;
+  };
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const std::uint32_t lane = events_[i].lane;
+    if (events_[i].kind == event_kind::crash) down_since[lane] = l.ex[i];
+    if (events_[i].kind != event_kind::restart) continue;
+    if (down_since[lane] == INT_MIN) down_since[lane] = l.axis.at(l.lo);  // crashed before the window
+    down(lane, l.ex[i]);
   }
+  for (std::uint32_t lane = 0; lane < down_since.size(); ++lane)
+    if (down_since[lane] != INT_MIN) down(lane, l.axis.at(l.hi));
+}
 
-  // Messages: an arrow per received or rejected copy whose send is shown, ending at the dot's edge.
+// An arrow per received or rejected copy whose send is shown, ending at the dot's edge.
+void diagram_exporter::draw_messages(std::string& s, const layout& l) const {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const diagram_event& e = events_[i];
     if (e.send_event == 0) continue;
     const std::size_t from = index_of(e.send_event);
-    const double x1 = ex[from], y1 = ey[from], x2 = ex[i], y2 = ey[i];
+    const double x1 = l.ex[from], y1 = l.ey[from], x2 = l.ex[i], y2 = l.ey[i];
     std::string d;
     if (y1 == y2) {
       d = "M" + px(x1) + " " + px(y1 - dot_radius) + "Q" + px((x1 + x2) / 2) + " " + px(y1 - 34) + " " + px(x2) + " " +
@@ -437,23 +451,25 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
     s += ", sent " + format_duration(events_[from].time) + ", " + (rejected ? "rejected " : "received ") +
          format_duration(e.time) + "</title></path>\n";
   }
+}
 
-  // Drops: a dashed arrow from the send to a cross, halfway to the receiver when the network dropped
-  // the copy at once, at the receiver when it arrived at a crashed process or the run ended first.
+// A dashed arrow from the send to a cross, halfway to the receiver when the network dropped the copy at
+// once, at the receiver when it arrived at a crashed process or the run ended first.
+void diagram_exporter::draw_drops(std::string& s, const layout& l) const {
   for (const drawn_drop& d : drops_) {
     const std::size_t from = index_of(d.send);
-    const int x1 = ex[from], y1 = ey[from];
+    const int x1 = l.ex[from], y1 = l.ey[from];
     const std::uint32_t to_lane = lane_of_[d.record.to];
-    const int away = lane_y(events_[from].lane) == last_lane_y && lanes > 1 ? -lane_gap / 2 : lane_gap / 2;
+    const int away = lane_y(events_[from].lane) == l.last_lane_y && l.lanes > 1 ? -lane_gap / 2 : lane_gap / 2;
     const int to_y = to_lane == no_lane ? y1 + away : lane_y(to_lane);
     const bool at_once = d.record.reason == drop_reason::loss || d.record.reason == drop_reason::partition;
-    int cx = at_once ? x1 + std::max(axis.step * 3 / 5, 12) : axis.at(clip(d.record.time));
-    if (cx <= x1) cx = x1 + std::max(axis.step / 2, 12);
+    int cx = at_once ? x1 + std::max(l.axis.step * 3 / 5, 12) : l.axis.at(l.clip(d.record.time));
+    if (cx <= x1) cx = x1 + std::max(l.axis.step / 2, 12);
     const int cy = to_y == y1 ? y1 - 24 : at_once ? (y1 + to_y) / 2 : to_y;
     const std::string c = std::to_string(cx), y = std::to_string(cy);
     s += "<g class=\"dropped\"><path class=\"drop\" d=\"M" + std::to_string(x1) + " " + std::to_string(y1) + "L" + c +
          " " + y + "\"/><path class=\"drop-x\" d=\"M" + std::to_string(cx - 4) + " " + std::to_string(cy - 4) + "l8 8m0 -8l-8 8\"/>";
-    if (!dense)
+    if (!l.dense)
       s += "<text class=\"reason\" x=\"" + std::to_string(cx + 5) + "\" y=\"" + std::to_string(cy - 5) + "\">" +
            std::string(to_string(d.record.reason)) + "</text>";
     s += "<title>message " + std::to_string(d.record.message) + (d.record.duplicate ? " (duplicate copy) " : " ");
@@ -463,16 +479,18 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
     s += " dropped: " + std::string(to_string(d.record.reason)) + " at " + format_duration(d.record.time) +
          "</title></g>\n";
   }
+}
 
-  // Events, then their labels on top.
+// A dot per event (crashes and restarts also get a bar), its tooltip with all its clocks.
+void diagram_exporter::draw_events(std::string& s, const layout& l) const {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const diagram_event& e = events_[i];
-    const std::string x = std::to_string(ex[i]);
+    const std::string x = std::to_string(l.ex[i]);
     if (e.kind == event_kind::crash || e.kind == event_kind::restart)
       s += "<line class=\"" + std::string(e.kind == event_kind::crash ? "crash-mark" : "restart-mark") + "\" x1=\"" + x +
-           "\" y1=\"" + std::to_string(ey[i] - 11) + "\" x2=\"" + x + "\" y2=\"" + std::to_string(ey[i] + 11) + "\"/>";
+           "\" y1=\"" + std::to_string(l.ey[i] - 11) + "\" x2=\"" + x + "\" y2=\"" + std::to_string(l.ey[i] + 11) + "\"/>";
     s += "<circle class=\"ev " + std::string(to_string(e.kind)) + "\" data-event=\"" + std::to_string(e.id) +
-         "\" cx=\"" + x + "\" cy=\"" + std::to_string(ey[i]) + "\" r=\"" + std::to_string(dot_radius) + "\"><title>";
+         "\" cx=\"" + x + "\" cy=\"" + std::to_string(l.ey[i]) + "\" r=\"" + std::to_string(dot_radius) + "\"><title>";
     escape_into(s, lane_name(e.lane));
     s += "#" + std::to_string(e.seq) + " " + std::string(to_string(e.kind)) + " \"";
     escape_into(s, e.label);
@@ -486,45 +504,21 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
     escape_into(s, vector_text(e));
     s += "\nhlc " + hlc_text(e.hlc) + "</title></circle>\n";
   }
-  if (!label_clocks.empty()) {
-    // Greedy per lane: a label that would touch the previous one on its lane is left out.
-    std::vector<int> right(lane_process_.size(), left - 4);
-    for (std::size_t i = 0; i < events_.size(); ++i) {
-      const diagram_event& e = events_[i];
-      int widest = 0;
-      for (const export_clock c : label_clocks) widest = std::max(widest, label_width(clock_label(e, c)));
-      if (ex[i] - widest / 2 < right[e.lane] + 4 || ex[i] + widest / 2 > width) continue;
-      right[e.lane] = ex[i] + widest / 2;
-      s += "<text class=\"lbl\" data-event=\"" + std::to_string(e.id) + "\" x=\"" + std::to_string(ex[i]) + "\" y=\"" +
-           std::to_string(ey[i] - 8) + "\">";
-      escape_into(s, clock_label(e, label_clocks.front()));
-      s += "</text>\n";
-    }
-  }
+}
 
-  // The axis: a tick per column, a time where there is room, a mark where a gap was shortened.
-  s += "<line class=\"axis\" x1=\"" + std::to_string(left) + "\" y1=\"" + std::to_string(axis_y) + "\" x2=\"" +
-       std::to_string(width - 16) + "\" y2=\"" + std::to_string(axis_y) + "\"/>\n";
-  int last_label = INT_MIN / 2;
-  for (std::size_t i = 0; i < axis.times.size(); ++i) {
-    const std::string x = std::to_string(axis.x[i]);
-    s += "<line class=\"tick\" x1=\"" + x + "\" y1=\"" + std::to_string(axis_y) + "\" x2=\"" + x + "\" y2=\"" +
-         std::to_string(axis_y + 4) + "\"/>";
-    if (axis.x[i] >= last_label + 48) {
-      last_label = axis.x[i];
-      s += "<text class=\"tick-label\" x=\"" + x + "\" y=\"" + std::to_string(axis_y + 16) + "\">" +
-           format_duration(axis.times[i]) + "</text>";
-    }
-    if (axis.shortened[i]) {
-      const int mid = (axis.x[i] + (axis.slots[i] - 1) * axis.step + axis.x[i + 1]) / 2;
-      s += "<text class=\"axis-break\" x=\"" + std::to_string(mid) + "\" y=\"" + std::to_string(axis_y + 4) +
-           "\">≈<title>" + format_duration(sub_sat(axis.times[i + 1], axis.times[i])) + " between these times, drawn shorter</title></text>";
-    }
-    s += "\n";
+// Greedy per lane: a label that would touch the previous one on its lane is left out.
+void diagram_exporter::draw_labels(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const {
+  std::vector<int> right(lane_process_.size(), l.left - 4);
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const diagram_event& e = events_[i];
+    const int widest = widest_label(e, label_clocks);
+    if (l.ex[i] - widest / 2 < right[e.lane] + 4 || l.ex[i] + widest / 2 > l.width) continue;
+    right[e.lane] = l.ex[i] + widest / 2;
+    s += "<text class=\"lbl\" data-event=\"" + std::to_string(e.id) + "\" x=\"" + std::to_string(l.ex[i]) + "\" y=\"" +
+         std::to_string(l.ey[i] - 8) + "\">";
+    escape_into(s, clock_label(e, label_clocks.front()));
+    s += "</text>\n";
   }
-  s += "<text class=\"axis-title\" x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(axis_y + 30) +
-       "\">true time</text>\n</svg>\n";
-  return s;
 }
 
 }  // namespace hbsim

@@ -94,7 +94,23 @@ class diagram_exporter : public exporter {
     std::uint32_t lane;   // pause, clock step: the process's lane; no_lane when not shown
   };
   static constexpr std::uint32_t no_lane = ~std::uint32_t{0};
+  struct layout;  // where everything goes, worked out once per svg(): in the .cpp
   drawn_fault describe(const fault_record& f) const;
+  layout lay_out(std::span<const export_clock> label_clocks) const;
+  void find_window(layout& l) const;
+  void find_columns(layout& l) const;
+  int widest_label(const diagram_event& e, std::span<const export_clock> label_clocks) const;
+  std::size_t index_of(event_id id) const;
+  // The drawing, back to front; each appends its elements to `s`.
+  void draw_head(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const;
+  void draw_regions(std::string& s, const layout& l) const;
+  void draw_lanes(std::string& s, const layout& l) const;
+  void draw_lane_faults(std::string& s, const layout& l) const;
+  void draw_downtimes(std::string& s, const layout& l) const;
+  void draw_messages(std::string& s, const layout& l) const;
+  void draw_drops(std::string& s, const layout& l) const;
+  void draw_events(std::string& s, const layout& l) const;
+  void draw_labels(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const;
   void check_processes() const;
   [[noreturn]] void refuse(const std::string& found, const std::string& narrower) const;
   bool storing() const { return selected_events_ <= diagram_limits::events; }
