@@ -73,8 +73,8 @@ class trace_reader {
   trace_reader(const trace_reader&) = delete;
   trace_reader& operator=(const trace_reader&) = delete;
 
-  /// The run as the header describes it: name, seed and processes (default clocks). Its `faults` are
-  /// rebuilt from the fault lines as replay() reads them (fault_record::index points into them).
+  /// The run as the header describes it: name, seed and processes (default clocks); no faults (the
+  /// fault records replay() reports carry theirs).
   const scenario& header() const { return header_; }
   std::uint64_t seed() const { return header_.seed; }
 
