@@ -94,7 +94,7 @@ void invariant_checker::on_start(const run_header& h) {
 }
 
 event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
-  event_snapshot s{h, {}};
+  event_snapshot s{h, {}, {}};
   for (std::size_t i = 0; i < v.size(); ++i)
     if (v[i] != 0) s.vector.emplace_back(static_cast<process_id>(i), v[i]);
   return s;

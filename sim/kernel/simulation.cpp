@@ -307,17 +307,18 @@ struct simulation::state {
     behaviours[t.behaviour]->on_timer(ctx, t.token);
   }
 
-  void fault_mark(fault_record::kind k, std::size_t index, sim_time end) {
-    const fault_record r{k, now, end, index};
+  template <class Fault>
+  void fault_mark(const Fault& what, std::size_t index, sim_time end) {
+    const fault_record r{now, end, index, what};
     notify([&](event_observer& o) { o.on_fault(r); });
   }
 
   void start_fault(std::size_t index) {
     const fault& f = sc.faults[index];
     if (const auto* p = std::get_if<partition_fault>(&f.what)) {
-      fault_mark(fault_record::kind::partition, index, p->heal.value_or(-1));
+      fault_mark(*p, index, p->heal.value_or(-1));
     } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
-      fault_mark(fault_record::kind::cut, index, c->heal.value_or(-1));
+      fault_mark(*c, index, c->heal.value_or(-1));
     } else if (const auto* crash = std::get_if<crash_fault>(&f.what)) {
       process_state& ps = procs[crash->process];
       if (!ps.up) return;
@@ -327,7 +328,7 @@ struct simulation::state {
       ps.up = false;
     } else if (const auto* step = std::get_if<clock_step_fault>(&f.what)) {
       procs[step->process].clock.step(now, step->by);
-      fault_mark(fault_record::kind::clock_step, index, -1);
+      fault_mark(*step, index, -1);
     } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
       process_state& ps = procs[pause->process];
       ++ps.pauses;
@@ -335,7 +336,7 @@ struct simulation::state {
         ps.clock.freeze(now);
         ps.frozen_by_pause = true;
       }
-      fault_mark(fault_record::kind::pause, index, add_sat(now, pause->duration));
+      fault_mark(*pause, index, add_sat(now, pause->duration));
     }
   }
 

@@ -2,6 +2,16 @@
 
 namespace hbsim {
 
+std::vector<std::vector<process_id>> partition_fault::applied_groups() const {
+  std::vector<std::vector<process_id>> out;
+  for (process_id q = 0; q < group_of.size(); ++q) {
+    if (group_of[q] >= out.size()) out.resize(group_of[q] + std::size_t{1});
+    out[group_of[q]].push_back(q);
+  }
+  std::erase_if(out, [](const std::vector<process_id>& g) { return g.empty(); });
+  return out;
+}
+
 std::vector<link_block> link_blocks(const std::vector<fault>& faults, std::size_t n) {
   std::vector<link_block> blocks;
   for (std::size_t i = 0; i < faults.size(); ++i) {

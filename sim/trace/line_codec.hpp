@@ -125,8 +125,8 @@ class json_line_codec {
   const event_record& event() const { return rec_; }
   event_record& event() { return rec_; }
   drop_record read_drop(const nlohmann::json& o) const;
-  /// Appends the fault to `faults`, where observers find it at fault_record::index.
-  fault_record read_fault(const nlohmann::json& o, std::vector<fault>& faults) const;
+  /// A fault line into a record that carries the fault; `index` counts the fault lines before it.
+  fault_record read_fault(const nlohmann::json& o, std::size_t index) const;
 
  private:
   std::int64_t integer(const nlohmann::json& v, const std::string& path, const char* what, std::int64_t lo,

@@ -168,7 +168,7 @@ void json_line_codec::read_stamps(const json& o) {
     const std::string key(kind.name());
     const std::string wanted = kind.read(*field(o, key.c_str(), "the value of a clock the header names"), table_.names,
                                          words_[i]);
-    if (!wanted.empty()) fail("/" + pointer_token(key), wanted, describe_json(o[key]));
+    if (!wanted.empty()) fail(std::string("/").append(pointer_token(key)), wanted, describe_json(o[key]));
     stamps_[i] = words_[i];
   }
 }
@@ -218,30 +218,28 @@ drop_record json_line_codec::read_drop(const json& o) const {
 }
 
 
-fault_record json_line_codec::read_fault(const json& o, std::vector<fault>& faults) const {
-  if (faults.size() >= limits::list_entries)
+fault_record json_line_codec::read_fault(const json& o, std::size_t index) const {
+  if (index >= limits::list_entries)
     fail("", std::string("at most ").append(std::to_string(limits::list_entries)).append(" fault lines"),
          "one more");
-  fault f;
-  f.at = time_field(o, "time");
-  f.path = std::string("line ").append(std::to_string(line));
-  fault_record r{fault_record::kind::partition, f.at, -1, faults.size()};
+  fault_record r;
+  r.time = time_field(o, "time");
+  r.index = index;
   const char* kinds = "partition, cut, pause or clock_step (crash and restart are events)";
   const json& kind = *field(o, "fault", kinds);
   const std::string& k = string(kind, "/fault", kinds);
   if (k == "partition") {
     partition_fault p = read_partition(o);
     r.end = p.heal.value_or(-1);
-    f.what = std::move(p);
+    r.what = std::move(p);
   } else if (k == "cut") {
     cut_fault c;
     c.from = process_list(*field(o, "from", "an array of process names"), "/from");
     c.to = process_list(*field(o, "to", "an array of process names"), "/to");
     c.heal = heal(o);
     c.mode = mode(o);
-    r.type = fault_record::kind::cut;
     r.end = c.heal.value_or(-1);
-    f.what = std::move(c);
+    r.what = std::move(c);
   } else if (k == "pause") {
     pause_fault p;
     p.process = process_field(o, "process");
@@ -250,20 +248,17 @@ fault_record json_line_codec::read_fault(const json& o, std::vector<fault>& faul
       if (s != "frozen" && s != "running") fail("/clock", "\"frozen\" or \"running\"", describe_json(*clock));
       p.clock_running = s == "running";
     }
-    r.end = integer_field(o, "until", "the time the pause ends (an integer, not before the fault's time)", f.at, int64_max);
-    p.duration = r.end - f.at;
-    r.type = fault_record::kind::pause;
-    f.what = p;
+    r.end = integer_field(o, "until", "the time the pause ends (an integer, not before the fault's time)", r.time, int64_max);
+    p.duration = r.end - r.time;
+    r.what = p;
   } else if (k == "clock_step") {
     clock_step_fault s;
     s.process = process_field(o, "process");
     s.by = time_field(o, "by");
-    r.type = fault_record::kind::clock_step;
-    f.what = s;
+    r.what = s;
   } else {
     fail("/fault", kinds, describe_json(kind));
   }
-  faults.push_back(std::move(f));
   return r;
 }
 

@@ -97,7 +97,6 @@ void trace_reader::read_clocks(const json& v, const clock_registry& registry,
 trace_reader::~trace_reader() = default;
 
 void trace_reader::replay(std::span<event_observer* const> observers) {
-  header_.faults.clear();
   // The first replay goes on from the header's reader; another one reads the file again.
   if (!after_header_) {
     after_header_ = std::make_unique<line_reader>(path_);
@@ -106,7 +105,7 @@ void trace_reader::replay(std::span<event_observer* const> observers) {
     }
   }
   const trace_internal::process_table table(header_);
-  trace_internal::trace_replay s(path_, table, header_.faults, observers);
+  trace_internal::trace_replay s(path_, table, observers);
   const run_header h{&header_, header_.seed, table.names};
   trace_internal::read_ahead ahead(*after_header_, table);
   after_header_.reset();

@@ -48,7 +48,7 @@ void trace_replay::general(std::string_view text) {
   } else if (t == "drop") {
     finish_drop(codec_.read_drop(o));
   } else if (t == "fault") {
-    const fault_record r = codec_.read_fault(o, faults_);
+    const fault_record r = codec_.read_fault(o, faults_++);
     latest_ = std::max(latest_, r.time);
     for (event_observer* obs : observers_) obs->on_fault(r);
   } else if (t == "header") {

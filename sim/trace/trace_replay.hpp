@@ -19,10 +19,8 @@ namespace hbsim::trace_internal {
 // lines the fast path left through the general path, and calls the observers.
 class trace_replay {
  public:
-  /// Rebuilds the trace's faults into `faults`, where observers find them at fault_record::index.
-  trace_replay(const std::string& file, const process_table& table, std::vector<fault>& faults,
-               std::span<event_observer* const> observers)
-      : file_(file), table_(table), faults_(faults), observers_(observers), codec_(file, table), last_seq_(table.n) {}
+  trace_replay(const std::string& file, const process_table& table, std::span<event_observer* const> observers)
+      : file_(file), table_(table), observers_(observers), codec_(file, table), last_seq_(table.n) {}
 
   void replay_batch(const batch& b);
   /// The latest time seen so far.
@@ -47,11 +45,11 @@ class trace_replay {
 
   const std::string& file_;
   const process_table& table_;
-  std::vector<fault>& faults_;
   std::span<event_observer* const> observers_;
   json_line_codec codec_;
   std::vector<std::uint64_t> last_seq_;
   event_id next_id_ = 1;
+  std::size_t faults_ = 0;  // fault lines so far
   sim_time latest_ = 0;
   flight_table in_flight_;
 };

@@ -64,7 +64,6 @@ void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
 char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
 
 void trace_writer::on_start(const run_header& h) {
-  scenario_ = h.source;
   plain_names_.assign(h.process_names.begin(), h.process_names.end());
   for (const std::string& n : h.process_names) {
     std::string q;
@@ -212,8 +211,11 @@ void trace_writer::on_drop(const drop_record& d) {
 }
 
 void trace_writer::on_fault(const fault_record& r) {
-  const fault& f = scenario_->faults[r.index];
-  char* p = reserve(256 + 2 * names_.size() * (longest_name_ + 4));
+  // A cut read from a hand-written trace may name a process more than once.
+  std::size_t named = 1;
+  if (const auto* part = std::get_if<partition_fault>(&r.what)) named = part->group_of.size();
+  if (const auto* c = std::get_if<cut_fault>(&r.what)) named = c->from.size() + c->to.size();
+  char* p = reserve(256 + named * (longest_name_ + 4));
   const auto list = [&](const std::vector<process_id>& ps) {
     *p++ = '[';
     for (std::size_t i = 0; i < ps.size(); ++i) {
@@ -229,36 +231,29 @@ void trace_writer::on_fault(const fault_record& r) {
   const auto mode = [&](hold_mode m) { p = m == hold_mode::hold ? lit(p, ",\"mode\":\"hold\"") : lit(p, ",\"mode\":\"drop\""); };
   p = lit(p, "{\"type\":\"fault\",\"time\":");
   p = num(p, r.time);
-  if (const auto* part = std::get_if<partition_fault>(&f.what)) {
+  if (const auto* part = std::get_if<partition_fault>(&r.what)) {
     p = lit(p, ",\"fault\":\"partition\",\"groups\":[");
-    std::vector<std::vector<process_id>> groups;
-    for (process_id q = 0; q < part->group_of.size(); ++q) {
-      if (part->group_of[q] >= groups.size()) groups.resize(part->group_of[q] + 1);
-      groups[part->group_of[q]].push_back(q);
-    }
-    bool first = true;
-    for (const auto& g : groups) {
-      if (g.empty()) continue;
-      if (!first) *p++ = ',';
-      first = false;
-      list(g);
+    const auto groups = part->applied_groups();
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (g) *p++ = ',';
+      list(groups[g]);
     }
     *p++ = ']';
     mode(part->mode);
     ending(",\"heal\":");
-  } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
+  } else if (const auto* c = std::get_if<cut_fault>(&r.what)) {
     p = lit(p, ",\"fault\":\"cut\",\"from\":");
     list(c->from);
     p = lit(p, ",\"to\":");
     list(c->to);
     mode(c->mode);
     ending(",\"heal\":");
-  } else if (const auto* s = std::get_if<clock_step_fault>(&f.what)) {
+  } else if (const auto* s = std::get_if<clock_step_fault>(&r.what)) {
     p = lit(p, ",\"fault\":\"clock_step\",\"process\":");
     p = name(p, s->process);
     p = lit(p, ",\"by\":");
     p = num(p, s->by);
-  } else if (const auto* pa = std::get_if<pause_fault>(&f.what)) {
+  } else if (const auto* pa = std::get_if<pause_fault>(&r.what)) {
     p = lit(p, ",\"fault\":\"pause\",\"process\":");
     p = name(p, pa->process);
     p = pa->clock_running ? lit(p, ",\"clock\":\"running\"") : lit(p, ",\"clock\":\"frozen\"");

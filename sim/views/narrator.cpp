@@ -416,7 +416,6 @@ void narrator::on_drop(const drop_record& d) {
 
 void narrator::on_fault(const fault_record& f) {
   std::string line = concat("[", dur(f.time), "] fault #", num(f.index), " takes effect: ");
-  const fault* source = source_ && f.index < source_->faults.size() ? &source_->faults[f.index] : nullptr;
   const auto until = [&] { return f.end < 0 ? std::string("never heals") : concat("heals at ", dur(f.end)); };
   const auto set = [&](std::span<const process_id> ps) {
     std::string out = "{";
@@ -426,28 +425,18 @@ void narrator::on_fault(const fault_record& f) {
   const auto mode = [](hold_mode m) {
     return m == hold_mode::drop ? "messages sent across it are dropped" : "messages sent across it wait for the heal";
   };
-  if (const auto* p = source ? std::get_if<partition_fault>(&source->what) : nullptr) {
-    std::vector<std::vector<process_id>> groups;
-    for (process_id q = 0; q < p->group_of.size(); ++q) {
-      if (p->group_of[q] >= groups.size()) groups.resize(p->group_of[q] + 1);
-      groups[p->group_of[q]].push_back(q);
-    }
+  if (const auto* p = std::get_if<partition_fault>(&f.what)) {
     line.append("partition ");
     std::string parts;
-    for (const auto& g : groups)
-      if (!g.empty()) parts.append(parts.empty() ? "" : " | ").append(set(g));
+    for (const auto& g : p->applied_groups()) parts.append(parts.empty() ? "" : " | ").append(set(g));
     line.append(parts).append(concat(", ", until(), "; ", mode(p->mode)));
-  } else if (const auto* c = source ? std::get_if<cut_fault>(&source->what) : nullptr) {
+  } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
     line.append(concat("cut from ", set(c->from), " to ", set(c->to), ", ", until(), "; ", mode(c->mode)));
-  } else if (const auto* s = source ? std::get_if<clock_step_fault>(&source->what) : nullptr) {
+  } else if (const auto* s = std::get_if<clock_step_fault>(&f.what)) {
     line.append(concat(name(s->process), "'s physical clock steps by ", dur(s->by)));
-  } else if (const auto* w = source ? std::get_if<pause_fault>(&source->what) : nullptr) {
+  } else if (const auto* w = std::get_if<pause_fault>(&f.what)) {
     line.append(concat(name(w->process), " pauses until ", dur(f.end), ", its clock ", w->clock_running ? "running" : "frozen",
                     "; arrivals and actions wait until it resumes"));
-  } else {
-    constexpr std::string_view kinds[] = {"partition", "cut", "pause", "clock step"};
-    line.append(kinds[static_cast<int>(f.type)]);
-    if (f.end >= 0) line.append(concat(", ends at ", dur(f.end)));
   }
   out_ << line << "\n";
 }

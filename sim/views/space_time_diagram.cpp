@@ -104,7 +104,6 @@ diagram_exporter::diagram_exporter(std::string path, const export_options& optio
     : exporter(options), out_(std::move(path), std::string(format) + " export") {}
 
 void diagram_exporter::start(const run_header& h) {
-  source_ = h.source;
   scenario_name_ = h.source ? h.source->name : "";
   seed_ = h.seed;
   names_.assign(h.process_names.begin(), h.process_names.end());
@@ -148,37 +147,29 @@ void diagram_exporter::drop(const drop_record& d, event_id send_event) {
 }
 
 void diagram_exporter::fault(const fault_record& f) {
-  // Described now: a trace being replayed adds its faults to the scenario as it reads them.
   if (storing()) faults_.push_back(describe(f));
 }
 
 diagram_exporter::drawn_fault diagram_exporter::describe(const fault_record& f) const {
-  drawn_fault d{f.type, f.time, f.end, {}, {}, no_lane};
-  const hbsim::fault& source = source_->faults.at(f.index);
+  drawn_fault d{f.type(), f.time, f.end, {}, {}, no_lane};
   auto names = [&](const std::vector<process_id>& ps) {
     std::string s;
     for (const process_id p : ps) s.append(s.empty() ? "" : " ").append(names_[p]);
     return s;
   };
   auto mode = [](hold_mode m) { return m == hold_mode::hold ? ", hold, " : ", drop, "; };
-  if (const auto* p = std::get_if<partition_fault>(&source.what)) {
-    std::vector<std::vector<process_id>> groups;
-    for (process_id q = 0; q < p->group_of.size(); ++q) {
-      if (groups.size() <= p->group_of[q]) groups.resize(p->group_of[q] + std::size_t{1});
-      groups[p->group_of[q]].push_back(q);
-    }
+  if (const auto* p = std::get_if<partition_fault>(&f.what)) {
     d.mark = "partition";
-    for (const auto& g : groups)
-      if (!g.empty()) d.mark.append(d.mark == "partition" ? " " : " | ").append(names(g));
+    for (const auto& g : p->applied_groups()) d.mark.append(d.mark == "partition" ? " " : " | ").append(names(g));
     d.text = d.mark + mode(p->mode) + span_text(f.time, f.end);
-  } else if (const auto* c = std::get_if<cut_fault>(&source.what)) {
+  } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
     d.mark = "cut " + names(c->from) + " → " + names(c->to);
     d.text = d.mark + mode(c->mode) + span_text(f.time, f.end);
-  } else if (const auto* s = std::get_if<pause_fault>(&source.what)) {
+  } else if (const auto* s = std::get_if<pause_fault>(&f.what)) {
     d.lane = lane_of_[s->process];
     d.text = names_[s->process] + " paused, clock " + (s->clock_running ? "running, " : "frozen, ") +
              span_text(f.time, f.end);
-  } else if (const auto* s = std::get_if<clock_step_fault>(&source.what)) {
+  } else if (const auto* s = std::get_if<clock_step_fault>(&f.what)) {
     d.lane = lane_of_[s->process];
     d.mark = format_duration(s->by);
     d.text = names_[s->process] + "'s clock steps by " + d.mark + " at " + format_duration(f.time);

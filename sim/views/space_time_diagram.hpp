@@ -17,8 +17,6 @@
 
 namespace hbsim {
 
-struct scenario;
-
 /// Past these, after the selection, a diagram is refused: it could no longer be read, and a browser
 /// would struggle to open it.
 namespace diagram_limits {
@@ -115,7 +113,6 @@ class diagram_exporter : public exporter {
   [[noreturn]] void refuse(const std::string& found, const std::string& narrower) const;
   bool storing() const { return selected_events_ <= diagram_limits::events; }
 
-  const scenario* source_ = nullptr;
   std::string scenario_name_;
   std::uint64_t seed_ = 0;
   std::vector<std::string> names_;          // every process of the run, by id

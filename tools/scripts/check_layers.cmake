@@ -18,6 +18,8 @@ set(KNOWN_EXCEPTIONS
     "include/hbsim/kernel/simulation.hpp -> hbsim/clocks/clock_set.hpp"
     # The simulation builds its network from the scenario: kernel <-> net.
     "sim/kernel/simulation.cpp -> hbsim/net/network.hpp"
+    # Observers see fault records, which carry the fault itself (net): kernel <-> net.
+    "include/hbsim/kernel/observer.hpp -> hbsim/net/faults.hpp"
     # The kernel is built from a scenario and runs its workloads: kernel <-> scenario.
     "include/hbsim/kernel/simulation.hpp -> hbsim/scenario/scenario.hpp"
     "include/hbsim/kernel/builtin_behaviours.hpp -> hbsim/scenario/ref_tracker.hpp"

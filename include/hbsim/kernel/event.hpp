@@ -1,5 +1,6 @@
-// What a run produces: events, message drops and fault marks, as plain records. The live run, the
-// trace writer and the trace reader all speak these, so a checker judges a live run and a file alike.
+// What a run produces: events, message routes and drops, as plain records (fault marks, which carry
+// fault values, are in net/faults.hpp). The live run, the trace writer and the trace reader all speak
+// these, so a checker judges a live run and a file alike.
 #pragma once
 
 #include <cstdint>
@@ -94,15 +95,6 @@ struct route_record {
   bool held;            // waited for a partition to heal
   sim_time released;    // when it started travelling
   std::size_t fault;    // the partition or cut that dropped or held it; ~0 when none did
-};
-
-/// A fault taking effect, for traces and diagrams (an hbsim extension of the trace format).
-struct fault_record {
-  enum class kind : std::uint8_t { partition, cut, pause, clock_step };
-  kind type;
-  sim_time time;
-  sim_time end;  // heal or resume time; -1 when it never ends
-  std::size_t index;  // position in the scenario's `faults`
 };
 
 }  // namespace hbsim

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "hbsim/kernel/event.hpp"
+#include "hbsim/net/faults.hpp"  // fault_record
 
 namespace hbsim {
 

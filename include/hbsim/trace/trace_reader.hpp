@@ -75,8 +75,7 @@ class trace_reader {
   trace_reader& operator=(const trace_reader&) = delete;
 
   /// The run as the header describes it: name, seed, processes and clock kinds (their variants are
-  /// not recorded: canonical). Its `faults` are
-  /// rebuilt from the fault lines as replay() reads them (fault_record::index points into them).
+  /// not recorded: canonical); no faults (the fault records replay() reports carry theirs).
   const scenario& header() const { return header_; }
   std::uint64_t seed() const { return header_.seed; }
 

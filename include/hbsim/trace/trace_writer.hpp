@@ -42,7 +42,6 @@ class trace_writer final : public event_observer {
   char* vector(char* p, std::span<const std::uint32_t> v) const;
 
   output_file out_;
-  const scenario* scenario_ = nullptr;
   std::vector<std::string> names_;  // JSON strings, quoted
   std::size_t longest_name_ = 0;
   // "name": prefixes of vector entries, each in a block of key_stride_ bytes, so one fixed-size copy
