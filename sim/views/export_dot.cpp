@@ -68,7 +68,7 @@ class dot_exporter final : public exporter {
   void event(const event_record& e) override {
     std::string label(e.label);
     label.append("\n").append(to_string(e.kind)).append(" #").append(std::to_string(e.seq));
-    const std::string clocks = clock_summary(e, names_, options(), "\n");
+    const std::string clocks = clock_summary(e, names_, this->clocks(), "\n");
     if (!clocks.empty()) label.append("\n").append(clocks);
     line_.assign("  subgraph cluster_").append(std::to_string(e.process)).append(" { ").append(node(e.id));
     line_.append(" [label=");

@@ -204,12 +204,14 @@ class graphml_exporter final : public exporter {
     text("label", [this](std::string& s, vertex v) { append_visible(s, labels_[rows_[v].label]); });
     number("time", &node_row::time);
     number("pt", &node_row::pt);
-    if (options().shows(export_clock::lamport)) number("lamport", &node_row::lamport);
-    if (options().shows(export_clock::hlc)) {
+    if (shows(export_clock::lamport)) number("lamport", &node_row::lamport);
+    if (shows(export_clock::hlc)) {
       number("hlc_l", &node_row::hlc_l);
       number("hlc_c", &node_row::hlc_c);
     }
-    if (options().shows(export_clock::vector)) {
+    for (std::size_t m = 0; m < others_.size(); ++m)
+      text(other_names_[m].c_str(), [this, m](std::string& s, vertex v) { s = others_[m][v]; });
+    if (shows(export_clock::vector)) {
       text("vector", [this](std::string& s, vertex v) {
         const std::span<const std::uint32_t> clock = vectors_.at(v);
         for (std::size_t p = 0; p < clock.size(); ++p) {
@@ -237,7 +239,14 @@ class graphml_exporter final : public exporter {
     seed_ = h.seed;
     names_.assign(h.process_names.begin(), h.process_names.end());
     edges_.start(names_.size());
-    if (options().shows(export_clock::vector)) vectors_.start(names_.size());
+    if (shows(export_clock::vector)) vectors_.start(names_.size());
+    others_.clear();
+    other_names_.clear();
+    for (const shown_clock& c : clocks())
+      if (c.kind) {
+        others_.emplace_back();
+        other_names_.push_back(c.name);
+      }
   }
 
   void event(const event_record& e) override {
@@ -245,7 +254,10 @@ class graphml_exporter final : public exporter {
     const event_edges in = edges_.next(e);
     rows_.push_back({e.id, e.seq, e.time, e.pt, e.lamport, e.hlc.l, e.hlc.c, e.process, label(e.label),
                      index_of(in.program), index_of(in.message), e.kind});
-    if (options().shows(export_clock::vector)) vectors_.add(e.process, e.vector);
+    if (shows(export_clock::vector)) vectors_.add(e.process, e.vector);
+    std::size_t m = 0;
+    for (const shown_clock& c : clocks())
+      if (c.kind) others_[m++].push_back(c.kind->write(e.stamps[c.stamp], names_).dump());
   }
 
  private:
@@ -266,6 +278,8 @@ class graphml_exporter final : public exporter {
   std::string scenario_;
   std::uint64_t seed_ = 0;
   std::vector<std::string> names_;
+  std::vector<std::vector<std::string>> others_;  // per module kind shown: its value per vertex, as JSON
+  std::vector<std::string> other_names_;
   edge_tracker edges_;
   std::vector<node_row> rows_;
   vector_history vectors_;

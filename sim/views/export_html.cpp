@@ -119,7 +119,7 @@ class html_exporter final : public diagram_exporter {
 
   void commit() override {
     check_size();
-    const std::vector<export_clock>& clocks = options().clocks;
+    const std::vector<shown_clock>& clocks = this->clocks();
     std::string page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>hbsim · " +
                        escape_markup(scenario_name()) + "</title>\n";
     page += page_style;
@@ -136,7 +136,7 @@ class html_exporter final : public diagram_exporter {
       page.append(" <label><input type=\"radio\" name=\"clock\" value=\"")
           .append(std::to_string(k))
           .append(k == 0 ? "\" checked> " : "\"> ")
-          .append(to_string(clocks[k]))
+          .append(clocks[k].name)
           .append("</label>");
     page += "</form>\n<p id=\"status\"></p>\n<div id=\"diagram\">\n" + svg(clocks) + "</div>\n<div id=\"tip\" hidden></div>\n";
     page +=
@@ -151,11 +151,11 @@ class html_exporter final : public diagram_exporter {
 
  private:
   // The events with their clocks as text, and the message edges, for the page's script.
-  std::string data(const std::vector<export_clock>& clocks) const {
+  std::string data(const std::vector<shown_clock>& clocks) const {
     nlohmann::json events = nlohmann::json::array(), messages = nlohmann::json::array();
     for (const diagram_event& e : this->events()) {
       nlohmann::json labels = nlohmann::json::array();
-      for (const export_clock c : clocks) labels.push_back(clock_label(e, c));
+      for (const shown_clock& c : clocks) labels.push_back(clock_label(e, c));
       nlohmann::json o = {{"id", e.id},
                           {"lane", e.lane},
                           {"process", lane_name(e.lane)},

@@ -48,8 +48,9 @@ class json_exporter final : public exporter {
       first = false;
     }
     s.append("], \"clocks\": [");
-    for (std::size_t i = 0; i < options().clocks.size(); ++i) {
-      s.append(i ? ", \"" : "\"").append(to_string(options().clocks[i])).push_back('"');
+    for (std::size_t i = 0; i < clocks().size(); ++i) {
+      if (i) s.append(", ");
+      append_json_string(s, clocks()[i].name);
     }
     s.append("]}, \"nodes\": [");
     out_.write(s);
@@ -67,20 +68,21 @@ class json_exporter final : public exporter {
     append_number(line_, e.time);
     line_.append(", \"pt\": ");
     append_number(line_, e.pt);
-    if (options().shows(export_clock::lamport)) {
+    if (shows(export_clock::lamport)) {
       line_.append(", \"lamport\": ");
       append_number(line_, e.lamport);
     }
-    if (options().shows(export_clock::hlc)) {
+    if (shows(export_clock::hlc)) {
       line_.append(", \"hlc_l\": ");
       append_number(line_, e.hlc.l);
       line_.append(", \"hlc_c\": ");
       append_number(line_, e.hlc.c);
     }
-    if (options().shows(export_clock::vector)) {
+    if (shows(export_clock::vector)) {
       line_.append(", \"vector\": ");
       append_vector_json(line_, e.vector, names_);
     }
+    append_other_clocks_json(line_, e, clocks(), run_names());
     line_.push_back('}');
     out_.write(line_);
 

@@ -78,21 +78,22 @@ class perfetto_exporter final : public exporter {
       append_number(line_, e.message);
       line_.append(", \"from\": ").append(names_[e.from]);
     }
-    if (options().shows(export_clock::lamport)) {
+    if (shows(export_clock::lamport)) {
       line_.append(", \"lamport\": ");
       append_number(line_, e.lamport);
     }
-    if (options().shows(export_clock::vector)) {
+    if (shows(export_clock::vector)) {
       line_.append(", \"vector\": ");
       append_vector_json(line_, e.vector, names_);
     }
-    if (options().shows(export_clock::hlc)) {
+    if (shows(export_clock::hlc)) {
       line_.append(", \"hlc\": [");
       append_number(line_, e.hlc.l);
       line_.append(", ");
       append_number(line_, e.hlc.c);
       line_.push_back(']');
     }
+    append_other_clocks_json(line_, e, clocks(), run_names());
     line_.append("}}");
 
     for (const sent_message& m : e.messages) {

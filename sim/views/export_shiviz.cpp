@@ -106,7 +106,7 @@ class shiviz_exporter final : public exporter {
     for (std::size_t i = 0; i < e.messages.size(); ++i)
       line_.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
     line_.append(" | true time ").append(format_duration(e.time));
-    const std::string clocks = clock_summary(e, names_, options(), " | ");
+    const std::string clocks = clock_summary(e, names_, this->clocks(), " | ");
     if (!clocks.empty()) line_.append(" | recorded ").append(clocks);
   }
 

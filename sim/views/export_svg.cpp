@@ -15,7 +15,7 @@ class svg_exporter final : public diagram_exporter {
 
   void commit() override {
     check_size();
-    const std::vector<export_clock>& clocks = options().clocks;
+    const std::vector<shown_clock>& clocks = this->clocks();
     out_.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out_.write(svg(std::span(clocks).first(std::min<std::size_t>(clocks.size(), 1))));
     out_.commit();

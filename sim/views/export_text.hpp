@@ -3,6 +3,7 @@
 // every format spells a value alike.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <span>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/kernel/event.hpp"
 #include "hbsim/trace/trace_writer.hpp"
@@ -63,15 +65,30 @@ inline void append_vector_json(std::string& out, std::span<const std::uint32_t> 
   out.push_back('}');
 }
 
-/// "L 2 | V {A:2, B:1} | HLC (3ms, 0)" for the clocks chosen, joined by `separator`; for people.
-inline std::string clock_summary(const event_record& e, std::span<const std::string> names, const export_options& o,
-                                 std::string_view separator) {
+/// , "matrix": {...} for each module kind shown, as the trace writes its field.
+inline void append_other_clocks_json(std::string& out, const event_record& e, std::span<const shown_clock> clocks,
+                                     std::span<const std::string> names) {
+  for (const shown_clock& c : clocks) {
+    if (!c.kind) continue;
+    out.append(", ");
+    append_json_string(out, c.name);
+    out.append(": ").append(c.kind->write(e.stamps[c.stamp], names).dump());
+  }
+}
+
+/// "L 2 | V {A:2, B:1} | HLC (3ms, 0) | matrix {A:{A:1}}" for the clocks shown (the standard ones first),
+/// joined by `separator`; for people.
+inline std::string clock_summary(const event_record& e, std::span<const std::string> names,
+                                 std::span<const shown_clock> clocks, std::string_view separator) {
   std::string out;
   const auto next = [&] {
     if (!out.empty()) out.append(separator);
   };
-  if (o.shows(export_clock::lamport)) out.append("L ").append(std::to_string(e.lamport));
-  if (o.shows(export_clock::vector)) {
+  const auto shows = [&](export_clock c) {
+    return std::any_of(clocks.begin(), clocks.end(), [&](const shown_clock& s) { return s.standard == c; });
+  };
+  if (shows(export_clock::lamport)) out.append("L ").append(std::to_string(e.lamport));
+  if (shows(export_clock::vector)) {
     next();
     out.append("V {");
     bool first = true;
@@ -83,10 +100,15 @@ inline std::string clock_summary(const event_record& e, std::span<const std::str
     }
     out.push_back('}');
   }
-  if (o.shows(export_clock::hlc)) {
+  if (shows(export_clock::hlc)) {
     next();
     out.append("HLC ").append(to_string(e.hlc));
   }
+  for (const shown_clock& c : clocks)
+    if (c.kind) {
+      next();
+      out.append(c.name).append(" ").append(c.kind->text(e.stamps[c.stamp], names));
+    }
   return out;
 }
 

@@ -38,30 +38,50 @@ constexpr std::array<std::string_view, formats.size()> format_names = [] {
 
 std::string_view to_string(export_clock c) { return clock_names[static_cast<std::size_t>(c)]; }
 
-bool export_options::shows(export_clock c) const { return std::find(clocks.begin(), clocks.end(), c) != clocks.end(); }
+bool exporter::shows(export_clock c) const {
+  return std::any_of(clocks_.begin(), clocks_.end(), [&](const shown_clock& s) { return s.standard == c; });
+}
 
-std::vector<export_clock> parse_clocks(std::string_view text, const std::string& origin) {
-  if (text == "all") return {export_clock::lamport, export_clock::vector, export_clock::hlc};
-  std::vector<export_clock> out;
+std::vector<std::string> parse_clocks(std::string_view text, std::span<const std::string> kinds,
+                                      const std::string& origin) {
+  if (text == "all") return {};
+  const std::vector<std::string_view> known(kinds.begin(), kinds.end());
+  std::vector<std::string> out;
   while (true) {
     const std::size_t comma = text.find(',');
     const std::string_view name = text.substr(0, comma);
-    const auto* it = std::find(clock_names.begin(), clock_names.end(), name);
-    if (it == clock_names.end())
-      throw input_error(origin, "", "clock names separated by commas (" + join_names(clock_names) + ") or \"all\"",
-                        quoted_excerpt(name), did_you_mean(name, clock_names));
-    const auto c = static_cast<export_clock>(it - clock_names.begin());
-    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      throw input_error(origin, "", "clock names separated by commas (" + join_names(known) + ") or \"all\"",
+                        quoted_excerpt(name), did_you_mean(name, known));
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
   return out;
 }
 
+// The clocks chosen, or all the run's; one the run does not have is refused, naming those it has.
+void exporter::choose_clocks(const run_header& h) {
+  const logical_config run = h.source ? h.source->logical : logical_config{};
+  const std::vector<std::string>& wanted = options_.clocks.empty() ? run.clocks : options_.clocks;
+  clocks_.clear();
+  for (const std::string& name : wanted) {
+    if (!run.has(name)) {
+      const std::vector<std::string_view> has(run.clocks.begin(), run.clocks.end());
+      throw input_error("--clocks", "", "clocks of the run (" + join_names(has) + ") or \"all\"", quoted_excerpt(name));
+    }
+    shown_clock c{name, std::nullopt, nullptr, 0};
+    if (const auto* it = std::find(clock_names.begin(), clock_names.end(), name); it != clock_names.end())
+      c.standard = static_cast<export_clock>(it - clock_names.begin());
+    for (std::size_t k = 0; k < run.extra.size(); ++k)
+      if (run.extra[k].kind->name() == name) c = {name, std::nullopt, run.extra[k].kind.get(), k};
+    clocks_.push_back(std::move(c));
+  }
+}
+
 void exporter::on_start(const run_header& h) {
-  // Only the clocks the run has can be shown.
-  if (h.source)
-    std::erase_if(options_.clocks, [&](export_clock c) { return !h.source->logical.has(to_string(c)); });
+  choose_clocks(h);
+  run_names_.assign(h.process_names.begin(), h.process_names.end());
   in_flight_.clear();
   shown_.clear();
   if (!options_.processes.empty()) {

@@ -1,5 +1,7 @@
 #include "views/space_time_diagram.hpp"
 
+#include "hbsim/clocks/clock_kind.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -136,6 +138,11 @@ void diagram_exporter::event(const event_record& e) {
   for (process_id p = 0; p < e.vector.size(); ++p)
     if (e.vector[p] != 0) d.vector.emplace_back(p, e.vector[p]);
   d.hlc = e.hlc;
+  for (const shown_clock& c : clocks())
+    if (c.kind) {
+      d.others.resize(e.stamps.size());
+      d.others[c.stamp] = c.kind->text(e.stamps[c.stamp], names_);
+    }
   d.message = e.message;
   d.from = e.from;
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
@@ -198,8 +205,9 @@ void diagram_exporter::refuse(const std::string& found, const std::string& narro
                     found, "narrow the selection: " + narrower);
 }
 
-std::string diagram_exporter::clock_label(const diagram_event& e, export_clock c) const {
-  switch (c) {
+std::string diagram_exporter::clock_label(const diagram_event& e, const shown_clock& c) const {
+  if (c.kind) return e.others[c.stamp];
+  switch (*c.standard) {
     case export_clock::lamport: return std::to_string(e.lamport);
     case export_clock::hlc: return hlc_text(e.hlc);
     case export_clock::vector: break;
@@ -240,7 +248,7 @@ struct diagram_exporter::layout {
   sim_time fault_end(const drawn_fault& f) const { return f.end < 0 ? hi : clip(f.end); }  // open: the window's
 };
 
-std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) const {
+std::string diagram_exporter::svg(std::span<const shown_clock> label_clocks) const {
   const layout l = lay_out(label_clocks);
   std::string s;
   s.reserve(4096 + events_.size() * 400);
@@ -258,7 +266,7 @@ std::string diagram_exporter::svg(std::span<const export_clock> label_clocks) co
   return s;
 }
 
-diagram_exporter::layout diagram_exporter::lay_out(std::span<const export_clock> label_clocks) const {
+diagram_exporter::layout diagram_exporter::lay_out(std::span<const shown_clock> label_clocks) const {
   layout l;
   l.lanes = std::max<std::size_t>(lane_process_.size(), 1);
   l.last_lane_y = lane_y(static_cast<std::uint32_t>(l.lanes - 1));
@@ -319,9 +327,9 @@ void diagram_exporter::find_columns(layout& l) const {
   for (const auto& [t, s] : columns) l.axis.times.push_back(t), l.axis.slots.push_back(s);
 }
 
-int diagram_exporter::widest_label(const diagram_event& e, std::span<const export_clock> label_clocks) const {
+int diagram_exporter::widest_label(const diagram_event& e, std::span<const shown_clock> label_clocks) const {
   int widest = 0;
-  for (const export_clock c : label_clocks) widest = std::max(widest, label_width(clock_label(e, c)));
+  for (const shown_clock& c : label_clocks) widest = std::max(widest, label_width(clock_label(e, c)));
   return widest;
 }
 
@@ -331,7 +339,7 @@ std::size_t diagram_exporter::index_of(event_id id) const {
       events_.begin());
 }
 
-void diagram_exporter::draw_head(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const {
+void diagram_exporter::draw_head(std::string& s, const layout& l, std::span<const shown_clock> label_clocks) const {
   const std::string w = std::to_string(l.width), h = std::to_string(l.height);
   s += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"hbsim-diagram\" width=\"" + w + "\" height=\"" + h +
        "\" viewBox=\"0 0 " + w + " " + h + "\" font-family=\"sans-serif\">\n";
@@ -339,7 +347,7 @@ void diagram_exporter::draw_head(std::string& s, const layout& l, std::span<cons
   s += "<text class=\"caption\" x=\"10\" y=\"18\">";
   escape_into(s, scenario_name_);
   s += " · seed " + std::to_string(seed_) + " · " + std::to_string(events_.size()) + " events";
-  if (!label_clocks.empty()) s.append(" · labels: ").append(to_string(label_clocks.front()));
+  if (!label_clocks.empty()) s.append(" · labels: ").append(label_clocks.front().name);
   s += "</text>\n";
 }
 
@@ -498,7 +506,7 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
 }
 
 // Greedy per lane: a label that would touch the previous one on its lane is left out.
-void diagram_exporter::draw_labels(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const {
+void diagram_exporter::draw_labels(std::string& s, const layout& l, std::span<const shown_clock> label_clocks) const {
   std::vector<int> right(lane_process_.size(), l.left - 4);
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const diagram_event& e = events_[i];

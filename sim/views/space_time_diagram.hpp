@@ -36,6 +36,7 @@ struct diagram_event {
   std::uint64_t lamport = 0;
   std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries, by process id
   hlc_stamp hlc;
+  std::vector<std::string> others;  // the shown module kinds' values as text, by stamp index
   message_id message = 0;        // receive, reject
   process_id from = no_process;  // receive, reject
   event_id send_event = 0;       // receive, reject whose send is selected; 0 otherwise
@@ -57,7 +58,7 @@ class diagram_exporter : public exporter {
 
   /// The event's value of clock c as the diagram labels it: "3", "[1,2,0]" (the shown lanes'
   /// entries, in lane order), "(5ms,1)".
-  std::string clock_label(const diagram_event& e, export_clock c) const;
+  std::string clock_label(const diagram_event& e, const shown_clock& c) const;
   /// All non-zero entries, "{A:2, C:1}", for tooltips.
   std::string vector_text(const diagram_event& e) const;
   /// "(5ms,1)".
@@ -75,7 +76,7 @@ class diagram_exporter : public exporter {
   void check_size() const;
   /// The diagram as one <svg> element. Events are labelled with label_clocks.front() (none when
   /// empty), and label room is laid out for the widest of label_clocks, so that a page may switch.
-  std::string svg(std::span<const export_clock> label_clocks) const;
+  std::string svg(std::span<const shown_clock> label_clocks) const;
 
   output_file out_;
 
@@ -94,13 +95,13 @@ class diagram_exporter : public exporter {
   static constexpr std::uint32_t no_lane = ~std::uint32_t{0};
   struct layout;  // where everything goes, worked out once per svg(): in the .cpp
   drawn_fault describe(const fault_record& f) const;
-  layout lay_out(std::span<const export_clock> label_clocks) const;
+  layout lay_out(std::span<const shown_clock> label_clocks) const;
   void find_window(layout& l) const;
   void find_columns(layout& l) const;
-  int widest_label(const diagram_event& e, std::span<const export_clock> label_clocks) const;
+  int widest_label(const diagram_event& e, std::span<const shown_clock> label_clocks) const;
   std::size_t index_of(event_id id) const;
   // The drawing, back to front; each appends its elements to `s`.
-  void draw_head(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const;
+  void draw_head(std::string& s, const layout& l, std::span<const shown_clock> label_clocks) const;
   void draw_regions(std::string& s, const layout& l) const;
   void draw_lanes(std::string& s, const layout& l) const;
   void draw_lane_faults(std::string& s, const layout& l) const;
@@ -108,7 +109,7 @@ class diagram_exporter : public exporter {
   void draw_messages(std::string& s, const layout& l) const;
   void draw_drops(std::string& s, const layout& l) const;
   void draw_events(std::string& s, const layout& l) const;
-  void draw_labels(std::string& s, const layout& l, std::span<const export_clock> label_clocks) const;
+  void draw_labels(std::string& s, const layout& l, std::span<const shown_clock> label_clocks) const;
   void check_processes() const;
   [[noreturn]] void refuse(const std::string& found, const std::string& narrower) const;
   bool storing() const { return selected_events_ <= diagram_limits::events; }

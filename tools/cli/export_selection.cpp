@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/time.hpp"
 
@@ -20,7 +21,8 @@ std::optional<sim_time> time_option(const std::string& name, const std::string& 
 }  // namespace
 
 void export_selection::add_to(CLI::App& cmd) {
-  cmd.add_option("--clocks", clocks, "clocks that label events: lamport, vector, hlc, comma-separated, or all");
+  cmd.add_option("--clocks", clocks,
+                 "clocks that label events, comma-separated (lamport, vector, hlc, matrix: those the run has), or all");
   cmd.add_option("--from", from, "export only events at or after this true time (e.g. 5ms)");
   cmd.add_option("--until", until, "export only events at or before this true time");
   cmd.add_option("--processes", processes, "export only these processes (names, repeatable or comma-separated)")
@@ -29,7 +31,7 @@ void export_selection::add_to(CLI::App& cmd) {
 
 export_options export_selection::options() const {
   export_options o;
-  o.clocks = parse_clocks(clocks);
+  o.clocks = parse_clocks(clocks, clock_registry::standard().names());
   o.from = time_option("--from", from);
   o.to = time_option("--until", until);
   o.processes = processes;

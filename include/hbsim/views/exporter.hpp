@@ -17,19 +17,31 @@
 
 namespace hbsim {
 
+class clock_kind;
+
+/// The standard clocks, which the formats write from an event's typed fields.
 enum class export_clock : std::uint8_t { lamport, vector, hlc };
 std::string_view to_string(export_clock c);
 
 struct export_options {
-  std::vector<export_clock> clocks{export_clock::lamport, export_clock::vector, export_clock::hlc};  // event labels
+  std::vector<std::string> clocks;     // kinds that label events, in this order; empty: all the run's kinds
   std::optional<sim_time> from;        // keep events with from <= time
   std::optional<sim_time> to;          // and time <= to
   std::vector<std::string> processes;  // keep these processes' events; empty: all
-  bool shows(export_clock c) const;
 };
 
-/// Parses --clocks ("lamport,hlc", "all"); throws input_error naming `origin`.
-std::vector<export_clock> parse_clocks(std::string_view text, const std::string& origin = "--clocks");
+/// Parses --clocks ("lamport,hlc", "lamport,matrix", "all": empty); throws input_error naming `origin` for
+/// a name that is no clock kind of `kinds` (the kinds a run may have).
+std::vector<std::string> parse_clocks(std::string_view text, std::span<const std::string> kinds,
+                                      const std::string& origin = "--clocks");
+
+/// A clock an export shows: a standard one, or a module kind with its place among an event's stamps.
+struct shown_clock {
+  std::string name;
+  std::optional<export_clock> standard;
+  const clock_kind* kind = nullptr;  // a module kind
+  std::size_t stamp = 0;             // its index in event_record::stamps
+};
 
 /// Base of every format: applies export_options before the format sees anything. A format overrides
 /// the protected hooks; it sees
@@ -62,6 +74,11 @@ class exporter : public event_observer {
 
   const export_options& options() const { return options_; }
   bool shown(process_id p) const { return shown_.empty() || shown_[p]; }
+  /// The clocks to show, in the order chosen (all the run's kinds by default), known from start on.
+  const std::vector<shown_clock>& clocks() const { return clocks_; }
+  bool shows(export_clock c) const;
+  /// The run's process names, by id.
+  std::span<const std::string> run_names() const { return run_names_; }
 
  private:
   struct in_flight {
@@ -70,7 +87,11 @@ class exporter : public event_observer {
   };
   void settle(message_id m);  // one copy received or dropped
 
+  void choose_clocks(const run_header& h);
+
   export_options options_;
+  std::vector<shown_clock> clocks_;
+  std::vector<std::string> run_names_;
   std::vector<bool> shown_;  // by process id; empty: all
   // Messages of selected sends until their last copy is received or dropped. Looked up, never
   // iterated, so its order cannot reach the output.
