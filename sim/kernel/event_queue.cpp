@@ -13,8 +13,13 @@ struct later_than {
 constexpr later_than later{};
 }  // namespace
 
-void event_queue::push(sim_time time, std::uint8_t type, std::uint32_t payload) {
-  heap_.push_back({time, next_order_++, payload, type});
+std::uint64_t event_queue::push(sim_time time, std::uint8_t type, std::uint32_t payload) {
+  push_again(time, next_order_, type, payload);
+  return next_order_++;
+}
+
+void event_queue::push_again(sim_time time, std::uint64_t order, std::uint8_t type, std::uint32_t payload) {
+  heap_.push_back({time, order, payload, type});
   std::push_heap(heap_.begin(), heap_.end(), later);
 }
 
