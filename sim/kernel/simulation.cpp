@@ -284,11 +284,9 @@ struct simulation::state {
     return {f.id, f.from, f.to, label_text[f.label], f.send_event, f.arrival, f.duplicate, flight_index};
   }
 
-  void on_arrival(const queue_entry& e) {
-    const std::shared_ptr<delivery_policy>& policy = procs[flights[e.payload].to].policy;
-    if (!policy) return on_delivery(e);
-    delivery_context ctx(owner, flights[e.payload].to);
-    policy->on_arrival(ctx, copy(e.payload));
+  void offer(delivery_policy& policy, std::uint32_t flight_index) {
+    delivery_context ctx(owner, flights[flight_index].to);
+    policy.on_arrival(ctx, copy(flight_index));
   }
 
   // A policy's delivery runs after the event in progress, where the copy's arrival had its turn.
@@ -296,22 +294,26 @@ struct simulation::state {
     queue.push_again(now, flights[flight_index].order, delivery, flight_index);
   }
 
-  // The copy reaches the process: deferred while it is paused, dropped while it is down, else received
-  // or rejected.
-  void on_delivery(const queue_entry& e) {
-    const flight f = flights[e.payload];
-    process_state& ps = procs[f.to];
+  // An arrival goes to the process's policy, if it has one. Then the copy reaches the process: deferred
+  // while it is paused, dropped while it is down, else received or rejected.
+  // `f` is read before anything can add flights (and move the slab): a policy or a behaviour acting.
+  void on_copy(const queue_entry& e) {
+    const flight& f = flights[e.payload];
+    const process_id to = f.to;
+    process_state& ps = procs[to];
+    if (e.type == arrival && ps.policy) return offer(*ps.policy, e.payload);
     if (ps.pauses > 0) {
       ps.deferred.push_back({e.time, e.order, e.payload, delivery});
       return;
     }
     if (!ps.up) {
+      const drop_record d{f.id, f.from, to, now, drop_reason::crashed, f.duplicate};
       if (ps.policy) {
-        delivery_context ctx(owner, f.to);
+        delivery_context ctx(owner, to);
         ps.policy->on_dropped(ctx, copy(e.payload));
       }
       release(e.payload);
-      drop({f.id, f.from, f.to, now, drop_reason::crashed, f.duplicate});
+      drop(d);
       return;
     }
     const sim_time pt = ps.clock.read(now);
@@ -325,10 +327,10 @@ struct simulation::state {
     changing(f.to).receive(f.to, f.slot, pt);
     ++stats.delivered;
     const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
-    release(e.payload);
     const delivered_message m{f.id, f.from, label_text[f.label], id};
+    release(e.payload);
     for (std::uint32_t b : ps.behaviours) {
-      process_context ctx(owner, f.to, b);
+      process_context ctx(owner, to, b);
       behaviours[b]->on_receive(ctx, m);
     }
   }
@@ -452,8 +454,8 @@ struct simulation::state {
       const queue_entry e = queue.pop();
       now = e.time;
       switch (e.type) {
-        case arrival: on_arrival(e); break;
-        case delivery: on_delivery(e); break;
+        case arrival:
+        case delivery: on_copy(e); break;
         case timer: on_timer(e); break;
         case fault_start: start_fault(e.payload); break;
         case fault_end: end_fault(e.payload); break;
