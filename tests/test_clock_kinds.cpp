@@ -13,6 +13,7 @@
 #include "hbsim/judge/invariant_checker.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/trace/trace_reader.hpp"
+#include "cli_fixture.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
 
@@ -290,4 +291,36 @@ TEST_CASE("a library user registers a clock kind of their own: chosen, written, 
   const run_outcome wrong = run_scenario(with("skip-receive"), run_options{});
   CHECK(wrong.invariants->count("event_count.is_seq") == 2);  // B's receive (0) and its local (1)
   CHECK(wrong.expectations[1].outcome == expectation_result::status::met);
+}
+
+TEST_CASE("exports show a module kind beside the standard ones, and refuse a clock the run lacks") {
+  const scratch tmp;
+  const std::string trace = (tmp.dir / "m.jsonl").string();
+  REQUIRE(run_cli("run '" + source_path("scenarios/teaching/20_matrix_knowledge.json") + "' --trace '" + trace + "'").code == 0);
+  const auto exported = [&](const std::string& format, const std::string& more = "") {
+    const std::string out = (tmp.dir / ("out." + format)).string();
+    const cli_result r = run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more);
+    REQUIRE(r.code == 0);
+    return read_file(out);
+  };
+  // Node-link JSON: the run's clocks, and each event's matrix as the trace writes it. A#3 (id 7) is
+  // worked out in the scenario's notes.
+  const json graph = json::parse(exported("json"));
+  CHECK(graph["graph"]["clocks"] == json::array({"vector", "matrix"}));
+  const json last = graph["nodes"][6];
+  CHECK(last["matrix"] == json::parse(R"({"A":{"A":3,"B":2,"C":2},"B":{"A":2,"B":2},"C":{"A":2,"B":2,"C":2}})"));
+  CHECK(last["vector"] == json::parse(R"({"A":3,"B":2,"C":2})"));
+  CHECK_FALSE(last.contains("lamport"));
+  // DOT labels as text; --clocks picks the matrix alone.
+  const std::string dot = exported("dot", "--clocks matrix");
+  CHECK(dot.find("append-x\\nlocal #1\\nmatrix {A:{A:1}}") != std::string::npos);
+  CHECK(dot.find("V {") == std::string::npos);
+  CHECK(exported("svg", "--clocks matrix").find(" · labels: matrix") != std::string::npos);
+  CHECK(exported("perfetto").find(R"("matrix": {"A":{"A":1}})") != std::string::npos);
+  // A clock the run does not have: exit 2, naming those it has, and no file.
+  const std::string refused = (tmp.dir / "refused.dot").string();
+  const cli_result r = run_cli("export '" + trace + "' --to dot --clocks lamport -o '" + refused + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("expected clocks of the run (vector, matrix) or \"all\", found \"lamport\"") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(refused));
 }

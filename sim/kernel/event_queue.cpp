@@ -11,11 +11,20 @@ struct later_than {
   bool operator()(const queue_entry& a, const queue_entry& b) const { return runs_before(b, a); }
 };
 constexpr later_than later{};
+
+void insert(std::vector<queue_entry>& heap, const queue_entry& e) {
+  heap.push_back(e);
+  std::push_heap(heap.begin(), heap.end(), later);
+}
 }  // namespace
 
-void event_queue::push(sim_time time, std::uint8_t type, std::uint32_t payload) {
-  heap_.push_back({time, next_order_++, payload, type});
-  std::push_heap(heap_.begin(), heap_.end(), later);
+std::uint64_t event_queue::push(sim_time time, std::uint8_t type, std::uint32_t payload) {
+  insert(heap_, {time, next_order_, payload, type});
+  return next_order_++;
+}
+
+void event_queue::push_again(sim_time time, std::uint64_t order, std::uint8_t type, std::uint32_t payload) {
+  insert(heap_, {time, order, payload, type});
 }
 
 queue_entry event_queue::pop() {

@@ -7,7 +7,9 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/kernel/builtin_behaviours.hpp"
+#include "hbsim/kernel/delivery_policy.hpp"
 #include "kernel/clock_lending.hpp"
+#include "kernel/fifo_delivery.hpp"
 #include "hbsim/kernel/event_queue.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/network.hpp"
@@ -16,7 +18,8 @@ namespace hbsim {
 
 namespace {
 
-enum entry_type : std::uint8_t { arrival, timer, fault_start, fault_end };
+// An arrival goes to the process's delivery policy, if it has one; a delivery, to the process itself.
+enum entry_type : std::uint8_t { arrival, delivery, timer, fault_start, fault_end };
 
 struct process_state {
   process_state(physical_clock c, random_stream r) : clock(std::move(c)), rng(r) {}
@@ -29,9 +32,10 @@ struct process_state {
   std::vector<queue_entry> deferred;  // work held back while paused, in arrival order
   std::uint64_t checkpoint_every = 0;
   std::vector<std::uint32_t> behaviours;
+  std::shared_ptr<delivery_policy> policy;  // none: every copy is delivered as it arrives
 };
 
-// One copy of a message travelling through the network.
+// One copy of a message travelling through the network, then perhaps held by a delivery policy.
 struct flight {
   message_id id;
   process_id from;
@@ -40,6 +44,9 @@ struct flight {
   message_slot slot;
   event_id send_event;
   bool duplicate;
+  sim_time arrival = 0;     // from the network
+  sim_time due = 0;         // the delivery its policy expected when it was sent
+  std::uint64_t order = 0;  // its arrival's place in the queue, kept when a policy delivers it later
 };
 
 struct timer_entry {
@@ -237,7 +244,9 @@ struct simulation::state {
       stats.duplicates += f.copies - 1;
       for (int c = 0; c < f.copies; ++c) {
         ++slot_refs[slot];
-        queue.push(f.arrival[c], arrival, flights.add({m, p, d, label, slot, id, c == 1}));
+        const std::uint32_t i = flights.add({m, p, d, label, slot, id, c == 1, f.arrival[c], f.arrival[c], 0});
+        flights[i].order = queue.push(f.arrival[c], arrival, i);
+        if (procs[d].policy) routes.back().arrival[c] = flights[i].due = procs[d].policy->on_sent(copy(i));
       }
     }
     check_pending();
@@ -246,6 +255,12 @@ struct simulation::state {
     for (const drop_record& d : drops) drop(d);
     if (slot_refs[slot] == 0) free_slots.push_back(slot);
     return id;
+  }
+
+  event_id send(process_id p, std::span<const process_id> to, std::string_view label) {
+    for (process_id d : to)
+      if (d >= procs.size()) throw std::out_of_range("hbsim: send to an unknown process");
+    return send(p, to, intern(label));
   }
 
   void set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token) {
@@ -264,16 +279,41 @@ struct simulation::state {
     stats.hit_max_pending = true;
   }
 
-  void on_arrival(const queue_entry& e) {
-    const flight f = flights[e.payload];
-    process_state& ps = procs[f.to];
+  arrived_copy copy(std::uint32_t flight_index) {
+    const flight& f = flights[flight_index];
+    return {f.id, f.from, f.to, label_text[f.label], f.send_event, f.arrival, f.duplicate, flight_index};
+  }
+
+  void offer(delivery_policy& policy, std::uint32_t flight_index) {
+    delivery_context ctx(owner, flights[flight_index].to);
+    policy.on_arrival(ctx, copy(flight_index));
+  }
+
+  // A policy's delivery runs after the event in progress, where the copy's arrival had its turn.
+  void deliver(std::uint32_t flight_index) {
+    queue.push_again(now, flights[flight_index].order, delivery, flight_index);
+  }
+
+  // An arrival goes to the process's policy, if it has one. Then the copy reaches the process: deferred
+  // while it is paused, dropped while it is down, else received or rejected.
+  // `f` is read before anything can add flights (and move the slab): a policy or a behaviour acting.
+  void on_copy(const queue_entry& e) {
+    const flight& f = flights[e.payload];
+    const process_id to = f.to;
+    process_state& ps = procs[to];
+    if (e.type == arrival && ps.policy) return offer(*ps.policy, e.payload);
     if (ps.pauses > 0) {
-      ps.deferred.push_back(e);
+      ps.deferred.push_back({e.time, e.order, e.payload, delivery});
       return;
     }
     if (!ps.up) {
+      const drop_record d{f.id, f.from, to, now, drop_reason::crashed, f.duplicate};
+      if (ps.policy) {
+        delivery_context ctx(owner, to);
+        ps.policy->on_dropped(ctx, copy(e.payload));
+      }
       release(e.payload);
-      drop({f.id, f.from, f.to, now, drop_reason::crashed, f.duplicate});
+      drop(d);
       return;
     }
     const sim_time pt = ps.clock.read(now);
@@ -287,10 +327,10 @@ struct simulation::state {
     changing(f.to).receive(f.to, f.slot, pt);
     ++stats.delivered;
     const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
-    release(e.payload);
     const delivered_message m{f.id, f.from, label_text[f.label], id};
+    release(e.payload);
     for (std::uint32_t b : ps.behaviours) {
-      process_context ctx(owner, f.to, b);
+      process_context ctx(owner, to, b);
       behaviours[b]->on_receive(ctx, m);
     }
   }
@@ -375,14 +415,20 @@ struct simulation::state {
     }
   }
 
-  // Every message copy still pending at the end becomes a drop record, in the order it would have arrived.
+  // Every message copy still pending at the end (travelling, held by a policy, waiting at a paused
+  // process) becomes a drop record, in the order it would have been delivered.
   void drop_in_flight() {
     std::vector<queue_entry> pending;
     for (const queue_entry& e : queue.pending())
-      if (e.type == arrival) pending.push_back(e);
-    for (const process_state& ps : procs)
+      if (e.type == arrival || e.type == delivery) pending.push_back(e);
+    std::vector<arrived_copy> held;
+    for (const process_state& ps : procs) {
       for (const queue_entry& e : ps.deferred)
-        if (e.type == arrival) pending.push_back(e);
+        if (e.type == delivery) pending.push_back(e);
+      if (ps.policy) ps.policy->held(held);
+    }
+    for (const arrived_copy& c : held) pending.push_back({c.arrival, flights[c.handle].order, c.handle, arrival});
+    for (queue_entry& e : pending) e.time = std::max(e.time, flights[e.payload].due);
     std::sort(pending.begin(), pending.end(), runs_before);
     for (const queue_entry& e : pending) {
       const flight& f = flights[e.payload];
@@ -409,7 +455,8 @@ struct simulation::state {
       const queue_entry e = queue.pop();
       now = e.time;
       switch (e.type) {
-        case arrival: on_arrival(e); break;
+        case arrival:
+        case delivery: on_copy(e); break;
         case timer: on_timer(e); break;
         case fault_start: start_fault(e.payload); break;
         case fault_end: end_fault(e.payload); break;
@@ -441,6 +488,9 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
     if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->persist == persist_mode::checkpoint)
       s.procs[c->process].checkpoint_every = c->checkpoint_every;
   s.clocks.reserve_slots(0);
+  if (s.net.any_fifo())
+    for (process_id to = 0; to < n; ++to)
+      s.procs[to].policy = std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; });
   if (!sc.script.empty()) {
     s.script = std::make_shared<script_behaviour>(*this, sc.script, s.behaviours.size());
     attach(s.script);
@@ -467,6 +517,15 @@ void simulation::attach(std::shared_ptr<behaviour> b, std::span<const process_id
   }
   s.behaviours.push_back(std::move(b));
   s.attached.push_back(std::move(to));
+}
+
+void simulation::deliver_through(std::shared_ptr<delivery_policy> p, std::span<const process_id> processes) {
+  state& s = *s_;
+  if (s.ran) throw std::logic_error("hbsim: a delivery policy is set before the run");
+  for (process_id q : processes) {
+    if (q >= s.procs.size()) throw std::out_of_range("hbsim: a delivery policy for an unknown process");
+    s.procs[q].policy = p;
+  }
 }
 
 void simulation::observe(event_observer& o) {
@@ -503,10 +562,7 @@ event_id process_context::local(std::string_view label) {
 event_id process_context::send(process_id to, std::string_view label) { return send(std::span(&to, 1), label); }
 
 event_id process_context::send(std::span<const process_id> to, std::string_view label) {
-  auto& s = *sim_->s_;
-  for (process_id p : to)
-    if (p >= s.procs.size()) throw std::out_of_range("hbsim: send to an unknown process");
-  return s.send(self_, to, s.intern(label));
+  return sim_->s_->send(self_, to, label);
 }
 
 event_id process_context::broadcast(std::string_view label) {
@@ -519,6 +575,13 @@ event_id process_context::broadcast(std::string_view label) {
 
 void process_context::set_timer(sim_time delay, std::uint64_t token) {
   sim_->s_->set_timer(self_, behaviour_, delay, token);
+}
+
+sim_time delivery_context::now() const { return sim_->s_->now; }
+void delivery_context::deliver(const arrived_copy& c) { sim_->s_->deliver(c.handle); }
+
+event_id delivery_context::send(std::span<const process_id> to, std::string_view label) {
+  return sim_->s_->send(self_, to, label);
 }
 
 }  // namespace hbsim

@@ -18,9 +18,11 @@ network::network(network_config config, std::vector<link_block> blocks, std::siz
   configs_.push_back(config_.defaults);
   sent_.assign(n_ * n_, 0);
   if (!config_.links.empty()) config_index_.assign(n_ * n_, unresolved);
-  const bool any_fifo = config_.defaults.fifo || std::any_of(config_.links.begin(), config_.links.end(),
-                                                             [](const link_override& o) { return o.fifo.value_or(false); });
-  if (any_fifo) last_arrival_.assign(n_ * n_, time_min);
+}
+
+bool network::any_fifo() const {
+  return config_.defaults.fifo || std::any_of(config_.links.begin(), config_.links.end(),
+                                              [](const link_override& o) { return o.fifo.value_or(false); });
 }
 
 link_config network::link(process_id from, process_id to) const {
@@ -73,13 +75,8 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
   }
   f.copies = rng.chance(c.duplicate) ? 2 : 1;
   for (int i = 0; i < f.copies; ++i) {
-    const sim_time delay = f.delay[i] = c.delay.sample_delay(rng);
-    sim_time a = add_sat(release, delay);  // a delay drawn from a heavy tail may be huge
-    if (c.fifo) {
-      a = std::max(a, last_arrival_[link]);
-      last_arrival_[link] = a;
-    }
-    f.arrival[i] = a;
+    f.delay[i] = c.delay.sample_delay(rng);
+    f.arrival[i] = add_sat(release, f.delay[i]);  // a delay drawn from a heavy tail may be huge
   }
   return f;
 }

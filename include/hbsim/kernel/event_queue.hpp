@@ -20,7 +20,10 @@ struct queue_entry {
 
 class event_queue {
  public:
-  void push(sim_time time, std::uint8_t type, std::uint32_t payload);
+  /// Returns the entry's insertion counter.
+  std::uint64_t push(sim_time time, std::uint8_t type, std::uint32_t payload);
+  /// Puts back an entry popped earlier, at a time not before it, in its old place among equal times.
+  void push_again(sim_time time, std::uint64_t order, std::uint8_t type, std::uint32_t payload);
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
   const queue_entry& top() const { return heap_.front(); }

@@ -11,6 +11,7 @@
 
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/kernel/behaviour.hpp"
+#include "hbsim/kernel/delivery_policy.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
@@ -44,6 +45,9 @@ class simulation {
 
   /// Attaches a behaviour to some processes (all when `processes` is empty).
   void attach(std::shared_ptr<behaviour> b, std::span<const process_id> processes = {});
+  /// Makes `p` decide when copies that reach these processes are received, in place of what they had
+  /// (FIFO where the network's links are `fifo`; nothing, which delivers each copy as it arrives).
+  void deliver_through(std::shared_ptr<delivery_policy> p, std::span<const process_id> processes);
   /// Observers see the run in execution order; they must outlive run().
   void observe(event_observer& o);
 
@@ -58,6 +62,7 @@ class simulation {
 
  private:
   friend class process_context;
+  friend class delivery_context;
   struct state;
   std::unique_ptr<state> s_;
 };

@@ -1,5 +1,6 @@
-// The simulated network: per-link delay, loss, duplication and FIFO, overridable per directed link
-// with wildcards, and cut by partitions. Every fate of a message is decided when it is sent.
+// The simulated network: per-link delay, loss and duplication, overridable per directed link with
+// wildcards, and cut by partitions. Every fate of a message is decided when it is sent. A link's `fifo`
+// is configured here and kept by the receiver's delivery policy (kernel/fifo_delivery), not by delays.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,7 @@ struct message_fate {
   drop_reason reason = drop_reason::loss;
   int copies = 0;          // 1, or 2 when duplicated
   sim_time delay[2] = {0, 0};    // drawn, per copy
-  sim_time arrival[2] = {0, 0};  // after holding and FIFO order
+  sim_time arrival[2] = {0, 0};  // release + delay: FIFO order is the receiver's business
   bool held = false;             // waited for a heal
   sim_time released = 0;         // when it started travelling (the send time unless held)
   std::size_t fault = no_fault;  // the partition or cut that dropped or (last) held it
@@ -68,6 +69,8 @@ class network {
   message_fate route(process_id from, process_id to, sim_time t);
   /// The configuration that applies to one directed link.
   link_config link(process_id from, process_id to) const;
+  /// Whether some link is FIFO.
+  bool any_fifo() const;
 
  private:
   static constexpr std::uint32_t unresolved = ~std::uint32_t{0};
@@ -82,7 +85,6 @@ class network {
   // A link carries fewer than 2^32 messages because a run has fewer than 2^32 events.
   std::vector<std::uint32_t> sent_;          // messages sent so far: the next one's stream index
   std::vector<std::uint32_t> config_index_;  // only with `links` overrides; `unresolved` until first use
-  std::vector<sim_time> last_arrival_;       // only when some link is FIFO
 };
 
 }  // namespace hbsim

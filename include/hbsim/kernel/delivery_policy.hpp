@@ -1,0 +1,67 @@
+// Between a message copy's arrival at a process and its receive event: a per-process delivery policy
+// that delivers each copy at once or holds it back and releases it later, in an order of its own. FIFO
+// links are one (sim/kernel/fifo_delivery); a causal or total-order layer is another, with protocol
+// messages of its own (a sequencer's relay, acknowledgements) sent through its context.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/kernel/event.hpp"
+
+namespace hbsim {
+
+class simulation;
+
+/// One copy of a message addressed to the policy's process. Valid until it is delivered or dropped.
+struct arrived_copy {
+  message_id message;
+  process_id from;
+  process_id to;
+  std::string_view label;
+  event_id send_event;
+  sim_time arrival;    // when the network brings it (it is received later if the policy holds it)
+  bool duplicate;      // the network's extra copy, not the original
+  std::uint32_t handle;  // the kernel's name for the copy: unique among the copies not yet delivered
+};
+
+/// What a policy acts through, for its process at one moment.
+class delivery_context {
+ public:
+  delivery_context(simulation& sim, process_id self) : sim_(&sim), self_(self) {}
+
+  process_id self() const { return self_; }
+  /// True simulated time now.
+  sim_time now() const;
+  /// Hands the copy to the process now, in the place its arrival had among the events of this instant
+  /// (after the event in progress): a receive, or a reject under the HLC max-offset guard. A crashed
+  /// process drops it (reason `crashed`, then on_dropped); a paused one takes it when it resumes.
+  void deliver(const arrived_copy& c);
+  /// Sends a message of the policy's own protocol as a send event of this process; it reaches its
+  /// destination's policy like any other. The send event's id, or 0 when the process is crashed.
+  event_id send(std::span<const process_id> to, std::string_view label);
+
+ private:
+  simulation* sim_;
+  process_id self_;
+};
+
+class delivery_policy {
+ public:
+  virtual ~delivery_policy() = default;
+  /// A copy for this policy's process left its sender, due to arrive at `c.arrival` (copies the network
+  /// loses or a partition drops are never announced). Called in send order. Returns when the policy
+  /// expects to deliver it, if nothing else is held up: `c.arrival`, or later when it already knows it
+  /// will hold it (narration reports it; copies left at the end of a run are dropped in this order).
+  virtual sim_time on_sent(const arrived_copy& c) { return c.arrival; }
+  /// The copy arrived: deliver it now, or keep it and deliver it from a later call.
+  virtual void on_arrival(delivery_context& ctx, const arrived_copy& c) = 0;
+  /// A copy it delivered was dropped because the process was down.
+  virtual void on_dropped(delivery_context& /*ctx*/, const arrived_copy& /*c*/) {}
+  /// Appends the copies it holds; at the end of the run they become drops.
+  virtual void held(std::vector<arrived_copy>& out) const = 0;
+};
+
+}  // namespace hbsim
