@@ -418,16 +418,16 @@ void print_kind_share(std::ostream& out, const clock_comparison& r, const clock_
                       const char* indent) {
   std::string name = "  " + k.name;
   name.resize(std::max<std::size_t>(name.size() + 1, std::char_traits<char>::length(indent)), ' ');
-  out << name << decimal(per(k.event_bytes, r.events)) << " bytes per event, " << decimal(per(k.message_bytes, r.messages))
-      << " per message (" << k.encoding << ")\n" << indent;
+  out << name << decimal(per(k.event_bytes, r.events)) << " bytes per event, "
+      << decimal(per(k.message_bytes, r.messages)) << " per message (" << k.encoding << ")\n" << indent;
   const std::string edges = std::to_string(k.edges) + " edges a -> b (process order and messages)";
   if (k.edges == 0)
     out << "has no edge a -> b to order (process order and messages)\n";
   else if (k.edges_broken == 0 && k.edges_undecided == 0)
     out << "orders all " << edges << " as a before b\n";
   else
-    out << "on " << edges << ": breaks the order of " << k.edges_broken
-        << " (b before a, equal or concurrent), cannot decide " << k.edges_undecided << "\n";
+    out << "on " << edges << ": " << k.edges_broken << " broken (b before a, equal or concurrent), "
+        << k.edges_undecided << " undecided\n";
 }
 
 nlohmann::json event_json(const report_event& e, std::span<const std::string> names) {

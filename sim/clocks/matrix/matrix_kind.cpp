@@ -153,7 +153,8 @@ class matrix final : public clock_kind {
   // On the wire, sparse as in the trace: a non-zero entry is a 2-byte row, a 2-byte column and a
   // 4-byte count (the kernel's vector entries are 4 bytes too), all-zero entries left out.
   std::uint64_t bytes(stamp_words m) const override {
-    return sparse_entry * static_cast<std::uint64_t>(std::count_if(m.begin(), m.end(), [](std::uint64_t x) { return x != 0; }));
+    const auto nonzero = std::count_if(m.begin(), m.end(), [](std::uint64_t x) { return x != 0; });
+    return sparse_entry * static_cast<std::uint64_t>(nonzero);
   }
   std::string encoding(std::size_t n) const override {
     return concat("sparse, ", sparse_entry, " bytes per non-zero entry; dense ", n, " x ", n, " x 4 = ", 4 * n * n);
