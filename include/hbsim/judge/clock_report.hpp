@@ -1,7 +1,8 @@
 // The clock comparison report: the lesson of a run in numbers. Physical time contradicts causality
 // (related pairs whose pt runs backwards), Lamport orders pairs without knowing whether they are
 // related (concurrent pairs it orders anyway), vector clocks tell concurrency at a cost (bytes per
-// message and per event), HLC stays close to physical time (how far l runs ahead of pt). Pairs are
+// message and per event), HLC stays close to physical time (how far l runs ahead of pt), and each
+// other chosen kind (a clock_kind module) costs its bytes and orders the run's edges. Pairs are
 // judged against the ground-truth happens-before relation (process order plus message edges),
 // computed here whatever the clocks under test record, so a wrong clock variant cannot skew it.
 #pragma once
