@@ -266,6 +266,17 @@ TEST_CASE("a library user registers a clock kind of their own: chosen, written, 
   const run_outcome out = run_scenario(fine, o);
   CHECK(out.invariants->judged() == 3);
   CHECK(out.invariants->count("event_count.is_seq") == 0);
+  // Its share of the clock comparison, by the defaults: 8 bytes per word (one), edges undecided.
+  // Events A#1 (send), B#1 (receive), B#2: 24 bytes; the one message 8; edges A#1 -> B#1, B#1 -> B#2.
+  REQUIRE(out.clocks->result().kinds.size() == 1);
+  const clock_comparison::kind_share& share = out.clocks->result().kinds[0];
+  CHECK(share.name == "event_count");
+  CHECK(share.encoding == "8 bytes per stamp word");
+  CHECK(share.event_bytes == 24);
+  CHECK(share.message_bytes == 8);
+  CHECK(share.edges == 2);
+  CHECK(share.edges_undecided == 2);
+  CHECK(share.edges_broken == 0);
   REQUIRE(out.expectations.size() == 2);
   CHECK(out.expectations[0].outcome == expectation_result::status::met);    // B: receive 1, local 2
   CHECK(out.expectations[1].outcome == expectation_result::status::unmet);  // nothing violated

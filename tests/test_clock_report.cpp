@@ -380,3 +380,43 @@ TEST_CASE("hbsim report: a trace's report as text or JSON, bad input exits 2") {
   CHECK(run_cli("report '" + scenario_file.string() + "'").code == 2);  // a scenario, not a trace
   CHECK(run_cli("report").code == 2);
 }
+
+TEST_CASE("clock report: the matrix kind's bytes and edges, derived by hand on lessons 20 and 21") {
+  const scratch tmp;
+  const fs::path trace = tmp / "trace.jsonl";
+  // Lesson 20's matrices have 1 (A#1), 1 (A#2), 3 (B#1), 3 (B#2), 6 (C#1), 6 (C#2) and 8 (A#3)
+  // non-zero entries: 28, at 8 bytes each 224 bytes over 7 events, 32.0 per event. Its 3 messages
+  // carry A#2's, B#2's and C#2's matrices: 1 + 3 + 6 entries, 80 bytes, 26.7 per message. Its edges:
+  // process order A#1 -> A#2, A#2 -> A#3, B#1 -> B#2, C#1 -> C#2, messages A#2 -> B#1, B#2 -> C#1,
+  // C#2 -> A#3; the own rows (the vector clocks) order all 7 a before b.
+  const std::string lesson20 = source_path("scenarios/teaching/20_matrix_knowledge.json");
+  const cli_result run = run_cli("run --json --trace '" + trace.string() + "' '" + lesson20 + "'");
+  REQUIRE(run.code == 0);
+  const json report = json::parse(run.out)["clock_report"];
+  const json& m = report["matrix"];
+  CHECK(m["encoding"] == "sparse, 8 bytes per non-zero entry; dense 3 x 3 x 4 = 36");
+  CHECK(m["event_bytes"] == 224);
+  CHECK(m["bytes_per_event"] == 32.0);
+  CHECK(m["message_bytes"] == 80);
+  CHECK(m["bytes_per_message"].get<double>() == doctest::Approx(80.0 / 3));
+  CHECK(m["edges"] == 7);
+  CHECK(m["edges_broken"] == 0);
+  CHECK(m["edges_undecided"] == 0);
+  CHECK_FALSE(report.contains("lamport"));  // not chosen
+  const std::string line20 =
+      "  matrix         32.0 bytes per event, 26.7 per message (sparse, 8 bytes per non-zero entry; dense 3 x 3 x 4 = 36)\n"
+      "                 orders all 7 edges a -> b (process order and messages) as a before b\n";
+  CHECK(run_cli("run '" + lesson20 + "'").out.find(line20) != std::string::npos);
+  const cli_result text = run_cli("report '" + trace.string() + "'");
+  CHECK(text.out.find(line20) != std::string::npos);
+  CHECK(json::parse(run_cli("report --json '" + trace.string() + "'").out)["clock_report"] == report);
+
+  // Lesson 21, row-not-merged: A#1 {A:{A:1}}, A#2 {A:{A:2}}, B#1 {A:{A:2}, B:{B:1}}, B#2 {A:{A:2},
+  // B:{B:2}}, C#1 {A:{A:2}, B:{B:2}, C:{C:1}}: 1 + 1 + 2 + 2 + 3 = 9 entries, 72 bytes over 5 events,
+  // 14.4; messages A#2 (1) and B#2 (2): 24 bytes, 12.0 each. Of its 4 edges the process order ones
+  // hold; on the message edges the own rows {A:2} and {B:1}, then {B:2} and {C:1}, are concurrent.
+  const cli_result wrong = run_cli("run '" + source_path("scenarios/teaching/21_matrix_row_not_merged.json") + "'");
+  CHECK(wrong.out.find("  matrix         14.4 bytes per event, 12.0 per message (sparse, 8 bytes per non-zero "
+                       "entry; dense 3 x 3 x 4 = 36)\n                 on 4 edges a -> b (process order and messages): "
+                       "2 broken (b before a, equal or concurrent), 0 undecided\n") != std::string::npos);
+}

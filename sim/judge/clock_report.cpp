@@ -24,6 +24,10 @@
 // O(n) for a receive's merge (as the vector clock itself), O(n log k) for the events whose past holds
 // a reading at or above their own. The Lamport ties among all pairs are counted at the end, merging
 // the processes' values.
+//
+// A kind module's share is counted on its own stamps: bytes per event and per message, and on each
+// edge a → b (the previous event of b's process, a receive's send) the order the kind gives a and b,
+// from the latest stamp of each process and the stamp of each send in flight.
 
 namespace hbsim {
 
@@ -173,6 +177,13 @@ struct clock_report::state {
   struct send {
     report_event max_pt;
     std::uint64_t max_lamport = 0;
+    process_id process = 0;
+  };
+  // A chosen kind module's stamps that later edges need.
+  struct kind_stamps {
+    std::shared_ptr<const clock_kind> kind;
+    std::vector<std::vector<std::uint64_t>> latest;  // per process: its latest event's stamp
+    std::vector<std::vector<std::uint64_t>> sends;   // per send slot: the send's stamp
   };
 
   std::size_t n = 0;
@@ -182,7 +193,37 @@ struct clock_report::state {
   clock_comparison r;
   double lead_sum = 0;
   std::uint64_t related_lamport_equal = 0;
+  std::vector<kind_stamps> kinds;  // in clock_comparison::kinds order
+
+  /// Each kind module's bytes at e and its order on e's edges; before e's send takes its slot.
+  void tally_kinds(const event_record& e, const causality& truth);
 };
+
+void clock_report::state::tally_kinds(const event_record& e, const causality& truth) {
+  const process_id p = e.process;
+  const bool sends_messages = e.kind == event_kind::send && !e.messages.empty();
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    kind_stamps& ks = kinds[k];
+    clock_comparison::kind_share& out = r.kinds[k];
+    const stamp_words stamp = e.stamps[k];
+    const auto edge = [&](process_id from, const std::vector<std::uint64_t>& a) {
+      const stamp_order o = ks.kind->order({from, a}, {p, stamp});
+      ++out.edges;
+      out.edges_broken += o != stamp_order::before && o != stamp_order::undecided;
+      out.edges_undecided += o == stamp_order::undecided;
+    };
+    if (e.seq > 1) edge(p, ks.latest[p]);
+    if (truth.merged()) edge(sends[truth.slot()].process, ks.sends[truth.slot()]);
+    const std::uint64_t bytes = ks.kind->bytes(stamp);
+    out.event_bytes += bytes;
+    if (sends_messages) {
+      out.message_bytes += bytes * e.messages.size();
+      if (ks.sends.size() < truth.slots()) ks.sends.resize(truth.slots());
+      ks.sends[truth.slot()].assign(stamp.begin(), stamp.end());
+    }
+    ks.latest[p].assign(stamp.begin(), stamp.end());
+  }
+}
 
 clock_report::clock_report(const causality& truth) : truth_(&truth), s_(std::make_unique<state>()) {}
 clock_report::~clock_report() = default;
@@ -194,7 +235,12 @@ void clock_report::on_start(const run_header& h) {
   s.names.assign(h.process_names.begin(), h.process_names.end());
   s.procs.resize(s.n);
   s.r.processes = s.n;
-  if (h.source) s.r.shown = h.source->logical.shown();
+  if (!h.source) return;
+  s.r.shown = h.source->logical.shown();
+  for (const chosen_clock& c : h.source->logical.extra) {
+    s.kinds.push_back({c.kind, std::vector<std::vector<std::uint64_t>>(s.n), {}});
+    s.r.kinds.push_back({std::string(c.kind->name()), c.kind->encoding(s.n)});
+  }
 }
 
 void clock_report::on_event(const event_record& e) {
@@ -261,13 +307,14 @@ void clock_report::on_event(const event_record& e) {
     set_event(*r.hlc_lead_max_at, e);
   }
 
+  s.tally_kinds(e, *truth_);
   const std::uint32_t nonzero = truth_->past_processes(p);
   r.event_entries += nonzero;
   if (e.kind == event_kind::send && !e.messages.empty()) {
     r.messages += e.messages.size();
     r.message_entries += std::uint64_t{nonzero} * e.messages.size();
     if (s.sends.size() < truth_->slots()) s.sends.resize(truth_->slots());  // may move sends: m is not used below
-    s.sends[truth_->slot()] = {me.max_pt, me.max_lamport};
+    s.sends[truth_->slot()] = {me.max_pt, me.max_lamport, p};
   }
 }
 
@@ -351,6 +398,38 @@ std::string quantile_text(const clock_comparison& r, double q) {
   return "< " + format_duration(*below);
 }
 
+double per(std::uint64_t sum, std::uint64_t count) {
+  return count > 0 ? static_cast<double>(sum) / static_cast<double>(count) : 0.0;
+}
+
+void print_hlc(std::ostream& out, const clock_comparison& r, std::span<const std::string> names, const char* indent) {
+  out << "  HLC            l - pt, how far HLC runs ahead of physical time: 0 at "
+      << share(r.hlc_lead_histogram[0], r.events, "events");
+  if (r.hlc_lead_max_at)
+    out << ", at most " << format_duration(r.hlc_lead_max) << "\n"
+        << indent << "(" << event_text(*r.hlc_lead_max_at, names) << "); median " << quantile_text(r, 0.5) << ", p90 "
+        << quantile_text(r, 0.9) << ", p99 " << quantile_text(r, 0.99);
+  out << "\n";
+  if (r.hlc_behind > 0) out << indent << "and l < pt at " << r.hlc_behind << " events: a wrong clock\n";
+}
+
+// A kind module's lines: "  matrix         32.0 bytes per event, 26.7 per message (...)", then its edges.
+void print_kind_share(std::ostream& out, const clock_comparison& r, const clock_comparison::kind_share& k,
+                      const char* indent) {
+  std::string name = "  " + k.name;
+  name.resize(std::max<std::size_t>(name.size() + 1, std::char_traits<char>::length(indent)), ' ');
+  out << name << decimal(per(k.event_bytes, r.events)) << " bytes per event, "
+      << decimal(per(k.message_bytes, r.messages)) << " per message (" << k.encoding << ")\n" << indent;
+  const std::string edges = std::to_string(k.edges) + " edges a -> b (process order and messages)";
+  if (k.edges == 0)
+    out << "has no edge a -> b to order (process order and messages)\n";
+  else if (k.edges_broken == 0 && k.edges_undecided == 0)
+    out << "orders all " << edges << " as a before b\n";
+  else
+    out << "on " << edges << ": " << k.edges_broken << " broken (b before a, equal or concurrent), "
+        << k.edges_undecided << " undecided\n";
+}
+
 nlohmann::json event_json(const report_event& e, std::span<const std::string> names) {
   return {{"ref", std::string(names[e.process]).append("#").append(std::to_string(e.seq))},
           {"process", names[e.process]},
@@ -387,15 +466,8 @@ void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<
       << " bytes per vector dense (" << r.processes << " processes x " << dense_entry_bytes << " bytes),\n"
       << indent << decimal(r.sparse_bytes_per_event()) << " per event and " << decimal(r.sparse_bytes_per_message())
       << " per message sparse (" << sparse_entry_bytes << " bytes per non-zero entry); Lamport 8, HLC 16\n";
-  if (!r.shown.hlc) return;
-  out << "  HLC            l - pt, how far HLC runs ahead of physical time: 0 at "
-      << share(r.hlc_lead_histogram[0], r.events, "events");
-  if (r.hlc_lead_max_at)
-    out << ", at most " << format_duration(r.hlc_lead_max) << "\n"
-        << indent << "(" << event_text(*r.hlc_lead_max_at, names) << "); median " << quantile_text(r, 0.5) << ", p90 "
-        << quantile_text(r, 0.9) << ", p99 " << quantile_text(r, 0.99);
-  out << "\n";
-  if (r.hlc_behind > 0) out << indent << "and l < pt at " << r.hlc_behind << " events: a wrong clock\n";
+  if (r.shown.hlc) print_hlc(out, r, names, indent);
+  for (const clock_comparison::kind_share& k : r.kinds) print_kind_share(out, r, k, indent);
 }
 
 nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std::string> names) {
@@ -414,9 +486,6 @@ nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std:
     worst = {{"a", event_json(r.worst_inversion->a, names)},
              {"b", event_json(r.worst_inversion->b, names)},
              {"by_ns", r.worst_inversion->by}};
-  const auto per = [](std::uint64_t sum, std::uint64_t count) {
-    return count > 0 ? static_cast<double>(sum) / static_cast<double>(count) : 0.0;
-  };
   json out = {{"processes", r.processes},
           {"events", r.events},
           {"pairs", r.pairs},
@@ -448,6 +517,15 @@ nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std:
   if (!r.shown.lamport) out.erase("lamport");
   if (!r.shown.vector) out.erase("vector");
   if (!r.shown.hlc) out.erase("hlc");
+  for (const clock_comparison::kind_share& k : r.kinds)
+    out[k.name] = {{"encoding", k.encoding},
+                   {"bytes_per_event", per(k.event_bytes, r.events)},
+                   {"bytes_per_message", per(k.message_bytes, r.messages)},
+                   {"event_bytes", k.event_bytes},
+                   {"message_bytes", k.message_bytes},
+                   {"edges", k.edges},
+                   {"edges_broken", k.edges_broken},
+                   {"edges_undecided", k.edges_undecided}};
   return out;
 }
 

@@ -64,7 +64,8 @@ int report_command(const report_args& a) {
 }  // namespace
 
 subcommand add_report(CLI::App& app) {
-  return make_subcommand(app, "report", "compare the clocks on a trace: physical time, Lamport, vectors, HLC",
+  return make_subcommand(app, "report",
+                         "compare the clocks on a trace: physical time, Lamport, vectors, HLC and the other kinds it chose",
                          report_command);
 }
 

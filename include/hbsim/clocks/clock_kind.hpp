@@ -51,6 +51,21 @@ struct clock_step {
   stamp_words after;
 };
 
+/// How a kind orders two events by their stamps alone: what its users would conclude.
+enum class stamp_order {
+  before,      // a happened before b
+  after,       // b happened before a
+  equal,       // the same stamp: no order
+  concurrent,  // the kind says neither happened before the other
+  undecided,   // the kind cannot tell from these stamps (an interval overlap, a missing stamp...)
+};
+
+/// A stamp with the process of its event (a matrix clock compares its own row, that process's).
+struct stamped {
+  process_id process;
+  stamp_words words;
+};
+
 class clock_kind {
  public:
   virtual ~clock_kind() = default;
@@ -81,6 +96,14 @@ class clock_kind {
   /// Its invariants' full names ("matrix.exact"), and a judge of them for a run of these processes.
   virtual std::span<const std::string_view> invariants() const = 0;
   virtual std::unique_ptr<clock_judge> make_judge(std::span<const std::string> processes) const = 0;
+
+  // Its share of the clock comparison report (judge/clock_report.hpp).
+  /// The stamp's size on the wire, in bytes; by default its words as they are, 8 bytes each.
+  virtual std::uint64_t bytes(stamp_words stamp) const { return 8 * stamp.size(); }
+  /// How bytes() counts, for people, in a run of that many processes.
+  virtual std::string encoding(std::size_t /*processes*/) const { return "8 bytes per stamp word"; }
+  /// The order the kind gives the events of a and b; undecided unless the kind says how it orders.
+  virtual stamp_order order(stamped /*a*/, stamped /*b*/) const { return stamp_order::undecided; }
 };
 
 /// A stamp kept beyond its event (a witness, an expectation's finding), with its kind.

@@ -1,7 +1,8 @@
 // The clock comparison report: the lesson of a run in numbers. Physical time contradicts causality
 // (related pairs whose pt runs backwards), Lamport orders pairs without knowing whether they are
 // related (concurrent pairs it orders anyway), vector clocks tell concurrency at a cost (bytes per
-// message and per event), HLC stays close to physical time (how far l runs ahead of pt). Pairs are
+// message and per event), HLC stays close to physical time (how far l runs ahead of pt), and each
+// other chosen kind (a clock_kind module) costs its bytes and orders the run's edges. Pairs are
 // judged against the ground-truth happens-before relation (process order plus message edges),
 // computed here whatever the clocks under test record, so a wrong clock variant cannot skew it.
 #pragma once
@@ -13,6 +14,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +80,22 @@ struct clock_comparison {
   std::uint64_t event_entries = 0;    // non-zero entries, summed over events
   std::uint64_t message_entries = 0;  // non-zero entries, summed over messages
 
+  // The chosen kinds that are modules (clock_kind), in the scenario's order, counted on the stamps
+  // the run recorded. Their pairs are judged on the edges a → b only (process order and message
+  // edges): judging every pair would keep every stamp. A kind that orders every edge rightly and
+  // whose order is transitive (a partial order, such as the matrix's own-row vector order) then
+  // orders every related pair rightly; what it does with concurrent pairs is not counted here.
+  struct kind_share {
+    std::string name;
+    std::string encoding;             // how its bytes are counted (clock_kind::encoding)
+    std::uint64_t event_bytes = 0;    // clock_kind::bytes, summed over events
+    std::uint64_t message_bytes = 0;  // summed over messages: a message carries its send's stamp
+    std::uint64_t edges = 0;          // process order and message edges a → b
+    std::uint64_t edges_broken = 0;   // ordered b before a, equal or concurrent
+    std::uint64_t edges_undecided = 0;
+  };
+  std::vector<kind_share> kinds;
+
   std::uint64_t dense_vector_bytes() const { return dense_entry_bytes * processes; }
   double sparse_bytes_per_event() const;
   double sparse_bytes_per_message() const;
@@ -93,7 +111,8 @@ struct clock_comparison {
 /// reading in b's past (carried along edges like HLC's l) is below pt(b), the answer is 0 at once.
 /// Exact in every case, hence memory that grows with the run: each event's pt and Lamport value
 /// (16 bytes, plus 1.5 for blocks), about 20 bytes per event at peak on PHOLD, freed by on_finish;
-/// the rest follows the processes and the messages in flight.
+/// the rest follows the processes and the messages in flight (for each chosen kind module, the
+/// latest stamp of each process and the stamp of each send in flight).
 class clock_report final : public event_observer {
  public:
   /// Observe the run with `truth` first: pairs are judged against it.

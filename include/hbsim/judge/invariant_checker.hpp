@@ -118,7 +118,18 @@ class invariant_checker final : public event_observer {
     bool exact = false;  // V(send) = its ground truth
     bool held = false;   // `vector` holds a row, released when the slot is taken again
   };
+  struct event_view;
   event_snapshot snapshot(const event_head& h, row v) const;
+  // The checks of one event, in on_event's order.
+  void watch(const event_view& x);
+  void check_exact(event_view& x);
+  void check_rules(const event_view& x);
+  void check_edges(const event_view& x);
+  void check_edge(const event_view& x, bool message, bool vector_ok);
+  void check_physical(const event_view& x);
+  /// The recorded vectors of the previous event of e's process and of e's send (views of rows).
+  row prev_row(const event_view& x);
+  row sent_row(const event_view& x);
   /// Counts a violation; builds the witness (calling `va` for a's vector and `rule` for the text)
   /// only for the first few.
   template <class Vector, class Rule>
