@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli_fixture.hpp"
+#include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/kernel/simulation.hpp"
 #include "hbsim/views/explain.hpp"
 #include "hbsim/views/explained_stamps.hpp"
@@ -99,8 +100,10 @@ TEST_CASE("explain of a matrix trace: a first event starts from the kind's initi
 }
 
 TEST_CASE("explain of a matrix trace: a value the canonical rule does not give is flagged") {
-  // Variant row-not-merged: A#3's own row takes only W's row A {A:2}, not W's row C: it records
-  // {A:{A:3}, B:{A:2, B:2}, C:{A:2, B:2, C:2}} where the canonical rule gives row A {A:3, B:2, C:2}.
+  // Variant row-not-merged: no receive merges its own row with the sender's, so B#1 records
+  // {A:{A:2}, B:{B:1}}, B#2 {A:{A:2}, B:{B:2}}, C#1 {.., C:{C:1}}, C#2 W = {A:{A:2}, B:{B:2}, C:{C:2}}. At
+  // A#3 the canonical rule takes from A#2's {A:{A:2}} every row's max with W, row A also with W's row
+  // C {C:2} ({A:2, C:2}), then ticks: {A:{A:3, C:2}, B:{B:2}, C:{C:2}}; the run recorded row A {A:3}.
   scenario s = lesson_20();
   REQUIRE(s.logical.extra.size() == 1);
   s.logical.extra[0].variant = 1;
@@ -110,9 +113,9 @@ TEST_CASE("explain of a matrix trace: a value the canonical rule does not give i
   const event_rules rules = explain_rules(r.graph, r.graph.resolve("A:gossip-c"), r.stamps.clocks());
   REQUIRE(rules.kinds.size() == 1);
   CHECK(rules.kinds[0] ==
-        "M = max(M, M_m) row by row, row A also with the message's row C {A:2, B:2, C:2}; then M[A][A] = 2 + 1 = 3 "
-        "would give M = {A:{A:3, B:2, C:2}, B:{A:2, B:2}, C:{A:2, B:2, C:2}}, but the run recorded M = {A:{A:3}, "
-        "B:{A:2, B:2}, C:{A:2, B:2, C:2}}, which this rule does not give");
+        "M = max(M, M_m) row by row, row A also with the message's row C {C:2}; then M[A][A] = 2 + 1 = 3 would give "
+        "M = {A:{A:3, C:2}, B:{B:2}, C:{C:2}}, but the run recorded M = {A:{A:3}, B:{B:2}, C:{C:2}}, which this "
+        "rule does not give");
   CHECK(rules.vector_canonical);
   CHECK(rules.lamport.empty());
   CHECK(rules.hlc.empty());
@@ -167,4 +170,33 @@ TEST_CASE("hbsim explain on a matrix trace: a file read twice and a pipe read on
       run_cli("explain /dev/fd/3 A:append-x A:gossip-c 3<&0", HBSIM_BINARY, "cat '" + trace.string() + "' | ");
   CHECK(pipe.code == 0);
   CHECK(pipe.out == file.out);
+}
+
+TEST_CASE("explain of a matrix-only run: a restart's matrix rule from the clocks before the crash") {
+  // A: local at 1 ms (M[A][A] = 1), crash at 2 ms (A#2: 2), restart at 4 ms, persist all (A#3: 2 + 1 = 3).
+  // Two processes: column A's minimum is min(3, 0) = 0, so the watermark is empty.
+  scenario s = make_scenario({"A", "B"});
+  s.logical.clocks = {"matrix"};
+  s.logical.extra = {chosen_clock{clock_registry::standard().find("matrix")}};
+  s.script.push_back(at(1 * ms, A, action_kind::local, "work"));
+  crash_fault c;
+  c.process = A;
+  c.restart = 4 * ms;
+  c.persist = persist_mode::all;
+  fault f;
+  f.at = 2 * ms;
+  f.what = c;
+  s.faults.push_back(f);
+  explained_run r;
+  run(s, r);
+  REQUIRE(r.graph.event(3).kind == event_kind::restart);
+  const event_rules rules = explain_rules(r.graph, 3, r.stamps.clocks());
+  REQUIRE(rules.kinds.size() == 1);
+  CHECK(rules.kinds[0] == "M[A][A] = 2 + 1 = 3: M = {A:{A:3}}, watermark {} (from the clocks before the crash: with "
+                          "none of Lamport, vector and HLC the trace does not tell whether they were kept)");
+  const std::string t = explain(r.graph, 1, 3, r.stamps.clocks());
+  CHECK(has(t, "      time 4ms, pt 4ms, matrix {A:{A:3}}\n"));
+  CHECK(has(t, "Each rule reads the process's clocks after its previous event and, for a receive, those\n"));
+  CHECK_FALSE(has(t, "V {"));
+  CHECK_FALSE(has(t, "HLC ("));
 }

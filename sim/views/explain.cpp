@@ -78,10 +78,6 @@ bool describe(const std::pair<Value, std::string>& rule, const Value& value, con
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // What the rules of one event read: the event, and what its message carries (its send's clocks).
 struct rule_input {
   const hb_graph& g;
@@ -175,7 +171,20 @@ bool fits(const rule_input& in, const clocks& now, const clocks& b) {
 
 // What a restart ticks from. L', V', (l', c') are the process's clocks after its previous event; a
 // restart starts from them (persist all), from zero (none), or from a checkpoint the trace does not show.
+// A trace does not record which: the standard clocks' values tell it.
 enum class restart_base : std::uint8_t { previous, zero, checkpoint };
+
+// The base of a restart, and the note its rules get.
+std::pair<restart_base, std::string_view> restart_from(const rule_input& in, const clocks& now, const clocks& before,
+                                                       const clocks& zero) {
+  const standard_clocks& c = in.shown.standard;
+  if (!c.lamport && !c.vector && !c.hlc)
+    return {restart_base::previous, " (from the clocks before the crash: with none of Lamport, vector and HLC the "
+                                    "trace does not tell whether they were kept)"};
+  if (fits(in, now, before)) return {restart_base::previous, " (kept through the crash)"};
+  if (fits(in, now, zero)) return {restart_base::zero, " (restarted from zero)"};
+  return {restart_base::checkpoint, ""};
+}
 
 // The standard clocks' rules from `b`, with `note`.
 void standard_rules(const rule_input& in, const clocks& now, const clocks& b, std::string_view note, event_rules& out) {
@@ -248,15 +257,8 @@ event_rules explain_rules(const hb_graph& g, event_id e, const explained_clocks&
   event_rules out;
   out.kind = event_kind_text(g, x);
 
-  restart_base base = restart_base::previous;
-  std::string_view note;
-  if (x.kind == event_kind::restart) {
-    base = fits(in, now, before) ? restart_base::previous : fits(in, now, zero) ? restart_base::zero
-                                                                                : restart_base::checkpoint;
-    note = base == restart_base::previous ? " (kept through the crash)"
-           : base == restart_base::zero   ? " (restarted from zero)"
-                                          : "";
-  }
+  const auto [base, note] = x.kind == event_kind::restart ? restart_from(in, now, before, zero)
+                                                          : std::pair{restart_base::previous, std::string_view{}};
   if (base == restart_base::checkpoint) checkpoint_rules(in, now, out);
   else standard_rules(in, now, base == restart_base::zero ? zero : before, note, out);
   if (shown.kinds != nullptr) kind_rules(in, e, previous, base, note, out);
