@@ -4,6 +4,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "hbsim/judge/hb_graph.hpp"
@@ -30,7 +31,8 @@ struct explain_args {
 // the events explained only; a pipe, read once, keeps every event's.
 int explain_command(const explain_args& a) {
   const bool shiviz = shiviz_log(a.file);
-  const bool rereadable = std::filesystem::is_regular_file(a.file);
+  std::error_code unreadable;  // the replay says what is wrong with the file
+  const bool rereadable = std::filesystem::is_regular_file(a.file, unreadable);
   hb_graph_builder builder(a.file);
   explained_stamps first(rereadable ? std::optional(std::vector<event_id>{}) : std::nullopt);
   event_observer* observers[] = {&builder, &first};

@@ -20,10 +20,7 @@ class explained_stamps;
 struct explained_clocks {
   bool times = true;
   standard_clocks standard;
-  const explained_stamps* kinds = nullptr;  // none when null
-
-  /// Vector clocks only: a ShiViz/GoVector log.
-  static explained_clocks vectors_only() { return {false, {false, true, false}, nullptr}; }
+  const explained_stamps* kinds = nullptr;  // none when null (explained_stamps::clocks() gives them)
 };
 
 /// How one event's clocks follow from the process's previous event (and, for a receive, from the
