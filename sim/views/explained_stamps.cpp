@@ -18,8 +18,9 @@ void explained_stamps::on_start(const run_header& h) {
   config_ = h.source != nullptr ? h.source->logical : logical_config{};
   times_ = !h.vectors_only;
   if (h.vectors_only) config_.clocks = {"vector"};
+  processes_ = h.process_names.size();
   fresh_.clear();
-  for (const chosen_clock& c : config_.extra) fresh_.push_back(c.make(h.process_names.size()));
+  fresh_.resize(config_.extra.size());
   stamps_.clear();
 }
 
@@ -34,7 +35,11 @@ explained_clocks explained_stamps::clocks() const {
 }
 
 stamp_words explained_stamps::stamp(std::size_t k, event_id e, process_id p) const {
-  if (e == 0) return fresh_.at(k)->stamp(p);
+  if (e == 0) {
+    std::unique_ptr<logical_clock>& fresh = fresh_.at(k);
+    if (!fresh) fresh = config_.extra[k].make(processes_);
+    return fresh->stamp(p);
+  }
   const auto it = stamps_.find(e);
   if (it == stamps_.end() || k >= it->second.size())
     throw std::out_of_range("explained_stamps: event " + std::to_string(e) + " was not kept");

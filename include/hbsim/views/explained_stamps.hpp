@@ -38,7 +38,9 @@ class explained_stamps final : public event_observer {
   std::optional<std::vector<event_id>> wanted_;  // sorted
   logical_config config_;
   bool times_ = true;
-  std::vector<std::unique_ptr<logical_clock>> fresh_;  // per module: clocks before any event
+  std::size_t processes_ = 0;
+  // Per module: its clocks before any event, made on first use (a matrix clock's hold n³ words).
+  mutable std::vector<std::unique_ptr<logical_clock>> fresh_;
   std::map<event_id, std::vector<std::vector<std::uint64_t>>> stamps_;
 };
 
