@@ -276,7 +276,7 @@ void narrator::on_start(const run_header& h) {
   const logical_config chosen = source_ ? source_->logical : logical_config{};
   initial_.assign(n, {0, vec(chosen.has("vector") ? n : 0, 0), {}, {}});
   for (const chosen_clock& c : chosen.extra) {
-    const auto fresh = c.kind->make(n, c.variant, c.options);
+    const auto fresh = c.make(n);
     for (process_id p = 0; p < n; ++p) initial_[p].extra.emplace_back(fresh->stamp(p).begin(), fresh->stamp(p).end());
   }
   last_ = initial_;

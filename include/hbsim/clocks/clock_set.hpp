@@ -27,6 +27,9 @@ struct chosen_clock {
   std::shared_ptr<const clock_kind> kind;
   std::size_t variant = 0;  // in kind->variants()
   nlohmann::json options = nlohmann::json::object();
+
+  /// Its clocks for a run of these processes; before any event, stamp(p) is p's initial stamp.
+  std::unique_ptr<logical_clock> make(std::size_t processes) const { return kind->make(processes, variant, options); }
 };
 
 /// The `clocks` and `logical` blocks of a scenario.

@@ -1,0 +1,49 @@
+#include "hbsim/views/explained_stamps.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "hbsim/scenario/scenario.hpp"
+
+namespace hbsim {
+
+explained_stamps::explained_stamps(std::optional<std::vector<event_id>> wanted) : wanted_(std::move(wanted)) {
+  if (wanted_) std::sort(wanted_->begin(), wanted_->end());
+}
+explained_stamps::~explained_stamps() = default;
+
+void explained_stamps::on_start(const run_header& h) {
+  config_ = h.source != nullptr ? h.source->logical : logical_config{};
+  times_ = !h.vectors_only;
+  if (h.vectors_only) config_.clocks = {"vector"};
+  processes_ = h.process_names.size();
+  fresh_.clear();
+  fresh_.resize(config_.extra.size());
+  stamps_.clear();
+}
+
+void explained_stamps::on_event(const event_record& e) {
+  if (config_.extra.empty() || (wanted_ && !std::binary_search(wanted_->begin(), wanted_->end(), e.id))) return;
+  std::vector<std::vector<std::uint64_t>>& kept = stamps_[e.id];
+  for (const stamp_words w : e.stamps) kept.emplace_back(w.begin(), w.end());
+}
+
+explained_clocks explained_stamps::clocks() const {
+  return {times_, config_.shown(), config_.extra.empty() ? nullptr : this};
+}
+
+stamp_words explained_stamps::stamp(std::size_t k, event_id e, process_id p) const {
+  if (e == 0) {
+    std::unique_ptr<logical_clock>& fresh = fresh_.at(k);
+    if (!fresh) fresh = config_.extra[k].make(processes_);
+    return fresh->stamp(p);
+  }
+  const auto it = stamps_.find(e);
+  if (it == stamps_.end() || k >= it->second.size())
+    throw std::out_of_range("explained_stamps: event " + std::to_string(e) + " was not kept");
+  return it->second[k];
+}
+
+}  // namespace hbsim
