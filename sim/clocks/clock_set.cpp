@@ -55,6 +55,7 @@ void clock_set::reset(process_id p) {
 }
 void clock_set::describe(process_id p, event_record& record) {
   for (auto& c : clocks_) c->describe(p, record);
+  if (extra_ == 0) return;
   const auto extra = this->extra();
   for (std::size_t i = 0; i < extra_; ++i) stamps_[i] = extra[i]->stamp(p);
   record.stamps = stamps_;

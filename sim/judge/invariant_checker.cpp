@@ -219,7 +219,7 @@ void invariant_checker::on_event(const event_record& e) {
   if (!x.exact && !watching_) start_watching(b, x.v);
   if (watching_) check_strong_against_recent(b, x.v);
   check_physical(x);
-  judge_others(e, b, x.v);
+  if (!others_.empty()) judge_others(e, b, x.v);
   remember(e, b, x.v, x.exact);
 }
 
