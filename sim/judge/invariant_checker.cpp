@@ -97,7 +97,7 @@ void invariant_checker::on_start(const run_header& h) {
 }
 
 event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
-  event_snapshot s{h, {}, {}};
+  event_snapshot s{h, chosen_, {}, {}};
   for (std::size_t i = 0; i < v.size(); ++i)
     if (v[i] != 0) s.vector.emplace_back(static_cast<process_id>(i), v[i]);
   return s;
@@ -202,7 +202,7 @@ void invariant_checker::on_event(const event_record& e) {
     throw std::logic_error("invariant_checker: observe the run with its causality first, then the checker");
   const process_id p = e.process;
   // Without vector clocks, the truth stands in for them: every vector check then holds at no cost.
-  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc, chosen_};
+  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
   event_view x{e,
                b,
                chosen_.vector ? e.vector : truth_->truth(p),

@@ -49,11 +49,11 @@ struct event_head {
   sim_time pt = 0;
   std::uint64_t lamport = 0;
   hlc_stamp hlc;
-  standard_clocks shown;
 };
 
 /// An event as a witness shows it: everything the trace says of it.
 struct event_snapshot : event_head {
+  standard_clocks shown;  // the run's standard clocks, which the witness shows
   std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries
   /// The other kinds' stamps, for a witness of their invariants.
   std::vector<kept_stamp> stamps;
