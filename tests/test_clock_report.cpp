@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
@@ -212,6 +213,26 @@ TEST_CASE("clock report: no event, one event") {
   CHECK(r.related == 0);
   CHECK(r.concurrent == 0);
   CHECK(r.event_entries == 1);
+}
+
+TEST_CASE("clock report: the vector line compares with the run's own scalar clocks only") {
+  // Three processes: a dense vector is 3 x 4 = 12 bytes; beside it, the Lamport stamp is one 8-byte
+  // word and the HLC two, quoted only when the run has them.
+  const std::vector<std::string> names{"A", "B", "C"};
+  const auto line = [&](std::vector<std::string> clocks) {
+    scenario s = fast_sender();
+    s.logical.clocks = std::move(clocks);
+    std::ostringstream out;
+    print_clock_report(out, report_of(s), names);
+    const std::string text = out.str();
+    const std::size_t at = text.find("bytes per non-zero entry)");
+    REQUIRE(at != std::string::npos);
+    return text.substr(at, text.find('\n', at) - at);
+  };
+  CHECK(line({"lamport", "vector", "hlc"}) == "bytes per non-zero entry); Lamport 8, HLC 16");
+  CHECK(line({"vector", "hlc"}) == "bytes per non-zero entry); HLC 16");
+  CHECK(line({"lamport", "vector"}) == "bytes per non-zero entry); Lamport 8");
+  CHECK(line({"vector"}) == "bytes per non-zero entry)");
 }
 
 TEST_CASE("clock report: every count agrees with brute force over all pairs on random faulty runs") {

@@ -461,11 +461,16 @@ void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<
       out << indent << "and breaks its clock condition on " << r.lamport_related_not_below
           << " related pairs, L(a) >= L(b): a wrong clock\n";
   }
-  if (r.shown.vector)
+  if (r.shown.vector) {
     out << "  vector clocks  tell concurrent from related, at a cost: " << r.dense_vector_bytes()
-      << " bytes per vector dense (" << r.processes << " processes x " << dense_entry_bytes << " bytes),\n"
-      << indent << decimal(r.sparse_bytes_per_event()) << " per event and " << decimal(r.sparse_bytes_per_message())
-      << " per message sparse (" << sparse_entry_bytes << " bytes per non-zero entry); Lamport 8, HLC 16\n";
+        << " bytes per vector dense (" << r.processes << " processes x " << dense_entry_bytes << " bytes),\n"
+        << indent << decimal(r.sparse_bytes_per_event()) << " per event and " << decimal(r.sparse_bytes_per_message())
+        << " per message sparse (" << sparse_entry_bytes << " bytes per non-zero entry)";
+    // Beside the run's scalar clocks, whose stamps are one and two 8-byte words.
+    if (r.shown.lamport) out << (r.shown.hlc ? "; Lamport 8, HLC 16" : "; Lamport 8");
+    else if (r.shown.hlc) out << "; HLC 16";
+    out << "\n";
+  }
   if (r.shown.hlc) print_hlc(out, r, names, indent);
   for (const clock_comparison::kind_share& k : r.kinds) print_kind_share(out, r, k, indent);
 }

@@ -3,32 +3,29 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
-#include "hbsim/clocks/vector/vector_clock.hpp"
+#include "clocks/hlc/hlc_judge.hpp"
+#include "clocks/lamport/lamport_judge.hpp"
+#include "clocks/vector/vector_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
 
 namespace {
 
-constexpr std::array<std::string_view, invariant_count> names = {
-    "lamport.clock_condition",       "lamport.rule",        "vector.exact",
-    "vector.strong_clock_condition", "hlc.clock_condition", "hlc.monotonic",
-    "hlc.not_behind_physical",       "hlc.rule",            "hlc.bounded_drift"};
+// The families in the order of `invariant`: each kind's judge lists its own.
+constexpr std::size_t lamport_first = 0, vector_first = 2, hlc_first = 4;
+constexpr std::array<std::string_view, invariant_count> names = [] {
+  std::array<std::string_view, invariant_count> n{};
+  std::copy(std::begin(lamport_judge::invariants), std::end(lamport_judge::invariants), &n[lamport_first]);
+  std::copy(std::begin(vector_judge::invariants), std::end(vector_judge::invariants), &n[vector_first]);
+  std::copy(std::begin(hlc_judge::invariants), std::end(hlc_judge::invariants), &n[hlc_first]);
+  return n;
+}();
+static_assert(std::size(hlc_judge::invariants) == invariant_count - hlc_first);
 
-// a < b for vectors: entrywise ≤ and different somewhere. Branch-free: it runs on every edge whose
-// ends are not both exact.
-bool vector_less(causality::row a, causality::row b) {
-  std::uint32_t greater = 0, smaller = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    greater |= a[i] > b[i];
-    smaller |= a[i] < b[i];
-  }
-  return greater == 0 && smaller != 0;
-}
-
-// For the witnesses of one event: no earlier event's vector.
+// For the witnesses of one event: no earlier event's vector, no path.
 causality::row no_vector() { return {}; }
+std::vector<hb_hop> no_path() { return {}; }
 
 }  // namespace
 
@@ -89,7 +86,6 @@ void invariant_checker::on_start(const run_header& h) {
   }
   sends_.clear();
   unverified_pairs_ = 0;
-  last_.assign(n_, {});
   last_exact_.assign(n_, 1);
   own_inexact_.assign(n_, 0);
   watching_ = false;
@@ -103,9 +99,9 @@ event_snapshot invariant_checker::snapshot(const event_head& h, row v) const {
   return s;
 }
 
-template <class Vector, class Rule>
+template <class Vector, class Rule, class Path>
 void invariant_checker::report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule,
-                               std::vector<hb_hop> path) {
+                               Path path) {
   const bool judged = i <= invariant::lamport_rule                ? chosen_.lamport
                       : i <= invariant::vector_strong_clock_condition ? chosen_.vector
                                                                      : chosen_.hlc;
@@ -113,7 +109,7 @@ void invariant_checker::report(invariant i, const event_head* a, Vector va, cons
   if (!judged || r.count++ >= examples_kept) return;
   std::optional<event_snapshot> first;
   if (a) first = snapshot(*a, va());
-  r.examples.push_back({std::move(first), snapshot(b, vb), rule(), std::move(path)});
+  r.examples.push_back({std::move(first), snapshot(b, vb), rule(), path()});
 }
 
 // The "only if" half of the strong clock condition: V(a) < V(b) must imply a → b. Given the "if"
@@ -142,24 +138,21 @@ void invariant_checker::check_strong_against_recent(const event_head& b, row v) 
     }
     if (recent_row_[slot].own > v[j]) continue;  // V(a*)[j] > V(b)[j] settles nearly every case
     const row va = truth_->view(recent_row_[slot], scratch_a_);
-    if (!vector_less(va, v)) continue;
-    report(invariant::vector_strong_clock_condition, &recent_[slot], [&] { return va; }, b, v, [&] {
-      return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(v, names_))
-          .append(", yet a and b are concurrent");
-    });
+    if (vector_judge::less(va, v))
+      report(invariant::vector_strong_clock_condition, &recent_[slot], [&] { return va; }, b, v,
+             [&] { return vector_judge::concurrent_below(va, v, names_); }, no_path);
   }
 }
 
 void invariant_checker::check_strong_against_latest(const event_head& a, row va) {
   const process_id j = a.process;
   for (process_id i : knows_latest_[j]) {
-    if (last_[i].id == 0) continue;
+    const event_head* b = latest(i);
+    if (!b) continue;
     const row vb = latest_vector(i);
-    if (va[j] > vb[j] || !vector_less(va, vb)) continue;
-    report(invariant::vector_strong_clock_condition, &a, [&] { return va; }, last_[i], vb, [&] {
-      return std::string("V(a) = ").append(vector_text(va, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
-          .append(", yet a and b are concurrent");
-    });
+    if (va[j] > vb[j] || !vector_judge::less(va, vb)) continue;
+    report(invariant::vector_strong_clock_condition, &a, [&] { return va; }, *b, vb,
+           [&] { return vector_judge::concurrent_below(va, vb, names_); }, no_path);
   }
   knows_latest_[j].clear();
 }
@@ -172,13 +165,11 @@ void invariant_checker::start_watching(const event_head& b, row v) {
       if (i != j && truth_->truth(i)[j] == truth_->count(j)) knows_latest_[j].push_back(i);
   // b itself, as the candidate a* of the processes that knew all of its process before it.
   for (process_id i = 0; i < n_; ++i) {
-    if (i == b.process || last_[i].id == 0 || truth_->truth(i)[b.process] != b.seq - 1) continue;
+    if (i == b.process || !latest(i) || truth_->truth(i)[b.process] != b.seq - 1) continue;
     const row vb = latest_vector(i);
-    if (v[b.process] <= vb[b.process] && vector_less(v, vb))
-      report(invariant::vector_strong_clock_condition, &b, [&] { return v; }, last_[i], vb, [&] {
-        return std::string("V(a) = ").append(vector_text(v, names_)).append(" < V(b) = ").append(vector_text(vb, names_))
-            .append(", yet a and b are concurrent");
-      });
+    if (v[b.process] <= vb[b.process] && vector_judge::less(v, vb))
+      report(invariant::vector_strong_clock_condition, &b, [&] { return v; }, *latest(i), vb,
+             [&] { return vector_judge::concurrent_below(v, vb, names_); }, no_path);
   }
 }
 
@@ -202,14 +193,14 @@ void invariant_checker::on_event(const event_record& e) {
     throw std::logic_error("invariant_checker: observe the run with its causality first, then the checker");
   const process_id p = e.process;
   // Without vector clocks, the truth stands in for them: every vector check then holds at no cost.
-  const event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
+  event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
   event_view x{e,
                b,
                chosen_.vector ? e.vector : truth_->truth(p),
                truth_->merged() ? &sends_[truth_->slot()] : nullptr,
                truth_->before(),
                truth_->sent(),
-               last_[p].id != 0 ? &last_[p] : nullptr,
+               remembered(p, e.seq - 1),
                last_exact_[p] ? nullptr : truth_->data(latest_row_[p]),
                false};
   if (watching_) watch(x);
@@ -220,7 +211,7 @@ void invariant_checker::on_event(const event_record& e) {
   if (watching_) check_strong_against_recent(b, x.v);
   check_physical(x);
   if (!others_.empty()) judge_others(e, b, x.v);
-  remember(e, b, x.v, x.exact);
+  remember(e, std::move(b), x.v, x.exact);
 }
 
 [[gnu::always_inline]] inline causality::row invariant_checker::prev_row(const event_view& x) {
@@ -244,50 +235,30 @@ void invariant_checker::watch(const event_view& x) {
 
 // vector.exact: the recorded vector against e's ground truth.
 [[gnu::always_inline]] inline void invariant_checker::check_exact(event_view& x) {
-  const row v = x.v;
   const row truth = truth_->truth(x.b.process);
-  // Branch-free, so that it vectorises: the checker's hot path.
-  std::uint32_t mismatches = 0;
-  for (std::size_t k = 0; k < n_; ++k) mismatches += v[k] != truth[k];
-  x.exact = mismatches == 0;
+  x.exact = vector_judge::exact(x.v, truth);
   if (!x.exact)
-    report(invariant::vector_exact, nullptr, no_vector, x.b, v, [&] {
-      std::size_t j = 0;
-      while (v[j] == truth[j]) ++j;
-      return std::string("V[").append(names_[j]).append("] = ").append(std::to_string(v[j])).append(", but ")
-          .append(std::to_string(truth[j])).append(" events of ").append(names_[j])
-          .append(" are in its causal past (itself included): the exact vector is ").append(vector_text(truth, names_));
-    });
-  if (v[x.b.process] != x.b.seq) own_inexact_[x.b.process] = x.b.seq;
+    report(invariant::vector_exact, nullptr, no_vector, x.b, x.v, [&] { return vector_judge::inexact(x.v, truth, names_); },
+           no_path);
+  if (x.v[x.b.process] != x.b.seq) own_inexact_[x.b.process] = x.b.seq;
 }
 
 // The canonical rules, from the previous event of the process and the message's send.
 [[gnu::always_inline]] inline void invariant_checker::check_rules(const event_view& x) {
   const event_record& e = x.e;
   const send_info* m = x.m;
-  const std::uint64_t l_prev = x.prev ? x.prev->lamport : 0;
-  const hlc_stamp h_prev = x.prev ? x.prev->hlc : hlc_stamp{};
-  const std::uint64_t l_expected = m ? std::max(l_prev, m->send.lamport) + 1 : l_prev + 1;
-  const hlc_stamp h_expected = m ? hlc_receive(h_prev, m->send.hlc, e.pt) : hlc_tick(h_prev, e.pt);
   const event_head* a = m ? &m->send : x.prev;
   const auto path = [&] { return a ? std::vector<hb_hop>{{a->id, e.id, m != nullptr}} : std::vector<hb_hop>{}; };
   const auto va = [&] { return m ? sent_row(x) : prev_row(x); };
-  if (e.lamport != l_expected)
-    report(invariant::lamport_rule, a, va, x.b, x.v, [&] {
-      std::string how = m ? std::string("max(L', L_m) + 1 = max(").append(std::to_string(l_prev)).append(", ")
-                                .append(std::to_string(m->send.lamport)).append(") + 1")
-                          : std::string("L' + 1 = ").append(std::to_string(l_prev)).append(" + 1");
-      return std::string("L = ").append(std::to_string(e.lamport)).append(", the canonical rule gives ").append(how)
-          .append(" = ").append(std::to_string(l_expected));
-    }, path());
-  if (e.hlc != h_expected)
-    report(invariant::hlc_rule, a, va, x.b, x.v, [&] {
-      std::string s = std::string("HLC = ").append(to_string(e.hlc)).append(", the canonical rule gives ")
-                          .append(to_string(h_expected)).append(" from (l', c') = ").append(to_string(h_prev))
-                          .append(", pt = ").append(format_duration(e.pt));
-      if (m) s.append(", message (l_m, c_m) = ").append(to_string(m->send.hlc));
-      return s;
-    }, path());
+  const std::uint64_t l_prev = x.prev ? x.prev->lamport : 0;
+  const std::uint64_t* l_m = m ? &m->send.lamport : nullptr;
+  if (e.lamport != lamport_judge::canonical(l_prev, l_m))
+    report(invariant::lamport_rule, a, va, x.b, x.v, [&] { return lamport_judge::rule_broken(e.lamport, l_prev, l_m); },
+           path);
+  const hlc_stamp h_prev = x.prev ? x.prev->hlc : hlc_stamp{};
+  const hlc_stamp* h_m = m ? &m->send.hlc : nullptr;
+  if (e.hlc != hlc_judge::canonical(h_prev, h_m, e.pt))
+    report(invariant::hlc_rule, a, va, x.b, x.v, [&] { return hlc_judge::rule_broken(e.hlc, h_prev, h_m, e.pt); }, path);
 }
 
 // Edge conditions, on process order and on the message edge; transitivity extends them to every
@@ -296,14 +267,8 @@ void invariant_checker::watch(const event_view& x) {
 // edges); otherwise compare, with the previous event's vector as recorded or, when it was exact, its
 // truth: p's truth before this event.
 [[gnu::always_inline]] inline void invariant_checker::check_edges(const event_view& x) {
-  if (x.prev) {
-    const bool vector_ok = (x.exact && !x.prev_vec) || vector_less(prev_row(x), x.v);
-    check_edge(x, false, vector_ok);
-  }
-  if (x.m) {
-    const bool vector_ok = (x.exact && x.m->exact) || vector_less(sent_row(x), x.v);
-    check_edge(x, true, vector_ok);
-  }
+  if (x.prev) check_edge(x, false, (x.exact && !x.prev_vec) || vector_judge::less(prev_row(x), x.v));
+  if (x.m) check_edge(x, true, (x.exact && x.m->exact) || vector_judge::less(sent_row(x), x.v));
 }
 
 // The edge from the previous event of e's process, or from e's send when `message`.
@@ -313,39 +278,28 @@ void invariant_checker::watch(const event_view& x) {
   const auto va = [&] { return message ? sent_row(x) : prev_row(x); };
   const auto path = [&] { return std::vector<hb_hop>{{a.id, e.id, message}}; };
   if (!(a.lamport < e.lamport))
-    report(invariant::lamport_clock_condition, &a, va, x.b, x.v, [&] {
-      return std::string("a → b but L(a) = ").append(std::to_string(a.lamport)).append(" is not below L(b) = ")
-          .append(std::to_string(e.lamport));
-    }, path());
+    report(invariant::lamport_clock_condition, &a, va, x.b, x.v,
+           [&] { return lamport_judge::edge_broken(a.lamport, e.lamport); }, path);
   if (!(a.hlc < e.hlc)) {
-    const auto rule = [&] {
-      return std::string("a → b but hlc(a) = ").append(to_string(a.hlc)).append(" is not below hlc(b) = ")
-          .append(to_string(e.hlc));
-    };
-    report(invariant::hlc_clock_condition, &a, va, x.b, x.v, rule, path());
-    if (!message) report(invariant::hlc_monotonic, &a, va, x.b, x.v, rule, path());
+    const auto rule = [&] { return hlc_judge::edge_broken(a.hlc, e.hlc); };
+    report(invariant::hlc_clock_condition, &a, va, x.b, x.v, rule, path);
+    if (!message) report(invariant::hlc_monotonic, &a, va, x.b, x.v, rule, path);
   }
   if (!vector_ok)
-    report(invariant::vector_strong_clock_condition, &a, va, x.b, x.v, [&] {
-      return std::string("a → b but V(a) = ").append(vector_text(va(), names_)).append(" is not below V(b) = ")
-          .append(vector_text(x.v, names_));
-    }, path());
+    report(invariant::vector_strong_clock_condition, &a, va, x.b, x.v,
+           [&] { return vector_judge::edge_broken(va(), x.v, names_); }, path);
 }
 
 // HLC against physical time.
 [[gnu::always_inline]] inline void invariant_checker::check_physical(const event_view& x) {
   const event_record& e = x.e;
   if (e.hlc.l < e.pt)
-    report(invariant::hlc_not_behind_physical, nullptr, no_vector, x.b, x.v, [&] {
-      return std::string("l = ").append(format_duration(e.hlc.l)).append(" is behind pt = ").append(format_duration(e.pt));
-    });
+    report(invariant::hlc_not_behind_physical, nullptr, no_vector, x.b, x.v,
+           [&] { return hlc_judge::behind_physical(e.hlc, e.pt); }, no_path);
   max_reading_ = std::max(max_reading_, e.pt);
   if (e.hlc.l > max_reading_)
-    report(invariant::hlc_bounded_drift, nullptr, no_vector, x.b, x.v, [&] {
-      return std::string("l = ").append(format_duration(e.hlc.l))
-          .append(" exceeds every physical reading taken so far (the largest is ").append(format_duration(max_reading_))
-          .append(")");
-    });
+    report(invariant::hlc_bounded_drift, nullptr, no_vector, x.b, x.v, [&] { return hlc_judge::drifted(e.hlc, max_reading_); },
+           no_path);
   const sim_time ahead = sub_sat(e.hlc.l, e.pt);
   if (chosen_.hlc) epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 }
@@ -378,7 +332,7 @@ void invariant_checker::judge_others(const event_record& e, const event_head& b,
   }
 }
 
-void invariant_checker::remember(const event_record& e, const event_head& b, row v, bool exact) {
+void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {
   // The holders share e's truth row when its vector was exact, or one copy of an inexact vector.
   const process_id p = e.process;
   row_ref vector{truth_->current(p).row, p, v[p]};
@@ -400,8 +354,7 @@ void invariant_checker::remember(const event_record& e, const event_head& b, row
   const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
   truth_->release(recent_row_[slot]);
   recent_row_[slot] = truth_->share(vector);
-  recent_[slot] = b;
-  last_[p] = b;
+  recent_[slot] = std::move(b);
 }
 
 std::uint64_t invariant_checker::count(std::string_view name) const {

@@ -132,22 +132,28 @@ class invariant_checker final : public event_observer {
   row sent_row(const event_view& x);
   /// Counts a violation; builds the witness (calling `va` for a's vector and `rule` for the text)
   /// only for the first few.
-  template <class Vector, class Rule>
-  void report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule,
-              std::vector<hb_hop> path = {});
+  template <class Vector, class Rule, class Path>
+  void report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule, Path path);
   /// The other kinds' judges on e, the stamps of e shown in their witnesses.
   void judge_others(const event_record& e, const event_head& b, row v);
   class findings;
   void check_strong_against_recent(const event_head& b, row v);
   void check_strong_against_latest(const event_head& a, row v);
+  /// p's event number `seq` when it is the latest the checker has remembered (the newest of its ring);
+  /// null for 0.
+  const event_head* remembered(process_id p, std::uint64_t seq) const {
+    return seq ? &recent_[p * recent_kept_ + seq % recent_kept_] : nullptr;
+  }
+  /// The latest event of a process other than the one being judged; null when it has none yet.
+  const event_head* latest(process_id p) const { return remembered(p, truth_->count(p)); }
   /// Recorded vector of p's latest event (its ground truth, p's current row, when it was exact).
   row latest_vector(process_id p) const { return {truth_->data(latest_row_[p]), n_}; }
   /// The first inexact vector: from here on, the "only if" half of the strong condition needs the
   /// recent events and who knows whose latest event, which exact runs never pay for.
   void start_watching(const event_head& b, row v);
-  /// Keeps what later events need: e as its process's latest and most recent event, and its stamp
-  /// when it sent messages.
-  void remember(const event_record& e, const event_head& b, row v, bool exact);
+  /// Keeps what later events need: e as its process's most recent event, and its stamp when it sent
+  /// messages. Takes b, which on_event no longer needs.
+  void remember(const event_record& e, event_head&& b, row v, bool exact);
 
   causality* truth_;
   std::size_t n_ = 0;
@@ -163,13 +169,13 @@ class invariant_checker final : public event_observer {
   std::vector<other> others_;
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
-  std::vector<event_head> last_;         // each process's latest event (id 0: none yet)
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth
   std::vector<std::uint32_t> latest_row_;  // the row of its recorded vector (its truth row when exact)
   std::vector<std::uint32_t> scratch_a_, scratch_b_, scratch_c_;  // for views of rows
   std::vector<std::uint64_t> own_inexact_;  // per process: seq of its latest event whose own entry ≠ seq
   bool watching_ = false;                // an inexact vector has been seen
-  // Recent events per process, a ring of recent_kept_: the event and its recorded vector.
+  // Recent events per process, a ring of recent_kept_ (the newest is its latest): the event and its
+  // recorded vector.
   std::size_t recent_kept_ = recent_most;
   std::vector<event_head> recent_;
   std::vector<row_ref> recent_row_;
