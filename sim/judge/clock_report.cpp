@@ -307,7 +307,7 @@ void clock_report::on_event(const event_record& e) {
     set_event(*r.hlc_lead_max_at, e);
   }
 
-  s.tally_kinds(e, *truth_);
+  if (!s.kinds.empty()) s.tally_kinds(e, *truth_);
   const std::uint32_t nonzero = truth_->past_processes(p);
   r.event_entries += nonzero;
   if (e.kind == event_kind::send && !e.messages.empty()) {

@@ -73,6 +73,7 @@ class expectation_checker final : public event_observer {
   enum class relation : std::uint8_t { unknown, same, before, after, concurrent };
 
   const scenario* scenario_;
+  standard_clocks shown_;  // the run's standard clocks
   const causality* truth_;
   const invariant_checker* invariants_;
   std::vector<std::string> names_;
@@ -84,7 +85,7 @@ class expectation_checker final : public event_observer {
 /// The clocks of an event as JSON: {"lamport": n, "vector": {name: n}, "hlc": {"l": "5ms", "c": n}},
 /// then each other kind's field as in the trace.
 nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> names);
-/// The clocks of a record, kept.
-event_clocks keep_clocks(const event_record& e, const logical_config& clocks);
+/// Keeps the clocks of a record (the run's `shown` standard ones and its other kinds'), reusing `into`'s room.
+void keep_clocks(const event_record& e, const logical_config& clocks, standard_clocks shown, event_clocks& into);
 
 }  // namespace hbsim
