@@ -56,24 +56,56 @@ std::string status_word(expectation_result::status s) {
   return "";
 }
 
-}  // namespace
-
-namespace {
 // Whether a `violates` expectation names this invariant: then its violation is what the scenario
 // demonstrates, not a failure.
 bool is_expected(std::span<const std::string> expected, const std::string& invariant) {
   return std::find(expected.begin(), expected.end(), invariant) != expected.end();
 }
-std::vector<std::string> expected_violations(const run_report& r);
-}  // namespace
 
-namespace {
 std::vector<std::string> expected_violations(const run_report& r) {
   std::vector<std::string> out;
   for (const expectation_result& x : r.expectations)
     if (x.spec->type == expectation::kind::violates) out.push_back(x.spec->invariant);
   return out;
 }
+
+// The final clocks table: a column per standard kind, the other kinds as text.
+void print_final_clocks(std::ostream& out, const simulation& sim) {
+  const auto names = sim.process_names();
+  const scenario& sc = sim.source();
+  out << "\nfinal clocks" << (names.size() > shown_processes ? " (first " + std::to_string(shown_processes - 2) + " and last 2 processes)" : "") << "\n";
+  std::size_t width = 7;
+  for (const std::string& n : names) width = std::max(width, n.size());
+  width = std::min<std::size_t>(width, 24);
+  const clock_set& c = sim.clocks();
+  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process";
+  if (c.lamport()) out << "  " << std::setw(10) << "lamport";
+  if (c.hlc()) out << (c.lamport() ? "" : "  ") << std::setw(24) << "hlc (l, c)";
+  if (c.vector()) out << (c.lamport() || c.hlc() ? "" : "  ") << "vector";
+  out << "\n";
+  for (process_id p = 0; p < names.size(); ++p) {
+    if (names.size() > shown_processes && p == shown_processes - 2) {
+      out << "  ... " << names.size() - shown_processes << " more\n";
+      p = static_cast<process_id>(names.size() - 2);
+    }
+    std::ostringstream row;
+    row << std::left << "  " << std::setw(static_cast<int>(width)) << names[p];
+    if (c.lamport()) row << "  " << std::setw(10) << c.lamport()->value(p);
+    if (const hybrid_logical_clock* hlc = c.hlc())
+      row << (c.lamport() ? "" : "  ") << std::setw(24) << to_string(hlc->value(p));
+    if (c.vector()) row << (c.lamport() || c.hlc() ? "" : "  ") << vector_text(c.vector()->value(p), names, shown_entries);
+    // The other kinds: on the process's line when it has no standard clock, else a line each under it.
+    const bool inline_first = !c.lamport() && !c.vector() && !c.hlc();
+    for (std::size_t k = 0; k < c.extra().size(); ++k) {
+      const clock_kind& kind = *sc.logical.extra[k].kind;
+      if (k > 0 || !inline_first) row << "\n  " << std::setw(static_cast<int>(width)) << "";
+      row << "  " << kind.name() << " " << kind.text(c.extra()[k]->stamp(p), names);
+    }
+    std::string line = row.str();
+    out << line.erase(line.find_last_not_of(' ') + 1) << "\n";
+  }
+}
+
 }  // namespace
 
 bool run_ok(const run_report& r) {
@@ -121,37 +153,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   if (s.skipped_actions)
     out << "skipped    " << s.skipped_actions << (s.skipped_actions == 1 ? " action" : " actions") << " of crashed processes\n";
 
-  out << "\nfinal clocks" << (names.size() > shown_processes ? " (first " + std::to_string(shown_processes - 2) + " and last 2 processes)" : "") << "\n";
-  std::size_t width = 7;
-  for (const std::string& n : names) width = std::max(width, n.size());
-  width = std::min<std::size_t>(width, 24);
-  const clock_set& c = sim.clocks();
-  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process";
-  if (c.lamport()) out << "  " << std::setw(10) << "lamport";
-  if (c.hlc()) out << (c.lamport() ? "" : "  ") << std::setw(24) << "hlc (l, c)";
-  if (c.vector()) out << (c.lamport() || c.hlc() ? "" : "  ") << "vector";
-  out << "\n";
-  for (process_id p = 0; p < names.size(); ++p) {
-    if (names.size() > shown_processes && p == shown_processes - 2) {
-      out << "  ... " << names.size() - shown_processes << " more\n";
-      p = static_cast<process_id>(names.size() - 2);
-    }
-    std::ostringstream row;
-    row << std::left << "  " << std::setw(static_cast<int>(width)) << names[p];
-    if (c.lamport()) row << "  " << std::setw(10) << c.lamport()->value(p);
-    if (const hybrid_logical_clock* hlc = c.hlc())
-      row << (c.lamport() ? "" : "  ") << std::setw(24) << to_string(hlc->value(p));
-    if (c.vector()) row << (c.lamport() || c.hlc() ? "" : "  ") << vector_text(c.vector()->value(p), names, shown_entries);
-    // The other kinds: on the process's line when it has no standard clock, else a line each under it.
-    const bool inline_first = !c.lamport() && !c.vector() && !c.hlc();
-    for (std::size_t k = 0; k < c.extra().size(); ++k) {
-      const clock_kind& kind = *sc.logical.extra[k].kind;
-      if (k > 0 || !inline_first) row << "\n  " << std::setw(static_cast<int>(width)) << "";
-      row << "  " << kind.name() << " " << kind.text(c.extra()[k]->stamp(p), names);
-    }
-    std::string line = row.str();
-    out << line.erase(line.find_last_not_of(' ') + 1) << "\n";
-  }
+  print_final_clocks(out, sim);
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
   if (r.clocks) print_clock_report(out, r.clocks->result(), names);
