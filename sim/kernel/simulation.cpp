@@ -18,7 +18,7 @@ namespace hbsim {
 
 namespace {
 
-// An arrival goes to the process's delivery policy, if it has one; a delivery, to the process itself.
+// An arrival goes to the next delivery layer of the process, if it has one more; a delivery, to the process itself.
 enum entry_type : std::uint8_t { arrival, delivery, timer, fault_start, fault_end };
 
 struct process_state {
@@ -32,10 +32,12 @@ struct process_state {
   std::vector<queue_entry> deferred;  // work held back while paused, in arrival order
   std::uint64_t checkpoint_every = 0;
   std::vector<std::uint32_t> behaviours;
-  std::shared_ptr<delivery_policy> policy;  // none: every copy is delivered as it arrives
+  // Its delivery layers, bottom first (FIFO links, then those deliver_through added); none: every copy is
+  // received as it arrives.
+  std::vector<std::shared_ptr<delivery_policy>> layers;
 };
 
-// One copy of a message travelling through the network, then perhaps held by a delivery policy.
+// One copy of a message travelling through the network, then perhaps held by delivery layers.
 struct flight {
   message_id id;
   process_id from;
@@ -45,8 +47,9 @@ struct flight {
   event_id send_event;
   bool duplicate;
   sim_time arrival = 0;     // from the network
-  sim_time due = 0;         // the delivery its policy expected when it was sent
-  std::uint64_t order = 0;  // its arrival's place in the queue, kept when a policy delivers it later
+  sim_time due = 0;         // the delivery its layers expected when it was sent
+  std::uint64_t order = 0;  // its arrival's place in the queue, kept when a layer delivers it later
+  std::uint8_t layer = 0;   // the delivery layer it goes to next
 };
 
 struct timer_entry {
@@ -246,7 +249,7 @@ struct simulation::state {
         ++slot_refs[slot];
         const std::uint32_t i = flights.add({m, p, d, label, slot, id, c == 1, f.arrival[c], f.arrival[c], 0});
         flights[i].order = queue.push(f.arrival[c], arrival, i);
-        if (procs[d].policy) routes.back().arrival[c] = flights[i].due = procs[d].policy->on_sent(copy(i));
+        if (!procs[d].layers.empty()) routes.back().arrival[c] = flights[i].due = expected_delivery(i);
       }
     }
     check_pending();
@@ -279,38 +282,53 @@ struct simulation::state {
     stats.hit_max_pending = true;
   }
 
+  // The copy as a delivery layer sees it: arriving from the network, or, above the first layer, now
+  // from the layer below.
   arrived_copy copy(std::uint32_t flight_index) {
     const flight& f = flights[flight_index];
-    return {f.id, f.from, f.to, label_text[f.label], f.send_event, f.arrival, f.duplicate, flight_index};
+    return {f.id,       f.from, f.to, label_text[f.label], f.send_event, f.layer == 0 ? f.arrival : now,
+            f.duplicate, flight_index};
   }
 
-  void offer(delivery_policy& policy, std::uint32_t flight_index) {
-    delivery_context ctx(owner, flights[flight_index].to);
-    policy.on_arrival(ctx, copy(flight_index));
+  // When the layers of the copy's process expect to deliver it: each layer sees it when the one below
+  // expects to deliver it.
+  sim_time expected_delivery(std::uint32_t flight_index) {
+    arrived_copy c = copy(flight_index);
+    for (const auto& layer : procs[c.to].layers) c.arrival = layer->on_sent(c);
+    return c.arrival;
   }
 
-  // A policy's delivery runs after the event in progress, where the copy's arrival had its turn.
-  void deliver(std::uint32_t flight_index) {
-    queue.push_again(now, flights[flight_index].order, delivery, flight_index);
+  // A layer's delivery runs after the event in progress, where the copy's arrival had its turn: in the
+  // next layer up, or the process. Never within the delivering layer's own call, which may be walking
+  // what it holds.
+  void deliver(std::uint32_t flight_index, std::uint8_t layer) {
+    flight& f = flights[flight_index];
+    f.layer = static_cast<std::uint8_t>(layer + 1);
+    queue.push_again(now, f.order, f.layer < procs[f.to].layers.size() ? arrival : delivery, flight_index);
   }
 
-  // An arrival goes to the process's policy, if it has one. Then the copy reaches the process: deferred
-  // while it is paused, dropped while it is down, else received or rejected.
-  // `f` is read before anything can add flights (and move the slab): a policy or a behaviour acting.
+  // An arrival goes to the next delivery layer of the process. Then the copy reaches the process:
+  // deferred while it is paused, dropped while it is down (every layer, having delivered it, is told),
+  // else received or rejected.
+  // `f` is read before anything can add flights (and move the slab): a layer or a behaviour acting.
   void on_copy(const queue_entry& e) {
     const flight& f = flights[e.payload];
     const process_id to = f.to;
     process_state& ps = procs[to];
-    if (e.type == arrival && ps.policy) return offer(*ps.policy, e.payload);
+    if (e.type == arrival && f.layer < ps.layers.size()) {
+      delivery_context ctx(owner, to, f.layer);
+      ps.layers[f.layer]->on_arrival(ctx, copy(e.payload));
+      return;
+    }
     if (ps.pauses > 0) {
       ps.deferred.push_back({e.time, e.order, e.payload, delivery});
       return;
     }
     if (!ps.up) {
       const drop_record d{f.id, f.from, to, now, drop_reason::crashed, f.duplicate};
-      if (ps.policy) {
-        delivery_context ctx(owner, to);
-        ps.policy->on_dropped(ctx, copy(e.payload));
+      for (std::uint8_t k = 0; k < ps.layers.size(); ++k) {
+        delivery_context ctx(owner, to, k);
+        ps.layers[k]->on_dropped(ctx, copy(e.payload));
       }
       release(e.payload);
       drop(d);
@@ -415,7 +433,7 @@ struct simulation::state {
     }
   }
 
-  // Every message copy still pending at the end (travelling, held by a policy, waiting at a paused
+  // Every message copy still pending at the end (travelling, held by a delivery layer, waiting at a paused
   // process) becomes a drop record, in the order it would have been delivered.
   void drop_in_flight() {
     std::vector<queue_entry> pending;
@@ -425,7 +443,7 @@ struct simulation::state {
     for (const process_state& ps : procs) {
       for (const queue_entry& e : ps.deferred)
         if (e.type == delivery) pending.push_back(e);
-      if (ps.policy) ps.policy->held(held);
+      for (const auto& layer : ps.layers) layer->held(held);
     }
     for (const arrived_copy& c : held) pending.push_back({c.arrival, flights[c.handle].order, c.handle, arrival});
     for (queue_entry& e : pending) e.time = std::max(e.time, flights[e.payload].due);
@@ -490,7 +508,8 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
   s.clocks.reserve_slots(0);
   if (s.net.any_fifo())
     for (process_id to = 0; to < n; ++to)
-      s.procs[to].policy = std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; });
+      s.procs[to].layers.push_back(
+          std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; }));
   if (!sc.script.empty()) {
     s.script = std::make_shared<script_behaviour>(*this, sc.script, s.behaviours.size());
     attach(s.script);
@@ -524,7 +543,9 @@ void simulation::deliver_through(std::shared_ptr<delivery_policy> p, std::span<c
   if (s.ran) throw std::logic_error("hbsim: a delivery policy is set before the run");
   for (process_id q : processes) {
     if (q >= s.procs.size()) throw std::out_of_range("hbsim: a delivery policy for an unknown process");
-    s.procs[q].policy = p;
+    if (s.procs[q].layers.size() >= max_delivery_layers)
+      throw std::length_error("hbsim: more delivery layers than a process may have");
+    s.procs[q].layers.push_back(p);
   }
 }
 
@@ -578,7 +599,7 @@ void process_context::set_timer(sim_time delay, std::uint64_t token) {
 }
 
 sim_time delivery_context::now() const { return sim_->s_->now; }
-void delivery_context::deliver(const arrived_copy& c) { sim_->s_->deliver(c.handle); }
+void delivery_context::deliver(const arrived_copy& c) { sim_->s_->deliver(c.handle, layer_); }
 
 event_id delivery_context::send(std::span<const process_id> to, std::string_view label) {
   return sim_->s_->send(self_, to, label);

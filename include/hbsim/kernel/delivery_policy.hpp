@@ -1,7 +1,9 @@
-// Between a message copy's arrival at a process and its receive event: a per-process delivery policy
-// that delivers each copy at once or holds it back and releases it later, in an order of its own. FIFO
-// links are one (sim/kernel/fifo_delivery); a causal or total-order layer is another, with protocol
-// messages of its own (a sequencer's relay, acknowledgements) sent through its context.
+// Between a message copy's arrival at a process and its receive event: per-process delivery policies,
+// stacked in layers, each of which delivers each copy at once or holds it back and releases it later, in
+// an order of its own, to the layer above it (the top one, to the process). FIFO links are the bottom
+// layer where the network has them (sim/kernel/fifo_delivery); a causal or total-order layer goes above
+// it, with protocol messages of its own (a sequencer's relay, acknowledgements) sent through its context,
+// which enter their destination's layers from the bottom like any other message.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,7 @@ struct arrived_copy {
   process_id to;
   std::string_view label;
   event_id send_event;
-  sim_time arrival;    // when the network brings it (it is received later if the policy holds it)
+  sim_time arrival;    // when it reaches this layer: from the network, or from the layer below
   bool duplicate;      // the network's extra copy, not the original
   std::uint32_t handle;  // the kernel's name for the copy: unique among the copies not yet delivered
 };
@@ -30,14 +32,15 @@ struct arrived_copy {
 /// What a policy acts through, for its process at one moment.
 class delivery_context {
  public:
-  delivery_context(simulation& sim, process_id self) : sim_(&sim), self_(self) {}
+  delivery_context(simulation& sim, process_id self, std::uint8_t layer) : sim_(&sim), self_(self), layer_(layer) {}
 
   process_id self() const { return self_; }
   /// True simulated time now.
   sim_time now() const;
-  /// Hands the copy to the process now, in the place its arrival had among the events of this instant
-  /// (after the event in progress): a receive, or a reject under the HLC max-offset guard. A crashed
-  /// process drops it (reason `crashed`, then on_dropped); a paused one takes it when it resumes.
+  /// Hands the copy to the layer above, or to the process from the top layer, now, in the place its
+  /// arrival had among the events of this instant (after the event in progress): a receive, or a reject
+  /// under the HLC max-offset guard. A crashed process drops it (reason `crashed`, then on_dropped in
+  /// every layer); a paused one takes it when it resumes.
   void deliver(const arrived_copy& c);
   /// Sends a message of the policy's own protocol as a send event of this process; it reaches its
   /// destination's policy like any other. The send event's id, or 0 when the process is crashed.
@@ -46,19 +49,24 @@ class delivery_context {
  private:
   simulation* sim_;
   process_id self_;
+  std::uint8_t layer_;  // of the policy acting: 0 at the bottom
 };
+
+/// How many delivery layers a process may have.
+inline constexpr std::size_t max_delivery_layers = 255;
 
 class delivery_policy {
  public:
   virtual ~delivery_policy() = default;
-  /// A copy for this policy's process left its sender, due to arrive at `c.arrival` (copies the network
-  /// loses or a partition drops are never announced). Called in send order. Returns when the policy
-  /// expects to deliver it, if nothing else is held up: `c.arrival`, or later when it already knows it
-  /// will hold it (narration reports it; copies left at the end of a run are dropped in this order).
+  /// A copy for this policy's process left its sender, due to reach this layer at `c.arrival` (when the
+  /// network brings it, or when the layer below expects to deliver it; copies the network loses or a
+  /// partition drops are never announced). Called in send order. Returns when the policy expects to
+  /// deliver it, if nothing else is held up: `c.arrival`, or later when it already knows it will hold it
+  /// (narration reports it; copies left at the end of a run are dropped in this order).
   virtual sim_time on_sent(const arrived_copy& c) { return c.arrival; }
   /// The copy arrived: deliver it now, or keep it and deliver it from a later call.
   virtual void on_arrival(delivery_context& ctx, const arrived_copy& c) = 0;
-  /// A copy it delivered was dropped because the process was down.
+  /// A copy it delivered was dropped because the process was down (every layer is told, bottom first).
   virtual void on_dropped(delivery_context& /*ctx*/, const arrived_copy& /*c*/) {}
   /// Appends the copies it holds; at the end of the run they become drops.
   virtual void held(std::vector<arrived_copy>& out) const = 0;

@@ -45,8 +45,9 @@ class simulation {
 
   /// Attaches a behaviour to some processes (all when `processes` is empty).
   void attach(std::shared_ptr<behaviour> b, std::span<const process_id> processes = {});
-  /// Makes `p` decide when copies that reach these processes are received, in place of what they had
-  /// (FIFO where the network's links are `fifo`; nothing, which delivers each copy as it arrives).
+  /// Adds `p` as the top delivery layer of these processes: it decides when the copies that the layers
+  /// below deliver (FIFO links where the network's links are `fifo`, then those added before) are
+  /// received. At most max_delivery_layers per process.
   void deliver_through(std::shared_ptr<delivery_policy> p, std::span<const process_id> processes);
   /// Observers see the run in execution order; they must outlive run().
   void observe(event_observer& o);
