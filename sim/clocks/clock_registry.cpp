@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "clocks/hlc/hlc_kind.hpp"
+#include "clocks/lamport/lamport_kind.hpp"
 #include "clocks/matrix/matrix_kind.hpp"
+#include "clocks/vector/vector_kind.hpp"
 
 namespace hbsim {
 
@@ -13,7 +16,9 @@ bool is_standard_clock(std::string_view name) {
 }
 
 clock_registry clock_registry::standard() {
+  // The standard kinds first, in standard_clock_names order; add() refuses their names to anyone else.
   clock_registry r;
+  r.kinds_ = {lamport_kind(), vector_kind(), hlc_kind()};
   r.add(matrix_kind());
   return r;
 }
@@ -31,7 +36,7 @@ std::shared_ptr<const clock_kind> clock_registry::find(std::string_view name) co
 }
 
 std::vector<std::string> clock_registry::names() const {
-  std::vector<std::string> out(std::begin(standard_clock_names), std::end(standard_clock_names));
+  std::vector<std::string> out;
   for (const auto& k : kinds_) out.emplace_back(k->name());
   return out;
 }

@@ -197,8 +197,9 @@ logical_config reader::read_logical(const json* v, const std::string& path, std:
     if (const json* m = get(*hlc, "max_offset"))
       out.hlc_max_offset = read_duration(*m, child(child(path, "hlc"), "max_offset"), sign::non_negative);
   for (const std::string& name : known) {
+    // The standard kinds' blocks are read above, into their typed fields.
     const auto kind = registry_.find(name);
-    if (!kind) continue;
+    if (!kind || is_standard_clock(name)) continue;
     std::vector<std::string_view> block_fields{"variant"};
     block_fields.insert(block_fields.end(), kind->options().begin(), kind->options().end());
     const std::size_t chosen = variant(name, block_fields, kind->variants()).value_or(0);

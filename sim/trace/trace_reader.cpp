@@ -85,7 +85,8 @@ void trace_reader::read_clocks(const json& v, const clock_registry& registry,
     const std::string& name = v[i].get_ref<const std::string&>();
     if (clocks.has(name)) fail(path, "each clock kind at most once", describe_json(v[i]));
     clocks.clocks.push_back(name);
-    if (const auto kind = registry.find(name)) {
+    // The standard kinds' stamps stay in their typed fields: only the other kinds join `extra`.
+    if (const auto kind = registry.find(name); kind && !is_standard_clock(name)) {
       if (header_.processes.size() > kind->max_processes())
         fail(path, "at most " + std::to_string(kind->max_processes()) + " processes for " + name + " clocks",
              std::to_string(header_.processes.size()) + " processes");

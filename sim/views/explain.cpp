@@ -1,14 +1,19 @@
 #include "hbsim/views/explain.hpp"
 
 #include <algorithm>
+#include <array>
+#include <memory>
+#include <tuple>
 #include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "clocks/hlc/hlc_kind.hpp"
+#include "clocks/lamport/lamport_kind.hpp"
+#include "clocks/vector/vector_kind.hpp"
 #include "core/concat.hpp"
-#include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/views/explained_stamps.hpp"
@@ -23,17 +28,6 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 std::string dur(sim_time t) { return format_duration(t); }
 
 constexpr std::size_t shown_entries = 12;  // vector entries written before "... N more"
-
-struct clocks {
-  std::uint64_t lamport = 0;
-  vec vector;
-  hlc_stamp hlc;
-};
-
-clocks recorded(const hb_graph& g, event_id e) {
-  const hb_event x = g.event(e);
-  return {x.lamport, g.recorded_vector(e), x.hlc};
-}
 
 std::string short_name(const hb_graph& g, const hb_event& x) {
   return concat(g.process_names()[x.process], "#", num(x.seq));
@@ -68,26 +62,6 @@ std::string clocks_line(const hb_graph& g, event_id e, const explained_clocks& s
   return out;
 }
 
-// The rule's text with `note`; if the rule's value is not the recorded one, also what was recorded.
-template <class Value>
-bool describe(const std::pair<Value, std::string>& rule, const Value& value, const std::string& value_text,
-              std::string_view note, std::string& text) {
-  text = concat(rule.second, note);
-  if (rule.first == value) return true;
-  text.append("; but ").append(value_text).append(" was recorded: not the canonical rule");
-  return false;
-}
-
-// What the rules of one event read: the event, and what its message carries (its send's clocks).
-struct rule_input {
-  const hb_graph& g;
-  const explained_clocks& shown;
-  hb_event x;
-  std::span<const std::string> names;
-  bool merges;
-  std::optional<clocks> carried;
-};
-
 std::string event_kind_text(const hb_graph& g, const hb_event& x) {
   const auto names = g.process_names();
   switch (x.kind) {
@@ -110,63 +84,46 @@ std::string event_kind_text(const hb_graph& g, const hb_event& x) {
   return {};
 }
 
-std::pair<std::uint64_t, std::string> lamport_rule(const rule_input& in, const clocks& b) {
-  if (in.merges) {
-    const std::uint64_t v = std::max(b.lamport, in.carried->lamport) + 1;
-    return {v, concat("L = max(L', L_m) + 1 = max(", num(b.lamport), ", ", num(in.carried->lamport), ") + 1 = ", num(v))};
-  }
-  const std::uint64_t v = b.lamport + 1;
-  return {v, concat("L = L' + 1 = ", num(b.lamport), " + 1 = ", num(v))};
+// One chosen kind's stamps around an explained event: after it, after the process's previous event,
+// a process's initial ones, and what its message carries (empty unless it is a receive).
+struct kind_stamps {
+  const clock_kind* kind;
+  bool standard;
+  std::vector<std::uint64_t> after, previous, zero, message;
+};
+
+// A standard kind's stamp at event e, from its typed field; its zero stamp at event 0.
+std::vector<std::uint64_t> standard_words(const hb_graph& g, std::string_view kind, event_id e) {
+  const std::size_t n = g.process_names().size();
+  if (kind == "lamport") return {e != 0 ? g.event(e).lamport : 0};
+  if (kind == "vector") return e != 0 ? vector_words(g.recorded_vector(e)) : std::vector<std::uint64_t>(n, 0);
+  const auto h = hlc_words(e != 0 ? g.event(e).hlc : hlc_stamp{});
+  return {h.begin(), h.end()};
 }
 
-std::string vtext(const rule_input& in, const vec& v) { return vector_text(v, in.names, shown_entries); }
-
-std::pair<vec, std::string> vector_rule(const rule_input& in, const clocks& b) {
-  const std::string& self = in.names[in.x.process];
-  vec v = b.vector;
-  std::string t;
-  if (in.merges) {
-    merge_max(v, in.carried->vector);
-    t = concat("V = max(V', V_m) = max(", vtext(in, b.vector), ", ", vtext(in, in.carried->vector), ") = ", vtext(in, v),
-               ", then V[", self, "] + 1 -> ");
-  } else {
-    t = concat("V = V' with V[", self, "] + 1: ", vtext(in, b.vector), " -> ");
+// The chosen kinds' stamps at e: the standard ones (lamport, vector, hlc), then the modules'.
+std::vector<kind_stamps> stamps_at(const hb_graph& g, event_id e, event_id previous, bool merges,
+                                   const explained_clocks& shown) {
+  static const std::shared_ptr<const clock_kind> standard[] = {lamport_kind(), vector_kind(), hlc_kind()};
+  const std::array<bool, 3> chosen = {shown.standard.lamport, shown.standard.vector, shown.standard.hlc};
+  const hb_event x = g.event(e);
+  std::vector<kind_stamps> out;
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    if (!chosen[k]) continue;
+    const std::string_view name = standard[k]->name();
+    out.push_back({standard[k].get(), true, standard_words(g, name, e), standard_words(g, name, previous),
+                   standard_words(g, name, 0), merges ? standard_words(g, name, x.send_event) : std::vector<std::uint64_t>{}});
   }
-  ++v[in.x.process];
-  t.append(vtext(in, v));
-  return {v, t};
-}
-
-std::pair<hlc_stamp, std::string> hlc_rule(const rule_input& in, const clocks& b) {
-  const hlc_stamp own = b.hlc;
-  const sim_time pt = in.x.pt;
-  if (!in.merges) {
-    const hlc_stamp v = hlc_tick(own, pt);
-    std::string t = concat("l = max(l', pt) = max(", dur(own.l), ", ", dur(pt), ") = ", dur(v.l), "; ");
-    t.append(v.l == own.l ? concat("l is unchanged, so c = c' + 1 = ", num(own.c), " + 1 = ", num(v.c))
-                          : std::string("pt is ahead of l', so c = 0"));
-    return {v, t};
-  }
-  const hlc_stamp m = in.carried->hlc;
-  const hlc_stamp v = hlc_receive(own, m, pt);
-  std::string t = concat("l = max(l', l_m, pt) = max(", dur(own.l), ", ", dur(m.l), ", ", dur(pt), ") = ", dur(v.l), "; ");
-  if (v.l == own.l && v.l == m.l)
-    t.append(concat("l equals both l' and l_m, so c = max(c', c_m) + 1 = max(", num(own.c), ", ", num(m.c),
-                    ") + 1 = ", num(v.c)));
-  else if (v.l == own.l)
-    t.append(concat("l is still the process's own l', so c = c' + 1 = ", num(own.c), " + 1 = ", num(v.c)));
-  else if (v.l == m.l)
-    t.append(concat("l comes from the message, so c = c_m + 1 = ", num(m.c), " + 1 = ", num(v.c)));
-  else
-    t.append("pt is ahead of both l' and l_m, so c = 0");
-  return {v, t};
-}
-
-// Whether the chosen standard clocks' rules, from b, give the recorded values.
-bool fits(const rule_input& in, const clocks& now, const clocks& b) {
-  const standard_clocks& c = in.shown.standard;
-  return (!c.lamport || lamport_rule(in, b).first == now.lamport) &&
-         (!c.vector || vector_rule(in, b).first == now.vector) && (!c.hlc || hlc_rule(in, b).first == now.hlc);
+  if (shown.kinds == nullptr) return out;
+  const explained_stamps& stamps = *shown.kinds;
+  const auto words = [&](std::size_t k, event_id at) {
+    const stamp_words w = stamps.stamp(k, at, x.process);
+    return std::vector<std::uint64_t>(w.begin(), w.end());
+  };
+  for (std::size_t k = 0; k < stamps.kinds().size(); ++k)
+    out.push_back({stamps.kinds()[k].kind.get(), false, words(k, e), words(k, previous), words(k, 0),
+                   merges ? words(k, x.send_event) : std::vector<std::uint64_t>{}});
+  return out;
 }
 
 // What a restart ticks from. L', V', (l', c') are the process's clocks after its previous event; a
@@ -174,73 +131,24 @@ bool fits(const rule_input& in, const clocks& now, const clocks& b) {
 // A trace does not record which: the standard clocks' values tell it.
 enum class restart_base : std::uint8_t { previous, zero, checkpoint };
 
+// The step of one kind at the event, from `base`.
+clock_step step_of(const hb_event& x, process_id from, const kind_stamps& s, restart_base base) {
+  return {x.kind, x.process, from, base == restart_base::zero ? s.zero : s.previous, s.message, s.after, x.pt, 0};
+}
+
 // The base of a restart, and the note its rules get.
-std::pair<restart_base, std::string_view> restart_from(const rule_input& in, const clocks& now, const clocks& before,
-                                                       const clocks& zero) {
-  const standard_clocks& c = in.shown.standard;
-  if (!c.lamport && !c.vector && !c.hlc)
+std::pair<restart_base, std::string_view> restart_from(const hb_event& x, const std::vector<kind_stamps>& kinds) {
+  const auto fits = [&](restart_base base) {
+    for (const kind_stamps& s : kinds)
+      if (s.standard && s.kind->canonical(step_of(x, x.process, s, base)) != s.after) return false;
+    return true;
+  };
+  if (std::none_of(kinds.begin(), kinds.end(), [](const kind_stamps& s) { return s.standard; }))
     return {restart_base::previous, " (from the clocks before the crash: with none of Lamport, vector and HLC the "
                                     "trace does not tell whether they were kept)"};
-  if (fits(in, now, before)) return {restart_base::previous, " (kept through the crash)"};
-  if (fits(in, now, zero)) return {restart_base::zero, " (restarted from zero)"};
+  if (fits(restart_base::previous)) return {restart_base::previous, " (kept through the crash)"};
+  if (fits(restart_base::zero)) return {restart_base::zero, " (restarted from zero)"};
   return {restart_base::checkpoint, ""};
-}
-
-// The standard clocks' rules from `b`, with `note`.
-void standard_rules(const rule_input& in, const clocks& now, const clocks& b, std::string_view note, event_rules& out) {
-  const standard_clocks& c = in.shown.standard;
-  if (c.lamport) out.lamport_canonical = describe(lamport_rule(in, b), now.lamport, num(now.lamport), note, out.lamport);
-  if (c.vector) out.vector_canonical = describe(vector_rule(in, b), now.vector, vtext(in, now.vector), note, out.vector);
-  if (c.hlc) out.hlc_canonical = describe(hlc_rule(in, b), now.hlc, to_string(now.hlc), note, out.hlc);
-}
-
-constexpr std::string_view restored = " restored from a checkpoint";
-
-// From a checkpoint: what it held follows from the recorded values, as long as they are ticks.
-void checkpoint_rules(const rule_input& in, const clocks& now, event_rules& out) {
-  const standard_clocks& c = in.shown.standard;
-  if (c.lamport) {
-    out.lamport_canonical = now.lamport >= 1;
-    const std::string held = num(now.lamport - 1);
-    out.lamport = out.lamport_canonical ? concat("L = ", held, " + 1 = ", num(now.lamport), " (", held, restored, ")")
-                                        : std::string("L = 0, which no tick gives: not the canonical rule");
-  }
-  const std::string& self = in.names[in.x.process];
-  if (c.vector) {
-    out.vector_canonical = now.vector[in.x.process] >= 1;
-    vec held = now.vector;
-    if (out.vector_canonical) --held[in.x.process];
-    out.vector = out.vector_canonical ? concat("V = ", vtext(in, held), restored, ", then V[", self, "] + 1 -> ",
-                                               vtext(in, now.vector))
-                                      : concat("V[", self, "] = 0, which no tick gives: not the canonical rule");
-  }
-  if (c.hlc) {
-    const sim_time pt = in.x.pt;
-    out.hlc_canonical = now.hlc.l >= pt;
-    out.hlc = out.hlc_canonical ? concat("(l, c) = ", to_string(now.hlc), ", ticked at pt ", dur(pt), " from clocks",
-                                         restored, " (not in the trace, so not checked)")
-                                : concat("l = ", dur(now.hlc.l), " is behind pt ", dur(pt), ": not the canonical rule");
-  }
-}
-
-// Each clock kind module's rule, in its own words, from the base the standard clocks showed.
-void kind_rules(const rule_input& in, event_id e, event_id previous, restart_base base, std::string_view note,
-                event_rules& out) {
-  const explained_stamps& stamps = *in.shown.kinds;
-  const process_id p = in.x.process;
-  for (std::size_t k = 0; k < stamps.kinds().size(); ++k) {
-    const clock_kind& kind = *stamps.kinds()[k].kind;
-    const stamp_words after = stamps.stamp(k, e, p);
-    if (base == restart_base::checkpoint) {
-      out.kinds.push_back(concat(kind.text(after, in.names), ", ticked from clocks", restored,
-                                 " (not in the trace, so not checked)"));
-      continue;
-    }
-    const stamp_words before = stamps.stamp(k, base == restart_base::zero ? 0 : previous, p);
-    const stamp_words message = in.merges ? stamps.stamp(k, in.x.send_event, p) : stamp_words{};
-    const process_id from = in.merges ? in.g.event(in.x.send_event).process : p;
-    out.kinds.push_back(concat(kind.rule({in.x.kind, p, from, before, message, after}, in.names), note));
-  }
 }
 
 }  // namespace
@@ -248,20 +156,24 @@ void kind_rules(const rule_input& in, event_id e, event_id previous, restart_bas
 event_rules explain_rules(const hb_graph& g, event_id e, const explained_clocks& shown) {
   const hb_event x = g.event(e);
   const auto names = g.process_names();
-  rule_input in{g, shown, x, names, x.kind == event_kind::receive, std::nullopt};
-  if (in.merges) in.carried = recorded(g, x.send_event);
-  const clocks now = recorded(g, e);
-  const clocks zero{0, vec(names.size(), 0), {}};
-  const event_id previous = g.event_at(x.process, x.seq - 1);
-  const clocks before = previous != 0 ? recorded(g, previous) : zero;
+  const bool merges = x.kind == event_kind::receive;
+  const std::vector<kind_stamps> kinds = stamps_at(g, e, g.event_at(x.process, x.seq - 1), merges, shown);
   event_rules out;
   out.kind = event_kind_text(g, x);
 
-  const auto [base, note] = x.kind == event_kind::restart ? restart_from(in, now, before, zero)
+  const auto [base, note] = x.kind == event_kind::restart ? restart_from(x, kinds)
                                                           : std::pair{restart_base::previous, std::string_view{}};
-  if (base == restart_base::checkpoint) checkpoint_rules(in, now, out);
-  else standard_rules(in, now, base == restart_base::zero ? zero : before, note, out);
-  if (shown.kinds != nullptr) kind_rules(in, e, previous, base, note, out);
+  // Each kind words its own rule, from the base the standard clocks showed.
+  const process_id from = merges ? g.event(x.send_event).process : x.process;
+  for (const kind_stamps& s : kinds) {
+    const clock_step step = step_of(x, from, s, base);
+    explained_rule r = base == restart_base::checkpoint ? s.kind->restored(step, names) : s.kind->explain(step, names, note);
+    const std::string_view kind = s.kind->name();
+    if (!s.standard) out.kinds.push_back(std::move(r.text));
+    else if (kind == "lamport") std::tie(out.lamport, out.lamport_canonical) = std::tie(r.text, r.canonical);
+    else if (kind == "vector") std::tie(out.vector, out.vector_canonical) = std::tie(r.text, r.canonical);
+    else std::tie(out.hlc, out.hlc_canonical) = std::tie(r.text, r.canonical);
+  }
   return out;
 }
 

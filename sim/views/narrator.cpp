@@ -4,10 +4,11 @@
 #include <span>
 #include <string_view>
 
+#include "clocks/hlc/hlc_kind.hpp"
+#include "clocks/lamport/lamport_kind.hpp"
+#include "clocks/vector/vector_kind.hpp"
 #include "core/concat.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
-#include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
-#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
@@ -18,149 +19,7 @@ namespace {
 std::string num(std::uint64_t v) { return std::to_string(v); }
 std::string dur(sim_time t) { return format_duration(t); }
 
-constexpr std::size_t shown_entries = 16;  // vector entries written before "…(N more)"
-
-std::string vector_text(std::span<const std::uint32_t> v) {
-  std::string out = "[";
-  for (std::size_t j = 0; j < v.size() && j < shown_entries; ++j) out.append(j ? "," : "").append(num(v[j]));
-  if (v.size() > shown_entries) out.append(",…(").append(num(v.size() - shown_entries)).append(" more)");
-  return out.append("]");
-}
-
-// One clock's part of an event line: "[variant: ]formula[ = value][ (why)]", or, when the run recorded
-// something else than the formula gives, "formula would give value, but the run recorded ...".
-struct clause {
-  std::string variant;  // "lamport variant no-tick-local", empty when the canonical rule applied
-  std::string formula;
-  bool shows_value = false;  // the formula already is the value ("L stays 3")
-  std::string why;
-};
-
-template <class Value>
-std::string finish(const clause& c, const Value& expected, const Value& recorded, std::string_view clock,
-                   std::string (*text)(Value)) {
-  std::string out = c.variant.empty() ? std::string() : concat(c.variant, ": ");
-  out.append(c.formula);
-  const bool matches = expected == recorded;
-  if (!matches) out.append(" would give ").append(text(expected));
-  else if (!c.shows_value) out.append(" = ").append(text(expected));
-  if (!c.why.empty()) out.append(" (").append(c.why).append(")");
-  if (!matches)
-    out.append(concat(", but the run recorded ", clock, " = ", text(recorded), ", which this rule does not give"));
-  return out;
-}
-
-std::string lamport_rule(lamport_variant v, event_kind kind, std::uint64_t before, const std::uint64_t* m,
-                         std::uint64_t recorded) {
-  const std::string b = num(before);
-  const std::string name = concat("lamport variant ", to_string(v));
-  const std::string fresh = before == 0 ? std::string("a new clock at 0 for every event")
-                                        : concat("a new clock at 0 for every event: forgets ", b);
-  clause c;
-  std::uint64_t expected = before + 1;
-  if (m) {
-    const std::string mt = num(*m);
-    switch (v) {
-      case lamport_variant::ignore_message:
-        c = {name, concat("L = ", b, " + 1"), false, concat("ignores the message's ", mt)};
-        break;
-      case lamport_variant::double_tick_receive:
-        expected = std::max(before + 1, *m) + 1;
-        c = {name, concat("L = max(", b, " + 1, ", mt, ") + 1"), false, "ticks once more before the merge"};
-        break;
-      case lamport_variant::fresh_per_event:
-        expected = *m + 1;
-        c = {name, concat("L = max(0, ", mt, ") + 1"), false, fresh};
-        break;
-      default:
-        expected = std::max(before, *m) + 1;
-        c = {{}, concat("L = max(", b, ", ", mt, ") + 1"), false, {}};
-    }
-  } else if (v == lamport_variant::no_tick_local && kind == event_kind::local) {
-    expected = before;
-    c = {name, concat("L stays ", b), true, "a local event does not tick"};
-  } else if (v == lamport_variant::fresh_per_event) {
-    expected = 1;
-    c = {name, "L = 0 + 1", false, fresh};
-  } else {
-    c = {{}, concat("L = ", b, " + 1"), false, {}};
-  }
-  return finish<std::uint64_t>(c, expected, recorded, "L", num);
-}
-
-using vec = std::vector<std::uint32_t>;
-std::string vec_value(vec v) { return vector_text(v); }
-
-std::string vector_rule(vector_variant v, event_kind kind, process_id self, const vec& before, const vec* m,
-                        std::span<const std::uint32_t> recorded) {
-  const std::string b = vector_text(before);
-  const std::string name = concat("vector variant ", to_string(v));
-  vec expected = before;
-  clause c;
-  if (m) {
-    const std::string mt = vector_text(*m);
-    if (v != vector_variant::no_merge) merge_max(expected, *m);
-    if (v != vector_variant::no_tick_receive) ++expected[self];
-    if (v == vector_variant::no_merge)
-      c = {name, concat("V = ", b, " then tick"), false, concat("ignores the message's ", mt)};
-    else if (v == vector_variant::no_tick_receive)
-      c = {name, concat("V = max(", b, ", ", mt, ")"), false, "no tick after the merge"};
-    else
-      c = {{}, concat("V = max(", b, ", ", mt, ") then tick"), false, {}};
-  } else if (kind == event_kind::send && v == vector_variant::no_tick_send) {
-    c = {name, concat("V stays ", b), true, "a send does not tick"};
-  } else {
-    ++expected[self];
-    c = {{}, concat("V = ", b, " then tick"), false, {}};
-    if (kind == event_kind::send && v == vector_variant::send_previous)
-      c = {name, c.formula, false, concat("the message carries ", b, ", from before the tick")};
-  }
-  return finish<vec>(c, expected, vec(recorded.begin(), recorded.end()), "V", vec_value);
-}
-
-std::string hlc_rule(hlc_variant v, hlc_stamp b, const hlc_stamp* m, sim_time pt, hlc_stamp recorded) {
-  const std::string name = concat("hlc variant ", to_string(v));
-  hlc_stamp expected;
-  clause c;
-  if (!m || v == hlc_variant::ignore_message) {
-    // Kulkarni's local/send rule: l = max(l, pt); c = c + 1 if l did not move, else 0.
-    expected = hlc_tick(b, pt);
-    const bool moved = expected.l != b.l;
-    const std::string l = concat("HLC l = max(", dur(b.l), ", pt ", dur(pt), ") = ", dur(expected.l), ", c = ");
-    const std::string counted = concat(l, "c + 1 = ", num(b.c), " + 1");
-    c = {{}, moved ? concat(l, "0 (l moved to pt)") : concat(counted, " (l unchanged)"), false, {}};
-    if (m) {
-      c.variant = name;
-      c.why = concat("ignores the message's ", to_string(*m));
-    } else if (v == hlc_variant::no_counter_reset && moved) {
-      expected.c = b.c + 1;
-      c = {name, counted, false, "keeps counting although l moved to pt"};
-    }
-    return finish<hlc_stamp>(c, expected, recorded, "HLC", [](hlc_stamp h) { return to_string(h); });
-  }
-  // Kulkarni's receive rule: l = max(l, l_m, pt); c by which of them l came from.
-  expected = hlc_receive(b, *m, pt);
-  const std::string l =
-      concat("HLC l = max(", dur(b.l), ", ", dur(m->l), ", pt ", dur(pt), ") = ", dur(expected.l), ", c = ");
-  const bool own = expected.l == b.l;
-  const bool from_m = expected.l == m->l;
-  if (v == hlc_variant::no_counter_reset && !own && !from_m) {
-    expected.c = b.c + 1;
-    c = {name, concat(l, "c + 1 = ", num(b.c), " + 1"), false, "keeps counting although l came from pt"};
-  } else if (v == hlc_variant::reset_on_receive && !from_m) {
-    expected.c = 1;
-    c = {name, concat(l, "1"), false, "c = 1 unless l comes from the message"};
-  } else if (own && from_m) {
-    c = {{}, concat(l, "max(c, c_m) + 1 = max(", num(b.c), ", ", num(m->c), ") + 1 (l from both)"), false, {}};
-  } else if (own) {
-    c = {{}, concat(l, "c + 1 = ", num(b.c), " + 1 (l kept)"), false, {}};
-  } else if (from_m) {
-    c = {{}, concat(l, "c_m + 1 = ", num(m->c), " + 1 (l from the message)"), false, {}};
-  } else {
-    c = {{}, concat(l, "0 (l from pt)"), false, {}};
-  }
-  return finish<hlc_stamp>(c, expected, recorded, "HLC", [](hlc_stamp h) { return to_string(h); });
-}
+constexpr std::size_t none = ~std::size_t{0};  // chosen::extra of a standard kind
 
 std::string_view persist_text(persist_mode m) {
   switch (m) {
@@ -217,34 +76,34 @@ std::string narrator::title(const event_record& e) const {
   return t.append(concat(", pt ", dur(e.pt)));
 }
 
-std::string narrator::rules(const event_record& e, const clocks& before, const clocks* carried) const {
-  const logical_config variants = source_ ? source_->logical : logical_config{};
-  const standard_clocks chosen = variants.shown();
-  const bool merges = e.kind == event_kind::receive;
+narrator::clocks narrator::stamps_of(const event_record& e) const {
+  clocks out;
+  out.reserve(kinds_.size());
+  for (const chosen& c : kinds_) {
+    const std::string_view kind = c.kind->name();
+    if (c.extra != none) out.emplace_back(e.stamps[c.extra].begin(), e.stamps[c.extra].end());
+    else if (kind == "lamport") out.push_back({e.lamport});
+    else if (kind == "vector") out.push_back(vector_words(e.vector));
+    else {
+      const auto h = hlc_words(e.hlc);
+      out.emplace_back(h.begin(), h.end());
+    }
+  }
+  return out;
+}
+
+std::string narrator::rules(const event_record& e, const clocks& before, const clocks* carried, const clocks& after) const {
   std::string out;
   const auto part = [&](const std::string& text) { out.append(out.empty() ? "" : "; ").append(text); };
-  if (merges && (!carried || carried->vector.size() != before.vector.size())) {
-    if (chosen.lamport) part(concat("L = ", num(e.lamport)));
-    if (chosen.vector) part(concat("V = ", vector_text(e.vector)));
-    if (chosen.hlc) part(concat("HLC ", to_string(e.hlc)));
-    for (std::size_t k = 0; k < variants.extra.size(); ++k)
-      part(concat(variants.extra[k].kind->name(), " ", variants.extra[k].kind->text(e.stamps[k], names_)));
+  if (e.kind == event_kind::receive && (!carried || carried->size() != before.size())) {
+    for (std::size_t k = 0; k < kinds_.size(); ++k) part(kinds_[k].kind->stated(after[k], names_));
     return out.append(" (what the message carried is unknown: its send is not in this run)");
   }
-  const std::uint64_t* ml = merges ? &carried->lamport : nullptr;
-  const vec* mv = merges ? &carried->vector : nullptr;
-  const hlc_stamp* mh = merges ? &carried->hlc : nullptr;
-  if (chosen.lamport) part(lamport_rule(variants.lamport, e.kind, before.lamport, ml, e.lamport));
-  if (chosen.vector) part(vector_rule(variants.vector, e.kind, e.process, before.vector, mv, e.vector));
-  if (chosen.hlc) part(hlc_rule(variants.hlc, before.hlc, mh, e.pt, e.hlc));
-  // The other kinds narrate their own rules; a wrong variant is named before its clause.
-  for (std::size_t k = 0; k < variants.extra.size(); ++k) {
-    const chosen_clock& c = variants.extra[k];
-    const clock_step step{e.kind, e.process, e.from, before.extra[k], merges ? stamp_words(carried->extra[k]) : stamp_words{},
-                          e.stamps[k]};
-    part(concat(c.variant == 0 ? std::string() : concat(c.kind->name(), " variant ", c.kind->variants()[c.variant], ": "),
-                c.kind->rule(step, names_)));
-  }
+  // Each kind narrates its own rule; a wrong variant is named in the clause it changes.
+  for (std::size_t k = 0; k < kinds_.size(); ++k)
+    part(kinds_[k].kind->rule({e.kind, e.process, e.from, before[k], carried ? stamp_words((*carried)[k]) : stamp_words{},
+                               after[k], e.pt, kinds_[k].variant},
+                              names_));
   return out;
 }
 
@@ -273,11 +132,23 @@ void narrator::on_start(const run_header& h) {
   names_.assign(h.process_names.begin(), h.process_names.end());
   const std::size_t n = names_.size();
   // Every process starts from its clocks' initial values: zeros, or what a kind module's fresh clock holds.
-  const logical_config chosen = source_ ? source_->logical : logical_config{};
-  initial_.assign(n, {0, vec(chosen.has("vector") ? n : 0, 0), {}, {}});
-  for (const chosen_clock& c : chosen.extra) {
-    const auto fresh = c.make(n);
-    for (process_id p = 0; p < n; ++p) initial_[p].extra.emplace_back(fresh->stamp(p).begin(), fresh->stamp(p).end());
+  const logical_config config = source_ ? source_->logical : logical_config{};
+  kinds_.clear();
+  initial_.assign(n, {});
+  const auto standard = [&](std::shared_ptr<const clock_kind> kind, std::size_t variant, std::size_t words) {
+    if (!config.has(kind->name())) return;
+    kinds_.push_back({std::move(kind), variant, none});
+    for (clocks& c : initial_) c.emplace_back(words, 0);
+  };
+  standard(lamport_kind(), static_cast<std::size_t>(config.lamport), 1);
+  standard(vector_kind(), static_cast<std::size_t>(config.vector), n);
+  hlc_ = kinds_.size();
+  standard(hlc_kind(), static_cast<std::size_t>(config.hlc), 2);
+  if (hlc_ == kinds_.size()) hlc_ = none;
+  for (std::size_t k = 0; k < config.extra.size(); ++k) {
+    kinds_.push_back({config.extra[k].kind, config.extra[k].variant, k});
+    const auto fresh = config.extra[k].make(n);
+    for (process_id p = 0; p < n; ++p) initial_[p].emplace_back(fresh->stamp(p).begin(), fresh->stamp(p).end());
   }
   last_ = initial_;
   checkpoint_ = initial_;
@@ -312,9 +183,11 @@ void narrator::on_event(const event_record& e) {
   switch (e.kind) {
     case event_kind::reject: {
       line.append(": refused by the HLC max-offset guard");
-      if (carried && source_ && source_->logical.hlc_max_offset)
-        line.append(concat(", l_m - pt = ", dur(carried->hlc.l), " - ", dur(e.pt), " = ", dur(sub_sat(carried->hlc.l, e.pt)),
-                        " > max_offset ", dur(*source_->logical.hlc_max_offset)));
+      if (carried && hlc_ != none && source_ && source_->logical.hlc_max_offset) {
+        const sim_time l = hlc_of((*carried)[hlc_]).l;
+        line.append(concat(", l_m - pt = ", dur(l), " - ", dur(e.pt), " = ", dur(sub_sat(l, e.pt)), " > max_offset ",
+                           dur(*source_->logical.hlc_max_offset)));
+      }
       line.append("; nothing is merged and the clocks tick as for a local event");
       break;
     }
@@ -326,7 +199,8 @@ void narrator::on_event(const event_record& e) {
     }
     default: break;
   }
-  line.append(": ").append(rules(e, *before, e.kind == event_kind::receive ? carried : nullptr));
+  clocks after = stamps_of(e);
+  line.append(": ").append(rules(e, *before, e.kind == event_kind::receive ? carried : nullptr, after));
   if (e.kind == event_kind::crash && source_) {
     for (const fault& f : source_->faults)
       if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->process == e.process && f.at == e.time) {
@@ -340,17 +214,14 @@ void narrator::on_event(const event_record& e) {
 
   clocks& now = last_[e.process];
   if (e.kind == event_kind::send && !e.messages.empty()) {
-    // A send-previous vector clock sends the row from before the send's tick: the previous event's.
-    const bool previous = source_ && source_->logical.vector == vector_variant::send_previous;
-    clocks sent{e.lamport, previous ? now.vector : vec(e.vector.begin(), e.vector.end()), e.hlc, {}};
-    for (const stamp_words w : e.stamps) sent.extra.emplace_back(w.begin(), w.end());
+    // What the messages carry, as each kind's variant says (send-previous: the row from before the tick).
+    clocks sent;
+    for (std::size_t k = 0; k < kinds_.size(); ++k)
+      sent.push_back(kinds_[k].kind->sent({e.kind, e.process, e.from, now[k], {}, after[k], e.pt, kinds_[k].variant}));
     const auto stamp = std::make_shared<const clocks>(std::move(sent));
     for (const sent_message& m : e.messages) messages_[m.id] = {stamp, e.seq, m.copies, m.copies};
   }
-  now.lamport = e.lamport;
-  now.vector.assign(e.vector.begin(), e.vector.end());
-  now.hlc = e.hlc;
-  for (std::size_t k = 0; k < e.stamps.size(); ++k) now.extra[k].assign(e.stamps[k].begin(), e.stamps[k].end());
+  now = std::move(after);
   if (const std::uint64_t k = checkpoint_every_[e.process]; k != 0 && e.seq % k == 0) {
     checkpoint_[e.process] = now;
     checkpoint_taken_[e.process] = e.seq;

@@ -3,9 +3,11 @@
 // read from a trace and shown to people, and its invariants judged against the ground truth.
 // clock_registry.hpp lists the kinds a scenario may choose.
 //
-// Stamps are words only the kind interprets (a matrix clock: n × n counters, row by row). Lamport,
-// vector and HLC stamps also have typed fields in event_record, which the trace's fast paths, the
-// shared invariant checker and the views read; a kind added here needs none of that.
+// Stamps are words only the kind interprets (a matrix clock: n × n counters, row by row). The standard
+// kinds lamport, vector and hlc are modules too (sim/clocks/KIND/KIND_kind.hpp), whose stamps also have
+// typed fields in event_record: the kernel, the trace's fast paths and the invariant checker use those
+// fields, and the views turn them into words to ask the module for its rules. A kind added here needs
+// no typed field.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +43,8 @@ class clock_judge {
   virtual void judge(const event_record& e, stamp_words stamp, const causality& truth, clock_findings& out) = 0;
 };
 
-/// What one event did to one clock, for narration: the stamps before and after, and the message's.
+/// What one event did to one clock, for narration and explanations: the stamps before and after, and
+/// the message's.
 struct clock_step {
   event_kind kind;
   process_id process;
@@ -49,6 +52,14 @@ struct clock_step {
   stamp_words before;
   stamp_words message;  // a receive's message stamp; empty otherwise
   stamp_words after;
+  sim_time pt = 0;           // the process's physical clock reading at the event (HLC's rules read it)
+  std::size_t variant = 0;   // in variants(): the rule the run's clocks follow
+};
+
+/// A rule as `hbsim explain` words it, and whether the recorded stamp is what the canonical rule gives.
+struct explained_rule {
+  std::string text;
+  bool canonical = true;
 };
 
 /// How a kind orders two events by their stamps alone: what its users would conclude.
@@ -90,11 +101,32 @@ class clock_kind {
                            std::vector<std::uint64_t>& words) const = 0;
   /// For people: summaries, witnesses, narration.
   virtual std::string text(stamp_words stamp, std::span<const std::string> names) const = 0;
-  /// The canonical rule applied at one event, with its numbers, for narration.
+
+  // Its rules, for narration (views/narrator.hpp) and explanations (views/explain.hpp): the one place
+  // where the kind's rules are written out with their numbers.
+  /// The rule of step.variant applied at one event, with its numbers: a wrong variant is named where
+  /// it applies, and a recorded `after` the rule does not give is pointed out.
   virtual std::string rule(const clock_step& step, std::span<const std::string> names) const = 0;
+  /// Narration of a receive whose message stamp is unknown (its send is not in the run): the stamp
+  /// recorded; by default "NAME text".
+  virtual std::string stated(stamp_words stamp, std::span<const std::string> names) const;
+  /// What the messages of a send carry under step.variant; by default the send's own stamp.
+  virtual std::vector<std::uint64_t> sent(const clock_step& step) const;
+  /// The stamp the canonical rule gives at the step (its `after` is not read); by default `after`, for a
+  /// kind that does not re-derive its stamps.
+  virtual std::vector<std::uint64_t> canonical(const clock_step& step) const;
+  /// The canonical rule as `hbsim explain` words it, `note` after its numbers; by default rule() of the
+  /// canonical variant, then `note`.
+  virtual explained_rule explain(const clock_step& step, std::span<const std::string> names,
+                                 std::string_view note) const;
+  /// A restart from a checkpoint the trace does not show: only step.after and step.pt are known; by
+  /// default the stamp, unchecked.
+  virtual explained_rule restored(const clock_step& step, std::span<const std::string> names) const;
 
   /// Its invariants' full names ("matrix.exact"), and a judge of them for a run of these processes.
   virtual std::span<const std::string_view> invariants() const = 0;
+  /// Null for the standard kinds: the invariant checker judges lamport, vector and hlc natively, on their
+  /// typed fields, and asks only the kinds of logical_config::extra for a judge.
   virtual std::unique_ptr<clock_judge> make_judge(std::span<const std::string> processes) const = 0;
 
   // Its share of the clock comparison report (judge/clock_report.hpp).

@@ -1,6 +1,7 @@
 // The clock kinds a scenario may choose in `clocks`, by name. A value, not a global: the standard
-// registry lists lamport, vector and hlc (built into the kernel, with typed fields everywhere) and the
-// kinds that are modules (matrix); a library user copies it and adds kinds of their own.
+// registry holds the modules of lamport, vector and hlc (the standard kinds, whose stamps also have
+// typed fields everywhere and stay out of logical_config::extra) and matrix; a library user copies it
+// and adds kinds of their own.
 #pragma once
 
 #include <memory>
@@ -19,14 +20,14 @@ bool is_standard_clock(std::string_view name);
 
 class clock_registry {
  public:
-  /// lamport, vector, hlc and every kind module shipped with hbsim.
+  /// lamport, vector, hlc and every other kind module shipped with hbsim.
   static clock_registry standard();
 
   /// Adds a kind; throws std::invalid_argument when its name is taken.
   void add(std::shared_ptr<const clock_kind> kind);
-  /// The module of that name; null for lamport, vector, hlc and unknown names.
+  /// The module of that name, standard or not; null for unknown names.
   std::shared_ptr<const clock_kind> find(std::string_view name) const;
-  /// Every kind's name: the standard three, then the modules in the order they were added.
+  /// Every kind's name in the order they were added: the standard three first.
   std::vector<std::string> names() const;
 
  private:

@@ -14,6 +14,8 @@
 
 namespace hbsim {
 
+class clock_kind;
+
 /// Writes one line per happening, in execution order, each starting with the true time in brackets.
 /// An event line names the event (process#seq, kind, label, the message and its send for a receive,
 /// the physical reading pt) and then each clock's rule with its numbers, before-values in the formula
@@ -46,8 +48,9 @@ namespace hbsim {
 /// -8ms"); the run ends with "[t] end of the run", and why when `until`, `max_events` or `max_pending`
 /// stopped it.
 ///
-/// Memory: the clocks of each process's last event, and those of each message until its every copy
-/// is received, rejected or dropped.
+/// Every clause comes from the clock kind module's rule (clock_kind::rule), the standard kinds' as the
+/// others'. Memory: the clocks of each process's last event, and those of each message until its every
+/// copy is received, rejected or dropped.
 class narrator final : public event_observer {
  public:
   explicit narrator(std::ostream& out);
@@ -64,12 +67,14 @@ class narrator final : public event_observer {
   std::size_t in_flight() const { return messages_.size(); }
 
  private:
-  struct clocks {
-    std::uint64_t lamport = 0;
-    std::vector<std::uint32_t> vector;
-    hlc_stamp hlc;
-    std::vector<std::vector<std::uint64_t>> extra;  // the other kinds' stamps
+  /// A kind the run chose, with its variant; `extra` indexes an event's stamps, none for a standard kind.
+  struct chosen {
+    std::shared_ptr<const clock_kind> kind;
+    std::size_t variant = 0;
+    std::size_t extra = 0;
   };
+  /// The stamps of the chosen kinds, in kinds_ order.
+  using clocks = std::vector<std::vector<std::uint64_t>>;
   struct message {
     std::shared_ptr<const clocks> carried;  // shared by the messages of one send
     std::uint64_t send_seq;                 // the send's index on its process
@@ -83,7 +88,8 @@ class narrator final : public event_observer {
   std::string fault_name(std::size_t index) const;
   std::string message_name(message_id id, process_id from, process_id to) const;
   std::string title(const event_record& e) const;
-  std::string rules(const event_record& e, const clocks& before, const clocks* carried) const;
+  clocks stamps_of(const event_record& e) const;
+  std::string rules(const event_record& e, const clocks& before, const clocks* carried, const clocks& after) const;
   /// What restarting p at t starts from, and why.
   std::pair<const clocks*, std::string> restart_from(process_id p, sim_time t) const;
   void copy_done(message_id id);
@@ -91,6 +97,8 @@ class narrator final : public event_observer {
   std::ostream& out_;
   const scenario* source_ = nullptr;
   std::vector<std::string> names_;
+  std::vector<chosen> kinds_;  // lamport, vector, hlc if chosen, then logical_config::extra
+  std::size_t hlc_ = 0;        // hlc's index in kinds_, ~0 when not chosen
   std::vector<clocks> last_;                   // per process: clocks after its previous event
   std::vector<std::uint64_t> checkpoint_every_;  // per process, 0 when it never checkpoints
   std::vector<clocks> checkpoint_;             // per process: the clocks a checkpoint restart returns to

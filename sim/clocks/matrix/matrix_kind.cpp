@@ -121,18 +121,17 @@ class matrix final : public clock_kind {
 
   std::string text(stamp_words m, names_span names) const override { return matrix_text(m, names); }
 
+  // A wrong variant is named before the canonical rule, which it does not follow.
   std::string rule(const clock_step& s, names_span names) const override {
     const std::size_t n = names.size();
     const process_id p = s.process;
-    words expected(s.before.begin(), s.before.end());
-    std::string how;
-    if (!s.message.empty()) {
-      matrix_merge(expected, s.message, n, p, s.from);
-      how = concat("M = max(M, M_m) row by row, row ", names[p], " also with the message's row ", names[s.from],
-                   " ", row_text(s.message, s.from, names), "; then ");
-    }
-    const std::uint64_t own = expected[p * n + p]++;
-    std::string out = concat(how, "M[", names[p], "][", names[p], "] = ", own, " + 1 = ", own + 1);
+    std::string out = s.variant == 0 ? std::string() : concat(name(), " variant ", variants()[s.variant], ": ");
+    if (!s.message.empty())
+      out.append(concat("M = max(M, M_m) row by row, row ", names[p], " also with the message's row ", names[s.from],
+                        " ", row_text(s.message, s.from, names), "; then "));
+    const words expected = canonical(s);
+    const std::uint64_t own = expected[p * n + p];
+    out.append(concat("M[", names[p], "][", names[p], "] = ", own - 1, " + 1 = ", own));
     if (std::equal(expected.begin(), expected.end(), s.after.begin(), s.after.end())) {
       // The column minima: the events of each process that, as far as p knows, every process has seen.
       const words low = matrix_watermark(s.after, n);
@@ -143,6 +142,13 @@ class matrix final : public clock_kind {
     }
     return out.append(concat(" would give M = ", matrix_text(expected, names), ", but the run recorded M = ",
                              matrix_text(s.after, names), ", which this rule does not give"));
+  }
+  words canonical(const clock_step& s) const override {
+    const std::size_t n = side(s.before);
+    words expected(s.before.begin(), s.before.end());
+    if (!s.message.empty()) matrix_merge(expected, s.message, n, s.process, s.from);
+    ++expected[s.process * n + s.process];
+    return expected;
   }
 
   std::span<const std::string_view> invariants() const override { return invariant_names; }
