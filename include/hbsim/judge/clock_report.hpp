@@ -40,11 +40,6 @@ struct report_event {
 inline constexpr std::array<sim_time, 9> hlc_lead_bounds = {0,          1,           1'000,      10'000,       100'000,
                                                             1'000'000, 10'000'000, 100'000'000, 1'000'000'000};
 
-/// Bytes of one vector entry in memory (the kernel's uint32 counters), and of one entry in a sparse
-/// encoding such as the trace's non-zero entries (a 4-byte process id and a 4-byte counter).
-inline constexpr std::uint64_t dense_entry_bytes = 4;
-inline constexpr std::uint64_t sparse_entry_bytes = 8;
-
 struct clock_comparison {
   standard_clocks shown;  // the run's: the report covers those it has
   std::size_t processes = 0;

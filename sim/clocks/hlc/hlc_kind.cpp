@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "clocks/hlc/hlc_judge.hpp"
 #include "clocks/rule_text.hpp"
 #include "core/concat.hpp"
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
@@ -18,8 +19,6 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 std::string dur(sim_time t) { return format_duration(t); }
 words as_words(hlc_stamp h) { const auto w = hlc_words(h); return {w.begin(), w.end()}; }
 
-constexpr std::array<std::string_view, 5> invariant_names = {"hlc.clock_condition", "hlc.monotonic",
-                                                             "hlc.not_behind_physical", "hlc.rule", "hlc.bounded_drift"};
 constexpr std::array<std::string_view, 1> option_names = {"max_offset"};
 
 std::string narrated(const rule_clause& c, hlc_stamp expected, hlc_stamp recorded) {
@@ -139,7 +138,7 @@ class hlc_module final : public clock_kind {
             true};
   }
 
-  std::span<const std::string_view> invariants() const override { return invariant_names; }
+  std::span<const std::string_view> invariants() const override { return hlc_judge::invariants; }
   std::unique_ptr<clock_judge> make_judge(names_span) const override { return nullptr; }
 
   // The (l, c) order, which users read as the order of events.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "clocks/lamport/lamport_judge.hpp"
 #include "clocks/rule_text.hpp"
 #include "core/concat.hpp"
 #include "hbsim/clocks/lamport/lamport_clock.hpp"
@@ -16,7 +17,6 @@ using names_span = std::span<const std::string>;
 
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
-constexpr std::array<std::string_view, 2> invariant_names = {"lamport.clock_condition", "lamport.rule"};
 
 // The narrated rule of a wrong variant, or the canonical one where the variant does not differ.
 std::pair<rule_clause, std::uint64_t> variant_rule(lamport_variant v, event_kind kind, std::uint64_t before,
@@ -84,7 +84,7 @@ class lamport final : public clock_kind {
     return {concat("L = ", held, " + 1 = ", num(now), " (", held, " restored from a checkpoint)"), true};
   }
 
-  std::span<const std::string_view> invariants() const override { return invariant_names; }
+  std::span<const std::string_view> invariants() const override { return lamport_judge::invariants; }
   std::unique_ptr<clock_judge> make_judge(names_span) const override { return nullptr; }
 
   // A smaller L cannot come after; equal values tell nothing apart.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "clocks/vector/vector_judge.hpp"
 #include "clocks/rule_text.hpp"
 #include "core/concat.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
@@ -19,7 +20,6 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 
 constexpr std::size_t narrated_entries = 16;  // narration: entries written before "…(N more)"
 constexpr std::size_t explained_entries = 12;  // explain: entries written before "... N more"
-constexpr std::uint64_t sparse_entry = 8;      // on the wire: a 4-byte process index and a 4-byte count
 
 row as_row(stamp_words w) { return row(w.begin(), w.end()); }
 
@@ -31,7 +31,6 @@ std::string bracket(const row& v) {
   return out.append("]");
 }
 
-constexpr std::array<std::string_view, 2> invariant_names = {"vector.exact", "vector.strong_clock_condition"};
 
 // The narrated rule of a wrong variant, or the canonical one where the variant does not differ.
 std::pair<rule_clause, row> variant_rule(vector_variant v, const clock_step& s) {
@@ -132,15 +131,15 @@ class vector_module final : public clock_kind {
             true};
   }
 
-  std::span<const std::string_view> invariants() const override { return invariant_names; }
+  std::span<const std::string_view> invariants() const override { return vector_judge::invariants; }
   std::unique_ptr<clock_judge> make_judge(names_span) const override { return nullptr; }
 
   // Sparse, as in the trace: the non-zero entries only.
   std::uint64_t bytes(stamp_words v) const override {
-    return sparse_entry * static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [](std::uint64_t x) { return x != 0; }));
+    return sparse_entry_bytes * static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [](std::uint64_t x) { return x != 0; }));
   }
   std::string encoding(std::size_t n) const override {
-    return concat("sparse, ", sparse_entry, " bytes per non-zero entry; dense ", n, " x 4 = ", 4 * n);
+    return concat("sparse, ", sparse_entry_bytes, " bytes per non-zero entry; dense ", n, " x ", dense_entry_bytes, " = ", dense_entry_bytes * n);
   }
   stamp_order order(stamped a, stamped b) const override {
     switch (compare(as_row(a.words), as_row(b.words))) {

@@ -48,6 +48,11 @@ class vector_clock final : public logical_clock {
   std::vector<std::uint32_t> before_send_;    // send-previous: p's row before the send's tick
 };
 
+/// Bytes of one vector entry in memory (the kernel's uint32 counters), and of one entry in a sparse
+/// encoding such as the trace's non-zero entries (a 4-byte process id and a 4-byte counter).
+inline constexpr std::uint64_t dense_entry_bytes = 4;
+inline constexpr std::uint64_t sparse_entry_bytes = 8;
+
 /// "{A:1, C:2}": the non-zero entries by process name; past `shown` of them, ", ... N more".
 std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names,
                         std::size_t shown = std::numeric_limits<std::size_t>::max());
