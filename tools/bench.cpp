@@ -131,20 +131,22 @@ void run_hbsim(result& r, const phold_params& p, const watchers& w = {}) {
   hbsim::causality truth;
   hbsim::invariant_checker checker(truth);
   hbsim::clock_report clocks(truth);
+  std::unique_ptr<hbsim::exporter> exporter;
+  if (!w.export_format.empty()) {
+    exporter = hbsim::make_exporter(w.export_format, w.export_path);
+    exporter->read(truth);
+  }
+  // The exporter reads the ground truth too, after it.
   std::vector<hbsim::event_observer*> judges;
-  if (w.check || w.report) judges.push_back(&truth);
+  if (w.check || w.report || exporter) judges.push_back(&truth);
   if (w.check) judges.push_back(&checker);
   if (w.report) judges.push_back(&clocks);
+  if (exporter) judges.push_back(exporter.get());
   hbsim::observer_thread judge(judges);
   if (w.judge_thread)
     sim.observe(judge);
   else
     for (hbsim::event_observer* o : judges) sim.observe(*o);
-  std::unique_ptr<hbsim::exporter> exporter;
-  if (!w.export_format.empty()) {
-    exporter = hbsim::make_exporter(w.export_format, w.export_path);
-    sim.observe(*exporter);
-  }
   r.setup_seconds = seconds_since(t0);
   r.rss_built_kb = rss_kb();
   const std::uint64_t written0 = bytes_written_so_far();

@@ -18,7 +18,7 @@ void causality::on_start(const run_header& h) {
   latest_ = 0;
   before_ = sent_ = {};
   merged_ = false;
-  slot_ = no_slot;
+  slot_ = dropped_ = no_slot;
   pending_rows_.clear();
   pending_slots_.clear();
 }
@@ -118,17 +118,18 @@ void causality::take_slot(const event_record& e) {
   sends_[slot_] = {share(current(e.process)), copies};
 }
 
-void causality::resolve(message_id id) {
+causality::send_slot causality::resolve(message_id id) {
   const auto it = messages_.find(id);
-  if (it == messages_.end()) return;
+  if (it == messages_.end()) return no_slot;
   const send_slot s = it->second.send;
   if (--it->second.copies_left == 0) messages_.erase(it);
   if (--sends_[s].copies_left == 0) {
     pending_rows_.push_back(sends_[s].truth.row);
     pending_slots_.push_back(s);
   }
+  return s;
 }
 
-void causality::on_drop(const drop_record& d) { resolve(d.message); }
+void causality::on_drop(const drop_record& d) { dropped_ = resolve(d.message); }
 
 }  // namespace hbsim

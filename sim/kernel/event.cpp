@@ -10,12 +10,6 @@ std::string_view to_string(event_kind k) {
   return names[static_cast<std::size_t>(k)];
 }
 
-std::string_view to_string(drop_reason r) {
-  static constexpr std::array<std::string_view, drop_reason_count> names = {"loss", "partition", "crashed",
-                                                                           "in_flight"};
-  return names[static_cast<std::size_t>(r)];
-}
-
 std::string to_string(const hlc_stamp& h) {
   return std::string("(").append(format_duration(h.l)).append(", ").append(std::to_string(h.c)).append(")");
 }

@@ -235,8 +235,7 @@ struct simulation::state {
     for (process_id d : to) {
       const message_id m = ++last_message;
       const message_fate f = net.route(p, d, now);
-      routes.push_back({m, p, d, now, f.dropped, f.reason, f.copies, {f.delay[0], f.delay[1]},
-                        {f.arrival[0], f.arrival[1]}, f.held, f.released, f.fault});
+      routes.push_back({f, m, p, d, now});
       sent.push_back({m, d, static_cast<std::uint8_t>(f.dropped ? 1 : f.copies)});
       ++stats.messages_sent;
       if (f.dropped) {

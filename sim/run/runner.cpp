@@ -112,8 +112,8 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
     trace.emplace(options.trace_path);
     out.sim->observe(*trace);
   }
-  // The judges: the ground truth first, then the invariants, the expectations and the clock
-  // comparison, which read it; on a thread of their own unless told otherwise.
+  // The judges: the ground truth first, then the invariants, the expectations, the clock comparison
+  // and the exports, which read it; on a thread of their own unless told otherwise.
   out.truth = std::make_unique<causality>();
   out.invariants = std::make_unique<invariant_checker>(*out.truth);
   expectation_checker checker(s, *out.truth, *out.invariants);
@@ -121,6 +121,10 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   if (options.compare_clocks) {
     out.clocks = std::make_unique<clock_report>(*out.truth);
     judges.push_back(out.clocks.get());
+  }
+  for (exporter* x : options.exports) {
+    x->read(*out.truth);
+    judges.push_back(x);
   }
   std::optional<observer_thread> judge_thread;
   if (options.judge_thread.value_or(observer_thread::worthwhile())) {

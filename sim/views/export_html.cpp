@@ -1,6 +1,7 @@
 // `--to html`: one self-contained page (inline CSS and JavaScript, nothing fetched) with the
 // space-time diagram, a panel showing every clock of the event under the mouse, the causal past and
-// future of a clicked event, a switch for the clock that labels events, and a table of the events.
+// future of a clicked event, a switch for the clock that labels events, and a table of the events
+// with a column per clock shown.
 // The causal sets come from the happens-before edges embedded as data (process order plus messages,
 // a reject being no edge), never from the recorded vectors, which a wrong clock variant may have
 // written. `page.html#select=ID` clicks event ID once loaded, which is how the tests drive it.
@@ -58,11 +59,12 @@ function reach(start, edges) {
 }
 
 const tbody = document.querySelector('#events tbody');
-const columns = ['id', 'process', 'seq', 'kind', 'label', 'time', 'pt', 'lamport', 'vector', 'hlc'];
+const columns = ['id', 'process', 'seq', 'kind', 'label', 'time', 'pt'];
 for (const e of events) {
   const row = tbody.insertRow();
   row.dataset.event = e.id;
   for (const c of columns) row.insertCell().textContent = e[c];
+  for (const v of e.clocks) row.insertCell().textContent = v;
 }
 const marks = events.map(() => []);  // each event's dot, label and table row
 for (const el of document.querySelectorAll('[data-event]')) marks[index.get(+el.dataset.event)].push(el);
@@ -139,9 +141,12 @@ class html_exporter final : public diagram_exporter {
           .append(clocks[k].name)
           .append("</label>");
     page += "</form>\n<p id=\"status\"></p>\n<div id=\"diagram\">\n" + svg(clocks) + "</div>\n<div id=\"tip\" hidden></div>\n";
+    // The table's columns: what every event has, then the clocks shown, in their order.
     page +=
         "<table id=\"events\"><thead><tr><th>id</th><th>process</th><th>seq</th><th>kind</th><th>label</th><th>time</th>"
-        "<th>pt</th><th>lamport</th><th>vector</th><th>hlc</th></tr></thead><tbody></tbody></table>\n";
+        "<th>pt</th>";
+    for (const shown_clock& c : clocks) page.append("<th>").append(escape_markup(c.name)).append("</th>");
+    page += "</tr></thead><tbody></tbody></table>\n";
     page += "<script type=\"application/json\" id=\"hb-data\">" + data(clocks) + "</script>\n";
     page += page_script;
     page += "</body>\n</html>\n";
@@ -154,8 +159,11 @@ class html_exporter final : public diagram_exporter {
   std::string data(const std::vector<shown_clock>& clocks) const {
     nlohmann::json events = nlohmann::json::array(), messages = nlohmann::json::array();
     for (const diagram_event& e : this->events()) {
-      nlohmann::json labels = nlohmann::json::array();
-      for (const shown_clock& c : clocks) labels.push_back(clock_label(e, c));
+      nlohmann::json labels = nlohmann::json::array(), cells = nlohmann::json::array();
+      for (const shown_clock& c : clocks) {
+        labels.push_back(clock_label(e, c));
+        cells.push_back(cell(e, c));
+      }
       nlohmann::json o = {{"id", e.id},
                           {"lane", e.lane},
                           {"process", lane_name(e.lane)},
@@ -167,7 +175,8 @@ class html_exporter final : public diagram_exporter {
                           {"lamport", e.lamport},
                           {"vector", vector_text(e)},
                           {"hlc", hlc_text(e.hlc)},
-                          {"labels", std::move(labels)}};
+                          {"labels", std::move(labels)},
+                          {"clocks", std::move(cells)}};
       if (e.from != no_process)
         o["message"] = std::string(e.kind == event_kind::reject ? "rejected" : "received") + " message " +
                        std::to_string(e.message) + " from " + process_names()[e.from];
@@ -182,6 +191,17 @@ class html_exporter final : public diagram_exporter {
     out.reserve(text.size());
     for (const char ch : text) ch == '<' ? out.append("\\u003c") : out.append(1, ch);
     return out;
+  }
+
+  // A clock's value in the table: as the tooltip writes it for the standard clocks, as the kind writes it otherwise.
+  std::string cell(const diagram_event& e, const shown_clock& c) const {
+    if (c.kind) return e.others[c.stamp];
+    switch (*c.standard) {
+      case export_clock::lamport: return std::to_string(e.lamport);
+      case export_clock::vector: return vector_text(e);
+      case export_clock::hlc: break;
+    }
+    return hlc_text(e.hlc);
   }
 };
 

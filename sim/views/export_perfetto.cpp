@@ -5,10 +5,11 @@
 // "s") to the receive's, or to an instant marking its drop on the receiver's thread ("ph": "f",
 // "bp": "e"); per process a counter track "<name> clock offset" of pt - time in ns at each event.
 // ts is in microseconds with three decimals, so nanoseconds stay exact. Written as the events come.
-#include <unordered_map>
+#include <algorithm>
 #include <vector>
 
 #include "hbsim/core/output_file.hpp"
+#include "hbsim/judge/causality.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"
@@ -96,12 +97,18 @@ class perfetto_exporter final : public exporter {
     append_other_clocks_json(line_, e, clocks(), run_names());
     line_.append("}}");
 
+    std::vector<copies>* dup = nullptr;  // the send's slot's, when it takes one
+    if (e.kind == event_kind::send && !e.messages.empty()) {
+      if (duplicated_.size() < truth().slots()) duplicated_.resize(truth().slots());
+      dup = &duplicated_[truth().slot()];
+      dup->clear();
+    }
     for (const sent_message& m : e.messages) {
       if (!shown(m.to)) continue;
       for (unsigned copy = 0; copy < m.copies; ++copy) flow("s", e.time, e.process, m.id, copy);
-      if (m.copies > 1) duplicated_.emplace(m.id, (1u << m.copies) - 1);
+      if (m.copies > 1 && dup) dup->push_back({m.id, (1u << m.copies) - 1});
     }
-    if (e.send_event != 0) flow("f", e.time, e.process, e.message, arrived(e.message));
+    if (e.send_event != 0) flow("f", e.time, e.process, e.message, arrived(truth().slot(), e.message));
 
     begin("C", e.time).append(", \"name\": ").append(counters_[e.process]).append(", \"args\": {\"ns\": ");
     append_number(line_, sub_sat(e.pt, e.time));
@@ -116,7 +123,7 @@ class perfetto_exporter final : public exporter {
     line_.append(")\", \"cat\": \"drop\", \"args\": {\"message\": ");
     append_number(line_, d.message);
     line_.append(", \"from\": ").append(names_[d.from]).append("}}");
-    flow("f", d.time, d.to, d.message, arrived(d.message));
+    flow("f", d.time, d.to, d.message, arrived(truth().dropped(), d.message));
     out_.write(line_);
   }
 
@@ -139,13 +146,14 @@ class perfetto_exporter final : public exporter {
     append_number(line_, 2 * m + copy);
     line_.append(ph[0] == 'f' ? ", \"bp\": \"e\"}" : "}");
   }
-  // The copy of m that has just arrived or been dropped: the first still travelling.
-  unsigned arrived(message_id m) {
-    const auto it = duplicated_.find(m);
-    if (it == duplicated_.end()) return 0;
-    const unsigned copy = (it->second & 1u) ? 0 : 1;
-    it->second &= ~(1u << copy);
-    if (it->second == 0) duplicated_.erase(it);
+  // The copy of m (sent by the send of `slot`) that has just arrived or been dropped: the first still travelling.
+  unsigned arrived(causality::send_slot slot, message_id m) {
+    if (slot >= duplicated_.size()) return 0;
+    std::vector<copies>& dup = duplicated_[slot];
+    const auto it = std::find_if(dup.begin(), dup.end(), [&](const copies& c) { return c.message == m; });
+    if (it == dup.end()) return 0;
+    const unsigned copy = (it->travelling & 1u) ? 0 : 1;
+    it->travelling &= ~(1u << copy);
     return copy;
   }
 
@@ -153,8 +161,13 @@ class perfetto_exporter final : public exporter {
   std::vector<std::string> names_;     // quoted
   std::vector<std::string> counters_;  // quoted counter names, by process
   bool first_ = true;
-  // Duplicated messages to selected processes: the copies still travelling, as bits. Looked up, never iterated.
-  std::unordered_map<message_id, unsigned> duplicated_;
+  struct copies {
+    message_id message;
+    unsigned travelling;  // the copies still travelling, as bits
+  };
+  // By the truth's send slot: the send's duplicated messages to selected processes (a selected send
+  // sets its slot's list before any of its messages arrives).
+  std::vector<std::vector<copies>> duplicated_;
   std::string line_;
 };
 

@@ -123,6 +123,8 @@ class shiviz_exporter final : public exporter {
   std::vector<std::string> names_, hosts_, quoted_;
   std::vector<std::vector<std::uint32_t>> clocks_;  // by process: its vector clock over the selected events
   // Selected sends whose messages may still arrive at a selected process. Looked up, never iterated.
+  // Kept by send event rather than by the ground truth's send slot: a ShiViz log's receive may send
+  // too, and only a send event takes a slot.
   pending_map sends_;
   std::vector<std::string> executions_;  // names so far
   bool vectors_only_ = false;            // the run is a ShiViz log: its labels are the descriptions

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
+#include "hbsim/judge/causality.hpp"
 #include "views/export_formats.hpp"
 
 namespace hbsim {
@@ -80,9 +82,10 @@ void exporter::choose_clocks(const run_header& h) {
 }
 
 void exporter::on_start(const run_header& h) {
+  if (!truth_) throw std::logic_error("exporter: give it the ground truth of the run (read) before it starts");
   choose_clocks(h);
   run_names_.assign(h.process_names.begin(), h.process_names.end());
-  in_flight_.clear();
+  sends_.clear();
   shown_.clear();
   if (!options_.processes.empty()) {
     shown_.assign(h.process_names.size(), false);
@@ -99,40 +102,36 @@ void exporter::on_start(const run_header& h) {
   start(h);
 }
 
-void exporter::settle(message_id m) {
-  const auto it = in_flight_.find(m);
-  if (it != in_flight_.end() && --it->second.copies == 0) in_flight_.erase(it);
+bool exporter::send_selected(const event_record& e) const {
+  const causality::send_slot slot = truth_->slot();
+  // A message with no slot comes from an event that is no send: a ShiViz log's receive that sends
+  // too. Such a log has no time, so only its process selects that event.
+  if (slot == causality::no_slot) return e.send_event != 0 && shown(e.from);
+  return sends_[slot] != 0;
 }
 
 void exporter::on_event(const event_record& e) {
+  if (truth_->latest() != e.id)
+    throw std::logic_error("exporter: observe the run with its causality first, then the exporter");
   const bool selected = shown(e.process) && (!options_.from || e.time >= *options_.from) &&
                         (!options_.to || e.time <= *options_.to);
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject) {
-    const bool send_selected = in_flight_.contains(e.message);
-    settle(e.message);
-    if (!selected) return;
-    // An event of a ShiViz log may receive and send.
-    for (const sent_message& m : e.messages) in_flight_.emplace(m.id, in_flight{e.id, m.copies});
-    if (send_selected) {
-      event(e);
-    } else {
-      event_record r = e;
-      r.send_event = 0;
-      event(r);
-    }
-    return;
+  if (e.kind == event_kind::send && !e.messages.empty()) {
+    if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
+    sends_[truth_->slot()] = selected ? e.id : 0;
   }
   if (!selected) return;
-  for (const sent_message& m : e.messages) in_flight_.emplace(m.id, in_flight{e.id, m.copies});
+  if ((e.kind == event_kind::receive || e.kind == event_kind::reject) && !send_selected(e)) {
+    event_record r = e;
+    r.send_event = 0;
+    event(r);
+    return;
+  }
   event(e);
 }
 
 void exporter::on_drop(const drop_record& d) {
-  const auto it = in_flight_.find(d.message);
-  if (it == in_flight_.end()) return;
-  const event_id send = it->second.send;
-  settle(d.message);
-  drop(d, send);
+  const causality::send_slot slot = truth_->dropped();
+  if (slot != causality::no_slot && sends_[slot] != 0) drop(d, sends_[slot]);
 }
 
 void exporter::on_fault(const fault_record& f) {

@@ -7,6 +7,7 @@
 #include "export_selection.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
+#include "hbsim/judge/causality.hpp"
 #include "subcommand.hpp"
 #include "trace_input.hpp"
 
@@ -55,7 +56,9 @@ int export_command(const export_args& a) {
     if (shiviz.back()) check_shiviz_export(file, a);
   }
   const std::unique_ptr<exporter> e = make_exporter(a.format, a.output, a.selection.options());
-  event_observer* observers[] = {e.get()};
+  causality truth;  // which the exporter reads, so it sees each record first
+  e->read(truth);
+  event_observer* observers[] = {&truth, e.get()};
   for (std::size_t i = 0; i < a.files.size(); ++i) replay_input(a.files[i], shiviz[i], observers);
   e->commit();
   return ok;

@@ -104,7 +104,7 @@ run_options options_for(const run_args& a, const std::optional<std::uint64_t>& s
   options.seed = seed;
   options.trace_path = a.trace;
   options.progress = ::isatty(STDERR_FILENO) != 0;
-  for (const auto& e : outputs.exporters) options.observers.push_back(e.get());
+  for (const auto& e : outputs.exporters) options.exports.push_back(e.get());
   options.compare_clocks = !a.no_compare;
   if (a.one_thread) options.judge_thread = false;
   return options;

@@ -20,6 +20,8 @@ set(KNOWN_EXCEPTIONS
     "sim/kernel/simulation.cpp -> hbsim/net/network.hpp"
     # Observers see fault records, which carry the fault itself (net): kernel <-> net.
     "include/hbsim/kernel/observer.hpp -> hbsim/net/faults.hpp"
+    # Drop and route records carry a message's fate, which the network decides: kernel <-> net.
+    "include/hbsim/kernel/event.hpp -> hbsim/net/message_fate.hpp"
     # The kernel is built from a scenario and runs its workloads: kernel <-> scenario.
     "include/hbsim/kernel/simulation.hpp -> hbsim/scenario/scenario.hpp"
     "include/hbsim/kernel/builtin_behaviours.hpp -> hbsim/scenario/ref_tracker.hpp"

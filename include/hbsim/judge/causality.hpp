@@ -61,6 +61,8 @@ class causality final : public event_observer {
   send_slot slot() const { return slot_; }
   /// Slots ever used.
   std::size_t slots() const { return sends_.size(); }
+  /// For the latest drop (until the next event or drop), the slot of its message's send; no_slot when unknown.
+  send_slot dropped() const { return dropped_; }
 
   // Rows, for holders of their own (a judge keeping past events' vectors).
   std::uint32_t at(const row_ref& r, process_id k) const { return k == r.owner ? r.own : data(r.row)[k]; }
@@ -93,8 +95,8 @@ class causality final : public event_observer {
     send_slot send;
     std::uint32_t copies_left;  // 2 for a message the network duplicated
   };
-  /// One copy of message m has been received, rejected or dropped.
-  void resolve(message_id m);
+  /// One copy of message m has been received, rejected or dropped; the slot of its send (no_slot: unknown).
+  send_slot resolve(message_id m);
   void take_slot(const event_record& e);
 
   std::size_t n_ = 0;
@@ -111,6 +113,7 @@ class causality final : public event_observer {
   bool merged_ = false;
   row_ref sent_;
   send_slot slot_ = no_slot;
+  send_slot dropped_ = no_slot;
   // Released when the next event comes, so that observers of the latest one can still read them.
   std::vector<std::uint32_t> pending_rows_;
   std::vector<send_slot> pending_slots_;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "hbsim/core/time.hpp"
+#include "hbsim/net/message_fate.hpp"  // drop_reason, message_fate
 
 namespace hbsim {
 
@@ -22,15 +23,6 @@ inline constexpr process_id no_process = ~process_id{0};
 enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
 std::string_view to_string(event_kind k);
 inline constexpr int event_kind_count = 6;
-
-enum class drop_reason : std::uint8_t {
-  loss,       // the network lost it
-  partition,  // a partition or cut in drop mode, or held with no heal before the run ended
-  crashed,    // it arrived at a crashed process
-  in_flight,  // still travelling when the run ended (`until`, `max_events`, `max_pending`): an hbsim extension
-};
-std::string_view to_string(drop_reason r);
-inline constexpr int drop_reason_count = 4;
 
 struct hlc_stamp {
   sim_time l = 0;
@@ -82,19 +74,11 @@ struct drop_record {
 
 /// The network's decision on one message, taken when it is sent (for narration): reported after
 /// the send event, before the drops it causes.
-struct route_record {
-  message_id message;
-  process_id from;
-  process_id to;
-  sim_time time;  // the send's true time
-  bool dropped;   // at once, by loss or a partition in drop mode (`reason`)
-  drop_reason reason;
-  int copies;  // 1, or 2 when the network duplicated it
-  sim_time delay[2];    // drawn, per copy
-  sim_time arrival[2];  // per copy, after holding and FIFO order
-  bool held;            // waited for a partition to heal
-  sim_time released;    // when it started travelling
-  std::size_t fault;    // the partition or cut that dropped or held it; ~0 when none did
+struct route_record : message_fate {
+  message_id message = 0;
+  process_id from = 0;
+  process_id to = 0;
+  sim_time time = 0;  // the send's true time
 };
 
 }  // namespace hbsim

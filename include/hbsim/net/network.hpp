@@ -10,6 +10,7 @@
 #include "hbsim/core/distribution.hpp"
 #include "hbsim/core/random.hpp"
 #include "hbsim/kernel/event.hpp"
+#include "hbsim/net/message_fate.hpp"
 
 namespace hbsim {
 
@@ -44,19 +45,6 @@ struct link_block {
   std::optional<sim_time> heal;
   hold_mode mode = hold_mode::drop;
   std::vector<bool> blocks;
-};
-
-/// What happens to one message.
-struct message_fate {
-  bool dropped = false;
-  drop_reason reason = drop_reason::loss;
-  int copies = 0;          // 1, or 2 when duplicated
-  sim_time delay[2] = {0, 0};    // drawn, per copy
-  sim_time arrival[2] = {0, 0};  // release + delay: FIFO order is the receiver's business
-  bool held = false;             // waited for a heal
-  sim_time released = 0;         // when it started travelling (the send time unless held)
-  std::size_t fault = no_fault;  // the partition or cut that dropped or (last) held it
-  static constexpr std::size_t no_fault = ~std::size_t{0};
 };
 
 class network {

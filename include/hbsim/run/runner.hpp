@@ -14,6 +14,7 @@
 #include "hbsim/judge/invariant_checker.hpp"
 #include "hbsim/kernel/simulation.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "hbsim/views/exporter.hpp"
 #include "hbsim/views/summary.hpp"
 
 namespace hbsim {
@@ -22,7 +23,9 @@ struct run_options {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   std::string trace_path;             // "" no trace, "-" standard output
   bool progress = false;              // progress line on stderr for runs longer than a second
-  std::vector<event_observer*> observers;  // also watch the run (exporters, narration)
+  std::vector<event_observer*> observers;  // also watch the run (narration)
+  // Exports, which read the run's ground truth: they watch with the judges, after it.
+  std::vector<exporter*> exports;
   // The clock comparison keeps each event's pt and Lamport value (about 20 bytes per event) until the
   // end of the run: the one part of a run whose memory follows its length, so it can be left out.
   bool compare_clocks = true;

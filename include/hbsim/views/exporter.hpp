@@ -2,6 +2,8 @@
 // other tools read (dot, graphml, json, shiviz, perfetto) or that hbsim draws itself (svg, html).
 // Every exporter is an observer, so a live run and a trace file export alike, and every format
 // accepts the same selection: which clocks label events, a window of true time, a subset of processes.
+// What an exporter needs of a message's send it learns from the run's ground truth (causality), which
+// observes each record before it.
 #pragma once
 
 #include <cstdint>
@@ -10,13 +12,13 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
 
+class causality;
 class clock_kind;
 
 /// The standard clocks, which the formats write from an event's typed fields.
@@ -56,6 +58,9 @@ class exporter : public event_observer {
  public:
   explicit exporter(export_options options) : options_(std::move(options)) {}
 
+  /// The run's or the replay's ground truth, which must observe every record before this exporter
+  /// does (on the same thread); given before the run starts.
+  void read(const causality& truth) { truth_ = &truth; }
   void on_start(const run_header& h) final;
   void on_event(const event_record& e) final;
   void on_drop(const drop_record& d) final;
@@ -79,23 +84,20 @@ class exporter : public event_observer {
   bool shows(export_clock c) const;
   /// The run's process names, by id.
   std::span<const std::string> run_names() const { return run_names_; }
+  /// The ground truth, at the record being exported: its slot() and dropped() name a message's send.
+  const causality& truth() const { return *truth_; }
 
  private:
-  struct in_flight {
-    event_id send;
-    std::uint32_t copies;  // receives or drops still to come
-  };
-  void settle(message_id m);  // one copy received or dropped
-
   void choose_clocks(const run_header& h);
+  /// Whether the send of the message e receives or rejects was selected.
+  bool send_selected(const event_record& e) const;
 
   export_options options_;
   std::vector<shown_clock> clocks_;
   std::vector<std::string> run_names_;
   std::vector<bool> shown_;  // by process id; empty: all
-  // Messages of selected sends until their last copy is received or dropped. Looked up, never
-  // iterated, so its order cannot reach the output.
-  std::unordered_map<message_id, in_flight> in_flight_;
+  const causality* truth_ = nullptr;
+  std::vector<event_id> sends_;  // by the truth's send slot: the send's id when it was selected, else 0
 };
 
 /// The formats, in this order: dot, graphml, json, shiviz, perfetto, svg, html.
