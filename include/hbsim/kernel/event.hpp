@@ -8,17 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "hbsim/core/ids.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/net/message_fate.hpp"  // drop_reason, message_fate
 
 namespace hbsim {
-
-using process_id = std::uint32_t;
-using event_id = std::uint64_t;     // 1-based, in execution order
-using message_id = std::uint64_t;   // 1-based, in send order
-using label_id = std::uint32_t;
-
-inline constexpr process_id no_process = ~process_id{0};
 
 enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
 std::string_view to_string(event_kind k);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "hbsim/core/time.hpp"
-#include "hbsim/kernel/event.hpp"
+#include "hbsim/core/ids.hpp"
 #include "hbsim/net/network.hpp"
 
 namespace hbsim {

@@ -9,7 +9,7 @@
 
 #include "hbsim/core/distribution.hpp"
 #include "hbsim/core/random.hpp"
-#include "hbsim/kernel/event.hpp"
+#include "hbsim/core/ids.hpp"
 #include "hbsim/net/message_fate.hpp"
 
 namespace hbsim {
