@@ -118,6 +118,16 @@ TEST_CASE("a sweep finds a failing run and its reproduce line makes the same fai
                    std::to_string(violations)) != std::string::npos);
 }
 
+TEST_CASE("a sweep with --stop-on-failure stops after the first failing run") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file + "' --seeds 1..5 --jobs 1 --stop-on-failure --set " +
+                               "'/logical={\"vector\":{\"variant\":\"no-tick-send\"}}' --out '" + (dir / "o.jsonl") + "'");
+  CHECK(r.code == 1);
+  CHECK(json_lines(read_file(dir / "o.jsonl")).size() == 1);
+  CHECK(r.out.find("runs       1 done (stopped early), 1 failed") != std::string::npos);
+}
+
 TEST_CASE("a sweep refuses bad --seeds and --set with exit 2") {
   scratch dir;
   const std::string file = dir.write("s.json", small_random);

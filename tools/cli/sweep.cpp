@@ -149,6 +149,7 @@ int sweep_command(const sweep_args& a) {
   };
   interrupted.store(false);
   const auto previous = std::signal(SIGINT, on_interrupt);
+  if (previous == SIG_IGN) std::signal(SIGINT, SIG_IGN);  // ignored when hbsim started (nohup): it stays so
   const auto results = sw.run_all(a.jobs ? a.jobs : usable_cpus(), interrupted, a.stop_on_failure, done);
   std::signal(SIGINT, previous);
   if (progress) std::fprintf(stderr, "\r\033[K");
