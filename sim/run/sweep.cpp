@@ -121,6 +121,10 @@ sweep_result sweep::run(const sweep_cell& c) const {
   } catch (const input_error& e) {
     r.exit = 2;
     r.failures = {std::string("invalid: ") + e.what()};
+  } catch (const std::exception& e) {
+    // What `hbsim run` reports as an internal error (exit 3) ends this run only, not the others.
+    r.exit = 3;
+    r.failures = {std::string("internal error: ") + e.what()};
   }
   return r;
 }

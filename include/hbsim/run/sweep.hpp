@@ -34,7 +34,7 @@ struct sweep_cell {
 
 struct sweep_result {
   bool ok = false;
-  int exit = 0;  // what `hbsim run` exits with: 0, 1, or 2 for a run refused as invalid
+  int exit = 0;  // what `hbsim run` exits with: 0, 1, 2 for a run refused as invalid, 3 for an internal error
   std::map<std::string, std::uint64_t> violations;  // invariant -> count
   std::uint64_t unmet = 0;
   std::uint64_t events = 0;
