@@ -101,3 +101,22 @@ TEST_CASE("every shipped scenario gives byte-identical traces on two runs, acros
     FAIL_CHECK("pinned in tests/data/trace_sha256.txt but not shipped");
   }
 }
+
+TEST_CASE("every summary carries the trace's SHA-256, as pinned, written or not") {
+  const std::map<std::string, std::string> pinned = pinned_trace_hashes();
+  const std::string trace = unique_temp_path("sha-trace").string() + ".jsonl";
+  for (const fs::path& f : shipped_scenarios()) {
+    const std::string relative = fs::relative(f, source_path("")).generic_string();
+    CAPTURE(relative);
+    REQUIRE(pinned.count(relative) == 1);
+    const std::string& hash = pinned.at(relative);
+    const cli_result text = run_cli("run '" + f.string() + "'");
+    CHECK(text.code == 0);
+    CHECK(text.out.find("\ntrace_sha256 " + hash + "\n") != std::string::npos);
+    const cli_result json = run_cli("run --json --trace '" + trace + "' '" + f.string() + "'");
+    CHECK(json.code == 0);
+    CHECK(nlohmann::json::parse(json.out).at("trace_sha256") == hash);
+    CHECK(sha256_hex(read_file(trace)) == hash);
+    fs::remove(trace);
+  }
+}

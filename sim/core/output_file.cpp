@@ -148,6 +148,8 @@ void check_output_paths(std::span<const std::string> inputs, std::span<const out
 
 output_file::output_file(std::string path, std::string_view what) : path_(std::move(path)), what_(what) {
   struct stat st {};
+  buf_.resize(flush_at + (64 << 10));
+  if (path_.empty()) return;
   if (path_ == "-") {
     out_ = stdout;
   } else if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -162,7 +164,6 @@ output_file::output_file(std::string path, std::string_view what) : path_(std::m
     temp_.reset();
     throw input_error(path_, "", "a file hbsim can write the " + what_ + " to", std::strerror(err));
   }
-  buf_.resize(flush_at + (64 << 10));
 }
 
 output_file::~output_file() {
@@ -175,7 +176,8 @@ void output_file::make_room(std::size_t bound) {
 }
 
 void output_file::flush() {
-  if (used_ != 0 && std::fwrite(buf_.data(), 1, used_, out_) != used_) fail(errno);
+  if (used_ != 0 && tap_) tap_(std::string_view(buf_.data(), used_));
+  if (used_ != 0 && !path_.empty() && std::fwrite(buf_.data(), 1, used_, out_) != used_) fail(errno);
   bytes_ += used_;
   used_ = 0;
 }
@@ -189,6 +191,7 @@ void output_file::fail(int error) {
 }
 
 void output_file::commit() {
+  if (path_.empty()) return flush();
   if (!out_) throw std::logic_error("output_file::commit called twice");
   flush();
   if (out_ == stdout) {

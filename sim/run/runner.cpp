@@ -107,17 +107,17 @@ void apply_variant(scenario& s, std::string_view assignment) {
 run_outcome run_scenario(const scenario& s, const run_options& options) {
   run_outcome out;
   out.sim = std::make_unique<simulation>(s, options.seed);
-  std::optional<trace_writer> trace;
-  if (!options.trace_path.empty()) {
-    trace.emplace(options.trace_path);
-    out.sim->observe(*trace);
-  }
+  // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
+  // (on their thread when they have one), which see the same calls in the same order.
+  trace_writer trace(options.trace_path);
+  if (!options.trace_path.empty()) out.sim->observe(trace);
   // The judges: the ground truth first, then the invariants, the expectations, the clock comparison
   // and the exports, which read it; on a thread of their own unless told otherwise.
   out.truth = std::make_unique<causality>();
   out.invariants = std::make_unique<invariant_checker>(*out.truth);
   expectation_checker checker(s, *out.truth, *out.invariants);
   std::vector<event_observer*> judges = {out.truth.get(), out.invariants.get(), &checker};
+  if (options.trace_path.empty()) judges.push_back(&trace);
   if (options.compare_clocks) {
     out.clocks = std::make_unique<clock_report>(*out.truth);
     judges.push_back(out.clocks.get());
@@ -139,7 +139,8 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   const auto start = std::chrono::steady_clock::now();
   out.sim->run();
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (trace) trace->commit();
+  trace.commit();
+  out.trace_sha256 = trace.trace_sha256();
   out.expectations = checker.results();
   return out;
 }

@@ -85,7 +85,9 @@ scenario parse_scenario(std::string_view text, const std::string& file, const cl
   return scenario_internal::reader(file, registry).read(scenario_internal::parse_json(text, file));
 }
 
-scenario load_scenario(const std::string& path, const clock_registry& registry) {
+namespace {
+
+std::string read_scenario_text(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw input_error(path, "", "a readable file", "a directory");
   errno = 0;
@@ -101,7 +103,20 @@ scenario load_scenario(const std::string& path, const clock_registry& registry) 
     text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw input_error(path, "", "a readable file", "a read error");
-  return parse_scenario(text, path, registry);
+  return text;
+}
+
+}  // namespace
+
+scenario load_scenario(const std::string& path, const clock_registry& registry) {
+  return parse_scenario(read_scenario_text(path), path, registry);
+}
+
+scenario load_scenario(const std::string& path, const std::function<void(nlohmann::json&)>& edit,
+                       const clock_registry& registry) {
+  nlohmann::json doc = scenario_internal::parse_json(read_scenario_text(path), path);
+  edit(doc);
+  return scenario_internal::reader(path, registry).read(doc);
 }
 
 }  // namespace hbsim

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/sha256.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
@@ -53,7 +54,9 @@ void append_json_string(std::string& out, std::string_view s) {
   out.resize(static_cast<std::size_t>(write_json_string(out.data() + start, s) - out.data()));
 }
 
-trace_writer::trace_writer(std::string path) : out_(std::move(path), "trace") {}
+trace_writer::trace_writer(std::string path) : hash_(std::make_unique<sha256>()), out_(std::move(path), "trace") {
+  out_.set_tap([h = hash_.get()](std::string_view bytes) { h->update(bytes); });
+}
 
 trace_writer::~trace_writer() = default;
 
@@ -262,6 +265,9 @@ void trace_writer::on_fault(const fault_record& r) {
   end_line(p);
 }
 
-void trace_writer::commit() { out_.commit(); }
+void trace_writer::commit() {
+  out_.commit();
+  digest_ = hash_->hex_digest();
+}
 
 }  // namespace hbsim

@@ -175,6 +175,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
   out << "\nwall       " << std::fixed << std::setprecision(3) << r.wall_seconds << " s, "
       << std::setprecision(0) << rate << " events/s\n";
+  if (!r.trace_sha256.empty()) out << "trace_sha256 " << r.trace_sha256 << "\n";
   out << "result     " << (run_ok(r) ? "ok" : "FAILED") << "\n";
   out.unsetf(std::ios::floatfield);
 }
@@ -265,6 +266,7 @@ nlohmann::json summary_json(const run_report& r) {
           {"epsilon_ns", r.invariants && r.invariants->epsilon() ? json(*r.invariants->epsilon()) : json(nullptr)},
           {"expectations", expectations},
           {"clock_report", r.clocks ? clock_report_json(r.clocks->result(), names) : json(nullptr)},
+          {"trace_sha256", r.trace_sha256.empty() ? json(nullptr) : json(r.trace_sha256)},
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
 }

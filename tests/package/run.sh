@@ -49,6 +49,7 @@ expected_lines=(
   '  B +9 +\(15ms, 0\) +\{A:3, B:4, C:2\}'
   '  C +11 +\(15ms, 2\) +\{A:3, B:4, C:4\}'
   'expectations  8 met, 0 unmet'
+  "trace_sha256 $(sha256sum <"$source/tests/package/token_ring_trace.jsonl" | cut -d' ' -f1)"
   'result     ok'
 )
 for line in "${expected_lines[@]}"; do

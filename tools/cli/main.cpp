@@ -17,7 +17,7 @@ namespace hbsim::cli {
 
 // Each defined in its own file, tools/cli/<name>.cpp: a new subcommand is its file and its name here and in
 // command_line's list, whose order is the order of `hbsim --help`.
-subcommand_adder add_run, add_validate, add_schema, add_check, add_explain, add_report, add_export;
+subcommand_adder add_run, add_sweep, add_validate, add_schema, add_check, add_explain, add_report, add_export;
 
 namespace {
 
@@ -66,7 +66,7 @@ int command_line(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "hbsim 0.1.0");
   std::vector<subcommand> subcommands;
-  for (subcommand_adder* add : {add_run, add_validate, add_schema, add_check, add_explain, add_report, add_export})
+  for (subcommand_adder* add : {add_run, add_sweep, add_validate, add_schema, add_check, add_explain, add_report, add_export})
     subcommands.push_back(add(app));
   try {
     app.parse(argc, argv);

@@ -14,6 +14,7 @@
 #include "export_selection.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
+#include "hbsim/run/field_override.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/views/exporter.hpp"
@@ -29,6 +30,7 @@ struct run_args {
   std::optional<std::string> seed;
   std::string trace;
   std::vector<std::string> variants;
+  std::vector<std::string> sets;
   bool json = false;
   bool check_determinism = false;
   std::vector<std::string> exports;
@@ -142,8 +144,10 @@ void print_results(const run_args& a, const scenario& s, const run_outcome& out,
 
 int run_command(const run_args& a) {
   const std::optional<std::uint64_t> seed = seed_option(a.seed);
+  std::vector<field_override> overrides;
+  for (const std::string& o : a.sets) overrides.push_back(parse_override(o));
   const run_outputs outputs = open_outputs(a);
-  scenario s = load_scenario(a.file);
+  scenario s = load_scenario(a.file, overrides);
   for (const std::string& v : a.variants) apply_variant(s, v);
   if (a.check_determinism && !deterministic(s, a.file, seed)) return failed;
   run_options options = options_for(a, seed, outputs);
@@ -161,6 +165,9 @@ void run_args::add_to(CLI::App& cmd) {
   cmd.add_option("scenario", file, "scenario file (JSON)")->required();
   cmd.add_option("--seed", seed, "seed for every random choice (overrides the scenario's)");
   cmd.add_option("--trace", trace, "write the trace (JSON Lines) to FILE, or - for stdout");
+  cmd.add_option("--set", sets,
+                 "set a scenario field: PATH=VALUE, PATH a JSON pointer, VALUE JSON or else a string, e.g. "
+                 "/network/delay=\"5ms\" (repeatable)");
   cmd.add_option("--variant", variants, "use a wrong clock variant, e.g. lamport=no-tick-local (repeatable)");
   cmd.add_flag("--json", json, "print the summary as one JSON object");
   cmd.add_flag("--check-determinism", check_determinism,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -62,6 +63,7 @@ void check_output_paths(std::span<const std::string> inputs, std::span<const out
 class output_file {
  public:
   /// `what` names the file in errors ("trace", "export"). Throws input_error when it cannot be opened.
+  /// `path` "" writes nowhere: the bytes only pass the tap (the fingerprint of a trace nobody asked for).
   explicit output_file(std::string path, std::string_view what = "output");
   /// Removes the temporary file unless commit() succeeded.
   ~output_file();
@@ -88,6 +90,8 @@ class output_file {
   /// Bytes handed to the operating system so far (all of them after commit()).
   std::uint64_t bytes_written() const { return bytes_; }
   const std::string& path() const { return path_; }
+  /// `tap` sees every byte, in order, in pieces of up to a megabyte, before they are written.
+  void set_tap(std::function<void(std::string_view)> tap) { tap_ = std::move(tap); }
 
  private:
   static constexpr std::size_t flush_at = std::size_t{1} << 20;
@@ -102,6 +106,7 @@ class output_file {
   std::vector<char> buf_;
   std::size_t used_ = 0;
   std::uint64_t bytes_ = 0;
+  std::function<void(std::string_view)> tap_;
 };
 
 }  // namespace hbsim

@@ -21,7 +21,7 @@ namespace hbsim {
 
 struct run_options {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
-  std::string trace_path;             // "" no trace, "-" standard output
+  std::string trace_path;             // "" no trace (only its SHA-256), "-" standard output
   bool progress = false;              // progress line on stderr for runs longer than a second
   std::vector<event_observer*> observers;  // also watch the run (narration)
   // Exports, which read the run's ground truth: they watch with the judges, after it.
@@ -42,7 +42,10 @@ struct run_outcome {
   std::unique_ptr<clock_report> clocks;  // null when run_options::compare_clocks is off
   std::vector<expectation_result> expectations;
   double wall_seconds = 0;
-  run_report report() const { return {sim.get(), invariants.get(), expectations, wall_seconds, clocks.get()}; }
+  std::string trace_sha256;  // of the trace's bytes, whether or not it was written
+  run_report report() const {
+    return {sim.get(), invariants.get(), expectations, wall_seconds, clocks.get(), trace_sha256};
+  }
   bool ok() const { return run_ok(report()); }
 };
 

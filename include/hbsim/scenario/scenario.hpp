@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/clocks/clock_set.hpp"
@@ -69,6 +72,9 @@ constexpr std::uint64_t default_max_pending(std::size_t processes) {
 /// input_error naming the file, the JSON path, what was expected and what was found (with line and
 /// column for syntax errors).
 scenario load_scenario(const std::string& path, const clock_registry& registry = clock_registry::standard());
+/// The same with `edit` applied to the file's JSON before it is read and validated (hbsim run --set).
+scenario load_scenario(const std::string& path, const std::function<void(nlohmann::json&)>& edit,
+                       const clock_registry& registry = clock_registry::standard());
 /// The same for text already in memory; `file` names it in messages.
 scenario parse_scenario(std::string_view text, const std::string& file,
                         const clock_registry& registry = clock_registry::standard());

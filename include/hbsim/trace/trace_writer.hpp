@@ -1,10 +1,12 @@
 // The trace (scenarios/FORMAT.md §11): JSON Lines, streamed while the run proceeds. A file is written under a
 // temporary name and renamed by commit() (output_file), so a failed run never leaves a half-written
-// trace.
+// trace. Every byte also goes through SHA-256: the trace's fingerprint, which a run reports whether or not the trace
+// is written.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,10 +17,11 @@
 namespace hbsim {
 
 class clock_kind;
+class sha256;
 
 class trace_writer final : public event_observer {
  public:
-  /// `path` "-" writes to standard output.
+  /// `path` "-" writes to standard output, "" nowhere (the trace is only hashed).
   explicit trace_writer(std::string path);
   ~trace_writer() override;
   trace_writer(const trace_writer&) = delete;
@@ -31,6 +34,8 @@ class trace_writer final : public event_observer {
 
   /// Flushes and puts the file in place. Throws output_error when the output cannot be written.
   void commit();
+  /// After commit(): the SHA-256 of the trace's bytes, 64 lowercase hex digits (sha256sum of the file).
+  const std::string& trace_sha256() const { return digest_; }
   std::uint64_t bytes_written() const { return out_.bytes_written(); }
 
  private:
@@ -41,6 +46,8 @@ class trace_writer final : public event_observer {
   char* name(char* p, process_id q) const;
   char* vector(char* p, std::span<const std::uint32_t> v) const;
 
+  std::unique_ptr<sha256> hash_;
+  std::string digest_;
   output_file out_;
   std::vector<std::string> names_;  // JSON strings, quoted
   std::size_t longest_name_ = 0;

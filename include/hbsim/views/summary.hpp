@@ -3,6 +3,7 @@
 
 #include <ostream>
 #include <span>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,7 @@ struct run_report {
   std::span<const expectation_result> expectations;
   double wall_seconds = 0;
   const clock_report* clocks = nullptr;  // the "clocks compared" section, when the run kept one
+  std::string_view trace_sha256;         // the trace's fingerprint, "" when there is none (a trace checked alone)
 };
 
 /// True when every expectation is met, every violated invariant is expected by a `violates`

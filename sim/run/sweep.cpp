@@ -1,0 +1,180 @@
+#include "hbsim/run/sweep.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <thread>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/json_text.hpp"
+#include "hbsim/run/runner.hpp"
+
+namespace hbsim {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Splits at the commas outside strings, arrays and objects: "1,[2,3],\"a,b\"" is three values.
+std::vector<std::string_view> split_values(std::string_view list) {
+  std::vector<std::string_view> out;
+  int depth = 0;
+  bool in_string = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const char c = list[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      out.push_back(list.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(list.substr(start));
+  return out;
+}
+
+// A word the shell reads back as it is.
+std::string shell_quoted(std::string_view word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("/._-=+:,@%").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Why a finished run failed, one entry per cause (the summary groups runs by them).
+std::vector<std::string> failures_of(const run_outcome& out, const scenario& s) {
+  std::vector<std::string> why;
+  std::vector<std::string> expected;
+  for (const expectation& x : s.expect)
+    if (x.type == expectation::kind::violates) expected.push_back(x.invariant);
+  for (const violation_report& v : out.invariants->violations())
+    if (std::find(expected.begin(), expected.end(), v.name) == expected.end()) why.push_back("invariant " + v.name);
+  for (const expectation_result& x : out.expectations)
+    if (x.outcome == expectation_result::status::unmet) {
+      json spec = json::parse(x.spec->source);
+      spec.erase("note");
+      why.push_back("expectation " + spec.dump());
+    }
+  if (why.empty()) why.push_back("cut short (max_events or max_pending)");
+  return why;
+}
+
+}  // namespace
+
+sweep_axis parse_sweep_axis(std::string_view assignment) {
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == assignment.size())
+    throw input_error("--set", "", "PATH=V1,V2,..., e.g. /seed=1,2 or /network/delay=\"1ms\",\"5ms\"",
+                      quoted_excerpt(assignment));
+  sweep_axis axis{std::string(assignment.substr(0, eq)), {}};
+  for (std::string_view v : split_values(assignment.substr(eq + 1)))
+    axis.values.push_back(parse_override(axis.path + "=" + std::string(v)).value);
+  return axis;
+}
+
+sweep::sweep(std::string file, std::vector<sweep_axis> axes, std::uint64_t first_seed, std::uint64_t last_seed)
+    : file_(std::move(file)), combinations_(1), first_seed_(first_seed), seeds_(last_seed - first_seed + 1) {
+  for (const sweep_axis& a : axes) {
+    std::vector<std::vector<field_override>> next;
+    for (const auto& c : combinations_)
+      for (const json& v : a.values) {
+        next.push_back(c);
+        next.back().push_back({a.path, v});
+      }
+    combinations_ = std::move(next);
+  }
+  for (const auto& c : combinations_) scenarios_.push_back(load_scenario(file_, c));
+}
+
+sweep_result sweep::run(const sweep_cell& c) const {
+  const scenario& s = scenarios_[c.combination];
+  run_options o;
+  o.seed = c.seed;
+  o.judge_thread = false;  // the sweep's own threads use the CPUs
+  sweep_result r;
+  try {
+    const run_outcome out = run_scenario(s, o);
+    r.ok = out.ok();
+    r.exit = r.ok ? 0 : 1;
+    for (const violation_report& v : out.invariants->violations()) r.violations[v.name] = v.count;
+    r.unmet = static_cast<std::uint64_t>(
+        std::count_if(out.expectations.begin(), out.expectations.end(),
+                      [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; }));
+    r.events = out.sim->stats().events;
+    r.epsilon_ns = out.invariants->epsilon();
+    r.trace_sha256 = out.trace_sha256;
+    r.wall_seconds = out.wall_seconds;
+    if (!r.ok) r.failures = failures_of(out, s);
+  } catch (const input_error& e) {
+    r.exit = 2;
+    r.failures = {std::string("invalid: ") + e.what()};
+  } catch (const std::exception& e) {
+    // What `hbsim run` reports as an internal error (exit 3) ends this run only, not the others.
+    r.exit = 3;
+    r.failures = {std::string("internal error: ") + e.what()};
+  }
+  return r;
+}
+
+std::vector<std::optional<sweep_result>> sweep::run_all(
+    unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
+    const std::function<void(std::size_t, const sweep_result&)>& done) const {
+  std::vector<std::optional<sweep_result>> results(size());
+  std::atomic<std::size_t> next{0};
+  std::mutex tell;
+  const auto work = [&] {
+    for (std::size_t i; !stop.load() && (i = next.fetch_add(1)) < results.size();) {
+      sweep_result r = run(cell(i));
+      if (!r.ok && stop_on_failure) stop.store(true);
+      const std::lock_guard<std::mutex> lock(tell);
+      done(i, r);
+      results[i] = std::move(r);
+    }
+  };
+  std::vector<std::jthread> threads;
+  for (unsigned t = 1; t < std::max(jobs, 1u); ++t) threads.emplace_back(work);
+  work();
+  threads.clear();
+  return results;
+}
+
+nlohmann::ordered_json sweep::line(const sweep_cell& c, const sweep_result& r) const {
+  nlohmann::ordered_json set = nlohmann::ordered_json::object();
+  for (const field_override& o : overrides(c)) set[o.path] = o.value;
+  return {{"seed", c.seed},
+          {"set", set},
+          {"ok", r.ok},
+          {"exit", r.exit},
+          {"violations", r.violations},
+          {"unmet", r.unmet},
+          {"events", r.events},
+          {"trace_sha256", r.trace_sha256},
+          {"wall_seconds", r.wall_seconds}};
+}
+
+std::string sweep::reproduce(const sweep_cell& c) const {
+  std::string out = "hbsim run " + shell_quoted(file_) + " --seed " + std::to_string(c.seed);
+  for (const field_override& o : overrides(c)) out += " --set " + shell_quoted(o.text());
+  return out;
+}
+
+unsigned usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace hbsim

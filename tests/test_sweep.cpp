@@ -1,0 +1,162 @@
+// hbsim sweep (SPEC §11): every seed of a range for every combination of --set values, each run the one `hbsim run`
+// makes with that seed and those values; JSON Lines in (values, seed) order whatever --jobs; failures grouped with
+// the command line that makes them again.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "hbsim/run/sweep.hpp"
+
+using namespace hbsim;
+using namespace hbsim::testing;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string small_random = R"({"hbsim": 1, "name": "small-random", "description": "a small random workload",
+  "processes": ["a", "b", "c"], "network": {"delay": "1ms"},
+  "generate": {"kind": "random", "events": 20, "send_ratio": 0.5, "interval": "1ms"},
+  "expect": [{"event": "a#1", "lamport": 1, "vector": {"a": 1}}]})";
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a sweep's runs are the runs of hbsim run with the same seed and values, in (values, seed) order") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file + "' --seeds 3..5 --set /network/delay=1ms,\"3ms\" --jobs 2 --out '" +
+                               (dir / "out.jsonl") + "'");
+  CHECK(r.code == 0);
+  const std::vector<json> lines = json_lines(read_file(dir / "out.jsonl"));
+  REQUIRE(lines.size() == 6);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const json& l = lines[i];
+    CAPTURE(l.dump());
+    const std::string delay = i < 3 ? "1ms" : "3ms";
+    CHECK(l.at("seed") == 3 + i % 3);
+    CHECK(l.at("set") == json{{"/network/delay", delay}});
+    CHECK(l.at("ok") == true);
+    CHECK(l.at("exit") == 0);
+    CHECK(l.at("violations") == json::object());
+    CHECK(l.at("unmet") == 0);
+    CHECK(l.at("wall_seconds").is_number());
+    const cli_result single = run_cli("run --json --seed " + std::to_string(3 + i % 3) + " --set /network/delay=" +
+                                      delay + " '" + file + "'");
+    const json summary = json::parse(single.out);
+    CHECK(l.at("trace_sha256") == summary.at("trace_sha256"));
+    CHECK(l.at("events") == summary.at("events"));
+    CHECK(l.at("ok") == summary.at("ok"));
+  }
+  CHECK(lines[0].at("trace_sha256") != lines[1].at("trace_sha256"));
+  CHECK(lines[0].at("trace_sha256") != lines[3].at("trace_sha256"));
+  CHECK(r.out.find("runs       6 done, 0 failed") != std::string::npos);
+  // One row per value: 3 runs, none failed, no violation.
+  CHECK(r.out.find("by value   runs  failed  violations") != std::string::npos);
+  CHECK(r.out.find("   3       0           0  ") != std::string::npos);
+  CHECK(r.out.find("  /network/delay=\"1ms\"\n") != std::string::npos);
+  CHECK(r.out.find("  /network/delay=\"3ms\"\n") != std::string::npos);
+}
+
+TEST_CASE("a sweep writes the same results with --jobs 1 and --jobs 2") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const std::string args = "sweep '" + file + "' --seeds 1..6 --set /generate/send_ratio=0.2,0.8 --out ";
+  CHECK(run_cli(args + "'" + (dir / "one.jsonl") + "' --jobs 1").code == 0);
+  CHECK(run_cli(args + "'" + (dir / "two.jsonl") + "' --jobs 2").code == 0);
+  std::vector<json> one = json_lines(read_file(dir / "one.jsonl")), two = json_lines(read_file(dir / "two.jsonl"));
+  REQUIRE(one.size() == 12);
+  REQUIRE(two.size() == 12);
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    one[i].erase("wall_seconds");
+    two[i].erase("wall_seconds");
+    CHECK(one[i] == two[i]);
+  }
+}
+
+TEST_CASE("a sweep finds a failing run and its reproduce line makes the same failure") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file +
+                               "' --seeds 1..2 --set '/logical={},{\"vector\":{\"variant\":\"no-tick-send\"}}' --out '" +
+                               (dir / "out.jsonl") + "'");
+  CHECK(r.code == 1);
+  const std::vector<json> lines = json_lines(read_file(dir / "out.jsonl"));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].at("ok") == true);
+  CHECK(lines[2].at("ok") == false);
+  CHECK(lines[2].at("exit") == 1);
+  CHECK(lines[2].at("violations").size() >= 1);
+  // The group's first failing run is seed 1 with the wrong variant; its line is a shell command.
+  const std::string prefix = "    hbsim run ";
+  const std::size_t at = r.out.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const std::string command = r.out.substr(at + prefix.size(), r.out.find('\n', at) - at - prefix.size());
+  CHECK(command.find("--seed 1 --set '/logical={\"vector\":{\"variant\":\"no-tick-send\"}}'") != std::string::npos);
+  const cli_result again = run_cli("run --json " + command);
+  CHECK(again.code == 1);
+  const json summary = json::parse(again.out);
+  CHECK(summary.at("trace_sha256") == lines[2].at("trace_sha256"));
+  const std::string invariant = lines[2].at("violations").begin().key();
+  CHECK(summary.at("violations").at(0).at("invariant") == invariant);
+  CHECK(r.out.find("invariant " + invariant + ": 2 runs; first:") != std::string::npos);
+  // The wrong variant's row: 2 runs, both failed, with every violation of both.
+  std::uint64_t violations = 0;
+  for (const json& l : {lines[2], lines[3]})
+    for (const auto& v : l.at("violations").items()) violations += v.value().get<std::uint64_t>();
+  CHECK(r.out.find("   2       2  " + std::string(10 - std::to_string(violations).size(), ' ') +
+                   std::to_string(violations)) != std::string::npos);
+}
+
+TEST_CASE("a sweep with --stop-on-failure stops after the first failing run") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file + "' --seeds 1..5 --jobs 1 --stop-on-failure --set " +
+                               "'/logical={\"vector\":{\"variant\":\"no-tick-send\"}}' --out '" + (dir / "o.jsonl") + "'");
+  CHECK(r.code == 1);
+  CHECK(json_lines(read_file(dir / "o.jsonl")).size() == 1);
+  CHECK(r.out.find("runs       1 done (stopped early), 1 failed") != std::string::npos);
+}
+
+TEST_CASE("a sweep refuses bad --seeds and --set with exit 2") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  for (const std::string seeds : {"5", "5..", "..5", "5..3", "a..b", "1..2x", "-1..2"}) {
+    CAPTURE(seeds);
+    const cli_result r = run_cli("sweep '" + file + "' --seeds '" + seeds + "'");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--seeds") != std::string::npos);
+  }
+  const cli_result huge = run_cli("sweep '" + file + "' --seeds 0..18446744073709551615");
+  CHECK(huge.code == 2);
+  CHECK(huge.err.find("at most 10000000 runs") != std::string::npos);
+  const cli_result unknown = run_cli("sweep '" + file + "' --seeds 1..2 --set /network/delya=1,2");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("--set /network/delya=1") != std::string::npos);
+  CHECK(unknown.err.find("did you mean \"delay\"?") != std::string::npos);
+  const cli_result invalid = run_cli("sweep '" + file + "' --seeds 1..2 --set /generate/send_ratio=0.5,2");
+  CHECK(invalid.code == 2);
+  CHECK(invalid.err.find("--set /generate/send_ratio=2") != std::string::npos);
+  CHECK(run_cli("sweep '" + file + "' --seeds 1..2 --set /seed").code == 2);
+}
+
+TEST_CASE("sweep values split at the commas outside strings, arrays and objects") {
+  const sweep_axis a = parse_sweep_axis(R"(/x=1,"a,b",[1,2],{"k":[3,4]},plain)");
+  CHECK(a.path == "/x");
+  REQUIRE(a.values.size() == 5);
+  CHECK(a.values[0] == 1);
+  CHECK(a.values[1] == "a,b");
+  CHECK(a.values[2] == json::array({1, 2}));
+  CHECK(a.values[3] == json{{"k", {3, 4}}});
+  CHECK(a.values[4] == "plain");
+}

@@ -1,0 +1,179 @@
+// hbsim sweep: a scenario run for every seed of a range and every combination of --set values, on threads
+// (SPEC §11); results as JSON Lines, failures grouped with the command line that makes each again.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/output_file.hpp"
+#include "hbsim/core/time.hpp"
+#include "hbsim/run/sweep.hpp"
+#include "subcommand.hpp"
+
+namespace hbsim::cli {
+
+namespace {
+
+struct sweep_args {
+  std::string file;
+  std::string seeds;
+  std::vector<std::string> sets;
+  unsigned jobs = 0;
+  std::string out;
+  bool json = false;
+  bool stop_on_failure = false;
+
+  void add_to(CLI::App& cmd);
+};
+
+// At most this many runs in one sweep: each result is kept until the end, in order.
+constexpr std::uint64_t max_runs = 10'000'000;
+
+std::pair<std::uint64_t, std::uint64_t> seed_range(const std::string& text) {
+  const auto wrong = [&] {
+    return input_error("--seeds", "", "A..B, two unsigned integers with A <= B, e.g. 1..100", "\"" + text + "\"");
+  };
+  const std::size_t dots = text.find("..");
+  if (dots == std::string::npos) throw wrong();
+  std::uint64_t a = 0, b = 0;
+  const char* mid = text.data() + dots;
+  const char* end = text.data() + text.size();
+  const auto [stop_a, error_a] = std::from_chars(text.data(), mid, a);
+  const auto [stop_b, error_b] = std::from_chars(mid + 2, end, b);
+  if (dots == 0 || error_a != std::errc() || stop_a != mid || error_b != std::errc() || stop_b != end || mid + 2 == end ||
+      a > b)
+    throw wrong();
+  return {a, b};
+}
+
+// Ctrl-C ends the sweep after the runs under way, keeping what is done.
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted.store(true); }
+
+struct failure_group {
+  std::uint64_t runs = 0;
+  std::size_t first = 0;  // the first failing cell, in (values, seed) order
+};
+
+void write_lines(const sweep& sw, const std::vector<std::optional<sweep_result>>& results, const std::string& path) {
+  output_file out(path, "sweep results");
+  for (std::size_t i = 0; i < results.size(); ++i)
+    if (results[i]) out.write(sw.line(sw.cell(i), *results[i]).dump() + "\n");
+  out.commit();
+}
+
+// Per combination of values: how many runs failed, the violations they counted, HLC's largest epsilon.
+void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
+  if (sw.combinations() < 2) return;
+  std::cout << "by value   runs  failed  violations  max HLC epsilon  values\n";
+  for (std::size_t c = 0; c < sw.combinations(); ++c) {
+    std::uint64_t runs = 0, failed = 0, violations = 0;
+    std::optional<std::int64_t> epsilon;
+    for (std::size_t i = c * sw.size() / sw.combinations(); i < (c + 1) * sw.size() / sw.combinations(); ++i) {
+      if (!results[i]) continue;
+      ++runs;
+      failed += results[i]->ok ? 0 : 1;
+      for (const auto& v : results[i]->violations) violations += v.second;
+      if (results[i]->epsilon_ns) epsilon = std::max(epsilon.value_or(0), *results[i]->epsilon_ns);
+    }
+    std::string values;
+    for (const field_override& o : sw.overrides(sw.cell(c * sw.size() / sw.combinations())))
+      values += (values.empty() ? "" : " ") + o.text();
+    char row[96];
+    std::snprintf(row, sizeof row, "           %4llu  %6llu  %10llu  %15s  ", static_cast<unsigned long long>(runs),
+                  static_cast<unsigned long long>(failed), static_cast<unsigned long long>(violations),
+                  epsilon ? format_duration(*epsilon).c_str() : "-");
+    std::cout << row << values << "\n";
+  }
+}
+
+int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
+  std::map<std::string, failure_group> groups;
+  std::uint64_t done = 0, failed = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i]) continue;
+    ++done;
+    if (results[i]->ok) continue;
+    ++failed;
+    for (const std::string& why : results[i]->failures) {
+      failure_group& g = groups.try_emplace(why, failure_group{0, i}).first->second;
+      ++g.runs;
+    }
+  }
+  if (a.json) {
+    nlohmann::json j = {{"ok", failed == 0 && done == sw.size()}, {"runs", sw.size()}, {"done", done},
+                        {"failed", failed}, {"failures", nlohmann::json::array()}};
+    for (const auto& [why, g] : groups)
+      j["failures"].push_back({{"failure", why}, {"runs", g.runs}, {"first", sw.reproduce(sw.cell(g.first))}});
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "hbsim sweep: " << sw.file() << ", " << sw.size() << " runs\n";
+    std::cout << "runs       " << done << " done" << (done < sw.size() ? " (stopped early)" : "") << ", " << failed
+              << " failed\n";
+    for (const auto& [why, g] : groups)
+      std::cout << "  " << why << ": " << g.runs << (g.runs == 1 ? " run" : " runs") << "; first:\n    "
+                << sw.reproduce(sw.cell(g.first)) << "\n";
+    print_by_value(sw, results);
+    std::cout << "result     " << (failed ? "FAILED" : done < sw.size() ? "stopped" : "ok") << "\n";
+  }
+  if (failed) return cli::failed;
+  return done < sw.size() && interrupted.load() ? 128 + SIGINT : ok;
+}
+
+int sweep_command(const sweep_args& a) {
+  const auto [first, last] = seed_range(a.seeds);
+  std::vector<sweep_axis> axes;
+  for (const std::string& s : a.sets) axes.push_back(parse_sweep_axis(s));
+  const input_error too_many("--seeds", "", "at most " + std::to_string(max_runs) + " runs (seeds × values)", "more");
+  if (last - first >= max_runs) throw too_many;
+  std::uint64_t runs = last - first + 1;
+  for (const sweep_axis& x : axes)
+    if ((runs *= x.values.size()) > max_runs) throw too_many;
+  if (!a.out.empty()) {
+    const std::vector<output_request> outputs = {{"--out", a.out}};
+    check_output_paths(std::span(&a.file, 1), outputs);
+  }
+  const sweep sw(a.file, axes, first, last);
+  const bool progress = ::isatty(STDERR_FILENO) != 0;
+  std::uint64_t finished = 0;
+  const auto done = [&](std::size_t, const sweep_result&) {
+    if (progress) std::fprintf(stderr, "\r  %llu of %zu runs ", static_cast<unsigned long long>(++finished), sw.size());
+  };
+  interrupted.store(false);
+  const auto previous = std::signal(SIGINT, on_interrupt);
+  if (previous == SIG_IGN) std::signal(SIGINT, SIG_IGN);  // ignored when hbsim started (nohup): it stays so
+  const auto results = sw.run_all(a.jobs ? a.jobs : usable_cpus(), interrupted, a.stop_on_failure, done);
+  std::signal(SIGINT, previous);
+  if (progress) std::fprintf(stderr, "\r\033[K");
+  if (!a.out.empty()) write_lines(sw, results, a.out);
+  return report(a, sw, results);
+}
+
+void sweep_args::add_to(CLI::App& cmd) {
+  cmd.add_option("scenario", file, "scenario file (JSON)")->required();
+  cmd.add_option("--seeds", seeds, "the seeds, A..B (both included)")->required();
+  cmd.add_option("--set", sets,
+                 "PATH=V1,V2,...: run each value of a scenario field (JSON pointer; values JSON or else strings, "
+                 "split at the commas outside them); repeatable, every combination is run");
+  cmd.add_option("--jobs", jobs, "runs at a time (default: the CPUs this process may use)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd.add_option("--out", out, "write one JSON line per run to FILE, in (values, seed) order");
+  cmd.add_flag("--json", json, "print the summary as one JSON object");
+  cmd.add_flag("--stop-on-failure", stop_on_failure, "stop after the first run that fails");
+}
+
+}  // namespace
+
+subcommand add_sweep(CLI::App& app) {
+  return make_subcommand(app, "sweep", "run a scenario over seeds and field values, in parallel", sweep_command);
+}
+
+}  // namespace hbsim::cli
