@@ -18,7 +18,7 @@ void causality::on_start(const run_header& h) {
   latest_ = 0;
   before_ = sent_ = {};
   merged_ = false;
-  slot_ = dropped_ = no_slot;
+  slot_ = sent_slot_ = dropped_ = no_slot;
   pending_rows_.clear();
   pending_slots_.clear();
 }
@@ -58,7 +58,7 @@ void causality::on_event(const event_record& e) {
   process& me = procs_[p];
   latest_ = e.id;
   before_ = current(p);
-  slot_ = no_slot;
+  slot_ = sent_slot_ = no_slot;
   if (e.kind == event_kind::receive || e.kind == event_kind::reject)
     if (const auto it = messages_.find(e.message); it != messages_.end()) slot_ = it->second.send;
   merged_ = e.kind == event_kind::receive && slot_ != no_slot;  // a reject is no happens-before edge
@@ -98,24 +98,24 @@ void causality::on_event(const event_record& e) {
     ++me.past;
   }
   if (slot_ != no_slot) resolve(e.message);
-  if (e.kind == event_kind::send && !e.messages.empty()) take_slot(e);
+  if (!e.messages.empty()) take_slot(e);
 }
 
 void causality::take_slot(const event_record& e) {
   if (free_sends_.empty()) {
-    slot_ = static_cast<send_slot>(sends_.size());
+    sent_slot_ = static_cast<send_slot>(sends_.size());
     sends_.emplace_back();
   } else {
-    slot_ = free_sends_.back();
+    sent_slot_ = free_sends_.back();
     free_sends_.pop_back();
   }
   std::uint32_t copies = 0;
   for (const sent_message& m : e.messages) {
     const std::uint32_t c = std::max<std::uint32_t>(m.copies, 1);
-    messages_[m.id] = {slot_, c};
+    messages_[m.id] = {sent_slot_, c};
     copies += c;
   }
-  sends_[slot_] = {share(current(e.process)), copies};
+  sends_[sent_slot_] = {share(current(e.process)), copies};
 }
 
 causality::send_slot causality::resolve(message_id id) {

@@ -201,7 +201,7 @@ struct clock_report::state {
 
 void clock_report::state::tally_kinds(const event_record& e, const causality& truth) {
   const process_id p = e.process;
-  const bool sends_messages = e.kind == event_kind::send && !e.messages.empty();
+  const bool sends_messages = truth.sent_slot() != causality::no_slot;
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     kind_stamps& ks = kinds[k];
     clock_comparison::kind_share& out = r.kinds[k];
@@ -219,7 +219,7 @@ void clock_report::state::tally_kinds(const event_record& e, const causality& tr
     if (sends_messages) {
       out.message_bytes += bytes * e.messages.size();
       if (ks.sends.size() < truth.slots()) ks.sends.resize(truth.slots());
-      ks.sends[truth.slot()].assign(stamp.begin(), stamp.end());
+      ks.sends[truth.sent_slot()].assign(stamp.begin(), stamp.end());
     }
     ks.latest[p].assign(stamp.begin(), stamp.end());
   }
@@ -310,11 +310,11 @@ void clock_report::on_event(const event_record& e) {
   if (!s.kinds.empty()) s.tally_kinds(e, *truth_);
   const std::uint32_t nonzero = truth_->past_processes(p);
   r.event_entries += nonzero;
-  if (e.kind == event_kind::send && !e.messages.empty()) {
+  if (truth_->sent_slot() != causality::no_slot) {
     r.messages += e.messages.size();
     r.message_entries += std::uint64_t{nonzero} * e.messages.size();
     if (s.sends.size() < truth_->slots()) s.sends.resize(truth_->slots());  // may move sends: m is not used below
-    s.sends[truth_->slot()] = {me.max_pt, me.max_lamport, p};
+    s.sends[truth_->sent_slot()] = {me.max_pt, me.max_lamport, p};
   }
 }
 

@@ -345,9 +345,9 @@ void invariant_checker::remember(const event_record& e, event_head&& b, row v, b
   truth_->release({latest_row_[p], 0, 0});
   latest_row_[p] = vector.row;
   last_exact_[p] = exact;
-  if (e.kind == event_kind::send && !e.messages.empty()) {
+  if (truth_->sent_slot() != causality::no_slot) {
     if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
-    send_info& s = sends_[truth_->slot()];
+    send_info& s = sends_[truth_->sent_slot()];
     if (s.held) truth_->release(s.vector);
     s = {b, truth_->share(vector), exact, true};
   }

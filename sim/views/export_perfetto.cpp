@@ -98,9 +98,9 @@ class perfetto_exporter final : public exporter {
     line_.append("}}");
 
     std::vector<copies>* dup = nullptr;  // the send's slot's, when it takes one
-    if (e.kind == event_kind::send && !e.messages.empty()) {
+    if (truth().sent_slot() != causality::no_slot) {
       if (duplicated_.size() < truth().slots()) duplicated_.resize(truth().slots());
-      dup = &duplicated_[truth().slot()];
+      dup = &duplicated_[truth().sent_slot()];
       dup->clear();
     }
     for (const sent_message& m : e.messages) {

@@ -11,10 +11,10 @@
 // own entry 1 at its first event, rising by one). Host names cannot hold white space in that regular
 // expression, so white space in a process name is written as '_'.
 #include <algorithm>
-#include <unordered_map>
 #include <vector>
 
 #include "hbsim/core/output_file.hpp"
+#include "hbsim/judge/causality.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"
@@ -62,20 +62,17 @@ class shiviz_exporter final : public exporter {
 
   void event(const event_record& e) override {
     std::vector<std::uint32_t>& clock = clocks_[e.process];
-    if (e.send_event != 0) {
-      const auto it = sends_.find(e.send_event);
-      if (it != sends_.end()) {
-        if (e.kind == event_kind::receive)  // a reject is no happens-before edge
-          std::transform(clock.begin(), clock.end(), it->second.clock.begin(), clock.begin(),
-                         [](std::uint32_t a, std::uint32_t b) { return std::max(a, b); });
-        settle(it);
-      }
+    // A receive of a selected send (a reject is no happens-before edge); send_event is 0 otherwise.
+    if (e.kind == event_kind::receive && e.send_event != 0) {
+      const std::vector<std::uint32_t>& sent = sends_[truth().slot()];
+      std::transform(clock.begin(), clock.end(), sent.begin(), clock.begin(),
+                     [](std::uint32_t a, std::uint32_t b) { return std::max(a, b); });
     }
     ++clock[e.process];
-    std::uint32_t copies = 0;
-    for (const sent_message& m : e.messages)
-      if (shown(m.to)) copies += m.copies;
-    if (copies) sends_.emplace(e.id, pending{clock, copies});
+    if (const causality::send_slot slot = truth().sent_slot(); slot != causality::no_slot) {
+      if (sends_.size() < truth().slots()) sends_.resize(truth().slots());
+      sends_[slot] = clock;
+    }
 
     line_.assign(hosts_[e.process]).push_back(' ');
     append_vector_json(line_, clock, quoted_);
@@ -91,12 +88,6 @@ class shiviz_exporter final : public exporter {
     out_.write(line_);
   }
 
-  void drop(const drop_record& d, event_id send) override {
-    if (!shown(d.to)) return;
-    const auto it = sends_.find(send);
-    if (it != sends_.end()) settle(it);
-  }
-
  private:
   // What happened, when, and what the run's clocks recorded.
   void describe(const event_record& e) {
@@ -110,22 +101,11 @@ class shiviz_exporter final : public exporter {
     if (!clocks.empty()) line_.append(" | recorded ").append(clocks);
   }
 
-  struct pending {
-    std::vector<std::uint32_t> clock;  // the send's
-    std::uint32_t copies;              // receives or drops at selected processes still to come
-  };
-  using pending_map = std::unordered_map<event_id, pending>;
-  void settle(pending_map::iterator it) {
-    if (--it->second.copies == 0) sends_.erase(it);
-  }
-
   output_file out_;
   std::vector<std::string> names_, hosts_, quoted_;
   std::vector<std::vector<std::uint32_t>> clocks_;  // by process: its vector clock over the selected events
-  // Selected sends whose messages may still arrive at a selected process. Looked up, never iterated.
-  // Kept by send event rather than by the ground truth's send slot: a ShiViz log's receive may send
-  // too, and only a send event takes a slot.
-  pending_map sends_;
+  // The vector of each selected send whose messages are travelling, by its slot of the ground truth.
+  std::vector<std::vector<std::uint32_t>> sends_;
   std::vector<std::string> executions_;  // names so far
   bool vectors_only_ = false;            // the run is a ShiViz log: its labels are the descriptions
   std::string line_;

@@ -104,10 +104,7 @@ void exporter::on_start(const run_header& h) {
 
 bool exporter::send_selected(const event_record& e) const {
   const causality::send_slot slot = truth_->slot();
-  // A message with no slot comes from an event that is no send: a ShiViz log's receive that sends
-  // too. Such a log has no time, so only its process selects that event.
-  if (slot == causality::no_slot) return e.send_event != 0 && shown(e.from);
-  return sends_[slot] != 0;
+  return slot != causality::no_slot && sends_[slot] != 0;
 }
 
 void exporter::on_event(const event_record& e) {
@@ -115,9 +112,9 @@ void exporter::on_event(const event_record& e) {
     throw std::logic_error("exporter: observe the run with its causality first, then the exporter");
   const bool selected = shown(e.process) && (!options_.from || e.time >= *options_.from) &&
                         (!options_.to || e.time <= *options_.to);
-  if (e.kind == event_kind::send && !e.messages.empty()) {
+  if (truth_->sent_slot() != causality::no_slot) {
     if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
-    sends_[truth_->slot()] = selected ? e.id : 0;
+    sends_[truth_->sent_slot()] = selected ? e.id : 0;
   }
   if (!selected) return;
   if ((e.kind == event_kind::receive || e.kind == event_kind::reject) && !send_selected(e)) {

@@ -56,9 +56,11 @@ class causality final : public event_observer {
   bool merged() const { return merged_; }
   /// The send's truth, when merged().
   row_ref sent() const { return sent_; }
-  /// For a receive or a reject, the slot of its message's send (no_slot when unknown); for a send
-  /// with messages, the slot it takes.
+  /// For a receive or a reject, the slot of its message's send (no_slot when unknown).
   send_slot slot() const { return slot_; }
+  /// When it sent messages, the slot they take; no_slot otherwise. A send, or in a ShiViz log an event
+  /// that receives a message and sends some too.
+  send_slot sent_slot() const { return sent_slot_; }
   /// Slots ever used.
   std::size_t slots() const { return sends_.size(); }
   /// For the latest drop (until the next event or drop), the slot of its message's send; no_slot when unknown.
@@ -113,6 +115,7 @@ class causality final : public event_observer {
   bool merged_ = false;
   row_ref sent_;
   send_slot slot_ = no_slot;
+  send_slot sent_slot_ = no_slot;
   send_slot dropped_ = no_slot;
   // Released when the next event comes, so that observers of the latest one can still read them.
   std::vector<std::uint32_t> pending_rows_;

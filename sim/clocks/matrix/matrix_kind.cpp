@@ -54,9 +54,9 @@ class matrix_judge final : public clock_judge {
     const auto own = truth.truth(e.process);
     std::copy(own.begin(), own.end(), tm.begin() + static_cast<std::ptrdiff_t>(e.process * n_));
     if (!std::equal(tm.begin(), tm.end(), stamp.begin(), stamp.end())) out.violated(0, [&] { return mismatch(e.process, stamp, tm); });
-    if (e.kind == event_kind::send && !e.messages.empty()) {
+    if (truth.sent_slot() != causality::no_slot) {
       if (sends_.size() < truth.slots() * n2) sends_.resize(truth.slots() * n2);
-      std::copy(tm.begin(), tm.end(), sends_.begin() + static_cast<std::ptrdiff_t>(truth.slot() * n2));
+      std::copy(tm.begin(), tm.end(), sends_.begin() + static_cast<std::ptrdiff_t>(truth.sent_slot() * n2));
     }
   }
 
