@@ -56,6 +56,22 @@ TEST_CASE("--set takes JSON, or else a string, and later settings win") {
   CHECK(named.out.find("\"processes\":[\"a\",\"b\",\"zed\"]") != std::string::npos);
 }
 
+TEST_CASE("--set makes the sections missing on its path, as if the file had them") {
+  scratch dir;
+  std::string bare = small_random("1");
+  const std::string network = R"("network": {"delay": "1ms"},)";
+  bare.erase(bare.find(network), network.size());
+  std::string slow = small_random("1");
+  slow.replace(slow.find(network), network.size(), R"("network": {"delay": "3ms"},)");
+  const std::string file = dir.write("bare.json", bare);
+  const std::string full = dir.write("slow.json", slow);
+  const cli_result set = run_cli("run --trace - --set '/network/delay=\"3ms\"' '" + file + "'");
+  const cli_result edited = run_cli("run --trace - '" + full + "'");
+  CHECK(set.code == 0);
+  CHECK(set.out == edited.out);
+  CHECK(run_cli("run --trace - '" + file + "'").out != edited.out);  // the default delay is 1ms
+}
+
 TEST_CASE("--set errors name the option, the path, what was expected and what was found, and exit 2") {
   scratch dir;
   const std::string file = dir.write("s.json", small_random("1"));
@@ -71,7 +87,9 @@ TEST_CASE("--set errors name the option, the path, what was expected and what wa
   refused("seed=9", "a JSON pointer");           // no leading /
   refused("/seed~2=9", "a JSON pointer");        // ~2 is no escape
   refused("=9", "PATH=VALUE");
-  refused("/network/nowhere/delay=1", "at /network/nowhere/delay: expected a path whose parent /network/nowhere");
+  // A missing object on the way is made, then refused by the reader like any unknown field.
+  const std::string nowhere = refused("/network/nowhere/delay=1", "at /network/nowhere:");
+  CHECK(nowhere.find("found the field \"nowhere\"") != std::string::npos);
   const std::string unknown = refused("/network/delya=\"1ms\"", "at /network/delya:");
   CHECK(unknown.find("did you mean \"delay\"?") != std::string::npos);
   const std::string invalid = refused("/seed=-1", "at /seed:");

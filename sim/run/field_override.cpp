@@ -1,6 +1,8 @@
 #include "hbsim/run/field_override.hpp"
 
 #include <charconv>
+#include <string>
+#include <vector>
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
@@ -13,8 +15,44 @@ using json = nlohmann::json;
 
 const char* const pointer_form = "a JSON pointer to a field, e.g. /network/delay or /processes/0/name";
 
-// Where o.value goes: the parent must exist, an object (any key: the reader then refuses unknown fields with the
-// closest names) or an array (an index in it, or - to append).
+// An index of `array` from a pointer's token (`at` names the array in messages).
+std::size_t index_in(const json& array, const std::string& token, const std::string& at, const field_override& o,
+                     const std::string& option) {
+  std::size_t index = 0;
+  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), index);
+  if (error != std::errc() || end != token.data() + token.size() || index >= array.size())
+    throw input_error(option, o.path,
+                      "an index of " + at + " (0 to " + std::to_string(array.size()) + " - 1), or - to append",
+                      quoted_excerpt(token));
+  return index;
+}
+
+// The object or array that holds the field `pointer` names. A field missing on the way is added as an object
+// (`--set /network/delay=...` on a file without "network"; the reader then refuses a field it does not know,
+// with the closest names); an array is never grown on the way.
+json& parent_of(json& doc, const json::json_pointer& pointer, const field_override& o, const std::string& option) {
+  std::vector<std::string> tokens;
+  for (json::json_pointer q = pointer.parent_pointer(); !q.empty(); q = q.parent_pointer()) tokens.push_back(q.back());
+  json* at = &doc;
+  json::json_pointer here;
+  for (auto t = tokens.rbegin(); t != tokens.rend(); ++t) {
+    if (at->is_object()) {
+      at = &(*at)[*t];
+      if (at->is_null()) *at = json::object();
+    } else if (at->is_array()) {
+      at = &(*at)[index_in(*at, *t, here.empty() ? "the scenario" : here.to_string(), o, option)];
+    } else {
+      throw input_error(option, o.path, "an object or an array at " + here.to_string(), describe_json(*at));
+    }
+    here /= *t;
+  }
+  if (!at->is_object() && !at->is_array())
+    throw input_error(option, o.path, "an object or an array at " + here.to_string(), describe_json(*at));
+  return *at;
+}
+
+// Where o.value goes: a field of an object (any key: the reader then refuses unknown fields with the closest
+// names), or an element of an array (an index in it, or - to append).
 void apply(json& doc, const field_override& o, const std::string& option) {
   json::json_pointer pointer;
   try {
@@ -23,34 +61,14 @@ void apply(json& doc, const field_override& o, const std::string& option) {
     throw input_error(option, "", pointer_form, quoted_excerpt(o.path), "a / before each field, ~0 for ~, ~1 for /");
   }
   if (pointer.empty()) throw input_error(option, "", pointer_form, "the empty path (the whole scenario)");
-  const json::json_pointer parent = pointer.parent_pointer();
-  if (!doc.contains(parent)) {
-    json::json_pointer found = parent.parent_pointer();
-    while (!doc.contains(found)) found = found.parent_pointer();
-    throw input_error(option, o.path, "a path whose parent " + parent.to_string() + " is in the scenario",
-                      "nothing there (the scenario's deepest part on that path is " +
-                          (found.empty() ? std::string("the whole scenario") : found.to_string()) + ")");
-  }
-  json& p = doc[parent];
+  json& p = parent_of(doc, pointer, o, option);
   const std::string key = pointer.back();
-  if (p.is_object()) {
+  if (p.is_object())
     p[key] = o.value;
-    return;
-  }
-  if (!p.is_array())
-    throw input_error(option, o.path, "an object or an array at " + parent.to_string(), describe_json(p));
-  if (key == "-") {
+  else if (key == "-")
     p.push_back(o.value);
-    return;
-  }
-  std::size_t index = 0;
-  const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), index);
-  if (error != std::errc() || end != key.data() + key.size() || index >= p.size())
-    throw input_error(option, o.path,
-                      "an index of " + parent.to_string() + " (0 to " + std::to_string(p.size()) +
-                          " - 1), or - to append",
-                      quoted_excerpt(key));
-  p[index] = o.value;
+  else
+    p[index_in(p, key, pointer.parent_pointer().to_string(), o, option)] = o.value;
 }
 
 // The error is about the override when it is at its path or inside what it set.
