@@ -43,18 +43,13 @@ std::string narrator::message_name(message_id id, process_id from, process_id to
 
 std::string narrator::fault_name(std::size_t index) const {
   std::string out = concat("fault #", num(index));
-  if (!source_ || index >= source_->faults.size()) return out;
-  const fault& f = source_->faults[index];
-  std::optional<sim_time> heal;
-  if (const auto* p = std::get_if<partition_fault>(&f.what)) {
-    out.insert(0, "partition ");
-    heal = p->heal;
-  } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
-    out.insert(0, "cut ");
-    heal = c->heal;
-  }
-  out.append(concat(" (from ", dur(f.at)));
-  out.append(heal ? concat(", heals at ", dur(*heal), ")") : std::string(", never heals)"));
+  const auto it = faults_.find(index);
+  if (it == faults_.end()) return out;
+  const fault_record& f = it->second;
+  if (f.type() == fault_record::kind::partition) out.insert(0, "partition ");
+  if (f.type() == fault_record::kind::cut) out.insert(0, "cut ");
+  out.append(concat(" (from ", dur(f.time)));
+  out.append(f.end >= 0 ? concat(", heals at ", dur(f.end), ")") : std::string(", never heals)"));
   return out;
 }
 
@@ -155,6 +150,7 @@ void narrator::on_start(const run_header& h) {
   checkpoint_taken_.assign(n, 0);
   checkpoint_every_.assign(n, 0);
   messages_.clear();
+  faults_.clear();
   std::string names;
   for (std::size_t i = 0; i < n; ++i) names.append(i ? ", " : "").append(names_[i]);
   out_ << "narration of \"" << (source_ ? source_->name : std::string()) << "\", seed " << h.seed
@@ -286,6 +282,7 @@ void narrator::on_drop(const drop_record& d) {
 }
 
 void narrator::on_fault(const fault_record& f) {
+  faults_.insert_or_assign(f.index, f);
   std::string line = concat("[", dur(f.time), "] fault #", num(f.index), " takes effect: ");
   const auto until = [&] { return f.end < 0 ? std::string("never heals") : concat("heals at ", dur(f.end)); };
   const auto set = [&](std::span<const process_id> ps) {

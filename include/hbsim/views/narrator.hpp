@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -105,6 +106,7 @@ class narrator final : public event_observer {
   std::vector<std::uint64_t> checkpoint_taken_;  // per process: seq of the event checkpointed, 0 for none
   std::vector<clocks> initial_;                // per process: its clocks before its first event
   std::unordered_map<message_id, message> messages_;
+  std::map<std::size_t, fault_record> faults_;  // those that took effect, by index: what held a route
 };
 
 }  // namespace hbsim
