@@ -214,6 +214,9 @@ TEST_CASE("narrator: wrong variants are named, with the formula they apply") {
       "vector": {"variant": "send-previous"}, "hlc": {"variant": "reset-on-receive"}},)" + script));
     CHECK(text.find("wrong clocks selected: lamport ignore-message, vector send-previous, hlc reset-on-receive\n") !=
           std::string::npos);
+    // A kind module's wrong variant is named the same way (lesson 21 chooses the matrix's row-not-merged).
+    const std::string matrix = narrate(load_scenario(HBSIM_SOURCE_DIR "/scenarios/teaching/21_matrix_row_not_merged.json"));
+    CHECK(matrix.find("\nwrong clocks selected: matrix row-not-merged\n") != std::string::npos);
     // A's send: L 2 + 1 = 3; V ticks to [3,0] but the message carries A's vector before the tick, [2,0].
     CHECK(text.find("[1ms] A#3 send \"m\" to B, pt 1ms: L = 2 + 1 = 3; "
                     "vector variant send-previous: V = [2,0] then tick = [3,0] (the message carries [2,0], from before the tick); "

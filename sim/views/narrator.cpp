@@ -161,10 +161,9 @@ void narrator::on_start(const run_header& h) {
     if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->persist == persist_mode::checkpoint && c->process < n)
       checkpoint_every_[c->process] = c->checkpoint_every;
   const logical_config& l = source_->logical;
-  std::string wrong;
-  if (l.lamport != lamport_variant::canonical) wrong.append(concat("lamport ", to_string(l.lamport)));
-  if (l.vector != vector_variant::canonical) wrong.append(concat(wrong.empty() ? "" : ", ", "vector ", to_string(l.vector)));
-  if (l.hlc != hlc_variant::canonical) wrong.append(concat(wrong.empty() ? "" : ", ", "hlc ", to_string(l.hlc)));
+  std::string wrong;  // every chosen kind whose variant is not its canonical rule (its first)
+  for (const chosen& c : kinds_)
+    if (c.variant != 0) wrong.append(concat(wrong.empty() ? "" : ", ", c.kind->name(), " ", c.kind->variants()[c.variant]));
   if (!wrong.empty()) out_ << "wrong clocks selected: " << wrong << "\n";
   if (l.hlc_max_offset) out_ << "HLC max_offset " << dur(*l.hlc_max_offset) << ": messages whose l is further ahead of the receiver's pt are rejected\n";
 }
