@@ -10,6 +10,7 @@
 #include "hbsim/kernel/delivery_policy.hpp"
 #include "kernel/clock_lending.hpp"
 #include "kernel/fifo_delivery.hpp"
+#include "kernel/slab.hpp"
 #include "hbsim/kernel/event_queue.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/network.hpp"
@@ -56,29 +57,6 @@ struct timer_entry {
   process_id process;
   std::uint32_t behaviour;
   std::uint64_t token;
-};
-
-// A slab with a free list: storage follows what is pending, not what has happened.
-template <class T>
-class slab {
- public:
-  std::uint32_t add(const T& v) {
-    if (free_.empty()) {
-      items_.push_back(v);
-      return static_cast<std::uint32_t>(items_.size() - 1);
-    }
-    const std::uint32_t i = free_.back();
-    free_.pop_back();
-    items_[i] = v;
-    return i;
-  }
-  void remove(std::uint32_t i) { free_.push_back(i); }
-  T& operator[](std::uint32_t i) { return items_[i]; }
-  std::size_t live() const { return items_.size() - free_.size(); }
-
- private:
-  std::vector<T> items_;
-  std::vector<std::uint32_t> free_;
 };
 
 struct string_hash {
