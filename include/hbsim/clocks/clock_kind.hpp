@@ -125,8 +125,9 @@ class clock_kind {
 
   /// Its invariants' full names ("matrix.exact"), and a judge of them for a run of these processes.
   virtual std::span<const std::string_view> invariants() const = 0;
-  /// Null for the standard kinds: the invariant checker judges lamport, vector and hlc natively, on their
-  /// typed fields, and asks only the kinds of logical_config::extra for a judge.
+  /// Null for the standard kinds: the invariant checker judges lamport, vector and hlc on their typed
+  /// fields, its fast path, with their families' checks and texts from their folders
+  /// (sim/clocks/KIND/KIND_judge.hpp), and asks only the kinds of logical_config::extra for a judge.
   virtual std::unique_ptr<clock_judge> make_judge(std::span<const std::string> processes) const = 0;
 
   // Its share of the clock comparison report (judge/clock_report.hpp).
