@@ -160,3 +160,34 @@ TEST_CASE("sweep values split at the commas outside strings, arrays and objects"
   CHECK(a.values[3] == json{{"k", {3, 4}}});
   CHECK(a.values[4] == "plain");
 }
+
+TEST_CASE("a sweep writes its runs as CSV: a column per --set path and per invariant violated") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file + "' --seeds 1..2 --set '/logical={},{\"vector\":{\"variant\":\"no-tick-send\"}}' " +
+                               "--jobs 2 --out '" + (dir / "out.jsonl") + "' --csv '" + (dir / "out.csv") + "'");
+  CHECK(r.code == 1);
+  const std::vector<json> lines = json_lines(read_file(dir / "out.jsonl"));
+  REQUIRE(lines.size() == 4);
+  std::vector<std::string> rows;
+  std::istringstream in(read_file(dir / "out.csv"));
+  for (std::string row; std::getline(in, row);) rows.push_back(row);
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0].starts_with("seed,/logical,ok,exit,unmet,"));
+  // A column for each invariant violated in any run.
+  REQUIRE_FALSE(lines[2].at("violations").empty());
+  for (const json& l : lines)
+    for (const auto& v : l.at("violations").items())
+      CHECK(rows[0].find(std::string(",").append(v.key()).append(",")) != std::string::npos);
+  CHECK(rows[0].ends_with(",events,trace_sha256,wall_seconds"));
+  // Row 3: seed 1 with the wrong variant; its JSON value quoted, its quotes doubled (RFC 4180).
+  CHECK(rows[3].starts_with("1,\"{\"\"vector\"\":{\"\"variant\"\":\"\"no-tick-send\"\"}}\",false,1,0,"));
+  CHECK(rows[1].starts_with("1,{},true,0,0,"));
+  CHECK(rows[2].starts_with("2,{},true,0,0,"));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CAPTURE(rows[i + 1]);
+    const std::string tail = std::string(",").append(lines[i].at("events").dump()).append(",")
+                                 .append(lines[i].at("trace_sha256").get<std::string>()).append(",");
+    CHECK(rows[i + 1].find(tail) != std::string::npos);
+  }
+}

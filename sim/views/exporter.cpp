@@ -102,7 +102,7 @@ void exporter::on_start(const run_header& h) {
   start(h);
 }
 
-bool exporter::send_selected(const event_record& e) const {
+bool exporter::send_selected() const {
   const causality::send_slot slot = truth_->slot();
   return slot != causality::no_slot && sends_[slot] != 0;
 }
@@ -117,7 +117,7 @@ void exporter::on_event(const event_record& e) {
     sends_[truth_->sent_slot()] = selected ? e.id : 0;
   }
   if (!selected) return;
-  if ((e.kind == event_kind::receive || e.kind == event_kind::reject) && !send_selected(e)) {
+  if ((e.kind == event_kind::receive || e.kind == event_kind::reject) && !send_selected()) {
     event_record r = e;
     r.send_event = 0;
     event(r);

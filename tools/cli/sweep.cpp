@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct sweep_args {
   std::vector<std::string> sets;
   unsigned jobs = 0;
   std::string out;
+  std::string csv;
   bool json = false;
   bool stop_on_failure = false;
 
@@ -67,6 +69,50 @@ void write_lines(const sweep& sw, const std::vector<std::optional<sweep_result>>
   output_file out(path, "sweep results");
   for (std::size_t i = 0; i < results.size(); ++i)
     if (results[i]) out.write(sw.line(sw.cell(i), *results[i]).dump() + "\n");
+  out.commit();
+}
+
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out.append(c == '"' ? "\"\"" : std::string(1, c));
+  return out + "\"";
+}
+
+// The runs as a table: the seed, a column per --set path (its value as JSON), the verdict, a column per invariant
+// violated in any run (its count), then the rest of each JSON line.
+void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& results, const std::string& path) {
+  std::vector<nlohmann::ordered_json> lines;
+  std::set<std::string> invariants;
+  for (std::size_t i = 0; i < results.size(); ++i)
+    if (results[i]) {
+      lines.push_back(sw.line(sw.cell(i), *results[i]));
+      for (const auto& v : lines.back().at("violations").items()) invariants.insert(v.key());
+    }
+  std::vector<std::string> paths;
+  for (const field_override& o : sw.overrides(sw.cell(0))) paths.push_back(o.path);
+  const auto row = [](const std::vector<std::string>& fields) {
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) out.append(i ? "," : "").append(csv_field(fields[i]));
+    return out + "\n";
+  };
+  std::vector<std::string> header{"seed"};
+  header.insert(header.end(), paths.begin(), paths.end());
+  header.insert(header.end(), {"ok", "exit", "unmet"});
+  header.insert(header.end(), invariants.begin(), invariants.end());
+  header.insert(header.end(), {"events", "trace_sha256", "wall_seconds"});
+  output_file out(path, "sweep results as CSV");
+  out.write(row(header));
+  for (const nlohmann::ordered_json& l : lines) {
+    std::vector<std::string> fields{l.at("seed").dump()};
+    for (const std::string& p : paths) fields.push_back(l.at("set").at(p).dump());
+    fields.insert(fields.end(), {l.at("ok").dump(), l.at("exit").dump(), l.at("unmet").dump()});
+    for (const std::string& name : invariants)
+      fields.push_back(l.at("violations").contains(name) ? l.at("violations").at(name).dump() : "0");
+    fields.insert(fields.end(), {l.at("events").dump(), l.at("trace_sha256").get<std::string>(), l.at("wall_seconds").dump()});
+    out.write(row(fields));
+  }
   out.commit();
 }
 
@@ -137,10 +183,10 @@ int sweep_command(const sweep_args& a) {
   std::uint64_t runs = last - first + 1;
   for (const sweep_axis& x : axes)
     if ((runs *= x.values.size()) > max_runs) throw too_many;
-  if (!a.out.empty()) {
-    const std::vector<output_request> outputs = {{"--out", a.out}};
-    check_output_paths(std::span(&a.file, 1), outputs);
-  }
+  std::vector<output_request> outputs;
+  if (!a.out.empty()) outputs.push_back({"--out", a.out});
+  if (!a.csv.empty()) outputs.push_back({"--csv", a.csv});
+  if (!outputs.empty()) check_output_paths(std::span(&a.file, 1), outputs);
   const sweep sw(a.file, axes, first, last);
   const bool progress = ::isatty(STDERR_FILENO) != 0;
   std::uint64_t finished = 0;
@@ -154,6 +200,7 @@ int sweep_command(const sweep_args& a) {
   std::signal(SIGINT, previous);
   if (progress) std::fprintf(stderr, "\r\033[K");
   if (!a.out.empty()) write_lines(sw, results, a.out);
+  if (!a.csv.empty()) write_csv(sw, results, a.csv);
   return report(a, sw, results);
 }
 
@@ -166,6 +213,8 @@ void sweep_args::add_to(CLI::App& cmd) {
   cmd.add_option("--jobs", jobs, "runs at a time (default: the CPUs this process may use)")
       ->check(CLI::Range(1u, 1024u));
   cmd.add_option("--out", out, "write one JSON line per run to FILE, in (values, seed) order");
+  cmd.add_option("--csv", csv, "write the runs as a CSV table to FILE, in the same order: seed, the --set values, "
+                               "verdict, a column per invariant violated, events, trace_sha256, wall time");
   cmd.add_flag("--json", json, "print the summary as one JSON object");
   cmd.add_flag("--stop-on-failure", stop_on_failure, "stop after the first run that fails");
 }

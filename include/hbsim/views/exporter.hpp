@@ -89,8 +89,8 @@ class exporter : public event_observer {
 
  private:
   void choose_clocks(const run_header& h);
-  /// Whether the send of the message e receives or rejects was selected.
-  bool send_selected(const event_record& e) const;
+  /// Whether the send of the message the current receive or reject takes was selected.
+  bool send_selected() const;
 
   export_options options_;
   std::vector<shown_clock> clocks_;
