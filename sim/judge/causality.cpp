@@ -6,12 +6,13 @@ namespace hbsim {
 
 void causality::on_start(const run_header& h) {
   n_ = h.process_names.size();
+  width_ = n_ <= rows_most_ ? n_ : 0;
   // Each process starts on a row of zeros of its own, that its events will add themselves to.
-  pool_.assign(n_ * n_, 0);
-  refs_.assign(n_, 1);
+  pool_.assign(width_ * width_, 0);
+  refs_.assign(width_, 1);
   free_rows_.clear();
   procs_.assign(n_, {});
-  for (process_id p = 0; p < n_; ++p) procs_[p].row = p;
+  for (process_id p = 0; p < width_; ++p) procs_[p].row = p;
   sends_.clear();
   free_sends_.clear();
   messages_.clear();
@@ -28,7 +29,7 @@ std::uint32_t causality::take_row() {
   if (free_rows_.empty()) {
     r = static_cast<std::uint32_t>(refs_.size());
     refs_.push_back(0);
-    pool_.resize(pool_.size() + n_);
+    pool_.resize(pool_.size() + width_);
   } else {
     r = free_rows_.back();
     free_rows_.pop_back();
@@ -38,12 +39,13 @@ std::uint32_t causality::take_row() {
 }
 
 void causality::release(const row_ref& r) {
-  if (--refs_[r.row] == 0) free_rows_.push_back(r.row);
+  if (width_ && --refs_[r.row] == 0) free_rows_.push_back(r.row);
 }
 
 causality::row causality::view(const row_ref& r, std::vector<std::uint32_t>& scratch) const {
+  if (!width_) return {};
   const std::uint32_t* d = data(r.row);
-  scratch.assign(d, d + n_);
+  scratch.assign(d, d + width_);
   scratch[r.owner] = r.own;
   return scratch;
 }
@@ -64,7 +66,9 @@ void causality::on_event(const event_record& e) {
   merged_ = e.kind == event_kind::receive && slot_ != no_slot;  // a reject is no happens-before edge
   ++me.count;
   const auto own = static_cast<std::uint32_t>(me.count);
-  if (merged_) {
+  if (!width_) {
+    if (merged_) sent_ = sends_[slot_].truth;
+  } else if (merged_) {
     // A merge writes p's new truth into a fresh row, leaving the old one as its holders captured it.
     sent_ = sends_[slot_].truth;
     const std::uint32_t fresh = take_row();
@@ -73,7 +77,7 @@ void causality::on_event(const event_record& e) {
     std::uint32_t* t = data(fresh);
     std::uint64_t past = 0;
     std::uint32_t nonzero = 0;
-    for (std::size_t k = 0; k < n_; ++k) {  // branch-free, so that it vectorises: the hot loop of receives
+    for (std::size_t k = 0; k < width_; ++k) {  // branch-free, so that it vectorises: the hot loop of receives
       t[k] = std::max(old[k], from[k]);
       past += t[k];
       nonzero += t[k] != 0;

@@ -240,7 +240,7 @@ void invariant_checker::watch(const event_view& x) {
   if (!x.exact)
     report(invariant::vector_exact, nullptr, no_vector, x.b, x.v, [&] { return vector_judge::inexact(x.v, truth, names_); },
            no_path);
-  if (x.v[x.b.process] != x.b.seq) own_inexact_[x.b.process] = x.b.seq;
+  if (chosen_.vector && x.v[x.b.process] != x.b.seq) own_inexact_[x.b.process] = x.b.seq;
 }
 
 // The canonical rules, from the previous event of the process and the message's send.
@@ -335,11 +335,11 @@ void invariant_checker::judge_others(const event_record& e, const event_head& b,
 void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {
   // The holders share e's truth row when its vector was exact, or one copy of an inexact vector.
   const process_id p = e.process;
-  row_ref vector{truth_->current(p).row, p, v[p]};
+  row_ref vector = truth_->current(p);
   if (exact) {
     truth_->share(vector);  // its reference is handed to latest_row_ below
   } else {
-    vector.row = truth_->take_row();
+    vector = {truth_->take_row(), p, v[p]};
     std::copy(v.begin(), v.end(), truth_->data(vector.row));
   }
   truth_->release({latest_row_[p], 0, 0});

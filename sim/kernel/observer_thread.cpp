@@ -43,7 +43,7 @@ struct slot {
 // full (producer) or empty (consumer), sleeping in atomic wait when it is.
 struct observer_thread::ring {
   ring(std::size_t count, std::size_t processes, bool lending)
-      : batch(count / 4), slots(count), lending(lending), lent(processes, none) {
+      : batch(count / 4), slots(count), lending(lending), lent(lending ? processes : 0, none) {
     for (slot& s : slots) s.vector.reserve(processes);
   }
 
@@ -145,6 +145,7 @@ struct observer_thread::ring {
   // The simulation is about to change p's clocks: the vector lent with p's latest event must be
   // copied first, unless the worker is done with it; if the worker is reading it, wait.
   void give_back(process_id p) {
+    if (!lending) return;
     const std::uint64_t i = lent[p];
     if (i == none) return;
     lent[p] = none;
@@ -206,7 +207,7 @@ bool observer_thread::worthwhile() {
 
 void observer_thread::on_start(const run_header& h) {
   if (ring_ && ring_->worker.joinable()) ring_->stop();
-  const std::size_t n = h.process_names.size();
+  const std::size_t n = h.vectors ? h.process_names.size() : 0;  // entries of an event's vector
   const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint32_t)));
   // Lending saves a copy but costs a handshake per event, worth it only for vectors of a kilobyte or
   // more (measured: 64 processes run faster copying, 1,000 lending).

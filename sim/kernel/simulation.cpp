@@ -432,7 +432,7 @@ struct simulation::state {
   }
 
   void run() {
-    const run_header header{&sc, seed, names};
+    const run_header header{&sc, seed, names, false, sc.logical.has("vector")};
     for (lending_observer* l : lenders) l->lend_vectors();
     notify([&](event_observer& o) { o.on_start(header); });
     schedule_faults();

@@ -19,17 +19,17 @@ std::vector<link_block> link_blocks(const std::vector<fault>& faults, std::size_
     link_block b;
     b.fault = i;
     b.at = f.at;
-    b.blocks.assign(n * n, false);
     if (const auto* p = std::get_if<partition_fault>(&f.what)) {
       b.heal = p->heal;
       b.mode = p->mode;
-      for (process_id a = 0; a < n; ++a)
-        for (process_id c = 0; c < n; ++c) b.blocks[a * n + c] = p->group_of[a] != p->group_of[c];
+      b.group_of = p->group_of;
     } else if (const auto* cut = std::get_if<cut_fault>(&f.what)) {
       b.heal = cut->heal;
       b.mode = cut->mode;
-      for (process_id a : cut->from)
-        for (process_id c : cut->to) b.blocks[a * n + c] = a != c;
+      b.from.assign(n, false);
+      b.to.assign(n, false);
+      for (process_id a : cut->from) b.from[a] = true;
+      for (process_id c : cut->to) b.to[c] = true;
     } else {
       continue;
     }

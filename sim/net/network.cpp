@@ -14,10 +14,9 @@ bool same(const link_config& a, const link_config& b) {
 
 network::network(network_config config, std::vector<link_block> blocks, std::size_t processes,
                  const random_source& source)
-    : config_(std::move(config)), blocks_(std::move(blocks)), n_(processes), source_(source) {
+    : config_(std::move(config)), blocks_(std::move(blocks)), source_(source), sent_(processes, 0) {
   configs_.push_back(config_.defaults);
-  sent_.assign(n_ * n_, 0);
-  if (!config_.links.empty()) config_index_.assign(n_ * n_, unresolved);
+  if (!config_.links.empty()) config_index_ = link_table<std::uint32_t>(processes, unresolved);
 }
 
 bool network::any_fifo() const {
@@ -38,8 +37,8 @@ link_config network::link(process_id from, process_id to) const {
 }
 
 const link_config& network::config_of(process_id from, process_id to) {
-  if (config_index_.empty()) return configs_[0];
-  std::uint32_t& index = config_index_[std::size_t{from} * n_ + to];
+  if (config_.links.empty()) return configs_[0];
+  std::uint32_t& index = config_index_(from, to);
   if (index == unresolved) {
     const link_config c = link(from, to);
     const auto it = std::find_if(configs_.begin(), configs_.end(), [&](const link_config& k) { return same(k, c); });
@@ -50,14 +49,13 @@ const link_config& network::config_of(process_id from, process_id to) {
 }
 
 message_fate network::route(process_id from, process_id to, sim_time t) {
-  const std::size_t link = std::size_t{from} * n_ + to;
   const link_config& c = config_of(from, to);
-  random_stream rng = source_.link_stream(from, to, sent_[link]++);
+  random_stream rng = source_.link_stream(from, to, sent_(from, to)++);
 
   message_fate f;
   sim_time release = t;  // when the message may start travelling
   for (const link_block& b : blocks_) {
-    if (t < b.at || (b.heal && t >= *b.heal) || !b.blocks[link]) continue;
+    if (t < b.at || (b.heal && t >= *b.heal) || !b.stops(from, to)) continue;
     f.fault = b.fault;
     if (b.mode == hold_mode::drop || !b.heal) {
       f.dropped = true;

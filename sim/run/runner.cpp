@@ -1,4 +1,5 @@
 #include "hbsim/run/runner.hpp"
+#include "hbsim/run/memory_estimate.hpp"
 
 #include <unistd.h>
 
@@ -106,6 +107,7 @@ void apply_variant(scenario& s, std::string_view assignment) {
 
 run_outcome run_scenario(const scenario& s, const run_options& options) {
   run_outcome out;
+  check_memory(s, options.compare_clocks);
   out.sim = std::make_unique<simulation>(s, options.seed);
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
   // (on their thread when they have one), which see the same calls in the same order.
@@ -118,7 +120,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   expectation_checker checker(s, *out.truth, *out.invariants);
   std::vector<event_observer*> judges = {out.truth.get(), out.invariants.get(), &checker};
   if (options.trace_path.empty()) judges.push_back(&trace);
-  if (options.compare_clocks) {
+  if (options.compare_clocks && s.processes.size() <= limits::vector_processes) {  // it needs the truth's rows
     out.clocks = std::make_unique<clock_report>(*out.truth);
     judges.push_back(out.clocks.get());
   }

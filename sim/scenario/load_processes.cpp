@@ -89,8 +89,43 @@ physical_clock_config reader::read_clock(const json& v, const std::string& path,
   return base;
 }
 
+void reader::read_numbered_processes(const json& v, const std::string& path, const physical_clock_config& base,
+                                     scenario& s) {
+  static constexpr std::array<std::string_view, 2> fields{"count", "prefix"};
+  check_fields(v, path, "numbered processes", fields);
+  const std::uint64_t count = read_uint(need(v, path, "count", "how many processes"), child(path, "count"), 1,
+                                        limits::processes);
+  std::string prefix = "p";
+  if (const json* f = get(v, "prefix")) {
+    // The prefix followed by the largest number must be a valid name.
+    prefix = read_name(*f, child(path, "prefix"));
+    if (prefix.size() + std::to_string(count - 1).size() > limits::name_length)
+      fail(child(path, "prefix"), concat("a prefix of at most ", limits::name_length - std::to_string(count - 1).size(),
+                                         " letters, so that the names fit in ", limits::name_length),
+           concat(prefix.size(), " letters"));
+  }
+  s.processes.reserve(count);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    process_spec spec{prefix, base};
+    spec.name += std::to_string(i);
+    process_index_.emplace(spec.name, static_cast<process_id>(i));
+    s.processes.push_back(std::move(spec));
+  }
+}
+
 void reader::read_processes(const json& v, const std::string& path, const physical_clock_config& base, scenario& s) {
-  const json& list = read_array(v, path, "processes", true);
+  if (v.is_object()) {
+    read_numbered_processes(v, path, base, s);
+  } else {
+    read_process_list(v, path, base, s);
+  }
+  process_count_ = s.processes.size();
+  for (const process_spec& spec : s.processes) process_names_.push_back(spec.name);
+}
+
+void reader::read_process_list(const json& v, const std::string& path, const physical_clock_config& base,
+                               scenario& s) {
+  const json& list = read_array(v, path, R"(processes, or {"count": n, "prefix": "p"})", true);
   if (list.size() > limits::processes) wrong(v, path, "at most " + std::to_string(limits::processes) + " processes");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string p = child(path, i);
@@ -108,8 +143,6 @@ void reader::read_processes(const json& v, const std::string& path, const physic
       fail(p, "unique process names", "\"" + spec.name + "\" a second time");
     s.processes.push_back(std::move(spec));
   }
-  process_count_ = s.processes.size();
-  for (const process_spec& spec : s.processes) process_names_.push_back(spec.name);
 }
 
 process_id reader::read_process(const json& v, const std::string& path) const {

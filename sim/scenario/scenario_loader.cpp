@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/concat.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "scenario/scenario_reader.hpp"
@@ -20,7 +21,9 @@ std::optional<process_id> scenario::find_process(std::string_view name) const {
   return std::nullopt;
 }
 
-std::uint64_t scenario::pending_limit() const { return max_pending.value_or(default_max_pending(processes.size())); }
+std::uint64_t scenario::pending_limit() const {
+  return max_pending.value_or(default_max_pending(processes.size(), logical.has("vector")));
+}
 
 namespace scenario_internal {
 
@@ -48,11 +51,17 @@ scenario reader::read(const json& root) {
   physical_clock_config clock;
   if (const json* f = get(root, "clock")) clock = read_clock(*f, "/clock", clock);
   read_processes(need(root, "", "processes", "the processes"), "/processes", clock, s);
-  max_pending_ = s.pending_limit();
   if (const json* f = get(root, "network")) s.network = read_network(*f, "/network");
   std::vector<std::string> clocks(std::begin(standard_clock_names), std::end(standard_clock_names));
-  if (const json* f = get(root, "clocks")) clocks = read_clocks(*f, "/clocks");
+  if (const json* f = get(root, "clocks"))
+    clocks = read_clocks(*f, "/clocks");
+  else if (process_count_ > vector_max_processes)
+    fail("/processes",
+         concat("at most ", vector_max_processes,
+                " processes with vector clocks, which the default clocks (lamport, vector, hlc) include"),
+         concat(process_count_, " processes"), R"(leave vector clocks out for more: "clocks": ["lamport", "hlc"])");
   s.logical = logical_ = read_logical(get(root, "logical"), "/logical", std::move(clocks));
+  max_pending_ = s.pending_limit();
   if (const json* f = get(root, "faults"))
     s.faults = read_list<fault>(*f, "/faults", "faults",
                                 [&](const json& x, const std::string& p, std::size_t) { return read_fault(x, p); });

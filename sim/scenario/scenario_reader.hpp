@@ -102,6 +102,10 @@ class reader {
   distribution read_distribution(const json& v, const std::string& path, bool may_be_negative) const;
   physical_clock_config read_clock(const json& v, const std::string& path, physical_clock_config base) const;
   void read_processes(const json& v, const std::string& path, const physical_clock_config& base, scenario& s);
+  void read_process_list(const json& v, const std::string& path, const physical_clock_config& base, scenario& s);
+  /// {"count": n, "prefix": "p"}: processes p0 .. p(n-1), on the scenario's clock.
+  void read_numbered_processes(const json& v, const std::string& path, const physical_clock_config& base,
+                               scenario& s);
   process_id read_process(const json& v, const std::string& path) const;
   process_id resolve(std::string_view name, const std::string& path,
                      std::string_view expected = "the name of a process of the scenario") const;

@@ -156,7 +156,11 @@ void print_summary(std::ostream& out, const run_report& r) {
   print_final_clocks(out, sim);
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
-  if (r.clocks) print_clock_report(out, r.clocks->result(), names);
+  if (r.clocks)
+    print_clock_report(out, r.clocks->result(), names);
+  else if (names.size() > vector_max_processes)
+    out << "\nclocks compared  left out: beyond " << vector_max_processes
+        << " processes the ground truth keeps edges only, which the invariants need, not each event's causal past\n";
 
   if (!r.expectations.empty()) {
     const auto count = [&](expectation_result::status st) {

@@ -2,6 +2,11 @@
 // alone, whatever the clocks say. Computed once; the judges and views that need it (invariants,
 // expectations, the clock comparison) read it while they see the same event, so it is observed before
 // them. Memory follows the processes and the sends in flight, never the length of the run.
+//
+// Up to vector_max_processes processes the truth is kept as rows (vectors of processes entries);
+// beyond (a run without vector clocks may have a million processes) only its edges are: which send
+// each receive merges, and each process's count. Rows are then empty, and the judges check what edges
+// decide (every clock condition of a scalar clock holds for all pairs when it holds on each edge).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
@@ -30,15 +36,20 @@ class causality final : public event_observer {
   using send_slot = std::uint32_t;
   static constexpr send_slot no_slot = ~send_slot{0};
 
+  /// Rows are kept up to `rows_most` processes.
+  explicit causality(std::size_t rows_most = vector_max_processes) : rows_most_(rows_most) {}
+
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
   void on_drop(const drop_record& d) override;
 
   std::size_t processes() const { return n_; }
+  /// Whether the truth is kept as rows (see above); otherwise every row is empty, past sizes are 0.
+  bool keeps_rows() const { return width_ != 0 || n_ == 0; }
   /// Events of p so far.
   std::uint64_t count(process_id p) const { return procs_[p].count; }
   /// Ground truth after p's latest event: entry j = events of j in its causal past, itself included.
-  row truth(process_id p) const { return {data(procs_[p].row), n_}; }
+  row truth(process_id p) const { return {data(procs_[p].row), width_}; }
   /// Events in that causal past (the row's sum), and the processes they come from (its non-zero entries).
   std::uint64_t past_size(process_id p) const { return procs_[p].past; }
   std::uint32_t past_processes(process_id p) const { return procs_[p].nonzero; }
@@ -71,16 +82,16 @@ class causality final : public event_observer {
   /// The row as its holder saw it, written into `scratch`.
   row view(const row_ref& r, std::vector<std::uint32_t>& scratch) const;
   row_ref share(const row_ref& r) {
-    ++refs_[r.row];
+    if (width_) ++refs_[r.row];
     return r;
   }
   void release(const row_ref& r);
   /// A fresh row, held once, to copy a vector into (pointers into rows stay valid until the next take).
   std::uint32_t take_row();
-  std::uint32_t* data(std::uint32_t r) { return pool_.data() + std::size_t{r} * n_; }
-  const std::uint32_t* data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * n_; }
+  std::uint32_t* data(std::uint32_t r) { return pool_.data() + std::size_t{r} * width_; }
+  const std::uint32_t* data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * width_; }
   /// Room for `rows` rows, so that the pool seldom moves.
-  void reserve_rows(std::size_t rows) { pool_.reserve(rows * n_); }
+  void reserve_rows(std::size_t rows) { pool_.reserve(rows * width_); }
 
  private:
   struct process {
@@ -101,7 +112,9 @@ class causality final : public event_observer {
   send_slot resolve(message_id m);
   void take_slot(const event_record& e);
 
+  std::size_t rows_most_;
   std::size_t n_ = 0;
+  std::size_t width_ = 0;  // entries of a row: n_, or 0 when only edges are kept
   std::vector<process> procs_;
   std::vector<std::uint32_t> pool_;
   std::vector<std::uint32_t> refs_;

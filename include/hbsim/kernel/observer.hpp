@@ -21,6 +21,9 @@ struct run_header {
   // Whether the source records vector clocks only (a ShiViz/GoVector log): its events carry no
   // true time, physical clock reading, Lamport or HLC value (those fields are 0).
   bool vectors_only = false;
+  // Whether its events carry vector clocks (process_names.size() entries each); without them a run
+  // may have a million processes.
+  bool vectors = true;
 };
 
 /// How the run ended.

@@ -11,6 +11,7 @@
 #include "hbsim/core/random.hpp"
 #include "hbsim/core/ids.hpp"
 #include "hbsim/net/message_fate.hpp"
+#include "hbsim/net/link_table.hpp"
 
 namespace hbsim {
 
@@ -38,13 +39,20 @@ struct network_config {
 
 enum class hold_mode : std::uint8_t { drop, hold };
 
-/// A partition or a one-way cut over [at, heal): `blocks[from * n + to]` says whether it stops the link.
+/// A partition or a one-way cut over [at, heal). Kept per process, not per link, so that it costs
+/// O(processes) memory however many processes a run has.
 struct link_block {
   std::size_t fault = 0;  // its index in the scenario's `faults`
   sim_time at = 0;
   std::optional<sim_time> heal;
   hold_mode mode = hold_mode::drop;
-  std::vector<bool> blocks;
+  std::vector<std::uint32_t> group_of;  // a partition: its group per process; empty for a cut
+  std::vector<bool> from, to;           // a cut: the processes on each side
+
+  /// Whether it stops the link from → to.
+  bool stops(process_id a, process_id c) const {
+    return group_of.empty() ? a != c && from[a] && to[c] : group_of[a] != group_of[c];
+  }
 };
 
 class network {
@@ -66,13 +74,11 @@ class network {
 
   network_config config_;
   std::vector<link_block> blocks_;
-  std::size_t n_;
   random_source source_;
   std::vector<link_config> configs_;         // distinct resolved configurations
-  // Per-link tables, processes² entries allocated up front, so memory never grows during a run.
   // A link carries fewer than 2^32 messages because a run has fewer than 2^32 events.
-  std::vector<std::uint32_t> sent_;          // messages sent so far: the next one's stream index
-  std::vector<std::uint32_t> config_index_;  // only with `links` overrides; `unresolved` until first use
+  link_table<std::uint32_t> sent_;          // messages sent so far: the next one's stream index
+  link_table<std::uint32_t> config_index_;  // only with `links` overrides; `unresolved` until first use
 };
 
 }  // namespace hbsim

@@ -14,6 +14,7 @@
 
 #include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/clocks/clock_set.hpp"
+#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/judge/expectation.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/faults.hpp"
@@ -34,7 +35,7 @@ struct scenario {
   std::uint64_t seed = 1;
   std::optional<sim_time> until;
   std::uint64_t max_events = 10'000'000;
-  std::optional<std::uint64_t> max_pending;  // nullopt: default_max_pending(processes)
+  std::optional<std::uint64_t> max_pending;  // nullopt: default_max_pending(processes, vectors chosen)
   std::vector<process_spec> processes;
   network_config network;
   logical_config logical;
@@ -54,17 +55,21 @@ struct scenario {
 namespace limits {
 inline constexpr std::size_t file_bytes = 64u << 20;
 inline constexpr int nesting_depth = 64;
-inline constexpr std::size_t processes = 4096;          // vector clocks cost processes² counters
+inline constexpr std::size_t processes = 1u << 24;      // without vector clocks; memory is estimated at load
+inline constexpr std::size_t vector_processes = vector_max_processes;
 inline constexpr std::uint64_t max_events = 4'000'000'000;  // vector entries are uint32
 inline constexpr std::uint64_t max_pending = 100'000'000;   // each costs a few hundred bytes, and a vector
 inline constexpr std::size_t list_entries = 1'000'000;  // script, rules, faults, links, expect
 inline constexpr std::size_t name_length = 256;
 }  // namespace limits
 
-/// max_pending when a scenario leaves it out: a million, or 2^24 / processes when that is smaller. A
-/// message in flight holds its vector clock in several places (the clocks' slot, the checker's rows,
-/// each with room to grow): about 20 bytes per process, so what waits stays within about 330 MB.
-constexpr std::uint64_t default_max_pending(std::size_t processes) {
+/// max_pending when a scenario leaves it out. With vector clocks: a million, or 2^24 / processes when
+/// that is smaller. A message in flight holds its vector clock in several places (the clocks' slot, the
+/// checker's rows, each with room to grow): about 20 bytes per process, so what waits stays within
+/// about 330 MB. Without: a million, or twice the processes when more (a few hundred bytes each), so
+/// that a PHOLD of a million processes has room for its population and its timers.
+constexpr std::uint64_t default_max_pending(std::size_t processes, bool vectors = true) {
+  if (!vectors) return std::max<std::uint64_t>(1'000'000, 2 * std::uint64_t{processes});
   return std::min<std::uint64_t>(1'000'000, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1));
 }
 

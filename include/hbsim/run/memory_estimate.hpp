@@ -1,0 +1,29 @@
+// What a run will take in memory, estimated when the scenario is loaded, so that a run that cannot fit
+// is refused with a message (exit code 2) instead of running the machine out of memory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "hbsim/scenario/scenario.hpp"
+
+namespace hbsim {
+
+struct memory_estimate {
+  std::uint64_t bytes = 0;
+  std::string parts;  // "1000000 processes x 750 B + ...": how it adds up
+};
+
+/// Peak memory of `hbsim run` on s, from the measured costs of a process, a message waiting (its vector
+/// rows included) and an event kept by the clock comparison (when `compare_clocks`).
+memory_estimate estimate_memory(const scenario& s, bool compare_clocks);
+
+/// The memory this process may still take: the smaller of the machine's available memory and its
+/// cgroup's limit; nullopt where neither can be read.
+std::optional<std::uint64_t> available_memory();
+
+/// Throws input_error (naming s's file and /processes) when the estimate passes the memory available.
+void check_memory(const scenario& s, bool compare_clocks);
+
+}  // namespace hbsim
