@@ -31,6 +31,7 @@ struct phold_params {
   std::int64_t delay_mean_ns = 1'000'000;
   double remote = 0.9;
   std::uint64_t seed = 1;
+  bool vector_clock = true;  // false: Lamport and HLC only (scenario clocks ["lamport", "hlc"])
 };
 
 // What a child process reports back through its pipe (plain bytes: no pointers).
