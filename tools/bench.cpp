@@ -268,9 +268,10 @@ std::string size_text(const phold_params& p) {
 
 void print_preamble(const options& o) {
   std::printf("hbsim bench%s\n"
-              "[1]-[8] PHOLD: population 1 per process, think exponential(mean 1ms), network delay exponential(mean 1ms),\n"
-              "remote 0.9, seed %llu; Lamport + vector + HLC on every event. Each run is a fresh forked child;\n"
-              "wall times cover the event loop only; timed comparisons keep the best of %d interleaved runs.\n"
+              "[1]-[8] PHOLD: population 1 per process, think exponential(mean 1ms), network delay\n"
+              "exponential(mean 1ms), remote 0.9, seed %llu; Lamport + vector + HLC on every event. Each run is a\n"
+              "fresh forked child; wall times cover the event loop only; timed comparisons keep the best of %d\n"
+              "interleaved runs.\n"
               "CPUs online: %ld, load average before: %s\n",
               o.quick ? " --quick (small sizes: the figures are only indicative)" : "",
               static_cast<unsigned long long>(o.seed), o.repeat, sysconf(_SC_NPROCESSORS_ONLN),

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -55,8 +57,9 @@ inline void pipeline_line(const char* name, const result& r, const result& minim
 }
 
 // What each part costs, from the differences between runs on one thread (ns per delivery; a delivery is
-// two events, its send and its receive). The fingerprint splits into SHA-256, timed alone over as many
-// bytes as the trace has, and the formatting of the trace's lines.
+// two events, its send and its receive); rs holds the minimal engine, then pipeline_rows' runs in their
+// order. The fingerprint splits into SHA-256, timed alone over as many bytes as the trace has, and the
+// formatting of the trace's lines.
 inline void pipeline_costs(const std::vector<result>& rs) {
   const double full = ns_per_delivery(rs[1]), own = ns_per_delivery(rs[3]), own_nc = ns_per_delivery(rs[4]);
   const double fp = ns_per_delivery(rs[5]), bare = ns_per_delivery(rs[6]);
