@@ -1,5 +1,11 @@
-// hbsim_bench: throughput and memory of the simulation kernel on the PHOLD workload, each
-// figure printed next to a baseline measured in the same run:
+// hbsim_bench: throughput and memory of hbsim on the PHOLD workload, each figure printed next to a
+// baseline measured in the same run. First what users run (bench_users.hpp):
+//   [A] hbsim run's default pipeline (run_scenario: judges on their own thread, invariants, expectations,
+//       the clock comparison, the trace's fingerprint), 1000 processes, and each of its parts, against
+//       the minimal engine doing the same clock work (target: >= 0.5x the minimal engine; aim 1.0x);
+//   [B] the same at 64 processes (target: >= 0.8x);
+//   [C] Lamport + HLC at 1,024 and 1,048,576 processes beside ROSS's sequential PHOLD (aim: 3x ROSS).
+// Then the kernel and each tool on their own:
 //   [1] hbsim, 1000 processes, Lamport + vector + HLC, no trace, against [2] a minimal hand-written
 //       engine doing the same clock work on the same workload (target: hbsim/minimal >= 0.5);
 //   [3] hbsim, 64 processes, trace written to /dev/null, against the same run without a trace
@@ -27,10 +33,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_callgrind.hpp"
 #include "bench_child.hpp"
 #include "bench_minimal.hpp"
 #include "bench_options.hpp"
 #include "bench_report.hpp"
+#include "bench_users.hpp"
 #include "hbsim/core/distribution.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/hb_graph.hpp"
@@ -260,9 +268,10 @@ std::string size_text(const phold_params& p) {
 
 void print_preamble(const options& o) {
   std::printf("hbsim bench%s\n"
-              "PHOLD: population 1 per process, think exponential(mean 1ms), network delay exponential(mean 1ms),\n"
-              "remote 0.9, seed %llu; Lamport + vector + HLC on every event. Each run is a fresh forked child;\n"
-              "wall times cover the event loop only; timed comparisons keep the best of %d interleaved runs.\n"
+              "[1]-[8] PHOLD: population 1 per process, think exponential(mean 1ms), network delay\n"
+              "exponential(mean 1ms), remote 0.9, seed %llu; Lamport + vector + HLC on every event. Each run is a\n"
+              "fresh forked child; wall times cover the event loop only; timed comparisons keep the best of %d\n"
+              "interleaved runs.\n"
               "CPUs online: %ld, load average before: %s\n",
               o.quick ? " --quick (small sizes: the figures are only indicative)" : "",
               static_cast<unsigned long long>(o.seed), o.repeat, sysconf(_SC_NPROCESSORS_ONLN),
@@ -461,6 +470,7 @@ int run(const options& o) {
   print_preamble(o);
   verdicts v;
   const bool all = o.only.empty();
+  if (all || o.only == "default" || o.only == "ross") what_users_run(o, v);
   if (all)
     compare_engines(o, w, v);
   else if (o.only == "hbsim" || o.only == "minimal")
@@ -479,5 +489,6 @@ int run(const options& o) {
 int main(int argc, char** argv) {
   bench::options o;
   if (!bench::parse_options(argc, argv, o)) return 2;
+  if (o.callgrind) return bench::callgrind_counts(o);
   return bench::run(o);
 }

@@ -31,6 +31,7 @@ struct phold_params {
   std::int64_t delay_mean_ns = 1'000'000;
   double remote = 0.9;
   std::uint64_t seed = 1;
+  bool vector_clock = true;  // false: Lamport and HLC only (scenario clocks ["lamport", "hlc"])
 };
 
 // What a child process reports back through its pipe (plain bytes: no pointers).
@@ -45,7 +46,8 @@ struct result {
   long rss_start_kb = 0;  // before building anything
   long rss_built_kb = 0;  // after building, before the run
   long peak_kb = 0;       // VmHWM after the run (reset to the current RSS at the child's start)
-  std::uint64_t written = 0;     // trace bytes, as the trace writer counts them
+  std::uint64_t written = 0;     // trace bytes, as the trace writer counts them (also when only hashed)
+  double hash_seconds = 0;       // SHA-256 alone over that many bytes (the fingerprint's hashing)
   std::uint64_t io_written = 0;  // bytes the process wrote during the run, as /proc/self/io counts them
   std::uint64_t edges = 0;              // HB graph: its edges,
   std::uint64_t graph_bytes = 0;        // the CSR structure's bytes

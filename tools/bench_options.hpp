@@ -16,6 +16,21 @@ namespace bench {
 
 struct options {
   bool quick = false;
+  bool callgrind = false;  // only the instruction counts of hbsim run (bench_callgrind.hpp)
+  // [A], [B]: the default pipeline (issue 11's PHOLD; shorter than its 2.5M messages, to keep the bench short).
+  std::uint32_t pipeline_processes = 1000;
+  std::uint64_t pipeline_messages = 250'000;
+  std::uint32_t pipeline_small_processes = 64;
+  std::uint64_t pipeline_small_messages = 1'000'000;
+  // [C]: Lamport + HLC beside ROSS, at 1,024 and 1,048,576 processes.
+  std::uint32_t ross_processes = 1024;
+  std::uint64_t ross_messages = 1'000'000;
+  std::uint32_t ross_large_processes = 1u << 20;
+  std::uint64_t ross_large_messages = 4'000'000;
+  bool pipeline_messages_set = false;
+  bool pipeline_small_messages_set = false;
+  bool ross_messages_set = false;
+  bool ross_large_messages_set = false;
   std::uint32_t processes = 1000;
   std::uint64_t messages = 2'000'000;
   std::uint32_t trace_processes = 64;
@@ -38,14 +53,22 @@ struct options {
   bool replay_messages_set = false;
 };
 
-inline constexpr std::string_view parts[] = {"hbsim", "minimal", "trace", "memory", "check", "report", "export", "replay"};
+inline constexpr std::string_view parts[] = {"default", "ross",   "hbsim",  "minimal", "trace",
+                                             "memory",  "check", "report", "export",  "replay"};
 
 inline constexpr const char* usage_text =
-    "usage: bench [--quick] [--messages N] [--processes N] [--trace-messages N] [--trace-processes N]\n"
-    "             [--trace-path FILE] [--report-messages N] [--export-messages N] [--export-dir DIR]\n"
-    "             [--replay-messages N] [--replay-path FILE] [--seed N] [--repeat N]\n"
-    "             [--only hbsim|minimal|trace|memory|check|report|export|replay] [--strict]\n"
-    "  --quick            small sizes, a smoke run of a few seconds\n"
+    "usage: bench [--quick] [--callgrind] [--pipeline-messages N] [--pipeline-small-messages N] [--ross-messages N]\n"
+    "             [--ross-large-messages N] [--messages N] [--processes N] [--trace-messages N]\n"
+    "             [--trace-processes N] [--trace-path FILE] [--report-messages N] [--export-messages N]\n"
+    "             [--export-dir DIR] [--replay-messages N] [--replay-path FILE] [--seed N] [--repeat N]\n"
+    "             [--only default|ross|hbsim|minimal|trace|memory|check|report|export|replay] [--strict]\n"
+    "  --quick            small sizes, a smoke run of under a minute\n"
+    "  --callgrind        only count the instructions of hbsim run --one-thread (with and without\n"
+    "                     --no-compare) on PHOLD, 64 processes, 200k messages, under valgrind's callgrind\n"
+    "  --pipeline-messages N        [A] hbsim run on 1000 processes (default 250000)\n"
+    "  --pipeline-small-messages N  [B] the same on 64 processes (default 1000000)\n"
+    "  --ross-messages N        [C] Lamport + HLC on 1,024 processes (default 1000000)\n"
+    "  --ross-large-messages N  [C] on 1,048,576 processes (default 4000000; --quick: 8,192 processes)\n"
     "  --messages N       PHOLD messages of the 1000-process runs (default 2000000; the memory\n"
     "                     comparison runs N/2 and 2N)\n"
     "  --processes N      processes of those runs (default 1000)\n"
@@ -116,8 +139,18 @@ inline bool parse_option(option_reader& in, options& o) {
   std::uint64_t v = 0;
   if (a == "--quick") {
     o.quick = true;
+  } else if (a == "--callgrind") {
+    o.callgrind = true;
   } else if (a == "--strict") {
     o.strict = true;
+  } else if (a == "--pipeline-messages") {
+    return messages(in, run_max, o.pipeline_messages, o.pipeline_messages_set);
+  } else if (a == "--pipeline-small-messages") {
+    return messages(in, run_max, o.pipeline_small_messages, o.pipeline_small_messages_set);
+  } else if (a == "--ross-messages") {
+    return messages(in, run_max, o.ross_messages, o.ross_messages_set);
+  } else if (a == "--ross-large-messages") {
+    return messages(in, run_max, o.ross_large_messages, o.ross_large_messages_set);
   } else if (a == "--messages") {
     return messages(in, hbsim::limits::max_events / 4, o.messages, o.messages_set);
   } else if (a == "--trace-messages") {
@@ -144,7 +177,8 @@ inline bool parse_option(option_reader& in, options& o) {
   } else if (a == "--only") {
     o.only = in.optional_text();
     if (std::find(std::begin(parts), std::end(parts), o.only) != std::end(parts)) return true;
-    std::fprintf(stderr, "bench: --only needs one of hbsim, minimal, trace, memory, check, report, export, replay\n");
+    std::fprintf(stderr, "bench: --only needs one of default, ross, hbsim, minimal, trace, memory, check, report, export, "
+                         "replay\n");
     return false;
   } else if (a == "--help" || a == "-h") {
     std::fputs(usage_text, stdout);
@@ -159,6 +193,11 @@ inline bool parse_option(option_reader& in, options& o) {
 // Smaller sizes with --quick, and a single run of a part asked for alone, unless given.
 inline void apply_defaults(options& o) {
   if (o.quick) {
+    if (!o.pipeline_messages_set) o.pipeline_messages = 20'000;
+    if (!o.pipeline_small_messages_set) o.pipeline_small_messages = 100'000;
+    if (!o.ross_messages_set) o.ross_messages = 50'000;
+    if (!o.ross_large_messages_set) o.ross_large_messages = 50'000;
+    o.ross_large_processes = 8192;
     if (!o.messages_set) o.messages = 100'000;
     if (!o.trace_messages_set) o.trace_messages = 100'000;
     if (!o.report_messages_set) o.report_messages = 50'000;
