@@ -3,11 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/simulation.hpp"
 #include "hbsim/net/link_table.hpp"
+#include "hbsim/run/memory_estimate.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "sim_fixture.hpp"
@@ -126,4 +129,32 @@ TEST_CASE("a run of 100,000 processes without vector clocks is judged on its edg
   CHECK(bad.invariants->count(invariant::lamport_rule) > 0);
   CHECK(bad.invariants->count(invariant::lamport_clock_condition) > 0);
   CHECK(bad.invariants->count(invariant::hlc_rule) == 0);
+}
+
+TEST_CASE("a run's memory is estimated before it starts, and refused when it cannot fit") {
+  const scenario s = parse_scenario(R"({"name": "x", "processes": {"count": 1000}, "clocks": ["lamport", "hlc"],
+    "generate": {"kind": "phold", "population": 2, "messages": 100}})",
+                                    "x.json");
+  // 16 MiB, 750 B per process, 400 per message waiting (2 x 1,000 at the start), and with the
+  // comparison 20 per event (a send and a receive per message).
+  CHECK(estimate_memory(s, false).bytes == (16u << 20) + 1000 * 750 + 2000 * 400);
+  CHECK(estimate_memory(s, true).bytes == (16u << 20) + 1000 * 750 + 2000 * 400 + 200 * 20);
+  // With vectors every process and message also holds rows of 4-byte counters, six copies.
+  const scenario v = parse_scenario(R"({"name": "x", "processes": {"count": 1000}})", "x.json");
+  CHECK(estimate_memory(v, false).bytes == (16u << 20) + 1000 * (750 + 6 * 4 * 1000));
+
+  CHECK_NOTHROW(check_memory(s, true, std::uint64_t{1} << 40));
+  CHECK_NOTHROW(check_memory(s, true, std::nullopt));  // nothing known: no refusal
+  try {
+    check_memory(s, true, std::uint64_t{8} << 20);
+    FAIL("a run of 18 MiB fits in 8 MiB");
+  } catch (const input_error& e) {
+    const std::string message = e.what();
+    CHECK(message.find("x.json: at /processes") != std::string::npos);
+    CHECK(message.find("the memory available, 8 MiB") != std::string::npos);
+    CHECK(message.find("1000 processes x 750 B") != std::string::npos);
+  }
+  const auto available = available_memory();
+  REQUIRE(available.has_value());  // Linux says it in /proc/meminfo
+  CHECK(*available > 0);
 }

@@ -50,18 +50,13 @@ inline std::string phold_json(const phold_params& p) {
   std::string s = "{\"name\": \"bench-phold\", \"seed\": " + std::to_string(p.seed);
   if (!p.vector_clock) s += ", \"clocks\": [\"lamport\", \"hlc\"]";
   const std::uint64_t pending = 2 * std::uint64_t{p.processes} + 16;
-  if (pending > hbsim::default_max_pending(p.processes)) s += ", \"max_pending\": " + std::to_string(pending);
+  if (pending > hbsim::default_max_pending(p.processes, p.vector_clock))
+    s += ", \"max_pending\": " + std::to_string(pending);
   if (2 * p.messages >= 10'000'000) s += ", \"max_events\": " + std::to_string(2 * p.messages + 16);
   s += ", \"network\": {\"delay\": " + delay_json(p.delay_mean_ns) + "}";
   s += ", \"generate\": {\"kind\": \"phold\", \"population\": 1, \"messages\": " + std::to_string(p.messages) +
        ", \"think\": " + delay_json(p.think_mean_ns) + ", \"remote\": " + remote + "}";
-  s += ", \"processes\": [";
-  for (std::uint32_t i = 0; i < p.processes; ++i) {
-    s += i == 0 ? "\"p" : ", \"p";
-    s += std::to_string(i);
-    s += '"';
-  }
-  return s + "]}";
+  return s + ", \"processes\": {\"count\": " + std::to_string(p.processes) + "}}";
 }
 
 // What of the pipeline a run keeps.

@@ -78,9 +78,8 @@ std::optional<std::uint64_t> available_memory() {
   return out;
 }
 
-void check_memory(const scenario& s, bool compare_clocks) {
+void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available) {
   const memory_estimate e = estimate_memory(s, compare_clocks);
-  const auto available = available_memory();
   if (!available || e.bytes <= *available) return;
   throw input_error(s.file, "/processes", concat("a run that fits in the memory available, ", mib(*available)),
                     concat("a run estimated at ", mib(e.bytes), " (", e.parts, ")"),

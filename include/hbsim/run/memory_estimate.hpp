@@ -23,7 +23,7 @@ memory_estimate estimate_memory(const scenario& s, bool compare_clocks);
 /// cgroup's limit; nullopt where neither can be read.
 std::optional<std::uint64_t> available_memory();
 
-/// Throws input_error (naming s's file and /processes) when the estimate passes the memory available.
-void check_memory(const scenario& s, bool compare_clocks);
+/// Throws input_error (naming s's file and /processes) when the estimate passes `available`.
+void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available = available_memory());
 
 }  // namespace hbsim
