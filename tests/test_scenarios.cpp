@@ -49,6 +49,19 @@ TEST_CASE("sha256 of the published test vectors") {
   pieces.update("ab");
   pieces.update("c");
   CHECK(pieces.hex_digest() == sha256_hex("abc"));
+  // On a thread of its own, many pieces (more than wait at once), twice: the hash starts over.
+  sha256 threaded(true);
+  for (int round = 0; round < 2; ++round) {
+    threaded.update("ab");
+    for (int i = 0; i < 20; ++i) threaded.update(std::string(1000, static_cast<char>('a' + i)));
+    std::string whole = "ab";
+    for (int i = 0; i < 20; ++i) whole += std::string(1000, static_cast<char>('a' + i));
+    CHECK(threaded.hex_digest() == sha256_hex(whole));
+  }
+  // The published vector for "a" a million times.
+  sha256 million(true);
+  for (int i = 0; i < 1000; ++i) million.update(std::string(1000, 'a'));
+  CHECK(million.hex_digest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_CASE("at least eight documented scenarios are shipped") {

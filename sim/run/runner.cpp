@@ -110,8 +110,10 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   check_memory(s, options.compare_clocks);
   out.sim = std::make_unique<simulation>(s, options.seed);
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
-  // (on their thread when they have one), which see the same calls in the same order.
-  trace_writer trace(options.trace_path);
+  // (on their thread when they have one), which see the same calls in the same order. With a second core,
+  // the hashing (a third of a default run, more with vectors of many processes) goes on a thread of its own.
+  const bool threads = options.judge_thread.value_or(observer_thread::worthwhile());
+  trace_writer trace(options.trace_path, threads);
   if (!options.trace_path.empty()) out.sim->observe(trace);
   // The judges: the ground truth first, then the invariants, the expectations, the clock comparison
   // and the exports, which read it; on a thread of their own unless told otherwise.
@@ -129,7 +131,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
     judges.push_back(x);
   }
   std::optional<observer_thread> judge_thread;
-  if (options.judge_thread.value_or(observer_thread::worthwhile())) {
+  if (threads) {
     judge_thread.emplace(judges);
     out.sim->observe(*judge_thread);
   } else {

@@ -54,7 +54,8 @@ void append_json_string(std::string& out, std::string_view s) {
   out.resize(static_cast<std::size_t>(write_json_string(out.data() + start, s) - out.data()));
 }
 
-trace_writer::trace_writer(std::string path) : hash_(std::make_unique<sha256>()), out_(std::move(path), "trace") {
+trace_writer::trace_writer(std::string path, bool hash_on_own_thread)
+    : hash_(std::make_unique<sha256>(hash_on_own_thread)), out_(std::move(path), "trace") {
   out_.set_tap([h = hash_.get()](std::string_view bytes) { h->update(bytes); });
 }
 

@@ -22,7 +22,8 @@ class sha256;
 class trace_writer final : public event_observer {
  public:
   /// `path` "-" writes to standard output, "" nowhere (the trace is only hashed).
-  explicit trace_writer(std::string path);
+  /// `hash_on_own_thread`: the SHA-256 goes on a thread of its own (for a second core), the bytes the same.
+  explicit trace_writer(std::string path, bool hash_on_own_thread = false);
   ~trace_writer() override;
   trace_writer(const trace_writer&) = delete;
   trace_writer& operator=(const trace_writer&) = delete;
