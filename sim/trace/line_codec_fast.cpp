@@ -172,11 +172,14 @@ process_table::process_table(const scenario& header)
     return true;
   };
   // The hot loop, while the line has room for the 16-byte key compare and the 8-byte digit load and
-  // numbers have at most 7 digits; the general loop below takes over from where it stops.
+  // numbers have at most 7 digits; the general loop below takes over from where it stops. What the
+  // loop reads of the table is in locals: the compiler cannot tell that the vector's stores leave it be.
   const auto hot = [&]<bool wide>() {
-    while (more && end - p >= 32) {
+    const std::size_t count = n;
+    const auto room = reinterpret_cast<std::uintptr_t>(end) - 32;
+    while (more && reinterpret_cast<std::uintptr_t>(p) <= room) {
       process_id q = next;
-      if ((q == n || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
+      if ((q == count || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
       const char* const digits = p + ks[q].text.size();
       std::uint64_t x = 0;
       const unsigned d = leading_digits(load8(digits), x);
