@@ -60,6 +60,7 @@ class process_table {
   std::vector<std::string> names;
   std::string known;  // the first names, for messages
   const logical_config& clocks;  // the header's: the fast path reads the standard three only
+  const bool standard_clocks;     // clocks.standard(), asked once rather than on every line
 
  private:
   // Steps of the fast path (line_codec_fast.cpp): each returns the position after what it read,

@@ -31,19 +31,20 @@ template <std::size_t N>
 }
 
 // How many of the 8 bytes of x (the first character in the lowest byte) are decimal digits before
-// the first that is not (8: all are). A byte is a digit when its high nibble is 3 and stays 3 after
-// adding 6; a carry out of a byte only reaches bytes after a non-digit, which do not count.
-[[gnu::always_inline]] inline unsigned leading_digits(std::uint64_t x) {
-  constexpr std::uint64_t high = 0xF0F0F0F0F0F0F0F0;
-  const std::uint64_t nibbles = (x & high) | (((x + 0x0606060606060606) & high) >> 4);
-  return static_cast<unsigned>(std::countr_zero(nibbles ^ 0x3333333333333333)) / 8;
+// the first that is not (8: all are); `values` is x with '0' taken from each byte, so the bytes of
+// those digits hold their values. A borrow from a byte below '0' only reaches the bytes after it, and
+// so does a carry from adding 0x76, whose high bit tells a value above 9: neither touches the digits
+// that count.
+[[gnu::always_inline]] inline unsigned leading_digits(std::uint64_t x, std::uint64_t& values) {
+  values = x - 0x3030303030303030;
+  return static_cast<unsigned>(std::countr_zero((values | (values + 0x7676767676767676)) & 0x8080808080808080)) / 8;
 }
 
-// The value of the first k (1 to 8) digits of x: pairs, then quadruples, then all eight combined
-// by multiplication.
-[[gnu::always_inline]] inline std::uint64_t digits_value(std::uint64_t x, unsigned k) {
-  x = (x & 0x0F0F0F0F0F0F0F0F) << (8 * (8 - k));  // the missing leading digits become zeros
-  x = (x * 2561) >> 8;                            // 10 * byte + next byte
+// The value of the first k (1 to 8) bytes of x, each a digit's value (0 to 9): pairs, then
+// quadruples, then all eight combined by multiplication.
+[[gnu::always_inline]] inline std::uint64_t value_of_digits(std::uint64_t x, unsigned k) {
+  x <<= 8 * (8 - k);  // the bytes after the digits go, the missing leading digits become zeros
+  x = (x * 2561) >> 8;  // 10 * byte + next byte
   x = ((x & 0x00FF00FF00FF00FF) * 6553601) >> 16;
   return ((x & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
 }
@@ -53,11 +54,11 @@ template <std::size_t N>
   if (!p) return nullptr;
   // Most numbers have fewer than 8 digits and are read at once.
   if (end - p >= 8) {
-    const std::uint64_t chunk = load8(p);
-    const unsigned k = leading_digits(chunk);
+    std::uint64_t values = 0;
+    const unsigned k = leading_digits(load8(p), values);
     if (k - 1 < 7) {
       if (k > 1 && *p == '0') return nullptr;  // JSON has no leading zeros
-      v = digits_value(chunk, k);
+      v = value_of_digits(values, k);
       return p + k;
     }
   }
@@ -67,9 +68,9 @@ template <std::size_t N>
   // More than 19 digits may have wrapped around; they are refused below, so wrapping is harmless.
   while (p - start <= 19) {
     if (end - p >= 8) {
-      const std::uint64_t chunk = load8(p);
-      const unsigned k = leading_digits(chunk);
-      x = x * scale[k] + (k == 0 ? 0 : digits_value(chunk, k));
+      std::uint64_t values = 0;
+      const unsigned k = leading_digits(load8(p), values);
+      x = x * scale[k] + (k == 0 ? 0 : value_of_digits(values, k));
       p += k;
       if (k < 8) break;
     } else {
@@ -124,7 +125,8 @@ std::optional<drop_reason> reason_named(std::string_view s) {
   return enum_named<drop_reason, drop_reason_count>(s, to_string);
 }
 
-process_table::process_table(const scenario& header) : n(header.processes.size()), clocks(header.logical) {
+process_table::process_table(const scenario& header)
+    : n(header.processes.size()), clocks(header.logical), standard_clocks(clocks.standard()) {
   slots_.assign(std::bit_ceil(2 * n), no_process);
   for (process_id i = 0; i < n; ++i) {
     const std::string& name = header.processes[i].name;
@@ -170,16 +172,19 @@ process_table::process_table(const scenario& header) : n(header.processes.size()
     return true;
   };
   // The hot loop, while the line has room for the 16-byte key compare and the 8-byte digit load and
-  // numbers have at most 7 digits; the general loop below takes over from where it stops.
+  // numbers have at most 7 digits; the general loop below takes over from where it stops. What the
+  // loop reads of the table is in locals: the compiler cannot tell that the vector's stores leave it be.
   const auto hot = [&]<bool wide>() {
-    while (more && end - p >= 32) {
+    const std::size_t count = n;
+    const auto room = reinterpret_cast<std::uintptr_t>(end) - 32;
+    while (more && reinterpret_cast<std::uintptr_t>(p) <= room) {
       process_id q = next;
-      if ((q == n || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
+      if ((q == count || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
       const char* const digits = p + ks[q].text.size();
-      const std::uint64_t chunk = load8(digits);
-      const unsigned d = leading_digits(chunk);
-      if (d - 1 >= 7 || (d > 1 && *digits == '0')) break;
-      vector[q] = static_cast<std::uint32_t>(digits_value(chunk, d));
+      std::uint64_t x = 0;
+      const unsigned d = leading_digits(load8(digits), x);
+      if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) break;
+      vector[q] = static_cast<std::uint32_t>(value_of_digits(x, d));
       next = q + 1;
       p = digits + d;
       if (*p != ',') {
@@ -232,7 +237,7 @@ process_table::process_table(const scenario& header) : n(header.processes.size()
 
 bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector,
                                std::vector<sent_message>& messages) const {
-  if (!clocks.standard()) return false;
+  if (!standard_clocks) return false;
   const char* const end = text.data() + text.size();
   std::string_view kind;
   const char* p = lit(text.data(), end, "{\"type\":\"event\",\"id\":");

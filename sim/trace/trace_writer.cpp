@@ -1,6 +1,8 @@
 #include "hbsim/trace/trace_writer.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -23,8 +25,54 @@ char* raw(char* p, std::string_view s) {
   std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }
-char* num(char* p, std::uint64_t v) { return std::to_chars(p, p + number, v).ptr; }
-char* num(char* p, std::int64_t v) { return std::to_chars(p, p + number, v).ptr; }
+// The eight decimal digits of v < 10^8, leading zeros included, one per byte, the first in the lowest
+// byte: halves, then quarters, then single digits, each step on all the parts at once. A division is a
+// multiplication and a shift, exact for the parts' ranges; q | r << s, where r = x - q * d, is written
+// (x << s) - q * (d << s - 1).
+std::uint64_t digit_bytes(std::uint64_t v) {
+  const std::uint64_t q = (v * 3518437209) >> 45;                 // v / 10000
+  std::uint64_t x = (v << 32) - q * 42949672959999;               // 32-bit parts: v / 10^4, v % 10^4
+  const std::uint64_t h = ((x * 10486) >> 20) & 0x0000007F0000007F;  // each / 100
+  x = (x << 16) - h * 6553599;                                    // 16-bit parts: / 100, % 100 of each
+  const std::uint64_t t = ((x * 103) >> 10) & 0x000F000F000F000F;  // each / 10
+  return (x << 8) - t * 2559;                                     // bytes: / 10, % 10 of each
+}
+
+// The text of each number below 10^4 (the common vector entry), its digits from the lowest byte on.
+struct small_numbers {
+  std::array<std::uint32_t, 10000> text{};
+  constexpr small_numbers() {
+    for (std::uint32_t v = 0; v < text.size(); ++v) {
+      char digits[4] = {};
+      const int n = 1 + (v >= 10) + (v >= 100) + (v >= 1000);
+      for (std::uint32_t i = 0, rest = v; i < static_cast<std::uint32_t>(n); ++i, rest /= 10)
+        digits[n - 1 - i] = static_cast<char>('0' + rest % 10);
+      for (int i = 0; i < 4; ++i)
+        text[v] |= static_cast<std::uint32_t>(static_cast<unsigned char>(digits[i])) << (8 * i);
+    }
+  }
+};
+constexpr small_numbers small{};
+
+// A number in decimal, as std::to_chars writes it; writes up to `number` bytes from p (8 at least).
+char* num(char* p, std::uint64_t v) {
+  if constexpr (std::endian::native != std::endian::little) return std::to_chars(p, p + number, v).ptr;
+  if (v < 10000) {
+    std::memcpy(p, &small.text[v], 4);
+    return p + 1 + (v >= 10) + (v >= 100) + (v >= 1000);
+  }
+  if (v >= 100000000) return std::to_chars(p, p + number, v).ptr;
+  const std::uint64_t x = digit_bytes(v);
+  const auto zeros = static_cast<unsigned>(std::countr_zero(x)) / 8;  // x has a digit not 0: v >= 10^4
+  const std::uint64_t text = (x | 0x3030303030303030) >> (8 * zeros);
+  std::memcpy(p, &text, 8);
+  return p + 8 - zeros;
+}
+char* num(char* p, std::int64_t v) {
+  if (v >= 0) return num(p, static_cast<std::uint64_t>(v));
+  *p++ = '-';
+  return num(p, 0 - static_cast<std::uint64_t>(v));
+}
 
 }  // namespace
 
@@ -177,22 +225,26 @@ void trace_writer::on_event(const event_record& e) {
   end_line(p);
 }
 
+// Every entry is written, each followed by a comma, but the cursor passes only the non-zero ones: no
+// branch on a vector's zeros, whose pattern a CPU cannot foresee. The members the loop reads are
+// copied to locals first: the compiler cannot tell that the line's bytes do not overwrite them.
 char* trace_writer::vector(char* p, std::span<const std::uint32_t> v) const {
   p = lit(p, ",\"vector\":{");
-  bool first = true;
-  const bool short_keys = key_stride_ == 16;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == 0) continue;
-    if (!first) *p++ = ',';
-    first = false;
-    const char* key = &key_blocks_[i * key_stride_];
-    if (short_keys)
+  char* const first = p;
+  const char* key = key_blocks_.data();
+  const std::uint8_t* const length = key_length_.data();
+  const std::size_t stride = key_stride_;
+  for (std::size_t i = 0; i < v.size(); ++i, key += stride) {
+    const std::uint32_t value = v[i];
+    if (stride == 16)
       std::memcpy(p, key, 16);  // a constant size: compiled to two moves
     else
-      std::memcpy(p, key, key_stride_);
-    p += key_length_[i];
-    p = num(p, std::uint64_t{v[i]});
+      std::memcpy(p, key, stride);
+    char* const end = num(p + length[i], std::uint64_t{value});
+    *end = ',';
+    p = value != 0 ? end + 1 : p;
   }
+  if (p != first) --p;  // the last entry's comma
   *p++ = '}';
   return p;
 }
