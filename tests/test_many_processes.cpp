@@ -8,12 +8,15 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/causality.hpp"
+#include "hbsim/judge/invariant_checker.hpp"
 #include "hbsim/kernel/simulation.hpp"
 #include "hbsim/net/link_table.hpp"
 #include "hbsim/run/memory_estimate.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "hbsim/trace/trace_reader.hpp"
 #include "sim_fixture.hpp"
+#include "temp_files.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -112,7 +115,10 @@ scenario hundred_thousand(const char* lamport_variant) {
 
 TEST_CASE("a run of 100,000 processes without vector clocks is judged on its edges") {
   const scenario right = hundred_thousand("canonical");
-  const run_outcome out = run_scenario(right);
+  const temp_file trace("many.jsonl");
+  run_options o;
+  o.trace_path = trace.str();
+  const run_outcome out = run_scenario(right, o);
   CHECK(out.ok());
   CHECK(out.sim->stats().events == 100'000);
   CHECK(out.sim->stats().delivered == 50'000);
@@ -120,6 +126,17 @@ TEST_CASE("a run of 100,000 processes without vector clocks is judged on its edg
   CHECK(out.clocks == nullptr);          // the comparison needs each event's causal past
   CHECK_FALSE(out.truth->keeps_rows());
   CHECK(out.trace_sha256.size() == 64);
+
+  // Its trace read back (as hbsim check does) is judged alike.
+  trace_reader reader(trace.str());
+  causality truth;
+  invariant_checker checker(truth);
+  event_observer* observers[] = {&truth, &checker};
+  reader.replay(observers);
+  CHECK(checker.judged() == 7);
+  CHECK(checker.violations().empty());
+  CHECK(truth.count(0) == out.truth->count(0));
+  CHECK(truth.count(99'999) == out.truth->count(99'999));
 
   // A receive that ignores the message's stamp breaks the rule wherever the stamp was ahead, and the
   // clock condition on those message edges: the edges alone find it.

@@ -708,6 +708,29 @@ TEST_CASE("trace reader: a broken header is an input_error on its line") {
   CHECK_THROWS_AS(trace_reader(fs::temp_directory_path().string()), input_error);
 }
 
+TEST_CASE("trace reader: more than 4,096 processes only without vector clocks") {
+  const auto header = [](std::size_t processes, const std::string& clocks) {
+    std::string text = R"({"type":"header","format":"hbsim-trace/1","scenario":"t","seed":1)";
+    if (!clocks.empty()) text.append(R"(,"clocks":)").append(clocks);
+    text.append(R"(,"processes":[)");
+    for (std::size_t i = 0; i < processes; ++i) text.append(i ? ",\"p" : "\"p").append(std::to_string(i)).append("\"");
+    return text.append("]}\n");
+  };
+  const auto refused_at = [](const std::string& text) -> std::string {
+    const temp_file trace("many.jsonl", text);
+    try {
+      trace_reader reader(trace.str());
+      return "";
+    } catch (const input_error& e) {
+      return e.path();
+    }
+  };
+  CHECK(refused_at(header(4097, "")) == "/processes");  // the default clocks include vectors
+  CHECK(refused_at(header(4097, R"(["lamport","vector"])")) == "/clocks/1");
+  CHECK(refused_at(header(4096, "")).empty());
+  CHECK(refused_at(header(5000, R"(["lamport","hlc"])")).empty());
+}
+
 TEST_CASE("trace reader: unknown fields are ignored, as FORMAT.md promises") {
   const std::string text = std::string(header_line).insert(1, "\"comment\":\"x\",") + "\n" +
                            std::string(send_line).insert(1, "\"extra\":[1,{\"a\":2}],") + "\n" +

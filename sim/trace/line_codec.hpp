@@ -61,6 +61,9 @@ class process_table {
   std::string known;  // the first names, for messages
   const logical_config& clocks;  // the header's: the fast path reads the standard three only
   const bool standard_clocks;     // clocks.standard(), asked once rather than on every line
+  /// Entries of an event's vector on the fast path: n, or 0 when the fast path is not taken (a trace
+  /// without the standard clocks, which may have a million processes and no vectors).
+  const std::size_t vector_width;
 
  private:
   // Steps of the fast path (line_codec_fast.cpp): each returns the position after what it read,

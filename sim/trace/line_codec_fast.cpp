@@ -126,7 +126,10 @@ std::optional<drop_reason> reason_named(std::string_view s) {
 }
 
 process_table::process_table(const scenario& header)
-    : n(header.processes.size()), clocks(header.logical), standard_clocks(clocks.standard()) {
+    : n(header.processes.size()),
+      clocks(header.logical),
+      standard_clocks(clocks.standard()),
+      vector_width(standard_clocks ? n : 0) {
   slots_.assign(std::bit_ceil(2 * n), no_process);
   for (process_id i = 0; i < n; ++i) {
     const std::string& name = header.processes[i].name;

@@ -12,7 +12,7 @@ namespace hbsim::trace_internal {
 read_ahead::read_ahead(line_reader& in, const process_table& table)
     : path_(in.path()),
       table_(table),
-      lines_per_batch_(std::max<std::size_t>(1, entries_per_batch / table.n)),
+      lines_per_batch_(std::max<std::size_t>(1, entries_per_batch / std::max<std::size_t>(1, table.vector_width))),
       lines_(in.line_number()),
       file_(in.release(carry_)),
       eof_(file_ == nullptr),
@@ -115,7 +115,7 @@ void read_ahead::cut_next(batch& b) {
 
 void read_ahead::parse_all(batch& b) const {
   try {
-    b.reserve_vectors(b.lines.size() * table_.n);
+    b.reserve_vectors(b.lines.size() * table_.vector_width);
     for (parsed_line& l : b.lines) parse(l, b);
   } catch (...) {  // out of memory: the lines not parsed go to the general path, then the error is thrown
     b.error = std::current_exception();
@@ -168,7 +168,7 @@ void read_ahead::read_more(batch& b) {
 
 void read_ahead::parse(parsed_line& l, batch& b) const {
   const std::string_view text = l.text;
-  l.vector_at = static_cast<std::size_t>(&l - b.lines.data()) * table_.n;
+  l.vector_at = static_cast<std::size_t>(&l - b.lines.data()) * table_.vector_width;
   if (blank(text)) {
     l.what = parsed_line::shape::blank;
   } else if (text.starts_with("{\"type\":\"event\",")) {

@@ -160,10 +160,10 @@ void replay_shiviz_log(const std::string& path, std::span<event_observer* const>
     if (options.one_execution && executions++ == 1)
       throw input_error(path, "", "a log of one execution", concat("a second one, \"", x.name, "\""),
                         "explain relates two events of one execution", x.line);
-    if (x.hosts.size() > limits::processes)
+    if (x.hosts.size() > limits::vector_processes)
       throw input_error(path, "",
-                        concat("at most ", std::to_string(limits::processes),
-                               " hosts in an execution (hbsim's limit on processes)"),
+                        concat("at most ", std::to_string(limits::vector_processes),
+                               " hosts in an execution (hbsim's limit on processes with vector clocks)"),
                         concat(std::to_string(x.hosts.size()), " hosts"), "hbsim check judges such a log", x.line);
     shiviz_report report;
     check_shiviz_execution(x, report);

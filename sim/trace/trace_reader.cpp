@@ -68,7 +68,13 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
       fail(path, "a name not listed before", describe_json(p).append(" again"));
     header_.processes.push_back({p.get<std::string>(), {}});
   }
-  if (const auto it = o.find("clocks"); it != o.end()) read_clocks(*it, registry, fail);
+  if (const auto it = o.find("clocks"); it != o.end())
+    read_clocks(*it, registry, fail);
+  else if (header_.processes.size() > vector_max_processes)
+    fail("/processes",
+         "at most " + std::to_string(vector_max_processes) +
+             " processes with vector clocks, which a trace without \"clocks\" has (lamport, vector, hlc)",
+         std::to_string(header_.processes.size()) + " processes");
 }
 
 void trace_reader::read_clocks(const json& v, const clock_registry& registry,
@@ -85,13 +91,12 @@ void trace_reader::read_clocks(const json& v, const clock_registry& registry,
     const std::string& name = v[i].get_ref<const std::string&>();
     if (clocks.has(name)) fail(path, "each clock kind at most once", describe_json(v[i]));
     clocks.clocks.push_back(name);
+    const auto kind = registry.find(name);
+    if (kind && header_.processes.size() > kind->max_processes())
+      fail(path, "at most " + std::to_string(kind->max_processes()) + " processes for " + name + " clocks",
+           std::to_string(header_.processes.size()) + " processes");
     // The standard kinds' stamps stay in their typed fields: only the other kinds join `extra`.
-    if (const auto kind = registry.find(name); kind && !is_standard_clock(name)) {
-      if (header_.processes.size() > kind->max_processes())
-        fail(path, "at most " + std::to_string(kind->max_processes()) + " processes for " + name + " clocks",
-             std::to_string(header_.processes.size()) + " processes");
-      clocks.extra.push_back({kind});
-    }
+    if (kind && !is_standard_clock(name)) clocks.extra.push_back({kind});
   }
 }
 
