@@ -164,6 +164,42 @@ void set_event(report_event& out, const event_record& e) {
   out.pt = e.pt;
 }
 
+// The processes with an event of the largest reading in a causal past: the only ones whose events can
+// tie with an event reading that much, so the count of ties looks at them, not at every process.
+// Carried along edges as the largest reading is; past `most` of them, all processes.
+struct max_holders {
+  static constexpr std::size_t most = 64;
+  std::vector<process_id> list;  // sorted
+  bool all = false;
+
+  void assign(const max_holders& o) {
+    list.assign(o.list.begin(), o.list.end());
+    all = o.all;
+  }
+  void only(process_id p) {
+    list.assign(1, p);
+    all = false;
+  }
+  void add(process_id p) {
+    if (all) return;
+    const auto at = std::lower_bound(list.begin(), list.end(), p);
+    if (at != list.end() && *at == p) return;
+    if (list.size() == most) {
+      all = true;
+      list.clear();
+      return;
+    }
+    list.insert(at, p);
+  }
+  void merge(const max_holders& o) {
+    if (o.all) {
+      all = true;
+      list.clear();
+    }
+    for (const process_id p : o.list) add(p);
+  }
+};
+
 }  // namespace
 
 struct clock_report::state {
@@ -171,14 +207,17 @@ struct clock_report::state {
     value_history<sim_time> pts;
     value_history<std::uint64_t> lamports;
     report_event max_pt;           // the largest pt in its latest event's causal past, that event included
+    max_holders holders;           // who has an event reading max_pt.pt in that past
     std::uint64_t max_lamport = 0;  // likewise
   };
   // What a send's messages carry along their edge, in its slot of the ground truth.
   struct send {
     report_event max_pt;
+    max_holders holders;
     std::uint64_t max_lamport = 0;
     process_id process = 0;
   };
+  max_holders past_holders;  // of the event being seen: who has its past's largest reading
   // A chosen kind module's stamps that later edges need.
   struct kind_stamps {
     std::shared_ptr<const clock_kind> kind;
@@ -258,7 +297,13 @@ void clock_report::on_event(const event_record& e) {
   // The largest pt and Lamport value in e's causal past, e excluded.
   const report_event* past_pt = me.max_pt.id != 0 ? &me.max_pt : nullptr;
   std::uint64_t past_lamport = me.max_lamport;
+  max_holders& holders = s.past_holders;
+  holders.assign(me.holders);
   if (m) {
+    if (!past_pt || m->max_pt.pt > past_pt->pt)
+      holders.assign(m->holders);
+    else if (m->max_pt.pt == past_pt->pt)
+      holders.merge(m->holders);
     if (!past_pt || above(m->max_pt, *past_pt)) past_pt = &m->max_pt;
     past_lamport = std::max(past_lamport, m->max_lamport);
   }
@@ -267,11 +312,16 @@ void clock_report::on_event(const event_record& e) {
 
   // Pairs a → e: only when some reading in e's past reaches e's own can one be above or equal.
   if (past_pt && past_pt->pt >= e.pt) {
-    for (std::size_t j = 0; j < n; ++j) {
+    const auto tally = [&](std::size_t j) {
       const counts c = s.procs[j].pts.count(j == p ? own - 1 : t[j], e.pt);
       r.pt_inverted += c.greater;
       r.pt_tied += c.equal;
-    }
+    };
+    // A tie with the largest reading can only come from its holders; an inversion from anywhere.
+    if (past_pt->pt == e.pt && !holders.all)
+      for (const process_id j : holders.list) tally(j);
+    else
+      for (std::size_t j = 0; j < n; ++j) tally(j);
     const sim_time by = sub_sat(past_pt->pt, e.pt);
     if (by > 0 && (!r.worst_inversion || by > r.worst_inversion->by)) {
       clock_comparison::inversion worst{*past_pt, {}, by};
@@ -288,10 +338,14 @@ void clock_report::on_event(const event_record& e) {
   }
   me.pts.push(e.pt);
   me.lamports.push(e.lamport);
-  if (!past_pt || e.pt > past_pt->pt)
+  if (!past_pt || e.pt > past_pt->pt) {
     set_event(me.max_pt, e);
-  else if (past_pt != &me.max_pt)
-    me.max_pt = *past_pt;
+    me.holders.only(p);
+  } else {
+    if (past_pt != &me.max_pt) me.max_pt = *past_pt;
+    me.holders.assign(holders);
+    if (e.pt == past_pt->pt) me.holders.add(p);
+  }
   me.max_lamport = past_pt ? std::max(past_lamport, e.lamport) : e.lamport;
 
   const sim_time lead = sub_sat(e.hlc.l, e.pt);
@@ -314,7 +368,11 @@ void clock_report::on_event(const event_record& e) {
     r.messages += e.messages.size();
     r.message_entries += std::uint64_t{nonzero} * e.messages.size();
     if (s.sends.size() < truth_->slots()) s.sends.resize(truth_->slots());  // may move sends: m is not used below
-    s.sends[truth_->sent_slot()] = {me.max_pt, me.max_lamport, p};
+    state::send& out = s.sends[truth_->sent_slot()];
+    out.max_pt = me.max_pt;
+    out.holders.assign(me.holders);
+    out.max_lamport = me.max_lamport;
+    out.process = p;
   }
 }
 
