@@ -17,6 +17,7 @@
 #include "hbsim/trace/trace_writer.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
+#include "trace/line_codec.hpp"
 #include "trace_text.hpp"
 
 using namespace hbsim;
@@ -322,6 +323,35 @@ TEST_CASE("trace reader: small C++ scenarios come back identical") {
     s.generate.push_back(random_generator{1500, 0.5, distribution::exponential(1 * ms)});
     const replayed r = round_trip(s, "random");
     CHECK(r.records.events.size() > 12000);
+  }
+  SUBCASE("the same with some of the standard clocks: each subset read on the fast path") {
+    for (const std::vector<std::string>& clocks : std::vector<std::vector<std::string>>{
+             {"lamport", "hlc"}, {"hlc", "lamport"}, {"vector"}, {"lamport"}, {"hlc"}, {"vector", "hlc"}}) {
+      scenario s = make_scenario({"p0", "p1", "p2", "p3"});
+      s.network.defaults.delay = distribution::exponential(1 * ms);
+      s.generate.push_back(random_generator{300, 0.5, distribution::exponential(1 * ms)});
+      s.logical.clocks = clocks;
+      const replayed r = round_trip(s, "subset");
+      CHECK(r.records.events.size() > 1000);
+      const trace_internal::process_table table(s);
+      CHECK(table.vector_width == (s.logical.has("vector") ? 4u : 0u));
+      // Every event line takes the fast path.
+      const temp_file trace("subset.jsonl");
+      run_live(s, trace.str());
+      std::ifstream in(trace.path);
+      std::string line;
+      std::size_t events = 0, fast = 0;
+      std::vector<std::uint32_t> vector(table.vector_width);
+      std::vector<sent_message> messages;
+      while (std::getline(in, line)) {
+        if (!line.starts_with("{\"type\":\"event\"")) continue;
+        event_record e;
+        ++events;
+        fast += table.fast_event(line, e, vector.data(), messages);
+      }
+      CHECK(events == r.records.events.size());
+      CHECK(fast == events);
+    }
   }
 }
 

@@ -51,18 +51,22 @@ class process_table {
     }
   }
 
-  /// An event line in the writer's shape: fills r (but its spans), vector (n entries) and messages.
-  bool fast_event(std::string_view text, event_record& r, std::uint32_t* vector,
+  /// An event line in the writer's shape: fills r (but its spans), vector_out (vector_width entries) and
+  /// messages.
+  bool fast_event(std::string_view text, event_record& r, std::uint32_t* vector_out,
                   std::vector<sent_message>& messages) const;
   bool fast_drop(std::string_view text, drop_record& d) const;
 
   const std::size_t n;
   std::vector<std::string> names;
   std::string known;  // the first names, for messages
-  const logical_config& clocks;  // the header's: the fast path reads the standard three only
-  const bool standard_clocks;     // clocks.standard(), asked once rather than on every line
-  /// Entries of an event's vector on the fast path: n, or 0 when the fast path is not taken (a trace
-  /// without the standard clocks, which may have a million processes and no vectors).
+  const logical_config& clocks;  // the header's: the fast path reads the standard kinds only
+  // Asked once rather than on every line: whether the fast path reads these lines (no other kinds),
+  // and which of the standard fields they have, in the writer's order (lamport, vector, hlc).
+  const bool fast;
+  const bool has_lamport, has_vector, has_hlc;
+  /// Entries of an event's vector on the fast path: n, or 0 without vectors (a run of Lamport and HLC
+  /// may have a million processes).
   const std::size_t vector_width;
 
  private:

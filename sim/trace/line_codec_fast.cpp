@@ -128,8 +128,11 @@ std::optional<drop_reason> reason_named(std::string_view s) {
 process_table::process_table(const scenario& header)
     : n(header.processes.size()),
       clocks(header.logical),
-      standard_clocks(clocks.standard()),
-      vector_width(standard_clocks ? n : 0) {
+      fast(clocks.extra.empty()),
+      has_lamport(clocks.has("lamport")),
+      has_vector(clocks.has("vector")),
+      has_hlc(clocks.has("hlc")),
+      vector_width(fast && has_vector ? n : 0) {
   slots_.assign(std::bit_ceil(2 * n), no_process);
   for (process_id i = 0; i < n; ++i) {
     const std::string& name = header.processes[i].name;
@@ -238,9 +241,9 @@ process_table::process_table(const scenario& header)
   return lit(p, end, "]");
 }
 
-bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector,
+bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector_out,
                                std::vector<sent_message>& messages) const {
-  if (!standard_clocks) return false;
+  if (!fast) return false;
   const char* const end = text.data() + text.size();
   std::string_view kind;
   const char* p = lit(text.data(), end, "{\"type\":\"event\",\"id\":");
@@ -257,21 +260,21 @@ bool process_table::fast_event(std::string_view text, event_record& r, std::uint
   p = int_at(p, end, r.time);
   p = lit(p, end, ",\"pt\":");
   p = int_at(p, end, r.pt);
-  p = lit(p, end, ",\"lamport\":");
-  p = uint_at(p, end, r.lamport);
-  p = lit(p, end, ",\"vector\":{");
-  if (!p || p == end) return false;
+  if (has_lamport) p = uint_at(lit(p, end, ",\"lamport\":"), end, r.lamport);
   const auto k = kind_named(kind);
-  if (!k) return false;
+  if (!p || !k) return false;
   r.kind = *k;
-  p = vector_at(p, end, vector);
-  std::uint64_t c = 0;
-  p = lit(p, end, "},\"hlc\":[");
-  p = int_at(p, end, r.hlc.l);
-  p = lit(p, end, ",");
-  p = uint_at(p, end, c);
-  p = lit(p, end, "]");
-  r.hlc.c = c;
+  if (has_vector) {
+    p = lit(p, end, ",\"vector\":{");
+    if (!p || p == end) return false;
+    p = lit(vector_at(p, end, vector_out), end, "}");
+  }
+  if (has_hlc) {
+    std::uint64_t c = 0;
+    p = int_at(lit(p, end, ",\"hlc\":["), end, r.hlc.l);
+    p = lit(uint_at(lit(p, end, ","), end, c), end, "]");
+    r.hlc.c = c;
+  }
   if (r.kind == event_kind::send) {
     p = messages_at(lit(p, end, ",\"messages\":["), end, messages);
   } else if (r.kind == event_kind::receive || r.kind == event_kind::reject) {

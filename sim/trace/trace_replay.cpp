@@ -21,7 +21,7 @@ void trace_replay::replay_batch(const batch& b) {
         break;
       case parsed_line::shape::event: {
         event_record r = l.event;
-        r.vector = {b.vectors.get() + l.vector_at, table_.n};
+        r.vector = {b.vectors.get() + l.vector_at, table_.vector_width};
         r.messages = {b.messages.data() + l.messages_at, l.messages};
         finish_event(r, {true, true, true, true});
         break;
