@@ -151,6 +151,27 @@ std::vector<std::optional<sweep_result>> sweep::run_all(
   return results;
 }
 
+std::uint64_t sweep_value_summary::violations_total() const {
+  std::uint64_t total = 0;
+  for (const auto& v : violations) total += v.second;
+  return total;
+}
+
+std::vector<sweep_value_summary> sweep::by_value(const std::vector<std::optional<sweep_result>>& results) const {
+  std::vector<sweep_value_summary> out(combinations());
+  for (std::size_t c = 0; c < combinations(); ++c)
+    for (const field_override& o : combinations_[c]) out[c].values.append(out[c].values.empty() ? "" : " ").append(o.text());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i]) continue;
+    sweep_value_summary& s = out[cell(i).combination];
+    ++s.runs;
+    s.failed += results[i]->ok ? 0 : 1;
+    for (const auto& v : results[i]->violations) s.violations[v.first] += v.second;
+    if (results[i]->epsilon_ns) s.max_epsilon_ns = std::max(s.max_epsilon_ns.value_or(0), *results[i]->epsilon_ns);
+  }
+  return out;
+}
+
 nlohmann::ordered_json sweep::line(const sweep_cell& c, const sweep_result& r) const {
   nlohmann::ordered_json set = nlohmann::ordered_json::object();
   for (const field_override& o : overrides(c)) set[o.path] = o.value;

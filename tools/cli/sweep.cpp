@@ -17,6 +17,7 @@
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/run/sweep.hpp"
+#include "hbsim/views/sweep_plot.hpp"
 #include "subcommand.hpp"
 
 namespace hbsim::cli {
@@ -30,6 +31,7 @@ struct sweep_args {
   unsigned jobs = 0;
   std::string out;
   std::string csv;
+  std::string plot;
   bool json = false;
   bool stop_on_failure = false;
 
@@ -120,25 +122,50 @@ void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& 
 void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   if (sw.combinations() < 2) return;
   std::cout << "by value   runs  failed  violations  max HLC epsilon  values\n";
-  for (std::size_t c = 0; c < sw.combinations(); ++c) {
-    std::uint64_t runs = 0, failed = 0, violations = 0;
-    std::optional<std::int64_t> epsilon;
-    for (std::size_t i = c * sw.size() / sw.combinations(); i < (c + 1) * sw.size() / sw.combinations(); ++i) {
-      if (!results[i]) continue;
-      ++runs;
-      failed += results[i]->ok ? 0 : 1;
-      for (const auto& v : results[i]->violations) violations += v.second;
-      if (results[i]->epsilon_ns) epsilon = std::max(epsilon.value_or(0), *results[i]->epsilon_ns);
-    }
-    std::string values;
-    for (const field_override& o : sw.overrides(sw.cell(c * sw.size() / sw.combinations())))
-      values += (values.empty() ? "" : " ") + o.text();
+  for (const sweep_value_summary& v : sw.by_value(results)) {
     char row[96];
-    std::snprintf(row, sizeof row, "           %4llu  %6llu  %10llu  %15s  ", static_cast<unsigned long long>(runs),
-                  static_cast<unsigned long long>(failed), static_cast<unsigned long long>(violations),
-                  epsilon ? format_duration(*epsilon).c_str() : "-");
-    std::cout << row << values << "\n";
+    std::snprintf(row, sizeof row, "           %4llu  %6llu  %10llu  %15s  ", static_cast<unsigned long long>(v.runs),
+                  static_cast<unsigned long long>(v.failed), static_cast<unsigned long long>(v.violations_total()),
+                  v.max_epsilon_ns ? format_duration(*v.max_epsilon_ns).c_str() : "-");
+    std::cout << row << v.values << "\n";
   }
+}
+
+// The rows of the by-value table as a plot: failed runs, violations by invariant, and HLC's largest epsilon when
+// the runs have HLC, each in its own panel.
+void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
+  const std::vector<sweep_value_summary> rows = sw.by_value(results);
+  sweep_plot plot;
+  plot.title = "hbsim sweep: " + sw.file() + ", seeds " + a.seeds;
+  for (const field_override& o : sw.overrides(sw.cell(0))) plot.x_label += (plot.x_label.empty() ? "" : ", ") + o.path;
+  std::set<std::string> invariants;
+  for (const sweep_value_summary& r : rows) {
+    plot.x_values.push_back(r.values);
+    for (const auto& v : r.violations) invariants.insert(v.first);
+  }
+  const auto measure = [&](std::string name, const auto& of) {
+    plot_series s{std::move(name), {}};
+    for (const sweep_value_summary& r : rows) s.points.push_back(r.runs ? of(r) : std::nullopt);
+    return s;
+  };
+  plot.panels.push_back({"failed runs", {measure("failed runs", [](const sweep_value_summary& r) {
+                                          return std::optional<double>(static_cast<double>(r.failed));
+                                        })}});
+  plot_panel violations{"violations", {}};
+  for (const std::string& name : invariants)
+    violations.series.push_back(measure(name, [&name](const sweep_value_summary& r) {
+      const auto at = r.violations.find(name);
+      return std::optional<double>(at == r.violations.end() ? 0 : static_cast<double>(at->second));
+    }));
+  if (!violations.series.empty()) plot.panels.push_back(std::move(violations));
+  const plot_series epsilon = measure("max HLC epsilon", [](const sweep_value_summary& r) {
+    return r.max_epsilon_ns ? std::optional<double>(static_cast<double>(*r.max_epsilon_ns)) : std::nullopt;
+  });
+  if (std::any_of(epsilon.points.begin(), epsilon.points.end(), [](const auto& p) { return p.has_value(); }))
+    plot.panels.push_back({"max HLC epsilon (ns)", {epsilon}});
+  output_file out(a.plot, "sweep plot");
+  out.write(render_svg(plot));
+  out.commit();
 }
 
 int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
@@ -186,6 +213,7 @@ int sweep_command(const sweep_args& a) {
   std::vector<output_request> outputs;
   if (!a.out.empty()) outputs.push_back({"--out", a.out});
   if (!a.csv.empty()) outputs.push_back({"--csv", a.csv});
+  if (!a.plot.empty()) outputs.push_back({"--plot", a.plot});
   if (!outputs.empty()) check_output_paths(std::span(&a.file, 1), outputs);
   const sweep sw(a.file, axes, first, last);
   const bool progress = ::isatty(STDERR_FILENO) != 0;
@@ -201,13 +229,14 @@ int sweep_command(const sweep_args& a) {
   if (progress) std::fprintf(stderr, "\r\033[K");
   if (!a.out.empty()) write_lines(sw, results, a.out);
   if (!a.csv.empty()) write_csv(sw, results, a.csv);
+  if (!a.plot.empty()) write_plot(a, sw, results);
   return report(a, sw, results);
 }
 
 void sweep_args::add_to(CLI::App& cmd) {
   cmd.add_option("scenario", file, "scenario file (JSON)")->required();
   cmd.add_option("--seeds", seeds, "the seeds, A..B (both included)")->required();
-  cmd.add_option("--set", sets,
+  CLI::Option* set = cmd.add_option("--set", sets,
                  "PATH=V1,V2,...: run each value of a scenario field (JSON pointer; values JSON or else strings, "
                  "split at the commas outside them); repeatable, every combination is run");
   cmd.add_option("--jobs", jobs, "runs at a time (default: the CPUs this process may use)")
@@ -215,6 +244,9 @@ void sweep_args::add_to(CLI::App& cmd) {
   cmd.add_option("--out", out, "write one JSON line per run to FILE, in (values, seed) order");
   cmd.add_option("--csv", csv, "write the runs as a CSV table to FILE, in the same order: seed, the --set values, "
                                "verdict, a column per invariant violated, events, trace_sha256, wall time");
+  cmd.add_option("--plot", plot, "write an SVG plot of the by-value table to FILE: failed runs, violations by "
+                                 "invariant, HLC's largest epsilon, per combination of --set values")
+      ->needs(set);
   cmd.add_flag("--json", json, "print the summary as one JSON object");
   cmd.add_flag("--stop-on-failure", stop_on_failure, "stop after the first run that fails");
 }

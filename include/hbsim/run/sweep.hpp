@@ -44,6 +44,17 @@ struct sweep_result {
   std::vector<std::string> failures;  // why it failed: "invariant NAME", "expectation {...}", "cut short", an error
 };
 
+/// The runs of one combination of values, as the summary's row for it gives them.
+struct sweep_value_summary {
+  std::string values;  // the combination's overrides, "PATH=VALUE" separated by spaces
+  std::uint64_t runs = 0;  // done
+  std::uint64_t failed = 0;
+  std::map<std::string, std::uint64_t> violations;  // invariant -> count, over the runs
+  std::optional<std::int64_t> max_epsilon_ns;  // HLC's largest l - pt over the runs, when they have HLC
+
+  std::uint64_t violations_total() const;
+};
+
 class sweep {
  public:
   /// Reads and validates the scenario for every combination of the axes' values (throws input_error when one is
@@ -64,6 +75,9 @@ class sweep {
   /// a cell was not run.
   std::vector<std::optional<sweep_result>> run_all(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
                                                    const std::function<void(std::size_t, const sweep_result&)>& done) const;
+
+  /// Per combination of values, in order: its runs done (those with a result), failed, violations, HLC epsilon.
+  std::vector<sweep_value_summary> by_value(const std::vector<std::optional<sweep_result>>& results) const;
 
   /// The JSON line of a result (SPEC §11), its fields in the specification's order.
   nlohmann::ordered_json line(const sweep_cell& c, const sweep_result& r) const;
