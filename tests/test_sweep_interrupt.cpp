@@ -81,7 +81,7 @@ TEST_CASE("Ctrl-C during hbsim sweep keeps the runs done in --out, in order, and
   const bool running = wait_for_runs(pid);
   if (!running) ::kill(pid, SIGKILL);
   REQUIRE(running);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // some runs done, usually; none is fine too
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // some runs done, usually; none is fine too
   REQUIRE(::kill(pid, SIGINT) == 0);
   int status = 0;
   REQUIRE(::waitpid(pid, &status, 0) == pid);
