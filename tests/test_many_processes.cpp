@@ -15,6 +15,7 @@
 #include "hbsim/run/runner.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/trace/trace_reader.hpp"
+#include "cli_fixture.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
 
@@ -174,4 +175,18 @@ TEST_CASE("a run's memory is estimated before it starts, and refused when it can
   const auto available = available_memory();
   REQUIRE(available.has_value());  // Linux says it in /proc/meminfo
   CHECK(*available > 0);
+}
+
+TEST_CASE("the commands a trace of 5,000 processes without vectors may and may not go through") {
+  const temp_file scenario_file("five_thousand.json", R"({"name": "five-thousand", "processes": {"count": 5000},
+    "clocks": ["lamport", "hlc"], "generate": {"kind": "phold", "population": 1, "messages": 6000, "remote": 0.5}})");
+  const temp_file trace("five_thousand.jsonl");
+  REQUIRE(run_cli("run --trace '" + trace.str() + "' '" + scenario_file.str() + "'").code == 0);
+  CHECK(run_cli("check '" + trace.str() + "'").code == 0);  // judged on its edges
+  const cli_result report = run_cli("report '" + trace.str() + "'");
+  CHECK(report.code == 2);  // the comparison needs each event's causal past
+  CHECK(report.err.find("at /processes: expected at most 4096 processes") != std::string::npos);
+  const cli_result explain = run_cli("explain '" + trace.str() + "' p0#1 p1#1");
+  CHECK(explain.code == 2);  // so does the happens-before graph
+  CHECK(explain.err.find("at most 4096 processes for the happens-before graph") != std::string::npos);
 }

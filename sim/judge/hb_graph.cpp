@@ -8,8 +8,10 @@
 #include <unordered_map>
 #include <utility>
 
+#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/ref_tracker.hpp"
+#include "hbsim/scenario/scenario.hpp"
 #include "judge/step_table.hpp"
 
 // How "a → b?" is answered without a graph search: each process's events form a chain, so a → b
@@ -91,7 +93,7 @@ std::string cat(std::string_view a, std::string_view b, std::string_view c = {})
   out.append(b).append(c);
   return out;
 }
-std::string quoted(std::string_view s) { return cat("\"", s, "\""); }
+std::string in_quotes(std::string_view s) { return cat("\"", s, "\""); }
 
 
 }  // namespace
@@ -262,7 +264,7 @@ event_id hb_graph::resolve(const event_ref& ref, const std::string& origin) cons
     for (const std::uint32_t i : events) offer(i);
   }
   if (!tracker.sound()) {
-    std::string problem = ref.text.empty() ? std::string() : quoted(ref.text).append(": ");
+    std::string problem = ref.text.empty() ? std::string() : in_quotes(ref.text).append(": ");
     problem.append(tracker.problem(d_->names));
     throw input_error(origin, "", "a reference that names exactly one event", problem);
   }
@@ -273,7 +275,7 @@ event_id hb_graph::resolve(std::string_view text, const std::string& origin) con
   std::string why;
   const auto parts = parse_event_ref(text, &why);
   if (!parts)
-    throw input_error(origin, "", R"(an event reference "proc:label", "proc:label#k" or "proc#n")", quoted(text), why);
+    throw input_error(origin, "", R"(an event reference "proc:label", "proc:label#k" or "proc#n")", in_quotes(text), why);
   const auto p = find_process(parts->process);
   if (!p) {
     constexpr std::size_t shown = 8;  // as the scenario loader lists them
@@ -282,7 +284,7 @@ event_id hb_graph::resolve(std::string_view text, const std::string& origin) con
       hint.append(i ? ", " : " ").append(d_->names[i]);
     if (d_->names.size() > shown) hint.append(", ...");
     throw input_error(origin, "", "the name of a process of the run",
-                      cat("the unknown process ", quoted(parts->process)), hint);
+                      cat("the unknown process ", in_quotes(parts->process)), hint);
   }
   return resolve(event_ref{std::string(text), *p, parts->label, parts->by_seq, parts->index}, origin);
 }
@@ -397,6 +399,12 @@ void hb_graph_builder::on_start(const run_header& h) {
   if (s_->started) reset();  // a new run: what was collected is dropped
   state& s = *s_;
   s.started = true;
+  // Its per-process tables are processes² counters, as vector clocks are.
+  if (h.process_names.size() > vector_max_processes)
+    throw input_error(h.source ? h.source->file : std::string(), "/processes",
+                      cat("at most ", std::to_string(vector_max_processes), " processes for the happens-before graph"),
+                      cat(std::to_string(h.process_names.size()), " processes"),
+                      "explain, the GraphML and JSON links need it; hbsim check judges a run of any size");
   s.names.assign(h.process_names.begin(), h.process_names.end());
   s.n = s.names.size();
   s.by_process.resize(s.n);
