@@ -11,26 +11,11 @@
 
 #include "cli_fixture.hpp"
 #include "hbsim/run/sweep.hpp"
+#include "sweep_fixture.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
 using json = nlohmann::json;
-
-namespace {
-
-const std::string small_random = R"({"hbsim": 1, "name": "small-random", "description": "a small random workload",
-  "processes": ["a", "b", "c"], "network": {"delay": "1ms"},
-  "generate": {"kind": "random", "events": 20, "send_ratio": 0.5, "interval": "1ms"},
-  "expect": [{"event": "a#1", "lamport": 1, "vector": {"a": 1}}]})";
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("a sweep's runs are the runs of hbsim run with the same seed and values, in (values, seed) order") {
   scratch dir;

@@ -2,11 +2,8 @@
 // output, whole lines in order) and hbsim exits 130 (128 + SIGINT).
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "background_hbsim.hpp"
 #include "cli_fixture.hpp"
 
 using namespace hbsim::testing;
@@ -30,39 +28,13 @@ const std::string slow_random = R"({"hbsim": 1, "name": "slow-random", "descript
   "processes": ["a", "b", "c"], "network": {"delay": "1ms"},
   "generate": {"kind": "random", "events": 2000, "send_ratio": 0.5, "interval": "1ms"}})";
 
-// Starts hbsim with SIGINT at its default action (a background test runner may ignore it), output to files in `dir`.
-pid_t start(const scratch& dir, std::vector<std::string> words) {
-  words.insert(words.begin(), HBSIM_BINARY);
-  std::vector<char*> argv;
-  for (std::string& w : words) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 1, (dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&files, 2, (dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, HBSIM_BINARY, &files, &attr, argv.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&files);
-  REQUIRE(error == 0);
-  return pid;
-}
-
 // The sweep's runs have begun once its second thread exists (--jobs 2): its Ctrl-C handler is in place by then.
 // False when hbsim ended first or two minutes went by.
-bool wait_for_runs(pid_t pid) {
+bool wait_for_runs(background_hbsim& hbsim) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-  const fs::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  const fs::path tasks = "/proc/" + std::to_string(hbsim.pid()) + "/task";
   while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) != 0) return false;
+    if (!hbsim.running()) return false;
     std::error_code error;
     std::size_t threads = 0;
     for (fs::directory_iterator t(tasks, error), end; !error && t != end; t.increment(error)) ++threads;
@@ -77,14 +49,11 @@ bool wait_for_runs(pid_t pid) {
 TEST_CASE("Ctrl-C during hbsim sweep keeps the runs done in --out, in order, and exits 130") {
   scratch dir;
   const std::string file = dir.write("s.json", slow_random);
-  const pid_t pid = start(dir, {"sweep", file, "--seeds", "1..100000", "--jobs", "2", "--out", dir / "out.jsonl"});
-  const bool running = wait_for_runs(pid);
-  if (!running) ::kill(pid, SIGKILL);
-  REQUIRE(running);
+  background_hbsim hbsim(dir, {"sweep", file, "--seeds", "1..100000", "--jobs", "2", "--out", dir / "out.jsonl"});
+  REQUIRE(wait_for_runs(hbsim));
   std::this_thread::sleep_for(std::chrono::seconds(1));  // some runs done, usually; none is fine too
-  REQUIRE(::kill(pid, SIGINT) == 0);
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(::kill(hbsim.pid(), SIGINT) == 0);
+  const int status = hbsim.wait();
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 130);
   const std::string out = read_file(dir / "stdout");

@@ -3,22 +3,17 @@
 
 #include <cstdlib>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "sweep_fixture.hpp"
 
 using namespace hbsim::testing;
 using json = nlohmann::json;
 
 namespace {
-
-const std::string small_random = R"({"hbsim": 1, "name": "small-random", "description": "a small random workload",
-  "processes": ["a", "b", "c"], "network": {"delay": "1ms"},
-  "generate": {"kind": "random", "events": 20, "send_ratio": 0.5, "interval": "1ms"},
-  "expect": [{"event": "a#1", "lamport": 1, "vector": {"a": 1}}]})";
 
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
@@ -45,11 +40,8 @@ TEST_CASE("sweep --plot draws a point per value for failed runs, each invariant'
                  "</title>") != std::string::npos);
   // Two points (values) per series: failed runs, one per invariant violated in any run, HLC's largest epsilon.
   std::set<std::string> invariants;
-  std::istringstream in(read_file(dir / "out.jsonl"));
-  for (std::string line; std::getline(in, line);) {
-    const json l = json::parse(line);
+  for (const json& l : json_lines(read_file(dir / "out.jsonl")))
     for (const auto& v : l.at("violations").items()) invariants.insert(v.key());
-  }
   REQUIRE_FALSE(invariants.empty());
   CHECK(count(svg, "<circle class=\"point\"") == 2 * (1 + invariants.size() + 1));
   CHECK(count(svg, "<polyline class=\"line\"") == 1 + invariants.size() + 1);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -125,17 +126,38 @@ class option_reader {
   int i_ = 0;
 };
 
-// The messages of a run, noting that they were given (--quick keeps given sizes).
-inline bool messages(option_reader& in, std::uint64_t max, std::uint64_t& out, bool& given) {
-  if (!in.number(out, 1, max)) return false;
-  given = true;
-  return true;
-}
+// The runs' message counts: the option, where it goes, whether it was given (--quick keeps given sizes),
+// its largest value and its size with --quick.
+struct message_option {
+  std::string_view name;
+  std::uint64_t options::*value;
+  bool options::*given;
+  std::uint64_t max;
+  std::uint64_t quick;
+};
+inline constexpr std::uint64_t run_max = hbsim::limits::max_events / 2;
+inline constexpr std::array<message_option, 9> message_options{{
+    {"--pipeline-messages", &options::pipeline_messages, &options::pipeline_messages_set, run_max, 20'000},
+    {"--pipeline-small-messages", &options::pipeline_small_messages, &options::pipeline_small_messages_set, run_max,
+     100'000},
+    {"--ross-messages", &options::ross_messages, &options::ross_messages_set, run_max, 50'000},
+    {"--ross-large-messages", &options::ross_large_messages, &options::ross_large_messages_set, run_max, 50'000},
+    {"--messages", &options::messages, &options::messages_set, hbsim::limits::max_events / 4, 100'000},
+    {"--trace-messages", &options::trace_messages, &options::trace_messages_set, run_max, 100'000},
+    {"--report-messages", &options::report_messages, &options::report_messages_set, run_max, 50'000},
+    {"--export-messages", &options::export_messages, &options::export_messages_set, run_max, 50'000},
+    {"--replay-messages", &options::replay_messages, &options::replay_messages_set, run_max, 100'000},
+}};
 
 // The option `in` is at; false after a message.
 inline bool parse_option(option_reader& in, options& o) {
   const std::string_view a = in.name();
-  const std::uint64_t run_max = hbsim::limits::max_events / 2;
+  for (const message_option& m : message_options) {
+    if (a != m.name) continue;
+    if (!in.number(o.*m.value, 1, m.max)) return false;
+    o.*m.given = true;
+    return true;
+  }
   std::uint64_t v = 0;
   if (a == "--quick") {
     o.quick = true;
@@ -143,24 +165,6 @@ inline bool parse_option(option_reader& in, options& o) {
     o.callgrind = true;
   } else if (a == "--strict") {
     o.strict = true;
-  } else if (a == "--pipeline-messages") {
-    return messages(in, run_max, o.pipeline_messages, o.pipeline_messages_set);
-  } else if (a == "--pipeline-small-messages") {
-    return messages(in, run_max, o.pipeline_small_messages, o.pipeline_small_messages_set);
-  } else if (a == "--ross-messages") {
-    return messages(in, run_max, o.ross_messages, o.ross_messages_set);
-  } else if (a == "--ross-large-messages") {
-    return messages(in, run_max, o.ross_large_messages, o.ross_large_messages_set);
-  } else if (a == "--messages") {
-    return messages(in, hbsim::limits::max_events / 4, o.messages, o.messages_set);
-  } else if (a == "--trace-messages") {
-    return messages(in, run_max, o.trace_messages, o.trace_messages_set);
-  } else if (a == "--report-messages") {
-    return messages(in, run_max, o.report_messages, o.report_messages_set);
-  } else if (a == "--export-messages") {
-    return messages(in, run_max, o.export_messages, o.export_messages_set);
-  } else if (a == "--replay-messages") {
-    return messages(in, run_max, o.replay_messages, o.replay_messages_set);
   } else if (a == "--processes" || a == "--trace-processes") {
     if (!in.number(v, 1, hbsim::limits::processes)) return false;
     (a == "--processes" ? o.processes : o.trace_processes) = static_cast<std::uint32_t>(v);
@@ -193,16 +197,9 @@ inline bool parse_option(option_reader& in, options& o) {
 // Smaller sizes with --quick, and a single run of a part asked for alone, unless given.
 inline void apply_defaults(options& o) {
   if (o.quick) {
-    if (!o.pipeline_messages_set) o.pipeline_messages = 20'000;
-    if (!o.pipeline_small_messages_set) o.pipeline_small_messages = 100'000;
-    if (!o.ross_messages_set) o.ross_messages = 50'000;
-    if (!o.ross_large_messages_set) o.ross_large_messages = 50'000;
+    for (const message_option& m : message_options)
+      if (!(o.*m.given)) o.*m.value = m.quick;
     o.ross_large_processes = 8192;
-    if (!o.messages_set) o.messages = 100'000;
-    if (!o.trace_messages_set) o.trace_messages = 100'000;
-    if (!o.report_messages_set) o.report_messages = 50'000;
-    if (!o.export_messages_set) o.export_messages = 50'000;
-    if (!o.replay_messages_set) o.replay_messages = 100'000;
     if (!o.repeat_set) o.repeat = 1;
   }
   if (!o.only.empty() && !o.repeat_set) o.repeat = 1;

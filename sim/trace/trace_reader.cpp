@@ -58,7 +58,7 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
   const json& processes = need("processes", list.c_str());
   if (!processes.is_array() || processes.empty() || processes.size() > limits::processes)
     fail("/processes", list, describe_json(processes));
-  std::unordered_map<std::string_view, std::size_t> seen;
+  std::unordered_map<std::string_view, std::size_t> seen;  // looked up, never iterated: its order reaches nothing
   for (std::size_t i = 0; i < processes.size(); ++i) {
     const json& p = processes[i];
     const std::string path = "/processes/" + std::to_string(i);
