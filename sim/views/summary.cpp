@@ -160,7 +160,8 @@ void print_summary(std::ostream& out, const run_report& r) {
     print_clock_report(out, r.clocks->result(), names);
   else if (names.size() > vector_max_processes)
     out << "\nclocks compared  left out: beyond " << vector_max_processes
-        << " processes the ground truth keeps edges only, which the invariants need, not each event's causal past\n";
+        << " processes the ground truth keeps the run's edges, which the\n"
+           "                 invariants need, not each event's causal past, which the comparison needs\n";
 
   if (!r.expectations.empty()) {
     const auto count = [&](expectation_result::status st) {
