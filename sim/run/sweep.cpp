@@ -131,12 +131,12 @@ sweep_result sweep::run(const sweep_cell& c) const {
 
 std::vector<std::optional<sweep_result>> sweep::run_all(
     unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
-    const std::function<void(std::size_t, const sweep_result&)>& done) const {
+    const std::function<void(std::size_t, const sweep_result&)>& done, sweep_share share) const {
   std::vector<std::optional<sweep_result>> results(size());
   std::atomic<std::size_t> next{0};
   std::mutex tell;
   const auto work = [&] {
-    for (std::size_t i; !stop.load() && (i = next.fetch_add(1)) < results.size();) {
+    for (std::size_t i; !stop.load() && (i = share.rank + next.fetch_add(1) * share.ranks) < results.size();) {
       sweep_result r = run(cell(i));
       if (!r.ok && stop_on_failure) stop.store(true);
       const std::lock_guard<std::mutex> lock(tell);

@@ -19,6 +19,7 @@
 #include "hbsim/run/sweep.hpp"
 #include "hbsim/views/sweep_plot.hpp"
 #include "subcommand.hpp"
+#include "sweep_mpi.hpp"
 
 namespace hbsim::cli {
 
@@ -34,6 +35,7 @@ struct sweep_args {
   std::string plot;
   bool json = false;
   bool stop_on_failure = false;
+  bool mpi = false;
 
   void add_to(CLI::App& cmd);
 };
@@ -202,6 +204,9 @@ int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional
 }
 
 int sweep_command(const sweep_args& a) {
+  std::optional<mpi_job> job;
+  if (a.mpi) job.emplace();
+  const bool root = !job || job->root();
   const auto [first, last] = seed_range(a.seeds);
   std::vector<sweep_axis> axes;
   for (const std::string& s : a.sets) axes.push_back(parse_sweep_axis(s));
@@ -214,9 +219,10 @@ int sweep_command(const sweep_args& a) {
   if (!a.out.empty()) outputs.push_back({"--out", a.out});
   if (!a.csv.empty()) outputs.push_back({"--csv", a.csv});
   if (!a.plot.empty()) outputs.push_back({"--plot", a.plot});
-  if (!outputs.empty()) check_output_paths(std::span(&a.file, 1), outputs);
-  const sweep sw(a.file, axes, first, last);
-  const bool progress = ::isatty(STDERR_FILENO) != 0;
+  if (!outputs.empty() && root) check_output_paths(std::span(&a.file, 1), outputs);
+  const auto make = [&] { return sweep(a.file, axes, first, last); };
+  const sweep sw = job ? job->make_sweep(make) : make();
+  const bool progress = root && ::isatty(STDERR_FILENO) != 0;
   std::uint64_t finished = 0;
   const auto done = [&](std::size_t, const sweep_result&) {
     if (progress) std::fprintf(stderr, "\r  %llu of %zu runs ", static_cast<unsigned long long>(++finished), sw.size());
@@ -224,8 +230,14 @@ int sweep_command(const sweep_args& a) {
   interrupted.store(false);
   const auto previous = std::signal(SIGINT, on_interrupt);
   if (previous == SIG_IGN) std::signal(SIGINT, SIG_IGN);  // ignored when hbsim started (nohup): it stays so
-  const auto results = sw.run_all(a.jobs ? a.jobs : usable_cpus(), interrupted, a.stop_on_failure, done);
+  // mpirun turns a Ctrl-C into SIGTERM to every rank, then SIGKILL a second later (odls_base_sigkill_timeout).
+  const auto previous_term = job ? std::signal(SIGTERM, on_interrupt) : SIG_DFL;
+  const unsigned jobs = a.jobs ? a.jobs : usable_cpus();
+  const auto results = job ? job->run_all(sw, jobs, interrupted, a.stop_on_failure, done)
+                           : sw.run_all(jobs, interrupted, a.stop_on_failure, done);
   std::signal(SIGINT, previous);
+  if (job) std::signal(SIGTERM, previous_term);
+  if (!root) return ok;
   if (progress) std::fprintf(stderr, "\r\033[K");
   if (!a.out.empty()) write_lines(sw, results, a.out);
   if (!a.csv.empty()) write_csv(sw, results, a.csv);
@@ -249,6 +261,8 @@ void sweep_args::add_to(CLI::App& cmd) {
       ->needs(set);
   cmd.add_flag("--json", json, "print the summary as one JSON object");
   cmd.add_flag("--stop-on-failure", stop_on_failure, "stop after the first run that fails");
+  cmd.add_flag("--mpi", mpi, "spread the runs over the ranks of an MPI job (mpirun -np K hbsim sweep ... --mpi); "
+                             "rank 0 prints and writes, the same files as without --mpi");
 }
 
 }  // namespace

@@ -55,6 +55,12 @@ struct sweep_value_summary {
   std::uint64_t violations_total() const;
 };
 
+/// The cells one process of several runs (an MPI rank): those whose index is `rank` modulo `ranks`.
+struct sweep_share {
+  std::size_t rank = 0;
+  std::size_t ranks = 1;
+};
+
 class sweep {
  public:
   /// Reads and validates the scenario for every combination of the axes' values (throws input_error when one is
@@ -70,11 +76,12 @@ class sweep {
 
   /// Runs one cell, in this thread.
   sweep_result run(const sweep_cell& c) const;
-  /// Runs every cell on `jobs` threads until done or `stop` is set (after a failure too, when stop_on_failure);
-  /// `done` is told each finished cell's index (from any thread, one at a time). Results in cell order, empty where
-  /// a cell was not run.
+  /// Runs every cell of `share` on `jobs` threads until done or `stop` is set (after a failure too, when
+  /// stop_on_failure); `done` is told each finished cell's index (from any thread, one at a time). Results in cell
+  /// order, empty where a cell was not run.
   std::vector<std::optional<sweep_result>> run_all(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
-                                                   const std::function<void(std::size_t, const sweep_result&)>& done) const;
+                                                   const std::function<void(std::size_t, const sweep_result&)>& done,
+                                                   sweep_share share = {}) const;
 
   /// Per combination of values, in order: its runs done (those with a result), failed, violations, HLC epsilon.
   std::vector<sweep_value_summary> by_value(const std::vector<std::optional<sweep_result>>& results) const;

@@ -1,0 +1,103 @@
+// hbsim sweep --mpi: the runs spread over the ranks of an MPI job write the file, and print the summary, that the
+// threaded sweep does. Run under Debian's Open MPI (mpirun --oversubscribe -np 2) when the build found it; a build
+// without MPI refuses --mpi.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "sweep_fixture.hpp"
+
+using namespace hbsim::testing;
+using json = nlohmann::json;
+
+#ifdef HBSIM_MPIEXEC
+
+namespace {
+
+// Two ranks on this machine, whatever its cores; as root too (CI's containers). Leak checking is off: Open MPI's
+// own allocations outlive MPI_Finalize.
+cli_result run_mpi(const std::string& args) {
+  return run_cli(args, HBSIM_BINARY,
+                 "ASAN_OPTIONS=detect_leaks=0 OMPI_MCA_rmaps_base_oversubscribe=1 " HBSIM_MPIEXEC
+                 " --allow-run-as-root --oversubscribe -np 2 ");
+}
+
+std::vector<json> without_wall_time(std::vector<json> lines) {
+  for (json& l : lines) l.erase("wall_seconds");
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("a sweep over two MPI ranks writes the lines and prints the summary of the threaded sweep") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const std::string args = "sweep '" + file +
+                           "' --seeds 1..9 --set '/logical={},{\"vector\":{\"variant\":\"no-tick-send\"}}' --out ";
+  const cli_result threads = run_cli(args + "'" + (dir / "threads.jsonl") + "' --jobs 1");
+  const cli_result mpi = run_mpi(args + "'" + (dir / "mpi.jsonl") + "' --mpi --jobs 1");
+  CHECK(threads.code == 1);  // the wrong variant's runs fail
+  CHECK(mpi.code == 1);      // mpirun exits with rank 0's code
+  const std::vector<json> one = without_wall_time(json_lines(read_file(dir / "threads.jsonl")));
+  REQUIRE(one.size() == 18);
+  CHECK(without_wall_time(json_lines(read_file(dir / "mpi.jsonl"))) == one);
+  CHECK(one[0].at("ok") == true);
+  CHECK(one[9].at("ok") == false);
+  CHECK(mpi.out == threads.out);  // printed once, by rank 0
+  CHECK(mpi.out.find("runs       18 done, 9 failed") != std::string::npos);
+}
+
+TEST_CASE("a sweep over MPI ranks stops on every rank after a failure with --stop-on-failure") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_mpi("sweep '" + file + "' --seeds 1..400 --jobs 1 --mpi --stop-on-failure --set " +
+                               "'/logical={\"vector\":{\"variant\":\"no-tick-send\"}}' --out '" + (dir / "o.jsonl") +
+                               "'");
+  CHECK(r.code == 1);
+  const std::vector<json> lines = json_lines(read_file(dir / "o.jsonl"));
+  // Every run fails: each rank stops after its first, whichever ends first stops the other.
+  CHECK(lines.size() >= 1);
+  CHECK(lines.size() <= 2);
+  CHECK(r.out.find("(stopped early)") != std::string::npos);
+}
+
+TEST_CASE("an invalid scenario under MPI is reported once, by rank 0, with exit 2") {
+  scratch dir;
+  const std::string file = dir.write("bad.json", R"({"hbsim": 1, "name": "bad", "processes": ["a"], "generate": {"kind": "nope"}})");
+  const cli_result r = run_mpi("sweep '" + file + "' --seeds 1..4 --mpi --out '" + (dir / "o.jsonl") + "'");
+  CHECK(r.code == 2);
+  const std::string err = r.err;
+  const std::size_t first = err.find("hbsim: ");
+  REQUIRE(first != std::string::npos);
+  CHECK(err.find("/generate/kind", first) != std::string::npos);
+  CHECK(err.find("hbsim: ", first + 1) == std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "o.jsonl"));
+}
+
+TEST_CASE("a sweep with --mpi outside mpirun is one rank running every cell") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const std::string args = "sweep '" + file + "' --seeds 1..4 --out ";
+  CHECK(run_cli(args + "'" + (dir / "a.jsonl") + "' --mpi").code == 0);
+  CHECK(run_cli(args + "'" + (dir / "b.jsonl") + "'").code == 0);
+  CHECK(without_wall_time(json_lines(read_file(dir / "a.jsonl"))) ==
+        without_wall_time(json_lines(read_file(dir / "b.jsonl"))));
+}
+
+#else
+
+TEST_CASE("a build without MPI refuses sweep --mpi with exit 2, saying what it needs") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file + "' --seeds 1..2 --mpi");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--mpi") != std::string::npos);
+  CHECK(r.err.find("built without MPI") != std::string::npos);
+}
+
+#endif
