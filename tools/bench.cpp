@@ -38,6 +38,7 @@
 #include "bench_minimal.hpp"
 #include "bench_options.hpp"
 #include "bench_report.hpp"
+#include "bench_sweep.hpp"
 #include "bench_users.hpp"
 #include "hbsim/core/distribution.hpp"
 #include "hbsim/judge/clock_report.hpp"
@@ -481,6 +482,7 @@ int run(const options& o) {
   if (all || o.only == "report") report_cost(o, w, v);
   if (all || o.only == "export") export_cost(o, w, v);
   if (all || o.only == "replay") replay_cost(o, w, v);
+  if (all || o.only == "sweep") sweep_cost(o, v);
   return conclude(v, o.strict);
 }
 

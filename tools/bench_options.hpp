@@ -43,6 +43,7 @@ struct options {
   std::string export_dir = "/tmp";
   std::uint64_t replay_messages = 5'000'000;  // the trace read back: 10M events
   std::string replay_path = "/tmp/hbsim-bench-replay.jsonl";
+  std::uint64_t sweep_seeds = 1000;  // [9]
   std::string only;  // "" or one of parts
   int repeat = 3;    // timed comparisons: best of this many interleaved runs
   bool repeat_set = false;
@@ -52,17 +53,19 @@ struct options {
   bool report_messages_set = false;
   bool export_messages_set = false;
   bool replay_messages_set = false;
+  bool sweep_seeds_set = false;
 };
 
-inline constexpr std::string_view parts[] = {"default", "ross",   "hbsim",  "minimal", "trace",
-                                             "memory",  "check", "report", "export",  "replay"};
+inline constexpr std::string_view parts[] = {"default", "ross",   "hbsim",  "minimal", "trace", "memory",
+                                             "check",   "report", "export", "replay",  "sweep"};
 
 inline constexpr const char* usage_text =
     "usage: bench [--quick] [--callgrind] [--pipeline-messages N] [--pipeline-small-messages N] [--ross-messages N]\n"
     "             [--ross-large-messages N] [--messages N] [--processes N] [--trace-messages N]\n"
     "             [--trace-processes N] [--trace-path FILE] [--report-messages N] [--export-messages N]\n"
-    "             [--export-dir DIR] [--replay-messages N] [--replay-path FILE] [--seed N] [--repeat N]\n"
-    "             [--only default|ross|hbsim|minimal|trace|memory|check|report|export|replay] [--strict]\n"
+    "             [--export-dir DIR] [--replay-messages N] [--replay-path FILE] [--sweep-seeds N] [--seed N]\n"
+    "             [--repeat N] [--only default|ross|hbsim|minimal|trace|memory|check|report|export|replay|sweep]\n"
+    "             [--strict]\n"
     "  --quick            small sizes, a smoke run of under a minute\n"
     "  --callgrind        only count the instructions of hbsim run --one-thread (with and without\n"
     "                     --no-compare) on PHOLD, 64 processes, 200k messages, under valgrind's callgrind\n"
@@ -81,6 +84,7 @@ inline constexpr const char* usage_text =
     "  --replay-messages N   the trace read back, with --trace-processes (default 5000000: 10M events;\n"
     "                        the file takes about 950 bytes per event)\n"
     "  --replay-path FILE    where that trace is written, then removed (default /tmp/hbsim-bench-replay.jsonl)\n"
+    "  --sweep-seeds N       [9] the sweep's seeds, 8 processes x 500 events each (default 1000; --quick: 100)\n"
     "  --repeat N         timed comparisons keep the best of N interleaved runs (default 3; --quick: 1)\n"
     "  --only PART        run one part, once (for profiling)\n"
     "  --strict           exit 1 when a target is not met\n";
@@ -136,7 +140,7 @@ struct message_option {
   std::uint64_t quick;
 };
 inline constexpr std::uint64_t run_max = hbsim::limits::max_events / 2;
-inline constexpr std::array<message_option, 9> message_options{{
+inline constexpr std::array<message_option, 10> message_options{{
     {"--pipeline-messages", &options::pipeline_messages, &options::pipeline_messages_set, run_max, 20'000},
     {"--pipeline-small-messages", &options::pipeline_small_messages, &options::pipeline_small_messages_set, run_max,
      100'000},
@@ -147,6 +151,7 @@ inline constexpr std::array<message_option, 9> message_options{{
     {"--report-messages", &options::report_messages, &options::report_messages_set, run_max, 50'000},
     {"--export-messages", &options::export_messages, &options::export_messages_set, run_max, 50'000},
     {"--replay-messages", &options::replay_messages, &options::replay_messages_set, run_max, 100'000},
+    {"--sweep-seeds", &options::sweep_seeds, &options::sweep_seeds_set, 10'000'000, 100},
 }};
 
 // The option `in` is at; false after a message.
@@ -182,7 +187,7 @@ inline bool parse_option(option_reader& in, options& o) {
     o.only = in.optional_text();
     if (std::find(std::begin(parts), std::end(parts), o.only) != std::end(parts)) return true;
     std::fprintf(stderr, "bench: --only needs one of default, ross, hbsim, minimal, trace, memory, check, report, export, "
-                         "replay\n");
+                         "replay, sweep\n");
     return false;
   } else if (a == "--help" || a == "-h") {
     std::fputs(usage_text, stdout);
