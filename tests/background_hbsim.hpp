@@ -23,12 +23,12 @@ namespace hbsim::testing {
 
 // hbsim started in the background, stdout and stderr to files in `dir`. Signals start with their
 // default action, whatever the test runner inherited (a background job ignores SIGINT), except those
-// in `ignored`, which it inherits ignored, as under nohup.
+// in `ignored`, which it inherits ignored, as under nohup. `program` is what starts it (mpirun, with hbsim in `args`).
 class background_hbsim {
  public:
   background_hbsim(const scratch& dir, const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-                   const std::vector<int>& ignored = {}) {
-    std::vector<std::string> words{HBSIM_BINARY};
+                   const std::vector<int>& ignored = {}, const std::string& program = HBSIM_BINARY) {
+    std::vector<std::string> words{program};
     words.insert(words.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& w : words) argv.push_back(w.data());
@@ -59,7 +59,7 @@ class background_hbsim {
     posix_spawnattr_setsigdefault(&attr, &defaults);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    const int error = posix_spawn(&pid_, HBSIM_BINARY, &files, &attr, argv.data(), envp.data());
+    const int error = posix_spawn(&pid_, program.c_str(), &files, &attr, argv.data(), envp.data());
     for (std::size_t i = 0; i < ignored.size(); ++i) sigaction(ignored[i], &saved[i], nullptr);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&files);

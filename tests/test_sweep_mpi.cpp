@@ -3,12 +3,16 @@
 // without MPI refuses --mpi.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "background_hbsim.hpp"
 #include "cli_fixture.hpp"
 #include "sweep_fixture.hpp"
 
@@ -20,11 +24,11 @@ using json = nlohmann::json;
 namespace {
 
 // Leak checking is off under AddressSanitizer: Open MPI's own allocations outlive MPI_Finalize.
-constexpr const char* no_leak_check = "ASAN_OPTIONS=detect_leaks=0 ";
+constexpr const char* no_leak_check = "ASAN_OPTIONS=detect_leaks=0";
 
 // Two ranks on this machine, whatever its cores; as root too (CI's containers).
 cli_result run_mpi(const std::string& args) {
-  return run_cli(args, HBSIM_BINARY, std::string(no_leak_check) + HBSIM_MPIEXEC " --allow-run-as-root --oversubscribe -np 2 ");
+  return run_cli(args, HBSIM_BINARY, std::string(no_leak_check) + " " HBSIM_MPIEXEC " --allow-run-as-root --oversubscribe -np 2 ");
 }
 
 std::vector<json> without_wall_time(std::vector<json> lines) {
@@ -66,6 +70,34 @@ TEST_CASE("a sweep over MPI ranks stops on every rank after a failure with --sto
   CHECK(r.out.find("(stopped early)") != std::string::npos);
 }
 
+TEST_CASE("Ctrl-C on mpirun during a sweep over MPI ranks keeps the runs done, whole lines in order") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  // mpirun turns SIGINT into SIGTERM to the ranks, and SIGKILL a second later: ample for runs of milliseconds.
+  background_hbsim mpirun(dir, {"--allow-run-as-root", "--oversubscribe", "-np", "2", HBSIM_BINARY, "sweep", file,
+                                "--seeds", "1..200000", "--jobs", "1", "--mpi", "--out", dir / "out.jsonl"},
+                          {no_leak_check}, {}, HBSIM_MPIEXEC);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  REQUIRE(mpirun.running());
+  REQUIRE(::kill(mpirun.pid(), SIGINT) == 0);
+  mpirun.wait();
+  const std::string out = read_file(dir / "stdout");
+  CHECK(out.find("(stopped early), 0 failed") != std::string::npos);
+  CHECK(out.find("result     stopped\n") != std::string::npos);
+  const std::string text = read_file(dir / "out.jsonl");
+  REQUIRE(!text.empty());
+  CHECK(text.back() == '\n');
+  std::istringstream in(text);
+  std::uint64_t previous = 0;
+  for (std::string line; std::getline(in, line);) {
+    CAPTURE(line);
+    const json l = json::parse(line);
+    CHECK(l.at("seed").get<std::uint64_t>() > previous);
+    CHECK(l.at("ok") == true);
+    previous = l.at("seed").get<std::uint64_t>();
+  }
+}
+
 TEST_CASE("an invalid scenario under MPI is reported once, by rank 0, with exit 2") {
   scratch dir;
   const std::string file = dir.write("bad.json", R"({"hbsim": 1, "name": "bad", "processes": ["a"], "generate": {"kind": "nope"}})");
@@ -83,7 +115,7 @@ TEST_CASE("a sweep with --mpi outside mpirun is one rank running every cell") {
   scratch dir;
   const std::string file = dir.write("s.json", small_random);
   const std::string args = "sweep '" + file + "' --seeds 1..4 --out ";
-  CHECK(run_cli(args + "'" + (dir / "a.jsonl") + "' --mpi", HBSIM_BINARY, no_leak_check).code == 0);
+  CHECK(run_cli(args + "'" + (dir / "a.jsonl") + "' --mpi", HBSIM_BINARY, std::string(no_leak_check) + " ").code == 0);
   CHECK(run_cli(args + "'" + (dir / "b.jsonl") + "'").code == 0);
   CHECK(without_wall_time(json_lines(read_file(dir / "a.jsonl"))) ==
         without_wall_time(json_lines(read_file(dir / "b.jsonl"))));

@@ -129,25 +129,31 @@ sweep_result sweep::run(const sweep_cell& c) const {
   return r;
 }
 
-std::vector<std::optional<sweep_result>> sweep::run_all(
-    unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
-    const std::function<void(std::size_t, const sweep_result&)>& done, sweep_share share) const {
-  std::vector<std::optional<sweep_result>> results(size());
+void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
+                      const std::function<void(std::size_t, sweep_result)>& done, sweep_share share) const {
   std::atomic<std::size_t> next{0};
   std::mutex tell;
   const auto work = [&] {
-    for (std::size_t i; !stop.load() && (i = share.rank + next.fetch_add(1) * share.ranks) < results.size();) {
+    for (std::size_t i; !stop.load() && (i = share.rank + next.fetch_add(1) * share.ranks) < size();) {
       sweep_result r = run(cell(i));
       if (!r.ok && stop_on_failure) stop.store(true);
       const std::lock_guard<std::mutex> lock(tell);
-      done(i, r);
-      results[i] = std::move(r);
+      done(i, std::move(r));
     }
   };
   std::vector<std::jthread> threads;
   for (unsigned t = 1; t < std::max(jobs, 1u); ++t) threads.emplace_back(work);
   work();
-  threads.clear();
+}
+
+std::vector<std::optional<sweep_result>> sweep::run_all(
+    unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
+    const std::function<void(std::size_t, const sweep_result&)>& done) const {
+  std::vector<std::optional<sweep_result>> results(size());
+  run_cells(jobs, stop, stop_on_failure, [&](std::size_t i, sweep_result r) {
+    done(i, r);
+    results[i] = std::move(r);
+  });
   return results;
 }
 

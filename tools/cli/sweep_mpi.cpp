@@ -144,9 +144,9 @@ std::vector<std::optional<sweep_result>> mpi_job::run_all(
     const std::function<void(std::size_t, const sweep_result&)>& done) {
   finished_box box;
   std::jthread threads([&] {
-    sw.run_all(jobs, stop, stop_on_failure, [&box](std::size_t i, const sweep_result& r) {
+    sw.run_cells(jobs, stop, stop_on_failure, [&box](std::size_t i, sweep_result r) {
       const std::lock_guard<std::mutex> lock(box.mutex);
-      box.runs.emplace_back(i, r);
+      box.runs.emplace_back(i, std::move(r));
       box.changed.notify_one();
     }, {static_cast<std::size_t>(rank_), static_cast<std::size_t>(ranks_)});
     const std::lock_guard<std::mutex> lock(box.mutex);

@@ -77,11 +77,12 @@ class sweep {
   /// Runs one cell, in this thread.
   sweep_result run(const sweep_cell& c) const;
   /// Runs every cell of `share` on `jobs` threads until done or `stop` is set (after a failure too, when
-  /// stop_on_failure); `done` is told each finished cell's index (from any thread, one at a time). Results in cell
-  /// order, empty where a cell was not run.
+  /// stop_on_failure); `done` is told each finished cell's index and result (from any thread, one at a time).
+  void run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
+                 const std::function<void(std::size_t, sweep_result)>& done, sweep_share share = {}) const;
+  /// run_cells over every cell, keeping the results: in cell order, empty where a cell was not run.
   std::vector<std::optional<sweep_result>> run_all(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,
-                                                   const std::function<void(std::size_t, const sweep_result&)>& done,
-                                                   sweep_share share = {}) const;
+                                                   const std::function<void(std::size_t, const sweep_result&)>& done) const;
 
   /// Per combination of values, in order: its runs done (those with a result), failed, violations, HLC epsilon.
   std::vector<sweep_value_summary> by_value(const std::vector<std::optional<sweep_result>>& results) const;
