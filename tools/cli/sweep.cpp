@@ -220,7 +220,7 @@ int sweep_command(const sweep_args& a) {
   if (!a.csv.empty()) outputs.push_back({"--csv", a.csv});
   if (!a.plot.empty()) outputs.push_back({"--plot", a.plot});
   if (!outputs.empty() && root) check_output_paths(std::span(&a.file, 1), outputs);
-  const auto make = [&] { return sweep(a.file, axes, first, last); };
+  const auto make = [&, from = first, to = last] { return sweep(a.file, axes, from, to); };
   const sweep sw = job ? job->make_sweep(make) : make();
   const bool progress = root && ::isatty(STDERR_FILENO) != 0;
   std::uint64_t finished = 0;
