@@ -7,6 +7,7 @@
 #include "clocks/lamport/lamport_kind.hpp"
 #include "clocks/matrix/matrix_kind.hpp"
 #include "clocks/snowflake/snowflake_kind.hpp"
+#include "clocks/truetime/truetime_kind.hpp"
 #include "clocks/vector/vector_kind.hpp"
 
 namespace hbsim {
@@ -22,6 +23,7 @@ clock_registry clock_registry::standard() {
   r.kinds_ = {lamport_kind(), vector_kind(), hlc_kind()};
   r.add(matrix_kind());
   r.add(snowflake_kind());
+  r.add(truetime_kind());
   return r;
 }
 

@@ -242,7 +242,7 @@ logical_config reader::read_logical(const json* v, const std::string& path, std:
     try {
       kind->make(1, chosen, block);
     } catch (const input_error& e) {
-      fail(child(path, name) + e.path(), e.expected(), e.found());
+      fail(child(path, name) + e.path(), e.expected(), e.found(), e.hint());
     }
     if (out.has(name)) out.extra.push_back({kind, chosen, block});
   }
