@@ -62,7 +62,7 @@ std::optional<std::pair<std::int64_t, std::uint64_t>> snowflake_generator::draw(
   }
   if (next > snowflake_max_seq) {
     next = 0;
-    if (variant != snowflake_variant::seq_wrap) ++ms;  // as if it spun to the next ms
+    if (variant != snowflake_variant::seq_wrap) ms = add_sat(ms, 1);  // as if it spun to the next ms
   }
   r = x;
   m = ms;
@@ -74,7 +74,7 @@ snowflake_clock::snowflake_clock(std::size_t processes, snowflake_variant varian
     : variant_(variant), options_(options), gens_(processes), ids_(processes, 0), drawn_(processes, 0) {}
 
 void snowflake_clock::tick(process_id p, event_kind, sim_time pt) {
-  const auto drawn = gens_[p].draw(options_.start_unix_ms + floor_ms(pt), options_.wait, variant_);
+  const auto drawn = gens_[p].draw(add_sat(options_.start_unix_ms, floor_ms(pt)), options_.wait, variant_);
   drawn_[p] = drawn.has_value();
   if (drawn) ids_[p] = snowflake_id(drawn->first, options_.epoch_ms, p, drawn->second);
 }

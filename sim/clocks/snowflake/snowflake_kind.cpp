@@ -38,11 +38,11 @@ class snowflake_judge final : public clock_judge {
                       event_name(e.process, l.seq, names_), "): ", id_text({&l.id, 1}));
       });
     l = {id, e.seq};
-    const auto [first, fresh] = drawn_.try_emplace(id, e.process, e.seq);
-    if (!fresh)
+    const auto first = drawn_.try_emplace(id, e.process, e.seq);  // no structured binding: Clang 14 lambdas
+    if (!first.second)
       out.violated(1, [&] {
-        return concat("id ", id_text(stamp), " was already drawn by ",
-                      event_name(first->second.first, first->second.second, names_));
+        const auto& [process, seq] = first.first->second;
+        return concat("id ", id_text(stamp), " was already drawn by ", event_name(process, seq, names_));
       });
   }
 
