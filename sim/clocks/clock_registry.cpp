@@ -6,6 +6,8 @@
 #include "clocks/hlc/hlc_kind.hpp"
 #include "clocks/lamport/lamport_kind.hpp"
 #include "clocks/matrix/matrix_kind.hpp"
+#include "clocks/snowflake/snowflake_kind.hpp"
+#include "clocks/truetime/truetime_kind.hpp"
 #include "clocks/vector/vector_kind.hpp"
 
 namespace hbsim {
@@ -20,6 +22,8 @@ clock_registry clock_registry::standard() {
   clock_registry r;
   r.kinds_ = {lamport_kind(), vector_kind(), hlc_kind()};
   r.add(matrix_kind());
+  r.add(snowflake_kind());
+  r.add(truetime_kind());
   return r;
 }
 

@@ -25,6 +25,8 @@ clock_set::clock_set(std::size_t processes, const logical_config& config) {
   for (const chosen_clock& c : config.extra) clocks_.push_back(c.kind->make(processes, c.variant, c.options));
   extra_ = config.extra.size();
   stamps_.resize(extra_);
+  for (auto& c : clocks_)
+    if (c->reads_true_time()) timed_.push_back(c.get());
 }
 
 void clock_set::tick(process_id p, event_kind kind, sim_time pt) {
@@ -40,6 +42,9 @@ bool clock_set::accepts(process_id p, message_slot slot, sim_time pt) const {
   for (auto& c : clocks_)
     if (!c->accepts(p, slot, pt)) return false;
   return true;
+}
+void clock_set::at_time(process_id p, sim_time t, sim_time last_sync) {
+  for (logical_clock* c : timed_) c->at_time(p, t, last_sync);
 }
 void clock_set::reserve_slots(std::size_t count) {
   for (auto& c : clocks_) c->reserve_slots(count);

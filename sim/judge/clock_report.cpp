@@ -253,6 +253,7 @@ void clock_report::state::tally_kinds(const event_record& e, const causality& tr
     };
     if (e.seq > 1) edge(p, ks.latest[p]);
     if (truth.merged()) edge(sends[truth.slot()].process, ks.sends[truth.slot()]);
+    out.unstamped += stamp.empty();
     const std::uint64_t bytes = ks.kind->bytes(stamp);
     out.event_bytes += bytes;
     if (sends_messages) {
@@ -488,6 +489,7 @@ void print_kind_share(std::ostream& out, const clock_comparison& r, const clock_
   else
     out << "on " << edges << ": " << k.edges_broken << " broken (b before a, equal or concurrent), "
         << k.edges_undecided << " undecided\n";
+  if (k.unstamped > 0) out << indent << "and gave no stamp to " << k.unstamped << " events (refused: null in the trace)\n";
 }
 
 nlohmann::json event_json(const report_event& e, std::span<const std::string> names) {
@@ -590,7 +592,8 @@ nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std:
                    {"message_bytes", k.message_bytes},
                    {"edges", k.edges},
                    {"edges_broken", k.edges_broken},
-                   {"edges_undecided", k.edges_undecided}};
+                   {"edges_undecided", k.edges_undecided},
+                   {"unstamped_events", k.unstamped}};
   return out;
 }
 

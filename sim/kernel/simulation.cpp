@@ -159,6 +159,15 @@ struct simulation::state {
     return clocks;
   }
 
+  // p's physical clock reading for its next event. Clocks that read true time (TrueTime's ε grows
+  // since the clock's last sync) are told it, and that sync, first.
+  sim_time reading(process_id p) {
+    physical_clock& c = procs[p].clock;
+    const sim_time pt = c.read(now);
+    if (clocks.reads_true_time()) clocks.at_time(p, now, c.last_sync());
+    return pt;
+  }
+
   event_id emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
                 std::span<const sent_message> messages) {
     process_state& ps = procs[p];
@@ -195,14 +204,14 @@ struct simulation::state {
 
   event_id local(process_id p, label_id label) {
     if (!can_act(p)) return 0;
-    const sim_time pt = procs[p].clock.read(now);
+    const sim_time pt = reading(p);
     changing(p).tick(p, event_kind::local, pt);
     return emit(p, event_kind::local, label, pt, nullptr, {});
   }
 
   event_id send(process_id p, std::span<const process_id> to, label_id label) {
     if (!can_act(p)) return 0;
-    const sim_time pt = procs[p].clock.read(now);
+    const sim_time pt = reading(p);
     changing(p).tick(p, event_kind::send, pt);
     const message_slot slot = take_slot();
     clocks.capture(p, slot);
@@ -311,7 +320,7 @@ struct simulation::state {
       drop(d);
       return;
     }
-    const sim_time pt = ps.clock.read(now);
+    const sim_time pt = reading(f.to);
     if (!clocks.accepts(f.to, f.slot, pt)) {
       changing(f.to).tick(f.to, event_kind::reject, pt);
       ++stats.rejected;
@@ -357,7 +366,7 @@ struct simulation::state {
     } else if (const auto* crash = std::get_if<crash_fault>(&f.what)) {
       process_state& ps = procs[crash->process];
       if (!ps.up) return;
-      const sim_time pt = ps.clock.read(now);
+      const sim_time pt = reading(crash->process);
       changing(crash->process).tick(crash->process, event_kind::crash, pt);
       emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {});
       ps.up = false;
@@ -383,7 +392,7 @@ struct simulation::state {
       if (crash->persist == persist_mode::none) changing(crash->process).reset(crash->process);
       if (crash->persist == persist_mode::checkpoint) changing(crash->process).restore(crash->process);
       ps.up = true;
-      const sim_time pt = ps.clock.read(now);
+      const sim_time pt = reading(crash->process);
       changing(crash->process).tick(crash->process, event_kind::restart, pt);
       emit(crash->process, event_kind::restart, intern("restart"), pt, nullptr, {});
     } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {

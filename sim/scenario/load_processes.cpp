@@ -4,6 +4,7 @@
 #include "hbsim/clocks/lamport/lamport_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "core/concat.hpp"
+#include "hbsim/core/input_error.hpp"
 #include "hbsim/core/time.hpp"
 #include "scenario/scenario_reader.hpp"
 
@@ -236,7 +237,14 @@ logical_config reader::read_logical(const json* v, const std::string& path, std:
     std::vector<std::string_view> block_fields{"variant"};
     block_fields.insert(block_fields.end(), kind->options().begin(), kind->options().end());
     const std::size_t chosen = variant(name, block_fields, kind->variants()).value_or(0);
-    if (out.has(name)) out.extra.push_back({kind, chosen, get(*v, name) ? *get(*v, name) : json::object()});
+    const json block = get(*v, name) ? *get(*v, name) : json::object();
+    // A kind checks its options when it makes its clocks: made for one process, cheap for any kind.
+    try {
+      kind->make(1, chosen, block);
+    } catch (const input_error& e) {
+      fail(child(path, name) + e.path(), e.expected(), e.found(), e.hint());
+    }
+    if (out.has(name)) out.extra.push_back({kind, chosen, block});
   }
   // The modules in `clocks` order: an event's stamps follow it.
   std::stable_sort(out.extra.begin(), out.extra.end(), [&](const chosen_clock& a, const chosen_clock& b) {

@@ -66,6 +66,9 @@ class clock_set {
   void receive(process_id p, message_slot slot, sim_time pt);
   void capture(process_id p, message_slot slot);
   bool accepts(process_id p, message_slot slot, sim_time pt) const;
+  /// Whether a chosen kind reads true time (logical_clock::reads_true_time); at_time tells those.
+  bool reads_true_time() const { return !timed_.empty(); }
+  void at_time(process_id p, sim_time t, sim_time last_sync);
   void reserve_slots(std::size_t count);
   void checkpoint(process_id p);
   void restore(process_id p);
@@ -77,6 +80,7 @@ class clock_set {
   std::vector<std::unique_ptr<logical_clock>> clocks_;  // the standard ones first
   std::size_t extra_ = 0;
   std::vector<stamp_words> stamps_;
+  std::vector<logical_clock*> timed_;  // those of clocks_ that read true time
   lamport_clock* lamport_ = nullptr;
   vector_clock* vector_ = nullptr;
   hybrid_logical_clock* hlc_ = nullptr;

@@ -32,6 +32,11 @@ class logical_clock {
   virtual void capture(process_id p, message_slot slot) = 0;
   /// Whether p accepts the message now (HLC's max-offset guard); a refused one becomes a reject event.
   virtual bool accepts(process_id /*p*/, message_slot /*slot*/, sim_time /*pt*/) const { return true; }
+  /// A kind whose stamps depend on true time (TrueTime's ε grows since the process's last clock sync)
+  /// says so; the kernel then calls at_time() with the event's true time and the true time of the
+  /// process's last clock sync (0 before any) just before each tick or receive of p.
+  virtual bool reads_true_time() const { return false; }
+  virtual void at_time(process_id /*p*/, sim_time /*t*/, sim_time /*last_sync*/) {}
   /// The kernel will use slots [0, count).
   virtual void reserve_slots(std::size_t count) = 0;
 

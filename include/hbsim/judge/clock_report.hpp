@@ -88,6 +88,7 @@ struct clock_comparison {
     std::uint64_t edges = 0;          // process order and message edges a → b
     std::uint64_t edges_broken = 0;   // ordered b before a, equal or concurrent
     std::uint64_t edges_undecided = 0;
+    std::uint64_t unstamped = 0;      // events the kind gave no stamp (a snowflake id refused)
   };
   std::vector<kind_share> kinds;
 

@@ -39,6 +39,8 @@ class physical_clock {
   void freeze(sim_time t);
   void thaw(sim_time t);
   bool frozen() const { return frozen_; }
+  /// True time of the last sync applied by a reading (0 before any): where drift counts from.
+  sim_time last_sync() const { return anchor_; }
   /// Drift in parts per 10^12, the integer the arithmetic uses.
   std::int64_t drift_ppt() const { return drift_ppt_; }
 
