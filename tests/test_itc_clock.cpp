@@ -276,6 +276,12 @@ TEST_CASE("itc in the clock comparison: bytes in the paper's encoding and edges,
   const json wrong = json::parse(run_cli("run --json '" + lesson29 + "'").out)["clock_report"]["itc"];
   CHECK(wrong["edges"] == 5);
   CHECK(wrong["edges_broken"] == 2);
+  // The same variant from the command line on lesson 28: its tree expectations at B#1, B#2 and C#2 no longer hold,
+  // and the violation fails the run.
+  const cli_result chosen = run_cli("run --variant itc=no-join '" + lesson28 + "'");
+  CHECK(chosen.code == 1);
+  CHECK(has(chosen.out, "  VIOLATED  itc.strong_clock_condition: 2 violations; first:\n"));
+  CHECK(has(chosen.out, "expectations  5 met, 3 unmet\n"));
 }
 
 TEST_CASE("an itc trace: written, checked, explained, narrated and exported") {
@@ -312,6 +318,8 @@ TEST_CASE("an itc trace: written, checked, explained, narrated and exported") {
   CHECK(has(html, "((0,1), (2,(0,0,1),0))"));
   CHECK(has(exported("graphml"), "[2,[0,0,1],0]"));
   CHECK(has(exported("perfetto"), R"("itc": {"event":[2,[0,0,1],0],"id":[0,1]})"));
+  CHECK(has(exported("svg", "--clocks itc"), "((0,1), (2,(0,0,1),0))"));
+  CHECK(has(exported("shiviz"), "receive m2 from B | true time 5ms | recorded V {A:2, B:2, C:2} | itc ((0,1), (2,(0,0,1),0))"));
   // A broken trace field is refused with what was expected.
   std::string text = read_file(trace);
   text.replace(text.find("\"event\":[2,[0,0,1],0]"), 21, "\"event\":[2,[0,1,1],0]");
