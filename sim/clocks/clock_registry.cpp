@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "clocks/hlc/hlc_kind.hpp"
+#include "clocks/itc/itc_kind.hpp"
 #include "clocks/lamport/lamport_kind.hpp"
 #include "clocks/matrix/matrix_kind.hpp"
 #include "clocks/snowflake/snowflake_kind.hpp"
@@ -22,6 +23,7 @@ clock_registry clock_registry::standard() {
   clock_registry r;
   r.kinds_ = {lamport_kind(), vector_kind(), hlc_kind()};
   r.add(matrix_kind());
+  r.add(itc_kind());
   r.add(snowflake_kind());
   r.add(truetime_kind());
   return r;

@@ -257,7 +257,7 @@ void clock_report::state::tally_kinds(const event_record& e, const causality& tr
     const std::uint64_t bytes = ks.kind->bytes(stamp);
     out.event_bytes += bytes;
     if (sends_messages) {
-      out.message_bytes += bytes * e.messages.size();
+      out.message_bytes += ks.kind->message_bytes(stamp) * e.messages.size();
       if (ks.sends.size() < truth.slots()) ks.sends.resize(truth.slots());
       ks.sends[truth.sent_slot()].assign(stamp.begin(), stamp.end());
     }

@@ -133,6 +133,8 @@ class clock_kind {
   // Its share of the clock comparison report (judge/clock_report.hpp).
   /// The stamp's size on the wire, in bytes; by default its words as they are, 8 bytes each.
   virtual std::uint64_t bytes(stamp_words stamp) const { return 8 * stamp.size(); }
+  /// The size on the wire of what a send's messages carry, given the send's stamp; by default bytes().
+  virtual std::uint64_t message_bytes(stamp_words send) const { return bytes(send); }
   /// How bytes() counts, for people, in a run of that many processes.
   virtual std::string encoding(std::size_t /*processes*/) const { return "8 bytes per stamp word"; }
   /// The order the kind gives the events of a and b; undecided unless the kind says how it orders.
