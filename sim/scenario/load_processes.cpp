@@ -236,7 +236,13 @@ logical_config reader::read_logical(const json* v, const std::string& path, std:
     std::vector<std::string_view> block_fields{"variant"};
     block_fields.insert(block_fields.end(), kind->options().begin(), kind->options().end());
     const std::size_t chosen = variant(name, block_fields, kind->variants()).value_or(0);
-    if (out.has(name)) out.extra.push_back({kind, chosen, get(*v, name) ? *get(*v, name) : json::object()});
+    const json block = get(*v, name) ? *get(*v, name) : json::object();
+    const configured_kind c = kind->configure(block);
+    if (!c.field.empty()) {
+      const json* bad = get(block, c.field);
+      fail(child(child(path, name), c.field), c.expected, bad ? describe_json(*bad) : std::string("nothing"));
+    }
+    if (out.has(name)) out.extra.push_back({c.kind ? c.kind : kind, chosen, block});
   }
   // The modules in `clocks` order: an event's stamps follow it.
   std::stable_sort(out.extra.begin(), out.extra.end(), [&](const chosen_clock& a, const chosen_clock& b) {
