@@ -296,6 +296,17 @@ TEST_CASE("epoch_lamport: the trace records the options, and hbsim check judges 
   CHECK(has(refused.err, "/logical/epoch_lamport/start"));
   CHECK(has(refused.err, "an integer from 0 to 255"));
 
+  // Options recorded for a kind that records none, or a kind the trace does not have, or an unknown option.
+  for (const std::string& other : {R"(,"logical":{"matrix":{}})", R"(,"logical":{"epoch_lamport":{"epoch":1}})"}) {
+    std::string edited = text;
+    edited.replace(edited.find(logical), logical.size(), other);
+    const std::string path = (tmp.dir / "other.jsonl").string();
+    { std::ofstream(path) << edited; }
+    const cli_result r = run_cli("check '" + path + "'");
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "/logical/"));
+  }
+
   // A variant's trace: check finds what the run found (lesson 23: raw-wrap).
   const std::string raw = (tmp.dir / "23.jsonl").string();
   REQUIRE(run_cli("run '" + lesson("23_epoch_lamport_raw_wrap.json") + "' --trace '" + raw + "'").code == 0);
@@ -342,6 +353,17 @@ TEST_CASE("epoch_lamport: the summary shows how near each process came to the bo
   // Lesson 23 (raw-wrap): both wrapped once, and stayed in epoch 0.
   const cli_result wrap = run_cli("run '" + lesson("23_epoch_lamport_raw_wrap.json") + "'");
   CHECK(has(wrap.out, "  A        largest c 255, at the bound; epoch 0, 1 overflow\n"));
+  // Beyond 12 processes, one line of the largest over them: 13 processes from (0, 250), of which only
+  // p3 acts, 6 locals: (0, 251) ... (0, 255), then at MAX (1, 1).
+  const temp_file many("many.json", R"({"name": "many", "processes": {"count": 13}, "clocks": ["epoch_lamport"],
+    "logical": {"epoch_lamport": {"bits": 8, "start": 250}},
+    "script": [{"at": "1ms", "process": "p3", "do": "local"}, {"at": "2ms", "process": "p3", "do": "local"},
+               {"at": "3ms", "process": "p3", "do": "local"}, {"at": "4ms", "process": "p3", "do": "local"},
+               {"at": "5ms", "process": "p3", "do": "local"}, {"at": "6ms", "process": "p3", "do": "local"}]})");
+  const cli_result m = run_cli("run '" + many.str() + "'");
+  CHECK(m.code == 0);
+  CHECK(has(m.out, "\nepoch_lamport  c <= 255 (8 bits); every process started at (0, 250)\n"
+                   "  largest c 255 (p3), at the bound; largest epoch 1 (p3); 1 overflow in all\n"));
   // --json: the final stamps as the trace writes them (A ends at (1, 2), lesson 22's A#4).
   const json j = json::parse(run_cli("run '" + lesson("22_epoch_lamport_overflow.json") + "' --json").out);
   CHECK(j["final_clocks"]["A"]["epoch_lamport"] == json::array({1, 2}));
