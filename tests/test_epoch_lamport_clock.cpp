@@ -297,7 +297,7 @@ TEST_CASE("epoch_lamport: the trace records the options, and hbsim check judges 
   CHECK(has(refused.err, "an integer from 0 to 255"));
 
   // Options recorded for a kind that records none, or a kind the trace does not have, or an unknown option.
-  for (const std::string& other : {R"(,"logical":{"matrix":{}})", R"(,"logical":{"epoch_lamport":{"epoch":1}})"}) {
+  for (const char* other : {R"(,"logical":{"matrix":{}})", R"(,"logical":{"epoch_lamport":{"epoch":1}})"}) {
     std::string edited = text;
     edited.replace(edited.find(logical), logical.size(), other);
     const std::string path = (tmp.dir / "other.jsonl").string();
