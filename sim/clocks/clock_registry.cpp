@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "clocks/epoch_lamport/epoch_lamport_kind.hpp"
 #include "clocks/hlc/hlc_kind.hpp"
 #include "clocks/itc/itc_kind.hpp"
 #include "clocks/lamport/lamport_kind.hpp"
@@ -23,6 +24,7 @@ clock_registry clock_registry::standard() {
   clock_registry r;
   r.kinds_ = {lamport_kind(), vector_kind(), hlc_kind()};
   r.add(matrix_kind());
+  r.add(epoch_lamport_kind());
   r.add(itc_kind());
   r.add(snowflake_kind());
   r.add(truetime_kind());

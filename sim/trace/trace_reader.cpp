@@ -8,6 +8,7 @@
 // Reading thus costs the observers, the invariant checker above all, little of their time.
 #include "hbsim/trace/trace_reader.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -75,6 +76,34 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
          "at most " + std::to_string(vector_max_processes) +
              " processes with vector clocks, which a trace without \"clocks\" has (lamport, vector, hlc)",
          std::to_string(header_.processes.size()) + " processes");
+  if (const auto it = o.find("logical"); it != o.end()) read_options(*it, fail);
+}
+
+void trace_reader::read_options(const json& v,
+                                const std::function<void(std::string, std::string, std::string)>& fail) {
+  const std::string wanted = "{kind: its options} for kinds of \"clocks\" that record options";
+  if (!v.is_object()) fail("/logical", wanted, describe_json(v));
+  for (const auto& item : v.items()) {
+    const std::string& name = item.key();
+    const json& block = item.value();
+    const std::string path = "/logical/" + pointer_token(name);
+    const auto chosen = std::find_if(header_.logical.extra.begin(), header_.logical.extra.end(),
+                                     [&](const chosen_clock& c) { return c.kind->name() == name; });
+    if (chosen == header_.logical.extra.end() || chosen->kind->recorded_options().is_null())
+      fail(path, wanted, "\"" + name + "\"");
+    if (!block.is_object()) fail(path, "the options of " + name + " clocks (an object)", describe_json(block));
+    const auto known = chosen->kind->options();
+    for (const auto& field : block.items())
+      if (std::find(known.begin(), known.end(), field.key()) == known.end())
+        fail(path + "/" + pointer_token(field.key()), "an option of " + name + " clocks: one of " + join_names(known),
+             "\"" + field.key() + "\"");
+    const configured_kind c = chosen->kind->configure(block);
+    if (!c.field.empty())
+      fail(path + "/" + pointer_token(c.field), c.expected,
+           block.contains(c.field) ? describe_json(block[c.field]) : "nothing");
+    if (c.kind) chosen->kind = c.kind;
+    chosen->options = block;
+  }
 }
 
 void trace_reader::read_clocks(const json& v, const clock_registry& registry,

@@ -138,7 +138,13 @@ void trace_writer::on_start(const run_header& h) {
   for (const chosen_clock& c : clocks.extra) extra_.push_back(c.kind.get());
   std::size_t clock_names = 0;
   for (const std::string& c : clocks.clocks) clock_names += 6 * c.size() + 3;
-  char* p = reserve(128 + 6 * h.source->name.size() + names_.size() * (longest_name_ + 1) + clock_names);
+  // The options a reader needs to judge some kinds' stamps (an epoch Lamport clock's bound).
+  nlohmann::json recorded = nlohmann::json::object();
+  for (const chosen_clock& c : clocks.extra)
+    if (nlohmann::json o = c.kind->recorded_options(); !o.is_null()) recorded[c.kind->name()] = std::move(o);
+  const std::string options = recorded.empty() ? std::string() : recorded.dump();
+  char* p = reserve(128 + 6 * h.source->name.size() + names_.size() * (longest_name_ + 1) + clock_names +
+                    options.size());
   p = lit(p, "{\"type\":\"header\",\"format\":\"hbsim-trace/1\",\"scenario\":");
   p = write_json_string(p, h.source->name);
   p = lit(p, ",\"seed\":");
@@ -156,6 +162,10 @@ void trace_writer::on_start(const run_header& h) {
       p = write_json_string(p, h.source->logical.clocks[i]);
     }
     *p++ = ']';
+  }
+  if (!options.empty()) {
+    p = lit(p, ",\"logical\":");
+    p = std::copy(options.begin(), options.end(), p);
   }
   end_line(p);
 }

@@ -288,7 +288,7 @@ int order_of(vector_order o) {
 // "  Lamport    1 < 5: " — one clock's row of the comparison.
 void row(std::string& out, std::string_view clock, const std::string& a, std::string_view relation,
          const std::string& b) {
-  out.append("  ").append(pad(clock, 11)).append(a).append(relation).append(b).append(": ");
+  out.append("  ").append(pad(clock, 10)).append(" ").append(a).append(relation).append(b).append(": ");
 }
 
 // The clock kind modules' values of x and y: no order is defined for them here.

@@ -154,6 +154,7 @@ void print_summary(std::ostream& out, const run_report& r) {
     out << "skipped    " << s.skipped_actions << (s.skipped_actions == 1 ? " action" : " actions") << " of crashed processes\n";
 
   print_final_clocks(out, sim);
+  for (const auto& clock : sim.clocks().extra()) out << clock->summary(names);
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
   if (r.clocks)

@@ -25,7 +25,8 @@ set(KNOWN_EXCEPTIONS
     "include/hbsim/scenario/scenario.hpp -> hbsim/judge/expectation.hpp"
     # A clock kind's module judges its invariants against the ground truth of the judge layer.
     "sim/clocks/matrix/matrix_kind.cpp -> hbsim/judge/causality.hpp"
-    "sim/clocks/itc/itc_kind.cpp -> hbsim/judge/causality.hpp")
+    "sim/clocks/itc/itc_kind.cpp -> hbsim/judge/causality.hpp"
+    "sim/clocks/epoch_lamport/epoch_lamport_kind.cpp -> hbsim/judge/causality.hpp")
 
 # The layer of a path relative to the tree ("sim/kernel/x.cpp", "include/hbsim/net/y.hpp"), or "" if none.
 function(layer_of path out)

@@ -77,6 +77,16 @@ struct stamped {
   stamp_words words;
 };
 
+class clock_kind;
+
+/// A `logical.KIND` block as its kind read it (clock_kind::configure): the kind with the block's
+/// options bound, or the option at fault and what it must hold.
+struct configured_kind {
+  std::shared_ptr<const clock_kind> kind;  // null: the kind itself serves every block
+  std::string field;                       // the option refused; empty when the block is accepted
+  std::string expected;                    // what that option must hold
+};
+
 class clock_kind {
  public:
   virtual ~clock_kind() = default;
@@ -92,6 +102,13 @@ class clock_kind {
   /// when absent), its fields limited to `variant` and options().
   virtual std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant,
                                               const nlohmann::json& block) const = 0;
+  /// For a kind whose judge, rules or texts read its options: itself with `block`'s options bound,
+  /// which a chosen_clock then holds (`block`'s fields are limited to `variant` and options()). By
+  /// default the kind itself serves every block and refuses none.
+  virtual configured_kind configure(const nlohmann::json& /*block*/) const { return {}; }
+  /// The options a trace's header records for it, `"logical": {KIND: options}`, which a reader of the
+  /// trace gives configure(); null (the default) for none: the header leaves the kind out.
+  virtual nlohmann::json recorded_options() const { return nullptr; }
 
   /// The stamp as the trace's JSON value.
   virtual nlohmann::json write(stamp_words stamp, std::span<const std::string> names) const = 0;

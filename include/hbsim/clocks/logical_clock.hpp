@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "hbsim/kernel/event.hpp"
@@ -49,6 +50,9 @@ class logical_clock {
   virtual void describe(process_id /*p*/, event_record& /*record*/) const {}
   /// p's current value as words, for kinds without a field of their own in event_record.
   virtual stamp_words stamp(process_id /*p*/) const { return {}; }
+  /// Lines for the run's summary beyond the final values (how near a bounded counter came to its
+  /// bound), each ending in "\n"; none by default.
+  virtual std::string summary(std::span<const std::string> /*names*/) const { return {}; }
 };
 
 /// The variant named `name` among `names` (whose order is the enum's), for the clocks' parse functions.

@@ -89,6 +89,8 @@ class trace_reader {
  private:
   void read_clocks(const nlohmann::json& v, const clock_registry& registry,
                    const std::function<void(std::string, std::string, std::string)>& fail);
+  /// The header's `logical`: the options some kinds of `clocks` recorded (clock_kind::recorded_options).
+  void read_options(const nlohmann::json& v, const std::function<void(std::string, std::string, std::string)>& fail);
 
   std::string path_;
   scenario header_;
