@@ -100,7 +100,7 @@ TEST_CASE("version_vector: a blind write through the same replica replaces the o
   CHECK(read->out.ok());
 }
 
-TEST_CASE("version_vector: writes at two replicas become siblings; equal-is-concurrent keeps one twice") {
+TEST_CASE("version_vector: writes at two replicas become siblings, and equal-is-concurrent keeps one twice") {
   const std::string text = two_replicas(R"({"policy": "version_vector"})", put("1ms", "A", "1") + "," +
                                                                                 put("1ms", "B", "2") + "," +
                                                                                 sync("3ms", "A", "B") + "," +
@@ -128,7 +128,7 @@ TEST_CASE("client_vector: two clients writing blind through one replica become s
   CHECK(r->out.ok());
 }
 
-TEST_CASE("dvv: blind writes through one replica are siblings; a write with its read context replaces them") {
+TEST_CASE("dvv: blind writes through one replica are siblings, and a write with its read context replaces them") {
   // c1 and c2 write blind at A: dots (A,1) and (A,2), empty contexts, so neither covers the other.
   // c1 reads both, then writes with context {A:2}: dot (A,3), replacing exactly what it saw.
   const std::string script = put("1ms", "A", R"("x")", R"(, "client": "c1", "context": "none")") + "," +
@@ -148,7 +148,7 @@ TEST_CASE("dvv: blind writes through one replica are siblings; a write with its 
   CHECK(r->out.ok());
 }
 
-TEST_CASE("dvv: concurrent writes at two replicas merge into siblings; fold-dot drops them all") {
+TEST_CASE("dvv: concurrent writes at two replicas merge into siblings, and fold-dot drops them all") {
   const std::string text =
       two_replicas(R"({"policy": "dvv"})", put("1ms", "A", "1") + "," + put("2ms", "B", "2") + "," + sync("3ms", "A", "B"));
   const auto ok = run_data(text);

@@ -8,8 +8,9 @@
 
 # Low to high: a layer may include its own headers and those of the layers before it. Exports, narration and
 # summaries (views) read traces and judgements; the judges read scenarios' expectations and event references;
-# a scenario is made of processes, clocks and a network, all running on the kernel's events; the kernel
-# routes messages through the network, which knows processes only by number.
+# a scenario is made of processes, clocks, a network and replicated data; the data's replicas act through the
+# kernel's events and read their clocks' stamps; the kernel routes messages through the network, which knows
+# processes only by number.
 set(LAYERS core net kernel clocks data scenario judge trace views run)
 list(JOIN LAYERS ", " LAYERS_TEXT)
 
