@@ -67,6 +67,8 @@ void invariant_checker::on_start(const run_header& h) {
     judged_ += clocks.has(name.substr(0, name.find('.')));
   }
   others_.clear();
+  data_.reset();
+  last_data_.reset();
   for (const chosen_clock& c : clocks.extra) {
     others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size()});
     for (const std::string_view name : c.kind->invariants()) reports_.push_back({std::string(name), 0, {}});
@@ -211,6 +213,7 @@ void invariant_checker::on_event(const event_record& e) {
   if (watching_) check_strong_against_recent(b, x.v);
   check_physical(x);
   if (!others_.empty()) judge_others(e, b, x.v);
+  if (e.data) judge_data(e, b, x.v);
   remember(e, std::move(b), x.v, x.exact);
 }
 
@@ -330,6 +333,39 @@ void invariant_checker::judge_others(const event_record& e, const event_head& b,
     findings out(*this, others_[k], b, v, e.stamps[k]);
     others_[k].judge->judge(e, e.stamps[k], *truth_, out);
   }
+}
+
+// Reports of the data judge: the event where a replica's state broke an invariant witnesses it.
+class invariant_checker::data_findings final : public clock_findings {
+ public:
+  data_findings(invariant_checker& c, const event_snapshot& b) : c_(c), b_(b) {}
+  void violated(std::size_t which, const std::function<std::string()>& rule) override {
+    violation_report& r = c_.reports_[c_.first_data_report_ + which];
+    if (r.count++ >= examples_kept) return;
+    r.examples.push_back({std::nullopt, b_, rule(), {}});
+  }
+
+ private:
+  invariant_checker& c_;
+  const event_snapshot& b_;
+};
+
+void invariant_checker::judge_data(const event_record& e, const event_head& b, row v) {
+  if (!data_) {
+    data_ = std::make_unique<data_judge>(names_);
+    first_data_report_ = reports_.size();
+    for (const std::string_view name : data_invariant_names()) reports_.push_back({std::string(name), 0, {}});
+    judged_ += data_invariant_names().size();
+  }
+  last_data_ = snapshot(b, v);
+  data_findings out(*this, *last_data_);
+  data_->judge(e, out);
+}
+
+void invariant_checker::on_finish(const run_end&) {
+  if (!data_) return;
+  data_findings out(*this, *last_data_);
+  data_->finish(out);
 }
 
 void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {

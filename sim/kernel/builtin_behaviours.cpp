@@ -11,6 +11,9 @@ event_id perform(process_context& ctx, const action& a, process_id sender) {
     case action_kind::send:
       if (a.to_sender) return ctx.send(sender, a.label);
       return ctx.send(a.to, a.label);
+    case action_kind::put:
+    case action_kind::get:
+    case action_kind::sync: return ctx.data(a.data, a.label);
   }
   return 0;
 }

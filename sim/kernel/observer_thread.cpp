@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "hbsim/data/data_note.hpp"
+
 namespace hbsim {
 
 namespace {
@@ -31,6 +33,7 @@ struct slot {
   std::vector<sent_message> messages;
   std::vector<std::vector<std::uint64_t>> words;  // the other kinds' stamps
   std::vector<stamp_words> stamps;
+  data_note data;  // what the event did to replicated data, when it did
   route_record route{};
   drop_record drop{};
   fault_record fault{};
@@ -231,6 +234,10 @@ void observer_thread::on_event(const event_record& e) {
     s.stamps[k] = s.words[k];
   }
   s.event.stamps = s.stamps;
+  if (e.data) {
+    s.data = *e.data;
+    s.event.data = &s.data;
+  }
   if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
     s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()
     ring_->lent[e.process] = ring_->produced;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/data/replica_set.hpp"
 #include "hbsim/kernel/builtin_behaviours.hpp"
 #include "hbsim/kernel/delivery_policy.hpp"
 #include "kernel/clock_lending.hpp"
@@ -87,6 +88,7 @@ struct simulation::state {
   std::vector<std::shared_ptr<behaviour>> behaviours;
   std::vector<std::vector<process_id>> attached;  // per behaviour
   std::shared_ptr<script_behaviour> script;
+  std::unique_ptr<data_hook> data;  // the replicas, when the scenario has `data`
   std::vector<event_observer*> observers;
   std::vector<lending_observer*> lenders;  // those of the observers that borrow vectors
   run_stats stats;
@@ -186,6 +188,7 @@ struct simulation::state {
       r.from = m->from;
       r.send_event = m->send_event;
     }
+    if (data) r.data = data->on_event(r);
     ++stats.events;
     ++stats.by_kind[static_cast<int>(kind)];
     notify([&](event_observer& o) { o.on_event(r); });
@@ -496,6 +499,7 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
     for (process_id to = 0; to < n; ++to)
       s.procs[to].layers.push_back(
           std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; }));
+  if (sc.data) s.data = std::make_unique<replica_set>(*sc.data, s.names);
   if (!sc.script.empty()) {
     s.script = std::make_shared<script_behaviour>(*this, sc.script, s.behaviours.size());
     attach(s.script);
@@ -578,6 +582,12 @@ event_id process_context::broadcast(std::string_view label) {
   for (process_id p = 0; p < s.procs.size(); ++p)
     if (p != self_) to.push_back(p);
   return s.send(self_, to, s.intern(label));
+}
+
+event_id process_context::data(const data_action& a, std::string_view label) {
+  auto& s = *sim_->s_;
+  if (!s.data) throw std::logic_error("hbsim: a put, get or sync in a run without data");
+  return s.data->perform(*this, a, label);
 }
 
 void process_context::set_timer(sim_time delay, std::uint64_t token) {

@@ -1,3 +1,4 @@
+#include "hbsim/data/data_policy.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/run/memory_estimate.hpp"
 
@@ -89,6 +90,12 @@ void apply_variant(scenario& s, std::string_view assignment) {
     throw input_error("--variant", "", "CLOCK=NAME, e.g. lamport=no-tick-local", "\"" + std::string(assignment) + "\"");
   const auto other = std::find_if(s.logical.extra.begin(), s.logical.extra.end(),
                                   [&](const chosen_clock& c) { return c.kind->name() == clock; });
+  if (s.data && clock == s.data->policy) {  // the data policy's variants: lww=no-tie-break
+    const auto policy = make_policy(*s.data);
+    set_variant(s, clock, name, [&](std::string_view n) { return find_variant<std::size_t>(policy->variants(), n); },
+                [&] { return policy->variants(); }, s.data->variant);
+    return;
+  }
   if (!s.logical.has(clock)) {
     std::string chosen;
     for (const std::string& c : s.logical.clocks) chosen.append(chosen.empty() ? "" : ", ").append(c);

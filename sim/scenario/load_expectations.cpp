@@ -1,5 +1,6 @@
 // The scenario's expectations: values of an event, relations between two, invariants violated.
 #include "core/concat.hpp"
+#include "hbsim/data/data_judge.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace hbsim::scenario_internal {
@@ -67,6 +68,7 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
     for (const std::string_view name : invariant_names)
       if (logical_.has(name.substr(0, name.find('.')))) judged.push_back(name);
     for (const chosen_clock& c : logical_.extra) judged.insert(judged.end(), c.kind->invariants().begin(), c.kind->invariants().end());
+    if (has_data_) judged.insert(judged.end(), data_invariant_names().begin(), data_invariant_names().end());
     e.invariant = judged[read_choice(v["violates"], kind_path, judged, "an invariant of the chosen clocks")];
     return e;
   }

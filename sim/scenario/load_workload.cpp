@@ -1,6 +1,7 @@
 // The scenario's workload: scripted actions, reactive rules and generators, and the event
 // references they use.
 #include "hbsim/scenario/event_ref.hpp"
+#include "core/concat.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace hbsim::scenario_internal {
@@ -28,7 +29,9 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
   a.kind = static_cast<action_kind>(
       read_choice(need(v, path, "do", "what the process does"), child(path, "do"), action_names, "an action"));
   const json* to = get(v, "to");
-  if (a.kind == action_kind::send) {
+  if (a.kind >= action_kind::put) {
+    a.data = read_data_action(v, path, static_cast<data_op>(static_cast<int>(a.kind) - static_cast<int>(action_kind::put)));
+  } else if (a.kind == action_kind::send) {
     const json& t = need(v, path, "to", "the destinations of a send");
     if (sender_allowed && t.is_string() && t.get_ref<const std::string&>() == "sender")
       a.to_sender = true;
@@ -37,13 +40,17 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
   } else if (to != nullptr) {
     wrong(*to, child(path, "to"), "no \"to\": only a send has destinations (broadcast sends to every other process)");
   }
+  if (a.kind < action_kind::put)
+    for (std::string_view f : data_action_fields)
+      if (const json* x = get(v, f))
+        wrong(*x, child(path, f), concat("no \"", f, "\": only put, get and sync act on data"));
   if (const json* label = get(v, label_field)) a.label = read_label(*label, child(path, label_field));
   return a;
 }
 
 script_action reader::read_script_action(const json& v, const std::string& path, std::size_t k) const {
-  static constexpr std::array<std::string_view, 8> fields{"at", "after", "delay", "process",
-                                                          "do", "to",    "label", "repeat"};
+  static constexpr std::array<std::string_view, 12> fields{"at", "after", "delay", "process", "do",    "to",
+                                                           "label", "repeat", "key", "value", "client", "context"};
   check_fields(v, path, "a scripted action", fields);
   static constexpr std::array<std::string_view, 2> when{"at", "after"};
   script_action s;
@@ -74,7 +81,8 @@ script_action reader::read_script_action(const json& v, const std::string& path,
 }
 
 reactive_rule reader::read_rule(const json& v, const std::string& path, std::size_t k) const {
-  static constexpr std::array<std::string_view, 6> fields{"process", "label", "do", "to", "action_label", "delay"};
+  static constexpr std::array<std::string_view, 10> fields{"process", "label", "do",    "to",     "action_label",
+                                                           "delay",   "key",   "value", "client", "context"};
   check_fields(v, path, "a reactive rule", fields);
   reactive_rule r;
   r.path = path;

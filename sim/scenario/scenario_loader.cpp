@@ -32,9 +32,9 @@ scenario reader::read(const json& root) {
   // The version comes first: a file of another version may well have other fields.
   if (const json* version = get(root, "hbsim"); version && !(version->is_number_unsigned() && *version == 1))
     wrong(*version, "/hbsim", "format version 1");
-  static constexpr std::array<std::string_view, 17> fields{
-      "hbsim",     "name",    "description", "seed",    "until",  "max_events", "max_pending", "clock",    "processes",
-      "network",   "clocks",  "logical",     "faults",  "script", "on_receive", "generate",    "expect"};
+  static constexpr std::array<std::string_view, 18> fields{
+      "hbsim",   "name",    "description", "seed",   "until",  "max_events", "max_pending", "clock",  "processes",
+      "network", "clocks",  "logical",     "faults", "script", "on_receive", "generate",    "expect", "data"};
   check_fields(root, "", "a scenario", fields);
 
   scenario s;
@@ -62,6 +62,10 @@ scenario reader::read(const json& root) {
          concat(process_count_, " processes"), R"(leave vector clocks out for more: "clocks": ["lamport", "hlc"])");
   s.logical = logical_ = read_logical(get(root, "logical"), "/logical", std::move(clocks));
   max_pending_ = s.pending_limit();
+  if (const json* f = get(root, "data")) {
+    s.data = read_data(*f, "/data");
+    has_data_ = true;
+  }
   if (const json* f = get(root, "faults"))
     s.faults = read_list<fault>(*f, "/faults", "faults",
                                 [&](const json& x, const std::string& p, std::size_t) { return read_fault(x, p); });

@@ -38,7 +38,9 @@ inline std::string join(names list) { return join_names(list); }
 
 inline constexpr std::array<std::string_view, 2> hold_mode_names{"drop", "hold"};             // hold_mode order
 inline constexpr std::array<std::string_view, 3> persist_names{"all", "none", "checkpoint"};  // persist_mode order
-inline constexpr std::array<std::string_view, 3> action_names{"local", "send", "broadcast"};  // action_kind order
+inline constexpr std::array<std::string_view, 6> action_names{"local", "send", "broadcast",
+                                                              "put",   "get",  "sync"};  // action_kind order
+inline constexpr std::array<std::string_view, 4> data_action_fields{"key", "value", "client", "context"};
 inline constexpr std::array<std::string_view, 2> pause_clock_names{"frozen", "running"};
 inline constexpr std::array<std::string_view, 2> generator_names{"random", "phold"};  // generator order
 inline constexpr std::array<std::string_view, 6> distribution_names{"constant",    "uniform",   "normal",
@@ -124,6 +126,10 @@ class reader {
   crash_fault read_crash(const json& v, const std::string& path, sim_time at) const;
   event_ref read_event_ref(const json& v, const std::string& path) const;
   action read_action(const json& v, const std::string& path, std::string_view label_field, bool sender_allowed) const;
+  /// The put, get or sync fields of an action (load_data.cpp); the scenario must have `data`.
+  data_action read_data_action(const json& v, const std::string& path, data_op op) const;
+  /// The top-level `data` block.
+  data_config read_data(const json& v, const std::string& path) const;
   script_action read_script_action(const json& v, const std::string& path, std::size_t k) const;
   reactive_rule read_rule(const json& v, const std::string& path, std::size_t k) const;
   generator read_generator(const json& v, const std::string& path);
@@ -141,6 +147,7 @@ class reader {
   const std::string& file_;
   const clock_registry& registry_;
   logical_config logical_;  // read before the expectations, which may name the clocks' values
+  bool has_data_ = false;   // read before the actions, which may put, get and sync
   std::size_t process_count_ = 0;
   std::uint64_t max_pending_ = 0;
   std::uint64_t pending_at_start_ = 0;  // PHOLD's initial messages so far

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/data/data_note.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
@@ -158,6 +159,9 @@ class json_line_codec {
   /// The fields of the kinds beyond the standard three, through their modules.
   void read_stamps(const nlohmann::json& o);
   void read_messages(const nlohmann::json& ms);
+  /// A data event's `data` and `state` (line_codec_data.cpp) into data_.
+  void read_data(const nlohmann::json& d, const nlohmann::json* state);
+  std::vector<event_id> write_ids(const nlohmann::json& v, const std::string& path) const;
   partition_fault read_partition(const nlohmann::json& o) const;
 
   const std::string& file_;
@@ -167,6 +171,7 @@ class json_line_codec {
   std::vector<sent_message> messages_;
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three
   std::vector<stamp_words> stamps_;
+  data_note data_;
 };
 
 }  // namespace hbsim::trace_internal

@@ -145,6 +145,10 @@ present json_line_codec::read_event(const json& o) {
     r.send_event = counter(*s, "/send");
     has.send = true;
   }
+  if (const json* d = field(o, "data", "", false)) {
+    read_data(*d, field(o, "state", "", false));
+    r.data = &data_;
+  }
   if (table_.clocks.has("vector")) r.vector = dense_;
   r.messages = messages_;
   r.stamps = stamps_;

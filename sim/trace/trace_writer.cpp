@@ -8,6 +8,7 @@
 
 #include "core/sha256.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
+#include "hbsim/data/data_note.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -179,6 +180,10 @@ void trace_writer::on_event(const event_record& e) {
     extra_text_[i] = extra_[i]->write(e.stamps[i], plain_names_).dump();
     bound += extra_text_[i].size() + 6 * extra_[i]->name().size() + 4;
   }
+  if (e.data) {
+    data_text_ = trace_fields(*e.data, e.id);
+    bound += data_text_.size();
+  }
   char* p = reserve(bound);
   p = lit(p, "{\"type\":\"event\",\"id\":");
   p = num(p, e.id);
@@ -232,6 +237,7 @@ void trace_writer::on_event(const event_record& e) {
     p = lit(p, ",\"send\":");
     p = num(p, e.send_event);
   }
+  if (e.data) p = raw(p, data_text_);
   end_line(p);
 }
 

@@ -106,6 +106,26 @@ void print_final_clocks(std::ostream& out, const simulation& sim) {
   }
 }
 
+// Per key of the replicated data: writes, lost updates, the most siblings, the versions' bytes.
+void print_data(std::ostream& out, const data_judge& d) {
+  out << "\ndata          " << d.lost_updates() << (d.lost_updates() == 1 ? " lost update\n" : " lost updates\n");
+  for (const data_key_summary& k : d.keys())
+    out << "  \"" << k.key << "\": " << k.writes << (k.writes == 1 ? " write, " : " writes, ") << k.lost << " lost, "
+        << k.siblings << (k.siblings == 1 ? " value" : " values") << " at most, " << k.metadata_bytes
+        << " bytes of versions\n";
+}
+
+nlohmann::json data_json(const data_judge& d) {
+  nlohmann::json keys = nlohmann::json::array();
+  for (const data_key_summary& k : d.keys())
+    keys.push_back({{"key", k.key},
+                    {"writes", k.writes},
+                    {"lost_updates", k.lost},
+                    {"siblings_max", k.siblings},
+                    {"metadata_bytes", k.metadata_bytes}});
+  return {{"lost_updates", d.lost_updates()}, {"keys", keys}};
+}
+
 }  // namespace
 
 bool run_ok(const run_report& r) {
@@ -157,6 +177,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   for (const auto& clock : sim.clocks().extra()) out << clock->summary(names);
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
+  if (r.invariants && r.invariants->data()) print_data(out, *r.invariants->data());
   if (r.clocks)
     print_clock_report(out, r.clocks->result(), names);
   else if (names.size() > vector_max_processes)
@@ -251,7 +272,7 @@ nlohmann::json summary_json(const run_report& r) {
                             {"ok", x.outcome == expectation_result::status::met},
                             {"found", found_json(x, names)}});
   }
-  return {{"ok", run_ok(r)},
+  json out = {{"ok", run_ok(r)},
           {"scenario", sim.source().name},
           {"seed", sim.seed()},
           {"events", s.events},
@@ -275,6 +296,8 @@ nlohmann::json summary_json(const run_report& r) {
           {"trace_sha256", r.trace_sha256.empty() ? json(nullptr) : json(r.trace_sha256)},
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
+  if (r.invariants && r.invariants->data()) out["data"] = data_json(*r.invariants->data());
+  return out;
 }
 
 }  // namespace hbsim

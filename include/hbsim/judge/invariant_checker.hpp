@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hbsim/clocks/clock_set.hpp"
+#include "hbsim/data/data_judge.hpp"
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/observer.hpp"
 
@@ -92,6 +93,7 @@ class invariant_checker final : public event_observer {
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
+  void on_finish(const run_end& end) override;
 
   /// Invariants with at least one violation: the standard ones in the order of invariant_names(), then
   /// the other kinds'.
@@ -104,6 +106,8 @@ class invariant_checker final : public event_observer {
   /// The largest l − pt seen (the run's ε); nullopt before any event.
   std::optional<sim_time> epsilon() const { return epsilon_; }
   std::span<const std::string> process_names() const { return names_; }
+  /// The replicated data's judge; null in a run without data events.
+  const data_judge* data() const { return data_.get(); }
   /// Candidate pairs of the strong clock condition's "only if" half older than the recent window.
   std::uint64_t unverified_pairs() const { return unverified_pairs_; }
 
@@ -136,7 +140,10 @@ class invariant_checker final : public event_observer {
   void report(invariant i, const event_head* a, Vector va, const event_head& b, row vb, Rule rule, Path path);
   /// The other kinds' judges on e, the stamps of e shown in their witnesses.
   void judge_others(const event_record& e, const event_head& b, row v);
+  /// The data judge on e, which has a data note; made at the first such event.
+  void judge_data(const event_record& e, const event_head& b, row v);
   class findings;
+  class data_findings;
   void check_strong_against_recent(const event_head& b, row v);
   void check_strong_against_latest(const event_head& a, row v);
   /// p's event number `seq` when it is the latest the checker has remembered (the newest of its ring);
@@ -167,6 +174,9 @@ class invariant_checker final : public event_observer {
     std::size_t first_report;
   };
   std::vector<other> others_;
+  std::unique_ptr<data_judge> data_;
+  std::size_t first_data_report_ = 0;
+  std::optional<event_snapshot> last_data_;  // the witness of convergence, judged at the end
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth

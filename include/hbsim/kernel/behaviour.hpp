@@ -13,6 +13,7 @@
 namespace hbsim {
 
 class simulation;
+struct data_action;  // data/data_config.hpp
 
 /// A message as the receiving behaviour sees it.
 struct delivered_message {
@@ -46,6 +47,8 @@ class process_context {
   event_id send(process_id to, std::string_view label);
   event_id send(std::span<const process_id> to, std::string_view label);
   event_id broadcast(std::string_view label);
+  /// A put, get or sync of the run's replicated data (kernel/data_hook.hpp).
+  event_id data(const data_action& a, std::string_view label);
   /// Calls this behaviour's on_timer(token) on this process after `delay` of true time.
   void set_timer(sim_time delay, std::uint64_t token);
 

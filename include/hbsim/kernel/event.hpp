@@ -14,6 +14,8 @@
 
 namespace hbsim {
 
+struct data_note;  // data/data_note.hpp: what the event did to replicated data
+
 enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
 std::string_view to_string(event_kind k);
 inline constexpr int event_kind_count = 6;
@@ -55,6 +57,7 @@ struct event_record {
   message_id message = 0;                  // receive, reject
   process_id from = no_process;            // receive, reject
   event_id send_event = 0;                 // receive, reject
+  const data_note* data = nullptr;         // a put, get or sync, or a receive that merged one
 };
 
 struct drop_record {

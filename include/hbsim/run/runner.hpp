@@ -47,6 +47,10 @@ struct run_outcome {
     return {sim.get(), invariants.get(), expectations, wall_seconds, clocks.get(), trace_sha256};
   }
   bool ok() const { return run_ok(report()); }
+  /// Writes of the replicated data that some replica lost (0 without data).
+  std::uint64_t lost_updates() const {
+    return invariants && invariants->data() ? invariants->data()->lost_updates() : 0;
+  }
 };
 
 /// Runs s (which must outlive the outcome). Throws input_error for references that name no event or

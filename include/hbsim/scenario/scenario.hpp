@@ -15,6 +15,7 @@
 #include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
+#include "hbsim/data/data_config.hpp"
 #include "hbsim/judge/expectation.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/faults.hpp"
@@ -44,6 +45,7 @@ struct scenario {
   std::vector<reactive_rule> on_receive;
   std::vector<generator> generate;
   std::vector<expectation> expect;
+  std::optional<data_config> data;  // replicated data (data/replica_set.hpp)
 
   /// Index of the process with this name.
   std::optional<process_id> find_process(std::string_view name) const;

@@ -8,19 +8,22 @@
 #include <vector>
 
 #include "hbsim/core/distribution.hpp"
+#include "hbsim/data/data_config.hpp"
 #include "hbsim/kernel/event.hpp"
 #include "hbsim/scenario/event_ref.hpp"
 
 namespace hbsim {
 
-enum class action_kind : std::uint8_t { local, send, broadcast };
+enum class action_kind : std::uint8_t { local, send, broadcast, put, get, sync };
 
-/// One thing a process does: a local event, a send to some processes, or a broadcast.
+/// One thing a process does: a local event, a send to some processes, a broadcast, or a put, get or
+/// sync of replicated data (data/replica_set.hpp).
 struct action {
   action_kind kind = action_kind::local;
   std::vector<process_id> to;   // send
   bool to_sender = false;       // reactive send whose `to` is "sender"
   std::string label;
+  data_action data{};            // put, get, sync
 };
 
 struct script_action {

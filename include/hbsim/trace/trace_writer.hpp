@@ -61,6 +61,7 @@ class trace_writer final : public event_observer {
   bool lamport_ = true, vector_ = true, hlc_ = true;
   std::vector<const clock_kind*> extra_;
   std::vector<std::string> extra_text_;
+  std::string data_text_;  // an event's replicated-data fields (data/data_note.hpp)
   std::vector<std::string> plain_names_;
 };
 

@@ -1,0 +1,73 @@
+// The invariants of replicated data (SPEC §9), judged from the events' data notes against the ground
+// truth of the writes: the causality the data itself carries. A write's causal past is its context's
+// writes and their pasts; a replica has seen the writes put there or carried by a sync it received,
+// and their pasts. The same notes come from a live run and from a trace, so both are judged alike.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hbsim/clocks/clock_kind.hpp"  // clock_findings: where a judge reports
+#include "hbsim/data/data_note.hpp"
+#include "hbsim/kernel/event.hpp"
+
+namespace hbsim {
+
+/// data.no_lost_update, data.siblings_concurrent, data.convergence.
+std::span<const std::string_view> data_invariant_names();
+
+/// One key's numbers over the run, for the summary.
+struct data_key_summary {
+  std::string key;
+  std::uint64_t writes = 0;
+  std::uint64_t lost = 0;            // distinct writes that some replica saw and then held nowhere in its state's past
+  std::uint64_t siblings = 0;        // the most values one replica held at once
+  std::uint64_t metadata_bytes = 0;  // the writes' versions, in all
+};
+
+class data_judge {
+ public:
+  explicit data_judge(std::span<const std::string> processes);
+  /// Judges e, which has a data note.
+  void judge(const event_record& e, clock_findings& out);
+  /// At the end of the run: convergence.
+  void finish(clock_findings& out);
+  std::vector<data_key_summary> keys() const;
+  std::uint64_t lost_updates() const;
+
+ private:
+  using write_set = std::set<event_id>;
+  struct write_info {
+    process_id replica = 0;
+    std::string value;
+    write_set past;  // its causal past, itself excluded
+  };
+  struct replica_key {
+    std::vector<event_id> state;
+    write_set seen;
+    write_set lost;  // already reported
+  };
+  struct key_stats {
+    std::uint64_t writes = 0;
+    write_set lost;
+    std::uint64_t siblings = 0;
+    std::uint64_t bytes = 0;
+  };
+  void see(replica_key& r, event_id w) const;
+  void check(process_id p, const std::string& key, clock_findings& out);
+  std::string describe(event_id w) const;
+  std::string list(const std::vector<event_id>& ids) const;
+
+  std::vector<std::string> names_;
+  std::map<event_id, write_info> writes_;
+  std::vector<std::map<std::string, replica_key>> replicas_;
+  std::map<event_id, std::vector<key_writes>> carried_;  // by sync send
+  std::map<std::string, key_stats> stats_;
+};
+
+}  // namespace hbsim
