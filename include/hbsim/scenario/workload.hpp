@@ -23,7 +23,7 @@ struct action {
   std::vector<process_id> to;   // send
   bool to_sender = false;       // reactive send whose `to` is "sender"
   std::string label;
-  data_action data{};            // put, get, sync
+  data_action data{};           // put, get, sync
 };
 
 struct script_action {
