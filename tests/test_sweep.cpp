@@ -176,3 +176,22 @@ TEST_CASE("a sweep writes its runs as CSV: a column per --set path and per invar
     CHECK(rows[i + 1].find(tail) != std::string::npos);
   }
 }
+
+TEST_CASE("a sweep over replicated data counts the lost updates per run and per value") {
+  // Lesson 50: LWW loses the phone once (the summary's 1 lost update); dotted version vectors keep both writes.
+  scratch dir;
+  const cli_result r = run_cli("sweep '" + source_path("scenarios/teaching/50_cart_lww_loses_items.json") +
+                               "' --seeds 1..2 --set '/data/policy=\"lww\",\"dvv\"' --out '" + (dir / "o.jsonl") +
+                               "' --csv '" + (dir / "o.csv") + "'");
+  const std::vector<json> lines = json_lines(read_file(dir / "o.jsonl"));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].at("lost_updates") == 1);
+  CHECK(lines[1].at("lost_updates") == 1);
+  CHECK(lines[2].at("lost_updates") == 0);
+  CHECK(lines[3].at("lost_updates") == 0);
+  CHECK(r.out.find("max HLC epsilon  lost updates  values") != std::string::npos);
+  CHECK(r.out.find("             2  /data/policy=\"lww\"") != std::string::npos);
+  CHECK(r.out.find("             0  /data/policy=\"dvv\"") != std::string::npos);
+  const std::string csv = read_file(dir / "o.csv");
+  CHECK(csv.find(",lost_updates,events,") != std::string::npos);
+}

@@ -115,6 +115,7 @@ sweep_result sweep::run(const sweep_cell& c) const {
                       [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; }));
     r.events = out.sim->stats().events;
     r.epsilon_ns = out.invariants->epsilon();
+    if (out.invariants->data()) r.lost_updates = out.lost_updates();
     r.trace_sha256 = out.trace_sha256;
     r.wall_seconds = out.wall_seconds;
     if (!r.ok) r.failures = failures_of(out, s);
@@ -174,6 +175,7 @@ std::vector<sweep_value_summary> sweep::by_value(const std::vector<std::optional
     s.failed += results[i]->ok ? 0 : 1;
     for (const auto& v : results[i]->violations) s.violations[v.first] += v.second;
     if (results[i]->epsilon_ns) s.max_epsilon_ns = std::max(s.max_epsilon_ns.value_or(0), *results[i]->epsilon_ns);
+    if (results[i]->lost_updates) s.lost_updates = s.lost_updates.value_or(0) + *results[i]->lost_updates;
   }
   return out;
 }
@@ -181,15 +183,17 @@ std::vector<sweep_value_summary> sweep::by_value(const std::vector<std::optional
 nlohmann::ordered_json sweep::line(const sweep_cell& c, const sweep_result& r) const {
   nlohmann::ordered_json set = nlohmann::ordered_json::object();
   for (const field_override& o : overrides(c)) set[o.path] = o.value;
-  return {{"seed", c.seed},
-          {"set", set},
-          {"ok", r.ok},
-          {"exit", r.exit},
-          {"violations", r.violations},
-          {"unmet", r.unmet},
-          {"events", r.events},
-          {"trace_sha256", r.trace_sha256},
-          {"wall_seconds", r.wall_seconds}};
+  nlohmann::ordered_json out = {{"seed", c.seed},
+                                 {"set", set},
+                                 {"ok", r.ok},
+                                 {"exit", r.exit},
+                                 {"violations", r.violations},
+                                 {"unmet", r.unmet},
+                                 {"events", r.events},
+                                 {"trace_sha256", r.trace_sha256},
+                                 {"wall_seconds", r.wall_seconds}};
+  if (r.lost_updates) out["lost_updates"] = *r.lost_updates;  // beyond SPEC's fields, only with replicated data
+  return out;
 }
 
 std::string sweep::reproduce(const sweep_cell& c) const {

@@ -85,7 +85,7 @@ std::string csv_field(const std::string& s) {
 }
 
 // The runs as a table: the seed, a column per --set path (its value as JSON), the verdict, a column per invariant
-// violated in any run (its count), then the rest of each JSON line.
+// violated in any run (its count), the writes lost when the runs have replicated data, then the rest of each line.
 void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& results, const std::string& path) {
   std::vector<nlohmann::ordered_json> lines;
   std::set<std::string> invariants;
@@ -105,6 +105,8 @@ void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& 
   header.insert(header.end(), paths.begin(), paths.end());
   header.insert(header.end(), {"ok", "exit", "unmet"});
   header.insert(header.end(), invariants.begin(), invariants.end());
+  const bool data = std::any_of(lines.begin(), lines.end(), [](const auto& l) { return l.contains("lost_updates"); });
+  if (data) header.push_back("lost_updates");
   header.insert(header.end(), {"events", "trace_sha256", "wall_seconds"});
   output_file out(path, "sweep results as CSV");
   out.write(row(header));
@@ -114,26 +116,35 @@ void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& 
     fields.insert(fields.end(), {l.at("ok").dump(), l.at("exit").dump(), l.at("unmet").dump()});
     for (const std::string& name : invariants)
       fields.push_back(l.at("violations").contains(name) ? l.at("violations").at(name).dump() : "0");
+    if (data) fields.push_back(l.contains("lost_updates") ? l.at("lost_updates").dump() : "");
     fields.insert(fields.end(), {l.at("events").dump(), l.at("trace_sha256").get<std::string>(), l.at("wall_seconds").dump()});
     out.write(row(fields));
   }
   out.commit();
 }
 
-// Per combination of values: how many runs failed, the violations they counted, HLC's largest epsilon.
+// Per combination of values: how many runs failed, the violations they counted, HLC's largest epsilon, and the
+// writes lost when the runs have replicated data.
 void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   if (sw.combinations() < 2) return;
-  std::cout << "by value   runs  failed  violations  max HLC epsilon  values\n";
-  for (const sweep_value_summary& v : sw.by_value(results)) {
-    char row[96];
+  const std::vector<sweep_value_summary> rows = sw.by_value(results);
+  const bool data = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.lost_updates.has_value(); });
+  std::cout << "by value   runs  failed  violations  max HLC epsilon  " << (data ? "lost updates  " : "") << "values\n";
+  for (const sweep_value_summary& v : rows) {
+    char row[128];
     std::snprintf(row, sizeof row, "           %4llu  %6llu  %10llu  %15s  ", static_cast<unsigned long long>(v.runs),
                   static_cast<unsigned long long>(v.failed), static_cast<unsigned long long>(v.violations_total()),
                   v.max_epsilon_ns ? format_duration(*v.max_epsilon_ns).c_str() : "-");
-    std::cout << row << v.values << "\n";
+    std::cout << row;
+    if (data) {
+      std::snprintf(row, sizeof row, "%12s  ", v.lost_updates ? std::to_string(*v.lost_updates).c_str() : "-");
+      std::cout << row;
+    }
+    std::cout << v.values << "\n";
   }
 }
 
-// The rows of the by-value table as a plot: failed runs, violations by invariant, and HLC's largest epsilon when
+// The rows of the by-value table as a plot: failed runs, violations by invariant, HLC's largest epsilon when
 // the runs have HLC, each in its own panel.
 void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   const std::vector<sweep_value_summary> rows = sw.by_value(results);
@@ -163,8 +174,14 @@ void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::opt
   const plot_series epsilon = measure("max HLC epsilon", [](const sweep_value_summary& r) {
     return r.max_epsilon_ns ? std::optional<double>(static_cast<double>(*r.max_epsilon_ns)) : std::nullopt;
   });
-  if (std::any_of(epsilon.points.begin(), epsilon.points.end(), [](const auto& p) { return p.has_value(); }))
-    plot.panels.push_back({"max HLC epsilon (ns)", {epsilon}});
+  const auto any = [](const plot_series& s) {
+    return std::any_of(s.points.begin(), s.points.end(), [](const auto& p) { return p.has_value(); });
+  };
+  if (any(epsilon)) plot.panels.push_back({"max HLC epsilon (ns)", {epsilon}});
+  const plot_series lost = measure("lost updates", [](const sweep_value_summary& r) {
+    return r.lost_updates ? std::optional<double>(static_cast<double>(*r.lost_updates)) : std::nullopt;
+  });
+  if (any(lost)) plot.panels.push_back({"lost updates", {lost}});
   output_file out(a.plot, "sweep plot");
   out.write(render_svg(plot));
   out.commit();
