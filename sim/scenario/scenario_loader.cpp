@@ -32,9 +32,9 @@ scenario reader::read(const json& root) {
   // The version comes first: a file of another version may well have other fields.
   if (const json* version = get(root, "hbsim"); version && !(version->is_number_unsigned() && *version == 1))
     wrong(*version, "/hbsim", "format version 1");
-  static constexpr std::array<std::string_view, 17> fields{
-      "hbsim",     "name",    "description", "seed",    "until",  "max_events", "max_pending", "clock",    "processes",
-      "network",   "clocks",  "logical",     "faults",  "script", "on_receive", "generate",    "expect"};
+  static constexpr std::array<std::string_view, 18> fields{
+      "hbsim",   "name",   "description", "seed",   "until",  "max_events", "max_pending", "clock",    "processes",
+      "network", "clocks", "logical",     "faults", "script", "on_receive", "generate",    "delivery", "expect"};
   check_fields(root, "", "a scenario", fields);
 
   scenario s;
@@ -80,6 +80,12 @@ scenario reader::read(const json& root) {
       s.generate =
           read_list<generator>(*f, "/generate", "generators (or one generator object)",
                                [&](const json& x, const std::string& p, std::size_t) { return read_generator(x, p); });
+  }
+  if (const json* f = get(root, "delivery")) {
+    s.delivery.groups = read_list<delivery_group>(
+        *f, "/delivery", "delivery groups",
+        [&](const json& x, const std::string& p, std::size_t) { return read_delivery_group(x, p, s.network); });
+    delivery_ = !s.delivery.empty();
   }
   if (const json* f = get(root, "expect"))
     s.expect = read_list<expectation>(

@@ -145,6 +145,7 @@ present json_line_codec::read_event(const json& o) {
     r.send_event = counter(*s, "/send");
     has.send = true;
   }
+  if (field(o, "arrived", "", false)) r.arrived = time_field(o, "arrived");
   if (table_.clocks.has("vector")) r.vector = dense_;
   r.messages = messages_;
   r.stamps = stamps_;

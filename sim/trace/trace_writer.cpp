@@ -221,6 +221,10 @@ void trace_writer::on_event(const event_record& e) {
     p = name(p, e.from);
     p = lit(p, ",\"send\":");
     p = num(p, e.send_event);
+    if (e.arrived != no_arrival) {
+      p = lit(p, ",\"arrived\":");
+      p = num(p, e.arrived);
+    }
   }
   end_line(p);
 }

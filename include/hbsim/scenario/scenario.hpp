@@ -16,6 +16,7 @@
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/judge/expectation.hpp"
+#include "hbsim/kernel/delivery_group.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/faults.hpp"
 #include "hbsim/net/network.hpp"
@@ -43,6 +44,7 @@ struct scenario {
   std::vector<script_action> script;
   std::vector<reactive_rule> on_receive;
   std::vector<generator> generate;
+  delivery_config delivery;
   std::vector<expectation> expect;
 
   /// Index of the process with this name.
