@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "hbsim/core/input_error.hpp"
 #include "hbsim/run/runner.hpp"
 #include "sim_fixture.hpp"
 
@@ -448,7 +449,8 @@ TEST_CASE("hbsim run: the trace's arrived, --json's held-back times and held dro
   CHECK(j["held_back"]["p99_ns"] == 7500000);
   CHECK(j["held_back"]["max_ns"] == 7500000);
   CHECK(j["messages"]["dropped"]["held"] == 0);
-  const cli_result wrong = run_cli("run --json --variant causal=count-all-events " + lesson);
+  // Its expectations name receives that count-all-events holds back for ever: left out.
+  const cli_result wrong = run_cli("run --json --set '/expect=[]' --variant causal=count-all-events " + lesson);
   CHECK(wrong.code == 0);  // held drops fail a run only through an invariant
   CHECK(json::parse(wrong.out)["messages"]["dropped"]["held"] == 2);
   CHECK(run_cli("run --variant causal=no-hold " + lesson).code == 1);
@@ -464,84 +466,8 @@ TEST_CASE("a run without delivery groups says nothing of them") {
   CHECK(run_cli("run " + lesson).out.find("held back") == std::string::npos);
 }
 
-TEST_CASE("total order via Lamport stamps: lesson 44's times, derived by hand in its note") {
-  const scenario s = load_scenario(source_path("scenarios/teaching/44_lamport_total_order.json"));
-  const auto r = judge(s);
-  const auto time_of = [&](process_id p, const std::string& label) { return receive_of(r->rec, p, label).r; };
-  // R1: the deposit (own copy, arrived 1ms) and the interest (arrived 3ms), both applied at 6ms.
-  CHECK(receives(r->rec, A) == std::vector<std::string>{"ack:deposit-100", "ack:interest-10pct", "ack:interest-10pct",
-                                                        "deposit-100", "interest-10pct", "ack:deposit-100"});
-  CHECK(time_of(A, "deposit-100").time == 6 * ms);
-  CHECK(time_of(A, "deposit-100").arrived == 1 * ms);
-  CHECK(time_of(A, "interest-10pct").time == 6 * ms);
-  CHECK(time_of(A, "interest-10pct").arrived == 3 * ms);
-  // R2: both arrived at 1ms, applied at 4ms.
-  CHECK(time_of(B, "deposit-100").time == 4 * ms);
-  CHECK(time_of(B, "interest-10pct").time == 4 * ms);
-  CHECK(time_of(B, "interest-10pct").arrived == 1 * ms);
-  // R3: the deposit arrived at 3ms, applied at 4ms; its own interest, back at 1ms, applied at 6ms.
-  CHECK(time_of(C, "deposit-100").time == 4 * ms);
-  CHECK(time_of(C, "deposit-100").arrived == 3 * ms);
-  CHECK(time_of(C, "interest-10pct").time == 6 * ms);
-  CHECK(time_of(C, "interest-10pct").arrived == 1 * ms);
-  CHECK(r->out.ok());
-}
-
-namespace {
-
-// Three members broadcast five times each over FIFO links of exponential delays.
-scenario lamport_random() {
-  scenario s = make_scenario({"A", "B", "C"});
-  s.network.defaults.delay = distribution::exponential(1 * ms);
-  s.network.defaults.fifo = true;
-  for (process_id p : {A, B, C}) {
-    script_action x = at(p * 150 * 1000, p, action_kind::broadcast, std::string(1, static_cast<char>('a' + p)));
-    x.repeat_count = 5;
-    x.repeat_every = 400 * 1000;
-    s.script.push_back(x);
-  }
-  delivery_group g = group_of({A, B, C}, delivery_order::total);
-  g.via = total_via::lamport;
-  s.delivery.groups.push_back(g);
-  return s;
-}
-
-// The broadcasts each member delivered (by send event), acknowledgements left out, in delivery order.
-std::vector<event_id> delivered_broadcasts(const recorder& rec, process_id q) {
-  std::vector<event_id> out;
-  for (const kept_event& e : rec.events)
-    if (e.r.process == q && e.r.kind == event_kind::receive && !e.label.starts_with("ack:")) out.push_back(e.r.send_event);
-  return out;
-}
-
-}  // namespace
-
-TEST_CASE("total order via Lamport stamps, many seeds: every member, sender included, delivers all in one order") {
-  const scenario s = lamport_random();
-  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-    CAPTURE(seed);
-    const auto r = judge(s, seed);
-    const auto first = delivered_broadcasts(r->rec, A);
-    CHECK(first.size() == 15);
-    CHECK(delivered_broadcasts(r->rec, B) == first);
-    CHECK(delivered_broadcasts(r->rec, C) == first);
-    CHECK(r->rec.drops.empty());
-    CHECK(r->out.ok());
-  }
-}
-
-TEST_CASE("total order via Lamport stamps, many seeds: arrival-order is caught by delivery.total_order and nothing else") {
-  scenario s = lamport_random();
-  s.delivery.groups[0].total = total_variant::arrival_order;
-  std::uint64_t caught = 0;
-  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-    CAPTURE(seed);
-    const auto r = judge(s, seed);
-    const auto first = delivered_broadcasts(r->rec, A);
-    const bool disagree = delivered_broadcasts(r->rec, B) != first || delivered_broadcasts(r->rec, C) != first;
-    CHECK(disagree == (r->violations("delivery.total_order") > 0));
-    CHECK(r->others("delivery.total_order") == 0);
-    caught += disagree;
-  }
-  CHECK(caught > 0);
+TEST_CASE("total order via Lamport stamps is refused: not available yet") {
+  const std::string text = R"({"name": "l", "processes": ["A", "B"], "network": {"fifo": true},
+    "delivery": [{"group": "*", "order": "total", "via": "lamport"}]})";
+  CHECK_THROWS_WITH_AS(parse_scenario(text, "l.json"), doctest::Contains("not available yet"), input_error);
 }

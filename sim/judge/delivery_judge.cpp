@@ -39,7 +39,7 @@ std::uint32_t delivery_judge::index(const group& x, process_id p) const {
 void delivery_judge::judge(const event_record& e, const causality& truth, const findings& violated) {
   if (e.kind != event_kind::send && e.kind != event_kind::receive) return;
   for (group& x : groups_) {
-    if (x.g.order == delivery_order::total && x.g.via == total_via::sequencer) {
+    if (x.g.order == delivery_order::total) {
       if (e.kind == event_kind::send && e.process == x.g.sequencer) on_relay(x, e);
       if (e.kind == event_kind::receive && e.process != x.g.sequencer && is_member(x.g, e.process))
         check_total(x, e, violated);
@@ -47,13 +47,12 @@ void delivery_judge::judge(const event_record& e, const causality& truth, const 
     }
     if (!is_member(x.g, e.process)) continue;
     if (e.kind == event_kind::send) {
-      if (x.g.order != delivery_order::fifo) on_send(x, e);
+      if (x.g.order == delivery_order::causal) on_send(x, e);
       continue;
     }
     if (!is_member(x.g, e.from)) continue;
     if (x.g.order == delivery_order::fifo) check_fifo(x, e, violated);
     if (x.g.order == delivery_order::causal) check_causal(x, e, truth, violated);
-    if (x.g.order == delivery_order::total) check_agreement(x, e, violated);
   }
 }
 
@@ -61,10 +60,6 @@ void delivery_judge::on_send(group& x, const event_record& e) {
   to_.clear();
   for (const sent_message& m : e.messages) to_.push_back(m.to);
   if (!addresses_group(x.g, e.process, to_)) return;
-  if (x.g.order == delivery_order::total) {  // via Lamport stamps; its acknowledgements are no broadcasts
-    if (!e.label.starts_with("ack:")) x.broadcast_sends.insert(e.id);
-    return;
-  }
   const std::uint32_t j = index(x, e.process);
   x.sent_seqs[j].push_back(e.seq);
   x.broadcasts[e.id] = {j, static_cast<std::uint32_t>(x.sent_seqs[j].size())};
@@ -99,25 +94,6 @@ void delivery_judge::check_total(group& x, const event_record& e, const findings
     });
   }
   next = std::max(next, k + 1);
-}
-
-// Every member's deliveries are the one sequence the members agree on: the i-th delivery of each is
-// the i-th of the first member that got so far.
-void delivery_judge::check_agreement(group& x, const event_record& e, const findings& violated) {
-  if (!x.broadcast_sends.count(e.send_event)) return;
-  auto& [count, seen] = x.delivered[e.process];
-  if (!seen.insert(e.send_event).second) return;  // the network's duplicate
-  const std::size_t i = count++;
-  if (i == x.agreed.size()) {
-    x.agreed.push_back(e.send_event);
-    return;
-  }
-  if (x.agreed[i] == e.send_event) return;
-  const event_id expected = x.agreed[i];
-  violated(total_invariant, [&, i, expected] {
-    return concat(names_[e.process], " delivers send #", e.send_event, " as its delivery ", nth(i + 1),
-                  ", where another member delivered send #", expected);
-  });
 }
 
 // Message ids grow in send order, so each link's deliveries must have growing ids.

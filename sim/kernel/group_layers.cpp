@@ -5,7 +5,6 @@
 
 #include "kernel/causal_delivery.hpp"
 #include "kernel/fifo_delivery.hpp"
-#include "kernel/lamport_delivery.hpp"
 #include "kernel/sequencer_delivery.hpp"
 
 namespace hbsim {
@@ -52,10 +51,6 @@ group_parts group_layers(const delivery_group& g) {
     }
     case delivery_order::causal: out.layers.push_back({std::make_shared<causal_delivery>(g), g.members}); break;
     case delivery_order::total: {
-      if (g.via == total_via::lamport) {
-        out.layers.push_back({std::make_shared<lamport_delivery>(g), g.members});
-        break;
-      }
       auto layer = std::make_shared<sequencer_delivery>(g);
       std::vector<process_id> at = g.members;
       if (!is_member(g, g.sequencer)) at.insert(std::upper_bound(at.begin(), at.end(), g.sequencer), g.sequencer);

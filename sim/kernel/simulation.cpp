@@ -432,10 +432,12 @@ struct simulation::state {
     for (const queue_entry& e : queue.pending())
       if (e.type == arrival || e.type == delivery) pending.push_back(e);
     std::vector<arrived_copy> held;
+    std::set<const delivery_policy*> asked;  // a group's layer serves several processes: asked once
     for (const process_state& ps : procs) {
       for (const queue_entry& e : ps.deferred)
         if (e.type == delivery) pending.push_back(e);
       for (const auto& layer : ps.layers) {
+        if (!asked.insert(layer.get()).second) continue;
         const std::size_t before = held.size();
         layer->held(held);
         if (layer->orders())

@@ -81,8 +81,8 @@ class delivery_policy {
   virtual void on_arrival(delivery_context& ctx, const arrived_copy& c) = 0;
   /// A copy it delivered was dropped because the process was down (every layer is told, bottom first).
   virtual void on_dropped(delivery_context& /*ctx*/, const arrived_copy& /*c*/) {}
-  /// Appends the copies it holds; at the end of the run they become drops (`held` for a layer that
-  /// orders(), else `in_flight`).
+  /// Appends the copies it holds (for all the processes it serves; asked once); at the end of the run
+  /// they become drops (`held` for a layer that orders(), else `in_flight`).
   virtual void held(std::vector<arrived_copy>& out) const = 0;
   /// Whether it is a delivery group's layer, whose held copies are `held` drops.
   virtual bool orders() const { return false; }
