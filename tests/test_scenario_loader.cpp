@@ -363,8 +363,8 @@ TEST_CASE("errors give line and column for syntax, path otherwise") {
         R"(t.json: at /until: expected a duration string such as "5ms", "1.5ms", "-20ms" or "2s", found a number (5))");
   CHECK(error_of(R"({"name": "x", "processes": ["p"], "sed": 5})") ==
         "t.json: at /sed: expected a field of a scenario (hbsim, name, description, seed, until, max_events, "
-        "max_pending, clock, processes, network, clocks, logical, faults, script, on_receive, generate, expect, data, "
-        "note), "
+        "max_pending, clock, processes, network, clocks, logical, faults, script, on_receive, generate, delivery, "
+        "expect, data, note), "
         "found the field \"sed\" (did you mean \"seed\"?)");
   // A key that differs only in case is suggested too, even when far in edits.
   CHECK(error_of(R"({"name": "x", "processes": ["p"], "MAX_EVENTS": 5})").find("did you mean \"max_events\"?") !=

@@ -191,6 +191,9 @@ scenario everything() {
   forever.from = {4};
   forever.to = {0};
   s.faults.push_back({150 * ms, forever, "/faults/6"});
+  // A causal group of A and B: receives that say when they arrived, and, behind A's lost broadcasts,
+  // copies held back to the end (held drops).
+  s.delivery.groups.push_back({{0, 1}, delivery_order::causal, total_via::sequencer, 0});
   const char* labels[] = {"hi \"quoted\"", "tab\there", "\u00fcnicode", "plain"};
   for (process_id p = 0; p < 5; ++p) {
     script_action b = at(p * ms / 5, p, action_kind::broadcast, labels[p % 4]);

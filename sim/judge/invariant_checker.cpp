@@ -6,6 +6,7 @@
 #include "clocks/hlc/hlc_judge.hpp"
 #include "clocks/lamport/lamport_judge.hpp"
 #include "clocks/vector/vector_judge.hpp"
+#include "judge/delivery_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -55,6 +56,9 @@ std::string describe(const event_snapshot& e, std::span<const std::string> names
   return s;
 }
 
+invariant_checker::invariant_checker(causality& truth) : truth_(&truth) {}
+invariant_checker::~invariant_checker() = default;
+
 void invariant_checker::on_start(const run_header& h) {
   names_.assign(h.process_names.begin(), h.process_names.end());
   n_ = names_.size();
@@ -73,6 +77,13 @@ void invariant_checker::on_start(const run_header& h) {
     others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size()});
     for (const std::string_view name : c.kind->invariants()) reports_.push_back({std::string(name), 0, {}});
     judged_ += c.kind->invariants().size();
+  }
+  delivery_.reset();
+  if (h.source && !h.source->delivery.empty()) {
+    delivery_first_ = reports_.size();
+    for (const std::string_view name : delivery_invariant_names) reports_.push_back({std::string(name), 0, {}});
+    judged_ += delivery_invariant_names.size();
+    delivery_ = std::make_unique<delivery_judge>(h.source->delivery, names_);
   }
   recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
                                          recent_most);
@@ -214,6 +225,7 @@ void invariant_checker::on_event(const event_record& e) {
   check_physical(x);
   if (!others_.empty()) judge_others(e, b, x.v);
   if (e.data) judge_data(e, b, x.v);
+  if (delivery_) judge_delivery(e, b, x.v);
   remember(e, std::move(b), x.v, x.exact);
 }
 
@@ -366,6 +378,14 @@ void invariant_checker::on_finish(const run_end&) {
   if (!data_) return;
   data_findings out(*this, *last_data_);
   data_->finish(out);
+}
+
+void invariant_checker::judge_delivery(const event_record& e, const event_head& b, row v) {
+  delivery_->judge(e, *truth_, [&](std::size_t which, const std::function<std::string()>& rule) {
+    violation_report& r = reports_[delivery_first_ + which];
+    if (r.count++ >= examples_kept) return;
+    r.examples.push_back({std::nullopt, snapshot(b, v), rule(), {}});
+  });
 }
 
 void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {

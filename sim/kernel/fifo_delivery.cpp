@@ -29,7 +29,7 @@ void fifo_delivery::on_arrival(delivery_context& ctx, const arrived_copy& c) {
     l.held.push_back(c);
     return;
   }
-  ctx.deliver(c);
+  ctx.deliver(c, group_);
   l.expected.pop_front();
   // Release the run of held copies that were waiting only for this one.
   for (auto it = l.held.begin(); !l.expected.empty() && it != l.held.end();) {
@@ -37,7 +37,7 @@ void fifo_delivery::on_arrival(delivery_context& ctx, const arrived_copy& c) {
       ++it;
       continue;
     }
-    ctx.deliver(*it);
+    ctx.deliver(*it, group_);
     l.expected.pop_front();
     l.held.erase(it);
     it = l.held.begin();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@
 #include "hbsim/kernel/delivery_policy.hpp"
 #include "kernel/clock_lending.hpp"
 #include "kernel/fifo_delivery.hpp"
+#include "kernel/group_layers.hpp"
 #include "kernel/slab.hpp"
 #include "hbsim/kernel/event_queue.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
@@ -37,6 +39,7 @@ struct process_state {
   // Its delivery layers, bottom first (FIFO links, then those deliver_through added); none: every copy is
   // received as it arrives.
   std::vector<std::shared_ptr<delivery_policy>> layers;
+  bool tells_sends = false;  // some layer came from deliver_through: its sends are shown to the layers first
 };
 
 // One copy of a message travelling through the network, then perhaps held by delivery layers.
@@ -48,6 +51,8 @@ struct flight {
   message_slot slot;
   event_id send_event;
   bool duplicate;
+  bool ordered = false;     // a delivery group's layer ordered it: its receive says when it arrived
+  bool held = false;        // at the end: still in a delivery group's hold-back queue
   sim_time arrival = 0;     // from the network
   sim_time due = 0;         // the delivery its layers expected when it was sent
   std::uint64_t order = 0;  // its arrival's place in the queue, kept when a layer delivers it later
@@ -104,6 +109,7 @@ struct simulation::state {
   std::vector<sent_message> sent;        // scratch for one send
   std::vector<drop_record> drops;        // scratch for one send
   std::vector<route_record> routes;      // scratch for one send
+  std::vector<process_id> routed;        // scratch for one send: its destinations as its process's layers see them
   std::uint64_t max_pending = sc.pending_limit();
   bool ran = false;
   bool stopping = false;
@@ -187,6 +193,7 @@ struct simulation::state {
       r.message = m->id;
       r.from = m->from;
       r.send_event = m->send_event;
+      if (m->ordered) r.arrived = m->arrival;
     }
     if (data) r.data = data->on_event(r);
     ++stats.events;
@@ -219,6 +226,11 @@ struct simulation::state {
     const message_slot slot = take_slot();
     clocks.capture(p, slot);
     const event_id id = last_event + 1;
+    if (procs[p].tells_sends) {
+      routed.assign(to.begin(), to.end());
+      for (const auto& layer : procs[p].layers) layer->on_send({p, id, procs[p].seq + 1}, routed);
+      to = routed;
+    }
     sent.clear();
     drops.clear();
     routes.clear();
@@ -236,7 +248,8 @@ struct simulation::state {
       stats.duplicates += f.copies - 1;
       for (int c = 0; c < f.copies; ++c) {
         ++slot_refs[slot];
-        const std::uint32_t i = flights.add({m, p, d, label, slot, id, c == 1, f.arrival[c], f.arrival[c], 0});
+        const std::uint32_t i =
+            flights.add({m, p, d, label, slot, id, c == 1, false, false, f.arrival[c], f.arrival[c], 0});
         flights[i].order = queue.push(f.arrival[c], arrival, i);
         if (!procs[d].layers.empty()) routes.back().arrival[c] = flights[i].due = expected_delivery(i);
       }
@@ -290,8 +303,9 @@ struct simulation::state {
   // A layer's delivery runs after the event in progress, where the copy's arrival had its turn: in the
   // next layer up, or the process. Never within the delivering layer's own call, which may be walking
   // what it holds.
-  void deliver(std::uint32_t flight_index, std::uint8_t layer) {
+  void deliver(std::uint32_t flight_index, std::uint8_t layer, bool ordered) {
     flight& f = flights[flight_index];
+    f.ordered = f.ordered || ordered;
     f.layer = static_cast<std::uint8_t>(layer + 1);
     queue.push_again(now, f.order, f.layer < procs[f.to].layers.size() ? arrival : delivery, flight_index);
   }
@@ -333,6 +347,7 @@ struct simulation::state {
     }
     changing(f.to).receive(f.to, f.slot, pt);
     ++stats.delivered;
+    if (f.ordered) stats.held_back.push_back(now - f.arrival);
     const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
     const delivered_message m{f.id, f.from, label_text[f.label], id};
     release(e.payload);
@@ -429,17 +444,24 @@ struct simulation::state {
     for (const queue_entry& e : queue.pending())
       if (e.type == arrival || e.type == delivery) pending.push_back(e);
     std::vector<arrived_copy> held;
+    std::set<const delivery_policy*> asked;  // a group's layer serves several processes: asked once
     for (const process_state& ps : procs) {
       for (const queue_entry& e : ps.deferred)
         if (e.type == delivery) pending.push_back(e);
-      for (const auto& layer : ps.layers) layer->held(held);
+      for (const auto& layer : ps.layers) {
+        if (!asked.insert(layer.get()).second) continue;
+        const std::size_t before = held.size();
+        layer->held(held);
+        if (layer->orders())
+          for (std::size_t k = before; k < held.size(); ++k) flights[held[k].handle].held = true;
+      }
     }
     for (const arrived_copy& c : held) pending.push_back({c.arrival, flights[c.handle].order, c.handle, arrival});
     for (queue_entry& e : pending) e.time = std::max(e.time, flights[e.payload].due);
     std::sort(pending.begin(), pending.end(), runs_before);
     for (const queue_entry& e : pending) {
       const flight& f = flights[e.payload];
-      drop({f.id, f.from, f.to, now, drop_reason::in_flight, f.duplicate});
+      drop({f.id, f.from, f.to, now, f.held ? drop_reason::held : drop_reason::in_flight, f.duplicate});
     }
   }
 
@@ -500,6 +522,11 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
       s.procs[to].layers.push_back(
           std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; }));
   if (sc.data) s.data = std::make_unique<replica_set>(*sc.data, s.names);
+  for (const delivery_group& g : sc.delivery.groups) {
+    const group_parts parts = group_layers(g);
+    for (const auto& [layer, members] : parts.layers) deliver_through(layer, members);
+    if (parts.relay) attach(parts.relay, std::span(&g.sequencer, 1));
+  }
   if (!sc.script.empty()) {
     s.script = std::make_shared<script_behaviour>(*this, sc.script, s.behaviours.size());
     attach(s.script);
@@ -536,6 +563,7 @@ void simulation::deliver_through(std::shared_ptr<delivery_policy> p, std::span<c
     if (s.procs[q].layers.size() >= max_delivery_layers)
       throw std::length_error("hbsim: more delivery layers than a process may have");
     s.procs[q].layers.push_back(p);
+    s.procs[q].tells_sends = true;
   }
 }
 
@@ -555,6 +583,16 @@ const scenario& simulation::source() const { return s_->sc; }
 std::uint64_t simulation::seed() const { return s_->seed; }
 const clock_set& simulation::clocks() const { return s_->clocks; }
 const run_stats& simulation::stats() const { return s_->stats; }
+
+std::vector<std::string> simulation::delivery_remarks() const {
+  std::vector<std::string> out;
+  std::set<const delivery_policy*> seen;  // only asked, never walked: its order cannot reach the output
+  for (const process_state& ps : s_->procs)
+    for (const auto& layer : ps.layers)
+      if (layer->orders() && seen.insert(layer.get()).second)
+        if (std::string r = layer->remark(s_->names); !r.empty()) out.push_back(std::move(r));
+  return out;
+}
 std::span<const std::string> simulation::process_names() const { return s_->names; }
 
 std::string_view process_context::name() const { return sim_->s_->names[self_]; }
@@ -595,7 +633,7 @@ void process_context::set_timer(sim_time delay, std::uint64_t token) {
 }
 
 sim_time delivery_context::now() const { return sim_->s_->now; }
-void delivery_context::deliver(const arrived_copy& c) { sim_->s_->deliver(c.handle, layer_); }
+void delivery_context::deliver(const arrived_copy& c, bool ordered) { sim_->s_->deliver(c.handle, layer_, ordered); }
 
 event_id delivery_context::send(std::span<const process_id> to, std::string_view label) {
   return sim_->s_->send(self_, to, label);

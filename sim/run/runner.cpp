@@ -58,6 +58,29 @@ void set_variant(const scenario& s, std::string_view clock, std::string_view nam
                     "one of " + valid, "\"" + std::string(name) + "\"");
 }
 
+// --variant causal=no-hold, total=arrival-order: the layers of the scenario's groups of that order.
+void set_delivery_variant(scenario& s, std::string_view order, std::string_view name) {
+  const bool has = std::any_of(s.delivery.groups.begin(), s.delivery.groups.end(),
+                               [&](const delivery_group& g) { return to_string(g.order) == order; });
+  if (!has)
+    throw input_error("--variant", "", "a delivery group of order \"" + std::string(order) + "\" in the scenario",
+                      "\"" + std::string(order) + "\"");
+  const auto path = [&] { return s.file.empty() ? std::string("--variant") : s.file; };
+  const auto refuse = [&](std::span<const std::string_view> names) {
+    std::string valid;
+    for (std::string_view n : names) valid += (valid.empty() ? "" : ", ") + std::string(n);
+    throw input_error(path(), "/delivery", "one of " + valid, "\"" + std::string(name) + "\"");
+  };
+  const auto causal = find_variant<causal_variant>(causal_variant_names(), name);
+  const auto total = find_variant<total_variant>(total_variant_names(), name);
+  if (order == "causal" && !causal) refuse(causal_variant_names());
+  if (order == "total" && !total) refuse(total_variant_names());
+  for (delivery_group& g : s.delivery.groups) {
+    if (g.order == delivery_order::causal && causal) g.causal = *causal;
+    if (g.order == delivery_order::total && total) g.total = *total;
+  }
+}
+
 }  // namespace
 
 std::string determinism_difference(const scenario& s, const run_options& options) {
@@ -88,6 +111,10 @@ void apply_variant(scenario& s, std::string_view assignment) {
   const std::string_view name = eq == std::string_view::npos ? std::string_view{} : assignment.substr(eq + 1);
   if (eq == std::string_view::npos)
     throw input_error("--variant", "", "CLOCK=NAME, e.g. lamport=no-tick-local", "\"" + std::string(assignment) + "\"");
+  if (clock == "causal" || clock == "total") {
+    set_delivery_variant(s, clock, name);
+    return;
+  }
   const auto other = std::find_if(s.logical.extra.begin(), s.logical.extra.end(),
                                   [&](const chosen_clock& c) { return c.kind->name() == clock; });
   if (s.data && clock == s.data->policy) {  // the data policy's variants: lww=no-tie-break

@@ -69,6 +69,7 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
       if (logical_.has(name.substr(0, name.find('.')))) judged.push_back(name);
     for (const chosen_clock& c : logical_.extra) judged.insert(judged.end(), c.kind->invariants().begin(), c.kind->invariants().end());
     if (has_data_) judged.insert(judged.end(), data_invariant_names().begin(), data_invariant_names().end());
+    if (delivery_) judged.insert(judged.end(), delivery_invariant_names.begin(), delivery_invariant_names.end());
     e.invariant = judged[read_choice(v["violates"], kind_path, judged, "an invariant of the chosen clocks")];
     return e;
   }

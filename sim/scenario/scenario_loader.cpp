@@ -33,8 +33,9 @@ scenario reader::read(const json& root) {
   if (const json* version = get(root, "hbsim"); version && !(version->is_number_unsigned() && *version == 1))
     wrong(*version, "/hbsim", "format version 1");
   static constexpr std::array<std::string_view, 18> fields{
-      "hbsim",   "name",    "description", "seed",   "until",  "max_events", "max_pending", "clock",  "processes",
-      "network", "clocks",  "logical",     "faults", "script", "on_receive", "generate",    "expect", "data"};
+      "hbsim",   "name",   "description", "seed",   "until",  "max_events", "max_pending", "clock",    "processes",
+      "network", "clocks", "logical",     "faults", "script", "on_receive", "generate",    "delivery", "expect",
+      "data"};
   check_fields(root, "", "a scenario", fields);
 
   scenario s;
@@ -84,6 +85,12 @@ scenario reader::read(const json& root) {
       s.generate =
           read_list<generator>(*f, "/generate", "generators (or one generator object)",
                                [&](const json& x, const std::string& p, std::size_t) { return read_generator(x, p); });
+  }
+  if (const json* f = get(root, "delivery")) {
+    s.delivery.groups = read_list<delivery_group>(
+        *f, "/delivery", "delivery groups",
+        [&](const json& x, const std::string& p, std::size_t) { return read_delivery_group(x, p, s.network); });
+    delivery_ = !s.delivery.empty();
   }
   if (const json* f = get(root, "expect"))
     s.expect = read_list<expectation>(

@@ -134,6 +134,8 @@ class reader {
   reactive_rule read_rule(const json& v, const std::string& path, std::size_t k) const;
   generator read_generator(const json& v, const std::string& path);
   expectation read_expectation(const json& v, const std::string& path) const;
+  delivery_group read_delivery_group(const json& v, const std::string& path, const network_config& net) const;
+  void read_delivery_variant(const json& v, const std::string& path, delivery_group& g) const;
 
   template <class T, class F>
   std::vector<T> read_list(const json& v, const std::string& path, std::string_view what, F&& one) const {
@@ -148,6 +150,7 @@ class reader {
   const clock_registry& registry_;
   logical_config logical_;  // read before the expectations, which may name the clocks' values
   bool has_data_ = false;   // read before the actions, which may put, get and sync
+  bool delivery_ = false;   // delivery groups, whose invariants the expectations may name
   std::size_t process_count_ = 0;
   std::uint64_t max_pending_ = 0;
   std::uint64_t pending_at_start_ = 0;  // PHOLD's initial messages so far

@@ -149,6 +149,7 @@ present json_line_codec::read_event(const json& o) {
     read_data(*d, field(o, "state", "", false));
     r.data = &data_;
   }
+  if (field(o, "arrived", "", false)) r.arrived = time_field(o, "arrived");
   if (table_.clocks.has("vector")) r.vector = dense_;
   r.messages = messages_;
   r.stamps = stamps_;

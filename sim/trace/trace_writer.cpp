@@ -236,6 +236,10 @@ void trace_writer::on_event(const event_record& e) {
     p = name(p, e.from);
     p = lit(p, ",\"send\":");
     p = num(p, e.send_event);
+    if (e.arrived != no_arrival) {
+      p = lit(p, ",\"arrived\":");
+      p = num(p, e.arrived);
+    }
   }
   if (e.data) p = raw(p, data_text_);
   end_line(p);

@@ -194,6 +194,9 @@ void narrator::on_event(const event_record& e) {
     }
     default: break;
   }
+  if (e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time)
+    line.append(concat(" (arrived at ", dur(e.arrived), ", held back ", dur(e.time - e.arrived),
+                       " by its delivery group)"));
   clocks after = stamps_of(e);
   line.append(": ").append(rules(e, *before, e.kind == event_kind::receive ? carried : nullptr, after));
   if (e.kind == event_kind::crash && source_) {
@@ -271,6 +274,7 @@ void narrator::on_drop(const drop_record& d) {
       if (told) what.append(concat(" (due at ", dur(it->second.arrival[d.duplicate ? 1 : 0]), ")"));
       break;
     }
+    case drop_reason::held: what.append("still held back by its delivery group at the end of the run"); break;
     case drop_reason::loss: what.append("lost by the network"); break;
     case drop_reason::partition: what.append("dropped by a partition"); break;
   }

@@ -139,6 +139,33 @@ bool run_ok(const run_report& r) {
                       [](const expectation_result& x) { return x.outcome == expectation_result::status::unmet; });
 }
 
+namespace {
+
+// How long the receives a delivery group ordered waited in its hold-back queues: ns, p99 by nearest rank.
+struct held_back_stats {
+  std::size_t count = 0, waited = 0;
+  sim_time mean = 0, p99 = 0, max = 0;
+};
+
+held_back_stats held_back(const run_stats& s) {
+  held_back_stats h;
+  std::vector<sim_time> v = s.held_back;
+  h.count = v.size();
+  if (v.empty()) return h;
+  std::sort(v.begin(), v.end());
+  long double sum = 0;
+  for (sim_time t : v) {
+    sum += static_cast<long double>(t);
+    h.waited += t > 0;
+  }
+  h.mean = static_cast<sim_time>(sum / static_cast<long double>(v.size()));
+  h.p99 = v[(v.size() * 99 + 99) / 100 - 1];
+  h.max = v.back();
+  return h;
+}
+
+}  // namespace
+
 void print_summary(std::ostream& out, const run_report& r) {
   const simulation& sim = *r.sim;
   const run_stats& s = sim.stats();
@@ -170,6 +197,15 @@ void print_summary(std::ostream& out, const run_report& r) {
   }
   if (s.held) out << "; " << s.held << " held by a partition until its heal";
   out << "\n";
+  if (!sc.delivery.empty()) {
+    const held_back_stats h = held_back(s);
+    out << "held back  " << h.waited << " of " << h.count << " ordered receives waited";
+    if (h.count)
+      out << "; mean " << format_duration(h.mean) << ", p99 " << format_duration(h.p99) << ", max "
+          << format_duration(h.max);
+    out << "\n";
+    for (const std::string& remark : sim.delivery_remarks()) out << "delivery   " << remark << "\n";
+  }
   if (s.skipped_actions)
     out << "skipped    " << s.skipped_actions << (s.skipped_actions == 1 ? " action" : " actions") << " of crashed processes\n";
 
@@ -252,7 +288,10 @@ nlohmann::json summary_json(const run_report& r) {
   json by_kind = json::object();
   for (int k = 0; k < event_kind_count; ++k) by_kind[std::string(to_string(static_cast<event_kind>(k)))] = s.by_kind[k];
   json dropped = json::object();
-  for (int k = 0; k < drop_reason_count; ++k) dropped[std::string(to_string(static_cast<drop_reason>(k)))] = s.dropped[k];
+  const bool delivery = !sim.source().delivery.empty();
+  for (int k = 0; k < drop_reason_count; ++k)
+    if (delivery || static_cast<drop_reason>(k) != drop_reason::held)
+      dropped[std::string(to_string(static_cast<drop_reason>(k)))] = s.dropped[k];
   json clocks = json::object();
   const clock_set& c = sim.clocks();
   const logical_config& chosen = sim.source().logical;
@@ -297,6 +336,12 @@ nlohmann::json summary_json(const run_report& r) {
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
   if (r.invariants && r.invariants->data()) out["data"] = data_json(*r.invariants->data());
+  if (delivery) {
+    const held_back_stats h = held_back(s);
+    out["held_back"] = {{"receives", h.count}, {"waited", h.waited}, {"mean_ns", h.mean}, {"p99_ns", h.p99},
+                        {"max_ns", h.max}};
+    out["delivery_remarks"] = sim.delivery_remarks();
+  }
   return out;
 }
 

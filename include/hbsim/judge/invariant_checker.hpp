@@ -23,6 +23,8 @@
 
 namespace hbsim {
 
+class delivery_judge;
+
 enum class invariant : std::uint8_t {
   lamport_clock_condition,
   lamport_rule,
@@ -89,7 +91,8 @@ class invariant_checker final : public event_observer {
   static constexpr std::size_t recent_most = 32;
   static constexpr std::size_t ring_budget = 8u << 20;
 
-  explicit invariant_checker(causality& truth) : truth_(&truth) {}
+  explicit invariant_checker(causality& truth);
+  ~invariant_checker() override;
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
@@ -142,6 +145,8 @@ class invariant_checker final : public event_observer {
   void judge_others(const event_record& e, const event_head& b, row v);
   /// The data judge on e, which has a data note; made at the first such event.
   void judge_data(const event_record& e, const event_head& b, row v);
+  /// The delivery groups' judge on e.
+  void judge_delivery(const event_record& e, const event_head& b, row v);
   class findings;
   class data_findings;
   void check_strong_against_recent(const event_head& b, row v);
@@ -177,6 +182,8 @@ class invariant_checker final : public event_observer {
   std::unique_ptr<data_judge> data_;
   std::size_t first_data_report_ = 0;
   std::optional<event_snapshot> last_data_;  // the witness of convergence, judged at the end
+  std::unique_ptr<delivery_judge> delivery_;  // when the run has delivery groups
+  std::size_t delivery_first_ = 0;            // its first report
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,7 +42,9 @@ class delivery_context {
   /// arrival had among the events of this instant (after the event in progress): a receive, or a reject
   /// under the HLC max-offset guard. A crashed process drops it (reason `crashed`, then on_dropped in
   /// every layer); a paused one takes it when it resumes.
-  void deliver(const arrived_copy& c);
+  /// `ordered`: the copy is one the layer puts in an order of its own (a delivery group's message): its
+  /// receive then carries when it arrived, and if it is still held at the end it is a `held` drop.
+  void deliver(const arrived_copy& c, bool ordered = false);
   /// Sends a message of the policy's own protocol as a send event of this process; it reaches its
   /// destination's policy like any other. The send event's id, or 0 when the process is crashed.
   event_id send(std::span<const process_id> to, std::string_view label);
@@ -55,9 +58,19 @@ class delivery_context {
 /// How many delivery layers a process may have.
 inline constexpr std::size_t max_delivery_layers = 255;
 
+/// A send event of a process the policy belongs to, before its copies leave (a layer's own sends too).
+struct send_notice {
+  process_id from;
+  event_id send_event;
+  std::uint64_t seq;  // the send's number among its process's events, from 1
+};
+
 class delivery_policy {
  public:
   virtual ~delivery_policy() = default;
+  /// The policy's process sends to `to`: a layer that stamps its process's messages (a broadcast vector)
+  /// does it here, and one that routes them elsewhere (to a sequencer) changes `to`.
+  virtual void on_send(const send_notice& /*s*/, std::vector<process_id>& /*to*/) {}
   /// A copy for this policy's process left its sender, due to reach this layer at `c.arrival` (when the
   /// network brings it, or when the layer below expects to deliver it; copies the network loses or a
   /// partition drops are never announced). Called in send order. Returns when the policy expects to
@@ -68,8 +81,13 @@ class delivery_policy {
   virtual void on_arrival(delivery_context& ctx, const arrived_copy& c) = 0;
   /// A copy it delivered was dropped because the process was down (every layer is told, bottom first).
   virtual void on_dropped(delivery_context& /*ctx*/, const arrived_copy& /*c*/) {}
-  /// Appends the copies it holds; at the end of the run they become drops.
+  /// Appends the copies it holds (for all the processes it serves; asked once); at the end of the run
+  /// they become drops (`held` for a layer that orders(), else `in_flight`).
   virtual void held(std::vector<arrived_copy>& out) const = 0;
+  /// Whether it is a delivery group's layer, whose held copies are `held` drops.
+  virtual bool orders() const { return false; }
+  /// What the run's summary should say of it at the end ("" for nothing): a group that stalled.
+  virtual std::string remark(std::span<const std::string> /*names*/) const { return {}; }
 };
 
 }  // namespace hbsim

@@ -33,6 +33,9 @@ std::string to_string(const hlc_stamp& h);
 /// interprets (clocks/clock_kind.hpp).
 using stamp_words = std::span<const std::uint64_t>;
 
+/// event_record::arrived of an event no delivery group ordered.
+inline constexpr sim_time no_arrival = -1;
+
 struct sent_message {
   message_id id;
   process_id to;
@@ -58,6 +61,7 @@ struct event_record {
   process_id from = no_process;            // receive, reject
   event_id send_event = 0;                 // receive, reject
   const data_note* data = nullptr;         // a put, get or sync, or a receive that merged one
+  sim_time arrived = no_arrival;           // a receive a delivery group ordered: when the copy arrived
 };
 
 struct drop_record {

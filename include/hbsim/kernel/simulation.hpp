@@ -28,6 +28,7 @@ struct run_stats {
   std::uint64_t held = 0;                // messages a partition held until its heal
   std::uint64_t dropped[drop_reason_count] = {};
   std::uint64_t skipped_actions = 0;     // actions of a crashed process
+  std::vector<sim_time> held_back;       // per receive a delivery group ordered: from its arrival to it
   sim_time end_time = 0;
   bool hit_max_events = false;
   bool hit_until = false;
@@ -60,6 +61,8 @@ class simulation {
   const clock_set& clocks() const;
   const run_stats& stats() const;
   std::span<const std::string> process_names() const;
+  /// What the delivery groups' layers say of the run at its end (a group that stalled), in process order.
+  std::vector<std::string> delivery_remarks() const;
 
  private:
   friend class process_context;

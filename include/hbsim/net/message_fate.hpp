@@ -16,9 +16,10 @@ enum class drop_reason : std::uint8_t {
   partition,  // a partition or cut in drop mode, or held with no heal before the run ended
   crashed,    // it arrived at a crashed process
   in_flight,  // still travelling when the run ended (`until`, `max_events`, `max_pending`): an hbsim extension
+  held,       // still in a delivery group's hold-back queue when the run ended
 };
 std::string_view to_string(drop_reason r);
-inline constexpr int drop_reason_count = 4;
+inline constexpr int drop_reason_count = 5;
 
 /// What happens to one message.
 struct message_fate {

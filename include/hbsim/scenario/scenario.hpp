@@ -17,6 +17,7 @@
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/data/data_config.hpp"
 #include "hbsim/judge/expectation.hpp"
+#include "hbsim/kernel/delivery_group.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/faults.hpp"
 #include "hbsim/net/network.hpp"
@@ -44,6 +45,7 @@ struct scenario {
   std::vector<script_action> script;
   std::vector<reactive_rule> on_receive;
   std::vector<generator> generate;
+  delivery_config delivery;
   std::vector<expectation> expect;
   std::optional<data_config> data;  // replicated data (data/replica_set.hpp)
 
