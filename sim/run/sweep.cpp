@@ -116,6 +116,10 @@ sweep_result sweep::run(const sweep_cell& c) const {
     r.events = out.sim->stats().events;
     r.epsilon_ns = out.invariants->epsilon();
     if (out.invariants->data()) r.lost_updates = out.lost_updates();
+    if (!s.delivery.groups.empty()) {
+      const std::vector<sim_time>& held = out.sim->stats().held_back;
+      r.held_back_ns = held.empty() ? 0 : *std::max_element(held.begin(), held.end());
+    }
     r.trace_sha256 = out.trace_sha256;
     r.wall_seconds = out.wall_seconds;
     if (!r.ok) r.failures = failures_of(out, s);
@@ -176,6 +180,8 @@ std::vector<sweep_value_summary> sweep::by_value(const std::vector<std::optional
     for (const auto& v : results[i]->violations) s.violations[v.first] += v.second;
     if (results[i]->epsilon_ns) s.max_epsilon_ns = std::max(s.max_epsilon_ns.value_or(0), *results[i]->epsilon_ns);
     if (results[i]->lost_updates) s.lost_updates = s.lost_updates.value_or(0) + *results[i]->lost_updates;
+    if (results[i]->held_back_ns)
+      s.max_held_back_ns = std::max(s.max_held_back_ns.value_or(0), *results[i]->held_back_ns);
   }
   return out;
 }
@@ -192,7 +198,9 @@ nlohmann::ordered_json sweep::line(const sweep_cell& c, const sweep_result& r) c
                                  {"events", r.events},
                                  {"trace_sha256", r.trace_sha256},
                                  {"wall_seconds", r.wall_seconds}};
-  if (r.lost_updates) out["lost_updates"] = *r.lost_updates;  // beyond SPEC's fields, only with replicated data
+  // Beyond SPEC's fields, only in runs that have replicated data or delivery groups.
+  if (r.lost_updates) out["lost_updates"] = *r.lost_updates;
+  if (r.held_back_ns) out["held_back_ns"] = *r.held_back_ns;
   return out;
 }
 

@@ -85,7 +85,8 @@ std::string csv_field(const std::string& s) {
 }
 
 // The runs as a table: the seed, a column per --set path (its value as JSON), the verdict, a column per invariant
-// violated in any run (its count), the writes lost when the runs have replicated data, then the rest of each line.
+// violated in any run (its count), the writes lost and the longest hold-back when the runs have replicated data or
+// delivery groups, then the rest of each line.
 void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& results, const std::string& path) {
   std::vector<nlohmann::ordered_json> lines;
   std::set<std::string> invariants;
@@ -107,6 +108,8 @@ void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& 
   header.insert(header.end(), invariants.begin(), invariants.end());
   const bool data = std::any_of(lines.begin(), lines.end(), [](const auto& l) { return l.contains("lost_updates"); });
   if (data) header.push_back("lost_updates");
+  const bool held = std::any_of(lines.begin(), lines.end(), [](const auto& l) { return l.contains("held_back_ns"); });
+  if (held) header.push_back("held_back_ns");
   header.insert(header.end(), {"events", "trace_sha256", "wall_seconds"});
   output_file out(path, "sweep results as CSV");
   out.write(row(header));
@@ -117,35 +120,39 @@ void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& 
     for (const std::string& name : invariants)
       fields.push_back(l.at("violations").contains(name) ? l.at("violations").at(name).dump() : "0");
     if (data) fields.push_back(l.contains("lost_updates") ? l.at("lost_updates").dump() : "");
+    if (held) fields.push_back(l.contains("held_back_ns") ? l.at("held_back_ns").dump() : "");
     fields.insert(fields.end(), {l.at("events").dump(), l.at("trace_sha256").get<std::string>(), l.at("wall_seconds").dump()});
     out.write(row(fields));
   }
   out.commit();
 }
 
-// Per combination of values: how many runs failed, the violations they counted, HLC's largest epsilon, and the
-// writes lost when the runs have replicated data.
+// Per combination of values: how many runs failed, the violations they counted, HLC's largest epsilon, the writes
+// lost when the runs have replicated data, the longest hold-back when they have delivery groups.
 void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   if (sw.combinations() < 2) return;
   const std::vector<sweep_value_summary> rows = sw.by_value(results);
   const bool data = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.lost_updates.has_value(); });
-  std::cout << "by value   runs  failed  violations  max HLC epsilon  " << (data ? "lost updates  " : "") << "values\n";
+  const bool held = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.max_held_back_ns.has_value(); });
+  std::cout << "by value   runs  failed  violations  max HLC epsilon  " << (data ? "lost updates  " : "")
+            << (held ? "max held back  " : "") << "values\n";
+  const auto cell = [](int width, const std::string& text) {
+    char out[64];
+    std::snprintf(out, sizeof out, "%*s  ", width, text.c_str());
+    return std::string(out);
+  };
   for (const sweep_value_summary& v : rows) {
-    char row[128];
-    std::snprintf(row, sizeof row, "           %4llu  %6llu  %10llu  %15s  ", static_cast<unsigned long long>(v.runs),
-                  static_cast<unsigned long long>(v.failed), static_cast<unsigned long long>(v.violations_total()),
-                  v.max_epsilon_ns ? format_duration(*v.max_epsilon_ns).c_str() : "-");
-    std::cout << row;
-    if (data) {
-      std::snprintf(row, sizeof row, "%12s  ", v.lost_updates ? std::to_string(*v.lost_updates).c_str() : "-");
-      std::cout << row;
-    }
+    std::cout << "           " << cell(4, std::to_string(v.runs)) << cell(6, std::to_string(v.failed))
+              << cell(10, std::to_string(v.violations_total()))
+              << cell(15, v.max_epsilon_ns ? format_duration(*v.max_epsilon_ns) : "-");
+    if (data) std::cout << cell(12, v.lost_updates ? std::to_string(*v.lost_updates) : "-");
+    if (held) std::cout << cell(13, v.max_held_back_ns ? format_duration(*v.max_held_back_ns) : "-");
     std::cout << v.values << "\n";
   }
 }
 
-// The rows of the by-value table as a plot: failed runs, violations by invariant, HLC's largest epsilon when
-// the runs have HLC, each in its own panel.
+// The rows of the by-value table as a plot, each in its own panel: failed runs, violations by invariant, HLC's largest
+// epsilon, lost updates and the longest hold-back when the runs have them.
 void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   const std::vector<sweep_value_summary> rows = sw.by_value(results);
   sweep_plot plot;
@@ -182,6 +189,10 @@ void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::opt
     return r.lost_updates ? std::optional<double>(static_cast<double>(*r.lost_updates)) : std::nullopt;
   });
   if (any(lost)) plot.panels.push_back({"lost updates", {lost}});
+  const plot_series held = measure("max held back", [](const sweep_value_summary& r) {
+    return r.max_held_back_ns ? std::optional<double>(static_cast<double>(*r.max_held_back_ns)) : std::nullopt;
+  });
+  if (any(held)) plot.panels.push_back({"max held back (ns)", {held}});
   output_file out(a.plot, "sweep plot");
   out.write(render_svg(plot));
   out.commit();

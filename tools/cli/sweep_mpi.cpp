@@ -37,7 +37,8 @@ json encode(const finished_runs& runs) {
   for (const auto& [i, r] : runs)
     out.push_back({{"cell", i}, {"ok", r.ok}, {"exit", r.exit}, {"violations", r.violations}, {"unmet", r.unmet},
                    {"events", r.events}, {"epsilon_ns", r.epsilon_ns ? json(*r.epsilon_ns) : json()},
-                   {"lost_updates", r.lost_updates ? json(*r.lost_updates) : json()}, {"trace_sha256", r.trace_sha256}, {"wall_seconds", r.wall_seconds}, {"failures", r.failures}});
+                   {"lost_updates", r.lost_updates ? json(*r.lost_updates) : json()},
+                   {"held_back_ns", r.held_back_ns ? json(*r.held_back_ns) : json()}, {"trace_sha256", r.trace_sha256}, {"wall_seconds", r.wall_seconds}, {"failures", r.failures}});
   return out;
 }
 
@@ -52,6 +53,7 @@ finished_runs decode(const std::string& text) {
     r.events = j.at("events").get<std::uint64_t>();
     if (!j.at("epsilon_ns").is_null()) r.epsilon_ns = j.at("epsilon_ns").get<std::int64_t>();
     if (!j.at("lost_updates").is_null()) r.lost_updates = j.at("lost_updates").get<std::uint64_t>();
+    if (!j.at("held_back_ns").is_null()) r.held_back_ns = j.at("held_back_ns").get<std::int64_t>();
     r.trace_sha256 = j.at("trace_sha256").get<std::string>();
     r.wall_seconds = j.at("wall_seconds").get<double>();
     r.failures = j.at("failures").get<std::vector<std::string>>();

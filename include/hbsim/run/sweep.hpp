@@ -40,6 +40,7 @@ struct sweep_result {
   std::uint64_t events = 0;
   std::optional<std::int64_t> epsilon_ns;  // HLC's largest l - pt, when the run has HLC
   std::optional<std::uint64_t> lost_updates;  // writes lost (data.no_lost_update), when the run has replicated data
+  std::optional<std::int64_t> held_back_ns;   // the longest a delivery group held a message, when the run has groups
   std::string trace_sha256;
   double wall_seconds = 0;
   std::vector<std::string> failures;  // why it failed: "invariant NAME", "expectation {...}", "cut short", an error
@@ -53,6 +54,7 @@ struct sweep_value_summary {
   std::map<std::string, std::uint64_t> violations;  // invariant -> count, over the runs
   std::optional<std::int64_t> max_epsilon_ns;  // HLC's largest l - pt over the runs, when they have HLC
   std::optional<std::uint64_t> lost_updates;  // over the runs, when they have replicated data
+  std::optional<std::int64_t> max_held_back_ns;  // the longest hold-back over the runs, when they have delivery groups
 
   std::uint64_t violations_total() const;
 };
@@ -87,7 +89,7 @@ class sweep {
                                                    const std::function<void(std::size_t, const sweep_result&)>& done) const;
 
   /// Per combination of values, in order: its runs done (those with a result), failed, violations, HLC epsilon,
-  /// lost updates.
+  /// lost updates, held-back time.
   std::vector<sweep_value_summary> by_value(const std::vector<std::optional<sweep_result>>& results) const;
 
   /// The JSON line of a result (SPEC §11), its fields in the specification's order.
