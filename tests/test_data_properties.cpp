@@ -29,7 +29,7 @@ std::string random_scenario(const std::string& policy, std::uint64_t seed, bool 
     const std::string at = std::to_string(rng.below(100'000)) + "us";
     const std::string p = names[rng.below(replicas)];
     const std::string key = rng.chance(0.5) ? "x" : "y";
-    const std::string client = "c" + std::to_string(rng.below(3));
+    const std::string client = std::string("c").append(std::to_string(rng.below(3)));  // GCC 12: no -Wrestrict
     std::string a = R"({"at": ")" + at + R"(", "process": ")" + p + R"(", )";
     const std::uint64_t what = rng.below(4);
     if (what <= 1)
