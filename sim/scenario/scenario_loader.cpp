@@ -32,7 +32,7 @@ scenario reader::read(const json& root) {
   // The version comes first: a file of another version may well have other fields.
   if (const json* version = get(root, "hbsim"); version && !(version->is_number_unsigned() && *version == 1))
     wrong(*version, "/hbsim", "format version 1");
-  static constexpr std::array<std::string_view, 18> fields{
+  static constexpr std::array<std::string_view, 19> fields{
       "hbsim",   "name",   "description", "seed",   "until",  "max_events", "max_pending", "clock",    "processes",
       "network", "clocks", "logical",     "faults", "script", "on_receive", "generate",    "delivery", "expect",
       "data"};
