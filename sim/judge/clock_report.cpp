@@ -285,6 +285,26 @@ void clock_report::on_start(const run_header& h) {
   }
 }
 
+namespace {
+
+// How far e's HLC l is ahead of its physical reading: the histogram, the sum for the mean, the largest.
+void tally_hlc_lead(clock_comparison& r, double& lead_sum, const event_record& e) {
+  const sim_time lead = sub_sat(e.hlc.l, e.pt);
+  if (lead < 0)
+    ++r.hlc_behind;
+  else
+    ++r.hlc_lead_histogram[static_cast<std::size_t>(
+        std::upper_bound(hlc_lead_bounds.begin(), hlc_lead_bounds.end(), lead) - hlc_lead_bounds.begin() - 1)];
+  lead_sum += static_cast<double>(lead);
+  if (!r.hlc_lead_max_at || lead > r.hlc_lead_max) {
+    r.hlc_lead_max = lead;
+    r.hlc_lead_max_at.emplace();
+    set_event(*r.hlc_lead_max_at, e);
+  }
+}
+
+}  // namespace
+
 void clock_report::on_event(const event_record& e) {
   if (truth_->latest() != e.id)
     throw std::logic_error("clock_report: observe the run with its causality first, then the report");
@@ -351,19 +371,7 @@ void clock_report::on_event(const event_record& e) {
   }
   me.max_lamport = past_pt ? std::max(past_lamport, e.lamport) : e.lamport;
 
-  const sim_time lead = sub_sat(e.hlc.l, e.pt);
-  if (lead < 0)
-    ++r.hlc_behind;
-  else
-    ++r.hlc_lead_histogram[static_cast<std::size_t>(
-        std::upper_bound(hlc_lead_bounds.begin(), hlc_lead_bounds.end(), lead) - hlc_lead_bounds.begin() - 1)];
-  s.lead_sum += static_cast<double>(lead);
-  if (!r.hlc_lead_max_at || lead > r.hlc_lead_max) {
-    r.hlc_lead_max = lead;
-    r.hlc_lead_max_at.emplace();
-    set_event(*r.hlc_lead_max_at, e);
-  }
-
+  tally_hlc_lead(r, s.lead_sum, e);
   if (!s.kinds.empty()) s.tally_kinds(e, *truth_);
   const std::uint32_t nonzero = truth_->past_processes(p);
   r.event_entries += nonzero;
