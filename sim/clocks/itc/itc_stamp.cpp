@@ -297,16 +297,25 @@ std::uint64_t itc_event_bits(const itc_event_tree& e) {
   return (zero(l) || zero(r) ? 5 : 4) + number_bits(e.n) + halves;
 }
 
+// Built by append: GCC 12 warns falsely (-Wrestrict) on "(" + std::string.
 std::string itc_text(const itc_id_tree& id) {
   if (id.leaf()) return id.one ? "1" : "0";
-  return "(" + itc_text(id.halves[0]) + "," + itc_text(id.halves[1]) + ")";
+  return std::string("(").append(itc_text(id.halves[0])).append(",").append(itc_text(id.halves[1])).append(")");
 }
 
 std::string itc_text(const itc_event_tree& e) {
   if (e.leaf()) return std::to_string(e.n);
-  return "(" + std::to_string(e.n) + "," + itc_text(e.halves[0]) + "," + itc_text(e.halves[1]) + ")";
+  return std::string("(")
+      .append(std::to_string(e.n))
+      .append(",")
+      .append(itc_text(e.halves[0]))
+      .append(",")
+      .append(itc_text(e.halves[1]))
+      .append(")");
 }
 
-std::string itc_text(const itc_stamp& s) { return "(" + itc_text(s.id) + ", " + itc_text(s.event) + ")"; }
+std::string itc_text(const itc_stamp& s) {
+  return std::string("(").append(itc_text(s.id)).append(", ").append(itc_text(s.event)).append(")");
+}
 
 }  // namespace hbsim
