@@ -3,6 +3,8 @@
 
 #include <sys/wait.h>
 
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -53,6 +55,14 @@ inline constexpr bool address_sanitizer = false;
 inline cli_result run_cli_capped(const std::string& args, std::size_t bytes) {
   const std::string cap = address_sanitizer ? "" : "prlimit --as=" + std::to_string(bytes) + " -- ";
   return run_cli(args, HBSIM_BINARY, cap);
+}
+
+/// `hbsim export TRACE --to FORMAT MORE` into a file in `dir`: its text. A failed export fails the test.
+inline std::string export_trace(const scratch& dir, const std::string& trace, const std::string& format,
+                                const std::string& more = "") {
+  const std::string out = (dir.dir / ("out." + format)).string();
+  REQUIRE(run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more).code == 0);
+  return read_file(out);
 }
 
 inline std::string source_path(const std::string& relative) { return std::string(HBSIM_SOURCE_DIR) + "/" + relative; }

@@ -16,6 +16,7 @@
 #include "cli_fixture.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
+#include "trace_text.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -32,18 +33,6 @@ scenario with_matrix(std::vector<std::string> clocks, std::size_t variant = 0) {
   s.logical.clocks = std::move(clocks);
   s.logical.extra.push_back({clock_registry::standard().find("matrix"), variant});
   return s;
-}
-
-std::vector<json> trace_lines(const scenario& s, std::uint64_t seed) {
-  const temp_file trace("matrix.jsonl");
-  run_options o;
-  o.seed = seed;
-  o.trace_path = trace.str();
-  run_scenario(s, o);
-  std::vector<json> out;
-  std::istringstream in(read_file(trace.path));
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
 }
 
 // Every event's causal past by a search backwards over the trace's links (the previous event of its
@@ -309,10 +298,7 @@ TEST_CASE("exports show a module kind beside the standard ones, and refuse a clo
   const std::string trace = (tmp.dir / "m.jsonl").string();
   REQUIRE(run_cli("run '" + source_path("scenarios/teaching/20_matrix_knowledge.json") + "' --trace '" + trace + "'").code == 0);
   const auto exported = [&](const std::string& format, const std::string& more = "") {
-    const std::string out = (tmp.dir / ("out." + format)).string();
-    const cli_result r = run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more);
-    REQUIRE(r.code == 0);
-    return read_file(out);
+    return export_trace(tmp, trace, format, more);
   };
   // Node-link JSON: the run's clocks, and each event's matrix as the trace writes it. A#3 (id 7) is
   // worked out in the scenario's notes.

@@ -438,10 +438,7 @@ TEST_CASE("epoch_lamport: exports show the stamps, and explain gives the rule of
   const std::string trace = (tmp.dir / "22.jsonl").string();
   REQUIRE(run_cli("run '" + lesson("22_epoch_lamport_overflow.json") + "' --trace '" + trace + "'").code == 0);
   const auto exported = [&](const std::string& format, const std::string& more = "") {
-    const std::string out = (tmp.dir / ("out." + format)).string();
-    const cli_result r = run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more);
-    REQUIRE(r.code == 0);
-    return read_file(out);
+    return export_trace(tmp, trace, format, more);
   };
   const json graph = json::parse(exported("json"));
   CHECK(graph["graph"]["clocks"] == json::array({"epoch_lamport"}));

@@ -304,10 +304,7 @@ TEST_CASE("an itc trace: written, checked, explained, narrated and exported") {
   CHECK(has(explained.out, "        itc      " + c2_rule + "\n"));
   CHECK(has(run_cli("run '" + lesson28 + "' --narrate").out, "then tick = [2,2,2]; " + c2_rule + "\n"));
   const auto exported = [&](const std::string& format, const std::string& more = "") {
-    const std::string out = (tmp.dir / ("out." + format)).string();
-    const cli_result r = run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more);
-    REQUIRE(r.code == 0);
-    return read_file(out);
+    return export_trace(tmp, trace, format, more);
   };
   const json graph = json::parse(exported("json"));
   CHECK(graph["graph"]["clocks"] == json::array({"vector", "itc"}));

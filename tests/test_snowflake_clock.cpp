@@ -15,6 +15,7 @@
 #include "cli_fixture.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
+#include "trace_text.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -47,15 +48,9 @@ scenario backward_step() {
 
 // Every event's id as the trace writes it (null for a refusal).
 std::vector<json> trace_ids(const scenario& s, std::uint64_t seed = 1) {
-  const temp_file trace("snowflake.jsonl");
-  run_options o;
-  o.seed = seed;
-  o.trace_path = trace.str();
-  run_scenario(s, o);
   std::vector<json> out;
-  std::istringstream in(read_file(trace.path));
-  for (std::string line; std::getline(in, line);)
-    if (const json l = json::parse(line); l["type"] == "event") out.push_back(l["snowflake"]);
+  for (const json& l : trace_lines(s, seed))
+    if (l["type"] == "event") out.push_back(l["snowflake"]);
   return out;
 }
 
@@ -230,9 +225,7 @@ TEST_CASE("snowflake on the command line: summary, JSON, narration, check, expla
                          "last id's 478390625346, used as it is, seq 0") != std::string::npos);
   // Exports: the trace's values, null included; --clocks picks the kind; the HTML page offers it.
   const auto exported = [&](const std::string& format, const std::string& more = "") {
-    const std::string out = (tmp.dir / ("out." + format)).string();
-    REQUIRE(run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more).code == 0);
-    return read_file(out);
+    return export_trace(tmp, trace, format, more);
   };
   const json graph = json::parse(exported("json"));
   CHECK(graph["graph"]["clocks"] == json::array({"snowflake"}));

@@ -159,9 +159,7 @@ TEST_CASE("truetime on the command line: narration, check, explain and exports")
   CHECK(explain.code == 0);
   CHECK(explain.out.find("[100.9808ms, 101.2212ms]") != std::string::npos);
   const auto exported = [&](const std::string& format, const std::string& more = "") {
-    const std::string out = (tmp.dir / ("out." + format)).string();
-    REQUIRE(run_cli("export '" + trace + "' --to " + format + " -o '" + out + "' " + more).code == 0);
-    return read_file(out);
+    return export_trace(tmp, trace, format, more);
   };
   const json graph = json::parse(exported("json"));
   CHECK(graph["graph"]["clocks"] == json::array({"truetime"}));

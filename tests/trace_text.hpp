@@ -3,9 +3,15 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/run/runner.hpp"
 #include "hbsim/trace/trace_reader.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
@@ -32,6 +38,19 @@ inline input_error read_error(const std::string& text) {
   }
   FAIL("no input_error for " << text);
   return input_error("", "", "", "");
+}
+
+/// Every line of the trace `hbsim run` writes for s with this seed, header first.
+inline std::vector<nlohmann::json> trace_lines(const scenario& s, std::uint64_t seed) {
+  const temp_file trace("run.jsonl");
+  run_options o;
+  o.seed = seed;
+  o.trace_path = trace.str();
+  run_scenario(s, o);
+  std::vector<nlohmann::json> out;
+  std::istringstream in(read_file(trace.path));
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
 }
 
 }  // namespace hbsim::testing
