@@ -168,6 +168,25 @@ TEST_CASE("diagram svg: a lane per process, a mark per event, an arrow per deliv
   }
 }
 
+// Lesson 40: Chitra's causal layer holds Bilal's reply (m4, arrived 2.5 ms) until the question arrives at
+// 10 ms: its arrow ends where it arrived, and a bar along her lane leads to the receive.
+TEST_CASE("diagram svg: a message a delivery group held back ends at its arrival, then waits along the lane") {
+  scratch tmp;
+  const std::string trace = trace_of(tmp, "scenarios/teaching/40_causal_reply_overtakes.json");
+  const std::string svg = exported(tmp, trace, "svg");
+  CHECK(balanced(svg));
+  CHECK(occurrences(svg, "class=\"msg\"") == count(trace).delivered);
+  REQUIRE(occurrences(svg, "<path class=\"held\"") == 1);
+  CHECK(occurrences(svg, "arrived 2.5ms, held back 7.5ms, received 10ms</title>") == 2);  // the arrow's and the bar's
+  CHECK(occurrences(svg, "\narrived 2.5ms, held back 7.5ms") == 1);                       // the receive's tooltip
+  // The bar lies on the lane, from the arrival's column to the receive's dot.
+  static const std::regex bar(R"re(<path class="held" data-event="6" d="M(\d+) (\d+)L(\d+) (\d+)")re");
+  std::smatch m;
+  REQUIRE(std::regex_search(svg, m, bar));
+  CHECK(m[2] == m[4]);
+  CHECK(std::stoi(m[1]) < std::stoi(m[3]));
+}
+
 TEST_CASE("diagram svg: faults are drawn over their span") {
   scratch tmp;
   const std::string partition = exported(tmp, trace_of(tmp, "scenarios/partition_drop.json"), "svg");

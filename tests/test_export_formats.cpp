@@ -115,7 +115,7 @@ std::pair<links, links> json_links(const json& j) {
 
 // read_graphml converts a value to the C++ type its key's attr.type names ("long": long).
 struct graphml_node {
-  long event = 0, seq = 0, lamport = 0, hlc_c = 0, time = 0, pt = 0, hlc_l = 0;
+  long event = 0, seq = 0, lamport = 0, hlc_c = 0, time = 0, pt = 0, hlc_l = 0, arrived = 0;
   std::string process, kind, label, vector;
 };
 struct graphml_edge {
@@ -133,6 +133,7 @@ graphml_graph read_graphml_text(const std::string& text) {
   dp.property("hlc_l", boost::get(&graphml_node::hlc_l, g));
   dp.property("time", boost::get(&graphml_node::time, g));
   dp.property("pt", boost::get(&graphml_node::pt, g));
+  dp.property("arrived", boost::get(&graphml_node::arrived, g));
   dp.property("process", boost::get(&graphml_node::process, g));
   dp.property("kind", boost::get(&graphml_node::kind, g));
   dp.property("label", boost::get(&graphml_node::label, g));
@@ -380,6 +381,52 @@ TEST_CASE("export perfetto: a track per process, an instant per event, paired fl
     if (e["ph"] == "C" && e["name"] == "C clock offset") CHECK(e["args"]["ns"] == -1'000'000);
   }
   CHECK(found);
+}
+
+// Lesson 40: Bilal's reply yes-book-it (event 6, m4) reaches Chitra at 2.5 ms over a 1.5 ms link, but her
+// causal layer holds it until Asha's question arrives over the 10 ms link at 10 ms: held back 7.5 ms. Her
+// receive of the question (event 5) went through the layer without waiting: arrived = time = 10 ms.
+TEST_CASE("export: a receive a delivery group held back shows its arrival in every format") {
+  const scratch tmp;
+  const fs::path trace = trace_of(tmp, source_path("scenarios/teaching/40_causal_reply_overtakes.json"), "held");
+
+  const json j = json::parse(exported(trace, "json"));
+  std::map<std::uint64_t, json> nodes;
+  for (const json& n : j["nodes"]) nodes[n["id"]] = n;
+  CHECK(nodes.at(6)["arrived"] == 2'500'000);
+  CHECK(nodes.at(6)["time"] == 10'000'000);
+  CHECK(nodes.at(5)["arrived"] == 10'000'000);
+  CHECK_FALSE(nodes.at(1).contains("arrived"));  // Asha's send
+
+  const std::string graphml = exported(trace, "graphml");
+  CHECK(graphml.find("attr.name=\"arrived\" attr.type=\"long\"") != std::string::npos);
+  const graphml_graph g = read_graphml_text(graphml);
+  std::map<long, long> arrived;
+  for (auto v : boost::make_iterator_range(boost::vertices(g))) arrived[g[v].event] = g[v].arrived;
+  CHECK(arrived.at(6) == 2'500'000);
+  CHECK(arrived.at(5) == 10'000'000);
+  CHECK(arrived.at(1) == -1);
+  CHECK(exported(three_clocks(tmp), "graphml").find("\"arrived\"") == std::string::npos);  // no delivery group
+
+  const std::string dot = exported(trace, "dot");
+  CHECK(render(dot) == 0);
+  std::size_t held_edges = 0;
+  const dot_graph d = read_dot_text(dot);
+  for (auto e : boost::make_iterator_range(boost::edges(d))) held_edges += d[e].label == "held back 7.5ms";
+  CHECK(held_edges == 1);
+
+  const json perfetto = json::parse(exported(trace, "perfetto"));
+  std::size_t slices = 0;
+  for (const json& e : perfetto["traceEvents"]) {
+    if (e["ph"] != "X") continue;
+    ++slices;
+    CHECK(e["name"] == "held back");
+    CHECK(e["tid"] == 3);  // Chitra, the third process
+    CHECK(e["ts"].get<double>() == doctest::Approx(2500.0));
+    CHECK(e["dur"].get<double>() == doctest::Approx(7500.0));
+    CHECK(e["args"]["message"] == 4);
+  }
+  CHECK(slices == 1);
 }
 
 TEST_CASE("export: a random lossy run, every format against the trace's counts") {

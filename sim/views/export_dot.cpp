@@ -77,7 +77,10 @@ class dot_exporter final : public exporter {
 
     const event_edges in = edges_.next(e);
     if (in.program) edge(node(in.program), node(e.id), "color=gray50, weight=10");
-    if (in.message) edge(node(in.message), node(e.id), "color=blue, style=bold");
+    if (in.message)
+      edge(node(in.message), node(e.id),
+           held_back(e) ? std::string("color=blue, style=bold, label=\"held back ").append(format_duration(e.time - e.arrived)).append("\"")
+                        : std::string("color=blue, style=bold"));
     if (in.rejected) edge(node(in.rejected), node(e.id), "color=red, style=dotted, label=\"rejected\"");
     out_.write(line_);
   }

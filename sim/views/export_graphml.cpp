@@ -2,7 +2,9 @@
 // NetworkX, yEd, Gephi. Node attributes: event (the trace's id), process, seq, kind, label, time,
 // pt, lamport, hlc_l, hlc_c (typed long), vector (a string "A:2 B:3": the non-zero entries in
 // process order; process names hold no space or colon); clocks not chosen with --clocks are left
-// out. Edge attribute: kind (program, message). Graph attributes: scenario, seed.
+// out; arrived (long: when the copy of a receive a delivery group ordered arrived, -1 for other events) when
+// some event went through a delivery group. Edge attribute: kind (program, message). Graph attributes:
+// scenario, seed.
 //
 // write_graphml needs the whole graph, so events are kept until commit, compactly: a fixed record per
 // event and its vector as the entries that changed since the previous event of its process. At commit
@@ -44,6 +46,7 @@ struct node_row {
   std::uint32_t label;
   vertex program, message;  // sources of the incoming edges; no_vertex: none
   event_kind kind;
+  sim_time arrived;         // a delivery group's receive: when its copy arrived; -1 otherwise
 };
 
 // The vector clocks of the kept events, in event order: per event, its process, the number of
@@ -204,6 +207,7 @@ class graphml_exporter final : public exporter {
     text("label", [this](std::string& s, vertex v) { append_visible(s, labels_[rows_[v].label]); });
     number("time", &node_row::time);
     number("pt", &node_row::pt);
+    if (ordered_) number("arrived", &node_row::arrived);
     if (shows(export_clock::lamport)) number("lamport", &node_row::lamport);
     if (shows(export_clock::hlc)) {
       number("hlc_l", &node_row::hlc_l);
@@ -242,6 +246,7 @@ class graphml_exporter final : public exporter {
     if (shows(export_clock::vector)) vectors_.start(names_.size());
     others_.clear();
     other_names_.clear();
+    ordered_ = false;
     for (const shown_clock& c : clocks())
       if (c.kind) {
         others_.emplace_back();
@@ -253,7 +258,8 @@ class graphml_exporter final : public exporter {
     if (rows_.size() == no_vertex) throw std::runtime_error("hbsim: a GraphML export holds at most 2^32 - 1 events");
     const event_edges in = edges_.next(e);
     rows_.push_back({e.id, e.seq, e.time, e.pt, e.lamport, e.hlc.l, e.hlc.c, e.process, label(e.label),
-                     index_of(in.program), index_of(in.message), e.kind});
+                     index_of(in.program), index_of(in.message), e.kind, e.arrived});
+    ordered_ = ordered_ || e.arrived != no_arrival;
     if (shows(export_clock::vector)) vectors_.add(e.process, e.vector);
     std::size_t m = 0;
     for (const shown_clock& c : clocks())
@@ -282,6 +288,7 @@ class graphml_exporter final : public exporter {
   std::vector<std::string> other_names_;
   edge_tracker edges_;
   std::vector<node_row> rows_;
+  bool ordered_ = false;  // some kept event went through a delivery group: the nodes get `arrived`
   vector_history vectors_;
   std::vector<std::string> labels_;                              // by label id
   std::map<std::string, std::uint32_t, std::less<>> label_ids_;  // looked up, never iterated

@@ -2,7 +2,8 @@
 // networkx.node_link_graph(json.load(f)) rebuilds the graph. Nodes are the selected events (their id
 // is the trace's event id), written as the events come, one per line; links are known as early but
 // belong in a second array, so they are kept as pairs of ids (16 bytes each) and written at commit.
-// The vector attribute is a JSON object of the non-zero entries ({"A":2,"B":3}).
+// The vector attribute is a JSON object of the non-zero entries ({"A":2,"B":3}); a receive a delivery
+// group ordered has "arrived", as in the trace.
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,7 @@ class json_exporter final : public exporter {
       append_vector_json(line_, e.vector, names_);
     }
     append_other_clocks_json(line_, e, clocks(), run_names());
+    append_arrived_json(line_, e);
     line_.push_back('}');
     out_.write(line_);
 

@@ -3,7 +3,8 @@
 // named by thread_name metadata, ordered by thread_sort_index); each event an instant ("ph": "i",
 // "s": "t") whose args hold its clocks; each message copy a flow arrow from the send's instant ("ph":
 // "s") to the receive's, or to an instant marking its drop on the receiver's thread ("ph": "f",
-// "bp": "e"); per process a counter track "<name> clock offset" of pt - time in ns at each event.
+// "bp": "e"); a receive a delivery group held back also gets a "held back" slice ("ph": "X") from
+// the copy's arrival to its delivery, and its args say when it arrived; per process a counter track "<name> clock offset" of pt - time in ns at each event.
 // ts is in microseconds with three decimals, so nanoseconds stay exact. Written as the events come.
 #include <algorithm>
 #include <vector>
@@ -95,7 +96,15 @@ class perfetto_exporter final : public exporter {
       line_.push_back(']');
     }
     append_other_clocks_json(line_, e, clocks(), run_names());
+    append_arrived_json(line_, e);
     line_.append("}}");
+    if (held_back(e)) {  // a slice on the receiver's thread from the copy's arrival to its delivery
+      begin("X", e.arrived, e.process).append(", \"dur\": ");
+      append_micros(line_, e.time - e.arrived);
+      line_.append(", \"name\": \"held back\", \"cat\": \"delivery\", \"args\": {\"message\": ");
+      append_number(line_, e.message);
+      line_.append("}}");
+    }
 
     std::vector<copies>* dup = nullptr;  // the send's slot's, when it takes one
     if (truth().sent_slot() != causality::no_slot) {

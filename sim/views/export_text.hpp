@@ -65,6 +65,16 @@ inline void append_vector_json(std::string& out, std::span<const std::uint32_t> 
   out.push_back('}');
 }
 
+/// Whether a delivery group held e back: a receive whose copy arrived before it.
+inline bool held_back(const event_record& e) { return e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time; }
+
+/// , "arrived": ns for a receive a delivery group ordered (as the trace writes it); nothing otherwise.
+inline void append_arrived_json(std::string& out, const event_record& e) {
+  if (e.arrived == no_arrival) return;
+  out.append(", \"arrived\": ");
+  append_number(out, e.arrived);
+}
+
 /// , "matrix": {...} for each module kind shown, as the trace writes its field.
 inline void append_other_clocks_json(std::string& out, const event_record& e, std::span<const shown_clock> clocks,
                                      std::span<const std::string> names) {

@@ -36,6 +36,7 @@ constexpr std::string_view style = R"svg(<style>
 .msg{stroke:#37474f;stroke-width:1.2;fill:none;marker-end:url(#arrow)}
 .rejected{stroke:#8e24aa;stroke-width:1.2;stroke-dasharray:5 3;fill:none;marker-end:url(#arrow)}
 #arrow path{fill:#37474f}
+.held{stroke:#f9a825;stroke-width:4;stroke-linecap:round;opacity:.85}
 .drop{stroke:#c62828;stroke-width:1.2;stroke-dasharray:4 3;fill:none}
 .drop-x{stroke:#c62828;stroke-width:2.5}
 .reason,.step-label{font-size:9px;fill:#c62828}
@@ -146,6 +147,7 @@ void diagram_exporter::event(const event_record& e) {
   d.message = e.message;
   d.from = e.from;
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
+  if (e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time) d.arrived = e.arrived;
   events_.push_back(std::move(d));
 }
 
@@ -322,6 +324,8 @@ void diagram_exporter::find_columns(layout& l) const {
     int& s = columns[events_[i].time];
     s = std::max(s, l.slot[i] + 1);
   }
+  for (const diagram_event& e : events_)
+    if (e.arrived != no_arrival) columns.try_emplace(l.clip(e.arrived), 1);
   for (const drawn_drop& d : drops_) columns.try_emplace(l.clip(d.record.time), 1);
   for (const drawn_fault& f : faults_) columns.try_emplace(l.clip(f.begin), 1), columns.try_emplace(l.fault_end(f), 1);
   for (const auto& [t, s] : columns) l.axis.times.push_back(t), l.axis.slots.push_back(s);
@@ -425,30 +429,37 @@ void diagram_exporter::draw_downtimes(std::string& s, const layout& l) const {
     if (down_since[lane] != INT_MIN) down(lane, l.axis.at(l.hi));
 }
 
-// An arrow per received or rejected copy whose send is shown, ending at the dot's edge.
+// An arrow per received or rejected copy whose send is shown, ending at the dot's edge; a copy a delivery
+// group held back ends where it arrived, and a bar along the lane leads from there to its receive.
 void diagram_exporter::draw_messages(std::string& s, const layout& l) const {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const diagram_event& e = events_[i];
     if (e.send_event == 0) continue;
     const std::size_t from = index_of(e.send_event);
-    const double x1 = l.ex[from], y1 = l.ey[from], x2 = l.ex[i], y2 = l.ey[i];
+    const bool held = e.arrived != no_arrival;
+    const double x1 = l.ex[from], y1 = l.ey[from], x2 = held ? l.axis.at(l.clip(e.arrived)) : l.ex[i], y2 = l.ey[i];
     std::string d;
     if (y1 == y2) {
       d = "M" + px(x1) + " " + px(y1 - dot_radius) + "Q" + px((x1 + x2) / 2) + " " + px(y1 - 34) + " " + px(x2) + " " +
           px(y2 - dot_radius - 1);
     } else {
       const double len = std::sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
-      const double back = (dot_radius + 1) / len;
+      const double back = (held ? 1 : dot_radius + 1) / len;
       d = "M" + px(x1) + " " + px(y1) + "L" + px(x2 - (x2 - x1) * back) + " " + px(y2 - (y2 - y1) * back);
     }
     const bool rejected = e.kind == event_kind::reject;
-    s += "<path class=\"" + std::string(rejected ? "rejected" : "msg") + "\" d=\"" + d + "\"><title>message " +
-         std::to_string(e.message) + " ";
-    escape_into(s, names_[e.from]);
-    s += " → ";
-    escape_into(s, lane_name(e.lane));
-    s += ", sent " + format_duration(events_[from].time) + ", " + (rejected ? "rejected " : "received ") +
-         format_duration(e.time) + "</title></path>\n";
+    std::string title = "message " + std::to_string(e.message) + " ";
+    escape_into(title, names_[e.from]);
+    title += " → ";
+    escape_into(title, lane_name(e.lane));
+    title += ", sent " + format_duration(events_[from].time);
+    if (held) title += ", arrived " + format_duration(e.arrived) + ", held back " + format_duration(e.time - e.arrived);
+    title += std::string(", ") + (rejected ? "rejected " : "received ") + format_duration(e.time);
+    s += "<path class=\"" + std::string(rejected ? "rejected" : "msg") + "\" d=\"" + d + "\"><title>" + title +
+         "</title></path>\n";
+    if (held)
+      s += "<path class=\"held\" data-event=\"" + std::to_string(e.id) + "\" d=\"M" + px(x2) + " " + px(y2) + "L" +
+           px(l.ex[i] - dot_radius) + " " + px(y2) + "\"><title>" + title + "</title></path>\n";
   }
 }
 
@@ -498,6 +509,8 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
       s += "\nmessage " + std::to_string(e.message) + " from ";
       escape_into(s, names_[e.from]);
     }
+    if (e.arrived != no_arrival)
+      s += "\narrived " + format_duration(e.arrived) + ", held back " + format_duration(e.time - e.arrived);
     s += "\ntime " + format_duration(e.time) + ", pt " + format_duration(e.pt) + "\nlamport " +
          std::to_string(e.lamport) + "\nvector ";
     escape_into(s, vector_text(e));
