@@ -11,7 +11,9 @@
 
 #include "cli_fixture.hpp"
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/run/runner.hpp"
+#include "hbsim/views/explain.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;
@@ -95,6 +97,22 @@ TEST_CASE("causal group: a reply that overtakes its cause waits for it, and its 
   CHECK(*std::max_element(st.held_back.begin(), st.held_back.end()) == 7500 * 1000);
   CHECK(r->violations("delivery.causal") == 0);
   CHECK(r->out.ok());
+}
+
+TEST_CASE("explain across a delivery group: the hop says when the message arrived and how long it was held") {
+  hb_graph_builder builder;
+  run_options o;
+  o.judge_thread = false;
+  o.observers.push_back(&builder);
+  run_scenario(reply_overtakes(), o);
+  const hb_graph g = builder.build();
+  // Messages: A's m1 to B (m1) and C (m2); B's reply to A (m3) and C (m4), which reaches C at 2.5ms and is
+  // delivered at 10ms, after m1.
+  const std::string t = explain(g, "B:reply", "C:reply");
+  CHECK(t.find("  hop 1: message m4 from B to C, arrived at 2.5ms and held back 7.5ms by its delivery group (the "
+               "receive happens at delivery)\n") != std::string::npos);
+  // A's m1 to B was not held: its hop says nothing of the layer.
+  CHECK(explain(g, "A:m1", "B:m1").find("  hop 1: message m1 from A to B\n") != std::string::npos);
 }
 
 TEST_CASE("causal group: without the layer (no-hold) the reply is received first, and delivery.causal alone says so") {

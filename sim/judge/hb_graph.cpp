@@ -80,6 +80,7 @@ struct message_info {
   std::uint32_t event;
   std::uint32_t send;  // `none` when a reject names no known send
   message_id message;
+  sim_time arrived;    // a receive a delivery group ordered: when its copy arrived; no_arrival otherwise
 };
 
 struct string_hash {
@@ -159,6 +160,7 @@ hb_event hb_graph::event(event_id e) const {
                                      [](const message_info& m, std::uint32_t v) { return m.event < v; });
     out.message = it->message;
     out.send_event = it->send == none ? 0 : event_id{it->send} + 1;
+    out.arrived = it->arrived;
   }
   return out;
 }
@@ -448,7 +450,7 @@ void hb_graph_builder::on_event(const event_record& e) {
   if (!mine.empty()) s.edges.emplace_back(mine.back(), index);
   if (merges) s.edges.emplace_back(send, index);  // a reject is no HB edge
   mine.push_back(index);
-  if (merges || e.kind == event_kind::reject) s.messages.push_back({index, send, e.message});
+  if (merges || e.kind == event_kind::reject) s.messages.push_back({index, send, e.message, e.arrived});
   s.update_past(e.process, seq, merges ? send : none);
   s.update_deviation(e.process, seq, e.vector);
 }

@@ -232,6 +232,13 @@ void write_path_legend(std::string& out, const explained_clocks& shown) {
       .append(own.size() == 1 ? " the one\n" : " those\n").append("the message carries, i.e. its send's.\n\n");
 }
 
+// ", arrived at 2.5ms and held back 7.5ms by its delivery group" for a receive that waited for its order.
+std::string held_back(const hb_event& e) {
+  if (e.arrived == no_arrival || e.arrived >= e.time) return {};
+  return concat(", arrived at ", dur(e.arrived), " and held back ", dur(e.time - e.arrived),
+                " by its delivery group (the receive happens at delivery)");
+}
+
 bool message_hop(const hb_graph& g, event_id from, event_id to) {
   const hb_event y = g.event(to);
   return y.kind == event_kind::receive && y.send_event == from;
@@ -246,7 +253,7 @@ void write_path(std::string& out, const hb_graph& g, const std::vector<event_id>
     out.append("  hop ").append(num(hop));
     if (message(hop))
       out.append(": message m").append(num(to.message)).append(" from ").append(names[g.event(p[hop - 1]).process])
-          .append(" to ").append(names[to.process]).append("\n");
+          .append(" to ").append(names[to.process]).append(held_back(to)).append("\n");
     else
       out.append(": next event of ").append(names[to.process]).append("\n");
     write_event(out, g, p[hop], shown);

@@ -41,6 +41,7 @@ struct hb_event {
   hlc_stamp hlc;
   message_id message = 0;   // receive, reject
   event_id send_event = 0;  // receive, reject (a reject's is not an HB edge)
+  sim_time arrived = no_arrival;  // a receive a delivery group ordered: when its copy arrived
 };
 
 /// Bytes held, by part (capacities, not sizes).
