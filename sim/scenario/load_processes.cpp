@@ -238,18 +238,13 @@ logical_config reader::read_logical(const json* v, const std::string& path, std:
     block_fields.insert(block_fields.end(), kind->options().begin(), kind->options().end());
     const std::size_t chosen = variant(name, block_fields, kind->variants()).value_or(0);
     const json block = get(*v, name) ? *get(*v, name) : json::object();
-    const configured_kind c = kind->configure(block);
-    if (!c.field.empty()) {
-      const json* bad = get(block, c.field);
-      fail(child(child(path, name), c.field), c.expected, bad ? describe_json(*bad) : std::string("nothing"));
-    }
-    const std::shared_ptr<const clock_kind> configured = c.kind ? c.kind : kind;
-    // A kind also checks its options when it makes its clocks: made for one process, cheap for any kind.
+    std::shared_ptr<const clock_kind> configured;
     try {
-      configured->make(1, chosen, block);
+      configured = kind->configure(block);
     } catch (const input_error& e) {
       fail(child(path, name) + e.path(), e.expected(), e.found(), e.hint());
     }
+    if (!configured) configured = kind;
     if (out.has(name)) out.extra.push_back({configured, chosen, block});
   }
   // The modules in `clocks` order: an event's stamps follow it.

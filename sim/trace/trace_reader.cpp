@@ -97,11 +97,13 @@ void trace_reader::read_options(const json& v,
       if (std::find(known.begin(), known.end(), field.key()) == known.end())
         fail(path + "/" + pointer_token(field.key()), "an option of " + name + " clocks: one of " + join_names(known),
              "\"" + field.key() + "\"");
-    const configured_kind c = chosen->kind->configure(block);
-    if (!c.field.empty())
-      fail(path + "/" + pointer_token(c.field), c.expected,
-           block.contains(c.field) ? describe_json(block[c.field]) : "nothing");
-    if (c.kind) chosen->kind = c.kind;
+    std::shared_ptr<const clock_kind> configured;
+    try {
+      configured = chosen->kind->configure(block);
+    } catch (const input_error& e) {
+      fail(path + e.path(), e.expected(), e.found());
+    }
+    if (configured) chosen->kind = configured;
     chosen->options = block;
   }
 }

@@ -79,14 +79,6 @@ struct stamped {
 
 class clock_kind;
 
-/// A `logical.KIND` block as its kind read it (clock_kind::configure): the kind with the block's
-/// options bound, or the option at fault and what it must hold.
-struct configured_kind {
-  std::shared_ptr<const clock_kind> kind;  // null: the kind itself serves every block
-  std::string field;                       // the option refused; empty when the block is accepted
-  std::string expected;                    // what that option must hold
-};
-
 class clock_kind {
  public:
   virtual ~clock_kind() = default;
@@ -102,10 +94,11 @@ class clock_kind {
   /// when absent), its fields limited to `variant` and options().
   virtual std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant,
                                               const nlohmann::json& block) const = 0;
-  /// For a kind whose judge, rules or texts read its options: itself with `block`'s options bound,
-  /// which a chosen_clock then holds (`block`'s fields are limited to `variant` and options()). By
-  /// default the kind itself serves every block and refuses none.
-  virtual configured_kind configure(const nlohmann::json& /*block*/) const { return {}; }
+  /// The one place a kind checks its options: itself with `block`'s options bound, which a
+  /// chosen_clock then holds and whose make() builds the run's clocks (`block`'s fields are limited to
+  /// `variant` and options()). Throws input_error for an option it refuses, its path relative to the
+  /// block ("/bits"). By default (null) the kind itself serves every block and refuses none.
+  virtual std::shared_ptr<const clock_kind> configure(const nlohmann::json& /*block*/) const { return nullptr; }
   /// The options a trace's header records for it, `"logical": {KIND: options}`, which a reader of the
   /// trace gives configure(); null (the default) for none: the header leaves the kind out.
   virtual nlohmann::json recorded_options() const { return nullptr; }

@@ -7,6 +7,8 @@
 #include "clocks/rule_text.hpp"
 #include "core/concat.hpp"
 #include "hbsim/clocks/epoch_lamport/epoch_lamport_clock.hpp"
+#include "hbsim/core/input_error.hpp"
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/judge/causality.hpp"
 
 namespace hbsim {
@@ -26,23 +28,22 @@ epoch_stamp stamp_of(stamp_words w) { return {w[0], w[1]}; }
 words words_of(epoch_stamp s) { return {s.epoch, s.c}; }
 std::string text_of(epoch_stamp s) { return concat("(", s.epoch, ", ", s.c, ")"); }
 
-// The block's options over `out` (those it leaves out keep their values); the option at fault, and
-// what it must hold, when one is refused.
-configured_kind read_settings(const nlohmann::json& block, epoch_lamport_settings& out) {
+// The block's options (those it leaves out keep their defaults); throws input_error for one it refuses.
+epoch_lamport_settings read_settings(const nlohmann::json& block) {
+  epoch_lamport_settings out;
   if (const auto b = block.find("bits"); b != block.end()) {
     if (!b->is_number_unsigned() || b->get<std::uint64_t>() < 1 || b->get<std::uint64_t>() > 63)
-      return {nullptr, "bits", "an integer from 1 to 63, the width of c (c <= 2^bits - 1)"};
+      throw input_error("", "/bits", "an integer from 1 to 63, the width of c (c <= 2^bits - 1)", describe_json(*b));
     out.bits = static_cast<unsigned>(b->get<std::uint64_t>());
   }
   if (const auto s = block.find("start"); s != block.end()) {
     if (!s->is_number_unsigned() || s->get<std::uint64_t>() > out.max())
-      return {nullptr, "start",
-              concat("an integer from 0 to ", out.max(), ", the bound of c (2^bits - 1 with bits ", out.bits, ")")};
+      throw input_error("", "/start",
+                        concat("an integer from 0 to ", out.max(), ", the bound of c (2^bits - 1 with bits ", out.bits, ")"),
+                        describe_json(*s));
     out.start = s->get<std::uint64_t>();
-  } else if (out.start > out.max()) {
-    return {nullptr, "start", concat("a start at most ", out.max(), " (2^bits - 1 with bits ", out.bits, ")")};
   }
-  return {};
+  return out;
 }
 
 // The rule under `v` at one event, as narration words it: the formula, and the variant where it
@@ -137,18 +138,11 @@ class epoch_lamport final : public clock_kind {
   std::string_view name() const override { return "epoch_lamport"; }
   std::span<const std::string_view> variants() const override { return epoch_lamport_variant_names(); }
   std::span<const std::string_view> options() const override { return option_names; }
-  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant,
-                                      const nlohmann::json& block) const override {
-    epoch_lamport_settings s = settings_;
-    if (const configured_kind c = read_settings(block, s); !c.field.empty())
-      throw std::invalid_argument(concat("logical.epoch_lamport.", c.field, ": expected ", c.expected));
-    return std::make_unique<epoch_lamport_clock>(processes, s, static_cast<epoch_lamport_variant>(variant));
+  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant, const nlohmann::json&) const override {
+    return std::make_unique<epoch_lamport_clock>(processes, settings_, static_cast<epoch_lamport_variant>(variant));
   }
-  configured_kind configure(const nlohmann::json& block) const override {
-    epoch_lamport_settings s;
-    configured_kind c = read_settings(block, s);
-    if (c.field.empty()) c.kind = std::make_shared<epoch_lamport>(s);
-    return c;
+  std::shared_ptr<const clock_kind> configure(const nlohmann::json& block) const override {
+    return std::make_shared<epoch_lamport>(read_settings(block));
   }
   nlohmann::json recorded_options() const override { return {{"bits", settings_.bits}, {"start", settings_.start}}; }
 

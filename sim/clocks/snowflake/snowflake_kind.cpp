@@ -89,14 +89,16 @@ explained_rule snowflake_case(stamp_words before, stamp_words after) {
 
 class snowflake final : public clock_kind {
  public:
+  explicit snowflake(snowflake_options options = {}) : options_(options) {}
   std::string_view name() const override { return "snowflake"; }
   std::span<const std::string_view> variants() const override { return snowflake_variant_names(); }
   std::span<const std::string_view> options() const override { return option_names; }
   std::size_t max_processes() const override { return snowflake_max_processes; }
-  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant,
-                                      const nlohmann::json& block) const override {
-    return std::make_unique<snowflake_clock>(processes, static_cast<snowflake_variant>(variant),
-                                             snowflake_options::read(block));
+  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant, const nlohmann::json&) const override {
+    return std::make_unique<snowflake_clock>(processes, static_cast<snowflake_variant>(variant), options_);
+  }
+  std::shared_ptr<const clock_kind> configure(const nlohmann::json& block) const override {
+    return std::make_shared<snowflake>(snowflake_options::read(block));
   }
 
   nlohmann::json write(stamp_words s, names_span) const override {
@@ -143,6 +145,9 @@ class snowflake final : public clock_kind {
            : a.words[0] > b.words[0] ? stamp_order::after
                                      : stamp_order::equal;
   }
+
+ private:
+  snowflake_options options_;
 };
 
 }  // namespace

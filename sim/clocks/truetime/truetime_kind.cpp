@@ -44,8 +44,12 @@ class truetime final : public clock_kind {
   std::string_view name() const override { return "truetime"; }
   std::span<const std::string_view> variants() const override { return truetime_variant_names(); }
   std::span<const std::string_view> options() const override { return option_names; }
-  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t, const nlohmann::json& block) const override {
-    return std::make_unique<truetime_clock>(processes, truetime_options::read(block));
+  explicit truetime(truetime_options options = {}) : options_(options) {}
+  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t, const nlohmann::json&) const override {
+    return std::make_unique<truetime_clock>(processes, options_);
+  }
+  std::shared_ptr<const clock_kind> configure(const nlohmann::json& block) const override {
+    return std::make_shared<truetime>(truetime_options::read(block));
   }
 
   nlohmann::json write(stamp_words s, names_span) const override {
@@ -94,6 +98,7 @@ class truetime final : public clock_kind {
   }
 
  private:
+  truetime_options options_;
   static bool centered(const clock_step& s) {
     const sim_time half = sub_sat(latest(s.after), earliest(s.after)) / 2;
     return sub_sat(s.pt, half) == earliest(s.after) && add_sat(s.pt, half) == latest(s.after);
