@@ -207,3 +207,14 @@ TEST_CASE("vector options: narration tells what was pruned and what a differenti
   const cli_result run = run_cli("run --narrate '" + lesson + "'");
   CHECK(run.out.find("V = max([1,1,0,2], [0,0,1,0]) then tick, then prune tablet = [0,1,1,3]") != std::string::npos);
 }
+
+TEST_CASE("vector options: --set reaches them, and the loader refuses a misuse with its path") {
+  const std::string lesson = source_path("scenarios/teaching/30_vector_pruned_at_3.json");
+  // A cap of 4 keeps all four entries: the file's expected violations go unmet, and the run fails.
+  const cli_result wider = run_cli("run --json --set '/logical/vector/prune/max_entries=4' '" + lesson + "'");
+  CHECK(wider.code == 1);
+  CHECK(json::parse(wider.out)["clock_report"]["vector"]["recorded"]["false_concurrency"] == 0);
+  const cli_result bad = run_cli("run --set '/logical/vector/encoding=\"delta\"' '" + lesson + "'");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("/logical/vector/encoding") != std::string::npos);
+}
