@@ -206,6 +206,10 @@ TEST_CASE("vector options: narration tells what was pruned and what a differenti
   const std::string lesson = source_path("scenarios/teaching/30_vector_pruned_at_3.json");
   const cli_result run = run_cli("run --narrate '" + lesson + "'");
   CHECK(run.out.find("V = max([1,1,0,2], [0,0,1,0]) then tick, then prune tablet = [0,1,1,3]") != std::string::npos);
+  // Lesson 31: order-2 carried {shop:3} alone (the supplier's entry unchanged since order-1).
+  const cli_result diff = run_cli("run --narrate '" + source_path("scenarios/teaching/31_vector_differential_non_fifo.json") + "'");
+  CHECK(diff.out.find("courier#1 receive \"order-2\" (m3 from shop#3), pt 5.308ms: V = max([0,0,0], [0,3,0]) then tick = [0,3,1]") !=
+        std::string::npos);
 }
 
 TEST_CASE("vector options: --set reaches them, and the loader refuses a misuse with its path") {
