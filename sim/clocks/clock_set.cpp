@@ -19,7 +19,7 @@ Clock* keep(std::vector<std::unique_ptr<logical_clock>>& clocks, std::unique_ptr
 
 clock_set::clock_set(std::size_t processes, const logical_config& config) {
   if (config.has("lamport")) lamport_ = keep(clocks_, std::make_unique<lamport_clock>(processes, config.lamport));
-  if (config.has("vector")) vector_ = keep(clocks_, std::make_unique<vector_clock>(processes, config.vector));
+  if (config.has("vector")) vector_ = keep(clocks_, std::make_unique<vector_clock>(processes, config.vector, config.vector_opts));
   if (config.has("hlc"))
     hlc_ = keep(clocks_, std::make_unique<hybrid_logical_clock>(processes, config.hlc, config.hlc_max_offset));
   for (const chosen_clock& c : config.extra) clocks_.push_back(c.kind->make(processes, c.variant, c.options));
@@ -37,6 +37,9 @@ void clock_set::receive(process_id p, message_slot slot, sim_time pt) {
 }
 void clock_set::capture(process_id p, message_slot slot) {
   for (auto& c : clocks_) c->capture(p, slot);
+}
+void clock_set::address(process_id p, message_slot slot, std::span<const process_id> to) {
+  for (auto& c : clocks_) c->address(p, slot, to);
 }
 bool clock_set::accepts(process_id p, message_slot slot, sim_time pt) const {
   for (auto& c : clocks_)

@@ -1,6 +1,7 @@
 #include "hbsim/judge/clock_report.hpp"
 
 #include "hbsim/scenario/scenario.hpp"
+#include "judge/vector_cost.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -233,6 +234,7 @@ struct clock_report::state {
   double lead_sum = 0;
   std::uint64_t related_lamport_equal = 0;
   std::vector<kind_stamps> kinds;  // in clock_comparison::kinds order
+  std::optional<vector_cost> vector_options;  // with logical.vector options
 
   /// Each kind module's bytes at e and its order on e's edges; before e's send takes its slot.
   void tally_kinds(const event_record& e, const causality& truth);
@@ -279,6 +281,8 @@ void clock_report::on_start(const run_header& h) {
   s.r.processes = s.n;
   if (!h.source) return;
   s.r.shown = h.source->logical.shown();
+  if (s.r.shown.vector && !h.source->logical.vector_opts.standard())
+    s.vector_options.emplace(s.n, h.source->logical.vector_opts);
   for (const chosen_clock& c : h.source->logical.extra) {
     s.kinds.push_back({c.kind, std::vector<std::vector<std::uint64_t>>(s.n), {}});
     s.r.kinds.push_back({std::string(c.kind->name()), c.kind->encoding(s.n)});
@@ -373,6 +377,7 @@ void clock_report::on_event(const event_record& e) {
 
   tally_hlc_lead(r, s.lead_sum, e);
   if (!s.kinds.empty()) s.tally_kinds(e, *truth_);
+  if (s.vector_options) s.vector_options->on_event(e, t);
   const std::uint32_t nonzero = truth_->past_processes(p);
   r.event_entries += nonzero;
   if (truth_->sent_slot() != causality::no_slot) {
@@ -401,6 +406,7 @@ void clock_report::on_finish(const run_end&) {
   r.lamport_concurrent_tied = equal_pairs(lamports) - s.related_lamport_equal;
   r.lamport_concurrent_ordered = r.concurrent - r.lamport_concurrent_tied;
   r.hlc_lead_mean = r.events > 0 ? s.lead_sum / static_cast<double>(r.events) : 0.0;
+  if (s.vector_options) r.vector_options_share = s.vector_options->result();
 }
 
 const clock_comparison& clock_report::result() const { return s_->r; }
@@ -509,6 +515,19 @@ nlohmann::json event_json(const report_event& e, std::span<const std::string> na
           {"pt_ns", e.pt}};
 }
 
+// The vector options' lines: bytes per message by encoding on the recorded vectors, and the pairs they get wrong.
+void print_vector_options(std::ostream& out, const clock_comparison& r, const char* indent) {
+  const clock_comparison::vector_recorded& v = *r.vector_options_share;
+  out << indent << "as recorded, " << v.options.to_json().dump() << ": per message "
+      << decimal(per(v.chosen_bytes(), r.messages)) << " bytes " << to_string(v.options.encoding) << " (chosen); full "
+      << decimal(per(v.full_bytes, r.messages)) << ", sparse " << decimal(per(v.sparse_bytes, r.messages))
+      << ", differential " << decimal(per(v.differential_bytes, r.messages)) << "; entries pruned: " << v.pruned << "\n"
+      << indent << "false concurrency on " << share(v.false_concurrency, v.judged_related, "related pairs")
+      << ", false order on " << share(v.false_order, v.judged_concurrent + v.judged_related, "pairs")
+      << (v.judged_events < r.events ? " (pairs of the first " + std::to_string(v.judged_events) + " events)" : "")
+      << "\n";
+}
+
 }  // namespace
 
 void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<const std::string> names) {
@@ -540,6 +559,7 @@ void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<
     if (r.shown.lamport) out << (r.shown.hlc ? "; Lamport 8, HLC 16" : "; Lamport 8");
     else if (r.shown.hlc) out << "; HLC 16";
     out << "\n";
+    if (r.vector_options_share) print_vector_options(out, r, indent);
   }
   if (r.shown.hlc) print_hlc(out, r, names, indent);
   for (const clock_comparison::kind_share& k : r.kinds) print_kind_share(out, r, k, indent);
@@ -590,6 +610,18 @@ nlohmann::json clock_report_json(const clock_comparison& r, std::span<const std:
             {"lead_p90_below_ns", quantile(0.9)},
             {"lead_p99_below_ns", quantile(0.99)}}}};
   if (!r.shown.lamport) out.erase("lamport");
+  if (const auto& v = r.vector_options_share)
+    out["vector"]["recorded"] = {{"options", v->options.to_json()},
+                                 {"bytes_per_message", per(v->chosen_bytes(), r.messages)},
+                                 {"full_bytes_per_message", per(v->full_bytes, r.messages)},
+                                 {"sparse_bytes_per_message", per(v->sparse_bytes, r.messages)},
+                                 {"differential_bytes_per_message", per(v->differential_bytes, r.messages)},
+                                 {"pruned_entries", v->pruned},
+                                 {"judged_events", v->judged_events},
+                                 {"judged_related_pairs", v->judged_related},
+                                 {"judged_concurrent_pairs", v->judged_concurrent},
+                                 {"false_concurrency", v->false_concurrency},
+                                 {"false_order", v->false_order}};
   if (!r.shown.vector) out.erase("vector");
   if (!r.shown.hlc) out.erase("hlc");
   for (const clock_comparison::kind_share& k : r.kinds)

@@ -31,6 +31,7 @@ struct slot {
   std::string label;
   std::vector<std::uint32_t> vector;
   std::vector<sent_message> messages;
+  std::vector<process_id> pruned;
   std::vector<std::vector<std::uint64_t>> words;  // the other kinds' stamps
   std::vector<stamp_words> stamps;
   data_note data;  // what the event did to replicated data, when it did
@@ -227,6 +228,8 @@ void observer_thread::on_event(const event_record& e) {
   s.messages.assign(e.messages.begin(), e.messages.end());
   s.event.label = s.label;
   s.event.messages = s.messages;
+  s.pruned.assign(e.pruned.begin(), e.pruned.end());
+  s.event.pruned = s.pruned;
   s.words.resize(e.stamps.size());
   s.stamps.resize(e.stamps.size());
   for (std::size_t k = 0; k < e.stamps.size(); ++k) {

@@ -231,6 +231,7 @@ struct simulation::state {
       for (const auto& layer : procs[p].layers) layer->on_send({p, id, procs[p].seq + 1}, routed);
       to = routed;
     }
+    clocks.address(p, slot, to);
     sent.clear();
     drops.clear();
     routes.clear();

@@ -221,10 +221,19 @@ logical_config reader::read_logical(const json* v, const std::string& path, std:
   };
   static constexpr std::array<std::string_view, 1> plain{"variant"};
   static constexpr std::array<std::string_view, 2> hlc_fields{"variant", "max_offset"};
+  std::vector<std::string_view> vector_fields{"variant"};
+  vector_fields.insert(vector_fields.end(), vector_options::fields().begin(), vector_options::fields().end());
   if (const auto i = variant("lamport", plain, lamport_variant_names()))
     out.lamport = *parse_lamport_variant(lamport_variant_names()[*i]);
-  if (const auto i = variant("vector", plain, vector_variant_names()))
+  if (const auto i = variant("vector", vector_fields, vector_variant_names()))
     out.vector = *parse_vector_variant(vector_variant_names()[*i]);
+  if (const json* block = get(*v, "vector")) {
+    try {
+      out.vector_opts = vector_options::read(*block);
+    } catch (const input_error& e) {
+      fail(child(path, "vector") + e.path(), e.expected(), e.found(), e.hint());
+    }
+  }
   if (const auto i = variant("hlc", hlc_fields, hlc_variant_names()))
     out.hlc = *parse_hlc_variant(hlc_variant_names()[*i]);
   if (const json* hlc = get(*v, "hlc"))

@@ -169,6 +169,7 @@ class json_line_codec {
   event_record rec_;
   std::vector<std::uint32_t> dense_;
   std::vector<sent_message> messages_;
+  std::vector<process_id> pruned_;
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three
   std::vector<stamp_words> stamps_;
   data_note data_;

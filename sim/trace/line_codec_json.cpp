@@ -117,6 +117,7 @@ present json_line_codec::read_event(const json& o) {
   present has;
   rec_ = {};
   messages_.clear();
+  pruned_.clear();
   event_record& r = rec_;
   r.id = counter_field(o, "id");
   r.process = process_field(o, "process");
@@ -151,6 +152,8 @@ present json_line_codec::read_event(const json& o) {
   }
   if (field(o, "arrived", "", false)) r.arrived = time_field(o, "arrived");
   if (table_.clocks.has("vector")) r.vector = dense_;
+  if (const json* p = field(o, "pruned", "", false)) pruned_ = process_list(*p, "/pruned");
+  r.pruned = pruned_;
   r.messages = messages_;
   r.stamps = stamps_;
   return has;

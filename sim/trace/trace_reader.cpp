@@ -87,16 +87,26 @@ void trace_reader::read_options(const json& v,
     const std::string& name = item.key();
     const json& block = item.value();
     const std::string path = "/logical/" + pointer_token(name);
+    // The standard vector clock's options go to their typed field; a module's, to the module.
+    const bool vector = name == "vector" && header_.logical.has("vector");
     const auto chosen = std::find_if(header_.logical.extra.begin(), header_.logical.extra.end(),
                                      [&](const chosen_clock& c) { return c.kind->name() == name; });
-    if (chosen == header_.logical.extra.end() || chosen->kind->recorded_options().is_null())
+    if (!vector && (chosen == header_.logical.extra.end() || chosen->kind->recorded_options().is_null()))
       fail(path, wanted, "\"" + name + "\"");
     if (!block.is_object()) fail(path, "the options of " + name + " clocks (an object)", describe_json(block));
-    const auto known = chosen->kind->options();
+    const auto known = vector ? vector_options::fields() : chosen->kind->options();
     for (const auto& field : block.items())
       if (std::find(known.begin(), known.end(), field.key()) == known.end())
         fail(path + "/" + pointer_token(field.key()), "an option of " + name + " clocks: one of " + join_names(known),
              "\"" + field.key() + "\"");
+    if (vector) {
+      try {
+        header_.logical.vector_opts = vector_options::read(block);
+      } catch (const input_error& e) {
+        fail(path + e.path(), e.expected(), e.found());
+      }
+      continue;
+    }
     std::shared_ptr<const clock_kind> configured;
     try {
       configured = chosen->kind->configure(block);

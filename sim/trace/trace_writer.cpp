@@ -141,6 +141,7 @@ void trace_writer::on_start(const run_header& h) {
   for (const std::string& c : clocks.clocks) clock_names += 6 * c.size() + 3;
   // The options a reader needs to judge some kinds' stamps (an epoch Lamport clock's bound).
   nlohmann::json recorded = nlohmann::json::object();
+  if (vector_ && !clocks.vector_opts.standard()) recorded["vector"] = clocks.vector_opts.to_json();
   for (const chosen_clock& c : clocks.extra)
     if (nlohmann::json o = c.kind->recorded_options(); !o.is_null()) recorded[c.kind->name()] = std::move(o);
   const std::string options = recorded.empty() ? std::string() : recorded.dump();
@@ -173,6 +174,7 @@ void trace_writer::on_start(const run_header& h) {
 
 void trace_writer::on_event(const event_record& e) {
   std::size_t bound = 512 + 6 * e.label.size() + 2 * longest_name_ + e.vector.size() * (key_stride_ + number + 1) +
+                      e.pruned.size() * (longest_name_ + 1) +
                       e.messages.size() * (longest_name_ + 48);
   // The other kinds' fields, as their modules write them.
   extra_text_.resize(extra_.size());
@@ -204,6 +206,14 @@ void trace_writer::on_event(const event_record& e) {
     p = num(p, e.lamport);
   }
   if (vector_) p = vector(p, e.vector);
+  if (!e.pruned.empty()) {
+    p = lit(p, ",\"pruned\":[");
+    for (std::size_t i = 0; i < e.pruned.size(); ++i) {
+      if (i) *p++ = ',';
+      p = name(p, e.pruned[i]);
+    }
+    *p++ = ']';
+  }
   if (hlc_) {
     p = lit(p, ",\"hlc\":[");
     p = num(p, e.hlc.l);

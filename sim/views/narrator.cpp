@@ -9,6 +9,7 @@
 #include "clocks/vector/vector_kind.hpp"
 #include "core/concat.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
+#include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
@@ -97,7 +98,7 @@ std::string narrator::rules(const event_record& e, const clocks& before, const c
   // Each kind narrates its own rule; a wrong variant is named in the clause it changes.
   for (std::size_t k = 0; k < kinds_.size(); ++k)
     part(kinds_[k].kind->rule({e.kind, e.process, e.from, before[k], carried ? stamp_words((*carried)[k]) : stamp_words{},
-                               after[k], e.pt, kinds_[k].variant},
+                               after[k], e.pt, kinds_[k].variant, e.pruned},
                               names_));
   return out;
 }
@@ -136,7 +137,12 @@ void narrator::on_start(const run_header& h) {
     for (clocks& c : initial_) c.emplace_back(words, 0);
   };
   standard(lamport_kind(), static_cast<std::size_t>(config.lamport), 1);
+  vector_ = kinds_.size();
   standard(vector_kind(), static_cast<std::size_t>(config.vector), n);
+  if (vector_ == kinds_.size()) vector_ = none;
+  links_.reset();
+  if (vector_ != none && config.vector_opts.encoding == vector_encoding::differential)
+    links_ = std::make_unique<vector_changes>(n);
   hlc_ = kinds_.size();
   standard(hlc_kind(), static_cast<std::size_t>(config.hlc), 2);
   if (hlc_ == kinds_.size()) hlc_ = none;
@@ -165,6 +171,10 @@ void narrator::on_start(const run_header& h) {
   for (const chosen& c : kinds_)
     if (c.variant != 0) wrong.append(concat(wrong.empty() ? "" : ", ", c.kind->name(), " ", c.kind->variants()[c.variant]));
   if (!wrong.empty()) out_ << "wrong clocks selected: " << wrong << "\n";
+  if (vector_ != none && !l.vector_opts.standard())
+    out_ << "vector clocks " << l.vector_opts.to_json().dump() << ": a message carries its vector in the "
+         << to_string(l.vector_opts.encoding) << " encoding"
+         << (l.vector_opts.prunes() ? "; each event ends by pruning the process's own vector" : "") << "\n";
   if (l.hlc_max_offset) out_ << "HLC max_offset " << dur(*l.hlc_max_offset) << ": messages whose l is further ahead of the receiver's pt are rejected\n";
 }
 
@@ -218,6 +228,12 @@ void narrator::on_event(const event_record& e) {
       sent.push_back(kinds_[k].kind->sent({e.kind, e.process, e.from, now[k], {}, after[k], e.pt, kinds_[k].variant}));
     const auto stamp = std::make_shared<const clocks>(std::move(sent));
     for (const sent_message& m : e.messages) messages_[m.id] = {stamp, e.seq, m.copies, m.copies};
+    if (links_) {
+      links_->event(e.process, e.vector, e.time);
+      differential(e, *stamp);
+    }
+  } else if (links_) {
+    links_->event(e.process, e.vector, e.time);
   }
   now = std::move(after);
   if (const std::uint64_t k = checkpoint_every_[e.process]; k != 0 && e.seq % k == 0) {
@@ -225,6 +241,20 @@ void narrator::on_event(const event_record& e) {
     checkpoint_taken_[e.process] = e.seq;
   }
   if (e.kind == event_kind::receive || e.kind == event_kind::reject) copy_done(e.message);
+}
+
+// Each message's own clocks: the vector entries its link carries.
+void narrator::differential(const event_record& e, const clocks& sent) {
+  // The vector the messages carry, as the variant says (send-previous: from before the tick).
+  const std::vector<std::uint32_t> full(sent[vector_].begin(), sent[vector_].end());
+  std::vector<std::uint32_t> row(full.size());
+  for (const sent_message& m : e.messages) {
+    carried_entries(full, links_->changed_at(e.process), links_->link(e.process, m.to), row);
+    clocks own = sent;
+    own[vector_] = vector_words(row);
+    messages_[m.id].carried = std::make_shared<const clocks>(std::move(own));
+  }
+  for (const sent_message& m : e.messages) links_->sent(e.process, m.to);
 }
 
 void narrator::copy_done(message_id id) {

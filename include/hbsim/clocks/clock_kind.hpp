@@ -54,6 +54,7 @@ struct clock_step {
   stamp_words after;
   sim_time pt = 0;           // the process's physical clock reading at the event (HLC's rules read it)
   std::size_t variant = 0;   // in variants(): the rule the run's clocks follow
+  std::span<const process_id> pruned;  // the vector entries the event pruned (event_record::pruned)
 };
 
 /// A rule as `hbsim explain` words it, and whether the recorded stamp is what the canonical rule gives.

@@ -38,6 +38,7 @@ struct logical_config {
   vector_variant vector = vector_variant::canonical;
   hlc_variant hlc = hlc_variant::canonical;
   std::optional<sim_time> hlc_max_offset;
+  vector_options vector_opts;  // logical.vector's encoding and prune
   /// The kinds chosen, in the scenario's order; by default lamport, vector, hlc.
   std::vector<std::string> clocks{"lamport", "vector", "hlc"};
   /// The chosen kinds other than those three, in `clocks` order: an event's stamps follow it.
@@ -65,6 +66,7 @@ class clock_set {
   void tick(process_id p, event_kind kind, sim_time pt);
   void receive(process_id p, message_slot slot, sim_time pt);
   void capture(process_id p, message_slot slot);
+  void address(process_id p, message_slot slot, std::span<const process_id> to);
   bool accepts(process_id p, message_slot slot, sim_time pt) const;
   /// Whether a chosen kind reads true time (logical_clock::reads_true_time); at_time tells those.
   bool reads_true_time() const { return !timed_.empty(); }

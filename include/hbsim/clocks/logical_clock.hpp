@@ -31,6 +31,9 @@ class logical_clock {
   virtual void receive(process_id p, message_slot slot, sim_time pt) = 0;
   /// After a send event of p: store in `slot` what its messages carry.
   virtual void capture(process_id p, message_slot slot) = 0;
+  /// After capture(): the destinations of the send's messages, lost ones included (a differential
+  /// vector clock encodes each message for its link); ignored by default.
+  virtual void address(process_id /*p*/, message_slot /*slot*/, std::span<const process_id> /*to*/) {}
   /// Whether p accepts the message now (HLC's max-offset guard); a refused one becomes a reject event.
   virtual bool accepts(process_id /*p*/, message_slot /*slot*/, sim_time /*pt*/) const { return true; }
   /// A kind whose stamps depend on true time (TrueTime's ε grows since the process's last clock sync)

@@ -34,6 +34,12 @@ struct report_event {
   sim_time pt = 0;
 };
 
+/// The clock report judges the pairs of the first this many events of a run with vector options
+/// (clock_comparison::vector_recorded), each pair costing a comparison of two vectors; fewer when the
+/// processes are many, so that it keeps at most vector_pairs_entries vector entries.
+inline constexpr std::uint64_t vector_pairs_judged = 2000;
+inline constexpr std::uint64_t vector_pairs_entries = std::uint64_t{1} << 20;
+
 /// l − pt per event falls in one of these half-open ranges, in ns: [0, 1) (l = pt exactly),
 /// [1, 1us), [1us, 10us), [10us, 100us), [100us, 1ms), [1ms, 10ms), [10ms, 100ms), [100ms, 1s),
 /// [1s, ∞): decades, so the histogram is fixed in size and reads the same at any scale.
@@ -74,6 +80,26 @@ struct clock_comparison {
   std::uint64_t messages = 0;         // one per destination of a send
   std::uint64_t event_entries = 0;    // non-zero entries, summed over events
   std::uint64_t message_entries = 0;  // non-zero entries, summed over messages
+
+  // Vector options (logical.vector) other than the canonical full, unpruned vector: counted on the
+  // vectors the run recorded. Bytes per message under each encoding: full, every entry; sparse, the
+  // send's non-zero entries; differential, the non-zero entries changed since the sender's last message
+  // on that link. Pairs are judged among the first vector_pairs_judged events (each with every earlier
+  // one): a → b whose vectors are concurrent or equal (false concurrency), and pairs the vectors
+  // order that are concurrent or ordered the other way (false order). Equal vectors of concurrent
+  // events count as neither.
+  struct vector_recorded {
+    vector_options options;
+    std::uint64_t full_bytes = 0, sparse_bytes = 0, differential_bytes = 0;  // summed over messages
+    std::uint64_t pruned = 0;           // entries pruned, summed over events
+    std::uint64_t judged_events = 0;    // events whose pairs were judged
+    std::uint64_t judged_related = 0;   // their pairs a → b
+    std::uint64_t judged_concurrent = 0;
+    std::uint64_t false_concurrency = 0;
+    std::uint64_t false_order = 0;
+    std::uint64_t chosen_bytes() const;  // the chosen encoding's
+  };
+  std::optional<vector_recorded> vector_options_share;
 
   // The chosen kinds that are modules (clock_kind), in the scenario's order, counted on the stamps
   // the run recorded. Their pairs are judged on the edges a → b only (process order and message

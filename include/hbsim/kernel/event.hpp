@@ -54,6 +54,7 @@ struct event_record {
   sim_time pt = 0;    // the process's physical clock reading
   std::uint64_t lamport = 0;
   std::span<const std::uint32_t> vector;  // dense, indexed by process id
+  std::span<const process_id> pruned;     // vector entries the event pruned (logical.vector.prune), in process order
   hlc_stamp hlc;
   std::span<const stamp_words> stamps;     // one per kind of logical_config::extra, in its order
   std::span<const sent_message> messages;  // send

@@ -16,6 +16,7 @@
 namespace hbsim {
 
 class clock_kind;
+class vector_changes;
 
 /// Writes one line per happening, in execution order, each starting with the true time in brackets.
 /// An event line names the event (process#seq, kind, label, the message and its send for a receive,
@@ -48,6 +49,10 @@ class clock_kind;
 /// steps get a line when they take effect ("[8ms] fault #2 takes effect: A's physical clock steps by
 /// -8ms"); the run ends with "[t] end of the run", and why when `until`, `max_events` or `max_pending`
 /// stopped it.
+///
+/// Vector options (logical.vector) show in the vector's clause: a differential message's vector is
+/// what it carried on its link (the entries changed since the sender's last message there, the others
+/// 0), and an event that pruned ends its formula with ", then prune C, D".
 ///
 /// Every clause comes from the clock kind module's rule (clock_kind::rule), the standard kinds' as the
 /// others'. Memory: the clocks of each process's last event, and those of each message until its every
@@ -94,12 +99,15 @@ class narrator final : public event_observer {
   /// What restarting p at t starts from, and why.
   std::pair<const clocks*, std::string> restart_from(process_id p, sim_time t) const;
   void copy_done(message_id id);
+  void differential(const event_record& e, const clocks& sent);
 
   std::ostream& out_;
   const scenario* source_ = nullptr;
   std::vector<std::string> names_;
   std::vector<chosen> kinds_;  // lamport, vector, hlc if chosen, then logical_config::extra
   std::size_t hlc_ = 0;        // hlc's index in kinds_, ~0 when not chosen
+  std::size_t vector_ = 0;     // vector's index in kinds_, ~0 when not chosen
+  std::unique_ptr<vector_changes> links_;      // differential vector clocks: what each link's message carries
   std::vector<clocks> last_;                   // per process: clocks after its previous event
   std::vector<std::uint64_t> checkpoint_every_;  // per process, 0 when it never checkpoints
   std::vector<clocks> checkpoint_;             // per process: the clocks a checkpoint restart returns to

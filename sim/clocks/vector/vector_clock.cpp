@@ -37,8 +37,10 @@ vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint
   return vector_order::concurrent;
 }
 
-vector_clock::vector_clock(std::size_t processes, vector_variant variant)
-    : n_(processes), variant_(variant), rows_(processes * processes, 0) {}
+vector_clock::vector_clock(std::size_t processes, vector_variant variant, vector_options options)
+    : n_(processes), variant_(variant), options_(options), rows_(processes * processes, 0) {
+  if (!options_.standard()) changes_.emplace(processes);
+}
 
 void vector_clock::tick(process_id p, event_kind kind, sim_time) {
   if (kind == event_kind::send) {
@@ -49,20 +51,59 @@ void vector_clock::tick(process_id p, event_kind kind, sim_time) {
     }
   }
   ++rows_[p * n_ + p];
+  settle(p);
 }
 
 void vector_clock::receive(process_id p, message_slot slot, sim_time) {
-  if (variant_ != vector_variant::no_merge) merge_max(row(p), carried(slot));
+  if (variant_ != vector_variant::no_merge) {
+    if (options_.encoding != vector_encoding::differential) {
+      merge_max(row(p), carried(slot));
+    } else {
+      // The link's last message before this one, as the sender saw it when it sent.
+      std::uint32_t since = 0;
+      for (const auto& [to, last] : slot_links_[slot])
+        if (to == p) since = last;
+      received_.resize(n_);
+      carried_entries(carried(slot), {&slot_changed_[slot * n_], n_}, since, received_);
+      merge_max(row(p), received_);
+    }
+  }
   if (variant_ != vector_variant::no_tick_receive) ++rows_[p * n_ + p];
+  settle(p);
+}
+
+void vector_clock::settle(process_id p) {
+  if (!changes_) return;
+  pruned_.clear();
+  pruned_by_ = p;
+  changes_->event(p, value(p), now_);
+  if (options_.prunes()) changes_->prune(p, row(p), now_, options_, pruned_);
+}
+
+void vector_clock::address(process_id p, message_slot slot, std::span<const process_id> to) {
+  if (options_.encoding != vector_encoding::differential) return;
+  auto& links = slot_links_[slot];
+  links.clear();
+  for (const process_id q : to) links.emplace_back(q, changes_->link(p, q));
+  for (const process_id q : to) changes_->sent(p, q);
 }
 
 void vector_clock::capture(process_id p, message_slot slot) {
   const auto from = variant_ == vector_variant::send_previous ? std::span<const std::uint32_t>(before_send_)
                                                               : value(p);
   std::copy(from.begin(), from.end(), slots_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
+  if (options_.encoding == vector_encoding::differential) {
+    const auto changed = changes_->changed_at(p);
+    std::copy(changed.begin(), changed.end(), slot_changed_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
+  }
 }
 
-void vector_clock::reserve_slots(std::size_t count) { slots_.resize(count * n_); }
+void vector_clock::reserve_slots(std::size_t count) {
+  slots_.resize(count * n_);
+  if (options_.encoding != vector_encoding::differential) return;
+  slot_changed_.resize(count * n_);
+  slot_links_.resize(count);
+}
 
 void vector_clock::checkpoint(process_id p) {
   if (saved_.empty()) saved_.assign(rows_.size(), 0);
@@ -83,7 +124,10 @@ void vector_clock::reset(process_id p) {
   std::fill(r.begin(), r.end(), 0);
 }
 
-void vector_clock::describe(process_id p, event_record& record) const { record.vector = value(p); }
+void vector_clock::describe(process_id p, event_record& record) const {
+  record.vector = value(p);
+  if (pruned_by_ == p) record.pruned = pruned_;
+}
 
 std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names, std::size_t shown) {
   std::string out = "{";

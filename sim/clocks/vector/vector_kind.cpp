@@ -62,8 +62,10 @@ class vector_module final : public clock_kind {
  public:
   std::string_view name() const override { return "vector"; }
   std::span<const std::string_view> variants() const override { return vector_variant_names(); }
-  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant, const nlohmann::json&) const override {
-    return std::make_unique<vector_clock>(processes, static_cast<vector_variant>(variant));
+  std::span<const std::string_view> options() const override { return vector_options::fields(); }
+  std::unique_ptr<logical_clock> make(std::size_t processes, std::size_t variant,
+                                      const nlohmann::json& block) const override {
+    return std::make_unique<vector_clock>(processes, static_cast<vector_variant>(variant), vector_options::read(block));
   }
 
   nlohmann::json write(stamp_words v, names_span names) const override {
@@ -85,8 +87,17 @@ class vector_module final : public clock_kind {
   }
   std::string text(stamp_words v, names_span names) const override { return vector_text(as_row(v), names); }
 
-  std::string rule(const clock_step& s, names_span) const override {
-    const auto [c, expected] = variant_rule(static_cast<vector_variant>(s.variant), s);
+  std::string rule(const clock_step& s, names_span names) const override {
+    auto [c, expected] = variant_rule(static_cast<vector_variant>(s.variant), s);
+    // Pruning (logical.vector.prune) ends the event: the dropped entries read 0.
+    if (!s.pruned.empty()) {
+      c.formula.append(", then prune ");
+      for (std::size_t i = 0; i < s.pruned.size(); ++i) {
+        c.formula.append(i ? ", " : "").append(names[s.pruned[i]]);
+        expected[s.pruned[i]] = 0;
+      }
+      c.shows_value = false;
+    }
     const row recorded = as_row(s.after);
     return narrated_rule(c, expected == recorded, bracket(expected), "V", bracket(recorded));
   }

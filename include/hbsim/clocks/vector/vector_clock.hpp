@@ -1,6 +1,8 @@
 // Fidge/Mattern vector clocks and their common wrong variants. Dense rows of uint32 counters (an
 // entry counts events, and a run has at most 2^32-1 of them); in-flight stamps live in a recycled
 // slot arena, so memory follows the processes and the messages in flight, never the run's length.
+// With options (vector_options), a receive merges only what a differential message carried, and each
+// event ends by pruning the process's vector; the event's record lists the entries pruned.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +11,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hbsim/clocks/logical_clock.hpp"
+#include "hbsim/clocks/vector/vector_changes.hpp"
+#include "hbsim/clocks/vector/vector_options.hpp"
 
 namespace hbsim {
 
@@ -22,13 +27,16 @@ std::span<const std::string_view> vector_variant_names();
 
 class vector_clock final : public logical_clock {
  public:
-  vector_clock(std::size_t processes, vector_variant variant = vector_variant::canonical);
+  vector_clock(std::size_t processes, vector_variant variant = vector_variant::canonical, vector_options options = {});
 
   std::string_view name() const override { return "vector"; }
   std::string_view variant() const override { return to_string(variant_); }
   void tick(process_id p, event_kind kind, sim_time pt) override;
   void receive(process_id p, message_slot slot, sim_time pt) override;
   void capture(process_id p, message_slot slot) override;
+  void address(process_id p, message_slot slot, std::span<const process_id> to) override;
+  bool reads_true_time() const override { return options_.idle.has_value(); }
+  void at_time(process_id, sim_time t, sim_time) override { now_ = t; }
   void reserve_slots(std::size_t count) override;
   void checkpoint(process_id p) override;
   void restore(process_id p) override;
@@ -40,12 +48,25 @@ class vector_clock final : public logical_clock {
 
  private:
   std::span<std::uint32_t> row(process_id p) { return {&rows_[p * n_], n_}; }
+  /// The end of each event of p: its changes noted, then its pruning.
+  void settle(process_id p);
   std::size_t n_;
   vector_variant variant_;
+  vector_options options_;
   std::vector<std::uint32_t> rows_;
   std::vector<std::uint32_t> slots_;
   std::vector<std::uint32_t> saved_;          // checkpoints, allocated on first use
   std::vector<std::uint32_t> before_send_;    // send-previous: p's row before the send's tick
+  // Options only (empty without them): the changes, each slot's sender's changes at the send and the
+  // links it went on (destination, the sender's event that last sent there before), the latest
+  // event's pruned entries, and the true time of p's event under way.
+  std::optional<vector_changes> changes_;
+  std::vector<std::uint32_t> slot_changed_;
+  std::vector<std::vector<std::pair<process_id, std::uint32_t>>> slot_links_;
+  std::vector<std::uint32_t> received_;       // differential: what the message being received carried
+  std::vector<process_id> pruned_;
+  process_id pruned_by_ = no_process;
+  sim_time now_ = 0;
 };
 
 /// Bytes of one vector entry in memory (the kernel's uint32 counters), and of one entry in a sparse
