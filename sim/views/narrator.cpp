@@ -10,6 +10,7 @@
 #include "core/concat.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/core/time.hpp"
+#include "hbsim/kernel/delivery_group.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -151,6 +152,7 @@ void narrator::on_start(const run_header& h) {
   checkpoint_every_.assign(n, 0);
   messages_.clear();
   faults_.clear();
+  relays_.assign(source_ ? source_->delivery.groups.size() : 0, 0);
   std::string names;
   for (std::size_t i = 0; i < n; ++i) names.append(i ? ", " : "").append(names_[i]);
   out_ << "narration of \"" << (source_ ? source_->name : std::string()) << "\", seed " << h.seed
@@ -208,6 +210,7 @@ void narrator::on_event(const event_record& e) {
         break;
       }
   }
+  if (e.kind == event_kind::send) line.append(relay_number(e));
   out_ << line << "\n";
 
   clocks& now = last_[e.process];
@@ -225,6 +228,20 @@ void narrator::on_event(const event_record& e) {
     checkpoint_taken_[e.process] = e.seq;
   }
   if (e.kind == event_kind::receive || e.kind == event_kind::reject) copy_done(e.message);
+}
+
+std::string narrator::relay_number(const event_record& e) {
+  std::vector<process_id> to;
+  for (const sent_message& m : e.messages) to.push_back(m.to);
+  for (std::size_t g = 0; g < relays_.size(); ++g)
+    if (is_relay(source_->delivery.groups[g], e.process, to, e.label))
+      return concat("; ", name(e.process), " numbers ", e.label.substr(4), " as #", num(++relays_[g]));
+  return {};
+}
+
+void narrator::on_hold(const hold_record& h) {
+  out_ << "[" << dur(h.time) << "] " << message_name(h.message, h.from, h.to) << " held: " << (*h.why)(names_)
+       << "\n";
 }
 
 void narrator::copy_done(message_id id) {
