@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/views/explain.hpp"
+#include "hbsim/views/narrator.hpp"
 #include "sim_fixture.hpp"
 
 using namespace hbsim;
@@ -484,8 +486,269 @@ TEST_CASE("a run without delivery groups says nothing of them") {
   CHECK(run_cli("run " + lesson).out.find("held back") == std::string::npos);
 }
 
-TEST_CASE("total order via Lamport stamps is refused: not available yet") {
-  const std::string text = R"({"name": "l", "processes": ["A", "B"], "network": {"fifo": true},
-    "delivery": [{"group": "*", "order": "total", "via": "lamport"}]})";
-  CHECK_THROWS_WITH_AS(parse_scenario(text, "l.json"), doctest::Contains("not available yet"), input_error);
+TEST_CASE("total order via Lamport stamps: lesson 44's stamps and times, derived by hand in its note") {
+  const scenario s = load_scenario(source_path("scenarios/teaching/44_lamport_total_order.json"));
+  const auto r = judge(s);
+  constexpr process_id R1 = 0, R2 = 1, R3 = 2;
+  const auto time_of = [&](process_id p, const std::string& label) { return receive_of(r->rec, p, label).r; };
+  // What the layer releases at one instant is received after everything else due then, in stamp order.
+  // R1: its own deposit (arrived 1ms) waits for R3's acknowledgement (6ms), the interest (arrived 3ms) behind it.
+  CHECK(receives(r->rec, R1) == std::vector<std::string>{"ack:deposit-100", "ack:interest-10pct", "ack:deposit-100",
+                                                          "deposit-100", "interest-10pct"});
+  CHECK(time_of(R1, "deposit-100").time == 6 * ms);
+  CHECK(time_of(R1, "deposit-100").arrived == 1 * ms);
+  CHECK(time_of(R1, "interest-10pct").time == 6 * ms);
+  CHECK(time_of(R1, "interest-10pct").arrived == 3 * ms);
+  // R2: both arrived at 1ms; R3's acknowledgement of the deposit and R1's of the interest come at 4ms.
+  CHECK(receives(r->rec, R2) == std::vector<std::string>{"ack:deposit-100", "ack:interest-10pct", "deposit-100",
+                                                          "interest-10pct"});
+  CHECK(time_of(R2, "deposit-100").time == 4 * ms);
+  CHECK(time_of(R2, "interest-10pct").time == 4 * ms);
+  CHECK(time_of(R2, "interest-10pct").arrived == 1 * ms);
+  // R3: the deposit, arriving at 3ms, needs only R2's acknowledgement (in since 2ms): delivered at once; its
+  // own interest (back at 1ms) waits for R1's acknowledgement, at 6ms.
+  CHECK(receives(r->rec, R3) == std::vector<std::string>{"ack:deposit-100", "ack:interest-10pct", "deposit-100",
+                                                          "ack:interest-10pct", "interest-10pct"});
+  CHECK(time_of(R3, "deposit-100").time == 3 * ms);
+  CHECK(time_of(R3, "deposit-100").arrived == 3 * ms);
+  CHECK(time_of(R3, "interest-10pct").time == 6 * ms);
+  CHECK(time_of(R3, "interest-10pct").arrived == 1 * ms);
+  CHECK(r->violations("delivery.total_order") == 0);
+  CHECK(r->out.ok());
+}
+
+namespace {
+
+// Members A, B, C (and D when four) broadcast `each` times over FIFO links of exponential delays.
+scenario lamport_random(int members, int each) {
+  scenario s = make_scenario({"A", "B", "C", "D"});
+  s.processes.resize(static_cast<std::size_t>(members));
+  s.network.defaults.delay = distribution::exponential(1 * ms);
+  s.network.defaults.fifo = true;
+  std::vector<process_id> all;
+  for (process_id p = 0; p < static_cast<process_id>(members); ++p) {
+    all.push_back(p);
+    script_action x = at(p * 150 * 1000, p, action_kind::broadcast, std::string(1, static_cast<char>('a' + p)));
+    x.repeat_count = static_cast<std::uint64_t>(each);
+    x.repeat_every = 400 * 1000;
+    s.script.push_back(x);
+  }
+  delivery_group g = group_of(all, delivery_order::total);
+  g.via = total_via::lamport;
+  s.delivery.groups.push_back(g);
+  return s;
+}
+
+// The group messages each member delivered (by send event; acknowledgements and duplicates left out), in order.
+std::vector<event_id> delivered_broadcasts(const recorder& rec, process_id q) {
+  std::vector<event_id> out;
+  for (const kept_event& e : rec.events)
+    if (e.r.process == q && e.r.kind == event_kind::receive && e.r.arrived != no_arrival &&
+        std::find(out.begin(), out.end(), e.r.send_event) == out.end())
+      out.push_back(e.r.send_event);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("total order via Lamport stamps, many seeds: every member, sender included, delivers all in one order") {
+  for (int members : {3, 4}) {
+    const scenario s = lamport_random(members, 5);
+    for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+      CAPTURE(members);
+      CAPTURE(seed);
+      const auto r = judge(s, seed);
+      const auto first = delivered_broadcasts(r->rec, A);
+      CHECK(first.size() == static_cast<std::size_t>(members * 5));
+      // No repeats: every delivered receive of a group message is a first copy (the network duplicates nothing here).
+      std::size_t ordered = 0;
+      for (const kept_event& e : r->rec.events) ordered += e.r.kind == event_kind::receive && e.r.arrived != no_arrival;
+      CHECK(ordered == first.size() * static_cast<std::size_t>(members));
+      for (process_id q = 1; q < static_cast<process_id>(members); ++q) CHECK(delivered_broadcasts(r->rec, q) == first);
+      // The one order is that of the stamps (L, sender): a sender's messages in their send order among them.
+      for (process_id p = 0; p < static_cast<process_id>(members); ++p) {
+        std::vector<event_id> own;
+        for (event_id id : first)
+          for (const kept_event& e : r->rec.of(p))
+            if (e.r.id == id) own.push_back(id);
+        CHECK(std::is_sorted(own.begin(), own.end()));
+      }
+      CHECK(r->rec.drops.empty());
+      CHECK(r->violations("delivery.total_order") == 0);
+      CHECK(r->out.ok());
+    }
+  }
+}
+
+TEST_CASE("total order via Lamport stamps, many seeds with duplicates: orders agree, a duplicate follows its original") {
+  scenario s = lamport_random(3, 4);
+  s.network.defaults.duplicate = 0.2;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    CAPTURE(seed);
+    const auto r = judge(s, seed);
+    const auto first = delivered_broadcasts(r->rec, A);
+    CHECK(first.size() == 12);
+    CHECK(delivered_broadcasts(r->rec, B) == first);
+    CHECK(delivered_broadcasts(r->rec, C) == first);
+    CHECK(r->rec.drops.empty());
+    CHECK(r->violations("delivery.total_order") == 0);
+  }
+}
+
+TEST_CASE("total order via Lamport stamps, many seeds: arrival-order is caught by delivery.total_order and nothing else") {
+  scenario s = lamport_random(3, 5);
+  s.delivery.groups[0].total = total_variant::arrival_order;
+  std::uint64_t caught = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    CAPTURE(seed);
+    const auto r = judge(s, seed);
+    const auto first = delivered_broadcasts(r->rec, A);
+    const bool disagree = delivered_broadcasts(r->rec, B) != first || delivered_broadcasts(r->rec, C) != first;
+    CHECK(disagree == (r->violations("delivery.total_order") > 0));
+    CHECK(r->others("delivery.total_order") == 0);
+    caught += disagree;
+  }
+  CHECK(caught > 0);
+}
+
+TEST_CASE("total order via Lamport stamps: a member down when a message arrives never acknowledges it, the group stalls") {
+  // A, B, C over FIFO links of 1ms (a copy to oneself too). A broadcasts x at 0, stamped (1, A), and y at 5ms,
+  // (5, A); C is down from 0.5ms to 3ms. At 1ms x reaches B, which acknowledges it, and C, whose layer takes it
+  // in but cannot acknowledge (C is down). At 2ms B's acknowledgement reaches C: x is due there, and dropped,
+  // C being down (with the acknowledgement). A and B never get C's: x heads their queues for ever, y behind it.
+  // At 6ms y reaches B and C, both acknowledge; at 7ms C has B's and delivers y. Orders agree as far as each
+  // member went: C [y], A and B [].
+  scenario s = make_scenario({"A", "B", "C"});
+  s.network.defaults.fifo = true;
+  s.script.push_back(at(0, A, action_kind::broadcast, "x"));
+  s.script.push_back(at(5 * ms, A, action_kind::broadcast, "y"));
+  s.faults.push_back({500 * 1000, crash_fault{C, 3 * ms, persist_mode::all, 0}, "/faults/0"});
+  delivery_group g = group_of({A, B, C}, delivery_order::total);
+  g.via = total_via::lamport;
+  s.delivery.groups.push_back(g);
+  const auto r = judge(s);
+  CHECK(receives(r->rec, A) == std::vector<std::string>{"ack:x", "ack:y", "ack:y"});
+  CHECK(receives(r->rec, B) == std::vector<std::string>{"ack:y"});
+  CHECK(receives(r->rec, C) == std::vector<std::string>{"ack:y", "y"});
+  CHECK(receive_of(r->rec, C, "y").r.time == 7 * ms);
+  CHECK(receive_of(r->rec, C, "y").r.arrived == 6 * ms);
+  // Dropped: x and its acknowledgement at C (crashed, 2ms); held at the end: x and y at A (its own copies) and B.
+  std::map<drop_reason, std::size_t> dropped;
+  for (const drop_record& d : r->rec.drops) ++dropped[d.reason];
+  CHECK(dropped[drop_reason::crashed] == 2);
+  CHECK(dropped[drop_reason::held] == 4);
+  const auto remarks = r->out.sim->delivery_remarks();
+  REQUIRE(remarks.size() == 1);
+  CHECK(remarks[0] == "total order via Lamport stamps: stalled, 1 message reached a member while it was down and will "
+                      "never be acknowledged by it");
+  CHECK(r->violations("delivery.total_order") == 0);
+}
+
+namespace {
+
+std::string narration_of(const scenario& s) {
+  std::ostringstream text;
+  narrator n(text);
+  run_options o;
+  o.judge_thread = false;
+  o.observers.push_back(&n);
+  run_scenario(s, o);
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("narration says why a copy waits: the causal entry missing") {
+  // Messages: A's broadcast m1 (to B), m2 (to C); B's reply m3 (to A), m4 (to C). The reply reaches C at
+  // 2.5ms stamped {A:1, B:1} while C's vector is {}: A's 1st broadcast is missing (B's entry is the reply).
+  const std::string text = narration_of(reply_overtakes());
+  CHECK(text.find("[2.5ms] m4 B→C held: needs A's 1st broadcast first\n") != std::string::npos);
+  CHECK(text.find(" held: ") == text.rfind(" held: "));  // nothing else waits
+}
+
+TEST_CASE("narration says why a copy waits: the sequencer's numbers") {
+  // sequenced(), with S -> C cut until 1.5ms: seq:x (number 1, m5 to C) is dropped, seq:y (number 2, m9 to C,
+  // sent at 2ms) reaches C at 3ms and waits for #1 for ever.
+  scenario s = sequenced();
+  s.faults.push_back({0, cut_fault{{S}, {C}, 1500 * 1000, hold_mode::drop}, "/faults/0"});
+  const std::string text = narration_of(s);
+  CHECK(text.find("; S numbers x as #1\n") != std::string::npos);
+  CHECK(text.find("; S numbers y as #2\n") != std::string::npos);
+  CHECK(text.find("[3ms] m9 S→C held: #2 waits for #1\n") != std::string::npos);
+}
+
+TEST_CASE("narration says why a copy waits: Lamport stamps behind others or waiting for acknowledgements") {
+  // Lesson 44: R1's broadcast is m1 (to R2), m2 (to R3), m3 (to itself); R3's m4 (to R1), m5 (to R2), m6 (to
+  // itself). Derived in its note: at 1ms R2 holds the deposit for R3's ack and the interest behind it; each
+  // sender holds its own copy for both others' acks; at 3ms R1 holds the interest behind its deposit.
+  const std::string text = narration_of(load_scenario(source_path("scenarios/teaching/44_lamport_total_order.json")));
+  const std::string expected = "[1ms] m1 R1→R2 held: (1, R1) waits for acks from R3\n";
+  const std::size_t first = text.find(expected);
+  REQUIRE(first != std::string::npos);
+  std::vector<std::string> held;
+  for (std::size_t at = text.find(" held: "); at != std::string::npos; at = text.find(" held: ", at + 1)) {
+    const std::size_t start = text.rfind('\n', at) + 1;
+    held.push_back(text.substr(start, text.find('\n', at) - start));
+  }
+  CHECK(held == std::vector<std::string>{"[1ms] m1 R1→R2 held: (1, R1) waits for acks from R3",
+                                         "[1ms] m3 R1→R1 held: (1, R1) waits for acks from R2, R3",
+                                         "[1ms] m5 R3→R2 held: (1, R3) behind (1, R1)",
+                                         "[1ms] m6 R3→R3 held: (1, R3) waits for acks from R1, R2",
+                                         "[3ms] m4 R3→R1 held: (1, R3) behind (1, R1)"});
+}
+
+TEST_CASE("total order via Lamport stamps: a sequencer is refused, and so are links that are not FIFO") {
+  CHECK_THROWS_WITH_AS(parse_scenario(R"({"name": "l", "processes": ["A", "B"], "network": {"fifo": true},
+    "delivery": [{"group": "*", "order": "total", "via": "lamport", "sequencer": "A"}]})", "l.json"),
+                       doctest::Contains(R"(no "sequencer" with "via": "lamport")"), input_error);
+  CHECK_THROWS_WITH_AS(parse_scenario(R"({"name": "l", "processes": ["A", "B"],
+    "delivery": [{"group": "*", "order": "total", "via": "lamport"}]})", "l.json"),
+                       doctest::Contains("the link A -> B, which is not FIFO"), input_error);
+}
+
+TEST_CASE("hbsim run: lesson 44's held-back times, and --variant total=arrival-order breaks its order") {
+  const std::string lesson = "'" + source_path("scenarios/teaching/44_lamport_total_order.json") + "'";
+  // Six ordered receives (note): held 5, 3 (R1), 3, 3 (R2), 0, 5 (R3) ms: five waited, mean 19/6 ms, p99 = max 5ms.
+  const json j = json::parse(run_cli("run --json " + lesson).out);
+  CHECK(j["ok"] == true);
+  CHECK(j["held_back"]["receives"] == 6);
+  CHECK(j["held_back"]["waited"] == 5);
+  CHECK(j["held_back"]["mean_ns"] == 3166666);
+  CHECK(j["held_back"]["p99_ns"] == 5000000);
+  CHECK(j["held_back"]["max_ns"] == 5000000);
+  CHECK(j["messages"]["dropped"]["held"] == 0);
+  // By arrival, R3 applies its own interest at 1ms and the deposit at 3ms, R1 and R2 the deposit first.
+  const cli_result wrong = run_cli("run --variant total=arrival-order " + lesson);
+  CHECK(wrong.code == 1);
+  CHECK(wrong.out.find("delivery.total_order") != std::string::npos);
+}
+
+TEST_CASE("lesson 45: the job queue serves the create before the edit, and by arrival it does not") {
+  const scenario s = load_scenario(source_path("scenarios/teaching/45_fcfs_job_queue.json"));
+  constexpr process_id Asha = 0, Bilal = 1, Queue = 2;
+  {
+    const auto r = judge(s);
+    // Derived in its note: the Queue serves the create at 6ms (as it arrives), the edit at 14ms (arrived 8ms);
+    // Asha and Bilal deliver the create at 7ms (arrived 1ms), the edit at 9ms (arrived 8ms).
+    CHECK(receive_of(r->rec, Queue, "create-report").r.time == 6 * ms);
+    CHECK(receive_of(r->rec, Queue, "create-report").r.arrived == 6 * ms);
+    CHECK(receive_of(r->rec, Queue, "edit-report").r.time == 14 * ms);
+    CHECK(receive_of(r->rec, Queue, "edit-report").r.arrived == 8 * ms);
+    for (process_id p : {Asha, Bilal}) {
+      CHECK(receive_of(r->rec, p, "create-report").r.time == 7 * ms);
+      CHECK(receive_of(r->rec, p, "create-report").r.arrived == 1 * ms);
+      CHECK(receive_of(r->rec, p, "edit-report").r.time == 9 * ms);
+    }
+    CHECK(r->out.ok());
+  }
+  scenario fcfs = s;
+  fcfs.delivery.groups[0].total = total_variant::arrival_order;
+  const auto r = judge(fcfs);
+  // By arrival: Bilal has the create at 1ms and edits at once; his edit reaches the Queue at 2ms, the create at 6ms.
+  CHECK(receive_of(r->rec, Bilal, "create-report").r.time == 1 * ms);
+  CHECK(receive_of(r->rec, Queue, "edit-report").r.time == 2 * ms);
+  CHECK(receive_of(r->rec, Queue, "create-report").r.time == 6 * ms);
+  // Asha and Bilal deliver [create, edit]; the Queue's 1st delivery (the edit) and its 2nd (the create) both differ.
+  CHECK(r->violations("delivery.total_order") == 2);
+  CHECK(r->others("delivery.total_order") == 0);
 }

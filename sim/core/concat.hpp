@@ -1,6 +1,7 @@
 // Building texts from pieces, for the messages and narrations people read.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <type_traits>
 
@@ -17,6 +18,13 @@ std::string concat(const T&... parts) {
   };
   (add(parts), ...);
   return out;
+}
+
+/// "1st", "2nd", "3rd", "4th", "11th", "21st".
+inline std::string ordinal(std::uint64_t k) {
+  const std::uint64_t tens = k % 100, units = k % 10;
+  const char* suffix = tens >= 11 && tens <= 13 ? "th" : units == 1 ? "st" : units == 2 ? "nd" : units == 3 ? "rd" : "th";
+  return concat(k, suffix);
 }
 
 }  // namespace hbsim

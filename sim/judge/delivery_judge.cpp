@@ -39,6 +39,11 @@ std::uint32_t delivery_judge::index(const group& x, process_id p) const {
 void delivery_judge::judge(const event_record& e, const causality& truth, const findings& violated) {
   if (e.kind != event_kind::send && e.kind != event_kind::receive) return;
   for (group& x : groups_) {
+    if (x.g.order == delivery_order::total && x.g.via == total_via::lamport) {
+      if (e.kind == event_kind::send) on_stamped(x, e);
+      if (e.kind == event_kind::receive && is_member(x.g, e.process)) check_agreement(x, e, violated);
+      continue;
+    }
     if (x.g.order == delivery_order::total) {
       if (e.kind == event_kind::send && e.process == x.g.sequencer) on_relay(x, e);
       if (e.kind == event_kind::receive && e.process != x.g.sequencer && is_member(x.g, e.process))
@@ -67,14 +72,9 @@ void delivery_judge::on_send(group& x, const event_record& e) {
 
 // A relay: the sequencer's send labelled seq:LABEL to every member but itself, numbered in send order.
 void delivery_judge::on_relay(group& x, const event_record& e) {
-  if (!e.label.starts_with("seq:")) return;
   to_.clear();
   for (const sent_message& m : e.messages) to_.push_back(m.to);
-  std::sort(to_.begin(), to_.end());
-  to_.erase(std::unique(to_.begin(), to_.end()), to_.end());
-  std::vector<process_id> members = x.g.members;
-  members.erase(std::remove(members.begin(), members.end(), x.g.sequencer), members.end());
-  if (to_ != members) return;
+  if (!is_relay(x.g, e.process, to_, e.label)) return;
   const std::uint64_t k = x.relays.size() + 1;
   x.relays[e.id] = k;
 }
@@ -94,6 +94,31 @@ void delivery_judge::check_total(group& x, const event_record& e, const findings
     });
   }
   next = std::max(next, k + 1);
+}
+
+void delivery_judge::on_stamped(group& x, const event_record& e) {
+  to_.clear();
+  for (const sent_message& m : e.messages) to_.push_back(m.to);
+  if (is_stamped_broadcast(x.g, e.process, to_)) x.stamped.insert(e.id);
+}
+
+// Every member's deliveries are the one sequence the members agree on: the i-th delivery of each is
+// the i-th of the first member that got so far.
+void delivery_judge::check_agreement(group& x, const event_record& e, const findings& violated) {
+  if (!x.stamped.count(e.send_event)) return;
+  auto& [count, seen] = x.delivered[e.process];
+  if (!seen.insert(e.send_event).second) return;  // the network's duplicate
+  const std::size_t i = count++;
+  if (i == x.agreed.size()) {
+    x.agreed.push_back(e.send_event);
+    return;
+  }
+  if (x.agreed[i] == e.send_event) return;
+  const event_id expected = x.agreed[i];
+  violated(total_invariant, [&, i, expected] {
+    return concat(names_[e.process], " delivers send #", e.send_event, " as its delivery ", nth(i + 1),
+                  ", where another member delivered send #", expected);
+  });
 }
 
 // Message ids grow in send order, so each link's deliveries must have growing ids.

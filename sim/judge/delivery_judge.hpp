@@ -48,6 +48,11 @@ class delivery_judge {
     // and the relays it has delivered.
     std::map<event_id, std::uint64_t> relays;
     std::map<process_id, std::pair<std::uint64_t, std::set<message_id>>> due;
+    // total via Lamport stamps: the group's messages (send events), the order the first members to
+    // deliver them agreed on, and per member how many it has delivered and which.
+    std::set<event_id> stamped;
+    std::vector<event_id> agreed;
+    std::map<process_id, std::pair<std::size_t, std::set<event_id>>> delivered;
   };
   std::uint32_t index(const group& x, process_id p) const;
   void on_send(group& x, const event_record& e);
@@ -55,6 +60,8 @@ class delivery_judge {
   void check_causal(group& x, const event_record& e, const causality& truth, const findings& violated);
   void on_relay(group& x, const event_record& e);
   void check_total(group& x, const event_record& e, const findings& violated);
+  void on_stamped(group& x, const event_record& e);
+  void check_agreement(group& x, const event_record& e, const findings& violated);
 
   std::vector<group> groups_;
   std::span<const std::string> names_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/concat.hpp"
+
 namespace hbsim {
 
 causal_delivery::causal_delivery(const delivery_group& g)
@@ -38,6 +40,22 @@ bool causal_delivery::deliverable(const vec& v, const vec& w, std::uint32_t j) c
   return true;
 }
 
+// The broadcasts W needs that V lacks: for each member k, those after V[k] up to W[k] (for the sender,
+// up to the one before this).
+std::string causal_delivery::missing(const vec& v, const vec& w, std::uint32_t j,
+                                     std::span<const std::string> names) const {
+  std::string out;
+  for (std::uint32_t k = 0; k < v.size(); ++k) {
+    const std::uint32_t last = k == j ? w[k] - 1 : w[k];
+    if (last <= v[k]) continue;
+    const std::string& who = names[group_.members[k]];
+    out.append(out.empty() ? "needs " : ", ");
+    out.append(last == v[k] + 1 ? concat(who, "'s ", ordinal(last), " broadcast")
+                                : concat(who, "'s ", ordinal(v[k] + 1), " to ", ordinal(last), " broadcasts"));
+  }
+  return out.append(" first");
+}
+
 void causal_delivery::consume(event_id send) {
   const auto it = stamps_.find(send);
   if (--it->second.copies == 0 && send != last_send_) stamps_.erase(it);
@@ -62,6 +80,7 @@ void causal_delivery::on_arrival(delivery_context& ctx, const arrived_copy& c) {
   }
   if (!deliverable(m.v, w, j)) {
     m.waiting.push_back(c);
+    ctx.hold(c, [&](std::span<const std::string> names) { return missing(m.v, w, j, names); });
     return;
   }
   deliver(ctx, m, c);

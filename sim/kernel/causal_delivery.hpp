@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <string>
 #include <vector>
 
 #include "hbsim/kernel/delivery_group.hpp"
@@ -39,6 +40,8 @@ class causal_delivery final : public delivery_policy {
   /// Delivers c at member q (whose vector takes it in), then whatever it was holding that can follow.
   void deliver(delivery_context& ctx, member& q, const arrived_copy& c);
   void consume(event_id send);
+  /// Why the broadcast of j stamped w waits at a member with vector v, in words.
+  std::string missing(const vec& v, const vec& w, std::uint32_t j, std::span<const std::string> names) const;
 
   delivery_group group_;
   std::vector<member> members_;

@@ -5,6 +5,7 @@
 
 #include "kernel/causal_delivery.hpp"
 #include "kernel/fifo_delivery.hpp"
+#include "kernel/lamport_delivery.hpp"
 #include "kernel/sequencer_delivery.hpp"
 
 namespace hbsim {
@@ -38,6 +39,23 @@ bool addresses_group(const delivery_group& g, process_id from, std::span<const p
          static_cast<std::ptrdiff_t>(g.members.size() - 1);
 }
 
+bool is_relay(const delivery_group& g, process_id from, std::span<const process_id> to, std::string_view label) {
+  if (g.order != delivery_order::total || g.via != total_via::sequencer || from != g.sequencer ||
+      !label.starts_with("seq:"))
+    return false;
+  std::vector<process_id> addressed(to.begin(), to.end());
+  std::sort(addressed.begin(), addressed.end());
+  addressed.erase(std::unique(addressed.begin(), addressed.end()), addressed.end());
+  std::vector<process_id> members = g.members;
+  members.erase(std::remove(members.begin(), members.end(), g.sequencer), members.end());
+  return addressed == members;
+}
+
+bool is_stamped_broadcast(const delivery_group& g, process_id from, std::span<const process_id> to) {
+  return g.order == delivery_order::total && g.via == total_via::lamport && addresses_group(g, from, to) &&
+         std::find(to.begin(), to.end(), from) != to.end();
+}
+
 group_parts group_layers(const delivery_group& g) {
   group_parts out;
   switch (g.order) {
@@ -51,6 +69,10 @@ group_parts group_layers(const delivery_group& g) {
     }
     case delivery_order::causal: out.layers.push_back({std::make_shared<causal_delivery>(g), g.members}); break;
     case delivery_order::total: {
+      if (g.via == total_via::lamport) {
+        out.layers.push_back({std::make_shared<lamport_delivery>(g), g.members});
+        break;
+      }
       auto layer = std::make_shared<sequencer_delivery>(g);
       std::vector<process_id> at = g.members;
       if (!is_member(g, g.sequencer)) at.insert(std::upper_bound(at.begin(), at.end(), g.sequencer), g.sequencer);

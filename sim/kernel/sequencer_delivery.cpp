@@ -48,6 +48,8 @@ void sequencer_delivery::on_arrival(delivery_context& ctx, const arrived_copy& c
   }
   m.waiting.push_back(c);
   drain(ctx, m);
+  if (k > m.next)
+    ctx.hold(c, [k, &m](std::span<const std::string>) { return concat("#", k, " waits for #", m.next); });
 }
 
 // Delivers the waiting relays that are next in number, as long as there are.

@@ -304,11 +304,14 @@ struct simulation::state {
   // A layer's delivery runs after the event in progress, where the copy's arrival had its turn: in the
   // next layer up, or the process. Never within the delivering layer's own call, which may be walking
   // what it holds.
-  void deliver(std::uint32_t flight_index, std::uint8_t layer, bool ordered) {
+  // In turn: after everything else due now, so that copies delivered so at one instant keep their order.
+  void deliver(std::uint32_t flight_index, std::uint8_t layer, bool ordered, bool in_turn = false) {
     flight& f = flights[flight_index];
     f.ordered = f.ordered || ordered;
     f.layer = static_cast<std::uint8_t>(layer + 1);
-    queue.push_again(now, f.order, f.layer < procs[f.to].layers.size() ? arrival : delivery, flight_index);
+    const std::uint8_t type = f.layer < procs[f.to].layers.size() ? arrival : delivery;
+    if (in_turn) f.order = queue.push(now, type, flight_index);
+    else queue.push_again(now, f.order, type, flight_index);
   }
 
   // An arrival goes to the next delivery layer of the process. Then the copy reaches the process:
@@ -635,6 +638,12 @@ void process_context::set_timer(sim_time delay, std::uint64_t token) {
 
 sim_time delivery_context::now() const { return sim_->s_->now; }
 void delivery_context::deliver(const arrived_copy& c, bool ordered) { sim_->s_->deliver(c.handle, layer_, ordered); }
+void delivery_context::deliver_in_turn(const arrived_copy& c) { sim_->s_->deliver(c.handle, layer_, true, true); }
+
+void delivery_context::hold(const arrived_copy& c, const hold_reason& why) {
+  const hold_record r{c.message, c.from, c.to, now(), &why};
+  sim_->s_->notify([&](event_observer& o) { o.on_hold(r); });
+}
 
 event_id delivery_context::send(std::span<const process_id> to, std::string_view label) {
   return sim_->s_->send(self_, to, label);

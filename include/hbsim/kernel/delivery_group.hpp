@@ -42,6 +42,11 @@ struct delivery_config {
 /// only when the send addresses every other member (a broadcast to the group); `fifo` orders every one.
 bool is_member(const delivery_group& g, process_id p);
 bool addresses_group(const delivery_group& g, process_id from, std::span<const process_id> to);
+/// A sequencer's relay (total via a sequencer): its send labelled seq:LABEL to every member but itself.
+bool is_relay(const delivery_group& g, process_id from, std::span<const process_id> to, std::string_view label);
+/// A message of a total group via Lamport stamps, as its send shows it: to every member, its sender too
+/// (the layer's acknowledgements go to the others only).
+bool is_stamped_broadcast(const delivery_group& g, process_id from, std::span<const process_id> to);
 
 /// The invariants a run with delivery groups checks (judge/delivery_judge).
 inline constexpr std::array<std::string_view, 3> delivery_invariant_names{"delivery.fifo", "delivery.causal",

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct arrived_copy {
   std::uint32_t handle;  // the kernel's name for the copy: unique among the copies not yet delivered
 };
 
+/// Why a layer keeps a copy back, in words, from the processes' names.
+using hold_reason = std::function<std::string(std::span<const std::string>)>;
+
 /// What a policy acts through, for its process at one moment.
 class delivery_context {
  public:
@@ -45,9 +49,15 @@ class delivery_context {
   /// `ordered`: the copy is one the layer puts in an order of its own (a delivery group's message): its
   /// receive then carries when it arrived, and if it is still held at the end it is a `held` drop.
   void deliver(const arrived_copy& c, bool ordered = false);
+  /// Like deliver(c, true), but after everything else due now: the copies a layer delivers so at one
+  /// instant are received in the order it delivers them (an order of its own, such as stamps, which
+  /// the copies' arrivals need not follow).
+  void deliver_in_turn(const arrived_copy& c);
   /// Sends a message of the policy's own protocol as a send event of this process; it reaches its
   /// destination's policy like any other. The send event's id, or 0 when the process is crashed.
   event_id send(std::span<const process_id> to, std::string_view label);
+  /// Tells the observers that it keeps the copy back, and why (built only if one asks).
+  void hold(const arrived_copy& c, const hold_reason& why);
 
  private:
   simulation* sim_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -72,6 +73,16 @@ struct drop_record {
   sim_time time;
   drop_reason reason;
   bool duplicate;  // the network's extra copy, not the original
+};
+
+/// A delivery group's layer keeps a copy back (for narration): `why` says why in words, from the
+/// processes' names, when asked during the observer call (a copy may be kept back again later).
+struct hold_record {
+  message_id message;
+  process_id from;
+  process_id to;
+  sim_time time;
+  const std::function<std::string(std::span<const std::string>)>* why;
 };
 
 /// The network's decision on one message, taken when it is sent (for narration): reported after

@@ -41,6 +41,8 @@ class event_observer {
   virtual void on_event(const event_record&) {}
   virtual void on_route(const route_record&) {}
   virtual void on_drop(const drop_record&) {}
+  /// Only from a live run, to observers it calls itself (not the judges' thread): narration.
+  virtual void on_hold(const hold_record&) {}
   virtual void on_fault(const fault_record&) {}
   virtual void on_finish(const run_end&) {}
 };

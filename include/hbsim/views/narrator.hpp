@@ -53,6 +53,10 @@ class vector_changes;
 /// Vector options (logical.vector) show in the vector's clause: a differential message's vector is
 /// what it carried on its link (the entries changed since the sender's last message there, the others
 /// 0), and an event that pruned ends its formula with ", then prune C, D".
+/// A delivery group's layer that keeps a copy back says why, on a line of its own at the arrival ("[3ms]
+/// m2 A→C held: needs A's 1st broadcast first"; "#2 waits for #1" for a sequencer's relay; "(2, C) waits
+/// for acks from B" or "(2, C) behind (1, A)" for Lamport stamps), and a sequencer's relay ends with
+/// the number it gives ("; Seq numbers deposit-100 as #1").
 ///
 /// Every clause comes from the clock kind module's rule (clock_kind::rule), the standard kinds' as the
 /// others'. Memory: the clocks of each process's last event, and those of each message until its every
@@ -66,6 +70,7 @@ class narrator final : public event_observer {
   void on_event(const event_record& e) override;
   void on_route(const route_record& r) override;
   void on_drop(const drop_record& d) override;
+  void on_hold(const hold_record& h) override;
   void on_fault(const fault_record& f) override;
   void on_finish(const run_end& end) override;
 
@@ -100,6 +105,8 @@ class narrator final : public event_observer {
   std::pair<const clocks*, std::string> restart_from(process_id p, sim_time t) const;
   void copy_done(message_id id);
   void differential(const event_record& e, const clocks& sent);
+  /// For a sequencer's relay, "; S numbers LABEL as #k"; else "".
+  std::string relay_number(const event_record& e);
 
   std::ostream& out_;
   const scenario* source_ = nullptr;
@@ -114,6 +121,7 @@ class narrator final : public event_observer {
   std::vector<std::uint64_t> checkpoint_taken_;  // per process: seq of the event checkpointed, 0 for none
   std::vector<clocks> initial_;                // per process: its clocks before its first event
   std::unordered_map<message_id, message> messages_;
+  std::vector<std::uint64_t> relays_;  // per delivery group: the relays its sequencer has sent
   std::map<std::size_t, fault_record> faults_;  // those that took effect, by index: what held a route
 };
 
