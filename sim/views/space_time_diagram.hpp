@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "hbsim/core/output_file.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/views/exporter.hpp"
 
 namespace hbsim {
@@ -40,7 +42,11 @@ struct diagram_event {
   message_id message = 0;        // receive, reject
   process_id from = no_process;  // receive, reject
   event_id send_event = 0;       // receive, reject whose send is selected; 0 otherwise
+  std::optional<ntp_outcome> ntp;  // the NTP exchange the event ended
 };
+
+/// An SVG coordinate: one decimal at most, "-0" written "0".
+std::string px(double v);
 
 /// Text for XML and HTML: & < > " escaped, control characters (which XML forbids) replaced by '?'.
 std::string escape_markup(std::string_view s);
