@@ -9,7 +9,7 @@ __extension__ typedef __int128 wide;  // sums of four readings' differences
 wide magnitude(wide v) { return v < 0 ? -v : v; }
 
 std::string text(wide v) {
-  if (v < 0) return "-" + text(-v);
+  if (v < 0) return std::string("-").append(text(-v));
   std::string digits;
   do {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
