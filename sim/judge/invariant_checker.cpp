@@ -7,6 +7,7 @@
 #include "clocks/lamport/lamport_judge.hpp"
 #include "clocks/vector/vector_judge.hpp"
 #include "judge/delivery_judge.hpp"
+#include "judge/ntp_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -79,6 +80,9 @@ void invariant_checker::on_start(const run_header& h) {
     judged_ += c.kind->invariants().size();
   }
   delivery_.reset();
+  ntp_report_.reset();
+  ntp_.clear();
+  ntp_count_ = 0;
   if (h.source && !h.source->delivery.empty()) {
     delivery_first_ = reports_.size();
     for (const std::string_view name : delivery_invariant_names) reports_.push_back({std::string(name), 0, {}});
@@ -226,6 +230,7 @@ void invariant_checker::on_event(const event_record& e) {
   if (!others_.empty()) judge_others(e, b, x.v);
   if (e.data) judge_data(e, b, x.v);
   if (delivery_) judge_delivery(e, b, x.v);
+  if (e.ntp) judge_ntp(e, b, x.v);
   remember(e, std::move(b), x.v, x.exact);
 }
 
@@ -386,6 +391,20 @@ void invariant_checker::judge_delivery(const event_record& e, const event_head& 
     if (r.count++ >= examples_kept) return;
     r.examples.push_back({std::nullopt, snapshot(b, v), rule(), {}});
   });
+}
+
+void invariant_checker::judge_ntp(const event_record& e, const event_head& b, row v) {
+  if (!ntp_report_) {
+    ntp_report_ = reports_.size();
+    reports_.push_back({std::string(ntp_invariant_name), 0, {}});
+    ++judged_;
+  }
+  if (ntp_count_++ < ntp_kept) ntp_.push_back({e.process, e.time, e.pt - e.time, *e.ntp});
+  std::string rule = ntp_bound_broken(*e.ntp);
+  if (rule.empty()) return;
+  violation_report& r = reports_[*ntp_report_];
+  if (r.count++ >= examples_kept) return;
+  r.examples.push_back({std::nullopt, snapshot(b, v), std::move(rule), {}});
 }
 
 void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {

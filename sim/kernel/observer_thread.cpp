@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "hbsim/data/data_note.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 
 namespace hbsim {
 
@@ -35,6 +36,7 @@ struct slot {
   std::vector<std::vector<std::uint64_t>> words;  // the other kinds' stamps
   std::vector<stamp_words> stamps;
   data_note data;  // what the event did to replicated data, when it did
+  ntp_note ntp;    // the NTP exchange it ended, when it did
   route_record route{};
   drop_record drop{};
   fault_record fault{};
@@ -240,6 +242,10 @@ void observer_thread::on_event(const event_record& e) {
   if (e.data) {
     s.data = *e.data;
     s.event.data = &s.data;
+  }
+  if (e.ntp) {
+    s.ntp = *e.ntp;
+    s.event.ntp = &s.ntp;
   }
   if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
     s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()

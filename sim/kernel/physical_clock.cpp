@@ -1,5 +1,6 @@
 #include "hbsim/kernel/physical_clock.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -18,6 +19,8 @@ wide floor_div(wide n, wide d) {
   const wide q = n / d;
   return (n % d != 0 && n < 0) ? q - 1 : q;
 }
+
+wide magnitude(sim_time v) { return v < 0 ? -static_cast<wide>(v) : static_cast<wide>(v); }
 
 std::int64_t to_ppt(double drift_ppm) {
   // |drift| ≤ 10^6 ppm: at −10^6 the clock stands still, below it would run backwards, and the bound
@@ -41,12 +44,17 @@ physical_clock::physical_clock(const physical_clock_config& config, const random
 void physical_clock::advance(sim_time t) {
   if (t < last_t_) throw std::invalid_argument("physical clock: true time went backwards");
   last_t_ = t;
+  if (slew_by_ != 0 && static_cast<wide>(t) - slew_from_ >= magnitude(slew_by_) * ntp_slew_period) {
+    base_ = saturate(static_cast<wide>(base_) + slew_by_);  // absorbed: a plain offset from now on
+    slew_by_ = 0;
+  }
   if (!config_.sync) return;
   const sim_time every = config_.sync->every;
   const std::int64_t k = t / every;
   if (k <= epoch_) return;
   random_stream rng = source_.indexed_stream(process_, stream_purpose::clock, static_cast<std::uint64_t>(k));
   base_ = config_.sync->error.sample(rng);  // the steps so far are absorbed: the sync sets the offset
+  slew_by_ = 0;
   anchor_ = k * every;
   epoch_ = k;
 }
@@ -57,7 +65,14 @@ void physical_clock::advance(sim_time t) {
 sim_time physical_clock::raw(sim_time t) const {
   if (frozen_) return frozen_raw_;
   const wide drift = floor_div(static_cast<wide>(drift_ppt_) * (static_cast<wide>(t) - anchor_), ppt_per_unit);
-  return saturate(static_cast<wide>(base_) + t + drift);
+  return saturate(static_cast<wide>(base_) + t + drift + slewed(t));
+}
+
+// What the slew in progress has added by t: one nanosecond per ntp_slew_period since it started.
+sim_time physical_clock::slewed(sim_time t) const {
+  if (slew_by_ == 0) return 0;
+  const sim_time done = (t - slew_from_) / ntp_slew_period;
+  return slew_by_ > 0 ? std::min(slew_by_, done) : std::max(slew_by_, -done);
 }
 
 sim_time physical_clock::read(sim_time t) {
@@ -65,7 +80,7 @@ sim_time physical_clock::read(sim_time t) {
   // The common case (no drift, running, no overflow) in 64-bit arithmetic: the 128-bit divisions of
   // the general path are a measurable share of a run.
   sim_time r;
-  if (drift_ppt_ == 0 && !frozen_ && !__builtin_add_overflow(base_, t, &r) &&
+  if (drift_ppt_ == 0 && !frozen_ && slew_by_ == 0 && !__builtin_add_overflow(base_, t, &r) &&
       r > time_min + config_.resolution) {
     sim_time rem = r % config_.resolution;
     if (rem < 0) rem += config_.resolution;  // floor, not truncation toward zero
@@ -84,6 +99,18 @@ void physical_clock::step(sim_time t, sim_time by) {
   advance(t);
   sim_time& target = frozen_ ? frozen_raw_ : base_;  // a frozen clock resumes from the stepped value
   target = saturate(static_cast<wide>(target) + by);
+}
+
+void physical_clock::slew(sim_time t, sim_time by) {
+  advance(t);
+  base_ = saturate(static_cast<wide>(base_) + slewed(t));
+  slew_by_ = by;
+  slew_from_ = t;
+}
+
+std::optional<sim_time> physical_clock::slew_end() const {
+  if (slew_by_ == 0) return std::nullopt;
+  return saturate(static_cast<wide>(slew_from_) + magnitude(slew_by_) * ntp_slew_period);
 }
 
 void physical_clock::freeze(sim_time t) {

@@ -13,6 +13,7 @@
 #include "kernel/clock_lending.hpp"
 #include "kernel/fifo_delivery.hpp"
 #include "kernel/group_layers.hpp"
+#include "kernel/ntp_exchanges.hpp"
 #include "kernel/slab.hpp"
 #include "hbsim/kernel/event_queue.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
@@ -94,6 +95,8 @@ struct simulation::state {
   std::vector<std::vector<process_id>> attached;  // per behaviour
   std::shared_ptr<script_behaviour> script;
   std::unique_ptr<data_hook> data;  // the replicas, when the scenario has `data`
+  std::shared_ptr<ntp_exchanges> ntp;  // when the scenario has NTP exchanges
+  std::size_t ntp_behaviour = 0;
   std::vector<event_observer*> observers;
   std::vector<lending_observer*> lenders;  // those of the observers that borrow vectors
   run_stats stats;
@@ -196,6 +199,7 @@ struct simulation::state {
       if (m->ordered) r.arrived = m->arrival;
     }
     if (data) r.data = data->on_event(r);
+    if (ntp) r.ntp = ntp->on_event(r);
     ++stats.events;
     ++stats.by_kind[static_cast<int>(kind)];
     notify([&](event_observer& o) { o.on_event(r); });
@@ -526,6 +530,14 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
       s.procs[to].layers.push_back(
           std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; }));
   if (sc.data) s.data = std::make_unique<replica_set>(*sc.data, s.names);
+  if (sc.has_ntp()) {
+    std::vector<std::optional<ntp_sync>> ntp_syncs;
+    for (const process_spec& p : sc.processes) ntp_syncs.push_back(p.clock.ntp);
+    s.ntp = std::make_shared<ntp_exchanges>(std::move(ntp_syncs),
+                                            [&s](process_id p) -> physical_clock& { return s.procs[p].clock; });
+    s.ntp_behaviour = s.behaviours.size();
+    attach(s.ntp);
+  }
   for (const delivery_group& g : sc.delivery.groups) {
     const group_parts parts = group_layers(g);
     for (const auto& [layer, members] : parts.layers) deliver_through(layer, members);
@@ -630,6 +642,13 @@ event_id process_context::data(const data_action& a, std::string_view label) {
   auto& s = *sim_->s_;
   if (!s.data) throw std::logic_error("hbsim: a put, get or sync in a run without data");
   return s.data->perform(*this, a, label);
+}
+
+event_id process_context::ntp(const ntp_request& r) {
+  auto& s = *sim_->s_;
+  if (!s.ntp) throw std::logic_error("hbsim: an NTP exchange in a run without NTP");
+  process_context own(*sim_, self_, s.ntp_behaviour);
+  return s.ntp->start(own, r);
 }
 
 void process_context::set_timer(sim_time delay, std::uint64_t token) {

@@ -1,6 +1,7 @@
 // The scenario's expectations: values of an event, relations between two, invariants violated.
 #include "core/concat.hpp"
 #include "hbsim/data/data_judge.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace hbsim::scenario_internal {
@@ -70,6 +71,7 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
     for (const chosen_clock& c : logical_.extra) judged.insert(judged.end(), c.kind->invariants().begin(), c.kind->invariants().end());
     if (has_data_) judged.insert(judged.end(), data_invariant_names().begin(), data_invariant_names().end());
     if (delivery_) judged.insert(judged.end(), delivery_invariant_names.begin(), delivery_invariant_names.end());
+    if (ntp_) judged.push_back(ntp_invariant_name);
     e.invariant = judged[read_choice(v["violates"], kind_path, judged, "an invariant of the chosen clocks")];
     return e;
   }

@@ -77,9 +77,17 @@ physical_clock_config reader::read_clock(const json& v, const std::string& path,
   if (const json* f = get(v, "resolution"))
     base.resolution = read_duration(*f, child(path, "resolution"), sign::positive);
   if (const json* f = get(v, "sync")) {
-    static constexpr std::array<std::string_view, 2> sync_fields{"every", "error"};
+    static constexpr std::array<std::string_view, 3> sync_fields{"every", "error", "ntp"};
     const std::string sync_path = child(path, "sync");
     check_fields(*f, sync_path, "a clock sync", sync_fields);
+    if (const json* ntp = get(*f, "ntp")) {
+      static constexpr std::array<std::string_view, 1> ntp_only{"ntp"};
+      check_fields(*f, sync_path, R"(a clock sync by NTP ("every" goes inside "ntp"; no "error"))", ntp_only);
+      base.ntp = read_ntp_sync(*ntp, child(sync_path, "ntp"));
+      base.sync.reset();
+      return base;
+    }
+    base.ntp.reset();
     clock_sync sync;
     sync.every =
         read_duration(need(*f, sync_path, "every", "the sync period"), child(sync_path, "every"), sign::positive);

@@ -29,7 +29,12 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
   a.kind = static_cast<action_kind>(
       read_choice(need(v, path, "do", "what the process does"), child(path, "do"), action_names, "an action"));
   const json* to = get(v, "to");
-  if (a.kind >= action_kind::put) {
+  const bool data = a.kind >= action_kind::put && a.kind <= action_kind::sync;
+  if (a.kind == action_kind::ntp) {
+    if (sender_allowed) wrong(v["do"], child(path, "do"), "an action of a reactive rule (an NTP exchange is scripted only)");
+    a.ntp.server = read_process(need(v, path, "server", "the NTP server"), child(path, "server"));
+    read_ntp_options(v, path, a.ntp);
+  } else if (data) {
     a.data = read_data_action(v, path, static_cast<data_op>(static_cast<int>(a.kind) - static_cast<int>(action_kind::put)));
   } else if (a.kind == action_kind::send) {
     const json& t = need(v, path, "to", "the destinations of a send");
@@ -37,10 +42,14 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
       a.to_sender = true;
     else
       a.to = read_process_list(t, child(path, "to"));
-  } else if (to != nullptr) {
+  }
+  if (!data && a.kind != action_kind::send && to != nullptr) {
     wrong(*to, child(path, "to"), "no \"to\": only a send has destinations (broadcast sends to every other process)");
   }
-  if (a.kind < action_kind::put)
+  if (a.kind != action_kind::ntp)
+    for (std::string_view f : ntp_action_fields)
+      if (const json* x = get(v, f)) wrong(*x, child(path, f), concat("no \"", f, "\": only ntp has it"));
+  if (!data)
     for (std::string_view f : data_action_fields)
       if (const json* x = get(v, f))
         wrong(*x, child(path, f), concat("no \"", f, "\": only put, get and sync act on data"));
@@ -49,8 +58,9 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
 }
 
 script_action reader::read_script_action(const json& v, const std::string& path, std::size_t k) const {
-  static constexpr std::array<std::string_view, 12> fields{"at", "after", "delay", "process", "do",    "to",
-                                                           "label", "repeat", "key", "value", "client", "context"};
+  static constexpr std::array<std::string_view, 16> fields{
+      "at",  "after", "delay",  "process", "do",     "to",      "label", "repeat",
+      "key", "value", "client", "context", "server", "samples", "apply", "timeout"};
   check_fields(v, path, "a scripted action", fields);
   static constexpr std::array<std::string_view, 2> when{"at", "after"};
   script_action s;
@@ -65,6 +75,12 @@ script_action reader::read_script_action(const json& v, const std::string& path,
     if (const json* d = get(v, "delay")) s.delay = read_duration(*d, child(path, "delay"), sign::non_negative);
   }
   s.what = read_action(v, path, "label", false);
+  if (s.what.kind == action_kind::ntp) {
+    if (const json* l = get(v, "label"))
+      wrong(*l, child(path, "label"), R"(no "label": an NTP exchange's events are labelled ntp:req, ntp:resp)");
+    if (s.what.ntp.server == s.process)
+      wrong(v["server"], child(path, "server"), "a server other than the client (\"process\")");
+  }
   if (s.what.label.empty())
     s.what.label = std::string(action_names[static_cast<std::size_t>(s.what.kind)]) + std::to_string(k);
   if (const json* r = get(v, "repeat")) {

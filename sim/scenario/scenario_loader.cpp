@@ -52,6 +52,7 @@ scenario reader::read(const json& root) {
   physical_clock_config clock;
   if (const json* f = get(root, "clock")) clock = read_clock(*f, "/clock", clock);
   read_processes(need(root, "", "processes", "the processes"), "/processes", clock, s);
+  resolve_ntp_syncs(s);
   if (const json* f = get(root, "network")) s.network = read_network(*f, "/network");
   std::vector<std::string> clocks(std::begin(standard_clock_names), std::end(standard_clock_names));
   if (const json* f = get(root, "clocks"))
@@ -74,6 +75,7 @@ scenario reader::read(const json& root) {
     s.script = read_list<script_action>(
         *f, "/script", "scripted actions",
         [&](const json& x, const std::string& p, std::size_t k) { return read_script_action(x, p, k); });
+  ntp_ = s.has_ntp();
   if (const json* f = get(root, "on_receive"))
     s.on_receive = read_list<reactive_rule>(
         *f, "/on_receive", "reactive rules",

@@ -38,8 +38,10 @@ inline std::string join(names list) { return join_names(list); }
 
 inline constexpr std::array<std::string_view, 2> hold_mode_names{"drop", "hold"};             // hold_mode order
 inline constexpr std::array<std::string_view, 3> persist_names{"all", "none", "checkpoint"};  // persist_mode order
-inline constexpr std::array<std::string_view, 6> action_names{"local", "send", "broadcast",
-                                                              "put",   "get",  "sync"};  // action_kind order
+inline constexpr std::array<std::string_view, 7> action_names{"local", "send", "broadcast", "put",
+                                                              "get",   "sync", "ntp"};  // action_kind order
+inline constexpr std::array<std::string_view, 4> ntp_action_fields{"server", "samples", "apply", "timeout"};
+inline constexpr std::uint64_t max_ntp_samples = 65535;
 inline constexpr std::array<std::string_view, 4> data_action_fields{"key", "value", "client", "context"};
 inline constexpr std::array<std::string_view, 2> pause_clock_names{"frozen", "running"};
 inline constexpr std::array<std::string_view, 2> generator_names{"random", "phold"};  // generator order
@@ -130,6 +132,11 @@ class reader {
   data_action read_data_action(const json& v, const std::string& path, data_op op) const;
   /// The top-level `data` block.
   data_config read_data(const json& v, const std::string& path) const;
+  /// NTP (load_ntp.cpp): samples, apply and timeout, shared by the action and the sync.
+  void read_ntp_options(const json& v, const std::string& path, ntp_request& r) const;
+  ntp_sync read_ntp_sync(const json& v, const std::string& path) const;
+  /// Resolves the processes' sync servers, once all are known.
+  void resolve_ntp_syncs(scenario& s) const;
   script_action read_script_action(const json& v, const std::string& path, std::size_t k) const;
   reactive_rule read_rule(const json& v, const std::string& path, std::size_t k) const;
   generator read_generator(const json& v, const std::string& path);
@@ -151,6 +158,7 @@ class reader {
   logical_config logical_;  // read before the expectations, which may name the clocks' values
   bool has_data_ = false;   // read before the actions, which may put, get and sync
   bool delivery_ = false;   // delivery groups, whose invariants the expectations may name
+  bool ntp_ = false;        // NTP exchanges, whose invariant the expectations may name
   std::size_t process_count_ = 0;
   std::uint64_t max_pending_ = 0;
   std::uint64_t pending_at_start_ = 0;  // PHOLD's initial messages so far

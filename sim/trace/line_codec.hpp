@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hbsim/data/data_note.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
@@ -161,6 +162,8 @@ class json_line_codec {
   void read_messages(const nlohmann::json& ms);
   /// A data event's `data` and `state` (line_codec_data.cpp) into data_.
   void read_data(const nlohmann::json& d, const nlohmann::json* state);
+  /// An NTP exchange's `ntp` (line_codec_ntp.cpp) into ntp_.
+  void read_ntp(const nlohmann::json& n);
   std::vector<event_id> write_ids(const nlohmann::json& v, const std::string& path) const;
   partition_fault read_partition(const nlohmann::json& o) const;
 
@@ -173,6 +176,7 @@ class json_line_codec {
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three
   std::vector<stamp_words> stamps_;
   data_note data_;
+  ntp_note ntp_;
 };
 
 }  // namespace hbsim::trace_internal

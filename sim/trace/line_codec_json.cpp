@@ -150,6 +150,10 @@ present json_line_codec::read_event(const json& o) {
     read_data(*d, field(o, "state", "", false));
     r.data = &data_;
   }
+  if (const json* n = field(o, "ntp", "", false)) {
+    read_ntp(*n);
+    r.ntp = &ntp_;
+  }
   if (field(o, "arrived", "", false)) r.arrived = time_field(o, "arrived");
   if (table_.clocks.has("vector")) r.vector = dense_;
   if (const json* p = field(o, "pruned", "", false)) pruned_ = process_list(*p, "/pruned");

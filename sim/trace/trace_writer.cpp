@@ -9,6 +9,7 @@
 #include "core/sha256.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/data/data_note.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -186,6 +187,10 @@ void trace_writer::on_event(const event_record& e) {
     data_text_ = trace_fields(*e.data, e.id);
     bound += data_text_.size();
   }
+  if (e.ntp) {
+    ntp_text_ = trace_field(*e.ntp);
+    bound += ntp_text_.size();
+  }
   char* p = reserve(bound);
   p = lit(p, "{\"type\":\"event\",\"id\":");
   p = num(p, e.id);
@@ -252,6 +257,7 @@ void trace_writer::on_event(const event_record& e) {
     }
   }
   if (e.data) p = raw(p, data_text_);
+  if (e.ntp) p = raw(p, ntp_text_);
   end_line(p);
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "views/export_formats.hpp"
+#include "views/offset_plot.hpp"
 #include "views/space_time_diagram.hpp"
 
 namespace hbsim {
@@ -141,6 +142,10 @@ class html_exporter final : public diagram_exporter {
           .append(clocks[k].name)
           .append("</label>");
     page += "</form>\n<p id=\"status\"></p>\n<div id=\"diagram\">\n" + svg(clocks) + "</div>\n<div id=\"tip\" hidden></div>\n";
+    if (const std::string plot = offset_plot_svg(*this); !plot.empty())
+      page.append("<h2>Clock offsets</h2>\n<p class=\"help\">Each NTP client's offset to true time (pt − time) at its "
+                  "events; a dot marks an event that ended an exchange, a vertical jump its step.</p>\n")
+          .append(plot);
     // The table's columns: what every event has, then the clocks shown, in their order.
     page +=
         "<table id=\"events\"><thead><tr><th>id</th><th>process</th><th>seq</th><th>kind</th><th>label</th><th>time</th>"

@@ -12,6 +12,7 @@
 #include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/kernel/delivery_group.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -30,6 +31,29 @@ std::string_view persist_text(persist_mode m) {
     case persist_mode::checkpoint: return "persist checkpoint";
   }
   return "";
+}
+
+// The event that ends an NTP exchange: the kept sample's readings, θ and δ worked out, what was applied.
+std::string ntp_text(const ntp_note& n, sim_time time, sim_time pt) {
+  if (n.answered == 0)
+    return concat("; ends an NTP exchange: none of its ", num(n.samples), " samples was answered, nothing applied");
+  const ntp_outcome o{0, time, pt - time, n};
+  std::string out = concat("; ends an NTP exchange (", num(n.answered), " of ", num(n.samples),
+                           " samples answered; kept the one of least delta): T1 ", dur(n.t1), ", T2 ", dur(n.t2), ", T3 ",
+                           dur(n.t3), ", T4 ", dur(n.t4));
+  out.append(concat("; theta = ((T2 - T1) + (T3 - T4)) / 2 = (", dur(n.t2 - n.t1), " + ", dur(n.t3 - n.t4), ") / 2 = ",
+                    dur(n.offset), "; delta = (T4 - T1) - (T3 - T2) = ", dur(n.t4 - n.t1), " - ", dur(n.t3 - n.t2),
+                    " = ", dur(n.delay), "; the true offset was ", dur(n.true_offset), " (theta is off by ",
+                    dur(n.offset - n.true_offset), ")"));
+  switch (n.apply) {
+    case ntp_apply::step: return out.append(concat("; step: the clock jumps by ", dur(n.offset), ", its offset to true time ",
+                                                   dur(o.before), " -> ", dur(o.after())));
+    case ntp_apply::slew:
+      return out.append(concat("; slew: the clock runs 500 ppm ", n.offset < 0 ? "slower" : "faster", " until ",
+                               dur(o.settled()), ", its offset to true time ", dur(o.before), " -> ", dur(o.after())));
+    case ntp_apply::none: return out.append("; none: measured only, the clock is left as it is");
+  }
+  return out;
 }
 
 }  // namespace
@@ -211,6 +235,7 @@ void narrator::on_event(const event_record& e) {
                        " by its delivery group)"));
   clocks after = stamps_of(e);
   line.append(": ").append(rules(e, *before, e.kind == event_kind::receive ? carried : nullptr, after));
+  if (e.ntp) line.append(ntp_text(*e.ntp, e.time, e.pt));
   if (e.kind == event_kind::crash && source_) {
     for (const fault& f : source_->faults)
       if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->process == e.process && f.at == e.time) {

@@ -73,15 +73,6 @@ void escape_into(std::string& out, std::string_view s) {
   }
 }
 
-// Coordinates are whole pixels except arrow ends; one decimal is plenty and prints alike everywhere.
-std::string px(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s = buf;
-  if (s.ends_with(".0")) s.resize(s.size() - 2);
-  return s == "-0" ? "0" : s;
-}
-
 std::string cut_to(std::string_view s, std::size_t chars) {
   return s.size() <= chars ? std::string(s) : std::string(s.substr(0, chars - 1)) + "…";
 }
@@ -96,6 +87,15 @@ std::string span_text(sim_time begin, sim_time end) {
 int lane_y(std::uint32_t lane) { return first_lane_y + static_cast<int>(lane) * lane_gap; }
 
 }  // namespace
+
+// Coordinates are whole pixels except arrow ends; one decimal is plenty and prints alike everywhere.
+std::string px(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  std::string s = buf;
+  if (s.ends_with(".0")) s.resize(s.size() - 2);
+  return s == "-0" ? "0" : s;
+}
 
 std::string escape_markup(std::string_view s) {
   std::string out;
@@ -148,6 +148,7 @@ void diagram_exporter::event(const event_record& e) {
   d.from = e.from;
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
   if (e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time) d.arrived = e.arrived;
+  if (e.ntp) d.ntp = ntp_outcome{e.process, e.time, e.pt - e.time, *e.ntp};
   events_.push_back(std::move(d));
 }
 

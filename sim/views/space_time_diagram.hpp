@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "hbsim/core/output_file.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/views/exporter.hpp"
 
 namespace hbsim {
@@ -41,7 +43,11 @@ struct diagram_event {
   process_id from = no_process;  // receive, reject
   event_id send_event = 0;       // receive, reject whose send is selected; 0 otherwise
   sim_time arrived = no_arrival; // a receive a delivery group held back: when its copy arrived
+  std::optional<ntp_outcome> ntp;  // the NTP exchange the event ended
 };
+
+/// An SVG coordinate: one decimal at most, "-0" written "0".
+std::string px(double v);
 
 /// Text for XML and HTML: & < > " escaped, control characters (which XML forbids) replaced by '?'.
 std::string escape_markup(std::string_view s);

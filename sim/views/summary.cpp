@@ -126,6 +126,49 @@ nlohmann::json data_json(const data_judge& d) {
   return {{"lost_updates", d.lost_updates()}, {"keys", keys}};
 }
 
+// Each ended NTP exchange: the client's offset to true time before and after its correction.
+void print_ntp(std::ostream& out, const invariant_checker& c) {
+  const auto names = c.process_names();
+  const std::uint64_t n = c.ntp_exchange_count();
+  out << "\nntp           " << n << (n == 1 ? " exchange" : " exchanges")
+      << "; the client's offset to true time before -> after\n";
+  for (const ntp_outcome& x : c.ntp_exchanges()) {
+    out << "  " << names[x.client] << " at " << format_duration(x.time) << ": ";
+    if (x.note.answered == 0) {
+      out << "all " << x.note.samples << (x.note.samples == 1 ? " sample" : " samples")
+          << " lost, nothing applied (offset " << format_duration(x.before) << ")\n";
+      continue;
+    }
+    out << format_duration(x.before) << " -> " << format_duration(x.after());
+    if (x.note.apply == ntp_apply::slew) out << " by " << format_duration(x.settled());
+    out << " (" << to_string(x.note.apply) << "; theta " << format_duration(x.note.offset) << ", delta "
+        << format_duration(x.note.delay) << ", true offset " << format_duration(x.note.true_offset) << "; "
+        << x.note.answered << " of " << x.note.samples << " samples answered)\n";
+  }
+  if (n > c.ntp_exchanges().size()) out << "  ... " << n - c.ntp_exchanges().size() << " more\n";
+}
+
+nlohmann::json ntp_json(const invariant_checker& c) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ntp_outcome& x : c.ntp_exchanges()) {
+    nlohmann::json j = {{"client", c.process_names()[x.client]},
+                        {"time_ns", x.time},
+                        {"samples", x.note.samples},
+                        {"answered", x.note.answered},
+                        {"apply", to_string(x.note.apply)},
+                        {"offset_before_ns", x.before},
+                        {"offset_after_ns", x.after()},
+                        {"settled_ns", x.settled()}};
+    if (x.note.answered > 0) {
+      j["theta_ns"] = x.note.offset;
+      j["delta_ns"] = x.note.delay;
+      j["true_offset_ns"] = x.note.true_offset;
+    }
+    list.push_back(std::move(j));
+  }
+  return {{"exchanges", c.ntp_exchange_count()}, {"shown", list}};
+}
+
 }  // namespace
 
 bool run_ok(const run_report& r) {
@@ -214,6 +257,7 @@ void print_summary(std::ostream& out, const run_report& r) {
 
   if (r.invariants) print_invariants(out, *r.invariants, expected_violations(r));
   if (r.invariants && r.invariants->data()) print_data(out, *r.invariants->data());
+  if (r.invariants && r.invariants->ntp_exchange_count() > 0) print_ntp(out, *r.invariants);
   if (r.clocks)
     print_clock_report(out, r.clocks->result(), names);
   else if (names.size() > vector_max_processes)
@@ -336,6 +380,7 @@ nlohmann::json summary_json(const run_report& r) {
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
   if (r.invariants && r.invariants->data()) out["data"] = data_json(*r.invariants->data());
+  if (r.invariants && r.invariants->ntp_exchange_count() > 0) out["ntp"] = ntp_json(*r.invariants);
   if (delivery) {
     const held_back_stats h = held_back(s);
     out["held_back"] = {{"receives", h.count}, {"waited", h.waited}, {"mean_ns", h.mean}, {"p99_ns", h.p99},

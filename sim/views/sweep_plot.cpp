@@ -16,14 +16,7 @@ constexpr double first_top = 56, plot_height = 150, panel_step = plot_height + 5
 constexpr std::array<const char*, 8> colours{"#1565c0", "#c62828", "#2e7d32", "#ef6c00",
                                               "#6a1b9a", "#00838f", "#5d4037", "#ad1457"};
 
-// Numbers without locale: coordinates to one decimal ("12.5", "40"), measures in their shortest exact form.
-std::string px(double v) {
-  char buf[32];
-  std::string s(buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1).ptr);
-  if (s.ends_with(".0")) s.resize(s.size() - 2);
-  return s == "-0" ? "0" : s;
-}
-
+// Numbers without locale: coordinates by px (to one decimal), measures in their shortest exact form.
 std::string number(double v) {
   char buf[32];
   return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);

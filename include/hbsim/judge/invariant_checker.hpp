@@ -19,6 +19,7 @@
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/data/data_judge.hpp"
 #include "hbsim/judge/causality.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
@@ -111,6 +112,10 @@ class invariant_checker final : public event_observer {
   std::span<const std::string> process_names() const { return names_; }
   /// The replicated data's judge; null in a run without data events.
   const data_judge* data() const { return data_.get(); }
+  /// The NTP exchanges that ended, the first ntp_kept of them, and how many in all.
+  static constexpr std::size_t ntp_kept = 1000;
+  std::span<const ntp_outcome> ntp_exchanges() const { return ntp_; }
+  std::uint64_t ntp_exchange_count() const { return ntp_count_; }
   /// Candidate pairs of the strong clock condition's "only if" half older than the recent window.
   std::uint64_t unverified_pairs() const { return unverified_pairs_; }
 
@@ -147,6 +152,7 @@ class invariant_checker final : public event_observer {
   void judge_data(const event_record& e, const event_head& b, row v);
   /// The delivery groups' judge on e.
   void judge_delivery(const event_record& e, const event_head& b, row v);
+  void judge_ntp(const event_record& e, const event_head& b, row v);
   class findings;
   class data_findings;
   void check_strong_against_recent(const event_head& b, row v);
@@ -184,6 +190,9 @@ class invariant_checker final : public event_observer {
   std::optional<event_snapshot> last_data_;  // the witness of convergence, judged at the end
   std::unique_ptr<delivery_judge> delivery_;  // when the run has delivery groups
   std::size_t delivery_first_ = 0;            // its first report
+  std::optional<std::size_t> ntp_report_;     // ntp.offset_bound, once an exchange has ended
+  std::vector<ntp_outcome> ntp_;
+  std::uint64_t ntp_count_ = 0;
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth

@@ -14,6 +14,7 @@ namespace hbsim {
 
 class simulation;
 struct data_action;  // data/data_config.hpp
+struct ntp_request;  // kernel/ntp_config.hpp
 
 /// A message as the receiving behaviour sees it.
 struct delivered_message {
@@ -49,6 +50,8 @@ class process_context {
   event_id broadcast(std::string_view label);
   /// A put, get or sync of the run's replicated data (kernel/data_hook.hpp).
   event_id data(const data_action& a, std::string_view label);
+  /// Starts an NTP exchange of this process (kernel/ntp_config.hpp): the first request's id.
+  event_id ntp(const ntp_request& r);
   /// Calls this behaviour's on_timer(token) on this process after `delay` of true time.
   void set_timer(sim_time delay, std::uint64_t token);
 

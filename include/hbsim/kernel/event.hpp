@@ -16,6 +16,7 @@
 namespace hbsim {
 
 struct data_note;  // data/data_note.hpp: what the event did to replicated data
+struct ntp_note;   // kernel/ntp_note.hpp: the NTP exchange the event ended
 
 enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
 std::string_view to_string(event_kind k);
@@ -64,6 +65,7 @@ struct event_record {
   event_id send_event = 0;                 // receive, reject
   const data_note* data = nullptr;         // a put, get or sync, or a receive that merged one
   sim_time arrived = no_arrival;           // a receive a delivery group ordered: when the copy arrived
+  const ntp_note* ntp = nullptr;           // the event that ended an NTP exchange
 };
 
 struct drop_record {

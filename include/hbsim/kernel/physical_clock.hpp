@@ -7,6 +7,7 @@
 #include "hbsim/core/distribution.hpp"
 #include "hbsim/core/random.hpp"
 #include "hbsim/core/time.hpp"
+#include "hbsim/kernel/ntp_config.hpp"
 
 namespace hbsim {
 
@@ -20,6 +21,7 @@ struct physical_clock_config {
   double drift_ppm = 0;
   sim_time resolution = ns_per_us;  // > 0
   std::optional<clock_sync> sync;
+  std::optional<ntp_sync> ntp;  // periodic NTP exchanges instead of `sync` (the kernel runs them)
 };
 
 /// Reading at true time t: offset + t + drift_ppm·1e-6·(t − t_last_sync) + steps, truncated down to a
@@ -34,6 +36,12 @@ class physical_clock {
   sim_time offset_at(sim_time t);
   /// The clock jumps by `by` (either way) at true time t.
   void step(sim_time t, sim_time by);
+  /// From true time t the clock runs 500 ppm faster (by > 0) or slower until it has gained `by`, one
+  /// nanosecond per ntp_slew_period: |by|·ntp_slew_period later. A new slew replaces the remainder of
+  /// the one in progress (what it absorbed stays), as adjtime does; a sync cancels it.
+  void slew(sim_time t, sim_time by);
+  /// True time at which the slew in progress will be absorbed (nullopt: none).
+  std::optional<sim_time> slew_end() const;
   /// A frozen clock stops counting from t until thaw; on thaw it resumes from where it stopped, so it
   /// stays behind true time by the length of the freeze (until a sync or a step corrects it).
   void freeze(sim_time t);
@@ -47,6 +55,7 @@ class physical_clock {
  private:
   void advance(sim_time t);
   sim_time raw(sim_time t) const;
+  sim_time slewed(sim_time t) const;
 
   physical_clock_config config_;
   random_source source_;
@@ -58,6 +67,8 @@ class physical_clock {
   bool frozen_ = false;
   sim_time frozen_raw_ = 0;
   sim_time last_t_ = 0;
+  sim_time slew_by_ = 0;     // the slew in progress (0: none)
+  sim_time slew_from_ = 0;
 };
 
 }  // namespace hbsim

@@ -10,20 +10,22 @@
 #include "hbsim/core/distribution.hpp"
 #include "hbsim/data/data_config.hpp"
 #include "hbsim/kernel/event.hpp"
+#include "hbsim/kernel/ntp_config.hpp"
 #include "hbsim/scenario/event_ref.hpp"
 
 namespace hbsim {
 
-enum class action_kind : std::uint8_t { local, send, broadcast, put, get, sync };
+enum class action_kind : std::uint8_t { local, send, broadcast, put, get, sync, ntp };
 
-/// One thing a process does: a local event, a send to some processes, a broadcast, or a put, get or
-/// sync of replicated data (data/replica_set.hpp).
+/// One thing a process does: a local event, a send to some processes, a broadcast, a put, get or
+/// sync of replicated data (data/replica_set.hpp), or an NTP exchange (scripted only).
 struct action {
   action_kind kind = action_kind::local;
   std::vector<process_id> to;   // send
   bool to_sender = false;       // reactive send whose `to` is "sender"
   std::string label;
   data_action data{};           // put, get, sync
+  ntp_request ntp{};            // ntp
 };
 
 struct script_action {

@@ -62,6 +62,7 @@ class trace_writer final : public event_observer {
   std::vector<const clock_kind*> extra_;
   std::vector<std::string> extra_text_;
   std::string data_text_;  // an event's replicated-data fields (data/data_note.hpp)
+  std::string ntp_text_;   // an event's NTP exchange (kernel/ntp_note.hpp)
   std::vector<std::string> plain_names_;
 };
 
