@@ -270,3 +270,126 @@ void narrator::on_event(const event_record& e) {
   }
   if (e.kind == event_kind::receive || e.kind == event_kind::reject) copy_done(e.message);
 }
+
+// Each message's own clocks: the vector entries its link carries.
+void narrator::differential(const event_record& e, const clocks& sent) {
+  // The vector the messages carry, as the variant says (send-previous: from before the tick).
+  const std::vector<std::uint32_t> full(sent[vector_].begin(), sent[vector_].end());
+  std::vector<std::uint32_t> row(full.size());
+  for (const sent_message& m : e.messages) {
+    carried_entries(full, links_->changed_at(e.process), links_->link(e.process, m.to), row);
+    clocks own = sent;
+    own[vector_] = vector_words(row);
+    messages_[m.id].carried = std::make_shared<const clocks>(std::move(own));
+  }
+  for (const sent_message& m : e.messages) links_->sent(e.process, m.to);
+}
+
+std::string narrator::relay_number(const event_record& e) {
+  std::vector<process_id> to;
+  for (const sent_message& m : e.messages) to.push_back(m.to);
+  for (std::size_t g = 0; g < relays_.size(); ++g)
+    if (is_relay(source_->delivery.groups[g], e.process, to, e.label))
+      return concat("; ", name(e.process), " numbers ", e.label.substr(4), " as #", num(++relays_[g]));
+  return {};
+}
+
+void narrator::on_hold(const hold_record& h) {
+  out_ << "[" << dur(h.time) << "] " << message_name(h.message, h.from, h.to) << " held: " << (*h.why)(names_)
+       << "\n";
+}
+
+void narrator::copy_done(message_id id) {
+  const auto it = messages_.find(id);
+  if (it == messages_.end()) return;
+  if (--it->second.copies <= 0) messages_.erase(it);
+}
+
+void narrator::on_route(const route_record& r) {
+  const auto it = messages_.find(r.message);
+  if (it != messages_.end()) {
+    it->second.routed = true;
+    it->second.arrival[0] = r.arrival[0];
+    it->second.arrival[1] = r.arrival[1];
+  }
+  std::string line = concat("    ", message_name(r.message, r.from, r.to), ": ");
+  if (r.dropped && r.reason == drop_reason::partition) {
+    line.append(concat("dropped by ", fault_name(r.fault)));
+  } else {
+    if (r.held) line.append(concat("held by ", fault_name(r.fault), " until ", dur(r.released), ", then "));
+    if (r.dropped) {
+      line.append("lost by the network");
+    } else {
+      if (r.copies > 1) line.append("duplicated by the network: ");
+      for (int c = 0; c < r.copies && c < 2; ++c) {
+        if (r.copies > 1) line.append(concat(c ? "; " : "", "copy ", num(static_cast<std::uint64_t>(c) + 1), " "));
+        line.append(concat("delay ", dur(r.delay[c]), ", arrives at ", dur(r.arrival[c])));
+        // Later than release + delay: a FIFO link kept it behind an earlier message, or the sum saturated.
+        if (r.arrival[c] == time_max)
+          line.append(" (the end of time: the delay overflows the clock)");
+        else if (r.arrival[c] - r.delay[c] > r.released)
+          line.append(" (not before the message ahead of it: FIFO link)");
+      }
+    }
+  }
+  out_ << line << "\n";
+}
+
+void narrator::on_drop(const drop_record& d) {
+  const auto it = messages_.find(d.message);
+  const bool told = it != messages_.end() && it->second.routed;
+  std::string what = concat(message_name(d.message, d.from, d.to), d.duplicate ? " (its duplicate)" : "", ": ");
+  switch (d.reason) {
+    case drop_reason::crashed: what.append(concat("arrives at ", name(d.to), ", which is crashed: dropped")); break;
+    case drop_reason::in_flight: {
+      what.append("still in flight at the end of the run");
+      if (told) what.append(concat(" (due at ", dur(it->second.arrival[d.duplicate ? 1 : 0]), ")"));
+      break;
+    }
+    case drop_reason::held: what.append("still held back by its delivery group at the end of the run"); break;
+    case drop_reason::loss: what.append("lost by the network"); break;
+    case drop_reason::partition: what.append("dropped by a partition"); break;
+  }
+  // Loss and partitions strike at the send, whose message lines (on_route) already told them.
+  const bool at_send = d.reason == drop_reason::loss || d.reason == drop_reason::partition;
+  if (!(at_send && told)) out_ << "[" << dur(d.time) << "] " << what << "\n";
+  copy_done(d.message);
+}
+
+void narrator::on_fault(const fault_record& f) {
+  faults_.insert_or_assign(f.index, f);
+  std::string line = concat("[", dur(f.time), "] fault #", num(f.index), " takes effect: ");
+  const auto until = [&] { return f.end < 0 ? std::string("never heals") : concat("heals at ", dur(f.end)); };
+  const auto set = [&](std::span<const process_id> ps) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < ps.size(); ++i) out.append(i ? ", " : "").append(name(ps[i]));
+    return out.append("}");
+  };
+  const auto mode = [](hold_mode m) {
+    return m == hold_mode::drop ? "messages sent across it are dropped" : "messages sent across it wait for the heal";
+  };
+  if (const auto* p = std::get_if<partition_fault>(&f.what)) {
+    line.append("partition ");
+    std::string parts;
+    for (const auto& g : p->applied_groups()) parts.append(parts.empty() ? "" : " | ").append(set(g));
+    line.append(parts).append(concat(", ", until(), "; ", mode(p->mode)));
+  } else if (const auto* c = std::get_if<cut_fault>(&f.what)) {
+    line.append(concat("cut from ", set(c->from), " to ", set(c->to), ", ", until(), "; ", mode(c->mode)));
+  } else if (const auto* s = std::get_if<clock_step_fault>(&f.what)) {
+    line.append(concat(name(s->process), "'s physical clock steps by ", dur(s->by)));
+  } else if (const auto* w = std::get_if<pause_fault>(&f.what)) {
+    line.append(concat(name(w->process), " pauses until ", dur(f.end), ", its clock ", w->clock_running ? "running" : "frozen",
+                    "; arrivals and actions wait until it resumes"));
+  }
+  out_ << line << "\n";
+}
+
+void narrator::on_finish(const run_end& end) {
+  out_ << "[" << dur(end.time) << "] end of the run";
+  if (end.hit_until) out_ << ": reached until";
+  if (end.hit_max_events) out_ << ": reached max_events";
+  if (end.hit_max_pending) out_ << ": reached max_pending";
+  out_ << "\n";
+}
+
+}  // namespace hbsim
