@@ -34,6 +34,7 @@ struct slot {
   std::vector<std::vector<std::uint64_t>> words;  // the other kinds' stamps
   std::vector<stamp_words> stamps;
   data_note data;  // what the event did to replicated data, when it did
+  commit_note commit;
   route_record route{};
   drop_record drop{};
   fault_record fault{};
@@ -237,6 +238,10 @@ void observer_thread::on_event(const event_record& e) {
   if (e.data) {
     s.data = *e.data;
     s.event.data = &s.data;
+  }
+  if (e.commit) {
+    s.commit = *e.commit;
+    s.event.commit = &s.commit;
   }
   if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
     s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()

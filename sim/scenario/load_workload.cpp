@@ -29,7 +29,10 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
   a.kind = static_cast<action_kind>(
       read_choice(need(v, path, "do", "what the process does"), child(path, "do"), action_names, "an action"));
   const json* to = get(v, "to");
-  if (a.kind >= action_kind::put) {
+  if (a.kind == action_kind::commit && !logical_.has("truetime"))
+    wrong(v["do"], child(path, "do"),
+          R"(an action the chosen clocks allow: a commit waits on TrueTime intervals, add "truetime" to "clocks")");
+  if (acts_on_data(a.kind)) {
     a.data = read_data_action(v, path, static_cast<data_op>(static_cast<int>(a.kind) - static_cast<int>(action_kind::put)));
   } else if (a.kind == action_kind::send) {
     const json& t = need(v, path, "to", "the destinations of a send");
@@ -40,7 +43,7 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
   } else if (to != nullptr) {
     wrong(*to, child(path, "to"), "no \"to\": only a send has destinations (broadcast sends to every other process)");
   }
-  if (a.kind < action_kind::put)
+  if (!acts_on_data(a.kind))
     for (std::string_view f : data_action_fields)
       if (const json* x = get(v, f))
         wrong(*x, child(path, f), concat("no \"", f, "\": only put, get and sync act on data"));

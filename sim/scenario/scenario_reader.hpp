@@ -38,8 +38,8 @@ inline std::string join(names list) { return join_names(list); }
 
 inline constexpr std::array<std::string_view, 2> hold_mode_names{"drop", "hold"};             // hold_mode order
 inline constexpr std::array<std::string_view, 3> persist_names{"all", "none", "checkpoint"};  // persist_mode order
-inline constexpr std::array<std::string_view, 6> action_names{"local", "send", "broadcast",
-                                                              "put",   "get",  "sync"};  // action_kind order
+inline constexpr std::array<std::string_view, 7> action_names{"local", "send", "broadcast", "put",
+                                                              "get",   "sync", "commit"};  // action_kind order
 inline constexpr std::array<std::string_view, 4> data_action_fields{"key", "value", "client", "context"};
 inline constexpr std::array<std::string_view, 2> pause_clock_names{"frozen", "running"};
 inline constexpr std::array<std::string_view, 2> generator_names{"random", "phold"};  // generator order

@@ -161,6 +161,8 @@ class json_line_codec {
   void read_messages(const nlohmann::json& ms);
   /// A data event's `data` and `state` (line_codec_data.cpp) into data_.
   void read_data(const nlohmann::json& d, const nlohmann::json* state);
+  /// A TrueTime commit's `commit`: {"s": ns} on the commit event, {"s": ns, "waited": ns} on its `-done`.
+  void read_commit(const nlohmann::json& c);
   std::vector<event_id> write_ids(const nlohmann::json& v, const std::string& path) const;
   partition_fault read_partition(const nlohmann::json& o) const;
 
@@ -172,6 +174,7 @@ class json_line_codec {
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three
   std::vector<stamp_words> stamps_;
   data_note data_;
+  commit_note commit_;
 };
 
 }  // namespace hbsim::trace_internal

@@ -146,6 +146,10 @@ void diagram_exporter::event(const event_record& e) {
   d.message = e.message;
   d.from = e.from;
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
+  if (e.commit)
+    d.commit = std::string(e.commit->done() ? "commit done: s = " : "commit: s = latest = ")
+                   .append(format_duration(e.commit->s))
+                   .append(e.commit->done() ? ", waited " + format_duration(e.commit->waited) : "");
   events_.push_back(std::move(d));
 }
 
@@ -501,7 +505,9 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
     s += "\ntime " + format_duration(e.time) + ", pt " + format_duration(e.pt) + "\nlamport " +
          std::to_string(e.lamport) + "\nvector ";
     escape_into(s, vector_text(e));
-    s += "\nhlc " + hlc_text(e.hlc) + "</title></circle>\n";
+    s += "\nhlc " + hlc_text(e.hlc);
+    if (!e.commit.empty()) s += "\n" + e.commit;
+    s += "</title></circle>\n";
   }
 }
 

@@ -40,6 +40,7 @@ struct diagram_event {
   message_id message = 0;        // receive, reject
   process_id from = no_process;  // receive, reject
   event_id send_event = 0;       // receive, reject whose send is selected; 0 otherwise
+  std::string commit;            // a TrueTime commit's s, and on its -done event the wait; "" otherwise
 };
 
 /// Text for XML and HTML: & < > " escaped, control characters (which XML forbids) replaced by '?'.

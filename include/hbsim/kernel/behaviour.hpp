@@ -49,6 +49,9 @@ class process_context {
   event_id broadcast(std::string_view label);
   /// A put, get or sync of the run's replicated data (kernel/data_hook.hpp).
   event_id data(const data_action& a, std::string_view label);
+  /// A TrueTime commit (the run must have the truetime clock): a local event labelled `label` that takes
+  /// s = TT.now().latest, then `label-done` at the first true time TT.now().earliest > s, unless p crashes first.
+  event_id commit(std::string_view label);
   /// Calls this behaviour's on_timer(token) on this process after `delay` of true time.
   void set_timer(sim_time delay, std::uint64_t token);
 

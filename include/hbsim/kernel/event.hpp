@@ -33,6 +33,14 @@ std::string to_string(const hlc_stamp& h);
 /// interprets (clocks/clock_kind.hpp).
 using stamp_words = std::span<const std::uint64_t>;
 
+/// TrueTime commit wait (scenarios/FORMAT.md, "commit"): the commit event carries s, the
+/// `latest` of its interval; its `-done` event, s again and the true time waited since the commit event.
+struct commit_note {
+  sim_time s = 0;
+  sim_time waited = -1;  // -1 on the commit event itself
+  bool done() const { return waited >= 0; }
+};
+
 /// event_record::arrived of an event no delivery group ordered.
 inline constexpr sim_time no_arrival = -1;
 
@@ -62,6 +70,7 @@ struct event_record {
   event_id send_event = 0;                 // receive, reject
   const data_note* data = nullptr;         // a put, get or sync, or a receive that merged one
   sim_time arrived = no_arrival;           // a receive a delivery group ordered: when the copy arrived
+  const commit_note* commit = nullptr;     // a TrueTime commit or its `-done` event
 };
 
 struct drop_record {
