@@ -17,6 +17,7 @@
 #include "kernel/commit_wait.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
+#include "truetime_fixture.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -25,12 +26,6 @@ using json = nlohmann::json;
 namespace {
 
 constexpr sim_time us = ns_per_us;
-
-scenario with_truetime(scenario s, json epsilon) {
-  s.logical.clocks = {"truetime"};
-  s.logical.extra.push_back({clock_registry::standard().find("truetime"), 0, {{"epsilon", std::move(epsilon)}}});
-  return s;
-}
 
 // One process A, exact to the ns unless changed, committing "c" at `when`, ε constant.
 scenario one_commit(sim_time when, const char* epsilon = "1ms") {
@@ -173,7 +168,9 @@ TEST_CASE("truetime.commit_wait holds on random runs, and each wait ends at the 
   std::size_t checked = 0;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     CAPTURE(seed);
-    const run_outcome o = run_scenario(s, {.seed = seed});
+    run_options options;
+    options.seed = seed;
+    const run_outcome o = run_scenario(s, options);
     CHECK(o.invariants->count("truetime.commit_wait") == 0);
     const recorded_run r = run_recorded(s, seed);
     CHECK(r.stats.commit_waits.size() == r.stats.commits);

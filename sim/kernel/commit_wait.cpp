@@ -1,20 +1,16 @@
 #include "kernel/commit_wait.hpp"
 
+#include <algorithm>
+
 namespace hbsim {
 
-namespace {
-// Probes per search: beyond them a wait that made progress is checked again later, one that did not is stalled
-// (ε growing as fast as the clock, with no sync to bring it down).
-constexpr int probes = 1000;
-}  // namespace
-
 std::optional<sim_time> commit_wait_end(sim_time from, sim_time s, const std::function<sim_time(sim_time)>& earliest) {
-  sim_time lo = from;
-  const sim_time first = earliest(from);
-  sim_time at_lo = first;
-  for (int k = 0; k < probes; ++k) {
-    if (lo == time_max) return std::nullopt;
-    sim_time hi = add_sat(lo, sub_sat(s, at_lo) + 1);
+  sim_time lo = from, at_lo = earliest(from), step = 0;
+  while (lo < time_max) {
+    // At least the wait left at true time's rate; doubled after each miss, so that a clock reading in coarse
+    // ticks, or a slow one, is passed in a few probes rather than one nanosecond at a time.
+    step = std::max(add_sat(sub_sat(s, at_lo), 1), add_sat(step, step));
+    sim_time hi = add_sat(lo, step);
     const sim_time at_hi = earliest(hi);
     if (at_hi <= s) {
       lo = hi;
@@ -27,8 +23,7 @@ std::optional<sim_time> commit_wait_end(sim_time from, sim_time s, const std::fu
     }
     return hi;
   }
-  if (at_lo <= first) return std::nullopt;
-  return lo;
+  return std::nullopt;
 }
 
 }  // namespace hbsim

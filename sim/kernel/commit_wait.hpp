@@ -9,11 +9,10 @@
 
 namespace hbsim {
 
-/// The true time at which to check the wait for a commit of timestamp s again, given earliest(from) ≤ s:
-/// the first t > from with earliest(t) > s when the search finds it, else a later t where the search
-/// stopped (check again there). Probes go forward by s − earliest + 1, the wait left if the clock ran
-/// at true time's rate and ε stayed put, then bisect back to the first time past s (exact while
-/// earliest only grows between the two probes). nullopt: earliest stopped growing, the wait never ends.
+/// The first true time t > from at which earliest(t) > s, given earliest(from) ≤ s. Probes go forward by
+/// s − earliest + 1 (the wait left if the clock ran at true time's rate and ε stayed put), the step doubled after
+/// each probe that is still not past s, then bisect back to the first nanosecond past s: exact while earliest
+/// only grows between the last two probes. nullopt: earliest never passes s before the end of time.
 std::optional<sim_time> commit_wait_end(sim_time from, sim_time s, const std::function<sim_time(sim_time)>& earliest);
 
 }  // namespace hbsim

@@ -255,7 +255,7 @@ struct simulation::state {
     return sub_sat(pt, clocks.truetime()->epsilon(t, c.last_sync()));
   }
 
-  // Schedules the commit's next check, or closes it if its earliest has stopped growing.
+  // Schedules the commit's next check, or closes it if its earliest will never pass s.
   void wait(std::uint32_t k) {
     commit_wait& w = commits[k];
     const auto at = commit_wait_end(now, w.s, [this, p = w.process](sim_time t) { return earliest_at(p, t); });

@@ -232,7 +232,7 @@ void print_summary(std::ostream& out, const run_report& r) {
     out << "commits    " << c.done << " of " << s.commits << " TrueTime commits done";
     if (c.done) out << "; waited mean " << format_duration(c.mean) << ", max " << format_duration(c.max);
     if (s.commits_crashed) out << "; " << s.commits_crashed << " never completed (their process crashed while waiting)";
-    if (s.commits_stalled) out << "; " << s.commits_stalled << " never completed (earliest stopped growing)";
+    if (s.commits_stalled) out << "; " << s.commits_stalled << " never completed (earliest never passes s)";
     if (c.waiting) out << "; " << c.waiting << " still waiting when the run ended";
     out << "\n";
   }
