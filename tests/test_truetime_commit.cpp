@@ -119,7 +119,7 @@ TEST_CASE("a commit on a drifting clock waits in true time what its clock needs"
   CHECK(done_of(run_recorded(fast)).note.waited == 1'998'003);
 }
 
-TEST_CASE("clock steps while a commit waits: back, it waits longer; forward, it is done at the step") {
+TEST_CASE("clock steps while a commit waits: back, it waits longer, forward, it is done at the step") {
   // Commit at 0, s = 1ms, done at 2ms + 1ns without steps. A step of −1ms at 1ms: pt = t − 1ms from then,
   // earliest = t − 2ms > 1ms first at 3ms + 1ns.
   scenario back = one_commit(0);
