@@ -146,10 +146,11 @@ void diagram_exporter::event(const event_record& e) {
   d.message = e.message;
   d.from = e.from;
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
-  if (e.commit)
-    d.commit = std::string(e.commit->done() ? "commit done: s = " : "commit: s = latest = ")
-                   .append(format_duration(e.commit->s))
-                   .append(e.commit->done() ? ", waited " + format_duration(e.commit->waited) : "");
+  if (e.commit) {
+    d.commit = std::string(e.commit->done() ? "commit done: s = " : "commit: s = latest = ");
+    d.commit.append(format_duration(e.commit->s));
+    if (e.commit->done()) d.commit.append(", waited ").append(format_duration(e.commit->waited));
+  }
   events_.push_back(std::move(d));
 }
 
@@ -506,7 +507,7 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
          std::to_string(e.lamport) + "\nvector ";
     escape_into(s, vector_text(e));
     s += "\nhlc " + hlc_text(e.hlc);
-    if (!e.commit.empty()) s += "\n" + e.commit;
+    if (!e.commit.empty()) s.append("\n").append(e.commit);
     s += "</title></circle>\n";
   }
 }
