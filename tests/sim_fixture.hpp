@@ -16,13 +16,16 @@ struct kept_event {
   std::vector<std::uint32_t> vector;
   std::vector<sent_message> messages;
   std::string label;
+  std::optional<commit_note> commit;  // a TrueTime commit's, copied: the record's pointer lives only during the call
 };
 
 /// Keeps every record of a run (fine for the small runs of tests).
 class recorder final : public event_observer {
  public:
   void on_event(const event_record& e) override {
-    kept_event k{e, {e.vector.begin(), e.vector.end()}, {e.messages.begin(), e.messages.end()}, std::string(e.label)};
+    kept_event k{e, {e.vector.begin(), e.vector.end()}, {e.messages.begin(), e.messages.end()}, std::string(e.label),
+                 e.commit ? std::optional<commit_note>(*e.commit) : std::nullopt};
+    k.r.commit = nullptr;
     events.push_back(std::move(k));
   }
   void on_drop(const drop_record& d) override { drops.push_back(d); }

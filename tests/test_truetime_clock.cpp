@@ -16,6 +16,7 @@
 #include "cli_fixture.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
+#include "truetime_fixture.hpp"
 
 using namespace hbsim;
 using namespace hbsim::testing;
@@ -24,12 +25,6 @@ using json = nlohmann::json;
 namespace {
 
 constexpr sim_time us = ns_per_us;
-
-scenario with_truetime(scenario s, json epsilon) {
-  s.logical.clocks = {"truetime"};
-  s.logical.extra.push_back({clock_registry::standard().find("truetime"), 0, {{"epsilon", std::move(epsilon)}}});
-  return s;
-}
 
 // The trace's events, and how many violations of truetime.contains_true_time the run counted.
 struct traced {

@@ -25,8 +25,10 @@ clock_set::clock_set(std::size_t processes, const logical_config& config) {
   for (const chosen_clock& c : config.extra) clocks_.push_back(c.kind->make(processes, c.variant, c.options));
   extra_ = config.extra.size();
   stamps_.resize(extra_);
-  for (auto& c : clocks_)
+  for (auto& c : clocks_) {
     if (c->reads_true_time()) timed_.push_back(c.get());
+    if (const auto* tt = dynamic_cast<const truetime_clock*>(c.get())) truetime_ = &tt->options();
+  }
 }
 
 void clock_set::tick(process_id p, event_kind kind, sim_time pt) {

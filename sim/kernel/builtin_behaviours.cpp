@@ -15,6 +15,7 @@ event_id perform(process_context& ctx, const action& a, process_id sender) {
     case action_kind::get:
     case action_kind::sync: return ctx.data(a.data, a.label);
     case action_kind::ntp: return ctx.ntp(a.ntp);
+    case action_kind::commit: return ctx.commit(a.label);
   }
   return 0;
 }

@@ -37,6 +37,7 @@ struct slot {
   std::vector<stamp_words> stamps;
   data_note data;  // what the event did to replicated data, when it did
   ntp_note ntp;    // the NTP exchange it ended, when it did
+  commit_note commit;
   route_record route{};
   drop_record drop{};
   fault_record fault{};
@@ -246,6 +247,9 @@ void observer_thread::on_event(const event_record& e) {
   if (e.ntp) {
     s.ntp = *e.ntp;
     s.event.ntp = &s.ntp;
+  if (e.commit) {
+    s.commit = *e.commit;
+    s.event.commit = &s.commit;
   }
   if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
     s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()

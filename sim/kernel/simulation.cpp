@@ -11,6 +11,7 @@
 #include "hbsim/kernel/builtin_behaviours.hpp"
 #include "hbsim/kernel/delivery_policy.hpp"
 #include "kernel/clock_lending.hpp"
+#include "kernel/commit_wait.hpp"
 #include "kernel/fifo_delivery.hpp"
 #include "kernel/group_layers.hpp"
 #include "kernel/ntp_exchanges.hpp"
@@ -24,7 +25,8 @@ namespace hbsim {
 namespace {
 
 // An arrival goes to the next delivery layer of the process, if it has one more; a delivery, to the process itself.
-enum entry_type : std::uint8_t { arrival, delivery, timer, fault_start, fault_end };
+// A commit check looks whether a TrueTime commit's wait is over.
+enum entry_type : std::uint8_t { arrival, delivery, timer, fault_start, fault_end, commit_check };
 
 struct process_state {
   process_state(physical_clock c, random_stream r) : clock(std::move(c)), rng(r) {}
@@ -66,6 +68,15 @@ struct timer_entry {
   std::uint64_t token;
 };
 
+// A TrueTime commit of the run: waiting (open) until its `-done` event, a crash or a stall closes it.
+struct commit_wait {
+  process_id process;
+  label_id done_label;
+  sim_time start;  // the commit event's true time
+  sim_time s;      // its TT.now().latest
+  bool open = true;
+};
+
 struct string_hash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -105,6 +116,7 @@ struct simulation::state {
   message_id last_message = 0;
   slab<flight> flights;
   slab<timer_entry> timers;
+  std::vector<commit_wait> commits;
   std::vector<std::uint32_t> slot_refs;  // copies in flight per message slot
   std::vector<message_slot> free_slots;
   std::deque<std::string> label_text;    // a deque keeps each label's address stable
@@ -180,7 +192,7 @@ struct simulation::state {
   }
 
   event_id emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
-                std::span<const sent_message> messages) {
+                std::span<const sent_message> messages, const commit_note* commit = nullptr) {
     process_state& ps = procs[p];
     event_record r;
     r.id = ++last_event;
@@ -200,6 +212,7 @@ struct simulation::state {
     }
     if (data) r.data = data->on_event(r);
     if (ntp) r.ntp = ntp->on_event(r);
+    r.commit = commit;
     ++stats.events;
     ++stats.by_kind[static_cast<int>(kind)];
     notify([&](event_observer& o) { o.on_event(r); });
@@ -216,11 +229,74 @@ struct simulation::state {
     notify([&](event_observer& o) { o.on_drop(d); });
   }
 
-  event_id local(process_id p, label_id label) {
+  event_id local(process_id p, label_id label, const commit_note* commit = nullptr) {
     if (!can_act(p)) return 0;
     const sim_time pt = reading(p);
     changing(p).tick(p, event_kind::local, pt);
-    return emit(p, event_kind::local, label, pt, nullptr, {});
+    return emit(p, event_kind::local, label, pt, nullptr, {}, commit);
+  }
+
+  // The commit event takes s = TT.now().latest = pt + ε, as its interval says; its wait starts.
+  event_id commit(process_id p, std::string_view label) {
+    const truetime_options* tt = clocks.truetime();
+    if (!tt) throw std::logic_error("hbsim: a commit in a run without the truetime clock");
+    if (!can_act(p)) return 0;
+    const sim_time pt = reading(p);
+    changing(p).tick(p, event_kind::local, pt);
+    const commit_note note{add_sat(pt, tt->epsilon(now, procs[p].clock.last_sync()))};
+    const event_id id = emit(p, event_kind::local, intern(label), pt, nullptr, {}, &note);
+    ++stats.commits;
+    commits.push_back({p, intern(std::string(label).append("-done")), now, note.s});
+    wait(static_cast<std::uint32_t>(commits.size() - 1));
+    return id;
+  }
+
+  // TT.now().earliest at true time t ≥ now, as p would read it if no fault touched its clock before t:
+  // read on a copy of the clock, whose syncs are drawn from their own streams, as the real clock's will be.
+  sim_time earliest_at(process_id p, sim_time t) {
+    physical_clock c = procs[p].clock;
+    const sim_time pt = c.read(t);
+    return sub_sat(pt, clocks.truetime()->epsilon(t, c.last_sync()));
+  }
+
+  // Schedules the commit's next check, or closes it if its earliest will never pass s.
+  void wait(std::uint32_t k) {
+    commit_wait& w = commits[k];
+    const auto at = commit_wait_end(now, w.s, [this, p = w.process](sim_time t) { return earliest_at(p, t); });
+    if (at) {
+      queue.push(*at, commit_check, k);
+      return;
+    }
+    w.open = false;
+    ++stats.commits_stalled;
+  }
+
+  // At the check's time the real clock decides: a step since the search may have moved it back (search
+  // again) or forward (a step checks its commits at once, so `-done` comes at the first time it may).
+  // A paused process checks when it resumes, like its timers. Stale checks of a closed commit do nothing.
+  void on_commit_check(const queue_entry& e) {
+    commit_wait& w = commits[e.payload];
+    if (!w.open) return;
+    process_state& ps = procs[w.process];
+    if (ps.pauses > 0) {
+      ps.deferred.push_back(e);
+      return;
+    }
+    if (earliest_at(w.process, now) <= w.s) {
+      wait(e.payload);
+      return;
+    }
+    w.open = false;
+    stats.commit_waits.push_back(now - w.start);
+    const commit_note note{w.s, now - w.start};
+    local(w.process, w.done_label, &note);
+  }
+
+  // What a clock step or a crash of p does to its commits still waiting.
+  template <class F>
+  void each_open_commit(process_id p, F&& f) {
+    for (std::uint32_t k = 0; k < commits.size(); ++k)
+      if (commits[k].open && commits[k].process == p) f(k);
   }
 
   event_id send(process_id p, std::span<const process_id> to, label_id label) {
@@ -396,8 +472,14 @@ struct simulation::state {
       changing(crash->process).tick(crash->process, event_kind::crash, pt);
       emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {});
       ps.up = false;
+      // A crash ends the wait: the commit never completes (its `-done` event never happens).
+      each_open_commit(crash->process, [this](std::uint32_t k) {
+        commits[k].open = false;
+        ++stats.commits_crashed;
+      });
     } else if (const auto* step = std::get_if<clock_step_fault>(&f.what)) {
       procs[step->process].clock.step(now, step->by);
+      each_open_commit(step->process, [this](std::uint32_t k) { queue.push(now, commit_check, k); });
       fault_mark(*step, index, -1);
     } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
       process_state& ps = procs[pause->process];
@@ -497,6 +579,7 @@ struct simulation::state {
         case timer: on_timer(e); break;
         case fault_start: start_fault(e.payload); break;
         case fault_end: end_fault(e.payload); break;
+        case commit_check: on_commit_check(e); break;
       }
     }
     stats.end_time = now;
@@ -629,6 +712,8 @@ event_id process_context::send(process_id to, std::string_view label) { return s
 event_id process_context::send(std::span<const process_id> to, std::string_view label) {
   return sim_->s_->send(self_, to, label);
 }
+
+event_id process_context::commit(std::string_view label) { return sim_->s_->commit(self_, label); }
 
 event_id process_context::broadcast(std::string_view label) {
   auto& s = *sim_->s_;

@@ -29,7 +29,10 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
   a.kind = static_cast<action_kind>(
       read_choice(need(v, path, "do", "what the process does"), child(path, "do"), action_names, "an action"));
   const json* to = get(v, "to");
-  const bool data = a.kind >= action_kind::put && a.kind <= action_kind::sync;
+  if (a.kind == action_kind::commit && !logical_.has("truetime"))
+    wrong(v["do"], child(path, "do"),
+          R"(an action the chosen clocks allow: a commit waits on TrueTime intervals, add "truetime" to "clocks")");
+  const bool data = acts_on_data(a.kind);
   if (a.kind == action_kind::ntp) {
     if (sender_allowed) wrong(v["do"], child(path, "do"), "an action of a reactive rule (an NTP exchange is scripted only)");
     a.ntp.server = read_process(need(v, path, "server", "the NTP server"), child(path, "server"));

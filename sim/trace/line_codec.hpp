@@ -164,6 +164,8 @@ class json_line_codec {
   void read_data(const nlohmann::json& d, const nlohmann::json* state);
   /// An NTP exchange's `ntp` (line_codec_ntp.cpp) into ntp_.
   void read_ntp(const nlohmann::json& n);
+  /// A TrueTime commit's `commit`: {"s": ns} on the commit event, {"s": ns, "waited": ns} on its `-done`.
+  void read_commit(const nlohmann::json& c);
   std::vector<event_id> write_ids(const nlohmann::json& v, const std::string& path) const;
   partition_fault read_partition(const nlohmann::json& o) const;
 
@@ -177,6 +179,7 @@ class json_line_codec {
   std::vector<stamp_words> stamps_;
   data_note data_;
   ntp_note ntp_;
+  commit_note commit_;
 };
 
 }  // namespace hbsim::trace_internal

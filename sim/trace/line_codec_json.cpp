@@ -155,12 +155,24 @@ present json_line_codec::read_event(const json& o) {
     r.ntp = &ntp_;
   }
   if (field(o, "arrived", "", false)) r.arrived = time_field(o, "arrived");
+  if (const json* c = field(o, "commit", "", false)) {
+    read_commit(*c);
+    r.commit = &commit_;
+  }
   if (table_.clocks.has("vector")) r.vector = dense_;
   if (const json* p = field(o, "pruned", "", false)) pruned_ = process_list(*p, "/pruned");
   r.pruned = pruned_;
   r.messages = messages_;
   r.stamps = stamps_;
   return has;
+}
+
+void json_line_codec::read_commit(const json& c) {
+  const char* form = R"({"s": ns} or {"s": ns, "waited": ns}: integers that fit in signed 64 bits, waited non-negative)";
+  if (!c.is_object() || !c.contains("s") || c.size() != (c.contains("waited") ? 2u : 1u))
+    fail("/commit", form, describe_json(c));
+  commit_.s = integer(c["s"], "/commit/s", form, int64_min, int64_max);
+  commit_.waited = c.contains("waited") ? integer(c["waited"], "/commit/waited", form, 0, int64_max) : -1;
 }
 
 void json_line_codec::read_hlc(const json& o) {

@@ -191,6 +191,7 @@ void trace_writer::on_event(const event_record& e) {
     ntp_text_ = trace_field(*e.ntp);
     bound += ntp_text_.size();
   }
+  if (e.commit) bound += 64;
   char* p = reserve(bound);
   p = lit(p, "{\"type\":\"event\",\"id\":");
   p = num(p, e.id);
@@ -258,6 +259,15 @@ void trace_writer::on_event(const event_record& e) {
   }
   if (e.data) p = raw(p, data_text_);
   if (e.ntp) p = raw(p, ntp_text_);
+  if (e.commit) {
+    p = lit(p, ",\"commit\":{\"s\":");
+    p = num(p, e.commit->s);
+    if (e.commit->done()) {
+      p = lit(p, ",\"waited\":");
+      p = num(p, e.commit->waited);
+    }
+    *p++ = '}';
+  }
   end_line(p);
 }
 

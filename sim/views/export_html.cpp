@@ -100,7 +100,7 @@ document.getElementById('diagram').addEventListener('mousemove', ev => {
   if (!t) return;
   const e = events[index.get(+t.dataset.event)];
   tip.textContent = `${e.process}#${e.seq} ${e.kind} "${e.label}" (event ${e.id})${e.message ? '\n' + e.message : ''}\n` +
-    `time ${e.time}, pt ${e.pt}\nlamport ${e.lamport}\nvector ${e.vector}\nhlc ${e.hlc}`;
+    `time ${e.time}, pt ${e.pt}\nlamport ${e.lamport}\nvector ${e.vector}\nhlc ${e.hlc}${e.commit ? '\n' + e.commit : ''}`;
   tip.style.left = `${ev.clientX + 14}px`;
   tip.style.top = `${ev.clientY + 14}px`;
 });
@@ -185,6 +185,7 @@ class html_exporter final : public diagram_exporter {
       if (e.from != no_process)
         o["message"] = std::string(e.kind == event_kind::reject ? "rejected" : "received") + " message " +
                        std::to_string(e.message) + " from " + process_names()[e.from];
+      if (!e.commit.empty()) o["commit"] = e.commit;
       events.push_back(std::move(o));
       if (e.kind == event_kind::receive && e.send_event != 0) messages.push_back({e.send_event, e.id});
     }

@@ -236,6 +236,7 @@ void narrator::on_event(const event_record& e) {
   clocks after = stamps_of(e);
   line.append(": ").append(rules(e, *before, e.kind == event_kind::receive ? carried : nullptr, after));
   if (e.ntp) line.append(ntp_text(*e.ntp, e.time, e.pt));
+  if (e.commit) line.append(commit_text(e, after));
   if (e.kind == event_kind::crash && source_) {
     for (const fault& f : source_->faults)
       if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->process == e.process && f.at == e.time) {
@@ -297,6 +298,17 @@ std::string narrator::relay_number(const event_record& e) {
 void narrator::on_hold(const hold_record& h) {
   out_ << "[" << dur(h.time) << "] " << message_name(h.message, h.from, h.to) << " held: " << (*h.why)(names_)
        << "\n";
+// A TrueTime commit: s = pt + ε, so 2ε = 2(s - pt); its `-done` event: earliest, from its interval, past s.
+std::string narrator::commit_text(const event_record& e, const clocks& after) const {
+  const sim_time s = e.commit->s;
+  if (!e.commit->done())
+    return concat("; commit ", e.label, ": s = latest = ", dur(s), "; waits until earliest > s: 2e = ",
+                  dur(sub_sat(s, e.pt) * 2));
+  std::string out = concat("; commit done: waited ", dur(e.commit->waited), " since s = ", dur(s), " was taken");
+  for (std::size_t k = 0; k < kinds_.size(); ++k)
+    if (kinds_[k].kind->name() == "truetime" && after[k].size() == 2)
+      out.append(concat(", earliest = ", dur(static_cast<sim_time>(after[k][0])), " > s"));
+  return out;
 }
 
 void narrator::copy_done(message_id id) {

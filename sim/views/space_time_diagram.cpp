@@ -149,6 +149,11 @@ void diagram_exporter::event(const event_record& e) {
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
   if (e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time) d.arrived = e.arrived;
   if (e.ntp) d.ntp = ntp_outcome{e.process, e.time, e.pt - e.time, *e.ntp};
+  if (e.commit) {
+    d.commit = std::string(e.commit->done() ? "commit done: s = " : "commit: s = latest = ");
+    d.commit.append(format_duration(e.commit->s));
+    if (e.commit->done()) d.commit.append(", waited ").append(format_duration(e.commit->waited));
+  }
   events_.push_back(std::move(d));
 }
 
@@ -515,7 +520,9 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
     s += "\ntime " + format_duration(e.time) + ", pt " + format_duration(e.pt) + "\nlamport " +
          std::to_string(e.lamport) + "\nvector ";
     escape_into(s, vector_text(e));
-    s += "\nhlc " + hlc_text(e.hlc) + "</title></circle>\n";
+    s += "\nhlc " + hlc_text(e.hlc);
+    if (!e.commit.empty()) s.append("\n").append(e.commit);
+    s += "</title></circle>\n";
   }
 }
 

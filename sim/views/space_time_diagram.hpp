@@ -44,6 +44,7 @@ struct diagram_event {
   event_id send_event = 0;       // receive, reject whose send is selected; 0 otherwise
   sim_time arrived = no_arrival; // a receive a delivery group held back: when its copy arrived
   std::optional<ntp_outcome> ntp;  // the NTP exchange the event ended
+  std::string commit;            // a TrueTime commit's s, and on its -done event the wait; "" otherwise
 };
 
 /// An SVG coordinate: one decimal at most, "-0" written "0".

@@ -207,6 +207,27 @@ held_back_stats held_back(const run_stats& s) {
   return h;
 }
 
+// The TrueTime commits' waits: true time from each commit to its `-done` event.
+struct commit_stats {
+  std::size_t done = 0;
+  sim_time mean = 0, max = 0;
+  std::uint64_t waiting = 0;  // still waiting when the run ended
+};
+
+commit_stats commit_waits(const run_stats& s) {
+  commit_stats c;
+  c.done = s.commit_waits.size();
+  c.waiting = s.commits - c.done - s.commits_crashed - s.commits_stalled;
+  if (c.done == 0) return c;
+  long double sum = 0;
+  for (sim_time t : s.commit_waits) {
+    sum += static_cast<long double>(t);
+    c.max = std::max(c.max, t);
+  }
+  c.mean = static_cast<sim_time>(sum / static_cast<long double>(c.done));
+  return c;
+}
+
 }  // namespace
 
 void print_summary(std::ostream& out, const run_report& r) {
@@ -248,6 +269,15 @@ void print_summary(std::ostream& out, const run_report& r) {
           << format_duration(h.max);
     out << "\n";
     for (const std::string& remark : sim.delivery_remarks()) out << "delivery   " << remark << "\n";
+  }
+  if (s.commits) {
+    const commit_stats c = commit_waits(s);
+    out << "commits    " << c.done << " of " << s.commits << " TrueTime commits done";
+    if (c.done) out << "; waited mean " << format_duration(c.mean) << ", max " << format_duration(c.max);
+    if (s.commits_crashed) out << "; " << s.commits_crashed << " never completed (their process crashed while waiting)";
+    if (s.commits_stalled) out << "; " << s.commits_stalled << " never completed (earliest never passes s)";
+    if (c.waiting) out << "; " << c.waiting << " still waiting when the run ended";
+    out << "\n";
   }
   if (s.skipped_actions)
     out << "skipped    " << s.skipped_actions << (s.skipped_actions == 1 ? " action" : " actions") << " of crashed processes\n";
@@ -381,6 +411,12 @@ nlohmann::json summary_json(const run_report& r) {
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
   if (r.invariants && r.invariants->data()) out["data"] = data_json(*r.invariants->data());
   if (r.invariants && r.invariants->ntp_exchange_count() > 0) out["ntp"] = ntp_json(*r.invariants);
+  if (s.commits) {
+    const commit_stats c = commit_waits(s);
+    out["commits"] = {{"started", s.commits},     {"done", c.done},         {"crashed", s.commits_crashed},
+                      {"stalled", s.commits_stalled}, {"waiting", c.waiting}, {"waited_ns", s.commit_waits},
+                      {"mean_ns", c.mean},          {"max_ns", c.max}};
+  }
   if (delivery) {
     const held_back_stats h = held_back(s);
     out["held_back"] = {{"receives", h.count}, {"waited", h.waited}, {"mean_ns", h.mean}, {"p99_ns", h.p99},

@@ -13,6 +13,7 @@
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/lamport/lamport_clock.hpp"
+#include "hbsim/clocks/truetime/truetime_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 
 namespace hbsim {
@@ -71,6 +72,8 @@ class clock_set {
   /// Whether a chosen kind reads true time (logical_clock::reads_true_time); at_time tells those.
   bool reads_true_time() const { return !timed_.empty(); }
   void at_time(process_id p, sim_time t, sim_time last_sync);
+  /// The TrueTime options when the kind is chosen (its commit wait reads ε at times without events), else null.
+  const truetime_options* truetime() const { return truetime_; }
   void reserve_slots(std::size_t count);
   void checkpoint(process_id p);
   void restore(process_id p);
@@ -86,6 +89,7 @@ class clock_set {
   lamport_clock* lamport_ = nullptr;
   vector_clock* vector_ = nullptr;
   hybrid_logical_clock* hlc_ = nullptr;
+  const truetime_options* truetime_ = nullptr;
 };
 
 }  // namespace hbsim

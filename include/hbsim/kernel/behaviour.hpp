@@ -52,6 +52,9 @@ class process_context {
   event_id data(const data_action& a, std::string_view label);
   /// Starts an NTP exchange of this process (kernel/ntp_config.hpp): the first request's id.
   event_id ntp(const ntp_request& r);
+  /// A TrueTime commit (the run must have the truetime clock): a local event labelled `label` that takes
+  /// s = TT.now().latest, then `label-done` at the first true time TT.now().earliest > s, unless p crashes first.
+  event_id commit(std::string_view label);
   /// Calls this behaviour's on_timer(token) on this process after `delay` of true time.
   void set_timer(sim_time delay, std::uint64_t token);
 

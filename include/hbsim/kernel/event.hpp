@@ -35,6 +35,14 @@ std::string to_string(const hlc_stamp& h);
 /// interprets (clocks/clock_kind.hpp).
 using stamp_words = std::span<const std::uint64_t>;
 
+/// TrueTime commit wait (scenarios/FORMAT.md, "commit"): the commit event carries s, the
+/// `latest` of its interval; its `-done` event, s again and the true time waited since the commit event.
+struct commit_note {
+  sim_time s = 0;
+  sim_time waited = -1;  // -1 on the commit event itself
+  bool done() const { return waited >= 0; }
+};
+
 /// event_record::arrived of an event no delivery group ordered.
 inline constexpr sim_time no_arrival = -1;
 
@@ -66,6 +74,7 @@ struct event_record {
   const data_note* data = nullptr;         // a put, get or sync, or a receive that merged one
   sim_time arrived = no_arrival;           // a receive a delivery group ordered: when the copy arrived
   const ntp_note* ntp = nullptr;           // the event that ended an NTP exchange
+  const commit_note* commit = nullptr;     // a TrueTime commit or its `-done` event
 };
 
 struct drop_record {

@@ -29,6 +29,10 @@ struct run_stats {
   std::uint64_t dropped[drop_reason_count] = {};
   std::uint64_t skipped_actions = 0;     // actions of a crashed process
   std::vector<sim_time> held_back;       // per receive a delivery group ordered: from its arrival to it
+  std::uint64_t commits = 0;             // TrueTime commits started
+  std::vector<sim_time> commit_waits;    // per commit done: true time from the commit to its `-done` event
+  std::uint64_t commits_crashed = 0;     // commits whose process crashed while they waited
+  std::uint64_t commits_stalled = 0;     // commits whose earliest never passes s: they would wait forever
   sim_time end_time = 0;
   bool hit_max_events = false;
   bool hit_until = false;

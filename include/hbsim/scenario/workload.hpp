@@ -15,10 +15,14 @@
 
 namespace hbsim {
 
-enum class action_kind : std::uint8_t { local, send, broadcast, put, get, sync, ntp };
+enum class action_kind : std::uint8_t { local, send, broadcast, put, get, sync, ntp, commit };
+
+/// put, get and sync act on replicated data.
+constexpr bool acts_on_data(action_kind k) { return k >= action_kind::put && k <= action_kind::sync; }
 
 /// One thing a process does: a local event, a send to some processes, a broadcast, a put, get or
-/// sync of replicated data (data/replica_set.hpp), or an NTP exchange (scripted only).
+/// sync of replicated data (data/replica_set.hpp), an NTP exchange (scripted only), or a TrueTime commit
+/// (a local event, then `label-done` once the commit wait is over).
 struct action {
   action_kind kind = action_kind::local;
   std::vector<process_id> to;   // send

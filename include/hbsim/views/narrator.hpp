@@ -86,6 +86,7 @@ class narrator final : public event_observer {
   };
   /// The stamps of the chosen kinds, in kinds_ order.
   using clocks = std::vector<std::vector<std::uint64_t>>;
+  std::string commit_text(const event_record& e, const clocks& after) const;
   struct message {
     std::shared_ptr<const clocks> carried;  // shared by the messages of one send
     std::uint64_t send_seq;                 // the send's index on its process

@@ -1,6 +1,7 @@
 #include "clocks/truetime/truetime_kind.hpp"
 
 #include <array>
+#include <optional>
 
 #include "core/concat.hpp"
 #include "hbsim/clocks/truetime/truetime_clock.hpp"
@@ -21,22 +22,63 @@ std::string interval_text(stamp_words s) {
                        : concat("[", format_duration(earliest(s)), ", ", format_duration(latest(s)), "]");
 }
 
-// truetime.contains_true_time: earliest ≤ the event's true time ≤ latest.
+// truetime.contains_true_time: earliest ≤ the event's true time ≤ latest. truetime.commit_wait: at a
+// commit's `-done` event, earliest > s. truetime.external_consistency: a commit done, in true time, before
+// another commit starts has the smaller s; events come in true time order, so the judge keeps the
+// largest s of the commits done before the current time, and those done at it apart.
 class truetime_judge final : public clock_judge {
  public:
+  explicit truetime_judge(names_span names) : names_(names.begin(), names.end()) {}
+
   void judge(const event_record& e, stamp_words stamp, const causality&, clock_findings& out) override {
-    if (stamp.size() == 2 && earliest(stamp) <= e.time && e.time <= latest(stamp)) return;
-    out.violated(0, [&] {
-      if (stamp.size() != 2) return std::string("no interval");
-      const sim_time error = sub_sat(e.pt, e.time), half = sub_sat(latest(stamp), earliest(stamp)) / 2;
-      return concat("TT.now() = ", interval_text(stamp), " does not contain the true time ", format_duration(e.time),
-                    ": the clock is off by pt - time = ", format_duration(error), ", more than epsilon ",
-                    format_duration(half));
-    });
+    if (stamp.size() != 2 || earliest(stamp) > e.time || e.time > latest(stamp))
+      out.violated(0, [&] {
+        if (stamp.size() != 2) return std::string("no interval");
+        const sim_time error = sub_sat(e.pt, e.time), half = sub_sat(latest(stamp), earliest(stamp)) / 2;
+        return concat("TT.now() = ", interval_text(stamp), " does not contain the true time ", format_duration(e.time),
+                      ": the clock is off by pt - time = ", format_duration(error), ", more than epsilon ",
+                      format_duration(half));
+      });
+    if (e.time > now_) {
+      if (done_now_ && (!done_before_ || done_now_->s > done_before_->s)) done_before_ = done_now_;
+      done_now_.reset();
+      now_ = e.time;
+    }
+    if (!e.commit) return;
+    const sim_time s = e.commit->s;
+    if (!e.commit->done()) {
+      if (done_before_ && done_before_->s >= s)
+        out.violated(2, [&] {
+          return concat("commit ", e.label, " at ", names_[e.process], " starts at ", format_duration(e.time),
+                        " with s = ", format_duration(s), ", after ", done_before_->label, " at ",
+                        names_[done_before_->process], " finished at ", format_duration(done_before_->time),
+                        " with s = ", format_duration(done_before_->s), ": the later commit has no larger s");
+        });
+      return;
+    }
+    if (stamp.size() == 2 && earliest(stamp) <= s)
+      out.violated(1, [&] {
+        return concat(e.label, ": earliest ", format_duration(earliest(stamp)), " is not past s = ", format_duration(s),
+                      ": the commit wait ended too soon");
+      });
+    if (!done_now_ || s > done_now_->s) done_now_ = done_commit{s, e.time, e.process, std::string(e.label)};
   }
+
+ private:
+  struct done_commit {
+    sim_time s;
+    sim_time time;
+    process_id process;
+    std::string label;
+  };
+  std::vector<std::string> names_;
+  sim_time now_ = time_min;
+  std::optional<done_commit> done_before_;  // the largest s of the commits done before now_
+  std::optional<done_commit> done_now_;     // the largest s of those done at now_
 };
 
-constexpr std::array<std::string_view, 1> invariant_names = {"truetime.contains_true_time"};
+constexpr std::array<std::string_view, 3> invariant_names = {
+    "truetime.contains_true_time", "truetime.commit_wait", "truetime.external_consistency"};
 constexpr std::array<std::string_view, 1> option_names = {"epsilon"};
 
 class truetime final : public clock_kind {
@@ -86,7 +128,9 @@ class truetime final : public clock_kind {
   }
 
   std::span<const std::string_view> invariants() const override { return invariant_names; }
-  std::unique_ptr<clock_judge> make_judge(names_span) const override { return std::make_unique<truetime_judge>(); }
+  std::unique_ptr<clock_judge> make_judge(names_span names) const override {
+    return std::make_unique<truetime_judge>(names);
+  }
 
   std::string encoding(std::size_t) const override { return "16 bytes per interval, two int64 ns"; }
   // a before b only when a's interval ends before b's begins; overlapping intervals cannot tell.

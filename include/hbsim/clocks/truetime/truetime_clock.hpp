@@ -33,6 +33,7 @@ class truetime_clock final : public logical_clock {
   truetime_clock(std::size_t processes, truetime_options options = {});
 
   std::string_view name() const override { return "truetime"; }
+  const truetime_options& options() const { return options_; }
   std::string_view variant() const override { return truetime_variant_names()[0]; }
   bool reads_true_time() const override { return true; }
   void at_time(process_id, sim_time t, sim_time last_sync) override { epsilon_ = options_.epsilon(t, last_sync); }
