@@ -10,6 +10,7 @@
 #include "core/concat.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/core/time.hpp"
+#include "hbsim/data/data_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -29,6 +30,15 @@ std::string_view persist_text(persist_mode m) {
   }
   return "";
 }
+
+// The data invariants a narrated event breaks, one indented line each.
+class data_lines final : public clock_findings {
+ public:
+  void violated(std::size_t which, const std::function<std::string()>& rule) override {
+    text.append(concat("    violates ", data_invariant_names()[which], ": ", rule(), "\n"));
+  }
+  std::string text;
+};
 
 }  // namespace
 
@@ -151,6 +161,7 @@ void narrator::on_start(const run_header& h) {
   checkpoint_every_.assign(n, 0);
   messages_.clear();
   faults_.clear();
+  data_.reset();
   std::string names;
   for (std::size_t i = 0; i < n; ++i) names.append(i ? ", " : "").append(names_[i]);
   out_ << "narration of \"" << (source_ ? source_->name : std::string()) << "\", seed " << h.seed
@@ -209,6 +220,11 @@ void narrator::on_event(const event_record& e) {
       }
   }
   out_ << line << "\n";
+  if (e.data) {
+    if (!data_) data_ = std::make_unique<data_judge>(names_);
+    data_lines broken;
+    out_ << "    data: " << data_->tell(e, broken) << "\n" << broken.text;
+  }
 
   clocks& now = last_[e.process];
   if (e.kind == event_kind::send && !e.messages.empty()) {
@@ -318,6 +334,10 @@ void narrator::on_finish(const run_end& end) {
   if (end.hit_max_events) out_ << ": reached max_events";
   if (end.hit_max_pending) out_ << ": reached max_pending";
   out_ << "\n";
+  if (!data_) return;
+  data_lines broken;
+  data_->finish(broken);
+  out_ << broken.text;
 }
 
 }  // namespace hbsim

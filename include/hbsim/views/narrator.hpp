@@ -16,6 +16,7 @@
 namespace hbsim {
 
 class clock_kind;
+class data_judge;
 
 /// Writes one line per happening, in execution order, each starting with the true time in brackets.
 /// An event line names the event (process#seq, kind, label, the message and its send for a receive,
@@ -48,6 +49,11 @@ class clock_kind;
 /// steps get a line when they take effect ("[8ms] fault #2 takes effect: A's physical clock steps by
 /// -8ms"); the run ends with "[t] end of the run", and why when `until`, `max_events` or `max_pending`
 /// stopped it.
+///
+/// A data event (scenarios/FORMAT.md, Replicated data) gets an indented "data:" line: the write with its
+/// context and version, what a get returns, what a sync carries, and each write's fate at the replica
+/// (kept, a sibling, giving way to a write whose causal past holds it, or lost and why); a broken data
+/// invariant gets a "violates" line with its witness, as hbsim check words it.
 ///
 /// Every clause comes from the clock kind module's rule (clock_kind::rule), the standard kinds' as the
 /// others'. Memory: the clocks of each process's last event, and those of each message until its every
@@ -107,6 +113,7 @@ class narrator final : public event_observer {
   std::vector<clocks> initial_;                // per process: its clocks before its first event
   std::unordered_map<message_id, message> messages_;
   std::map<std::size_t, fault_record> faults_;  // those that took effect, by index: what held a route
+  std::unique_ptr<data_judge> data_;            // the writes' ground truth, from the first data event on
 };
 
 }  // namespace hbsim
