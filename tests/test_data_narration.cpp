@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_fixture.hpp"
 #include "data_fixture.hpp"
 #include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/views/explain.hpp"
@@ -65,6 +66,13 @@ std::string explain_run(std::string_view scenario_text, std::string_view a, std:
   sim.observe(stamps);
   sim.run();
   return explain(builder.build(), a, b, "", stamps.clocks());
+}
+
+// The part an explanation of writes a and b adds: who they are, the data's verdict, and happens-before's.
+std::string writes_part(const std::string& a, const std::string& b, const std::string& verdict,
+                        const std::string& events) {
+  return "\nThe writes' own causality (what their contexts carry, not the events' happens-before):\n  a is " + a +
+         "\n  b is " + b + "\n  " + verdict + "\n  " + events + "\n";
 }
 
 // The explanation's last part, from its heading on.
@@ -143,11 +151,9 @@ TEST_CASE("explain between writes: the data's causality beside happens-before, a
   // skewed_lww: A#1 put -> A#2 sync send -> B#1 its receive -> B#2 get -> B#3 put; write 5's context is
   // B's get, [1]: both orders say a first.
   CHECK(data_part(explain_run(skewed_lww, "A#1", "B#3")) ==
-        "\nThe writes' own causality (what their contexts carry, not the events' happens-before):\n"
-        "  a is write 1 (cart = [\"phone\"] put at A, pt 0ns)\n"
-        "  b is write 5 (cart = [\"phone\",\"laptop\"] put at B, pt -200ms)\n"
-        "  a's write is in b's causal past: 1 in 5's context\n"
-        "  Happens-before agrees: a happens before b.\n");
+        writes_part("write 1 (cart = [\"phone\"] put at A, pt 0ns)",
+                    "write 5 (cart = [\"phone\",\"laptop\"] put at B, pt -200ms)",
+                    "a's write is in b's causal past: 1 in 5's context", "Happens-before agrees: a happens before b."));
   // An event that is not a put has no part.
   CHECK(data_part(explain_run(skewed_lww, "A#1", "B#2")).empty());
 }
@@ -161,17 +167,15 @@ TEST_CASE("explain between writes: a blind write after the message, a client bet
     {"at": "4ms", "process": "B", "do": "put", "key": "cart", "value": 2, "context": "none"}]})",
                                         "A#1", "B#2");
   CHECK(data_part(blind) ==
-        "\nThe writes' own causality (what their contexts carry, not the events' happens-before):\n"
-        "  a is write 1 (cart = 1 put at A, pt 1ms)\n"
-        "  b is write 4 (cart = 2 put at B, pt 4ms)\n"
-        "  neither write is in the other's causal past: concurrent writes, which a policy keeps as siblings or loses "
-        "one of\n"
-        "  They differ: happens-before says a happens before b, the data does not order the writes: no message "
-        "between them carried the earlier write to the later one's client (a message that does not carry the key "
-        "tells the data nothing)\n");
-  // Client alice reads write 1 at A (event 2) and writes at B (event 3) with that context; no message
-  // was sent, so the events are concurrent, while write 3's context holds write 1, and 2 sits between
-  // via a write of its own: alice's later put at B (event 4) has context [3] (a put answers with the state).
+        writes_part("write 1 (cart = 1 put at A, pt 1ms)", "write 4 (cart = 2 put at B, pt 4ms)",
+                    "neither write is in the other's causal past: concurrent writes, which a policy keeps as siblings "
+                    "or loses one of",
+                    "They differ: happens-before says a happens before b, the data does not order the writes: no "
+                    "message between them carried the earlier write to the later one's client (a message that does "
+                    "not carry the key tells the data nothing)"));
+  // Client alice reads write 1 at A (event 2) and writes at B (write 3) with that context, then writes
+  // again at B (write 4) with the state her put answered, [3]. No message was sent: A#1 and B#2 are
+  // concurrent events, while write 1 is in write 4's causal past through write 3.
   const std::string carried = explain_run(R"({"name": "t", "processes": ["A", "B"], "data": {"policy": "dvv"}, "script": [
     {"at": "1ms", "process": "A", "do": "put", "key": "cart", "value": 1},
     {"at": "2ms", "process": "A", "do": "get", "key": "cart", "client": "alice"},
@@ -179,10 +183,23 @@ TEST_CASE("explain between writes: a blind write after the message, a client bet
     {"at": "4ms", "process": "B", "do": "put", "key": "cart", "value": 3, "client": "alice"}]})",
                                           "A#1", "B#2");
   CHECK(data_part(carried) ==
-        "\nThe writes' own causality (what their contexts carry, not the events' happens-before):\n"
-        "  a is write 1 (cart = 1 put at A, pt 1ms)\n"
-        "  b is write 4 (cart = 3 put at B, pt 4ms)\n"
-        "  a's write is in b's causal past: 1 in 3's context, 3 in 4's context\n"
-        "  They differ: happens-before says a and b are concurrent, the data orders them: a client carried the write "
-        "it had read to another replica, which no message shows\n");
+        writes_part("write 1 (cart = 1 put at A, pt 1ms)", "write 4 (cart = 3 put at B, pt 4ms)",
+                    "a's write is in b's causal past: 1 in 3's context, 3 in 4's context",
+                    "They differ: happens-before says a and b are concurrent, the data orders them: a client carried "
+                    "the write it had read to another replica, which no message shows"));
+}
+
+TEST_CASE("hbsim explain on a trace: the writes' contexts are read back from the file") {
+  // Lesson 52: the web's put (write 5) read the phone (write 1) through its get: context [1]. pt: the
+  // mobile's clock reads P = 1609459200s at 0, the web's P - 2s at 1.5s, so P - 0.5s.
+  const scratch tmp;
+  const std::string trace = tmp / "cart.jsonl";
+  const std::string lesson = source_path("scenarios/teaching/52_cart_lww_skew.json");
+  REQUIRE(run_cli("run --trace '" + trace + "' '" + lesson + "'").code == 0);
+  const cli_result r = run_cli("explain '" + trace + "' mobile:put-phone web:put-laptop");
+  CHECK(r.code == 0);
+  CHECK(data_part(r.out) ==
+        writes_part("write 1 (cart = [\"phone\"] put at mobile, pt 1609459200s)",
+                    "write 5 (cart = [\"phone\",\"laptop\"] put at web, pt 1609459199.5s)",
+                    "a's write is in b's causal past: 1 in 5's context", "Happens-before agrees: a happens before b."));
 }

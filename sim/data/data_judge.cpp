@@ -118,14 +118,16 @@ std::optional<bool> data_judge::in_past(event_id w, event_id of) const {
 
 std::string data_judge::context_path(event_id w, event_id of) const {
   if (in_past(w, of) != true) return {};
-  // Back from `of` through a context write whose past still holds w: every step keeps w reachable.
+  // Back from `of` through an earlier context write whose past still holds w. A context names earlier
+  // writes only, unless a trace was edited: then the path stops where it would turn forward.
   std::string out;
   for (event_id at = of; at != w;) {
-    const write_info& x = writes_.at(at);
-    const event_id next =
-        *std::find_if(x.context.begin(), x.context.end(), [&](event_id c) { return c == w || in_past(w, c) == true; });
-    out.insert(0, concat(next, " in ", at, "'s context", out.empty() ? "" : ", "));
-    at = next;
+    const std::vector<event_id>& context = writes_.at(at).context;
+    const auto next = std::find_if(context.begin(), context.end(),
+                                   [&](event_id c) { return c < at && (c == w || in_past(w, c) == true); });
+    if (next == context.end()) break;
+    out.insert(0, concat(*next, " in ", at, "'s context", out.empty() ? "" : ", "));
+    at = *next;
   }
   return out;
 }
