@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/concat.hpp"
+
 namespace hbsim {
 
 namespace {
@@ -32,7 +34,7 @@ void data_judge::judge(const event_record& e, clock_findings& out) {
   auto& replica = replicas_.at(e.process);
   std::vector<std::string> touched;
   if (n.op == data_op::put) {
-    write_info w{e.process, n.value, {}};
+    write_info w{e.process, n.key, n.value, n.client, n.version, n.context, e.pt, e.time, {}};
     for (event_id c : n.context) {
       w.past.insert(c);
       if (const auto it = writes_.find(c); it != writes_.end()) w.past.insert(it->second.past.begin(), it->second.past.end());
@@ -60,17 +62,16 @@ void data_judge::check(process_id p, const std::string& key, clock_findings& out
   replica_key& r = replicas_[p][key];
   key_stats& k = stats_[key];
   k.siblings = std::max<std::uint64_t>(k.siblings, r.state.size());
-  const auto in_past = [&](event_id w, event_id of) {
-    const auto it = writes_.find(of);
-    return it != writes_.end() && contains(it->second.past, w);
-  };
+  const auto in_past = [&](event_id w, event_id of) { return this->in_past(w, of) == true; };
   for (event_id w : r.seen) {
     const bool kept = std::any_of(r.state.begin(), r.state.end(), [&](event_id s) { return s == w || in_past(w, s); });
     if (kept || !r.lost.insert(w).second) continue;
     k.lost.insert(w);
     out.violated(no_lost_update, [&] {
-      return describe(w) + " is lost at " + names_[p] + ": its state of \"" + key + "\" holds " + list(r.state) +
-             ", and " + std::to_string(w) + " is none of them nor in their causal past (the writes their contexts held)";
+      const std::string text = concat(describe(w), " is lost at ", names_[p], ": ", names_[p], " holds ");
+      if (r.state.empty()) return concat(text, "no value of \"", key, "\"");
+      return concat(text, "\"", key, "\" = ", list(r.state), r.state.size() == 1 ? ", which does not have" : ", none of which has",
+                    " write ", w, " in its causal past: ", why_kept(r.state.front(), w));
     });
   }
   for (std::size_t i = 0; i < r.state.size(); ++i)
@@ -79,8 +80,8 @@ void data_judge::check(process_id p, const std::string& key, clock_findings& out
       if (i == j || !(a == b || in_past(a, b))) continue;
       out.violated(siblings_concurrent, [&] {
         if (a == b) return names_[p] + " holds " + describe(a) + " twice: a write is not concurrent with itself";
-        return names_[p] + " holds " + describe(a) + " beside " + describe(b) + ", whose context held it: " +
-               std::to_string(a) + " happened before " + std::to_string(b);
+        return concat(names_[p], " holds ", describe(a), " as a sibling of ", describe(b), ", whose causal past holds it (",
+                      context_path(a, b), "): write ", b, " supersedes it, and a sibling must be concurrent");
       });
       return;
     }
@@ -104,8 +105,31 @@ void data_judge::finish(clock_findings& out) {
 
 std::string data_judge::describe(event_id w) const {
   const auto it = writes_.find(w);
-  if (it == writes_.end()) return "write " + std::to_string(w);
-  return "write " + std::to_string(w) + " (" + it->second.value + " put at " + names_[it->second.replica] + ")";
+  if (it == writes_.end()) return concat("write ", w);
+  const write_info& x = it->second;
+  return concat("write ", w, " (", x.key, " = ", x.value, " put at ", names_[x.replica], ", pt ", format_duration(x.pt), ")");
+}
+
+std::optional<bool> data_judge::in_past(event_id w, event_id of) const {
+  const auto it = writes_.find(of);
+  if (it == writes_.end() || !writes_.count(w)) return std::nullopt;
+  return contains(it->second.past, w);
+}
+
+std::string data_judge::context_path(event_id w, event_id of) const {
+  if (in_past(w, of) != true) return {};
+  // Back from `of` through an earlier context write whose past still holds w. A context names earlier
+  // writes only, unless a trace was edited: then the path stops where it would turn forward.
+  std::string out;
+  for (event_id at = of; at != w;) {
+    const std::vector<event_id>& context = writes_.at(at).context;
+    const auto next = std::find_if(context.begin(), context.end(),
+                                   [&](event_id c) { return c < at && (c == w || in_past(w, c) == true); });
+    if (next == context.end()) break;
+    out.insert(0, concat(*next, " in ", at, "'s context", out.empty() ? "" : ", "));
+    at = *next;
+  }
+  return out;
 }
 
 std::string data_judge::list(const std::vector<event_id>& ids) const {

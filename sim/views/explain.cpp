@@ -16,6 +16,7 @@
 #include "core/concat.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/time.hpp"
+#include "hbsim/data/data_judge.hpp"
 #include "hbsim/views/explained_stamps.hpp"
 
 namespace hbsim {
@@ -452,6 +453,42 @@ void write_concurrent_orders(std::string& out, const hb_graph& g, event_id a, ev
   out.append("true-time order says ").append(says(time)).append(time == 0 ? " (the same instant)\n" : "\n");
 }
 
+std::string_view relation_text(hb_relation r) {
+  switch (r) {
+    case hb_relation::before: return "a happens before b";
+    case hb_relation::after: return "b happens before a";
+    case hb_relation::concurrent: return "a and b are concurrent";
+    case hb_relation::same: break;
+  }
+  return "a and b are the same event";
+}
+
+// Two puts: whether one write is in the other's causal past by what their contexts carry (the ground
+// truth of the data invariants), beside the events' happens-before, which can differ.
+void write_data_causality(std::string& out, event_id a, event_id b, hb_relation events, const data_judge& writes) {
+  const std::optional<bool> ab = writes.in_past(a, b), ba = writes.in_past(b, a);
+  if (!ab || !ba || a == b) return;
+  out.append("\nThe writes' own causality (what their contexts carry, not the events' happens-before):\n")
+      .append("  a is ").append(writes.describe(a)).append("\n  b is ").append(writes.describe(b)).append("\n  ");
+  const hb_relation data = *ab ? hb_relation::before : *ba ? hb_relation::after : hb_relation::concurrent;
+  if (*ab) out.append("a's write is in b's causal past: ").append(writes.context_path(a, b));
+  else if (*ba) out.append("b's write is in a's causal past: ").append(writes.context_path(b, a));
+  else
+    out.append("neither write is in the other's causal past: concurrent writes, which a policy keeps as siblings or "
+               "loses one of");
+  out.append("\n");
+  if (data == events) {
+    out.append("  Happens-before agrees: ").append(relation_text(events)).append(".\n");
+    return;
+  }
+  out.append("  They differ: happens-before says ").append(relation_text(events)).append(", the data ")
+      .append(data == hb_relation::concurrent ? "does not order the writes" : "orders them")
+      .append(data == hb_relation::concurrent
+                  ? ": no message between them carried the earlier write to the later one's client (a message that "
+                    "does not carry the key tells the data nothing)\n"
+                  : ": a client carried the write it had read to another replica, which no message shows\n");
+}
+
 std::string render(const hb_graph& g, event_id a, event_id b, std::string_view ref_a, std::string_view ref_b,
                    const explained_clocks& shown) {
   std::string out;
@@ -491,6 +528,7 @@ std::string render(const hb_graph& g, event_id a, event_id b, std::string_view r
       write_concurrent_orders(out, g, a, b, shown);
       break;
   }
+  if (shown.writes != nullptr) write_data_causality(out, a, b, relation, *shown.writes);
   return out;
 }
 

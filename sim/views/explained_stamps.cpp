@@ -9,6 +9,16 @@
 
 namespace hbsim {
 
+namespace {
+
+// hbsim check judges the data invariants; an explanation reads only the writes' causality.
+class unreported final : public clock_findings {
+ public:
+  void violated(std::size_t, const std::function<std::string()>&) override {}
+};
+
+}  // namespace
+
 explained_stamps::explained_stamps(std::optional<std::vector<event_id>> wanted) : wanted_(std::move(wanted)) {
   if (wanted_) std::sort(wanted_->begin(), wanted_->end());
 }
@@ -22,16 +32,23 @@ void explained_stamps::on_start(const run_header& h) {
   fresh_.clear();
   fresh_.resize(config_.extra.size());
   stamps_.clear();
+  names_.assign(h.process_names.begin(), h.process_names.end());
+  writes_.reset();
 }
 
 void explained_stamps::on_event(const event_record& e) {
+  if (e.data) {
+    if (!writes_) writes_ = std::make_unique<data_judge>(names_);
+    unreported ignored;
+    writes_->judge(e, ignored);
+  }
   if (config_.extra.empty() || (wanted_ && !std::binary_search(wanted_->begin(), wanted_->end(), e.id))) return;
   std::vector<std::vector<std::uint64_t>>& kept = stamps_[e.id];
   for (const stamp_words w : e.stamps) kept.emplace_back(w.begin(), w.end());
 }
 
 explained_clocks explained_stamps::clocks() const {
-  return {times_, config_.shown(), config_.extra.empty() ? nullptr : this};
+  return {times_, config_.shown(), config_.extra.empty() ? nullptr : this, writes_.get()};
 }
 
 stamp_words explained_stamps::stamp(std::size_t k, event_id e, process_id p) const {

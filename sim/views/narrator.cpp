@@ -13,6 +13,7 @@
 #include "hbsim/core/time.hpp"
 #include "hbsim/kernel/delivery_group.hpp"
 #include "hbsim/kernel/ntp_note.hpp"
+#include "hbsim/data/data_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -55,6 +56,14 @@ std::string ntp_text(const ntp_note& n, sim_time time, sim_time pt) {
   }
   return out;
 }
+// The data invariants a narrated event breaks, one indented line each.
+class data_lines final : public clock_findings {
+ public:
+  void violated(std::size_t which, const std::function<std::string()>& rule) override {
+    text.append(concat("    violates ", data_invariant_names()[which], ": ", rule(), "\n"));
+  }
+  std::string text;
+};
 
 }  // namespace
 
@@ -183,6 +192,7 @@ void narrator::on_start(const run_header& h) {
   messages_.clear();
   faults_.clear();
   relays_.assign(source_ ? source_->delivery.groups.size() : 0, 0);
+  data_.reset();
   std::string names;
   for (std::size_t i = 0; i < n; ++i) names.append(i ? ", " : "").append(names_[i]);
   out_ << "narration of \"" << (source_ ? source_->name : std::string()) << "\", seed " << h.seed
@@ -248,6 +258,11 @@ void narrator::on_event(const event_record& e) {
   }
   if (e.kind == event_kind::send) line.append(relay_number(e));
   out_ << line << "\n";
+  if (e.data) {
+    if (!data_) data_ = std::make_unique<data_judge>(names_);
+    data_lines broken;
+    out_ << "    data: " << data_->tell(e, broken) << "\n" << broken.text;
+  }
 
   clocks& now = last_[e.process];
   if (e.kind == event_kind::send && !e.messages.empty()) {
@@ -402,6 +417,10 @@ void narrator::on_finish(const run_end& end) {
   if (end.hit_max_events) out_ << ": reached max_events";
   if (end.hit_max_pending) out_ << ": reached max_pending";
   out_ << "\n";
+  if (!data_) return;
+  data_lines broken;
+  data_->finish(broken);
+  out_ << broken.text;
 }
 
 }  // namespace hbsim

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -40,11 +41,26 @@ class data_judge {
   std::vector<data_key_summary> keys() const;
   std::uint64_t lost_updates() const;
 
+  /// Judges e as judge() does, and says what it did to the data, for the narration: the write and its
+  /// version, what a get returns, what a sync carries, and each write's fate (kept, a sibling, replaced
+  /// by a write whose context held it, or lost, and why).
+  std::string tell(const event_record& e, clock_findings& out);
+  /// Whether write w is in the causal past of write `of` (the writes their contexts carry); nullopt
+  /// unless both are puts judged so far.
+  std::optional<bool> in_past(event_id w, event_id of) const;
+  /// How w is in the causal past of `of`, context by context: "1 in 3's context, 3 in 5's context"
+  /// (empty unless it is).
+  std::string context_path(event_id w, event_id of) const;
+  /// "write 1 (cart = ["phone"] put at mobile, pt 2s)".
+  std::string describe(event_id w) const;
+
  private:
   using write_set = std::set<event_id>;
   struct write_info {
     process_id replica = 0;
-    std::string value;
+    std::string key, value, client, version;
+    std::vector<event_id> context;
+    sim_time pt = 0, time = 0;
     write_set past;  // its causal past, itself excluded
   };
   struct replica_key {
@@ -60,8 +76,13 @@ class data_judge {
   };
   void see(replica_key& r, event_id w) const;
   void check(process_id p, const std::string& key, clock_findings& out);
-  std::string describe(event_id w) const;
   std::string list(const std::vector<event_id>& ids) const;
+  /// Why the replica kept write `kept` and not `lost`: the versions, whether either saw the other,
+  /// and under last-writer-wins the clock skew that let the earlier write win.
+  std::string why_kept(event_id kept, event_id lost) const;
+  /// The fate of the writes of `key` a replica held (`before`) or received (`arrived`) once it holds `after`.
+  std::string fate(const std::string& key, const std::vector<event_id>& before, const std::vector<event_id>& arrived,
+                   const std::vector<event_id>& after) const;
 
   std::vector<std::string> names_;
   std::map<event_id, write_info> writes_;

@@ -13,6 +13,7 @@
 
 namespace hbsim {
 
+class data_judge;
 class explained_stamps;
 
 /// The clocks an explanation shows: true time and physical readings (a ShiViz/GoVector log has
@@ -21,6 +22,7 @@ struct explained_clocks {
   bool times = true;
   standard_clocks standard;
   const explained_stamps* kinds = nullptr;  // none when null (explained_stamps::clocks() gives them)
+  const data_judge* writes = nullptr;       // the writes' own causality, when the run has replicated data
 };
 
 /// How one event's clocks follow from the process's previous event (and, for a receive, from the

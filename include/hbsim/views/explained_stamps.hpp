@@ -1,5 +1,6 @@
 // What `hbsim explain` shows of a run's clocks besides the happens-before graph: which clocks the run
-// chose, and the stamps of its clock kind modules (matrix...), which the graph does not keep.
+// chose, the stamps of its clock kind modules (matrix...), which the graph does not keep, and the writes'
+// own causality when the run has replicated data.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "hbsim/clocks/clock_set.hpp"
+#include "hbsim/data/data_judge.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/views/explain.hpp"
 
@@ -16,7 +18,8 @@ namespace hbsim {
 
 /// Collects, while a run or trace replays, which clocks it chose and its clock kind modules' stamps
 /// of the events an explanation reads. Memory: the stamps of the events kept (every event's when
-/// `wanted` is nullopt; a matrix clock's are n × n words each), and each module's initial clocks.
+/// `wanted` is nullopt; a matrix clock's are n × n words each), each module's initial clocks, and
+/// every write's context and causal past.
 class explained_stamps final : public event_observer {
  public:
   /// Keeps the stamps of the events in `wanted`, or of every event when nullopt.
@@ -42,6 +45,8 @@ class explained_stamps final : public event_observer {
   // Per module: its clocks before any event, made on first use (a matrix clock's hold n³ words).
   mutable std::vector<std::unique_ptr<logical_clock>> fresh_;
   std::map<event_id, std::vector<std::vector<std::uint64_t>>> stamps_;
+  std::vector<std::string> names_;
+  std::unique_ptr<data_judge> writes_;  // from the first data event on
 };
 
 }  // namespace hbsim

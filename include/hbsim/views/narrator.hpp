@@ -17,6 +17,7 @@ namespace hbsim {
 
 class clock_kind;
 class vector_changes;
+class data_judge;
 
 /// Writes one line per happening, in execution order, each starting with the true time in brackets.
 /// An event line names the event (process#seq, kind, label, the message and its send for a receive,
@@ -57,6 +58,10 @@ class vector_changes;
 /// m2 A→C held: needs A's 1st broadcast first"; "#2 waits for #1" for a sequencer's relay; "(2, C) waits
 /// for acks from B" or "(2, C) behind (1, A)" for Lamport stamps), and a sequencer's relay ends with
 /// the number it gives ("; Seq numbers deposit-100 as #1").
+/// A data event (scenarios/FORMAT.md, Replicated data) gets an indented "data:" line: the write with its
+/// context and version, what a get returns, what a sync carries, and each write's fate at the replica
+/// (kept, a sibling, giving way to a write whose causal past holds it, or lost and why); a broken data
+/// invariant gets a "violates" line with its witness, as hbsim check words it.
 ///
 /// Every clause comes from the clock kind module's rule (clock_kind::rule), the standard kinds' as the
 /// others'. Memory: the clocks of each process's last event, and those of each message until its every
@@ -124,6 +129,7 @@ class narrator final : public event_observer {
   std::unordered_map<message_id, message> messages_;
   std::vector<std::uint64_t> relays_;  // per delivery group: the relays its sequencer has sent
   std::map<std::size_t, fault_record> faults_;  // those that took effect, by index: what held a route
+  std::unique_ptr<data_judge> data_;            // the writes' ground truth, from the first data event on
 };
 
 }  // namespace hbsim
