@@ -27,7 +27,7 @@ std::shared_ptr<const clock_kind> kind(std::string_view name) { return clock_reg
 // The step of process B (1); a receive's message comes from A (0).
 clock_step step(event_kind k, const words& before, const words& message, const words& after, sim_time pt = 0,
                 std::size_t variant = 0) {
-  return {k, 1, 0, before, message, after, pt, variant};
+  return {k, 1, 0, before, message, after, pt, variant, {}};
 }
 
 std::string rule(std::string_view name, const clock_step& s) { return kind(name)->rule(s, names); }

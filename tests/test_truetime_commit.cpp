@@ -159,9 +159,9 @@ TEST_CASE("a crash while a commit waits: no -done event, the summary says the co
 TEST_CASE("truetime.commit_wait holds on random runs, and each wait ends at the first nanosecond it may") {
   // Three processes with offsets, drifts and resolutions, ε = 2ms constant; every receive commits.
   scenario s = make_scenario({"A", "B", "C"});
-  s.processes[0].clock = {3 * ms, 150, us, std::nullopt};
-  s.processes[1].clock = {-4 * ms, -300, 1, std::nullopt};
-  s.processes[2].clock = {0, 40, 10 * us, std::nullopt};
+  s.processes[0].clock = {3 * ms, 150, us, std::nullopt, {}};
+  s.processes[1].clock = {-4 * ms, -300, 1, std::nullopt, {}};
+  s.processes[2].clock = {0, 40, 10 * us, std::nullopt, {}};
   s.generate.push_back(random_generator{20, 1.0, distribution::uniform(0, 2 * ms)});
   s.on_receive.push_back({std::nullopt, std::nullopt, {action_kind::commit, {}, false, "c"}, 0, "/on_receive/0"});
   s = with_truetime(s, "2ms");

@@ -22,7 +22,7 @@ clock_set::clock_set(std::size_t processes, const logical_config& config) {
   if (config.has("vector")) vector_ = keep(clocks_, std::make_unique<vector_clock>(processes, config.vector, config.vector_opts));
   if (config.has("hlc"))
     hlc_ = keep(clocks_, std::make_unique<hybrid_logical_clock>(processes, config.hlc, config.hlc_max_offset));
-  for (const chosen_clock& c : config.extra) clocks_.push_back(c.kind->make(processes, c.variant, c.options));
+  for (const chosen_clock& c : config.extra) clocks_.push_back(c.make(processes));
   extra_ = config.extra.size();
   stamps_.resize(extra_);
   for (auto& c : clocks_) {

@@ -247,6 +247,7 @@ void observer_thread::on_event(const event_record& e) {
   if (e.ntp) {
     s.ntp = *e.ntp;
     s.event.ntp = &s.ntp;
+  }
   if (e.commit) {
     s.commit = *e.commit;
     s.event.commit = &s.commit;

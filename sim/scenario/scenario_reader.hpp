@@ -38,7 +38,7 @@ inline std::string join(names list) { return join_names(list); }
 
 inline constexpr std::array<std::string_view, 2> hold_mode_names{"drop", "hold"};             // hold_mode order
 inline constexpr std::array<std::string_view, 3> persist_names{"all", "none", "checkpoint"};  // persist_mode order
-inline constexpr std::array<std::string_view, 7> action_names{"local", "send", "broadcast", "put",
+inline constexpr std::array<std::string_view, 8> action_names{"local", "send", "broadcast", "put",
                                                               "get",   "sync", "ntp", "commit"};  // action_kind order
 inline constexpr std::array<std::string_view, 4> ntp_action_fields{"server", "samples", "apply", "timeout"};
 inline constexpr std::uint64_t max_ntp_samples = 65535;

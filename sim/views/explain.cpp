@@ -134,7 +134,7 @@ enum class restart_base : std::uint8_t { previous, zero, checkpoint };
 
 // The step of one kind at the event, from `base`.
 clock_step step_of(const hb_event& x, process_id from, const kind_stamps& s, restart_base base) {
-  return {x.kind, x.process, from, base == restart_base::zero ? s.zero : s.previous, s.message, s.after, x.pt, 0};
+  return {x.kind, x.process, from, base == restart_base::zero ? s.zero : s.previous, s.message, s.after, x.pt, 0, {}};
 }
 
 // The base of a restart, and the note its rules get.

@@ -269,7 +269,7 @@ void narrator::on_event(const event_record& e) {
     // What the messages carry, as each kind's variant says (send-previous: the row from before the tick).
     clocks sent;
     for (std::size_t k = 0; k < kinds_.size(); ++k)
-      sent.push_back(kinds_[k].kind->sent({e.kind, e.process, e.from, now[k], {}, after[k], e.pt, kinds_[k].variant}));
+      sent.push_back(kinds_[k].kind->sent({e.kind, e.process, e.from, now[k], {}, after[k], e.pt, kinds_[k].variant, {}}));
     const auto stamp = std::make_shared<const clocks>(std::move(sent));
     for (const sent_message& m : e.messages) messages_[m.id] = {stamp, e.seq, m.copies, m.copies};
     if (links_) {
@@ -313,6 +313,8 @@ std::string narrator::relay_number(const event_record& e) {
 void narrator::on_hold(const hold_record& h) {
   out_ << "[" << dur(h.time) << "] " << message_name(h.message, h.from, h.to) << " held: " << (*h.why)(names_)
        << "\n";
+}
+
 // A TrueTime commit: s = pt + ε, so 2ε = 2(s - pt); its `-done` event: earliest, from its interval, past s.
 std::string narrator::commit_text(const event_record& e, const clocks& after) const {
   const sim_time s = e.commit->s;

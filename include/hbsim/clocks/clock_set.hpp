@@ -29,8 +29,13 @@ struct chosen_clock {
   std::size_t variant = 0;  // in kind->variants()
   nlohmann::json options = nlohmann::json::object();
 
-  /// Its clocks for a run of these processes; before any event, stamp(p) is p's initial stamp.
-  std::unique_ptr<logical_clock> make(std::size_t processes) const { return kind->make(processes, variant, options); }
+  /// Its clocks for a run of these processes; before any event, stamp(p) is p's initial stamp. The kind
+  /// is configured with `options` first (clock_kind::configure; throws input_error for an option it
+  /// refuses), so a chosen_clock written in code gets the options it names.
+  std::unique_ptr<logical_clock> make(std::size_t processes) const {
+    const std::shared_ptr<const clock_kind> configured = kind->configure(options);
+    return (configured ? *configured : *kind).make(processes, variant, options);
+  }
 };
 
 /// The `clocks` and `logical` blocks of a scenario.
