@@ -212,6 +212,24 @@ TEST_CASE("vector options: narration tells what was pruned and what a differenti
         std::string::npos);
 }
 
+TEST_CASE("vector options: explain follows the pruning and what a differential message carried") {
+  const scratch tmp;
+  const fs::path pruned = tmp / "30.jsonl", overtaken = tmp / "31.jsonl";
+  REQUIRE(run_cli("run --trace '" + pruned.string() + "' '" + source_path("scenarios/teaching/30_vector_pruned_at_3.json") + "'").code == 0);
+  // Lesson 30, the server's third receive: max({tablet:1, mobile:1, server:2}, {laptop:1}), tick, then the
+  // tablet's entry (changed longest ago) goes: the canonical rule under the cap, which explain must accept.
+  const std::string a = run_cli("explain '" + pruned.string() + "' laptop:add-cable server:add-cable").out;
+  CHECK(a.find("then V[server] + 1 -> {tablet:1, mobile:1, laptop:1, server:3}, then prune tablet -> {mobile:1, "
+               "laptop:1, server:3}\n") != std::string::npos);
+  CHECK(a.find("not the canonical rule") == std::string::npos);
+  run_cli("run --trace '" + overtaken.string() + "' '" + source_path("scenarios/teaching/31_vector_differential_non_fifo.json") + "'");
+  // Lesson 31: order-2 carried {shop:3} alone (the supplier's entry had not changed since order-1).
+  const std::string b = run_cli("explain '" + overtaken.string() + "' shop:order-2 courier:order-2").out;
+  CHECK(b.find("V = max(V', V_m) = max({}, {shop:3}) = {shop:3}, then V[courier] + 1 -> {shop:3, courier:1}\n") !=
+        std::string::npos);
+  CHECK(b.find("not the canonical rule") == std::string::npos);
+}
+
 TEST_CASE("vector options: --set reaches them, and the loader refuses a misuse with its path") {
   const std::string lesson = source_path("scenarios/teaching/30_vector_pruned_at_3.json");
   // A cap of 4 keeps all four entries: the file's expected violations go unmet, and the run fails.

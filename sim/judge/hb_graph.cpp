@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
+#include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/ref_tracker.hpp"
@@ -108,7 +110,19 @@ struct hb_graph::data {
   step_table past;       // ground truth; own entry implicit
   step_table deviation;  // recorded vector minus ground truth, mod 2^32
   csr graph;
+  // By event index, ascending: what vector options did (empty without them).
+  std::vector<std::pair<std::uint32_t, std::vector<process_id>>> pruned;
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> carried;  // receives, differential encoding
 };
+
+namespace {
+// The entry of an ascending (event index, value) table for index i, or null.
+template <class T>
+const T* entry_at(const std::vector<std::pair<std::uint32_t, T>>& table, std::uint32_t i) {
+  const auto it = std::lower_bound(table.begin(), table.end(), i, [](const auto& x, std::uint32_t v) { return x.first < v; });
+  return it != table.end() && it->first == i ? &it->second : nullptr;
+}
+}  // namespace
 
 std::string_view to_string(hb_relation r) {
   switch (r) {
@@ -163,6 +177,16 @@ hb_event hb_graph::event(event_id e) const {
     out.arrived = it->arrived;
   }
   return out;
+}
+
+std::span<const process_id> hb_graph::pruned(event_id e) const {
+  const auto* p = entry_at(d_->pruned, index(e));
+  return p ? std::span<const process_id>(*p) : std::span<const process_id>();
+}
+
+std::optional<std::vector<std::uint32_t>> hb_graph::carried_vector(event_id e) const {
+  const auto* c = entry_at(d_->carried, index(e));
+  return c ? std::optional(*c) : std::nullopt;
 }
 
 std::uint64_t hb_graph::causal_past(event_id e, process_id j) const {
@@ -328,6 +352,11 @@ struct hb_graph_builder::state {
   std::vector<change_log> past_log;
   std::vector<change_log> deviation_log;
   std::vector<std::uint32_t> scratch;
+  std::vector<std::pair<std::uint32_t, std::vector<process_id>>> pruned;
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>> carried;
+  // Differential vector encoding: the senders' bookkeeping, and what each message in flight carries.
+  std::unique_ptr<vector_changes> links;
+  std::map<message_id, std::vector<std::uint32_t>> carrying;  // looked up, never iterated
 
   [[noreturn]] void fail(const event_record& e, std::string expected, std::string found) const {
     throw input_error(origin, cat("event ", std::to_string(e.id)), std::move(expected), std::move(found));
@@ -342,6 +371,20 @@ struct hb_graph_builder::state {
   }
 
   std::span<std::uint32_t> row(std::vector<std::uint32_t>& rows, process_id q) { return {&rows[q * n], n}; }
+
+  // Differential encoding: what e's messages carry (as the vector clock chose, from the recorded
+  // vectors: vector_changes), and what e received.
+  void track_links(const event_record& e, std::uint32_t index, bool merges) {
+    links->event(e.process, e.vector, e.time);
+    if (merges)
+      if (const auto it = carrying.find(e.message); it != carrying.end()) carried.emplace_back(index, it->second);
+    for (const sent_message& m : e.messages) {
+      std::vector<std::uint32_t>& out = carrying[m.id];
+      out.assign(n, 0);
+      carried_entries(e.vector, links->changed_at(e.process), links->link(e.process, m.to), out);
+    }
+    for (const sent_message& m : e.messages) links->sent(e.process, m.to);
+  }
 
   // The causal past of `send`, into scratch: its process's current row, with the changes made
   // since the send undone. A message usually arrives a few events after its send, so this walks
@@ -415,6 +458,8 @@ void hb_graph_builder::on_start(const run_header& h) {
   s.past_log.resize(s.n);
   s.deviation_log.resize(s.n);
   s.scratch.resize(s.n);
+  if (h.source && h.source->logical.has("vector") && h.source->logical.vector_opts.encoding == vector_encoding::differential)
+    s.links = std::make_unique<vector_changes>(s.n);
 }
 
 void hb_graph_builder::on_event(const event_record& e) {
@@ -453,6 +498,8 @@ void hb_graph_builder::on_event(const event_record& e) {
   if (merges || e.kind == event_kind::reject) s.messages.push_back({index, send, e.message, e.arrived});
   s.update_past(e.process, seq, merges ? send : none);
   s.update_deviation(e.process, seq, e.vector);
+  if (!e.pruned.empty()) s.pruned.emplace_back(index, std::vector<process_id>(e.pruned.begin(), e.pruned.end()));
+  if (s.links) s.track_links(e, index, merges);
 }
 
 hb_graph hb_graph_builder::build() {
@@ -477,6 +524,8 @@ hb_graph hb_graph_builder::build() {
   d.events = std::move(s.events);
   d.messages = std::move(s.messages);
   d.messages.shrink_to_fit();
+  d.pruned = std::move(s.pruned);
+  d.carried = std::move(s.carried);
   d.by_process = std::move(s.by_process);
   for (auto& v : d.by_process) v.shrink_to_fit();
   reset();

@@ -112,8 +112,13 @@ std::vector<kind_stamps> stamps_at(const hb_graph& g, event_id e, event_id previ
   for (std::size_t k = 0; k < chosen.size(); ++k) {
     if (!chosen[k]) continue;
     const std::string_view name = standard[k]->name();
+    std::vector<std::uint64_t> message;
+    if (merges) {
+      const auto carried = name == "vector" ? g.carried_vector(e) : std::nullopt;  // differential encoding
+      message = carried ? vector_words(*carried) : standard_words(g, name, x.send_event);
+    }
     out.push_back({standard[k].get(), true, standard_words(g, name, e), standard_words(g, name, previous),
-                   standard_words(g, name, 0), merges ? standard_words(g, name, x.send_event) : std::vector<std::uint64_t>{}});
+                   standard_words(g, name, 0), std::move(message)});
   }
   if (shown.kinds == nullptr) return out;
   const explained_stamps& stamps = *shown.kinds;
@@ -133,8 +138,9 @@ std::vector<kind_stamps> stamps_at(const hb_graph& g, event_id e, event_id previ
 enum class restart_base : std::uint8_t { previous, zero, checkpoint };
 
 // The step of one kind at the event, from `base`.
-clock_step step_of(const hb_event& x, process_id from, const kind_stamps& s, restart_base base) {
-  return {x.kind, x.process, from, base == restart_base::zero ? s.zero : s.previous, s.message, s.after, x.pt, 0, {}};
+clock_step step_of(const hb_event& x, process_id from, const kind_stamps& s, restart_base base,
+                   std::span<const process_id> pruned = {}) {
+  return {x.kind, x.process, from, base == restart_base::zero ? s.zero : s.previous, s.message, s.after, x.pt, 0, pruned};
 }
 
 // The base of a restart, and the note its rules get.
@@ -167,7 +173,7 @@ event_rules explain_rules(const hb_graph& g, event_id e, const explained_clocks&
   // Each kind words its own rule, from the base the standard clocks showed.
   const process_id from = merges ? g.event(x.send_event).process : x.process;
   for (const kind_stamps& s : kinds) {
-    const clock_step step = step_of(x, from, s, base);
+    const clock_step step = step_of(x, from, s, base, g.pruned(e));
     explained_rule r = base == restart_base::checkpoint ? s.kind->restored(step, names) : s.kind->explain(step, names, note);
     const std::string_view kind = s.kind->name();
     if (!s.standard) out.kinds.push_back(std::move(r.text));

@@ -86,6 +86,11 @@ class hb_graph {
   hb_event event(event_id e) const;
   /// The vector clock the event recorded, dense (whatever the clock's variant did).
   std::vector<std::uint32_t> recorded_vector(event_id e) const;
+  /// The vector entries the event pruned (logical.vector.prune), in process order.
+  std::span<const process_id> pruned(event_id e) const;
+  /// For a receive in a run with differential vector encoding (logical.vector.encoding): the vector its
+  /// message carried, dense (the entries not carried read 0); nullopt for other events and runs.
+  std::optional<std::vector<std::uint32_t>> carried_vector(event_id e) const;
   /// Ground truth: entry j is the number of j's events in e's causal past, e included, i.e. the seq
   /// of the latest one. It equals the recorded vector when vector.exact holds.
   std::vector<std::uint32_t> causal_past(event_id e) const;

@@ -128,6 +128,14 @@ class vector_module final : public clock_kind {
     }
     ++v[s.process];
     t.append(vt(v));
+    if (!s.pruned.empty()) {  // logical.vector.prune: the dropped entries read 0
+      t.append(", then prune ");
+      for (std::size_t i = 0; i < s.pruned.size(); ++i) {
+        t.append(i ? ", " : "").append(names[s.pruned[i]]);
+        v[s.pruned[i]] = 0;
+      }
+      t.append(" -> ").append(vt(v));
+    }
     return explained(std::move(t), note, v == after, vt(after));
   }
   // What the checkpoint held follows from the recorded value, as long as its own entry is a tick.
