@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 #include <string>
@@ -25,6 +26,39 @@ namespace {
 
 // Leak checking is off under AddressSanitizer: Open MPI's own allocations outlive MPI_Finalize.
 constexpr const char* no_leak_check = "ASAN_OPTIONS=detect_leaks=0";
+
+// The CPU seconds each child process of `parent` has used so far (/proc/PID/stat: ppid is field 4, utime
+// and stime fields 14 and 15, in clock ticks).
+std::vector<double> children_cpu(pid_t parent) {
+  std::vector<double> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
+    std::string state;
+    long ppid = 0;
+    fields >> state >> ppid;
+    if (ppid != parent) continue;
+    std::string skip;
+    for (int f = 5; f < 14; ++f) fields >> skip;
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;
+    out.push_back((utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK)));
+  }
+  return out;
+}
+
+// Waits until mpirun's two ranks are both past their start (each has used `seconds` of CPU), so that a signal
+// finds the sweep running, however loaded the machine; false after a minute.
+bool ranks_running(pid_t mpirun, double seconds) {
+  for (int i = 0; i < 600; ++i) {
+    const std::vector<double> cpu = children_cpu(mpirun);
+    if (cpu.size() == 2 && cpu[0] >= seconds && cpu[1] >= seconds) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
 
 // Two ranks on this machine, whatever its cores; as root too (CI's containers).
 cli_result run_mpi(const std::string& args) {
@@ -77,7 +111,7 @@ TEST_CASE("Ctrl-C on mpirun during a sweep over MPI ranks keeps the runs done, w
   background_hbsim mpirun(dir, {"--allow-run-as-root", "--oversubscribe", "-np", "2", HBSIM_BINARY, "sweep", file,
                                 "--seeds", "1..200000", "--jobs", "1", "--mpi", "--out", dir / "out.jsonl"},
                           {no_leak_check}, {}, HBSIM_MPIEXEC);
-  std::this_thread::sleep_for(std::chrono::seconds(4));
+  REQUIRE(ranks_running(mpirun.pid(), 1.0));
   REQUIRE(mpirun.running());
   REQUIRE(::kill(mpirun.pid(), SIGINT) == 0);
   mpirun.wait();
