@@ -409,7 +409,8 @@ TEST_CASE("epoch_lamport: the clock comparison counts its bytes and orders every
   // Lesson 22: 9 events (A 4, B 3, C 2), 3 messages (A's send, B's broadcast to A and C); 8 bits: c in
   // 1 byte + a 4-byte epoch = 5 bytes. Edges: process order A 3, B 2, C 1, and the messages A#3->B#3,
   // B#2->A#4, B#2->C#2: 9, all increasing lexicographically.
-  const run_outcome r = run_scenario(load_scenario(lesson("22_epoch_lamport_overflow.json")), run_options{});
+  const scenario lesson_22 = load_scenario(lesson("22_epoch_lamport_overflow.json"));  // outlives the outcome
+  const run_outcome r = run_scenario(lesson_22, run_options{});
   REQUIRE(r.clocks->result().kinds.size() == 1);
   const clock_comparison::kind_share& k = r.clocks->result().kinds[0];
   CHECK(k.name == "epoch_lamport");
@@ -421,7 +422,8 @@ TEST_CASE("epoch_lamport: the clock comparison counts its bytes and orders every
   CHECK(k.edges_undecided == 0);
   // Lesson 23 (raw-wrap): edges A#1->A#2 ((0, 255) then (0, 0)), B#1->B#2 (the same) and A#2->B#2 (equal):
   // all three broken.
-  const run_outcome w = run_scenario(load_scenario(lesson("23_epoch_lamport_raw_wrap.json")), run_options{});
+  const scenario lesson_23 = load_scenario(lesson("23_epoch_lamport_raw_wrap.json"));
+  const run_outcome w = run_scenario(lesson_23, run_options{});
   CHECK(w.clocks->result().kinds[0].edges == 3);
   CHECK(w.clocks->result().kinds[0].edges_broken == 3);
   // The default 32 bits: 4 + 4 bytes, as many as one Lamport word.

@@ -187,7 +187,8 @@ TEST_CASE("truetime.commit_wait holds on random runs, and each wait ends at the 
 }
 
 TEST_CASE("truetime.external_consistency breaks exactly where a clock leaves its epsilon (lessons 47 and 48)") {
-  const run_outcome fine = run_scenario(load_scenario(lesson("47_truetime_commit_wait.json")));
+  const scenario lesson_47 = load_scenario(lesson("47_truetime_commit_wait.json"));  // outlives the outcome
+  const run_outcome fine = run_scenario(lesson_47);
   CHECK(fine.ok());
   CHECK(fine.invariants->count("truetime.external_consistency") == 0);
   CHECK(fine.invariants->count("truetime.commit_wait") == 0);
