@@ -340,7 +340,7 @@ struct hb_graph_builder::state {
   std::size_t n = 0;
   std::vector<std::string> names;
   std::vector<std::string> labels;
-  std::unordered_map<std::string, label_id, string_hash, std::equal_to<>> label_index;
+  std::unordered_map<std::string, label_id, string_hash, std::equal_to<>> label_index;  // looked up, never iterated
   block_store<event_info> events;
   std::vector<message_info> messages;
   std::vector<std::vector<std::uint32_t>> by_process;

@@ -120,7 +120,7 @@ struct simulation::state {
   std::vector<std::uint32_t> slot_refs;  // copies in flight per message slot
   std::vector<message_slot> free_slots;
   std::deque<std::string> label_text;    // a deque keeps each label's address stable
-  std::unordered_map<std::string, label_id, string_hash, std::equal_to<>> label_index;
+  std::unordered_map<std::string, label_id, string_hash, std::equal_to<>> label_index;  // looked up, never iterated
   std::vector<sent_message> sent;        // scratch for one send
   std::vector<drop_record> drops;        // scratch for one send
   std::vector<route_record> routes;      // scratch for one send

@@ -99,7 +99,7 @@ json parse_json_line(std::string_view text, const std::string& file, std::size_t
     bool object;
     std::size_t index = 0;                // array: elements completed
     std::string key;                      // object: the key being read
-    std::unordered_set<std::string> keys;  // object: the keys seen
+    std::unordered_set<std::string> keys;  // object: the keys seen (looked up, never iterated)
   };
   std::vector<frame> frames;
   const auto path = [&](std::size_t depth) {

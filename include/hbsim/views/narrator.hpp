@@ -126,7 +126,7 @@ class narrator final : public event_observer {
   std::vector<clocks> checkpoint_;             // per process: the clocks a checkpoint restart returns to
   std::vector<std::uint64_t> checkpoint_taken_;  // per process: seq of the event checkpointed, 0 for none
   std::vector<clocks> initial_;                // per process: its clocks before its first event
-  std::unordered_map<message_id, message> messages_;
+  std::unordered_map<message_id, message> messages_;  // looked up by id, never iterated
   std::vector<std::uint64_t> relays_;  // per delivery group: the relays its sequencer has sent
   std::map<std::size_t, fault_record> faults_;  // those that took effect, by index: what held a route
   std::unique_ptr<data_judge> data_;            // the writes' ground truth, from the first data event on
