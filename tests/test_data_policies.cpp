@@ -170,6 +170,24 @@ TEST_CASE("on_write replication sends the state after each put") {
   CHECK(r->rec.state(B, "cart") == std::vector<event_id>{put_of(*r, A)});
 }
 
+TEST_CASE("a reactive sync answers its sender: push then pull leaves both replicas with both writes") {
+  // A and B each write blind at 1 and 2ms (concurrent: two siblings under dvv). A pushes at 3ms; B's receive at 4ms
+  // merges A's write into {A's, B's}, and B's rule sends that state back to the sender, A, which holds both at 5ms.
+  std::string text = two_replicas(R"({"policy": "dvv"})", put("1ms", "A", "1") + "," + put("2ms", "B", "2") + "," +
+                                                              sync("3ms", "A", "B").insert(1, R"("label": "push", )"));
+  text.insert(text.size() - 1,
+              R"(, "on_receive": [{"process": "B", "label": "push", "do": "sync", "key": "cart", "to": "sender",)"
+              R"( "action_label": "pull"}])");
+  const auto r = run_data(text);
+  const std::vector<event_id> both{put_of(*r, A), put_of(*r, B)};
+  CHECK(r->rec.state(B, "cart") == both);
+  CHECK(r->rec.state(A, "cart") == both);
+  // A's last data event is the receive of B's pull.
+  CHECK(r->rec.events.back().process == A);
+  CHECK(r->rec.events.back().kind == event_kind::receive);
+  CHECK(r->out.ok());
+}
+
 TEST_CASE("a data action needs the scenario's data, and its fields their action") {
   const auto refused = [](const std::string& text) {
     try {
@@ -187,4 +205,7 @@ TEST_CASE("a data action needs the scenario's data, and its fields their action"
         std::string::npos);
   CHECK(refused(two_replicas(R"({"policy": "dvv"})", R"({"at": "1ms", "process": "A", "do": "local", "key": "k"})"))
             .find("only put, get and sync") != std::string::npos);
+  // "sender" is a reactive rule's: a scripted sync has no message to answer.
+  CHECK(refused(two_replicas(R"({"policy": "dvv"})", sync("1ms", "A", "sender"))).find("/script/0/to") !=
+        std::string::npos);
 }

@@ -12,8 +12,14 @@ event_id perform(process_context& ctx, const action& a, process_id sender) {
       if (a.to_sender) return ctx.send(sender, a.label);
       return ctx.send(a.to, a.label);
     case action_kind::put:
-    case action_kind::get:
-    case action_kind::sync: return ctx.data(a.data, a.label);
+    case action_kind::get: return ctx.data(a.data, a.label);
+    case action_kind::sync:
+      if (a.to_sender) {
+        data_action reply = a.data;
+        reply.to = {sender};
+        return ctx.data(reply, a.label);
+      }
+      return ctx.data(a.data, a.label);
     case action_kind::ntp: return ctx.ntp(a.ntp);
     case action_kind::commit: return ctx.commit(a.label);
   }

@@ -38,7 +38,7 @@ data_config reader::read_data(const json& v, const std::string& path) const {
   return c;
 }
 
-data_action reader::read_data_action(const json& v, const std::string& path, data_op op) const {
+data_action reader::read_data_action(const json& v, const std::string& path, data_op op, bool to_sender) const {
   const std::string_view what = action_names[3 + static_cast<std::size_t>(op)];
   if (!has_data_)
     fail(child(path, "do"), "local, send or broadcast: put, get and sync need the top-level \"data\"",
@@ -61,7 +61,7 @@ data_action reader::read_data_action(const json& v, const std::string& path, dat
   if (const json* c = only("client", !sync)) a.client = read_name(*c, child(path, "client"));
   if (const json* c = only("context", op == data_op::put))
     a.read_context = read_choice(*c, child(path, "context"), context_names, "a context") == 0;
-  if (const json* t = only("to", sync); t && !(t->is_string() && t->get_ref<const std::string&>() == "*"))
+  if (const json* t = only("to", sync); t && !to_sender && !(t->is_string() && t->get_ref<const std::string&>() == "*"))
     a.to = read_process_list(*t, child(path, "to"));
   return a;
 }

@@ -6,6 +6,10 @@
 
 namespace hbsim::scenario_internal {
 
+namespace {
+bool is_sender(const json* to) { return to != nullptr && to->is_string() && to->get_ref<const std::string&>() == "sender"; }
+}  // namespace
+
 event_ref reader::read_event_ref(const json& v, const std::string& path) const {
   constexpr std::string_view form = R"(an event reference "proc:label", "proc:label#k" or "proc#n")";
   const std::string& text = read_string(v, path, form);
@@ -33,15 +37,20 @@ action reader::read_action(const json& v, const std::string& path, std::string_v
     wrong(v["do"], child(path, "do"),
           R"(an action the chosen clocks allow: a commit waits on TrueTime intervals, add "truetime" to "clocks")");
   const bool data = acts_on_data(a.kind);
+  if (!sender_allowed && is_sender(to) && !process_index_.contains("sender"))
+    wrong(*to, child(path, "to"), R"(the name of a process ("sender" answers a message: only a rule of "on_receive" has one))");
   if (a.kind == action_kind::ntp) {
     if (sender_allowed) wrong(v["do"], child(path, "do"), "an action of a reactive rule (an NTP exchange is scripted only)");
     a.ntp.server = read_process(need(v, path, "server", "the NTP server"), child(path, "server"));
     read_ntp_options(v, path, a.ntp);
   } else if (data) {
-    a.data = read_data_action(v, path, static_cast<data_op>(static_cast<int>(a.kind) - static_cast<int>(action_kind::put)));
+    // A reactive sync may answer the message's sender (anti-entropy's pull); its `to` is read here, not as names.
+    a.to_sender = a.kind == action_kind::sync && sender_allowed && is_sender(to);
+    a.data = read_data_action(v, path, static_cast<data_op>(static_cast<int>(a.kind) - static_cast<int>(action_kind::put)),
+                              a.to_sender);
   } else if (a.kind == action_kind::send) {
     const json& t = need(v, path, "to", "the destinations of a send");
-    if (sender_allowed && t.is_string() && t.get_ref<const std::string&>() == "sender")
+    if (sender_allowed && is_sender(&t))
       a.to_sender = true;
     else
       a.to = read_process_list(t, child(path, "to"));

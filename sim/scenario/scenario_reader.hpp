@@ -129,7 +129,8 @@ class reader {
   event_ref read_event_ref(const json& v, const std::string& path) const;
   action read_action(const json& v, const std::string& path, std::string_view label_field, bool sender_allowed) const;
   /// The put, get or sync fields of an action (load_data.cpp); the scenario must have `data`.
-  data_action read_data_action(const json& v, const std::string& path, data_op op) const;
+  /// `to_sender`: a reactive sync whose `to` is "sender" (the caller resolved it).
+  data_action read_data_action(const json& v, const std::string& path, data_op op, bool to_sender) const;
   /// The top-level `data` block.
   data_config read_data(const json& v, const std::string& path) const;
   /// NTP (load_ntp.cpp): samples, apply and timeout, shared by the action and the sync.

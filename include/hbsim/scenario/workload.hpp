@@ -26,7 +26,7 @@ constexpr bool acts_on_data(action_kind k) { return k >= action_kind::put && k <
 struct action {
   action_kind kind = action_kind::local;
   std::vector<process_id> to;   // send
-  bool to_sender = false;       // reactive send whose `to` is "sender"
+  bool to_sender = false;       // reactive send or sync whose `to` is "sender"
   std::string label;
   data_action data{};           // put, get, sync
   ntp_request ntp{};            // ntp
