@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_fixture.hpp"
 #include "data_fixture.hpp"
 #include "hbsim/judge/hb_graph.hpp"
@@ -202,4 +204,24 @@ TEST_CASE("hbsim explain on a trace: the writes' contexts are read back from the
         writes_part("write 1 (cart = [\"phone\"] put at mobile, pt 1609459200s)",
                     "write 5 (cart = [\"phone\",\"laptop\"] put at web, pt 1609459199.5s)",
                     "a's write is in b's causal past: 1 in 5's context", "Happens-before agrees: a happens before b."));
+}
+
+TEST_CASE("hbsim check of a trace gives the run's per-key data numbers, the versions' bytes read back") {
+  // Lesson 51 (dvv): the phone's put (mobile,1) and the laptop's (web,1) are blind: a dot, an empty context,
+  // 16 bytes each; put-both read both: its dot and context {mobile:1, web:1}, 16 + 2 x 16 = 48. In all 80.
+  // No write is lost; the web holds both siblings at once.
+  const scratch tmp;
+  const std::string trace = tmp / "cart.jsonl";
+  const std::string lesson = source_path("scenarios/teaching/51_cart_dvv_siblings.json");
+  const std::string line = "  \"cart\": 3 writes, 0 lost, 2 values at most, 80 bytes of versions (the largest 48)\n";
+  const cli_result run = run_cli("run --trace '" + trace + "' '" + lesson + "'");
+  REQUIRE(run.code == 0);
+  CHECK(run.out.find(line) != std::string::npos);
+  const cli_result check = run_cli("check '" + trace + "'");
+  CHECK(check.code == 0);
+  CHECK(check.out.find("\ndata          0 lost updates\n" + line) != std::string::npos);
+  const auto j = nlohmann::json::parse(run_cli("check --json '" + trace + "'").out);
+  CHECK(j["data"]["keys"][0]["metadata_bytes"] == 80);
+  CHECK(j["data"]["keys"][0]["metadata_bytes_max"] == 48);
+  CHECK(j["data"]["keys"][0]["lost_updates"] == 0);
 }

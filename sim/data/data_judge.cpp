@@ -44,6 +44,7 @@ void data_judge::judge(const event_record& e, clock_findings& out) {
     key_stats& k = stats_[n.key];
     ++k.writes;
     k.bytes += n.version_bytes;
+    k.bytes_max = std::max(k.bytes_max, n.version_bytes);
     touched.push_back(n.key);
   } else if (n.op == data_op::sync && e.kind == event_kind::send) {
     auto& carried = carried_[e.id];
@@ -144,7 +145,7 @@ std::string data_judge::list(const std::vector<event_id>& ids) const {
 
 std::vector<data_key_summary> data_judge::keys() const {
   std::vector<data_key_summary> out;
-  for (const auto& [key, k] : stats_) out.push_back({key, k.writes, k.lost.size(), k.siblings, k.bytes});
+  for (const auto& [key, k] : stats_) out.push_back({key, k.writes, k.lost.size(), k.siblings, k.bytes, k.bytes_max});
   return out;
 }
 

@@ -65,7 +65,6 @@ class dvv_policy final : public data_policy {
            R"(],"context":)" + vector_json(v.vector) + '}';
   }
 
-  std::uint64_t bytes(const version& v) const override { return 16 + vector_bytes(v.vector); }
 
  private:
   bool fold_dot_;

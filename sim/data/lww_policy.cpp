@@ -67,7 +67,6 @@ class lww_policy final : public data_policy {
     return out.dump();
   }
 
-  std::uint64_t bytes(const version& v) const override { return 8 * v.stamp.size(); }
 
  private:
   // Whether a wins over b: the larger stamp, then (with the tie break) the larger writer index.

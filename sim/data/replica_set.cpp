@@ -99,7 +99,7 @@ void replica_set::put(const event_record& e, const data_action& a) {
   note_.value = a.value;
   note_.client = w.client;
   note_.version = policy_->write(v, names_);
-  note_.version_bytes = policy_->bytes(v);
+  note_.version_bytes = version_bytes(v);
   note_state(a.key, before, s);
 }
 

@@ -44,7 +44,4 @@ inline void join_into(counters& into, const counters& v) {
 /// {"A":1,"B":2}: names as JSON strings (process and client names need no escaping but quotes are kept safe).
 std::string vector_json(const counters& v);
 
-/// 16 bytes per entry: an 8-byte id and an 8-byte counter.
-inline std::uint64_t vector_bytes(const counters& v) { return 16 * v.size(); }
-
 }  // namespace hbsim::data_internal

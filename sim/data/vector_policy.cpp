@@ -56,7 +56,6 @@ class vector_policy final : public data_policy {
 
   std::string write(const version& v, std::span<const std::string>) const override { return vector_json(v.vector); }
 
-  std::uint64_t bytes(const version& v) const override { return vector_bytes(v.vector); }
 
  private:
   bool by_client_;

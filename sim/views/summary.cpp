@@ -106,13 +106,14 @@ void print_final_clocks(std::ostream& out, const simulation& sim) {
   }
 }
 
-// Per key of the replicated data: writes, lost updates, the most siblings, the versions' bytes.
+}  // namespace
+
 void print_data(std::ostream& out, const data_judge& d) {
   out << "\ndata          " << d.lost_updates() << (d.lost_updates() == 1 ? " lost update\n" : " lost updates\n");
   for (const data_key_summary& k : d.keys())
     out << "  \"" << k.key << "\": " << k.writes << (k.writes == 1 ? " write, " : " writes, ") << k.lost << " lost, "
         << k.siblings << (k.siblings == 1 ? " value" : " values") << " at most, " << k.metadata_bytes
-        << " bytes of versions\n";
+        << " bytes of versions (the largest " << k.metadata_bytes_max << ")\n";
 }
 
 nlohmann::json data_json(const data_judge& d) {
@@ -122,9 +123,12 @@ nlohmann::json data_json(const data_judge& d) {
                     {"writes", k.writes},
                     {"lost_updates", k.lost},
                     {"siblings_max", k.siblings},
-                    {"metadata_bytes", k.metadata_bytes}});
+                    {"metadata_bytes", k.metadata_bytes},
+                    {"metadata_bytes_max", k.metadata_bytes_max}});
   return {{"lost_updates", d.lost_updates()}, {"keys", keys}};
 }
+
+namespace {
 
 // Each ended NTP exchange: the client's offset to true time before and after its correction.
 void print_ntp(std::ostream& out, const invariant_checker& c) {

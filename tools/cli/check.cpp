@@ -92,20 +92,21 @@ int check_trace(const std::string& file, bool json, const stopwatch& watch) {
   for (process_id p = 0; p < truth.processes(); ++p) events += truth.count(p);
   const bool clean = checker.violations().empty();
   if (json) {
-    std::cout << nlohmann::json{{"ok", clean},
-                                {"format", "hbsim"},
-                                {"scenario", reader.header().name},
-                                {"events", events},
-                                {"violations", violations_json(checker)},
-                                {"epsilon_ns", checker.epsilon() ? nlohmann::json(*checker.epsilon()) : nlohmann::json()},
-                                {"wall_seconds", wall}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json out{{"ok", clean},
+                       {"format", "hbsim"},
+                       {"scenario", reader.header().name},
+                       {"events", events},
+                       {"violations", violations_json(checker)},
+                       {"epsilon_ns", checker.epsilon() ? nlohmann::json(*checker.epsilon()) : nlohmann::json()},
+                       {"wall_seconds", wall}};
+    if (checker.data()) out["data"] = data_json(*checker.data());
+    std::cout << out.dump(2) << "\n";
   } else {
     print_trace_title(std::cout, "check", file, reader);
     std::cout << checker.process_names().size() << " processes, " << events
               << " events, re-judged from the file alone\n";
     print_invariants(std::cout, checker);
+    if (checker.data()) print_data(std::cout, *checker.data());
     print_wall(std::cout, wall);
     std::cout << "result     " << (clean ? "ok" : "FAILED") << "\n";
   }

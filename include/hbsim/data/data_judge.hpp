@@ -29,6 +29,7 @@ struct data_key_summary {
   std::uint64_t lost = 0;            // distinct writes that some replica saw and then held nowhere in its state's past
   std::uint64_t siblings = 0;        // the most values one replica held at once
   std::uint64_t metadata_bytes = 0;  // the writes' versions, in all
+  std::uint64_t metadata_bytes_max = 0;  // the largest write's version: what one value carries
 };
 
 class data_judge {
@@ -73,6 +74,7 @@ class data_judge {
     write_set lost;
     std::uint64_t siblings = 0;
     std::uint64_t bytes = 0;
+    std::uint64_t bytes_max = 0;
   };
   void see(replica_key& r, event_id w) const;
   void check(process_id p, const std::string& key, clock_findings& out);

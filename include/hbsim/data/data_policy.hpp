@@ -65,9 +65,17 @@ class data_policy {
   virtual void join(version& into, const version& v) const = 0;
   /// The version as trace JSON text; `names` are the processes.
   virtual std::string write(const version& v, std::span<const std::string> names) const = 0;
-  /// Its size on the wire in bytes: 8 per counter, stamp word or name (an 8-byte id).
-  virtual std::uint64_t bytes(const version& v) const = 0;
 };
+
+/// A version's size on the wire, the same rule for every policy (so a trace's version, read back, has it
+/// too): 8 bytes per stamp word (lww's writer an 8-byte id), 16 per vector entry (an id and a counter),
+/// 16 for a dvv's dot.
+constexpr std::uint64_t version_bytes(std::size_t stamp_words, std::size_t vector_entries, bool dot) {
+  return 8 * stamp_words + 16 * vector_entries + (dot ? 16 : 0);
+}
+inline std::uint64_t version_bytes(const version& v) {
+  return version_bytes(v.stamp.size(), v.vector.size(), !v.dot_replica.empty());
+}
 
 /// The policies a scenario may name, in the order FORMAT.md gives them.
 std::span<const std::string_view> data_policy_names();

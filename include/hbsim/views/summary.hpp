@@ -14,6 +14,7 @@ namespace hbsim {
 
 class invariant_checker;
 class clock_report;
+class data_judge;
 
 struct run_report {
   const simulation* sim;
@@ -35,5 +36,9 @@ nlohmann::json summary_json(const run_report& r);
 /// the invariants a `violates` expectation names (their violations do not fail the run).
 void print_invariants(std::ostream& out, const invariant_checker& c, std::span<const std::string> expected = {});
 nlohmann::json violations_json(const invariant_checker& c, std::span<const std::string> expected = {});
+
+/// The replicated data's part, per key: writes, lost updates, the most siblings, the versions' bytes.
+void print_data(std::ostream& out, const data_judge& d);
+nlohmann::json data_json(const data_judge& d);
 
 }  // namespace hbsim
