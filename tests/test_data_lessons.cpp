@@ -41,14 +41,14 @@ lesson_run run_lesson(const std::string& file, const std::string& policy = "") {
   return out;
 }
 
-/// The summary's one key: {writes, lost updates, most siblings, bytes of versions}.
+/// The summary's one key: {writes, lost updates, most siblings, bytes of versions, the largest version's}.
 std::vector<std::uint64_t> key_numbers(const lesson_run& r, const std::string& key) {
   const json& data = r.summary.at("data");
   REQUIRE(data.at("keys").size() == 1);
   const json& k = data.at("keys").at(0);
   CHECK(k.at("key") == key);
   CHECK(data.at("lost_updates") == k.at("lost_updates"));
-  return {k.at("writes"), k.at("lost_updates"), k.at("siblings_max"), k.at("metadata_bytes")};
+  return {k.at("writes"), k.at("lost_updates"), k.at("siblings_max"), k.at("metadata_bytes"), k.at("metadata_bytes_max")};
 }
 
 /// Each put's version, by write id.
@@ -86,7 +86,7 @@ TEST_CASE("lesson 54: the room's version vectors count writes, the servers' vect
   CHECK(states(r, "room") == std::map<std::uint64_t, std::vector<std::uint64_t>>{
                                  {1, {1}}, {4, {1}}, {5, {1, 5}}, {7, {7}}, {9, {7}}});
   // 3 writes, none lost, 2 values at us after write 5, 16 + 16 + 32 = 64 bytes.
-  CHECK(key_numbers(r, "room") == std::vector<std::uint64_t>{3, 0, 2, 64});
+  CHECK(key_numbers(r, "room") == std::vector<std::uint64_t>{3, 0, 2, 64, 32});
   // Bob's reload (event 6) returns both siblings.
   for (const json& e : r.events)
     if (e.at("id") == 6) CHECK(e.at("data").at("writes") == json::array({1, 5}));
@@ -125,7 +125,7 @@ TEST_CASE("lesson 55: the same writes cost 208 bytes as client vectors and 176 a
                                                {16, R"({"ann":1,"ben":1,"cy":1,"dee":1,"eve":1})"}}));
   CHECK(states(by_client, "cart") == cart_states);
   // 16 x (1 + 1 + 3 + 3 + 5) = 208.
-  CHECK(key_numbers(by_client, "cart") == std::vector<std::uint64_t>{5, 0, 2, 208});
+  CHECK(key_numbers(by_client, "cart") == std::vector<std::uint64_t>{5, 0, 2, 208, 80});
 
   // Dotted version vectors: 9's context is {eu:1} join {us:1} and its dot (eu, max(1, 1) + 1); 16's
   // context joins 9's and 10's contexts and dots, {eu:2, us:2}, and its dot is (eu, 3).
@@ -137,7 +137,7 @@ TEST_CASE("lesson 55: the same writes cost 208 bytes as client vectors and 176 a
                                             {16, R"({"dot":["eu",3],"context":{"eu":2,"us":2}})"}}));
   CHECK(states(dotted, "cart") == cart_states);
   // 16 + 16 + 3 x (16 + 2 x 16) = 176.
-  CHECK(key_numbers(dotted, "cart") == std::vector<std::uint64_t>{5, 0, 2, 176});
+  CHECK(key_numbers(dotted, "cart") == std::vector<std::uint64_t>{5, 0, 2, 176, 48});
 }
 
 TEST_CASE("lesson 56: twelve clients make client vectors of up to 12 entries, dotted ones stay at 3") {
@@ -163,7 +163,7 @@ TEST_CASE("lesson 56: twelve clients make client vectors of up to 12 entries, do
   CHECK(cart.at(64) == std::vector<std::uint64_t>{62});
   CHECK(cart.at(65) == std::vector<std::uint64_t>{62});
   // 2 x 16 x (1 + 3 + 5 + 7 + 9 + 11) + 16 x 12 = 1152 + 192 = 1344 bytes, 13 writes, 2 siblings at most.
-  CHECK(key_numbers(by_client, "cart") == std::vector<std::uint64_t>{13, 0, 2, 1344});
+  CHECK(key_numbers(by_client, "cart") == std::vector<std::uint64_t>{13, 0, 2, 1344, 192});
 
   // The same run with dotted version vectors: round 1 (east, 1) and (west, 1) with empty contexts; round
   // r > 1 (east, r) or (west, r) with context {east: r - 1, west: r - 1}; write 62 (north, 1) with
@@ -174,5 +174,5 @@ TEST_CASE("lesson 56: twelve clients make client vectors of up to 12 entries, do
   CHECK(d.at(35) == json::parse(R"({"dot":["west",4],"context":{"east":3,"west":3}})"));
   CHECK(d.at(53) == json::parse(R"({"dot":["east",6],"context":{"east":5,"west":5}})"));
   CHECK(d.at(62) == json::parse(R"({"dot":["north",1],"context":{"east":6,"west":6}})"));
-  CHECK(key_numbers(dotted, "cart") == std::vector<std::uint64_t>{13, 0, 2, 560});
+  CHECK(key_numbers(dotted, "cart") == std::vector<std::uint64_t>{13, 0, 2, 560, 48});
 }
