@@ -25,8 +25,6 @@ set(KNOWN_EXCEPTIONS
     "include/hbsim/kernel/simulation.hpp -> hbsim/scenario/scenario.hpp"
     "include/hbsim/kernel/builtin_behaviours.hpp -> hbsim/scenario/ref_tracker.hpp"
     "include/hbsim/kernel/builtin_behaviours.hpp -> hbsim/scenario/workload.hpp"
-    # A scenario holds its expectations, which the judge layer defines: scenario <-> judge.
-    "include/hbsim/scenario/scenario.hpp -> hbsim/judge/expectation.hpp"
     # A clock kind's module judges its invariants against the ground truth of the judge layer.
     "sim/clocks/matrix/matrix_kind.cpp -> hbsim/judge/causality.hpp"
     "sim/clocks/itc/itc_kind.cpp -> hbsim/judge/causality.hpp"

@@ -12,7 +12,7 @@
 
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/judge/causality.hpp"
-#include "hbsim/judge/expectation.hpp"
+#include "hbsim/scenario/expectation.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/ref_tracker.hpp"
 

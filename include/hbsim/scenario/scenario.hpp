@@ -16,7 +16,7 @@
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/data/data_config.hpp"
-#include "hbsim/judge/expectation.hpp"
+#include "hbsim/scenario/expectation.hpp"
 #include "hbsim/kernel/delivery_group.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
 #include "hbsim/net/faults.hpp"
