@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hbsim/core/json_text.hpp"
+#include "hbsim/data/written_version.hpp"
 #include "trace/line_codec.hpp"
 
 namespace hbsim::trace_internal {
@@ -29,7 +30,9 @@ void json_line_codec::read_data(const json& d, const json* state) {
     data_.key = text("key");
     data_.client = text("client");
     data_.value = field(d, "value", "the value written")->dump();
-    data_.version = field(d, "version", "the write's version")->dump();
+    const json& version = *field(d, "version", "the write's version");
+    data_.version = version.dump();
+    data_.version_bytes = written_version_bytes(version);
     if (const json* c = field(d, "context", "", false)) data_.context = write_ids(*c, "/data/context");
   } else if (op == "get") {
     data_.op = data_op::get;
