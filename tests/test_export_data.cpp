@@ -129,6 +129,7 @@ TEST_CASE("lesson 50 in the exports: the writes, the phone lost at both replicas
   const std::string graphml = export_trace(tmp, trace, "graphml");
   CHECK(graphml.find("attr.name=\"metadata_bytes\"") != std::string::npos);
   CHECK(occurrences(graphml, ">cart:16</data>") == 3);
+  CHECK(std::system(("xmllint --noout '" + (tmp.dir / "out.graphml").string() + "'").c_str()) == 0);
 
   const std::string dot = export_trace(tmp, trace, "dot");
   CHECK(occurrences(dot, "cart holds 1 value, 16 bytes of versions") == 3);
@@ -139,6 +140,7 @@ TEST_CASE("lesson 50 in the exports: the writes, the phone lost at both replicas
   CHECK(marked(svg, "data-lost") == std::vector<int>{5, 6});
   CHECK(marked(svg, "data-siblings").empty());
   CHECK(svg.find("class=\"data-write legend-write\"") != std::string::npos);
+  CHECK(std::system(("xmllint --noout '" + (tmp.dir / "out.svg").string() + "'").c_str()) == 0);
 }
 
 TEST_CASE("lesson 50's HTML in headless chromium: marks, the lost write's witness, the bytes plot") {
