@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hbsim/core/json_text.hpp"
-#include "hbsim/data/data_policy.hpp"
+#include "hbsim/data/written_version.hpp"
 #include "trace/line_codec.hpp"
 
 namespace hbsim::trace_internal {
@@ -16,22 +16,6 @@ std::vector<event_id> json_line_codec::write_ids(const json& v, const std::strin
   for (std::size_t i = 0; i < v.size(); ++i) out.push_back(counter(v[i], path + "/" + std::to_string(i)));
   return out;
 }
-
-namespace {
-
-// The version's size by its shape (FORMAT.md, Replicated data): lww's [stamp..., writer], a dvv's
-// {"dot": [r, n], "context": {...}}, or a vector {name: n}; any other shape counts nothing.
-std::uint64_t bytes_of(const json& version) {
-  if (version.is_array()) return version_bytes(version.size(), 0, false);
-  if (!version.is_object()) return 0;
-  const auto dot = version.find("dot");
-  const auto context = version.find("context");
-  if (dot != version.end() && dot->is_array() && context != version.end() && context->is_object())
-    return version_bytes(0, context->size(), true);
-  return version_bytes(0, version.size(), false);
-}
-
-}  // namespace
 
 void json_line_codec::read_data(const json& d, const json* state) {
   data_.clear();
@@ -48,7 +32,7 @@ void json_line_codec::read_data(const json& d, const json* state) {
     data_.value = field(d, "value", "the value written")->dump();
     const json& version = *field(d, "version", "the write's version");
     data_.version = version.dump();
-    data_.version_bytes = bytes_of(version);
+    data_.version_bytes = written_version_bytes(version);
     if (const json* c = field(d, "context", "", false)) data_.context = write_ids(*c, "/data/context");
   } else if (op == "get") {
     data_.op = data_op::get;

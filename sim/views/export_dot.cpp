@@ -3,11 +3,14 @@
 // order is a grey edge, a message a bold blue one (dotted red when rejected: no happens-before), a
 // drop a dashed red edge to a point labelled with the reason. Node labels: the event, then the
 // clocks chosen with --clocks. Written as the events come: a cluster may be reopened, so each node
-// goes into its lane's cluster on its own line.
+// goes into its lane's cluster on its own line. A data event's label adds the bytes of the versions
+// its replica holds per key it changed and its siblings; a write lost there turns its node red, with
+// the witness as its tooltip.
 #include <vector>
 
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "views/data_marks.hpp"
 #include "views/export_edges.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"
@@ -71,8 +74,16 @@ class dot_exporter final : public exporter {
     const std::string clocks = clock_summary(e, names_, this->clocks(), "\n");
     if (!clocks.empty()) label.append("\n").append(clocks);
     line_.assign("  subgraph cluster_").append(std::to_string(e.process)).append(" { ").append(node(e.id));
+    if (data())
+      for (const key_metadata& k : data()->keys) label.append("\n").append(k.text());
     line_.append(" [label=");
     append_quoted(line_, label);
+    if (data() && !data()->lost.empty()) {
+      std::string witnesses = "lost: ";
+      for (const std::string& w : data()->lost) witnesses.append(witnesses.size() > 6 ? "\n" : "").append(w);
+      line_.append(", color=red, penwidth=2, tooltip=");
+      append_quoted(line_, witnesses);
+    }
     line_.append("]; }\n");
 
     const event_edges in = edges_.next(e);

@@ -3,7 +3,9 @@
 // pt, lamport, hlc_l, hlc_c (typed long), vector (a string "A:2 B:3": the non-zero entries in
 // process order; process names hold no space or colon); clocks not chosen with --clocks are left
 // out; arrived (long: when the copy of a receive a delivery group ordered arrived, -1 for other events) when
-// some event went through a delivery group. Edge attribute: kind (program, message). Graph attributes:
+// some event went through a delivery group; metadata_bytes (a string "cart:32 list:16": the bytes of
+// the versions the replica holds after the event, per key whose state it changed, "" for other events)
+// and lost (long: the writes lost at the event) when some event has a data note. Edge attribute: kind (program, message). Graph attributes:
 // scenario, seed.
 //
 // write_graphml needs the whole graph, so events are kept until commit, compactly: a fixed record per
@@ -24,6 +26,7 @@
 
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "views/data_marks.hpp"
 #include "views/export_edges.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"
@@ -208,6 +211,15 @@ class graphml_exporter final : public exporter {
     number("time", &node_row::time);
     number("pt", &node_row::pt);
     if (ordered_) number("arrived", &node_row::arrived);
+    if (!data_.empty()) {
+      text("metadata_bytes", [this](std::string& s, vertex v) {
+        if (const auto it = data_.find(v); it != data_.end()) s = it->second.bytes;
+      });
+      add("lost", std::function<void(std::string&, vertex)>([this](std::string& s, vertex v) {
+            const auto it = data_.find(v);
+            append_number(s, it == data_.end() ? 0 : it->second.lost);
+          }), long{});
+    }
     if (shows(export_clock::lamport)) number("lamport", &node_row::lamport);
     if (shows(export_clock::hlc)) {
       number("hlc_l", &node_row::hlc_l);
@@ -247,6 +259,7 @@ class graphml_exporter final : public exporter {
     others_.clear();
     other_names_.clear();
     ordered_ = false;
+    data_.clear();
     for (const shown_clock& c : clocks())
       if (c.kind) {
         others_.emplace_back();
@@ -260,6 +273,12 @@ class graphml_exporter final : public exporter {
     rows_.push_back({e.id, e.seq, e.time, e.pt, e.lamport, e.hlc.l, e.hlc.c, e.process, label(e.label),
                      index_of(in.program), index_of(in.message), e.kind, e.arrived});
     ordered_ = ordered_ || e.arrived != no_arrival;
+    if (data()) {
+      data_row& d = data_[static_cast<vertex>(rows_.size() - 1)];
+      for (const key_metadata& k : data()->keys)
+        d.bytes.append(d.bytes.empty() ? "" : " ").append(k.key).append(":").append(std::to_string(k.bytes));
+      d.lost = data()->lost.size();
+    }
     if (shows(export_clock::vector)) vectors_.add(e.process, e.vector);
     std::size_t m = 0;
     for (const shown_clock& c : clocks())
@@ -289,6 +308,11 @@ class graphml_exporter final : public exporter {
   edge_tracker edges_;
   std::vector<node_row> rows_;
   bool ordered_ = false;  // some kept event went through a delivery group: the nodes get `arrived`
+  struct data_row {
+    std::string bytes;
+    std::uint64_t lost = 0;
+  };
+  std::map<vertex, data_row> data_;  // the kept events with a data note: the nodes get metadata_bytes and lost
   vector_history vectors_;
   std::vector<std::string> labels_;                              // by label id
   std::map<std::string, std::uint32_t, std::less<>> label_ids_;  // looked up, never iterated

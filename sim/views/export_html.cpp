@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "views/export_formats.hpp"
+#include "views/metadata_plot.hpp"
 #include "views/offset_plot.hpp"
 #include "views/space_time_diagram.hpp"
 
@@ -100,7 +101,8 @@ document.getElementById('diagram').addEventListener('mousemove', ev => {
   if (!t) return;
   const e = events[index.get(+t.dataset.event)];
   tip.textContent = `${e.process}#${e.seq} ${e.kind} "${e.label}" (event ${e.id})${e.message ? '\n' + e.message : ''}\n` +
-    `time ${e.time}, pt ${e.pt}\nlamport ${e.lamport}\nvector ${e.vector}\nhlc ${e.hlc}${e.commit ? '\n' + e.commit : ''}`;
+    `time ${e.time}, pt ${e.pt}\nlamport ${e.lamport}\nvector ${e.vector}\nhlc ${e.hlc}${e.commit ? '\n' + e.commit : ''}` +
+    (e.data || '');
   tip.style.left = `${ev.clientX + 14}px`;
   tip.style.top = `${ev.clientY + 14}px`;
 });
@@ -146,6 +148,13 @@ class html_exporter final : public diagram_exporter {
       page.append("<h2>Clock offsets</h2>\n<p class=\"help\">Each NTP client's offset to true time (pt − time) at its "
                   "events; a dot marks an event that ended an exchange, a vertical jump its step.</p>\n")
           .append(plot);
+    if (const auto plots = metadata_plot_svgs(*this); !plots.empty()) {
+      page.append("<h2>Version metadata</h2>\n<p class=\"help\">Per key, the bytes of the versions each replica holds "
+                  "after each event that changed its state (8 per stamp word, 16 per vector entry or dot); a dot marks "
+                  "such an event. Client vectors grow with the clients that wrote, dotted version vectors with the "
+                  "replicas.</p>\n");
+      for (const auto& [key, svg] : plots) page.append("<h3>").append(escape_markup(key)).append("</h3>\n").append(svg);
+    }
     // The table's columns: what every event has, then the clocks shown, in their order.
     page +=
         "<table id=\"events\"><thead><tr><th>id</th><th>process</th><th>seq</th><th>kind</th><th>label</th><th>time</th>"
@@ -186,6 +195,7 @@ class html_exporter final : public diagram_exporter {
         o["message"] = std::string(e.kind == event_kind::reject ? "rejected" : "received") + " message " +
                        std::to_string(e.message) + " from " + process_names()[e.from];
       if (!e.commit.empty()) o["commit"] = e.commit;
+      if (e.data) o["data"] = e.data->tooltip();
       events.push_back(std::move(o));
       if (e.kind == event_kind::receive && e.send_event != 0) messages.push_back({e.send_event, e.id});
     }

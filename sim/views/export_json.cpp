@@ -9,6 +9,7 @@
 
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "views/data_marks.hpp"
 #include "views/export_edges.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"
@@ -85,6 +86,7 @@ class json_exporter final : public exporter {
     }
     append_other_clocks_json(line_, e, clocks(), run_names());
     append_arrived_json(line_, e);
+    if (data()) data()->append_json(line_);
     line_.push_back('}');
     out_.write(line_);
 

@@ -5,6 +5,9 @@
 // "s") to the receive's, or to an instant marking its drop on the receiver's thread ("ph": "f",
 // "bp": "e"); a receive a delivery group held back also gets a "held back" slice ("ph": "X") from
 // the copy's arrival to its delivery, and its args say when it arrived; per process a counter track "<name> clock offset" of pt - time in ns at each event.
+// With replicated data, an event's args add its narration line ("data"), "metadata_bytes" and "lost"
+// (data_marks.hpp), and a counter track "<replica> <key> metadata bytes" per replica and key steps at
+// each event that changed that state.
 // ts is in microseconds with three decimals, so nanoseconds stay exact. Written as the events come.
 #include <algorithm>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/judge/causality.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "views/data_marks.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"
 
@@ -97,6 +101,11 @@ class perfetto_exporter final : public exporter {
     }
     append_other_clocks_json(line_, e, clocks(), run_names());
     append_arrived_json(line_, e);
+    if (data()) {
+      line_.append(", \"data\": ");
+      append_json_string(line_, data()->story);
+      data()->append_json(line_);
+    }
     line_.append("}}");
     if (held_back(e)) {  // a slice on the receiver's thread from the copy's arrival to its delivery
       begin("X", e.arrived, e.process).append(", \"dur\": ");
@@ -122,6 +131,14 @@ class perfetto_exporter final : public exporter {
     begin("C", e.time).append(", \"name\": ").append(counters_[e.process]).append(", \"args\": {\"ns\": ");
     append_number(line_, sub_sat(e.pt, e.time));
     line_.append("}}");
+    if (data())
+      for (const key_metadata& k : data()->keys) {  // a counter track per replica and key
+        begin("C", e.time).append(", \"name\": ");
+        append_json_string(line_, std::string(run_names()[e.process]).append(" ").append(k.key).append(" metadata bytes"));
+        line_.append(", \"args\": {\"bytes\": ");
+        append_number(line_, k.bytes);
+        line_.append("}}");
+      }
     out_.write(line_);
   }
 

@@ -9,6 +9,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
 #include "hbsim/judge/causality.hpp"
+#include "views/data_marks.hpp"
 #include "views/export_formats.hpp"
 
 namespace hbsim {
@@ -37,6 +38,9 @@ constexpr std::array<std::string_view, formats.size()> format_names = [] {
 }();
 
 }  // namespace
+
+exporter::exporter(export_options options) : options_(std::move(options)) {}
+exporter::~exporter() = default;
 
 std::string_view to_string(export_clock c) { return clock_names[static_cast<std::size_t>(c)]; }
 
@@ -87,6 +91,8 @@ void exporter::on_start(const run_header& h) {
   run_names_.assign(h.process_names.begin(), h.process_names.end());
   sends_.clear();
   shown_.clear();
+  data_.reset();
+  data_mark_.reset();
   if (!options_.processes.empty()) {
     shown_.assign(h.process_names.size(), false);
     for (const std::string& name : options_.processes) {
@@ -115,6 +121,11 @@ void exporter::on_event(const event_record& e) {
   if (truth_->sent_slot() != causality::no_slot) {
     if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
     sends_[truth_->sent_slot()] = selected ? e.id : 0;
+  }
+  data_mark_.reset();
+  if (e.data) {
+    if (!data_) data_ = std::make_unique<data_marks>(run_names_);
+    data_mark_ = std::make_unique<data_mark>(data_->read(e));
   }
   if (!selected) return;
   if ((e.kind == event_kind::receive || e.kind == event_kind::reject) && !send_selected()) {

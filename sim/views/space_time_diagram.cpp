@@ -26,6 +26,7 @@ constexpr int lane_gap = 60;
 constexpr int first_lane_y = 84;
 constexpr int fault_label_y = 34;      // three rows, 14 apart, so neighbouring labels do not collide
 constexpr int dot_radius = 4;
+constexpr int data_legend_height = 22, data_legend_width = 760;
 
 constexpr std::string_view style = R"svg(<style>
 .caption{font-size:12px;fill:#333}
@@ -54,6 +55,10 @@ constexpr std::string_view style = R"svg(<style>
 .tick-label{font-size:10px;text-anchor:middle;fill:#333}
 .axis-title{font-size:10px;fill:#333}
 .axis-break{font-size:13px;text-anchor:middle;fill:#c62828}
+.data-write{fill:none;stroke:#6a1b9a;stroke-width:1.5}
+.data-lost{font-size:9px;font-weight:bold;fill:#c62828;text-anchor:middle}
+.data-siblings{font-size:9px;fill:#6a1b9a;text-anchor:middle}
+.legend{font-size:10px;fill:#333}
 </style>
 <defs>
 <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z"/></marker>
@@ -149,6 +154,7 @@ void diagram_exporter::event(const event_record& e) {
   d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
   if (e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time) d.arrived = e.arrived;
   if (e.ntp) d.ntp = ntp_outcome{e.process, e.time, e.pt - e.time, *e.ntp};
+  if (data()) d.data = *data();
   if (e.commit) {
     d.commit = std::string(e.commit->done() ? "commit done: s = " : "commit: s = latest = ");
     d.commit.append(format_duration(e.commit->s));
@@ -251,6 +257,7 @@ struct diagram_exporter::layout {
   int left = 0;  // where the lanes begin, right of the names
   int width = 0, height = 0;
   bool dense = false;  // drops and clock steps lose their text
+  bool data = false;   // some event has a data mark: the legend explains them
 
   sim_time clip(sim_time t) const { return std::clamp(t, lo, hi); }
   sim_time fault_end(const drawn_fault& f) const { return f.end < 0 ? hi : clip(f.end); }  // open: the window's
@@ -268,8 +275,10 @@ std::string diagram_exporter::svg(std::span<const shown_clock> label_clocks) con
   draw_messages(s, l);
   draw_drops(s, l);
   draw_events(s, l);
+  if (l.data) draw_data_marks(s, l);
   if (!label_clocks.empty()) draw_labels(s, l, label_clocks);  // on top of the events
   l.axis.draw(s, l.left, l.width - 16, l.axis_y);
+  if (l.data) draw_data_legend(s, l);
   s += "</svg>\n";
   return s;
 }
@@ -293,6 +302,11 @@ diagram_exporter::layout diagram_exporter::lay_out(std::span<const shown_clock> 
   l.dense = l.axis.step < dense_step;
   l.width = l.axis.end() + margin + 16;
   l.height = l.axis_y + 34;
+  l.data = std::any_of(events_.begin(), events_.end(), [](const diagram_event& e) { return e.data.has_value(); });
+  if (l.data) {
+    l.height += data_legend_height;
+    l.width = std::max(l.width, l.left + data_legend_width);
+  }
 
   l.ex.resize(events_.size());
   l.ey.resize(events_.size());
@@ -522,8 +536,56 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
     escape_into(s, vector_text(e));
     s += "\nhlc " + hlc_text(e.hlc);
     if (!e.commit.empty()) s.append("\n").append(e.commit);
+    if (e.data) escape_into(s, e.data->tooltip());
     s += "</title></circle>\n";
   }
+}
+
+// A write gets a square around its dot; below it, a lost update's cross and a state's siblings.
+void diagram_exporter::draw_data_marks(std::string& s, const layout& l) const {
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (!events_[i].data) continue;
+    const data_mark& m = *events_[i].data;
+    const std::string id = std::to_string(events_[i].id), x = std::to_string(l.ex[i]);
+    int below = l.ey[i] + 16;
+    if (m.write) {
+      s.append("<rect class=\"data-write\" data-event=\"").append(id).append("\" x=\"").append(std::to_string(l.ex[i] - 7));
+      s.append("\" y=\"").append(std::to_string(l.ey[i] - 7)).append("\" width=\"14\" height=\"14\"><title>");
+      escape_into(s, m.story);
+      s.append("</title></rect>\n");
+    }
+    if (!m.lost.empty()) {
+      s.append("<text class=\"data-lost\" data-event=\"").append(id).append("\" x=\"").append(x).append("\" y=\"");
+      s.append(std::to_string(below)).append("\">✕ lost<title>");
+      for (std::size_t k = 0; k < m.lost.size(); ++k) {
+        if (k) s.append("\n");
+        escape_into(s, m.lost[k]);
+      }
+      s.append("</title></text>\n");
+      below += 11;
+    }
+    if (m.siblings() > 1) {
+      s.append("<text class=\"data-siblings\" data-event=\"").append(id).append("\" x=\"").append(x).append("\" y=\"");
+      s.append(std::to_string(below)).append("\">").append(std::to_string(m.siblings())).append(" siblings<title>");
+      escape_into(s, m.tooltip());
+      s.append("</title></text>\n");
+    }
+  }
+}
+
+// Under the time axis: what each data mark means.
+void diagram_exporter::draw_data_legend(std::string& s, const layout& l) const {
+  const int y = l.axis_y + 34 + data_legend_height / 2, x = l.left;
+  const std::string row = std::to_string(y + 4);
+  s.append("<g class=\"legend\"><rect class=\"data-write legend-write\" x=\"").append(std::to_string(x));
+  s.append("\" y=\"").append(std::to_string(y - 7)).append("\" width=\"14\" height=\"14\"/>");
+  s.append("<text x=\"").append(std::to_string(x + 20)).append("\" y=\"").append(row).append("\">a write (put)</text>");
+  s.append("<text class=\"data-lost legend-lost\" x=\"").append(std::to_string(x + 130)).append("\" y=\"").append(row);
+  s.append("\">✕ lost</text><text x=\"").append(std::to_string(x + 155)).append("\" y=\"").append(row);
+  s.append("\">a write lost at this replica (data.no_lost_update)</text>");
+  s.append("<text class=\"data-siblings legend-siblings\" x=\"").append(std::to_string(x + 440)).append("\" y=\"");
+  s.append(row).append("\">2 siblings</text><text x=\"").append(std::to_string(x + 475)).append("\" y=\"").append(row);
+  s.append("\">the replica now holds concurrent values of a key</text></g>\n");
 }
 
 // Greedy per lane: a label that would touch the previous one on its lane is left out.

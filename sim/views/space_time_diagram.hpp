@@ -16,6 +16,7 @@
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/views/exporter.hpp"
+#include "views/data_marks.hpp"
 
 namespace hbsim {
 
@@ -45,6 +46,7 @@ struct diagram_event {
   sim_time arrived = no_arrival; // a receive a delivery group held back: when its copy arrived
   std::optional<ntp_outcome> ntp;  // the NTP exchange the event ended
   std::string commit;            // a TrueTime commit's s, and on its -done event the wait; "" otherwise
+  std::optional<data_mark> data;   // what it did to the replicated data
 };
 
 /// An SVG coordinate: one decimal at most, "-0" written "0".
@@ -117,6 +119,8 @@ class diagram_exporter : public exporter {
   void draw_messages(std::string& s, const layout& l) const;
   void draw_drops(std::string& s, const layout& l) const;
   void draw_events(std::string& s, const layout& l) const;
+  void draw_data_marks(std::string& s, const layout& l) const;
+  void draw_data_legend(std::string& s, const layout& l) const;
   void draw_labels(std::string& s, const layout& l, std::span<const shown_clock> label_clocks) const;
   void check_processes() const;
   [[noreturn]] void refuse(const std::string& found, const std::string& narrower) const;

@@ -20,6 +20,8 @@ namespace hbsim {
 
 class causality;
 class clock_kind;
+class data_marks;
+struct data_mark;
 
 /// The standard clocks, which the formats write from an event's typed fields.
 enum class export_clock : std::uint8_t { lamport, vector, hlc };
@@ -54,9 +56,12 @@ struct shown_clock {
 ///  - drop: drops of messages whose send was selected, with that send's event id;
 ///  - fault: faults whose span meets the window;
 ///  - finish, then commit(), which writes what is left and puts the file in place.
+/// Every event of the run, selected or not, goes through the data marks first, so that event() can
+/// read what the selected one did to the replicated data (data()).
 class exporter : public event_observer {
  public:
-  explicit exporter(export_options options) : options_(std::move(options)) {}
+  explicit exporter(export_options options);
+  ~exporter() override;
 
   /// The run's or the replay's ground truth, which must observe every record before this exporter
   /// does (on the same thread); given before the run starts.
@@ -86,6 +91,8 @@ class exporter : public event_observer {
   std::span<const std::string> run_names() const { return run_names_; }
   /// The ground truth, at the record being exported: its slot() and dropped() name a message's send.
   const causality& truth() const { return *truth_; }
+  /// What the event being exported did to the replicated data (views/data_marks.hpp); null without a data note.
+  const data_mark* data() const { return data_mark_.get(); }
 
  private:
   void choose_clocks(const run_header& h);
@@ -98,6 +105,8 @@ class exporter : public event_observer {
   std::vector<bool> shown_;  // by process id; empty: all
   const causality* truth_ = nullptr;
   std::vector<event_id> sends_;  // by the truth's send slot: the send's id when it was selected, else 0
+  std::unique_ptr<data_marks> data_;  // from the run's first data event on
+  std::unique_ptr<data_mark> data_mark_;
 };
 
 /// The formats, in this order: dot, graphml, json, shiviz, perfetto, svg, html.
