@@ -139,7 +139,7 @@ TEST_CASE("clock estimate: automatic estimates past its limit, exact does not, t
   CHECK(clock_report_json(past, names) == clock_report_json(compared(s, 5, {compare_mode::automatic, 0, 100}), names));
 }
 
-TEST_CASE("hbsim run and report --compare: exact, estimate, off; a bad mode exits 2") {
+TEST_CASE("hbsim run and report --compare: exact, estimate and off, and a bad mode exits 2") {
   const scratch tmp;
   const std::string scenario = source_path("scenarios/skew_contradicts_causality.json");
   const json exact = json::parse(run_cli("run --json --compare exact '" + scenario + "'").out)["clock_report"];
