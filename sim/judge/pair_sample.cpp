@@ -98,7 +98,9 @@ void pair_sample::shrink() { w_ *= det_exp(det_log(stream_.next_open_unit()) / s
 
 std::uint64_t pair_sample::after(std::uint64_t i) {
   const double u = stream_.next_open_unit();
-  const double gap = 1 - w_ > 0 ? std::floor(det_log(u) / det_log(1 - w_)) : 0x1p62;
+  // log(1 − w) < 0 unless w rounds to 0 or 1: then never again, or the next event.
+  const double log_kept = 1 - w_ > 0 ? det_log(1 - w_) : -0x1p62;
+  const double gap = log_kept < 0 ? std::floor(det_log(u) / log_kept) : 0x1p62;
   return i + 1 + static_cast<std::uint64_t>(std::min(gap, 0x1p62));
 }
 
