@@ -48,14 +48,15 @@ std::optional<std::uint64_t> read_number(const std::string& file, const std::str
 
 }  // namespace
 
-memory_estimate estimate_memory(const scenario& s, bool compare_clocks) {
+memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most) {
   const std::uint64_t n = s.processes.size();
   const bool vectors = s.logical.has("vector") || s.logical.has("matrix");
   const std::uint64_t row = vectors ? vector_copies * 4 * n : 0;
   std::uint64_t waiting = 0;  // what waits at the start: PHOLD's population
   for (const generator& g : s.generate)
     if (const auto* p = std::get_if<phold_generator>(&g)) waiting += p->population * n;
-  const std::uint64_t compared = compare_clocks && n <= limits::vector_processes ? generated_events(s) : 0;
+  const std::uint64_t compared =
+      compare_clocks && n <= limits::vector_processes ? std::min(generated_events(s), compared_most) : 0;
   memory_estimate e;
   e.bytes = base_bytes + n * (process_bytes + row) + waiting * (waiting_bytes + row) + compared * compared_event_bytes;
   e.parts = concat(n, " processes x ", process_bytes + row, " B");
@@ -78,8 +79,9 @@ std::optional<std::uint64_t> available_memory() {
   return out;
 }
 
-void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available) {
-  const memory_estimate e = estimate_memory(s, compare_clocks);
+void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available,
+                  std::uint64_t compared_most) {
+  const memory_estimate e = estimate_memory(s, compare_clocks, compared_most);
   if (!available || e.bytes <= *available) return;
   throw input_error(s.file, "/processes", concat("a run that fits in the memory available, ", mib(*available)),
                     concat("a run estimated at ", mib(e.bytes), " (", e.parts, ")"),

@@ -141,7 +141,11 @@ void apply_variant(scenario& s, std::string_view assignment) {
 
 run_outcome run_scenario(const scenario& s, const run_options& options) {
   run_outcome out;
-  check_memory(s, options.compare_clocks);
+  const compare_mode mode = options.compare.mode;
+  check_memory(s, options.compare_clocks, available_memory(),
+               mode == compare_mode::exact      ? ~std::uint64_t{0}
+               : mode == compare_mode::estimate ? 0
+                                                : options.compare.exact_events_most);
   out.sim = std::make_unique<simulation>(s, options.seed);
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
   // (on their thread when they have one), which see the same calls in the same order. With a second core,
@@ -157,7 +161,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   std::vector<event_observer*> judges = {out.truth.get(), out.invariants.get(), &checker};
   if (options.trace_path.empty()) judges.push_back(&trace);
   if (options.compare_clocks && s.processes.size() <= limits::vector_processes) {  // it needs the truth's rows
-    out.clocks = std::make_unique<clock_report>(*out.truth);
+    out.clocks = std::make_unique<clock_report>(*out.truth, options.compare);
     judges.push_back(out.clocks.get());
   }
   for (exporter* x : options.exports) {

@@ -8,6 +8,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/trace/trace_reader.hpp"
+#include "compare_option.hpp"
 #include "subcommand.hpp"
 #include "trace_input.hpp"
 #include "wall_time.hpp"
@@ -29,10 +30,12 @@ void refuse_shiviz_log(const std::string& file) {
 struct report_args {
   std::string file;
   bool json = false;
+  std::string compare = "auto";
 
   void add_to(CLI::App& cmd) {
     cmd.add_option("trace", file, "hbsim trace file")->required();
     cmd.add_flag("--json", json, "print the report as one JSON object");
+    add_compare_option(cmd, compare, false);
   }
 };
 
@@ -47,7 +50,7 @@ int report_command(const report_args& a) {
                           " processes: the clock comparison needs each event's causal past",
                       std::to_string(n) + " processes", "hbsim check judges the trace's invariants at any size");
   causality truth;
-  clock_report report(truth);
+  clock_report report(truth, {parse_compare_mode(a.compare).value_or(compare_mode::automatic)});
   event_observer* observers[] = {&truth, &report};
   reader.replay(observers);
   const double wall = watch.seconds();

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "compare_option.hpp"
 #include "export_selection.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
@@ -37,6 +38,7 @@ struct run_args {
   export_selection selection;
   bool narrate = false;
   bool no_compare = false;
+  std::string compare = "auto";
   bool one_thread = false;
 
   void add_to(CLI::App& cmd);
@@ -107,7 +109,8 @@ run_options options_for(const run_args& a, const std::optional<std::uint64_t>& s
   options.trace_path = a.trace;
   options.progress = ::isatty(STDERR_FILENO) != 0;
   for (const auto& e : outputs.exporters) options.exports.push_back(e.get());
-  options.compare_clocks = !a.no_compare;
+  options.compare_clocks = !a.no_compare && a.compare != "off";
+  options.compare.mode = parse_compare_mode(a.compare).value_or(compare_mode::automatic);
   if (a.one_thread) options.judge_thread = false;
   return options;
 }
@@ -176,8 +179,8 @@ void run_args::add_to(CLI::App& cmd) {
   selection.add_to(cmd);
   cmd.add_flag("--narrate", narrate,
                "print each event as it happens, with the clock rules applied (before -> after) and each message's fate");
-  cmd.add_flag("--no-compare", no_compare,
-               "leave out the clock comparison (it keeps about 20 bytes per event until the end of the run)");
+  add_compare_option(cmd, compare, true);
+  cmd.add_flag("--no-compare", no_compare, "leave out the clock comparison: --compare off");
   cmd.add_flag("--one-thread", one_thread,
                "judge the run (invariants, expectations, clock comparison) on the simulation's thread instead of a "
                "second one: the same results, slower where a second core is free");

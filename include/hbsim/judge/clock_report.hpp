@@ -14,6 +14,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,24 @@ struct report_event {
 inline constexpr std::uint64_t vector_pairs_judged = 2000;
 inline constexpr std::uint64_t vector_pairs_entries = std::uint64_t{1} << 20;
 
+/// How the pair counts are taken: exact (each process's pt and Lamport readings kept, about 20 bytes
+/// per event), estimated from a sample of pairs, or exact up to exact_events_most events and estimated
+/// past them (the default). Every other figure is exact in every mode.
+enum class compare_mode { automatic, exact, estimate };
+/// "auto", "exact", "estimate"; parse_compare_mode returns nullopt for any other name.
+const char* to_string(compare_mode m);
+std::optional<compare_mode> parse_compare_mode(std::string_view name);
+inline constexpr std::uint64_t exact_events_most = 1'000'000;
+/// The sample: this many events (their pairs with each other), fewer with many processes so that it
+/// keeps at most sample_entries ground-truth entries (one row of processes entries per sampled event).
+inline constexpr std::size_t sample_events_most = 2048;
+inline constexpr std::size_t sample_entries = std::size_t{1} << 20;
+struct compare_options {
+  compare_mode mode = compare_mode::automatic;
+  std::size_t sample_events = 0;  // 0: sample_events_most, or fewer with many processes (see above)
+  std::uint64_t exact_events_most = hbsim::exact_events_most;  // automatic: exact up to this many events
+};
+
 /// l − pt per event falls in one of these half-open ranges, in ns: [0, 1) (l = pt exactly),
 /// [1, 1us), [1us, 10us), [10us, 100us), [100us, 1ms), [1ms, 10ms), [10ms, 100ms), [100ms, 1s),
 /// [1s, ∞): decades, so the histogram is fixed in size and reads the same at any scale.
@@ -48,6 +67,8 @@ inline constexpr std::array<sim_time, 9> hlc_lead_bounds = {0,          1,      
 
 struct clock_comparison {
   standard_clocks shown;  // the run's: the report covers those it has
+  bool estimated = false;           // some pair counts below are estimates (their *_estimate say which)
+  std::uint64_t sampled_events = 0;  // when estimated: the events sampled, whose pairs the estimates read
   std::size_t processes = 0;
   std::uint64_t events = 0;
   std::uint64_t pairs = 0;       // unordered pairs of distinct events
@@ -61,12 +82,25 @@ struct clock_comparison {
     report_event a, b;
     sim_time by = 0;  // pt(a) − pt(b)
   };
-  std::optional<inversion> worst_inversion;  // the largest; the first found among equals
+  std::optional<inversion> worst_inversion;  // the largest; the first found among equals (exact in every mode)
+
+  // An estimated count's share of its whole (related or concurrent pairs, exact), from the sampled
+  // pairs of that whole, with the half-width of its 95 % confidence interval (pair_sample.hpp); the count
+  // itself is then share x whole, rounded.
+  struct estimate {
+    double share = 0;
+    double plus_minus = 0;
+    std::uint64_t sampled_pairs = 0;
+  };
+  std::optional<estimate> pt_inverted_estimate, pt_tied_estimate;
 
   // Lamport.
   std::uint64_t lamport_concurrent_ordered = 0;  // a ∥ b with L(a) ≠ L(b): an order Lamport invents
   std::uint64_t lamport_concurrent_tied = 0;     // a ∥ b with L(a) = L(b)
   std::uint64_t lamport_related_not_below = 0;   // a → b with L(a) ≥ L(b): 0 unless the clock is wrong
+  // Estimated only when the clock condition broke somewhere (else they are exact whatever the mode).
+  std::optional<estimate> lamport_concurrent_ordered_estimate, lamport_concurrent_tied_estimate,
+      lamport_related_not_below_estimate;
 
   // HLC: l − pt per event.
   std::array<std::uint64_t, hlc_lead_bounds.size()> hlc_lead_histogram{};  // by hlc_lead_bounds
@@ -128,17 +162,21 @@ struct clock_comparison {
 
 /// Counts the report's pairs without visiting them: an event's causal past is, per process j, the
 /// first k_j events of j (k_j = its ground-truth vector's entry), so "how many a in past(b) have
-/// pt(a) > pt(b)" is a sum over j of "how many of j's first k_j readings exceed x", answered by
-/// binary search (or by blocks when a clock went backwards) over j's readings. And when the largest
-/// reading in b's past (carried along edges like HLC's l) is below pt(b), the answer is 0 at once.
-/// Exact in every case, hence memory that grows with the run: each event's pt and Lamport value
-/// (16 bytes, plus 1.5 for blocks), about 20 bytes per event at peak on PHOLD, freed by on_finish;
-/// the rest follows the processes and the messages in flight (for each chosen kind module, the
-/// latest stamp of each process and the stamp of each send in flight).
+/// pt(a) > pt(b)" is a sum over j of "how many of j's first k_j readings exceed x", answered by a
+/// search from the end (or by blocks when a clock went backwards) of j's readings. And when the
+/// largest reading in b's past (carried along edges like HLC's l) is below pt(b), the answer is 0 at
+/// once. Exact, hence memory that grows with the run: each event's pt and Lamport value (16 bytes,
+/// plus 1.5 for blocks), about 20 bytes per event at peak on PHOLD, freed by on_finish. Past
+/// exact_events_most events (compare_mode::automatic), or from the start (estimate), those readings
+/// are dropped and the counts that need them estimated from the pairs of a uniform sample of the
+/// run's events (reservoir sampling from a stream of the run's seed: the same run, the same sample),
+/// a fixed memory of sample_entries entries. The rest follows the processes and the messages in
+/// flight (for each chosen kind module, the latest stamp of each process and the stamp of each send
+/// in flight), and the Lamport values' ties (4 bytes per value up to the largest).
 class clock_report final : public event_observer {
  public:
   /// Observe the run with `truth` first: pairs are judged against it.
-  explicit clock_report(const causality& truth);
+  explicit clock_report(const causality& truth, compare_options options = {});
   ~clock_report() override;
   clock_report(const clock_report&) = delete;
   clock_report& operator=(const clock_report&) = delete;
@@ -154,6 +192,7 @@ class clock_report final : public event_observer {
  private:
   struct state;
   const causality* truth_;
+  compare_options options_;
   std::unique_ptr<state> s_;
 };
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "hbsim/judge/clock_report.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim {
@@ -16,14 +17,16 @@ struct memory_estimate {
 };
 
 /// Peak memory of `hbsim run` on s, from the measured costs of a process, a message waiting (its vector
-/// rows included) and an event kept by the clock comparison (when `compare_clocks`).
-memory_estimate estimate_memory(const scenario& s, bool compare_clocks);
+/// rows included) and an event kept by the clock comparison (when `compare_clocks`: up to `compared_most`
+/// events, where it goes from exact counts to estimates).
+memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most = exact_events_most);
 
 /// The memory this process may still take: the smaller of the machine's available memory and its
 /// cgroup's limit; nullopt where neither can be read.
 std::optional<std::uint64_t> available_memory();
 
 /// Throws input_error (naming s's file and /processes) when the estimate passes `available`.
-void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available = available_memory());
+void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available = available_memory(),
+                  std::uint64_t compared_most = exact_events_most);
 
 }  // namespace hbsim

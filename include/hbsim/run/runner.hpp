@@ -26,9 +26,11 @@ struct run_options {
   std::vector<event_observer*> observers;  // also watch the run (narration)
   // Exports, which read the run's ground truth: they watch with the judges, after it.
   std::vector<exporter*> exports;
-  // The clock comparison keeps each event's pt and Lamport value (about 20 bytes per event) until the
-  // end of the run: the one part of a run whose memory follows its length, so it can be left out.
+  // The clock comparison keeps each event's pt and Lamport value (about 20 bytes per event) up to
+  // compare.exact_events_most events (then estimates, in a fixed memory), or to the end with
+  // compare_mode::exact; it can be left out.
   bool compare_clocks = true;
+  compare_options compare;
   // Judge the run (invariants, expectations, the clock comparison) on a thread of its own, beside
   // the simulation: the same results, sooner when a second core is free.
   // Unset: when this process may run on more than one CPU.

@@ -1,0 +1,163 @@
+// The clock comparison's estimates (compare_mode::estimate, and automatic past exact_events_most):
+// their 95 % intervals hold the exact counts on random runs, narrow with a larger sample, the same run
+// draws the same sample; the figures they do not need stay exact; --compare on the command line.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "hbsim/judge/clock_report.hpp"
+#include "hbsim/run/runner.hpp"
+#include "sim_fixture.hpp"
+#include "temp_files.hpp"
+
+using namespace hbsim;
+using namespace hbsim::testing;
+using nlohmann::json;
+
+namespace {
+
+clock_comparison compared(const scenario& s, std::uint64_t seed, compare_options c) {
+  run_options o;
+  o.seed = seed;
+  o.compare = c;
+  return run_scenario(s, o).clocks->result();
+}
+
+// Whether an estimated count's interval holds the exact count (whole × (share ± plus_minus), the
+// count itself rounded); a count left exact must be the exact one.
+bool holds(std::uint64_t count, const std::optional<clock_comparison::estimate>& e, std::uint64_t whole,
+           std::uint64_t exact) {
+  if (!e) return count == exact;
+  const double w = static_cast<double>(whole);
+  return std::abs(static_cast<double>(exact) - e->share * w) <= e->plus_minus * w + 0.5 + 1e-9 * w;
+}
+
+// Three processes resynced every 2 ms with an error of ±1 ms, coarse readings on one: a thousand
+// events whose pt runs backwards along many related pairs and ties on others.
+scenario resyncing(bool wrong_lamport) {
+  scenario s = make_scenario({"A", "B", "C"});
+  for (auto& p : s.processes) p.clock.sync = clock_sync{2 * ms, distribution::normal(0, 1 * ms)};
+  s.processes[2].clock.resolution = 500'000;
+  s.network.defaults.delay = distribution::exponential(300'000);
+  s.generate.push_back(random_generator{250, 0.5, distribution::exponential(200'000)});
+  if (wrong_lamport) s.logical.lamport = lamport_variant::ignore_message;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("clock estimate: the 95% intervals hold the exact counts on random faulty runs") {
+  const lamport_variant lamports[] = {lamport_variant::canonical, lamport_variant::no_tick_local,
+                                      lamport_variant::ignore_message, lamport_variant::double_tick_receive};
+  std::uint64_t intervals = 0, held = 0, left_exact = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    CAPTURE(seed);
+    scenario s = faulty_random_scenario();
+    s.logical.lamport = lamports[seed % 4];
+    const clock_comparison x = compared(s, seed, {compare_mode::exact});
+    const clock_comparison e = compared(s, seed, {compare_mode::estimate, 40});
+    REQUIRE(!x.estimated);
+    REQUIRE(e.estimated);
+    CHECK(e.sampled_events == std::min<std::uint64_t>(40, x.events));
+    // What the estimates do not touch is exact.
+    CHECK(e.related == x.related);
+    CHECK(e.concurrent == x.concurrent);
+    CHECK((e.worst_inversion ? e.worst_inversion->by : 0) == (x.worst_inversion ? x.worst_inversion->by : 0));
+    CHECK(e.hlc_lead_histogram == x.hlc_lead_histogram);
+    const struct {
+      std::uint64_t count;
+      const std::optional<clock_comparison::estimate>& est;
+      std::uint64_t whole, exact;
+    } figures[] = {
+        {e.pt_inverted, e.pt_inverted_estimate, x.related, x.pt_inverted},
+        {e.pt_tied, e.pt_tied_estimate, x.related, x.pt_tied},
+        {e.lamport_related_not_below, e.lamport_related_not_below_estimate, x.related, x.lamport_related_not_below},
+        {e.lamport_concurrent_tied, e.lamport_concurrent_tied_estimate, x.concurrent, x.lamport_concurrent_tied},
+        {e.lamport_concurrent_ordered, e.lamport_concurrent_ordered_estimate, x.concurrent,
+         x.lamport_concurrent_ordered},
+    };
+    for (const auto& f : figures) {
+      if (!f.est) {
+        ++left_exact;
+        CHECK(f.count == f.exact);
+        continue;
+      }
+      ++intervals;
+      held += holds(f.count, f.est, f.whole, f.exact);
+    }
+    // A correct Lamport clock's figures are exact whatever the mode.
+    if (s.logical.lamport == lamport_variant::canonical) CHECK(!e.lamport_concurrent_tied_estimate);
+  }
+  // A 95 % interval misses about one time in twenty; the jackknife's, on 40 events, a little more.
+  CHECK(intervals > 80);
+  CHECK(static_cast<double>(held) >= 0.85 * static_cast<double>(intervals));
+  CHECK(left_exact > 20);
+}
+
+TEST_CASE("clock estimate: a larger sample narrows the interval, which holds the exact count") {
+  for (const bool wrong_lamport : {false, true}) {
+    CAPTURE(wrong_lamport);
+    const scenario s = resyncing(wrong_lamport);
+    const clock_comparison x = compared(s, 3, {compare_mode::exact});
+    REQUIRE(x.events > 900);
+    REQUIRE(x.pt_inverted > 1000);
+    double previous = 1;
+    for (const std::size_t events : {50, 200, 800}) {
+      CAPTURE(events);
+      const clock_comparison e = compared(s, 3, {compare_mode::estimate, events});
+      REQUIRE(e.pt_inverted_estimate);
+      CHECK(holds(e.pt_inverted, e.pt_inverted_estimate, x.related, x.pt_inverted));
+      CHECK(e.pt_inverted_estimate->plus_minus < previous);
+      previous = e.pt_inverted_estimate->plus_minus;
+      if (wrong_lamport) {
+        REQUIRE(e.lamport_related_not_below_estimate);
+        CHECK(holds(e.lamport_related_not_below, e.lamport_related_not_below_estimate, x.related,
+                    x.lamport_related_not_below));
+      }
+    }
+    // The whole run sampled: every pair seen, the share is the exact one.
+    const clock_comparison all = compared(s, 3, {compare_mode::estimate, static_cast<std::size_t>(x.events)});
+    CHECK(all.pt_inverted == x.pt_inverted);
+    CHECK(all.pt_inverted_estimate->sampled_pairs == x.related);
+  }
+}
+
+TEST_CASE("clock estimate: automatic estimates past its limit, exact does not, the same run draws the same sample") {
+  const scenario s = resyncing(false);
+  const clock_comparison x = compared(s, 5, {compare_mode::exact, 0, 100});
+  const clock_comparison past = compared(s, 5, {compare_mode::automatic, 0, 100});
+  const clock_comparison under = compared(s, 5, {compare_mode::automatic, 0, x.events});
+  CHECK(!x.estimated);
+  CHECK(past.estimated);
+  CHECK(!under.estimated);
+  CHECK(under.pt_inverted == x.pt_inverted);
+  CHECK(under.pt_tied == x.pt_tied);
+  CHECK(holds(past.pt_inverted, past.pt_inverted_estimate, x.related, x.pt_inverted));
+  const std::vector<std::string> names = {"A", "B", "C"};
+  CHECK(clock_report_json(past, names) == clock_report_json(compared(s, 5, {compare_mode::automatic, 0, 100}), names));
+}
+
+TEST_CASE("hbsim run and report --compare: exact, estimate and off, and a bad mode exits 2") {
+  const scratch tmp;
+  const std::string scenario = source_path("scenarios/skew_contradicts_causality.json");
+  const json exact = json::parse(run_cli("run --json --compare exact '" + scenario + "'").out)["clock_report"];
+  CHECK(exact["counted"] == "exact");
+  CHECK(json::parse(run_cli("run --json '" + scenario + "'").out)["clock_report"] == exact);
+  const std::string trace = tmp / "trace.jsonl";
+  const cli_result estimated = run_cli("run --compare estimate --trace '" + trace + "' '" + scenario + "'");
+  CHECK(estimated.code == 0);
+  CHECK(estimated.out.find("are estimated from the pairs of") != std::string::npos);
+  const json e = json::parse(run_cli("run --json --compare estimate '" + scenario + "'").out)["clock_report"];
+  CHECK(e["counted"] == "estimate");
+  CHECK(e["sampled_events"] == exact["events"]);  // a run smaller than the sample: all of it
+  // The trace replays into the same sample: its seed is the run's.
+  CHECK(json::parse(run_cli("report --json --compare estimate '" + trace + "'").out)["clock_report"] == e);
+  CHECK(json::parse(run_cli("run --json --compare off '" + scenario + "'").out)["clock_report"].is_null());
+  const cli_result bogus = run_cli("run --compare bogus '" + scenario + "'");
+  CHECK(bogus.code == 2);
+  CHECK(bogus.err.find("--compare") != std::string::npos);
+  CHECK(bogus.err.find("bogus") != std::string::npos);
+  CHECK(run_cli("report --compare off '" + trace + "'").code == 2);
+}
