@@ -23,7 +23,6 @@ set(KNOWN_OFFENDERS
     # Being rewritten on another branch.
     "sim/judge/clock_report.cpp"
     "sim/judge/clock_report.cpp: clock_report::on_event"
-    "sim/kernel/simulation.cpp"
     "sim/scenario/load_expectations.cpp: reader::read_expectation"
     "sim/trace/trace_writer.cpp: trace_writer::on_event"
     "sim/views/summary.cpp: print_summary")
