@@ -25,7 +25,7 @@ void simulation::state::start_fault(std::size_t index) {
     if (!ps.up) return;
     const sim_time pt = reading(crash->process);
     changing(crash->process).tick(crash->process, event_kind::crash, pt);
-    emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {});
+    emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {}, nullptr, crash);
     ps.up = false;
     // A crash ends the wait: the commit never completes (its `-done` event never happens).
     each_open_commit(crash->process, [this](std::uint32_t k) {
@@ -57,7 +57,7 @@ void simulation::state::end_fault(std::size_t index) {
     ps.up = true;
     const sim_time pt = reading(crash->process);
     changing(crash->process).tick(crash->process, event_kind::restart, pt);
-    emit(crash->process, event_kind::restart, intern("restart"), pt, nullptr, {});
+    emit(crash->process, event_kind::restart, intern("restart"), pt, nullptr, {}, nullptr, crash);
   } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
     process_state& ps = procs[pause->process];
     if (--ps.pauses > 0) return;

@@ -36,7 +36,8 @@ void simulation::state::release(std::uint32_t flight_index) {
 }
 
 event_id simulation::state::emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
-                                 std::span<const sent_message> messages, const commit_note* commit) {
+                                 std::span<const sent_message> messages, const commit_note* commit,
+                                 const crash_fault* crash) {
   process_state& ps = procs[p];
   event_record r;
   r.id = ++last_event;
@@ -57,10 +58,12 @@ event_id simulation::state::emit(process_id p, event_kind kind, label_id label, 
   if (data) r.data = data->on_event(r);
   if (ntp) r.ntp = ntp->on_event(r);
   r.commit = commit;
+  r.crash = crash;
+  r.checkpointed = ps.checkpoint_every != 0 && ps.seq % ps.checkpoint_every == 0;
   ++stats.events;
   ++stats.by_kind[static_cast<int>(kind)];
   notify([&](event_observer& o) { o.on_event(r); });
-  if (ps.checkpoint_every != 0 && ps.seq % ps.checkpoint_every == 0) clocks.checkpoint(p);
+  if (r.checkpointed) clocks.checkpoint(p);
   if (stats.events >= sc.max_events) {
     stopping = true;
     stats.hit_max_events = true;
