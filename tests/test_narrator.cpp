@@ -330,3 +330,48 @@ TEST_CASE("narrator: the clocks of messages in flight are released once every co
   const std::string text = out.str();
   CHECK(std::count(text.begin(), text.end(), '\n') > 10000);
 }
+
+namespace {
+
+// Passes a run on to a narrator whose header names a scenario without faults: what it tells of crashes must come
+// from the events themselves.
+class faults_hidden final : public event_observer {
+ public:
+  faults_hidden(const scenario& s, event_observer& to) : shown_(s), to_(to) { shown_.faults.clear(); }
+  void on_start(const run_header& h) override {
+    run_header shown = h;
+    shown.source = &shown_;
+    to_.on_start(shown);
+  }
+  void on_event(const event_record& e) override { to_.on_event(e); }
+  void on_route(const route_record& r) override { to_.on_route(r); }
+  void on_drop(const drop_record& d) override { to_.on_drop(d); }
+  void on_fault(const fault_record& f) override { to_.on_fault(f); }
+  void on_finish(const run_end& e) override { to_.on_finish(e); }
+
+ private:
+  scenario shown_;
+  event_observer& to_;
+};
+
+}  // namespace
+
+TEST_CASE("narrator: a crash's persist mode and checkpoints come from the event records, not the scenario") {
+  const scenario s = from_json(R"({
+    "name": "checkpoint", "processes": ["A"],
+    "faults": [{"at": "4ms", "crash": "A", "restart": "5ms", "persist": "checkpoint", "checkpoint_every": 3}],
+    "script": [{"at": "1ms", "process": "A", "do": "local", "repeat": {"count": 3, "every": "1ms"}}]})");
+  std::ostringstream out;
+  narrator n(out);
+  faults_hidden hidden(s, n);
+  simulation sim(s);
+  sim.observe(hidden);
+  sim.run();
+  const std::string text = out.str();
+  // As in the test above: the checkpoint follows event #3 (L 3, V [3], (3ms, 0)); the crash, event #4, is down
+  // until 5ms; the restart ticks the checkpoint to L 4, V [4], (5ms, 0).
+  CHECK(text.find("A is down until 5ms (persist checkpoint)") != std::string::npos);
+  CHECK(text.find("[5ms] A#5 restart, pt 5ms, persist checkpoint: from the checkpoint after its event #3: "
+                  "L = 3 + 1 = 4; V = [3] then tick = [4]; HLC l = max(3ms, pt 5ms) = 5ms, c = 0 (l moved to pt) = (5ms, 0)\n") !=
+        std::string::npos);
+}

@@ -25,53 +25,14 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
     const std::span<const std::string_view> values = std::span(event_fields).subspan(1);
     if (std::none_of(values.begin(), values.end(), [&](std::string_view k) { return get(v, k) != nullptr; }))
       fail(path, concat("at least one of ", join_names(values), " (the values the event must have)"), "none of them");
-    for (std::size_t i = 0; i < logical_.extra.size(); ++i) {
-      const clock_kind& kind = *logical_.extra[i].kind;
-      const json* x = get(v, kind.name());
-      if (!x) continue;
-      std::vector<std::uint64_t> words;
-      if (const std::string wanted = kind.read(*x, process_names_, words); !wanted.empty())
-        wrong(*x, child(path, kind.name()), wanted);
-      e.stamps.emplace_back(i, std::move(words));
-    }
-    if (const json* x = get(v, "lamport"))
-      e.lamport = read_uint(*x, child(path, "lamport"), 0, std::numeric_limits<std::uint64_t>::max());
-    if (const json* x = get(v, "vector")) {
-      const std::string p = child(path, "vector");
-      if (!x->is_object()) wrong(*x, p, "a vector clock: an object {process name: count}");
-      std::vector<std::uint32_t> dense(process_count_, 0);
-      for (const auto& [name, count] : x->items()) {
-        // A note is told from an entry of a process called "note" by its type.
-        if (name == "note" && count.is_string()) continue;
-        const std::string entry = child(p, name);
-        dense[resolve(name, entry)] =
-            static_cast<std::uint32_t>(read_uint(count, entry, 0, std::numeric_limits<std::uint32_t>::max()));
-      }
-      e.vector = std::move(dense);
-    }
-    if (const json* x = get(v, "hlc")) {
-      static constexpr std::array<std::string_view, 2> hlc_fields{"l", "c"};
-      const std::string p = child(path, "hlc");
-      check_fields(*x, p, "an HLC stamp", hlc_fields);
-      if (!get(*x, "l") && !get(*x, "c")) wrong(*x, p, "an HLC stamp with l, c or both");
-      if (const json* l = get(*x, "l")) e.hlc_l = read_duration(*l, child(p, "l"), sign::any);
-      if (const json* c = get(*x, "c"))
-        e.hlc_c = read_uint(*c, child(p, "c"), 0, std::numeric_limits<std::uint64_t>::max());
-    }
+    read_event_values(v, path, e);
     return e;
   }
   if (kind == "violates") {
     static constexpr std::array<std::string_view, 1> f{"violates"};
     check_fields(v, path, "a violates expectation", f);
     e.type = expectation::kind::violates;
-    // The invariants of the chosen clocks only: one of another kind could never be violated.
-    std::vector<std::string_view> judged;
-    for (const std::string_view name : invariant_names)
-      if (logical_.has(name.substr(0, name.find('.')))) judged.push_back(name);
-    for (const chosen_clock& c : logical_.extra) judged.insert(judged.end(), c.kind->invariants().begin(), c.kind->invariants().end());
-    if (has_data_) judged.insert(judged.end(), data_invariant_names().begin(), data_invariant_names().end());
-    if (delivery_) judged.insert(judged.end(), delivery_invariant_names.begin(), delivery_invariant_names.end());
-    if (ntp_) judged.push_back(ntp_invariant_name);
+    const std::vector<std::string_view> judged = judged_invariants();
     e.invariant = judged[read_choice(v["violates"], kind_path, judged, "an invariant of the chosen clocks")];
     return e;
   }
@@ -87,6 +48,56 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
   e.a = read_event_ref(pair[0], child(kind_path, 0));
   e.b = read_event_ref(pair[1], child(kind_path, 1));
   return e;
+}
+
+// The values an event expectation names, clock by clock.
+void reader::read_event_values(const json& v, const std::string& path, expectation& e) const {
+  for (std::size_t i = 0; i < logical_.extra.size(); ++i) {
+    const clock_kind& kind = *logical_.extra[i].kind;
+    const json* x = get(v, kind.name());
+    if (!x) continue;
+    std::vector<std::uint64_t> words;
+    if (const std::string wanted = kind.read(*x, process_names_, words); !wanted.empty())
+      wrong(*x, child(path, kind.name()), wanted);
+    e.stamps.emplace_back(i, std::move(words));
+  }
+  if (const json* x = get(v, "lamport"))
+    e.lamport = read_uint(*x, child(path, "lamport"), 0, std::numeric_limits<std::uint64_t>::max());
+  if (const json* x = get(v, "vector")) {
+    const std::string p = child(path, "vector");
+    if (!x->is_object()) wrong(*x, p, "a vector clock: an object {process name: count}");
+    std::vector<std::uint32_t> dense(process_count_, 0);
+    for (const auto& [name, count] : x->items()) {
+      // A note is told from an entry of a process called "note" by its type.
+      if (name == "note" && count.is_string()) continue;
+      const std::string entry = child(p, name);
+      dense[resolve(name, entry)] =
+          static_cast<std::uint32_t>(read_uint(count, entry, 0, std::numeric_limits<std::uint32_t>::max()));
+    }
+    e.vector = std::move(dense);
+  }
+  if (const json* x = get(v, "hlc")) {
+    static constexpr std::array<std::string_view, 2> hlc_fields{"l", "c"};
+    const std::string p = child(path, "hlc");
+    check_fields(*x, p, "an HLC stamp", hlc_fields);
+    if (!get(*x, "l") && !get(*x, "c")) wrong(*x, p, "an HLC stamp with l, c or both");
+    if (const json* l = get(*x, "l")) e.hlc_l = read_duration(*l, child(p, "l"), sign::any);
+    if (const json* c = get(*x, "c"))
+      e.hlc_c = read_uint(*c, child(p, "c"), 0, std::numeric_limits<std::uint64_t>::max());
+  }
+}
+
+// The invariants a violates expectation may name: those of the chosen clocks only (one of another kind could never
+// be violated), of the data, the delivery groups and NTP when the scenario has them.
+std::vector<std::string_view> reader::judged_invariants() const {
+  std::vector<std::string_view> judged;
+  for (const std::string_view name : invariant_names)
+    if (logical_.has(name.substr(0, name.find('.')))) judged.push_back(name);
+  for (const chosen_clock& c : logical_.extra) judged.insert(judged.end(), c.kind->invariants().begin(), c.kind->invariants().end());
+  if (has_data_) judged.insert(judged.end(), data_invariant_names().begin(), data_invariant_names().end());
+  if (delivery_) judged.insert(judged.end(), delivery_invariant_names.begin(), delivery_invariant_names.end());
+  if (ntp_) judged.push_back(ntp_invariant_name);
+  return judged;
 }
 
 }  // namespace hbsim::scenario_internal

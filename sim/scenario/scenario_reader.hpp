@@ -142,6 +142,8 @@ class reader {
   reactive_rule read_rule(const json& v, const std::string& path, std::size_t k) const;
   generator read_generator(const json& v, const std::string& path);
   expectation read_expectation(const json& v, const std::string& path) const;
+  void read_event_values(const json& v, const std::string& path, expectation& e) const;
+  std::vector<std::string_view> judged_invariants() const;
   delivery_group read_delivery_group(const json& v, const std::string& path, const network_config& net) const;
   void read_delivery_variant(const json& v, const std::string& path, delivery_group& g) const;
 

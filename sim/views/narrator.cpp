@@ -137,16 +137,10 @@ std::string narrator::rules(const event_record& e, const clocks& before, const c
   return out;
 }
 
-std::pair<const narrator::clocks*, std::string> narrator::restart_from(process_id p, sim_time t) const {
-  const crash_fault* crash = nullptr;
-  if (source_)
-    for (const fault& f : source_->faults)
-      if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->process == p && c->restart == t) {
-        crash = c;
-        break;
-      }
-  if (!crash) return {&last_[p], "from the clocks it had before the crash"};
-  switch (crash->persist) {
+std::pair<const narrator::clocks*, std::string> narrator::restart_from(const event_record& e) const {
+  const process_id p = e.process;
+  if (!e.crash) return {&last_[p], "from the clocks it had before the crash"};
+  switch (e.crash->persist) {
     case persist_mode::all: return {&last_[p], "persist all: from the clocks kept through the crash"};
     case persist_mode::none: return {&initial_[p], "persist none: from zero"};
     case persist_mode::checkpoint:
@@ -188,7 +182,6 @@ void narrator::on_start(const run_header& h) {
   last_ = initial_;
   checkpoint_ = initial_;
   checkpoint_taken_.assign(n, 0);
-  checkpoint_every_.assign(n, 0);
   messages_.clear();
   faults_.clear();
   relays_.assign(source_ ? source_->delivery.groups.size() : 0, 0);
@@ -198,10 +191,6 @@ void narrator::on_start(const run_header& h) {
   out_ << "narration of \"" << (source_ ? source_->name : std::string()) << "\", seed " << h.seed
        << ", processes " << names << "\n";
   if (!source_) return;
-  // The kernel checkpoints after every k-th event of a process, k from its last crash fault with persist checkpoint.
-  for (const fault& f : source_->faults)
-    if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->persist == persist_mode::checkpoint && c->process < n)
-      checkpoint_every_[c->process] = c->checkpoint_every;
   const logical_config& l = source_->logical;
   std::string wrong;  // every chosen kind whose variant is not its canonical rule (its first)
   for (const chosen& c : kinds_)
@@ -233,7 +222,7 @@ void narrator::on_event(const event_record& e) {
       break;
     }
     case event_kind::restart: {
-      const auto [from, why] = restart_from(e.process, e.time);
+      const auto [from, why] = restart_from(e);
       before = from;
       line.append(concat(", ", why));
       break;
@@ -247,15 +236,10 @@ void narrator::on_event(const event_record& e) {
   line.append(": ").append(rules(e, *before, e.kind == event_kind::receive ? carried : nullptr, after));
   if (e.ntp) line.append(ntp_text(*e.ntp, e.time, e.pt));
   if (e.commit) line.append(commit_text(e, after));
-  if (e.kind == event_kind::crash && source_) {
-    for (const fault& f : source_->faults)
-      if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->process == e.process && f.at == e.time) {
-        line.append(concat("; ", name(e.process), " is down ",
-                        c->restart ? concat("until ", dur(*c->restart)) : std::string("for good"), " (",
-                        persist_text(c->persist), "): messages reaching it meanwhile are dropped"));
-        break;
-      }
-  }
+  if (e.kind == event_kind::crash && e.crash)
+    line.append(concat("; ", name(e.process), " is down ",
+                       e.crash->restart ? concat("until ", dur(*e.crash->restart)) : std::string("for good"), " (",
+                       persist_text(e.crash->persist), "): messages reaching it meanwhile are dropped"));
   if (e.kind == event_kind::send) line.append(relay_number(e));
   out_ << line << "\n";
   if (e.data) {
@@ -280,7 +264,7 @@ void narrator::on_event(const event_record& e) {
     links_->event(e.process, e.vector, e.time);
   }
   now = std::move(after);
-  if (const std::uint64_t k = checkpoint_every_[e.process]; k != 0 && e.seq % k == 0) {
+  if (e.checkpointed) {
     checkpoint_[e.process] = now;
     checkpoint_taken_[e.process] = e.seq;
   }

@@ -232,19 +232,11 @@ commit_stats commit_waits(const run_stats& s) {
   return c;
 }
 
-}  // namespace
-
-void print_summary(std::ostream& out, const run_report& r) {
-  const simulation& sim = *r.sim;
+// What happened: events by kind, messages and their drops, delivery groups' hold-backs, TrueTime commits,
+// skipped actions.
+void print_counts(std::ostream& out, const simulation& sim) {
   const run_stats& s = sim.stats();
-  const auto names = sim.process_names();
   const scenario& sc = sim.source();
-  out << "hbsim run: " << sc.name;
-  if (!sc.file.empty()) out << " (" << sc.file << ")";
-  out << ", seed " << sim.seed() << "\n";
-  out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("
-      << stop_reason(s, sc) << ")\n\n";
-
   out << "events     " << s.events << ":";
   for (int k = 0; k < event_kind_count; ++k)
     out << (k ? ", " : " ") << to_string(static_cast<event_kind>(k)) << " " << s.by_kind[k];
@@ -285,7 +277,41 @@ void print_summary(std::ostream& out, const run_report& r) {
   }
   if (s.skipped_actions)
     out << "skipped    " << s.skipped_actions << (s.skipped_actions == 1 ? " action" : " actions") << " of crashed processes\n";
+}
 
+// Each expectation, met or not, with what was found instead.
+void print_expectations(std::ostream& out, const run_report& r) {
+  const auto names = r.sim->process_names();
+  const scenario& sc = r.sim->source();
+  if (r.expectations.empty()) return;
+  const auto count = [&](expectation_result::status st) {
+    return std::count_if(r.expectations.begin(), r.expectations.end(),
+                         [&](const expectation_result& x) { return x.outcome == st; });
+  };
+  out << "\nexpectations  " << count(expectation_result::status::met) << " met, "
+      << count(expectation_result::status::unmet) << " unmet";
+  out << "\n";
+  for (const expectation_result& x : r.expectations) {
+    out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, sc.logical, names) << "\n";
+    if (x.outcome != expectation_result::status::met)
+      out << "       found " << found_text(x, names) << "\n";
+  }
+}
+
+}  // namespace
+
+void print_summary(std::ostream& out, const run_report& r) {
+  const simulation& sim = *r.sim;
+  const run_stats& s = sim.stats();
+  const auto names = sim.process_names();
+  const scenario& sc = sim.source();
+  out << "hbsim run: " << sc.name;
+  if (!sc.file.empty()) out << " (" << sc.file << ")";
+  out << ", seed " << sim.seed() << "\n";
+  out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("
+      << stop_reason(s, sc) << ")\n\n";
+
+  print_counts(out, sim);
   print_final_clocks(out, sim);
   for (const auto& clock : sim.clocks().extra()) out << clock->summary(names);
 
@@ -299,20 +325,7 @@ void print_summary(std::ostream& out, const run_report& r) {
         << " processes the ground truth keeps the run's edges, which the\n"
            "                 invariants need, not each event's causal past, which the comparison needs\n";
 
-  if (!r.expectations.empty()) {
-    const auto count = [&](expectation_result::status st) {
-      return std::count_if(r.expectations.begin(), r.expectations.end(),
-                           [&](const expectation_result& x) { return x.outcome == st; });
-    };
-    out << "\nexpectations  " << count(expectation_result::status::met) << " met, "
-        << count(expectation_result::status::unmet) << " unmet";
-    out << "\n";
-    for (const expectation_result& x : r.expectations) {
-      out << "  " << status_word(x.outcome) << " " << expectation_text(*x.spec, sc.logical, names) << "\n";
-      if (x.outcome != expectation_result::status::met)
-        out << "       found " << found_text(x, names) << "\n";
-    }
-  }
+  print_expectations(out, r);
   const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
   out << "\nwall       " << std::fixed << std::setprecision(3) << r.wall_seconds << " s, "
       << std::setprecision(0) << rate << " events/s\n";

@@ -16,6 +16,7 @@
 namespace hbsim {
 
 struct data_note;  // data/data_note.hpp: what the event did to replicated data
+struct crash_fault;  // net/faults.hpp: the fault that crashed or restarted the process
 struct ntp_note;   // kernel/ntp_note.hpp: the NTP exchange the event ended
 
 enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
@@ -75,6 +76,10 @@ struct event_record {
   sim_time arrived = no_arrival;           // a receive a delivery group ordered: when the copy arrived
   const ntp_note* ntp = nullptr;           // the event that ended an NTP exchange
   const commit_note* commit = nullptr;     // a TrueTime commit or its `-done` event
+  // A live run's crash or restart: its fault (the scenario's, valid for the whole run), whose `persist` says
+  // what the restart starts from. A trace does not record it: null when replayed.
+  const crash_fault* crash = nullptr;
+  bool checkpointed = false;  // a live run's process checkpoints its clocks after this event (persist checkpoint)
 };
 
 struct drop_record {

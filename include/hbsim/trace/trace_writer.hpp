@@ -46,6 +46,11 @@ class trace_writer final : public event_observer {
   void end_line(char* end);
   char* name(char* p, process_id q) const;
   char* vector(char* p, std::span<const std::uint32_t> v) const;
+  // An event line's parts: its bound (after formatting the fields that modules write as text), its clocks'
+  // fields, its messages' (a send's, or a receive's or reject's own).
+  std::size_t event_bound(const event_record& e);
+  char* clock_fields(char* p, const event_record& e) const;
+  char* message_fields(char* p, const event_record& e) const;
 
   std::unique_ptr<sha256> hash_;
   std::string digest_;

@@ -107,8 +107,8 @@ class narrator final : public event_observer {
   std::string title(const event_record& e) const;
   clocks stamps_of(const event_record& e) const;
   std::string rules(const event_record& e, const clocks& before, const clocks* carried, const clocks& after) const;
-  /// What restarting p at t starts from, and why.
-  std::pair<const clocks*, std::string> restart_from(process_id p, sim_time t) const;
+  /// What a restart starts from, and why, as its crash fault's `persist` says.
+  std::pair<const clocks*, std::string> restart_from(const event_record& e) const;
   void copy_done(message_id id);
   void differential(const event_record& e, const clocks& sent);
   /// For a sequencer's relay, "; S numbers LABEL as #k"; else "".
@@ -122,7 +122,6 @@ class narrator final : public event_observer {
   std::size_t vector_ = 0;     // vector's index in kinds_, ~0 when not chosen
   std::unique_ptr<vector_changes> links_;      // differential vector clocks: what each link's message carries
   std::vector<clocks> last_;                   // per process: clocks after its previous event
-  std::vector<std::uint64_t> checkpoint_every_;  // per process, 0 when it never checkpoints
   std::vector<clocks> checkpoint_;             // per process: the clocks a checkpoint restart returns to
   std::vector<std::uint64_t> checkpoint_taken_;  // per process: seq of the event checkpointed, 0 for none
   std::vector<clocks> initial_;                // per process: its clocks before its first event
