@@ -26,7 +26,7 @@ constexpr int lane_gap = 60;
 constexpr int first_lane_y = 84;
 constexpr int fault_label_y = 34;      // three rows, 14 apart, so neighbouring labels do not collide
 constexpr int dot_radius = 4;
-constexpr int data_legend_height = 22, data_legend_width = 760;
+constexpr int data_legend_width = 760;
 
 constexpr std::string_view style = R"svg(<style>
 .caption{font-size:12px;fill:#333}
@@ -244,24 +244,6 @@ std::string diagram_exporter::vector_text(const diagram_event& e) const {
 std::string diagram_exporter::hlc_text(const hlc_stamp& h) {
   return "(" + format_duration(h.l) + "," + std::to_string(h.c) + ")";
 }
-
-// Where everything goes: the lanes, the window of true time, the columns of the x axis, the dots.
-struct diagram_exporter::layout {
-  std::size_t lanes = 1;  // at least one, so that an empty selection still draws a lane's room
-  int last_lane_y = 0;
-  int axis_y = 0;
-  sim_time lo = 0, hi = 0;  // the window of true time
-  time_axis axis;
-  std::vector<int> slot;  // each event's slot in its column
-  std::vector<int> ex, ey;  // each event's dot
-  int left = 0;  // where the lanes begin, right of the names
-  int width = 0, height = 0;
-  bool dense = false;  // drops and clock steps lose their text
-  bool data = false;   // some event has a data mark: the legend explains them
-
-  sim_time clip(sim_time t) const { return std::clamp(t, lo, hi); }
-  sim_time fault_end(const drawn_fault& f) const { return f.end < 0 ? hi : clip(f.end); }  // open: the window's
-};
 
 std::string diagram_exporter::svg(std::span<const shown_clock> label_clocks) const {
   const layout l = lay_out(label_clocks);
@@ -539,53 +521,6 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
     if (e.data) escape_into(s, e.data->tooltip());
     s += "</title></circle>\n";
   }
-}
-
-// A write gets a square around its dot; below it, a lost update's cross and a state's siblings.
-void diagram_exporter::draw_data_marks(std::string& s, const layout& l) const {
-  for (std::size_t i = 0; i < events_.size(); ++i) {
-    if (!events_[i].data) continue;
-    const data_mark& m = *events_[i].data;
-    const std::string id = std::to_string(events_[i].id), x = std::to_string(l.ex[i]);
-    int below = l.ey[i] + 16;
-    if (m.write) {
-      s.append("<rect class=\"data-write\" data-event=\"").append(id).append("\" x=\"").append(std::to_string(l.ex[i] - 7));
-      s.append("\" y=\"").append(std::to_string(l.ey[i] - 7)).append("\" width=\"14\" height=\"14\"><title>");
-      escape_into(s, m.story);
-      s.append("</title></rect>\n");
-    }
-    if (!m.lost.empty()) {
-      s.append("<text class=\"data-lost\" data-event=\"").append(id).append("\" x=\"").append(x).append("\" y=\"");
-      s.append(std::to_string(below)).append("\">✕ lost<title>");
-      for (std::size_t k = 0; k < m.lost.size(); ++k) {
-        if (k) s.append("\n");
-        escape_into(s, m.lost[k]);
-      }
-      s.append("</title></text>\n");
-      below += 11;
-    }
-    if (m.siblings() > 1) {
-      s.append("<text class=\"data-siblings\" data-event=\"").append(id).append("\" x=\"").append(x).append("\" y=\"");
-      s.append(std::to_string(below)).append("\">").append(std::to_string(m.siblings())).append(" siblings<title>");
-      escape_into(s, m.tooltip());
-      s.append("</title></text>\n");
-    }
-  }
-}
-
-// Under the time axis: what each data mark means.
-void diagram_exporter::draw_data_legend(std::string& s, const layout& l) const {
-  const int y = l.axis_y + 34 + data_legend_height / 2, x = l.left;
-  const std::string row = std::to_string(y + 4);
-  s.append("<g class=\"legend\"><rect class=\"data-write legend-write\" x=\"").append(std::to_string(x));
-  s.append("\" y=\"").append(std::to_string(y - 7)).append("\" width=\"14\" height=\"14\"/>");
-  s.append("<text x=\"").append(std::to_string(x + 20)).append("\" y=\"").append(row).append("\">a write (put)</text>");
-  s.append("<text class=\"data-lost legend-lost\" x=\"").append(std::to_string(x + 130)).append("\" y=\"").append(row);
-  s.append("\">✕ lost</text><text x=\"").append(std::to_string(x + 155)).append("\" y=\"").append(row);
-  s.append("\">a write lost at this replica (data.no_lost_update)</text>");
-  s.append("<text class=\"data-siblings legend-siblings\" x=\"").append(std::to_string(x + 440)).append("\" y=\"");
-  s.append(row).append("\">2 siblings</text><text x=\"").append(std::to_string(x + 475)).append("\" y=\"").append(row);
-  s.append("\">the replica now holds concurrent values of a key</text></g>\n");
 }
 
 // Greedy per lane: a label that would touch the previous one on its lane is left out.

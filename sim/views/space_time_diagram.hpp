@@ -5,6 +5,7 @@
 // export leaves no file.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -16,6 +17,7 @@
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/views/exporter.hpp"
+#include "views/diagram_time_axis.hpp"
 #include "views/data_marks.hpp"
 
 namespace hbsim {
@@ -48,6 +50,9 @@ struct diagram_event {
   std::string commit;            // a TrueTime commit's s, and on its -done event the wait; "" otherwise
   std::optional<data_mark> data;   // what it did to the replicated data
 };
+
+/// The row under the time axis where the replicated data's legend goes, when the run has data.
+inline constexpr int data_legend_height = 22;
 
 /// An SVG coordinate: one decimal at most, "-0" written "0".
 std::string px(double v);
@@ -103,7 +108,7 @@ class diagram_exporter : public exporter {
     std::uint32_t lane;   // pause, clock step: the process's lane; no_lane when not shown
   };
   static constexpr std::uint32_t no_lane = ~std::uint32_t{0};
-  struct layout;  // where everything goes, worked out once per svg(): in the .cpp
+  struct layout;  // where everything goes, worked out once per svg()
   drawn_fault describe(const fault_record& f) const;
   layout lay_out(std::span<const shown_clock> label_clocks) const;
   void find_window(layout& l) const;
@@ -135,6 +140,24 @@ class diagram_exporter : public exporter {
   std::vector<diagram_event> events_;       // in execution order, so by id
   std::vector<drawn_drop> drops_;
   std::vector<drawn_fault> faults_;
+};
+
+// Where everything goes: the lanes, the window of true time, the columns of the x axis, the dots.
+struct diagram_exporter::layout {
+  std::size_t lanes = 1;  // at least one, so that an empty selection still draws a lane's room
+  int last_lane_y = 0;
+  int axis_y = 0;
+  sim_time lo = 0, hi = 0;  // the window of true time
+  time_axis axis;
+  std::vector<int> slot;  // each event's slot in its column
+  std::vector<int> ex, ey;  // each event's dot
+  int left = 0;  // where the lanes begin, right of the names
+  int width = 0, height = 0;
+  bool dense = false;  // drops and clock steps lose their text
+  bool data = false;   // some event has a data mark: the legend explains them
+
+  sim_time clip(sim_time t) const { return std::clamp(t, lo, hi); }
+  sim_time fault_end(const drawn_fault& f) const { return f.end < 0 ? hi : clip(f.end); }  // open: the window's
 };
 
 }  // namespace hbsim
