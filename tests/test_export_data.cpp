@@ -182,6 +182,13 @@ TEST_CASE("lesson 51's HTML in headless chromium: siblings marked, the bytes gro
   CHECK(page.find(R"(data-process="web" data-points-bytes="1000000000:16 2050000000:16 2050000000:32 5050000000:32 5050000000:48")") !=
         std::string::npos);
   CHECK(page.find("<title>mobile at 4s, event 9: cart holds 1 value, 48 bytes of versions</title>") != std::string::npos);
+  // Both lines end at 48 bytes: their names, at the lines' ends, one under the other, not on top.
+  std::map<std::string, double> name_y;
+  const std::regex name_re("<text x=\"[0-9.]+\" y=\"([0-9.]+)\" fill=\"[^\"]+\">(mobile|web)</text>");
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), name_re); it != std::sregex_iterator(); ++it)
+    name_y[(*it)[2].str()] = std::stod((*it)[1].str());
+  REQUIRE(name_y.size() == 2);
+  CHECK(name_y["web"] - name_y["mobile"] >= 12);
   // The page's script puts the event's data line and bytes in the hover panel's data.
   CHECK(page.find("\\ncart holds 2 values, 32 bytes of versions") != std::string::npos);
 

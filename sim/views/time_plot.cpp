@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string_view>
+#include <vector>
 
 #include "views/space_time_diagram.hpp"
 
@@ -46,8 +47,19 @@ std::string time_plot_svg(const plot_style& style, const std::vector<plot_line>&
   text(x(t1), height - 4, "end", format_duration(t1));
   s.append("<line class=\"zero\" x1=\"").append(px(x(t0))).append("\" x2=\"").append(px(x(t1)));
   s.append("\" y1=\"").append(px(y(0))).append("\" y2=\"").append(px(y(0))).append("\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n");
+  // Each line's name at the height where it ends, pushed down where it would overlap the one above.
+  std::vector<double> label_y(lines.size());
+  std::vector<std::size_t> by_height(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    label_y[i] = y(lines[i].points.back().value) + 4;
+    by_height[i] = i;
+  }
+  std::stable_sort(by_height.begin(), by_height.end(), [&](std::size_t a, std::size_t b) { return label_y[a] < label_y[b]; });
+  for (std::size_t i = 1; i < by_height.size(); ++i)
+    label_y[by_height[i]] = std::max(label_y[by_height[i]], label_y[by_height[i - 1]] + 12);
   std::size_t k = 0;
   for (const plot_line& line : lines) {
+    const double name_y = label_y[k];
     const std::string_view colour = colours[k++ % colours.size()];
     const std::string name = escape_markup(line.name);
     std::string xy, values;
@@ -66,7 +78,7 @@ std::string time_plot_svg(const plot_style& style, const std::vector<plot_line>&
       s.append("</title></circle>\n");
     }
     s.append("<text x=\"").append(std::to_string(width - margin_right + 6)).append("\" y=\"");
-    s.append(px(y(line.points.back().value) + 4)).append("\" fill=\"").append(colour).append("\">").append(name);
+    s.append(px(name_y)).append("\" fill=\"").append(colour).append("\">").append(name);
     s.append("</text>\n</g>\n");
   }
   return s.append("</svg>\n");
