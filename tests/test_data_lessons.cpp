@@ -149,7 +149,9 @@ TEST_CASE("lesson 56: twelve clients make client vectors of up to 12 entries, do
                                                      {35, 7}, {43, 9}, {45, 9}, {53, 11}, {55, 11}, {62, 12}};
   const std::map<std::uint64_t, json> v = versions(by_client);
   REQUIRE(v.size() == entries.size());
-  for (const auto& [write, n] : entries) {
+  for (const auto& entry : entries) {
+    const std::uint64_t write = entry.first;  // a plain name: Clang 14's CAPTURE cannot take a structured binding
+    const std::size_t n = entry.second;
     CAPTURE(write);
     REQUIRE(v.count(write) == 1);
     CHECK(v.at(write).size() == n);
