@@ -677,6 +677,16 @@ TEST_CASE("narration says why a copy waits: the sequencer's numbers") {
   CHECK(text.find("[3ms] m9 S→C held: #2 waits for #1\n") != std::string::npos);
 }
 
+TEST_CASE("a sequencer's relay carries its number in the event record, which the narration reads") {
+  // sequenced(): x reaches S at 1ms and is relayed first (#1), y at 2ms (#2); no other send is numbered.
+  const recorded_run run = run_recorded(sequenced());
+  std::vector<std::pair<std::string, std::uint64_t>> numbered;
+  for (const kept_event& e : run.rec.events)
+    if (e.r.kind == event_kind::send && e.r.numbered) numbered.emplace_back(e.label, e.r.numbered);
+  const std::vector<std::pair<std::string, std::uint64_t>> expected{{"seq:x", 1}, {"seq:y", 2}};
+  CHECK(numbered == expected);
+}
+
 TEST_CASE("narration says why a copy waits: Lamport stamps behind others or waiting for acknowledgements") {
   // Lesson 44: R1's broadcast is m1 (to R2), m2 (to R3), m3 (to itself); R3's m4 (to R1), m5 (to R2), m6 (to
   // itself). Derived in its note: at 1ms R2 holds the deposit for R3's ack and the interest behind it; each

@@ -22,6 +22,11 @@ void sequencer_delivery::on_send(const send_notice& s, std::vector<process_id>& 
   to.assign(1, group_.sequencer);
 }
 
+std::uint64_t sequencer_delivery::numbered(event_id send) const {
+  const auto relay = relays_.find(send);
+  return relay == relays_.end() ? 0 : relay->second;
+}
+
 sim_time sequencer_delivery::on_sent(const arrived_copy& c) {
   if (c.to == group_.sequencer && original_sends_.count(c.send_event)) originals_.insert(c.message);
   return c.arrival;

@@ -22,6 +22,7 @@ class sequencer_delivery final : public delivery_policy, public behaviour {
 
   // The layer.
   void on_send(const send_notice& s, std::vector<process_id>& to) override;
+  std::uint64_t numbered(event_id send) const override;
   sim_time on_sent(const arrived_copy& c) override;
   void on_arrival(delivery_context& ctx, const arrived_copy& c) override;
   void on_dropped(delivery_context& ctx, const arrived_copy& c) override;

@@ -37,7 +37,7 @@ void simulation::state::release(std::uint32_t flight_index) {
 
 event_id simulation::state::emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
                                  std::span<const sent_message> messages, const commit_note* commit,
-                                 const crash_fault* crash) {
+                                 const crash_fault* crash, std::uint64_t numbered) {
   process_state& ps = procs[p];
   event_record r;
   r.id = ++last_event;
@@ -59,6 +59,7 @@ event_id simulation::state::emit(process_id p, event_kind kind, label_id label, 
   if (ntp) r.ntp = ntp->on_event(r);
   r.commit = commit;
   r.crash = crash;
+  r.numbered = numbered;
   r.checkpointed = ps.checkpoint_every != 0 && ps.seq % ps.checkpoint_every == 0;
   ++stats.events;
   ++stats.by_kind[static_cast<int>(kind)];
@@ -90,9 +91,13 @@ event_id simulation::state::send(process_id p, std::span<const process_id> to, l
   const message_slot slot = take_slot();
   clocks.capture(p, slot);
   const event_id id = last_event + 1;
+  std::uint64_t numbered = 0;
   if (procs[p].tells_sends) {
     routed.assign(to.begin(), to.end());
-    for (const auto& layer : procs[p].layers) layer->on_send({p, id, procs[p].seq + 1}, routed);
+    for (const auto& layer : procs[p].layers) {
+      layer->on_send({p, id, procs[p].seq + 1}, routed);
+      numbered = std::max(numbered, layer->numbered(id));
+    }
     to = routed;
   }
   clocks.address(p, slot, to);
@@ -120,7 +125,7 @@ event_id simulation::state::send(process_id p, std::span<const process_id> to, l
     }
   }
   check_pending();
-  emit(p, event_kind::send, label, pt, nullptr, sent);
+  emit(p, event_kind::send, label, pt, nullptr, sent, nullptr, nullptr, numbered);
   for (const route_record& r : routes) notify([&](event_observer& o) { o.on_route(r); });
   for (const drop_record& d : drops) drop(d);
   if (slot_refs[slot] == 0) free_slots.push_back(slot);

@@ -166,7 +166,7 @@ struct simulation::state {
   void release(std::uint32_t flight_index);
   event_id emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
                 std::span<const sent_message> messages, const commit_note* commit = nullptr,
-                const crash_fault* crash = nullptr);
+                const crash_fault* crash = nullptr, std::uint64_t numbered = 0);
   void drop(const drop_record& d);
   event_id local(process_id p, label_id label, const commit_note* commit = nullptr);
   event_id send(process_id p, std::span<const process_id> to, label_id label);

@@ -11,7 +11,6 @@
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/core/time.hpp"
-#include "hbsim/kernel/delivery_group.hpp"
 #include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/data/data_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"
@@ -184,7 +183,6 @@ void narrator::on_start(const run_header& h) {
   checkpoint_taken_.assign(n, 0);
   messages_.clear();
   faults_.clear();
-  relays_.assign(source_ ? source_->delivery.groups.size() : 0, 0);
   data_.reset();
   std::string names;
   for (std::size_t i = 0; i < n; ++i) names.append(i ? ", " : "").append(names_[i]);
@@ -240,7 +238,8 @@ void narrator::on_event(const event_record& e) {
     line.append(concat("; ", name(e.process), " is down ",
                        e.crash->restart ? concat("until ", dur(*e.crash->restart)) : std::string("for good"), " (",
                        persist_text(e.crash->persist), "): messages reaching it meanwhile are dropped"));
-  if (e.kind == event_kind::send) line.append(relay_number(e));
+  if (e.numbered)  // a sequencer's relay, labelled "seq:LABEL" by the layer
+    line.append(concat("; ", name(e.process), " numbers ", e.label.substr(4), " as #", num(e.numbered)));
   out_ << line << "\n";
   if (e.data) {
     if (!data_) data_ = std::make_unique<data_judge>(names_);
@@ -283,15 +282,6 @@ void narrator::differential(const event_record& e, const clocks& sent) {
     messages_[m.id].carried = std::make_shared<const clocks>(std::move(own));
   }
   for (const sent_message& m : e.messages) links_->sent(e.process, m.to);
-}
-
-std::string narrator::relay_number(const event_record& e) {
-  std::vector<process_id> to;
-  for (const sent_message& m : e.messages) to.push_back(m.to);
-  for (std::size_t g = 0; g < relays_.size(); ++g)
-    if (is_relay(source_->delivery.groups[g], e.process, to, e.label))
-      return concat("; ", name(e.process), " numbers ", e.label.substr(4), " as #", num(++relays_[g]));
-  return {};
 }
 
 void narrator::on_hold(const hold_record& h) {

@@ -81,6 +81,9 @@ class delivery_policy {
   /// The policy's process sends to `to`: a layer that stamps its process's messages (a broadcast vector)
   /// does it here, and one that routes them elsewhere (to a sequencer) changes `to`.
   virtual void on_send(const send_notice& /*s*/, std::vector<process_id>& /*to*/) {}
+  /// The number it gave that send of its process in its group's order (a sequencer's relay), asked after
+  /// on_send; 0 for none. The send's event record carries it.
+  virtual std::uint64_t numbered(event_id /*send*/) const { return 0; }
   /// A copy for this policy's process left its sender, due to reach this layer at `c.arrival` (when the
   /// network brings it, or when the layer below expects to deliver it; copies the network loses or a
   /// partition drops are never announced). Called in send order. Returns when the policy expects to

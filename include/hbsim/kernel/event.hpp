@@ -80,6 +80,9 @@ struct event_record {
   // what the restart starts from. A trace does not record it: null when replayed.
   const crash_fault* crash = nullptr;
   bool checkpointed = false;  // a live run's process checkpoints its clocks after this event (persist checkpoint)
+  // A live run's send that a delivery group's layer numbered (a sequencer's relay: its place in the total
+  // order); 0 for none and in a trace, which does not record it.
+  std::uint64_t numbered = 0;
 };
 
 struct drop_record {

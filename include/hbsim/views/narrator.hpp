@@ -111,8 +111,6 @@ class narrator final : public event_observer {
   std::pair<const clocks*, std::string> restart_from(const event_record& e) const;
   void copy_done(message_id id);
   void differential(const event_record& e, const clocks& sent);
-  /// For a sequencer's relay, "; S numbers LABEL as #k"; else "".
-  std::string relay_number(const event_record& e);
 
   std::ostream& out_;
   const scenario* source_ = nullptr;
@@ -126,7 +124,6 @@ class narrator final : public event_observer {
   std::vector<std::uint64_t> checkpoint_taken_;  // per process: seq of the event checkpointed, 0 for none
   std::vector<clocks> initial_;                // per process: its clocks before its first event
   std::unordered_map<message_id, message> messages_;  // looked up by id, never iterated
-  std::vector<std::uint64_t> relays_;  // per delivery group: the relays its sequencer has sent
   std::map<std::size_t, fault_record> faults_;  // those that took effect, by index: what held a route
   std::unique_ptr<data_judge> data_;            // the writes' ground truth, from the first data event on
 };
