@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/kernel/observer.hpp"
-#include "hbsim/kernel/simulation.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace hbsim::testing {

@@ -8,8 +8,8 @@
 
 #include "data_fixture.hpp"
 #include "hbsim/core/random.hpp"
-#include "hbsim/judge/causality.hpp"
 #include "hbsim/trace/trace_reader.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "temp_files.hpp"
 
 using namespace hbsim;

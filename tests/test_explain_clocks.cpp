@@ -8,7 +8,7 @@
 
 #include "cli_fixture.hpp"
 #include "hbsim/clocks/clock_registry.hpp"
-#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/views/explain.hpp"
 #include "hbsim/views/explained_stamps.hpp"
 #include "sim_fixture.hpp"

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "hbsim/core/input_error.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
-#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/net/link_table.hpp"
 #include "hbsim/run/memory_estimate.hpp"
 #include "hbsim/run/runner.hpp"

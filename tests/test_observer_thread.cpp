@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/observer_thread.hpp"
+#include "engine/observer_thread.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/views/summary.hpp"
 #include "sim_fixture.hpp"

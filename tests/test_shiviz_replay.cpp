@@ -10,10 +10,10 @@
 
 #include "cli_fixture.hpp"
 #include "hbsim/core/input_error.hpp"
-#include "hbsim/judge/causality.hpp"
 #include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
 #include "hbsim/trace/shiviz_replay.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "temp_files.hpp"
 
 using namespace hbsim;

@@ -14,7 +14,7 @@
 #include "hbsim/run/runner.hpp"
 #include "hbsim/views/summary.hpp"
 #include "cli_fixture.hpp"
-#include "kernel/commit_wait.hpp"
+#include "engine/commit_wait.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
 #include "truetime_fixture.hpp"

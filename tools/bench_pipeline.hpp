@@ -15,7 +15,7 @@
 
 #include "bench_child.hpp"
 #include "core/sha256.hpp"
-#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/trace/trace_writer.hpp"

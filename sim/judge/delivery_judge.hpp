@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/delivery_group.hpp"
+#include "hbsim/truth/causality.hpp"
 
 namespace hbsim {
 

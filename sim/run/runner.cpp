@@ -12,7 +12,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
-#include "kernel/observer_thread.hpp"
+#include "engine/observer_thread.hpp"
 #include "hbsim/trace/trace_writer.hpp"
 
 namespace hbsim {

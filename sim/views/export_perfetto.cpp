@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "hbsim/core/output_file.hpp"
-#include "hbsim/judge/causality.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "views/data_marks.hpp"
 #include "views/export_formats.hpp"
 #include "views/export_text.hpp"

@@ -8,7 +8,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "views/data_marks.hpp"
 #include "views/export_formats.hpp"
 

@@ -16,7 +16,7 @@ rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in bin/hbsim include/hbsim/kernel/simulation.hpp share/doc/hbsim/LICENSE; do
+for f in bin/hbsim include/hbsim/engine/simulation.hpp share/doc/hbsim/LICENSE; do
   [ -e "$prefix/$f" ] || fail "the install has no $f"
 done
 ! grep -rl -e "$source" -e "$build" "$prefix"/lib*/cmake/hbsim || fail "the package points into the source or build tree"

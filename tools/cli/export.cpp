@@ -7,7 +7,7 @@
 #include "export_selection.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "subcommand.hpp"
 #include "trace_input.hpp"
 

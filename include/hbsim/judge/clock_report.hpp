@@ -20,8 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #include "hbsim/clocks/clock_set.hpp"
-#include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/observer.hpp"
+#include "hbsim/truth/causality.hpp"
 
 namespace hbsim {
 

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hbsim/clocks/clock_set.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 #include "hbsim/scenario/expectation.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/ref_tracker.hpp"

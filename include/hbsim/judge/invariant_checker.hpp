@@ -18,9 +18,9 @@
 
 #include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/data/data_judge.hpp"
-#include "hbsim/judge/causality.hpp"
 #include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/kernel/observer.hpp"
+#include "hbsim/truth/causality.hpp"
 
 namespace hbsim {
 

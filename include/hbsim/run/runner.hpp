@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/expectation_checker.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
-#include "hbsim/kernel/simulation.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/views/exporter.hpp"
 #include "hbsim/views/summary.hpp"

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/judge/expectation_checker.hpp"
-#include "hbsim/kernel/simulation.hpp"
 
 namespace hbsim {
 

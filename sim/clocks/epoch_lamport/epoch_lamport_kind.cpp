@@ -9,7 +9,7 @@
 #include "hbsim/clocks/epoch_lamport/epoch_lamport_clock.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 
 namespace hbsim {
 

@@ -4,7 +4,7 @@
 
 #include "core/concat.hpp"
 #include "hbsim/clocks/itc/itc_clock.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 
 namespace hbsim {
 

@@ -7,7 +7,7 @@
 
 #include "core/concat.hpp"
 #include "hbsim/clocks/matrix/matrix_clock.hpp"
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 
 namespace hbsim {
 

@@ -11,7 +11,7 @@
 #include <hbsim/judge/clock_report.hpp>
 #include <hbsim/judge/expectation_checker.hpp>
 #include <hbsim/judge/invariant_checker.hpp>
-#include <hbsim/kernel/simulation.hpp>
+#include <hbsim/engine/simulation.hpp>
 #include <hbsim/scenario/scenario.hpp>
 #include <hbsim/trace/trace_writer.hpp>
 #include <hbsim/views/summary.hpp>

@@ -17,6 +17,7 @@
 #include "hbsim/clocks/logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/clocks/vector/vector_options.hpp"
+#include "hbsim/truth/vector_limit.hpp"  // vector_max_processes
 
 namespace hbsim {
 
@@ -72,8 +73,6 @@ class vector_clock final : public logical_clock {
 /// Bytes of one vector entry in memory (the kernel's uint32 counters), and of one entry in a sparse
 /// encoding such as the trace's non-zero entries (a 4-byte process id and a 4-byte counter).
 inline constexpr std::uint64_t dense_entry_bytes = 4;
-/// Vector clocks cost processes² counters (a row per process, one per message in flight).
-inline constexpr std::size_t vector_max_processes = 4096;
 inline constexpr std::uint64_t sparse_entry_bytes = 8;
 
 /// "{A:1, C:2}": the non-zero entries by process name; past `shown` of them, ", ... N more".

@@ -1,6 +1,6 @@
 // The contexts through which behaviours and delivery layers act on a run (kernel/behaviour.hpp,
 // kernel/delivery_policy.hpp): each call goes to the run's state.
-#include "kernel/simulation_state.hpp"
+#include "engine/simulation_state.hpp"
 
 namespace hbsim {
 

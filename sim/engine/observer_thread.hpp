@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "kernel/clock_lending.hpp"
+#include "engine/clock_lending.hpp"
 
 namespace hbsim {
 

@@ -1,4 +1,4 @@
-#include "hbsim/judge/causality.hpp"
+#include "hbsim/truth/causality.hpp"
 
 #include <algorithm>
 

@@ -14,8 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/kernel/observer.hpp"
+#include "hbsim/truth/vector_limit.hpp"
 
 namespace hbsim {
 

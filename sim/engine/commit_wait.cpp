@@ -1,9 +1,9 @@
-#include "kernel/commit_wait.hpp"
+#include "engine/commit_wait.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "kernel/simulation_state.hpp"
+#include "engine/simulation_state.hpp"
 
 namespace hbsim {
 

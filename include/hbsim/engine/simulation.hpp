@@ -1,4 +1,4 @@
-// The simulation kernel: a value holding one run's processes, clocks, network and event queue.
+// The simulation engine: a value holding one run's processes, clocks, network and event queue.
 // Events are ordered by (true time, insertion counter). Two simulations never share state.
 #pragma once
 

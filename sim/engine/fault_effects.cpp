@@ -4,7 +4,7 @@
 // physical clock or hold its work back.
 #include <optional>
 
-#include "kernel/simulation_state.hpp"
+#include "engine/simulation_state.hpp"
 
 namespace hbsim {
 

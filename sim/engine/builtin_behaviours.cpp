@@ -1,6 +1,6 @@
-#include "hbsim/kernel/builtin_behaviours.hpp"
+#include "hbsim/engine/builtin_behaviours.hpp"
 
-#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/engine/simulation.hpp"
 
 namespace hbsim {
 

@@ -1,4 +1,4 @@
-// The state of a running simulation, private to the kernel: its processes, the messages in flight, the queue of
+// The state of a running simulation, private to the engine: its processes, the messages in flight, the queue of
 // what happens next, and how the run acts on them. Its parts live by concept: the event loop, events and
 // messages in simulation.cpp, faults taking effect in fault_effects.cpp, TrueTime commit waits in
 // commit_wait.cpp, the contexts through which behaviours and delivery layers act in process_context.cpp.
@@ -11,16 +11,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "hbsim/kernel/builtin_behaviours.hpp"
+#include "engine/clock_lending.hpp"
+#include "engine/commit_wait.hpp"
+#include "engine/slab.hpp"
+#include "hbsim/engine/builtin_behaviours.hpp"
+#include "hbsim/engine/simulation.hpp"
 #include "hbsim/kernel/data_hook.hpp"
 #include "hbsim/kernel/event_queue.hpp"
 #include "hbsim/kernel/physical_clock.hpp"
-#include "hbsim/kernel/simulation.hpp"
 #include "hbsim/net/network.hpp"
-#include "kernel/clock_lending.hpp"
-#include "kernel/commit_wait.hpp"
 #include "kernel/ntp_exchanges.hpp"
-#include "kernel/slab.hpp"
 
 namespace hbsim {
 

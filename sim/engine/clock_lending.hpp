@@ -1,5 +1,5 @@
 // Lending an event's vector instead of copying it: an agreement between the simulation and the
-// observer thread, private to the kernel. The simulation's vectors are views of its clocks; a lender
+// observer thread, private to the engine. The simulation's vectors are views of its clocks; a lender
 // reads them after on_event returns, until it hears that the process's clocks are about to change.
 #pragma once
 

@@ -1,16 +1,16 @@
-#include "hbsim/kernel/simulation.hpp"
+#include "hbsim/engine/simulation.hpp"
 
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 
+#include "engine/simulation_state.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/data/replica_set.hpp"
-#include "hbsim/kernel/builtin_behaviours.hpp"
+#include "hbsim/engine/builtin_behaviours.hpp"
 #include "hbsim/kernel/delivery_policy.hpp"
 #include "kernel/fifo_delivery.hpp"
 #include "kernel/group_layers.hpp"
-#include "kernel/simulation_state.hpp"
 
 // The run's event loop, its events and its messages, and the simulation's own interface; the rest of
 // simulation::state is in the files its header names.

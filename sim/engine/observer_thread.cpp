@@ -1,4 +1,4 @@
-#include "kernel/observer_thread.hpp"
+#include "engine/observer_thread.hpp"
 
 #include <sched.h>
 
