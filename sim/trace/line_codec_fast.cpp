@@ -164,7 +164,7 @@ process_table::process_table(const scenario& header)
 // lookup), else looked up by name; the entries skipped on the way are zeros. Another order is left to
 // the general path.
 [[gnu::always_inline]] inline const char* process_table::vector_at(const char* p, const char* const end,
-                                                                   std::uint32_t* const vector) const {
+                                                                   vector_value* const vector) const {
   const key* const ks = keys.data();
   process_id next = 0;
   bool more = *p != '}';
@@ -190,7 +190,7 @@ process_table::process_table(const scenario& header)
       std::uint64_t x = 0;
       const unsigned d = leading_digits(load8(digits), x);
       if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) break;
-      vector[q] = static_cast<std::uint32_t>(value_of_digits(x, d));
+      vector[q] = static_cast<vector_value>(value_of_digits(x, d));
       next = q + 1;
       p = digits + d;
       if (*p != ',') {
@@ -209,7 +209,7 @@ process_table::process_table(const scenario& header)
     std::uint64_t v = 0;
     p = uint_at(p + ks[q].text.size(), end, v);
     if (!p || p == end || v > static_cast<std::uint64_t>(uint32_max)) return nullptr;
-    vector[q] = static_cast<std::uint32_t>(v);
+    vector[q] = static_cast<vector_value>(v);
     next = q + 1;
     more = *p == ',';
     p += more;
@@ -241,7 +241,7 @@ process_table::process_table(const scenario& header)
   return lit(p, end, "]");
 }
 
-bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector_out,
+bool process_table::fast_event(std::string_view text, event_record& r, vector_value* const vector_out,
                                std::vector<sent_message>& messages) const {
   if (!fast) return false;
   const char* const end = text.data() + text.size();
