@@ -183,6 +183,7 @@ process_table::process_table(const scenario& header)
   const auto hot = [&]<bool wide>() {
     const std::size_t count = n;
     const auto room = reinterpret_cast<std::uintptr_t>(end) - 32;
+    unsigned guess = 1;  // the digits of the entry before
     while (more && reinterpret_cast<std::uintptr_t>(p) <= room) {
       process_id q = next;
       if ((q == count || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
@@ -192,7 +193,15 @@ process_table::process_table(const scenario& header)
       if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) break;
       vector[q] = static_cast<vector_value>(value_of_digits(x, d));
       next = q + 1;
-      p = digits + d;
+      // Where the next entry starts, from a guess (as many digits as the entry before, as in a dense
+      // vector they mostly are) rather than from d: then the next entry's loads need not wait until
+      // this one's digits are counted, the chain that bounds this loop.
+      p = digits + guess;
+      if (d != guess) [[unlikely]] {
+        asm volatile("");  // keeps this a branch: a conditional move would wait for d again
+        guess = d;
+        p = digits + d;
+      }
       if (*p != ',') {
         more = false;
         break;
