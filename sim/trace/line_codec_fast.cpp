@@ -162,9 +162,10 @@ process_table::process_table(const scenario& header)
 // The vector's entries after its "{", through its "}" excluded: in process order, as the writer lists
 // them, the zeros left out. Each key is compared with the next process's (so a dense vector costs no
 // lookup), else looked up by name; the entries skipped on the way are zeros. Another order is left to
-// the general path.
-[[gnu::always_inline]] inline const char* process_table::vector_at(const char* p, const char* const end,
-                                                                   vector_value* const vector) const {
+// the general path. Not inlined into fast_event: its loop has the registers to itself (measured: 3 %
+// less time per line).
+[[gnu::noinline]] const char* process_table::vector_at(const char* p, const char* const end,
+                                                       vector_value* const vector) const {
   const key* const ks = keys.data();
   process_id next = 0;
   bool more = *p != '}';
