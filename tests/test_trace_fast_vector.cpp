@@ -13,7 +13,6 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/random.hpp"
-#include "hbsim/kernel/simulation.hpp"
 #include "hbsim/trace/trace_reader.hpp"
 #include "hbsim/trace/trace_writer.hpp"
 #include "sim_fixture.hpp"
