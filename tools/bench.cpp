@@ -234,6 +234,23 @@ void replay_trace(result& r, const std::string& path, replay_with what) {
   r.ok = true;
 }
 
+// The baseline of [8]: `wc -l` over the same file, as fast as its lines can be counted at all. Its
+// lines go to r.events.
+void count_lines(result& r, const std::string& path) {
+  const auto t0 = clock_type::now();
+  std::FILE* out = ::popen(("wc -l < " + quoted(path)).c_str(), "r");
+  unsigned long long lines = 0;
+  const bool counted = out && std::fscanf(out, "%llu", &lines) == 1;
+  const int status = out ? ::pclose(out) : -1;
+  r.run_seconds = seconds_since(t0);
+  if (!counted || status != 0) {
+    set_error(r, "wc -l did not count the lines");
+    return;
+  }
+  r.events = lines;
+  r.ok = true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The parts of the report, each its runs, its table and its targets.
 
@@ -429,14 +446,25 @@ void replay_cost(const options& o, const workloads& w, verdicts& v) {
   if (v.check(written, "writing the trace"))
     rs = best_of(o.repeat, {[&](result& r) { replay_trace(r, o.replay_path, replay_with::checker); },
                             [&](result& r) { replay_trace(r, o.replay_path, replay_with::graph); },
-                            [&](result& r) { replay_trace(r, o.replay_path, replay_with::nothing); }});
+                            [&](result& r) { replay_trace(r, o.replay_path, replay_with::nothing); },
+                            [&](result& r) { count_lines(r, o.replay_path); }});
   std::filesystem::remove(o.replay_path);
   header_row("[8] a trace of PHOLD, " + group(replayed.processes) + " processes, " +
                  short_count(2 * replayed.messages) + " events (" + group(static_cast<double>(written.written)) +
                  " bytes), read back: hbsim check, the HB graph, against the reader alone",
              {"check", "HB graph", "reader alone"});
-  if (rs.empty() || !v.check(rs[0], "check") || !v.check(rs[1], "HB graph") || !v.check(rs[2], "reader alone")) return;
+  if (rs.empty() || !v.check(rs[0], "check") || !v.check(rs[1], "HB graph") || !v.check(rs[2], "reader alone") ||
+      !v.check(rs[3], "wc -l"))
+    return;
   engine_rows({&rs[0], &rs[1], &rs[2]});
+  // Lines per second, against `wc -l` on the same file in the same run: the same lines, so the ratio of
+  // the speeds is that of the times.
+  const auto lines = static_cast<double>(rs[3].events);
+  row("lines/s (wc -l: " + group(lines / rs[3].run_seconds) + ")",
+      {group(lines / rs[0].run_seconds), group(lines / rs[1].run_seconds), group(lines / rs[2].run_seconds)});
+  row("speed against wc -l", {fixed(rs[3].run_seconds / rs[0].run_seconds, 2) + "x",
+                              fixed(rs[3].run_seconds / rs[1].run_seconds, 2) + "x",
+                              fixed(rs[3].run_seconds / rs[2].run_seconds, 2) + "x"});
   const double per_edge = static_cast<double>(rs[1].graph_bytes) / static_cast<double>(rs[1].edges);
   row("HB graph edges", {"", group(static_cast<double>(rs[1].edges))});
   row("CSR bytes/edge", {"", fixed(per_edge, 2)});
@@ -445,6 +473,10 @@ void replay_cost(const options& o, const workloads& w, verdicts& v) {
   const double eps = per_second(rs[0].events, rs[0].run_seconds);
   v.target(eps >= 1e6, "hbsim check reads and judges >= 1,000,000 events/s: measured " + group(eps) +
                            " (the reader alone: " + group(per_second(rs[2].events, rs[2].run_seconds)) + ")");
+  v.target(rs[3].run_seconds / rs[0].run_seconds >= 0.5,
+           "hbsim check reads lines >= 0.5x as fast as wc -l on the same file: measured " +
+               fixed(rs[3].run_seconds / rs[0].run_seconds, 2) + "x (the reader alone, which report and export share: " +
+               fixed(rs[3].run_seconds / rs[2].run_seconds, 2) + "x)");
   v.target(per_edge <= 16.0, "the HB graph takes <= 16 bytes per edge: measured " + fixed(per_edge, 2));
 }
 

@@ -26,6 +26,9 @@ inline constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max
 inline constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min();
 inline constexpr std::int64_t uint32_max = std::numeric_limits<std::uint32_t>::max();
 
+/// What the fast path writes a vector's entries as: the one place to change for another element type.
+using vector_value = std::uint32_t;
+
 inline std::uint64_t load8(const char* p) {
   std::uint64_t v;
   std::memcpy(&v, p, 8);
@@ -55,7 +58,7 @@ class process_table {
 
   /// An event line in the writer's shape: fills r (but its spans), vector_out (vector_width entries) and
   /// messages.
-  bool fast_event(std::string_view text, event_record& r, std::uint32_t* vector_out,
+  bool fast_event(std::string_view text, event_record& r, vector_value* vector_out,
                   std::vector<sent_message>& messages) const;
   bool fast_drop(std::string_view text, drop_record& d) const;
 
@@ -75,7 +78,7 @@ class process_table {
   // Steps of the fast path (line_codec_fast.cpp): each returns the position after what it read,
   // or nullptr to give up.
   const char* name_at(const char* p, const char* end, process_id& q) const;
-  const char* vector_at(const char* p, const char* end, std::uint32_t* vector) const;
+  const char* vector_at(const char* p, const char* end, vector_value* vector) const;
   const char* messages_at(const char* p, const char* end, std::vector<sent_message>& messages) const;
 
   // A vector key as the writer writes it ("name":). One of at most 16 bytes is compared with two

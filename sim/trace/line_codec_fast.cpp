@@ -162,9 +162,10 @@ process_table::process_table(const scenario& header)
 // The vector's entries after its "{", through its "}" excluded: in process order, as the writer lists
 // them, the zeros left out. Each key is compared with the next process's (so a dense vector costs no
 // lookup), else looked up by name; the entries skipped on the way are zeros. Another order is left to
-// the general path.
-[[gnu::always_inline]] inline const char* process_table::vector_at(const char* p, const char* const end,
-                                                                   std::uint32_t* const vector) const {
+// the general path. Not inlined into fast_event: its loop has the registers to itself (measured: 3 %
+// less time per line).
+[[gnu::noinline]] const char* process_table::vector_at(const char* p, const char* const end,
+                                                       vector_value* const vector) const {
   const key* const ks = keys.data();
   process_id next = 0;
   bool more = *p != '}';
@@ -183,6 +184,7 @@ process_table::process_table(const scenario& header)
   const auto hot = [&]<bool wide>() {
     const std::size_t count = n;
     const auto room = reinterpret_cast<std::uintptr_t>(end) - 32;
+    unsigned guess = 1;  // the digits of the entry before
     while (more && reinterpret_cast<std::uintptr_t>(p) <= room) {
       process_id q = next;
       if ((q == count || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
@@ -190,9 +192,17 @@ process_table::process_table(const scenario& header)
       std::uint64_t x = 0;
       const unsigned d = leading_digits(load8(digits), x);
       if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) break;
-      vector[q] = static_cast<std::uint32_t>(value_of_digits(x, d));
+      vector[q] = static_cast<vector_value>(value_of_digits(x, d));
       next = q + 1;
-      p = digits + d;
+      // Where the next entry starts, from a guess (as many digits as the entry before, as in a dense
+      // vector they mostly are) rather than from d: then the next entry's loads need not wait until
+      // this one's digits are counted, the chain that bounds this loop.
+      p = digits + guess;
+      if (d != guess) [[unlikely]] {
+        asm volatile("");  // keeps this a branch: a conditional move would wait for d again
+        guess = d;
+        p = digits + d;
+      }
       if (*p != ',') {
         more = false;
         break;
@@ -209,7 +219,7 @@ process_table::process_table(const scenario& header)
     std::uint64_t v = 0;
     p = uint_at(p + ks[q].text.size(), end, v);
     if (!p || p == end || v > static_cast<std::uint64_t>(uint32_max)) return nullptr;
-    vector[q] = static_cast<std::uint32_t>(v);
+    vector[q] = static_cast<vector_value>(v);
     next = q + 1;
     more = *p == ',';
     p += more;
@@ -241,7 +251,7 @@ process_table::process_table(const scenario& header)
   return lit(p, end, "]");
 }
 
-bool process_table::fast_event(std::string_view text, event_record& r, std::uint32_t* const vector_out,
+bool process_table::fast_event(std::string_view text, event_record& r, vector_value* const vector_out,
                                std::vector<sent_message>& messages) const {
   if (!fast) return false;
   const char* const end = text.data() + text.size();

@@ -38,7 +38,7 @@ struct batch {
   std::unique_ptr<char[]> text;  // not a vector: growing it must not fill it with zeros first
   std::size_t capacity = 0, size = 0;
   std::vector<parsed_line> lines;
-  std::unique_ptr<std::uint32_t[]> vectors;  // n entries per line, written by the fast path
+  std::unique_ptr<vector_value[]> vectors;  // n entries per line, written by the fast path
   std::size_t vector_entries = 0;            // allocated
   std::vector<sent_message> messages;
   std::exception_ptr error;  // reading failed after the lines above
@@ -53,7 +53,7 @@ struct batch {
   }
   void reserve_vectors(std::size_t entries) {
     if (entries <= vector_entries) return;
-    vectors = std::make_unique_for_overwrite<std::uint32_t[]>(entries);
+    vectors = std::make_unique_for_overwrite<vector_value[]>(entries);
     vector_entries = entries;
   }
 };
