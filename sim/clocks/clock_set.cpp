@@ -1,6 +1,7 @@
 #include "hbsim/clocks/clock_set.hpp"
 
 #include "hbsim/clocks/clock_registry.hpp"
+#include "hbsim/clocks/stamp_index.hpp"
 
 namespace hbsim {
 
@@ -24,7 +25,11 @@ clock_set::clock_set(std::size_t processes, const logical_config& config) {
     hlc_ = keep(clocks_, std::make_unique<hybrid_logical_clock>(processes, config.hlc, config.hlc_max_offset));
   for (const chosen_clock& c : config.extra) clocks_.push_back(c.make(processes));
   extra_ = config.extra.size();
-  stamps_.resize(extra_);
+  const stamp_index index(config);
+  for (const std::size_t k : {index.lamport, index.vector, index.hlc})
+    if (k != stamp_index::none) place_.push_back(k);
+  place_.insert(place_.end(), index.extra.begin(), index.extra.end());
+  stamps_.resize(clocks_.size());
   for (auto& c : clocks_) {
     if (c->reads_true_time()) timed_.push_back(c.get());
     if (const auto* tt = dynamic_cast<const truetime_clock*>(c.get())) truetime_ = &tt->options();
@@ -64,10 +69,10 @@ void clock_set::reset(process_id p) {
   for (auto& c : clocks_) c->reset(p);
 }
 void clock_set::describe(process_id p, event_record& record) {
-  for (auto& c : clocks_) c->describe(p, record);
-  if (extra_ == 0) return;
-  const auto extra = this->extra();
-  for (std::size_t i = 0; i < extra_; ++i) stamps_[i] = extra[i]->stamp(p);
+  for (std::size_t i = 0; i < clocks_.size(); ++i) {
+    clocks_[i]->describe(p, record);
+    stamps_[place_[i]] = clocks_[i]->stamp(p);
+  }
   record.stamps = stamps_;
 }
 

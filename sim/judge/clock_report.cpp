@@ -98,6 +98,7 @@ struct clock_report::state {
   // A chosen kind module's stamps that later edges need.
   struct kind_stamps {
     std::shared_ptr<const clock_kind> kind;
+    std::size_t stamp;  // its index in event_record::stamps
     std::vector<std::vector<std::uint64_t>> latest;  // per process: its latest event's stamp
     std::vector<std::vector<std::uint64_t>> sends;   // per send slot: the send's stamp
   };
@@ -134,7 +135,7 @@ void clock_report::state::tally_kinds(const event_record& e, const causality& tr
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     kind_stamps& ks = kinds[k];
     clock_comparison::kind_share& out = r.kinds[k];
-    const stamp_words stamp = e.stamps[k];
+    const stamp_words stamp = e.stamps[ks.stamp];
     const auto edge = [&](process_id from, const std::vector<std::uint64_t>& a) {
       const stamp_order o = ks.kind->order({from, a}, {p, stamp});
       ++out.edges;
@@ -251,8 +252,10 @@ void clock_report::on_start(const run_header& h) {
   s.r.shown = h.source->logical.shown();
   if (s.r.shown.vector && !h.source->logical.vector_opts.standard())
     s.vector_options.emplace(s.n, h.source->logical.vector_opts);
-  for (const chosen_clock& c : h.source->logical.extra) {
-    s.kinds.push_back({c.kind, std::vector<std::vector<std::uint64_t>>(s.n), {}});
+  const stamp_index places(h.source->logical);
+  for (std::size_t k = 0; k < h.source->logical.extra.size(); ++k) {
+    const chosen_clock& c = h.source->logical.extra[k];
+    s.kinds.push_back({c.kind, places.extra[k], std::vector<std::vector<std::uint64_t>>(s.n), {}});
     s.r.kinds.push_back({std::string(c.kind->name()), c.kind->encoding(s.n)});
   }
 }

@@ -23,7 +23,8 @@ nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> n
   return out;
 }
 
-void keep_clocks(const event_record& e, const logical_config& clocks, standard_clocks shown, event_clocks& into) {
+void keep_clocks(const event_record& e, const logical_config& clocks, const stamp_index& places, standard_clocks shown,
+                 event_clocks& into) {
   into.lamport = e.lamport;
   into.vector.assign(e.vector.begin(), e.vector.end());
   into.hlc = e.hlc;
@@ -31,7 +32,8 @@ void keep_clocks(const event_record& e, const logical_config& clocks, standard_c
   into.stamps.resize(clocks.extra.size());
   for (std::size_t i = 0; i < clocks.extra.size(); ++i) {
     into.stamps[i].kind = clocks.extra[i].kind;
-    into.stamps[i].words.assign(e.stamps[i].begin(), e.stamps[i].end());
+    const stamp_words w = e.stamps[places.extra[i]];
+    into.stamps[i].words.assign(w.begin(), w.end());
   }
 }
 
@@ -56,7 +58,7 @@ nlohmann::json found_json(const expectation_result& r, std::span<const std::stri
 
 expectation_checker::expectation_checker(const scenario& s, const causality& truth,
                                          const invariant_checker& invariants)
-    : scenario_(&s), shown_(s.logical.shown()), truth_(&truth), invariants_(&invariants), relations_(s.expect.size(), relation::unknown) {
+    : scenario_(&s), shown_(s.logical.shown()), places_(s.logical), truth_(&truth), invariants_(&invariants), relations_(s.expect.size(), relation::unknown) {
   for (std::size_t i = 0; i < s.expect.size(); ++i) {
     const expectation& x = s.expect[i];
     if (x.type == expectation::kind::violates) continue;
@@ -75,7 +77,7 @@ void expectation_checker::on_event(const event_record& e) {
     w.process = e.process;
     w.seq = e.seq;
     w.id = e.id;
-    keep_clocks(e, scenario_->logical, shown_, w.values);
+    keep_clocks(e, scenario_->logical, places_, shown_, w.values);
     if (scenario_->expect[w.expectation].type == expectation::kind::event_values) continue;
     // The pair's relation is decided when its later event happens: only then is its causal past
     // complete, and the earlier one, if in it, is there already.

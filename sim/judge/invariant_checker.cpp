@@ -74,8 +74,10 @@ void invariant_checker::on_start(const run_header& h) {
   others_.clear();
   data_.reset();
   last_data_.reset();
-  for (const chosen_clock& c : clocks.extra) {
-    others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size()});
+  const stamp_index places(clocks);
+  for (std::size_t k = 0; k < clocks.extra.size(); ++k) {
+    const chosen_clock& c = clocks.extra[k];
+    others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size(), places.extra[k]});
     for (const std::string_view name : c.kind->invariants()) reports_.push_back({std::string(name), 0, {}});
     judged_ += c.kind->invariants().size();
   }
@@ -347,8 +349,9 @@ class invariant_checker::findings final : public clock_findings {
 
 void invariant_checker::judge_others(const event_record& e, const event_head& b, row v) {
   for (std::size_t k = 0; k < others_.size(); ++k) {
-    findings out(*this, others_[k], b, v, e.stamps[k]);
-    others_[k].judge->judge(e, e.stamps[k], *truth_, out);
+    const stamp_words stamp = e.stamps[others_[k].stamp];
+    findings out(*this, others_[k], b, v, stamp);
+    others_[k].judge->judge(e, stamp, *truth_, out);
   }
 }
 

@@ -19,6 +19,7 @@
 #include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "trace/record_stamps.hpp"
 
 namespace hbsim::trace_internal {
 
@@ -123,7 +124,7 @@ class process_table {
 class json_line_codec {
  public:
   json_line_codec(const std::string& file, const process_table& table)
-      : file_(file), table_(table), dense_(table.n) {}
+      : file_(file), table_(table), dense_(table.n), stamps_(table.clocks) {}
 
   /// The line being read, for error messages.
   std::size_t line = 0;
@@ -179,7 +180,7 @@ class json_line_codec {
   std::vector<sent_message> messages_;
   std::vector<process_id> pruned_;
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three
-  std::vector<stamp_words> stamps_;
+  record_stamps stamps_;
   data_note data_;
   ntp_note ntp_;
   commit_note commit_;

@@ -163,7 +163,7 @@ present json_line_codec::read_event(const json& o) {
   if (const json* p = field(o, "pruned", "", false)) pruned_ = process_list(*p, "/pruned");
   r.pruned = pruned_;
   r.messages = messages_;
-  r.stamps = stamps_;
+  stamps_.fill(r, words_);
   return has;
 }
 
@@ -186,14 +186,12 @@ void json_line_codec::read_hlc(const json& o) {
 void json_line_codec::read_stamps(const json& o) {
   const auto& extra = table_.clocks.extra;
   words_.resize(extra.size());
-  stamps_.resize(extra.size());
   for (std::size_t i = 0; i < extra.size(); ++i) {
     const clock_kind& kind = *extra[i].kind;
     const std::string key(kind.name());
     const std::string wanted = kind.read(*field(o, key.c_str(), "the value of a clock the header names"), table_.names,
                                          words_[i]);
     if (!wanted.empty()) fail(std::string("/").append(pointer_token(key)), wanted, describe_json(o[key]));
-    stamps_[i] = words_[i];
   }
 }
 

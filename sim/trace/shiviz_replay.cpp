@@ -12,6 +12,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
+#include "trace/record_stamps.hpp"
 
 namespace hbsim {
 
@@ -113,6 +114,7 @@ class execution_replay {
     vector_.assign(x_.hosts.size(), 0);
     for (const auto& [j, v] : x_.clock(e)) vector_[j] = static_cast<std::uint32_t>(v);
     r.vector = vector_;
+    stamps_.fill(r);
     sent_.clear();
     for (std::size_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
       message_[children_[k]] = next_message_;
@@ -148,6 +150,7 @@ class execution_replay {
   message_id next_message_ = 1;
   std::string label_;
   std::vector<std::uint32_t> vector_;
+  trace_internal::record_stamps stamps_{logical_config{}};  // a log's run has the default clocks: lamport and HLC stay 0
   std::vector<sent_message> sent_;
 };
 

@@ -23,6 +23,7 @@ void trace_replay::replay_batch(const batch& b) {
         event_record r = l.event;
         r.vector = {b.vectors.get() + l.vector_at, table_.vector_width};
         r.messages = {b.messages.data() + l.messages_at, l.messages};
+        stamps_.fill(r);
         finish_event(r, {true, true, true, true});
         break;
       }

@@ -20,7 +20,7 @@ namespace hbsim::trace_internal {
 class trace_replay {
  public:
   trace_replay(const std::string& file, const process_table& table, std::span<event_observer* const> observers)
-      : file_(file), table_(table), observers_(observers), codec_(file, table), last_seq_(table.n) {}
+      : file_(file), table_(table), observers_(observers), codec_(file, table), stamps_(table.clocks), last_seq_(table.n) {}
 
   void replay_batch(const batch& b);
   /// The latest time seen so far.
@@ -47,6 +47,7 @@ class trace_replay {
   const process_table& table_;
   std::span<event_observer* const> observers_;
   json_line_codec codec_;
+  record_stamps stamps_;  // of the fast path's events
   std::vector<std::uint64_t> last_seq_;
   event_id next_id_ = 1;
   std::size_t faults_ = 0;  // fault lines so far

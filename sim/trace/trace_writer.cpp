@@ -138,6 +138,7 @@ void trace_writer::on_start(const run_header& h) {
   hlc_ = clocks.has("hlc");
   extra_.clear();
   for (const chosen_clock& c : clocks.extra) extra_.push_back(c.kind.get());
+  extra_stamps_ = stamp_index(clocks).extra;
   std::size_t clock_names = 0;
   for (const std::string& c : clocks.clocks) clock_names += 6 * c.size() + 3;
   // The options a reader needs to judge some kinds' stamps (an epoch Lamport clock's bound).
@@ -182,7 +183,7 @@ inline std::size_t trace_writer::event_bound(const event_record& e) {
                       e.messages.size() * (longest_name_ + 48);
   extra_text_.resize(extra_.size());
   for (std::size_t i = 0; i < extra_.size(); ++i) {
-    extra_text_[i] = extra_[i]->write(e.stamps[i], plain_names_).dump();
+    extra_text_[i] = extra_[i]->write(e.stamps[extra_stamps_[i]], plain_names_).dump();
     bound += extra_text_[i].size() + 6 * extra_[i]->name().size() + 4;
   }
   if (e.data) {

@@ -28,6 +28,7 @@ void explained_stamps::on_start(const run_header& h) {
   config_ = h.source != nullptr ? h.source->logical : logical_config{};
   times_ = !h.vectors_only;
   if (h.vectors_only) config_.clocks = {"vector"};
+  places_ = stamp_index(config_);
   processes_ = h.process_names.size();
   fresh_.clear();
   fresh_.resize(config_.extra.size());
@@ -44,7 +45,7 @@ void explained_stamps::on_event(const event_record& e) {
   }
   if (config_.extra.empty() || (wanted_ && !std::binary_search(wanted_->begin(), wanted_->end(), e.id))) return;
   std::vector<std::vector<std::uint64_t>>& kept = stamps_[e.id];
-  for (const stamp_words w : e.stamps) kept.emplace_back(w.begin(), w.end());
+  for (const std::size_t k : places_.extra) kept.emplace_back(e.stamps[k].begin(), e.stamps[k].end());
 }
 
 explained_clocks explained_stamps::clocks() const {

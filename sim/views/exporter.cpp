@@ -70,6 +70,7 @@ std::vector<std::string> parse_clocks(std::string_view text, std::span<const std
 void exporter::choose_clocks(const run_header& h) {
   const logical_config run = h.source ? h.source->logical : logical_config{};
   const std::vector<std::string>& wanted = options_.clocks.empty() ? run.clocks : options_.clocks;
+  const stamp_index places(run);
   clocks_.clear();
   for (const std::string& name : wanted) {
     if (!run.has(name)) {
@@ -80,7 +81,7 @@ void exporter::choose_clocks(const run_header& h) {
     if (const auto* it = std::find(clock_names.begin(), clock_names.end(), name); it != clock_names.end())
       c.standard = static_cast<export_clock>(it - clock_names.begin());
     for (std::size_t k = 0; k < run.extra.size(); ++k)
-      if (run.extra[k].kind->name() == name) c = {name, std::nullopt, run.extra[k].kind.get(), k};
+      if (run.extra[k].kind->name() == name) c = {name, std::nullopt, run.extra[k].kind.get(), places.extra[k]};
     clocks_.push_back(std::move(c));
   }
 }

@@ -22,7 +22,7 @@ namespace {
 std::string num(std::uint64_t v) { return std::to_string(v); }
 std::string dur(sim_time t) { return format_duration(t); }
 
-constexpr std::size_t none = ~std::size_t{0};  // chosen::extra of a standard kind
+constexpr std::size_t none = stamp_index::none;
 
 std::string_view persist_text(persist_mode m) {
   switch (m) {
@@ -108,16 +108,7 @@ std::string narrator::title(const event_record& e) const {
 narrator::clocks narrator::stamps_of(const event_record& e) const {
   clocks out;
   out.reserve(kinds_.size());
-  for (const chosen& c : kinds_) {
-    const std::string_view kind = c.kind->name();
-    if (c.extra != none) out.emplace_back(e.stamps[c.extra].begin(), e.stamps[c.extra].end());
-    else if (kind == "lamport") out.push_back({e.lamport});
-    else if (kind == "vector") out.push_back(vector_words(e.vector));
-    else {
-      const auto h = hlc_words(e.hlc);
-      out.emplace_back(h.begin(), h.end());
-    }
-  }
+  for (const chosen& c : kinds_) out.emplace_back(e.stamps[c.stamp].begin(), e.stamps[c.stamp].end());
   return out;
 }
 
@@ -158,23 +149,25 @@ void narrator::on_start(const run_header& h) {
   const logical_config config = source_ ? source_->logical : logical_config{};
   kinds_.clear();
   initial_.assign(n, {});
-  const auto standard = [&](std::shared_ptr<const clock_kind> kind, std::size_t variant, std::size_t words) {
-    if (!config.has(kind->name())) return;
-    kinds_.push_back({std::move(kind), variant, none});
+  const stamp_index places(config);
+  const auto standard = [&](std::shared_ptr<const clock_kind> kind, std::size_t variant, std::size_t stamp,
+                            std::size_t words) {
+    if (stamp == none) return;
+    kinds_.push_back({std::move(kind), variant, stamp});
     for (clocks& c : initial_) c.emplace_back(words, 0);
   };
-  standard(lamport_kind(), static_cast<std::size_t>(config.lamport), 1);
+  standard(lamport_kind(), static_cast<std::size_t>(config.lamport), places.lamport, 1);
   vector_ = kinds_.size();
-  standard(vector_kind(), static_cast<std::size_t>(config.vector), n);
+  standard(vector_kind(), static_cast<std::size_t>(config.vector), places.vector, n);
   if (vector_ == kinds_.size()) vector_ = none;
   links_.reset();
   if (vector_ != none && config.vector_opts.encoding == vector_encoding::differential)
     links_ = std::make_unique<vector_changes>(n);
   hlc_ = kinds_.size();
-  standard(hlc_kind(), static_cast<std::size_t>(config.hlc), 2);
+  standard(hlc_kind(), static_cast<std::size_t>(config.hlc), places.hlc, 2);
   if (hlc_ == kinds_.size()) hlc_ = none;
   for (std::size_t k = 0; k < config.extra.size(); ++k) {
-    kinds_.push_back({config.extra[k].kind, config.extra[k].variant, k});
+    kinds_.push_back({config.extra[k].kind, config.extra[k].variant, places.extra[k]});
     const auto fresh = config.extra[k].make(n);
     for (process_id p = 0; p < n; ++p) initial_[p].emplace_back(fresh->stamp(p).begin(), fresh->stamp(p).end());
   }

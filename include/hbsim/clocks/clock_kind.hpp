@@ -3,11 +3,12 @@
 // read from a trace and shown to people, and its invariants judged against the ground truth.
 // clock_registry.hpp lists the kinds a scenario may choose.
 //
-// Stamps are words only the kind interprets (a matrix clock: n × n counters, row by row). The standard
-// kinds lamport, vector and hlc are modules too (sim/clocks/KIND/KIND_kind.hpp), whose stamps also have
-// typed fields in event_record: the kernel, the trace's fast paths and the invariant checker use those
-// fields, and the views turn them into words to ask the module for its rules. A kind added here needs
-// no typed field.
+// Stamps are words only the kind interprets (a matrix clock: n × n counters, row by row); an event's
+// record holds one per chosen kind, in the scenario's `clocks` order (stamp_index.hpp). The standard
+// kinds lamport, vector and hlc are modules too (sim/clocks/KIND/KIND_kind.hpp): lamport [L], hlc [l, c]
+// (l's two's complement), vector one word per process. Their stamps also still have typed fields in
+// event_record, which the kernel, the trace's fast paths and the invariant checker read. A kind added
+// here needs no typed field.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // The logical clocks of one simulation: those of the kinds the scenario chose (`clocks`). The kernel
-// drives them all through logical_clock; lamport, vector and hlc fill their typed fields of an
-// event's record, the other kinds its stamps.
+// drives them all through logical_clock; each gives an event's record its stamp, in `clocks` order
+// (lamport, vector and hlc also fill their typed fields).
 #pragma once
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
 #include "hbsim/clocks/lamport/lamport_clock.hpp"
+#include "hbsim/clocks/stamp_index.hpp"
 #include "hbsim/clocks/truetime/truetime_clock.hpp"
 #include "hbsim/clocks/vector/vector_clock.hpp"
 
@@ -89,7 +90,8 @@ class clock_set {
  private:
   std::vector<std::unique_ptr<logical_clock>> clocks_;  // the standard ones first
   std::size_t extra_ = 0;
-  std::vector<stamp_words> stamps_;
+  std::vector<stamp_words> stamps_;    // in the scenario's `clocks` order
+  std::vector<std::size_t> place_;     // of each of clocks_, its index in stamps_
   std::vector<logical_clock*> timed_;  // those of clocks_ that read true time
   lamport_clock* lamport_ = nullptr;
   vector_clock* vector_ = nullptr;

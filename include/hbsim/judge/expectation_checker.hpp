@@ -74,6 +74,7 @@ class expectation_checker final : public event_observer {
 
   const scenario* scenario_;
   standard_clocks shown_;  // the run's standard clocks
+  stamp_index places_;
   const causality* truth_;
   const invariant_checker* invariants_;
   std::vector<std::string> names_;
@@ -86,6 +87,7 @@ class expectation_checker final : public event_observer {
 /// then each other kind's field as in the trace.
 nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> names);
 /// Keeps the clocks of a record (the run's `shown` standard ones and its other kinds'), reusing `into`'s room.
-void keep_clocks(const event_record& e, const logical_config& clocks, standard_clocks shown, event_clocks& into);
+void keep_clocks(const event_record& e, const logical_config& clocks, const stamp_index& places, standard_clocks shown,
+                 event_clocks& into);
 
 }  // namespace hbsim

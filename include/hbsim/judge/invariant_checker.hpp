@@ -183,6 +183,7 @@ class invariant_checker final : public event_observer {
     std::shared_ptr<const clock_kind> kind;
     std::unique_ptr<clock_judge> judge;
     std::size_t first_report;
+    std::size_t stamp;  // its index in event_record::stamps
   };
   std::vector<other> others_;
   std::unique_ptr<data_judge> data_;

@@ -32,8 +32,8 @@ struct hlc_stamp {
 /// "(3ms, 1)": l as a duration, then c.
 std::string to_string(const hlc_stamp& h);
 
-/// One event's stamp by a clock kind other than lamport, vector and hlc: words only that kind
-/// interprets (clocks/clock_kind.hpp).
+/// One event's stamp by one clock kind: words only that kind interprets (clocks/clock_kind.hpp; the
+/// standard kinds' decoders are in their clocks' headers: lamport_of, hlc_of).
 using stamp_words = std::span<const std::uint64_t>;
 
 /// TrueTime commit wait (scenarios/FORMAT.md, "commit"): the commit event carries s, the
@@ -67,7 +67,9 @@ struct event_record {
   std::span<const std::uint32_t> vector;  // dense, indexed by process id
   std::span<const process_id> pruned;     // vector entries the event pruned (logical.vector.prune), in process order
   hlc_stamp hlc;
-  std::span<const stamp_words> stamps;     // one per kind of logical_config::extra, in its order
+  // One per kind of the scenario's `clocks`, in its order, the standard ones included (their typed
+  // fields above say the same); clocks/stamp_index.hpp finds a kind's.
+  std::span<const stamp_words> stamps;
   std::span<const sent_message> messages;  // send
   message_id message = 0;                  // receive, reject
   process_id from = no_process;            // receive, reject

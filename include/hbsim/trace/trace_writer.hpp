@@ -65,6 +65,7 @@ class trace_writer final : public event_observer {
   // The chosen clocks: which of the standard three, and the other kinds' modules with their fields.
   bool lamport_ = true, vector_ = true, hlc_ = true;
   std::vector<const clock_kind*> extra_;
+  std::vector<std::size_t> extra_stamps_;  // their indexes in event_record::stamps
   std::vector<std::string> extra_text_;
   std::string data_text_;  // an event's replicated-data fields (data/data_note.hpp)
   std::string ntp_text_;   // an event's NTP exchange (kernel/ntp_note.hpp)

@@ -40,6 +40,7 @@ class explained_stamps final : public event_observer {
  private:
   std::optional<std::vector<event_id>> wanted_;  // sorted
   logical_config config_;
+  stamp_index places_;
   bool times_ = true;
   std::size_t processes_ = 0;
   // Per module: its clocks before any event, made on first use (a matrix clock's hold n³ words).

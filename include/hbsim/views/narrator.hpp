@@ -87,7 +87,7 @@ class narrator final : public event_observer {
   struct chosen {
     std::shared_ptr<const clock_kind> kind;
     std::size_t variant = 0;
-    std::size_t extra = 0;
+    std::size_t stamp = 0;  // its index in event_record::stamps
   };
   /// The stamps of the chosen kinds, in kinds_ order.
   using clocks = std::vector<std::vector<std::uint64_t>>;

@@ -158,8 +158,4 @@ class hlc_module final : public clock_kind {
 
 std::shared_ptr<const clock_kind> hlc_kind() { return std::make_shared<hlc_module>(); }
 
-std::array<std::uint64_t, 2> hlc_words(hlc_stamp h) { return {static_cast<std::uint64_t>(h.l), h.c}; }
-
-hlc_stamp hlc_of(stamp_words words) { return {static_cast<sim_time>(words[0]), words[1]}; }
-
 }  // namespace hbsim

@@ -10,13 +10,10 @@
 #include <memory>
 
 #include "hbsim/clocks/clock_kind.hpp"
+#include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"  // hlc_words, hlc_of
 
 namespace hbsim {
 
 std::shared_ptr<const clock_kind> hlc_kind();
-
-/// An HLC stamp as the module's words, and back.
-std::array<std::uint64_t, 2> hlc_words(hlc_stamp h);
-hlc_stamp hlc_of(stamp_words words);
 
 }  // namespace hbsim

@@ -129,6 +129,12 @@ void vector_clock::describe(process_id p, event_record& record) const {
   if (pruned_by_ == p) record.pruned = pruned_;
 }
 
+stamp_words vector_clock::stamp(process_id p) const {
+  const auto r = value(p);
+  words_.assign(r.begin(), r.end());
+  return words_;
+}
+
 std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names, std::size_t shown) {
   std::string out = "{";
   std::size_t written = 0, nonzero = 0;

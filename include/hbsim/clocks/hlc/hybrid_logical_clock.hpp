@@ -1,6 +1,7 @@
 // Hybrid logical clocks (Kulkarni, Demirbas et al. 2014), the max-offset guard, and wrong variants.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -15,6 +16,10 @@ enum class hlc_variant { canonical, no_counter_reset, reset_on_receive, ignore_m
 std::optional<hlc_variant> parse_hlc_variant(std::string_view name);
 std::string_view to_string(hlc_variant v);
 std::span<const std::string_view> hlc_variant_names();
+
+/// An HLC stamp as its kind's words (event_record::stamps): l (its two's complement), then c; and back.
+inline std::array<std::uint64_t, 2> hlc_words(hlc_stamp h) { return {static_cast<std::uint64_t>(h.l), h.c}; }
+inline hlc_stamp hlc_of(stamp_words words) { return {static_cast<sim_time>(words[0]), words[1]}; }
 
 /// The canonical rules, shared by the clock and by anything that re-derives stamps (the checker).
 hlc_stamp hlc_tick(hlc_stamp current, sim_time pt);
@@ -37,6 +42,8 @@ class hybrid_logical_clock final : public logical_clock {
   void restore(process_id p) override;
   void reset(process_id p) override;
   void describe(process_id p, event_record& record) const override;
+  /// l (its two's complement) then c; valid until the next call.
+  stamp_words stamp(process_id p) const override;
 
   hlc_stamp value(process_id p) const { return value_[p]; }
   hlc_stamp carried(message_slot slot) const { return slots_[slot]; }
@@ -48,6 +55,7 @@ class hybrid_logical_clock final : public logical_clock {
   std::vector<hlc_stamp> value_;
   std::vector<hlc_stamp> saved_;
   std::vector<hlc_stamp> slots_;
+  mutable std::array<std::uint64_t, 2> words_{};  // the latest stamp()
 };
 
 }  // namespace hbsim

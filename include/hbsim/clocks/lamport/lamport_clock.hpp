@@ -16,6 +16,9 @@ std::string_view to_string(lamport_variant v);
 /// Every variant's name, canonical first.
 std::span<const std::string_view> lamport_variant_names();
 
+/// L of a Lamport stamp (event_record::stamps: one word).
+inline std::uint64_t lamport_of(stamp_words words) { return words[0]; }
+
 class lamport_clock final : public logical_clock {
  public:
   lamport_clock(std::size_t processes, lamport_variant variant = lamport_variant::canonical);
@@ -30,6 +33,7 @@ class lamport_clock final : public logical_clock {
   void restore(process_id p) override;
   void reset(process_id p) override;
   void describe(process_id p, event_record& record) const override;
+  stamp_words stamp(process_id p) const override { return {&value_[p], 1}; }
 
   std::uint64_t value(process_id p) const { return value_[p]; }
   std::uint64_t carried(message_slot slot) const { return slots_[slot]; }

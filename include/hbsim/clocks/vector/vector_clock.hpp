@@ -43,6 +43,8 @@ class vector_clock final : public logical_clock {
   void restore(process_id p) override;
   void reset(process_id p) override;
   void describe(process_id p, event_record& record) const override;
+  /// p's row widened to words, one per process; valid until the next call.
+  stamp_words stamp(process_id p) const override;
 
   std::span<const std::uint32_t> value(process_id p) const { return {&rows_[p * n_], n_}; }
   std::span<const std::uint32_t> carried(message_slot slot) const { return {&slots_[slot * n_], n_}; }
@@ -68,6 +70,7 @@ class vector_clock final : public logical_clock {
   std::vector<process_id> pruned_;
   process_id pruned_by_ = no_process;
   sim_time now_ = 0;
+  mutable std::vector<std::uint64_t> words_;  // the latest stamp()
 };
 
 /// Bytes of one vector entry in memory (the kernel's uint32 counters), and of one entry in a sparse
