@@ -66,11 +66,10 @@ void causality::on_event(const event_record& e) {
   merged_ = e.kind == event_kind::receive && slot_ != no_slot;  // a reject is no happens-before edge
   ++me.count;
   const auto own = static_cast<std::uint32_t>(me.count);
-  if (!width_) {
-    if (merged_) sent_ = sends_[slot_].truth;
-  } else if (merged_) {
+  if (merged_) sent_ = sends_[slot_].truth;
+  // A message p sent itself brings nothing p did not know (PHOLD's are mostly such): no merge.
+  if (width_ && merged_ && sent_.owner != p) {
     // A merge writes p's new truth into a fresh row, leaving the old one as its holders captured it.
-    sent_ = sends_[slot_].truth;
     const std::uint32_t fresh = take_row();
     const std::uint32_t* old = data(me.row);
     const std::uint32_t* from = data(sent_.row);
@@ -94,7 +93,7 @@ void causality::on_event(const event_record& e) {
     me.row = fresh;
     me.past = past;
     me.nonzero = nonzero;
-  } else {
+  } else if (width_) {
     // Any other event adds itself to p's row in place.
     std::uint32_t& mine = data(me.row)[p];
     me.nonzero += mine == 0;
