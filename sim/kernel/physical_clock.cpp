@@ -33,9 +33,9 @@ std::int64_t to_ppt(double drift_ppm) {
 }  // namespace
 
 physical_clock::physical_clock(const physical_clock_config& config, const random_source& source, std::uint32_t process)
-    : config_(config), source_(source), process_(process), drift_ppt_(to_ppt(config.drift_ppm)), base_(config.offset) {
-  if (config_.resolution <= 0) throw std::invalid_argument("physical clock: resolution must be positive");
-  if (config_.sync && config_.sync->every <= 0) throw std::invalid_argument("physical clock: sync.every must be positive");
+    : resolution_(config.resolution), sync_(config.sync), source_(source), process_(process), drift_ppt_(to_ppt(config.drift_ppm)), base_(config.offset) {
+  if (resolution_ <= 0) throw std::invalid_argument("physical clock: resolution must be positive");
+  if (sync_ && sync_->every <= 0) throw std::invalid_argument("physical clock: sync.every must be positive");
 }
 
 // Applies the last sync at or before t, if newer than the one applied. Only the newest epoch matters
@@ -48,12 +48,12 @@ void physical_clock::advance(sim_time t) {
     base_ = saturate(static_cast<wide>(base_) + slew_by_);  // absorbed: a plain offset from now on
     slew_by_ = 0;
   }
-  if (!config_.sync) return;
-  const sim_time every = config_.sync->every;
+  if (!sync_) return;
+  const sim_time every = sync_->every;
   const std::int64_t k = t / every;
   if (k <= epoch_) return;
   random_stream rng = source_.indexed_stream(process_, stream_purpose::clock, static_cast<std::uint64_t>(k));
-  base_ = config_.sync->error.sample(rng);  // the steps so far are absorbed: the sync sets the offset
+  base_ = sync_->error.sample(rng);  // the steps so far are absorbed: the sync sets the offset
   slew_by_ = 0;
   anchor_ = k * every;
   epoch_ = k;
@@ -81,12 +81,12 @@ sim_time physical_clock::read(sim_time t) {
   // the general path are a measurable share of a run.
   sim_time r;
   if (drift_ppt_ == 0 && !frozen_ && slew_by_ == 0 && !__builtin_add_overflow(base_, t, &r) &&
-      r > time_min + config_.resolution) {
-    sim_time rem = r % config_.resolution;
-    if (rem < 0) rem += config_.resolution;  // floor, not truncation toward zero
+      r > time_min + resolution_) {
+    sim_time rem = r % resolution_;
+    if (rem < 0) rem += resolution_;  // floor, not truncation toward zero
     return r - rem;
   }
-  const wide resolution = config_.resolution;
+  const wide resolution = resolution_;
   return saturate(floor_div(raw(t), resolution) * resolution);
 }
 

@@ -57,7 +57,9 @@ class physical_clock {
   sim_time raw(sim_time t) const;
   sim_time slewed(sim_time t) const;
 
-  physical_clock_config config_;
+  // Only what readings need of the configuration: a million processes each keep one.
+  sim_time resolution_;
+  std::optional<clock_sync> sync_;
   random_source source_;
   std::uint32_t process_;
   std::int64_t drift_ppt_;
