@@ -224,7 +224,11 @@ void simulation::state::on_copy(const queue_entry& e) {
   const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
   const delivered_message m{f.id, f.from, label_text[f.label], id};
   release(e.payload);
-  for (std::uint32_t b : ps.behaviours) {
+  // In attach order: the process's own behaviours merged with those attached everywhere.
+  std::size_t mine = 0, all = 0;
+  while (mine < ps.behaviours.size() || all < everywhere.size()) {
+    const bool own = all == everywhere.size() || (mine < ps.behaviours.size() && ps.behaviours[mine] < everywhere[all]);
+    const std::uint32_t b = own ? ps.behaviours[mine++] : everywhere[all++];
     process_context ctx(owner, to, b);
     behaviours[b]->on_receive(ctx, m);
   }
@@ -358,9 +362,11 @@ void simulation::attach(std::shared_ptr<behaviour> b, std::span<const process_id
   state& s = *s_;
   const auto index = static_cast<std::uint32_t>(s.behaviours.size());
   std::vector<process_id> to(processes.begin(), processes.end());
-  if (to.empty())
+  if (to.empty()) {
     for (process_id p = 0; p < s.procs.size(); ++p) to.push_back(p);
-  for (process_id p : to) {
+    s.everywhere.push_back(index);
+  }
+  for (process_id p : processes) {
     if (p >= s.procs.size()) throw std::out_of_range("hbsim: attach to an unknown process");
     s.procs[p].behaviours.push_back(index);
   }

@@ -39,7 +39,7 @@ struct simulation::state {
     bool frozen_by_pause = false;
     std::vector<queue_entry> deferred;  // work held back while paused, in arrival order
     std::uint64_t checkpoint_every = 0;
-    std::vector<std::uint32_t> behaviours;
+    std::vector<std::uint32_t> behaviours;  // attached to it alone or to some processes (see everywhere)
     // Its delivery layers, bottom first (FIFO links, then those deliver_through added); none: every copy is
     // received as it arrives.
     std::vector<std::shared_ptr<delivery_policy>> layers;
@@ -93,6 +93,9 @@ struct simulation::state {
   event_queue queue;
   std::vector<std::shared_ptr<behaviour>> behaviours;
   std::vector<std::vector<process_id>> attached;  // per behaviour
+  // The behaviours attached to every process, which their lists leave out (a million processes would
+  // each hold a copy).
+  std::vector<std::uint32_t> everywhere;
   std::shared_ptr<script_behaviour> script;
   std::unique_ptr<data_hook> data;  // the replicas, when the scenario has `data`
   std::shared_ptr<ntp_exchanges> ntp;  // when the scenario has NTP exchanges

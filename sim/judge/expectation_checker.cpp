@@ -67,7 +67,7 @@ expectation_checker::expectation_checker(const scenario& s, const causality& tru
   }
 }
 
-void expectation_checker::on_start(const run_header& h) { names_.assign(h.process_names.begin(), h.process_names.end()); }
+void expectation_checker::on_start(const run_header& h) { names_ = h.process_names; }
 
 void expectation_checker::on_event(const event_record& e) {
   for (std::size_t k = 0; k < watched_.size(); ++k) {

@@ -27,8 +27,8 @@ ntp_sync reader::read_ntp_sync(const json& v, const std::string& path) const {
   static constexpr std::array<std::string_view, 5> fields{"server", "every", "samples", "apply", "timeout"};
   check_fields(v, path, "a periodic NTP sync", fields);
   ntp_sync s;
-  s.path = path;
-  s.server_name = read_name(need(v, path, "server", "the NTP server"), child(path, "server"));
+  s.declared = static_cast<std::uint32_t>(ntp_declared_.size());
+  ntp_declared_.push_back({read_name(need(v, path, "server", "the NTP server"), child(path, "server")), path});
   s.every = read_duration(need(v, path, "every", "the time between exchanges"), child(path, "every"), sign::positive);
   read_ntp_options(v, path, s);
   return s;
@@ -40,18 +40,18 @@ void reader::resolve_ntp_syncs(scenario& s) const {
   for (process_id p = 0; p < s.processes.size(); ++p) {
     std::optional<ntp_sync>& sync = s.processes[p].clock.ntp;
     if (!sync) continue;
-    const std::string server_path = child(sync->path, "server");
-    sync->server = resolve(sync->server_name, server_path);
+    const ntp_declaration& d = ntp_declared_[sync->declared];
+    const std::string server_path = child(d.path, "server");
+    sync->server = resolve(d.server, server_path);
     if (sync->server == p) {
-      if (sync->path.starts_with("/clock/")) {
+      if (d.path.starts_with("/clock/")) {
         sync.reset();
         continue;
       }
-      fail(server_path, "a server other than the client itself", quoted_excerpt(sync->server_name));
+      fail(server_path, "a server other than the client itself", quoted_excerpt(d.server));
     }
     if (!s.until)
-      fail(sync->path, R"(a scenario with "until": periodic NTP exchanges never stop by themselves)",
-           "no \"until\"");
+      fail(d.path, R"(a scenario with "until": periodic NTP exchanges never stop by themselves)", "no \"until\"");
   }
 }
 

@@ -167,6 +167,11 @@ class reader {
   std::uint64_t pending_at_start_ = 0;  // PHOLD's initial messages so far
   std::map<std::string, process_id, std::less<>> process_index_;
   std::vector<std::string> process_names_;  // in declaration order
+  struct ntp_declaration {
+    std::string server;
+    std::string path;
+  };
+  mutable std::vector<ntp_declaration> ntp_declared_;  // by ntp_sync::declared
 };
 
 }  // namespace hbsim::scenario_internal

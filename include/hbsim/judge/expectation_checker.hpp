@@ -77,7 +77,7 @@ class expectation_checker final : public event_observer {
   stamp_index places_;
   const causality* truth_;
   const invariant_checker* invariants_;
-  std::vector<std::string> names_;
+  std::span<const std::string> names_;  // the run header's: read only until on_finish returns
   std::vector<watched> watched_;             // event_values: one; before/concurrent: two, a then b
   std::vector<relation> relations_;          // per expectation
   std::vector<expectation_result> results_;

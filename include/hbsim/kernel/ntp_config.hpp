@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdint>
-#include <string>
 #include <string_view>
 
 #include "hbsim/core/ids.hpp"
@@ -29,8 +28,9 @@ struct ntp_request {
 /// A clock's periodic exchanges: at every positive multiple of `every` (true time).
 struct ntp_sync : ntp_request {
   sim_time every = 0;
-  std::string server_name;  // resolved into `server` once the processes are known
-  std::string path;         // JSON path of the sync, for errors
+  // Which `sync.ntp` of the scenario file it came from: the loader keeps its server's name (resolved into
+  // `server` once the processes are known) and its JSON path there, since every process holds a copy.
+  std::uint32_t declared = 0;
 };
 
 }  // namespace hbsim

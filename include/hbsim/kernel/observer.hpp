@@ -13,7 +13,7 @@ namespace hbsim {
 
 struct scenario;
 
-/// What is known before the first event.
+/// What is known before the first event. What it points to stays valid until on_finish has returned.
 struct run_header {
   const scenario* source;   // the scenario being run
   std::uint64_t seed;       // the seed in effect (scenario's, or --seed)
