@@ -118,7 +118,7 @@ void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
 char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
 
 void trace_writer::on_start(const run_header& h) {
-  plain_names_.assign(h.process_names.begin(), h.process_names.end());
+  plain_names_ = h.process_names;
   for (const std::string& n : h.process_names) {
     std::string q;
     append_json_string(q, n);

@@ -69,7 +69,7 @@ class trace_writer final : public event_observer {
   std::vector<std::string> extra_text_;
   std::string data_text_;  // an event's replicated-data fields (data/data_note.hpp)
   std::string ntp_text_;   // an event's NTP exchange (kernel/ntp_note.hpp)
-  std::vector<std::string> plain_names_;
+  std::span<const std::string> plain_names_;  // the run header's, read until on_finish
 };
 
 /// Writes s as a JSON string literal (quoted and escaped) at p, which has room for 6·size + 2 bytes;
