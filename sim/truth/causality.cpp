@@ -62,7 +62,7 @@ void causality::on_event(const event_record& e) {
   before_ = current(p);
   slot_ = sent_slot_ = no_slot;
   if (e.kind == event_kind::receive || e.kind == event_kind::reject)
-    if (const auto it = messages_.find(e.message); it != messages_.end()) slot_ = it->second.send;
+    if (const message* m = messages_.find(e.message)) slot_ = m->send;
   merged_ = e.kind == event_kind::receive && slot_ != no_slot;  // a reject is no happens-before edge
   ++me.count;
   const auto own = static_cast<std::uint32_t>(me.count);
@@ -115,17 +115,18 @@ void causality::take_slot(const event_record& e) {
   std::uint32_t copies = 0;
   for (const sent_message& m : e.messages) {
     const std::uint32_t c = std::max<std::uint32_t>(m.copies, 1);
-    messages_[m.id] = {sent_slot_, c};
+    const message entry{m.id, sent_slot_, c};
+    *messages_.add(entry).first = entry;  // an id sent again stands for the latest send
     copies += c;
   }
   sends_[sent_slot_] = {share(current(e.process)), copies};
 }
 
 causality::send_slot causality::resolve(message_id id) {
-  const auto it = messages_.find(id);
-  if (it == messages_.end()) return no_slot;
-  const send_slot s = it->second.send;
-  if (--it->second.copies_left == 0) messages_.erase(it);
+  message* const m = messages_.find(id);
+  if (!m) return no_slot;
+  const send_slot s = m->send;
+  if (--m->copies_left == 0) messages_.remove(*m);
   if (--sends_[s].copies_left == 0) {
     pending_rows_.push_back(sends_[s].truth.row);
     pending_slots_.push_back(s);

@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
+#include "hbsim/core/id_table.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/truth/vector_limit.hpp"
 
@@ -105,8 +105,10 @@ class causality final : public event_observer {
     std::uint32_t copies_left = 0;
   };
   struct message {
-    send_slot send;
-    std::uint32_t copies_left;  // 2 for a message the network duplicated
+    message_id id = 0;
+    send_slot send = no_slot;
+    std::uint32_t copies_left = 0;  // 2 for a message the network duplicated
+    bool live() const { return copies_left != 0; }
   };
   /// One copy of message m has been received, rejected or dropped; the slot of its send (no_slot: unknown).
   send_slot resolve(message_id m);
@@ -121,8 +123,7 @@ class causality final : public event_observer {
   std::vector<std::uint32_t> free_rows_;
   std::vector<send> sends_;
   std::vector<send_slot> free_sends_;
-  // Looked up by id, never iterated, so its order cannot reach the output.
-  std::unordered_map<message_id, message> messages_;
+  id_table<message> messages_;
   event_id latest_ = 0;
   row_ref before_;
   bool merged_ = false;
