@@ -16,7 +16,7 @@ namespace hbsim {
 
 class observer_thread final : public event_observer {
  public:
-  /// The ring holds about ring_bytes of records (at least 16 records): records carry their vectors, so the
+  /// The ring holds about ring_bytes of records (at least 16 records): records carry their stamps, so the
   /// ring stays small enough for the cache whatever the number of processes.
   static constexpr std::size_t default_ring_bytes = std::size_t{1} << 20;
 
