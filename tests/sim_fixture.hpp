@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "hbsim/clocks/stamp_index.hpp"
 #include "hbsim/engine/simulation.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/scenario/scenario.hpp"
@@ -12,7 +13,9 @@
 namespace hbsim::testing {
 
 struct kept_event {
-  event_record r;
+  event_record r;  // its spans are not kept
+  std::uint64_t lamport = 0;
+  hlc_stamp hlc;
   std::vector<std::uint32_t> vector;
   std::vector<sent_message> messages;
   std::string label;
@@ -22,8 +25,15 @@ struct kept_event {
 /// Keeps every record of a run (fine for the small runs of tests).
 class recorder final : public event_observer {
  public:
+  void on_start(const run_header& h) override { places = h.source ? stamp_index(h.source->logical) : stamp_index(logical_config{}); }
   void on_event(const event_record& e) override {
-    kept_event k{e, {e.vector.begin(), e.vector.end()}, {e.messages.begin(), e.messages.end()}, std::string(e.label),
+    const vector_stamp v = places.vector_of(e);
+    kept_event k{e,
+                 places.lamport_of(e),
+                 places.hlc_of(e),
+                 {v.begin(), v.end()},
+                 {e.messages.begin(), e.messages.end()},
+                 std::string(e.label),
                  e.commit ? std::optional<commit_note>(*e.commit) : std::nullopt};
     k.r.commit = nullptr;
     events.push_back(std::move(k));
@@ -37,6 +47,7 @@ class recorder final : public event_observer {
       if (e.r.process == p) out.push_back(e);
     return out;
   }
+  stamp_index places;
   std::vector<kept_event> events;
   std::vector<drop_record> drops;
   std::vector<fault_record> faults;

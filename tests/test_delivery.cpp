@@ -78,7 +78,7 @@ TEST_CASE("FIFO link: a message that overtakes is received right after the one a
     CHECK(b[1].r.time == r.routes.drawn[0]);
     CHECK(b[1].r.id == b[0].r.id + 1);
     // B's second receive merges m2 (A's event 2): L = max(2, 2) + 1 = 3.
-    CHECK(b[1].r.lamport == 3);
+    CHECK(b[1].lamport == 3);
   }
 }
 

@@ -275,7 +275,7 @@ TEST_CASE("hb graph: relations, pasts and paths agree with brute force on random
     for (const kept_event& e : b.rec.events) {
       const hb_event x = g.event(e.r.id);
       if (x.process != e.r.process || x.seq != e.r.seq || x.kind != e.r.kind || x.label != e.label ||
-          x.time != e.r.time || x.pt != e.r.pt || x.lamport != e.r.lamport || x.hlc != e.r.hlc)
+          x.time != e.r.time || x.pt != e.r.pt || x.lamport != e.lamport || x.hlc != e.hlc)
         ++bad_vectors;
       if (g.recorded_vector(e.r.id) != e.vector) ++bad_vectors;
     }

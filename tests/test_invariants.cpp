@@ -154,7 +154,12 @@ TEST_CASE("the strong clock condition agrees with brute force on small random tr
     for (auto& k : events) {
       event_record r = k.r;
       r.label = k.label;
-      r.vector = k.vector;
+      // The stamps of the default clocks: lamport, vector, hlc.
+      const std::uint64_t lamport[] = {k.lamport};
+      const std::vector<std::uint64_t> vector(k.vector.begin(), k.vector.end());
+      const auto hlc = hlc_words(k.hlc);
+      const stamp_words stamps[] = {lamport, vector, hlc};
+      r.stamps = stamps;
       r.messages = k.messages;
       truth.on_event(r);
       checker.on_event(r);

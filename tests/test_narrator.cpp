@@ -251,7 +251,6 @@ TEST_CASE("narrator: a recorded value the rules do not give is called out, not e
   narrator n(out);
   const std::string names[] = {"A", "B"};
   n.on_start({nullptr, 7, names});
-  const std::uint32_t v1[] = {1, 0};
   event_record e;
   e.id = 1;
   e.process = 0;
@@ -259,15 +258,11 @@ TEST_CASE("narrator: a recorded value the rules do not give is called out, not e
   e.kind = event_kind::local;
   e.label = "x";
   e.time = e.pt = ms;
-  e.lamport = 5;  // the rule gives 0 + 1 = 1
-  e.vector = v1;
-  e.hlc = {ms, 0};
-  const std::uint64_t l1[] = {5}, w1[] = {1, 0}, h1[] = {ms, 0};
-  const stamp_words s1[] = {l1, w1, h1};  // the same, as the stamps of the default clocks
+  const std::uint64_t l1[] = {5}, w1[] = {1, 0}, h1[] = {ms, 0};  // L = 5: the rule gives 0 + 1 = 1
+  const stamp_words s1[] = {l1, w1, h1};  // the stamps of the default clocks
   e.stamps = s1;
   n.on_event(e);
   // A receive of a message this run never sent: nothing to derive from.
-  const std::uint32_t v2[] = {0, 1};
   e = {};
   e.id = 2;
   e.process = 1;
@@ -275,9 +270,6 @@ TEST_CASE("narrator: a recorded value the rules do not give is called out, not e
   e.kind = event_kind::receive;
   e.label = "y";
   e.time = e.pt = 2 * ms;
-  e.lamport = 9;
-  e.vector = v2;
-  e.hlc = {2 * ms, 0};
   const std::uint64_t l2[] = {9}, w2[] = {0, 1}, h2[] = {2 * ms, 0};
   const stamp_words s2[] = {l2, w2, h2};
   e.stamps = s2;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "cli_fixture.hpp"
+#include "hbsim/clocks/clock_set.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/hb_graph.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
@@ -202,13 +203,15 @@ class truth_matches final : public event_observer {
   explicit truth_matches(const causality& truth) : truth_(&truth) {}
   void on_event(const event_record& e) override {
     const causality::row t = truth_->truth(e.process);
-    if (!std::equal(t.begin(), t.end(), e.vector.begin(), e.vector.end())) ++mismatches;
+    const vector_stamp v = places_.vector_of(e);
+    if (!std::equal(t.begin(), t.end(), v.begin(), v.end())) ++mismatches;
     ++events;
   }
   std::uint64_t events = 0, mismatches = 0;
 
  private:
   const causality* truth_;
+  const stamp_index places_{logical_config{}};  // a log's run has the default clocks
 };
 }  // namespace
 

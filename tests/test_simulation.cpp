@@ -25,18 +25,18 @@ TEST_CASE("one message: stamps of send and receive") {
   const auto& recv = rec.events[1];
   // A's send at t=0, pt 0: L 1, V [1,0], HLC l = max(0, 0) = 0 unchanged so c = 0 + 1 = 1.
   CHECK(send.r.kind == event_kind::send);
-  CHECK(send.r.lamport == 1);
+  CHECK(send.lamport == 1);
   CHECK(send.vector == V{1, 0});
-  CHECK(send.r.hlc == hlc_stamp{0, 1});
+  CHECK(send.hlc == hlc_stamp{0, 1});
   REQUIRE(send.messages.size() == 1);
   CHECK(send.messages[0].to == B);
   // B receives after the 1ms delay, pt 1ms: L max(0,1)+1 = 2, V [1,1], HLC l = max(0, 0, 1ms) = pt: c 0.
   CHECK(recv.r.kind == event_kind::receive);
   CHECK(recv.r.time == 1 * ms);
   CHECK(recv.r.pt == 1 * ms);
-  CHECK(recv.r.lamport == 2);
+  CHECK(recv.lamport == 2);
   CHECK(recv.vector == V{1, 1});
-  CHECK(recv.r.hlc == hlc_stamp{1 * ms, 0});
+  CHECK(recv.hlc == hlc_stamp{1 * ms, 0});
   CHECK(recv.label == "ping");
   CHECK(recv.r.send_event == send.r.id);
   CHECK(recv.r.message == send.messages[0].id);
@@ -159,11 +159,11 @@ TEST_CASE("crash and restart under each persistence mode") {
     const auto a = rec.of(A);
     REQUIRE(a.size() == 5);
     CHECK(a[3].r.kind == event_kind::crash);
-    CHECK(a[3].r.lamport == 4);
+    CHECK(a[3].lamport == 4);
     CHECK(a[4].r.kind == event_kind::restart);
     CHECK(a[4].r.time == 6 * ms);
     CHECK(a[4].r.seq == 5);
-    CHECK(a[4].r.lamport == m.restart_lamport);
+    CHECK(a[4].lamport == m.restart_lamport);
     CHECK(a[4].vector[A] == m.restart_own_entry);
     CHECK(stats.skipped_actions == 1);
     REQUIRE(rec.drops.size() == 1);
@@ -203,7 +203,7 @@ TEST_CASE("a clock step moves later readings") {
   REQUIRE(rec.events.size() == 1);
   CHECK(rec.events[0].r.pt == 12 * ms);
   // HLC follows pt: l = 12 ms, c = 0.
-  CHECK(rec.events[0].r.hlc == hlc_stamp{12 * ms, 0});
+  CHECK(rec.events[0].hlc == hlc_stamp{12 * ms, 0});
 }
 
 TEST_CASE("HLC max offset turns a receive into a reject that merges nothing") {
@@ -213,9 +213,9 @@ TEST_CASE("HLC max offset turns a receive into a reject that merges nothing") {
   REQUIRE(b.size() == 1);
   // A's pt is 100 ms; at B (pt 1 ms) l_m - pt = 99 ms > 50 ms.
   CHECK(b[0].r.kind == event_kind::reject);
-  CHECK(b[0].r.lamport == 1);           // ticks like a local event, no max with L_m = 1
+  CHECK(b[0].lamport == 1);           // ticks like a local event, no max with L_m = 1
   CHECK(b[0].vector == V{0, 1});        // A's entry not merged
-  CHECK(b[0].r.hlc == hlc_stamp{1 * ms, 0});
+  CHECK(b[0].hlc == hlc_stamp{1 * ms, 0});
   CHECK(b[0].r.from == A);
   CHECK(stats.rejected == 1);
   CHECK(stats.delivered == 0);
@@ -235,7 +235,7 @@ TEST_CASE("loss drops every message, duplication delivers two copies of one mess
   const auto b = dup.of(B);
   REQUIRE(b.size() == 2);
   CHECK(b[0].r.message == b[1].r.message);
-  CHECK(b[1].r.lamport == 3);  // the duplicate is a second receive, and it ticks
+  CHECK(b[1].lamport == 3);  // the duplicate is a second receive, and it ticks
 }
 
 TEST_CASE("per-link overrides: later entries win, field by field, with wildcards") {
@@ -273,7 +273,7 @@ TEST_CASE("reactive rules answer the sender, after a delay") {
   // ping arrives at 1 ms; B answers at 4 ms; pong arrives at 5 ms.
   CHECK(a[1].label == "pong");
   CHECK(a[1].r.time == 5 * ms);
-  CHECK(a[1].r.lamport == 4);  // A send 1; B receive 2, send 3; A receive max(1,3)+1 = 4
+  CHECK(a[1].lamport == 4);  // A send 1; B receive 2, send 3; A receive max(1,3)+1 = 4
 }
 
 TEST_CASE("scripted action after a referenced event, with repeat") {
@@ -367,7 +367,7 @@ TEST_CASE("a behaviour written in C++ by a library user") {
   const auto b = rec.of(B);
   REQUIRE(b.size() == 3);
   CHECK(b[2].label == "got-A");
-  CHECK(b[2].r.lamport == 3);  // send 1, receive max(1, 1) + 1 = 2, local 3
+  CHECK(b[2].lamport == 3);  // send 1, receive max(1, 1) + 1 = 2, local 3
 }
 
 TEST_CASE("two simulations coexist and do not share state") {

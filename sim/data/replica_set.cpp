@@ -19,8 +19,12 @@ const key_state no_state;
 
 }  // namespace
 
-replica_set::replica_set(const data_config& c, std::vector<std::string> processes)
-    : config_(c), policy_(make_policy(c)), names_(std::move(processes)), replicas_(names_.size()) {}
+replica_set::replica_set(const data_config& c, std::vector<std::string> processes, stamp_index places)
+    : config_(c),
+      policy_(make_policy(c)),
+      names_(std::move(processes)),
+      places_(std::move(places)),
+      replicas_(names_.size()) {}
 
 const key_state& replica_set::state(process_id replica, const std::string& key) const {
   const auto it = replicas_.at(replica).find(key);
@@ -83,9 +87,10 @@ void replica_set::put(const event_record& e, const data_action& a) {
   w.replica_name = names_[e.process];
   w.client = client_of(e, a);
   w.pt = e.pt;
-  w.lamport = e.lamport;
-  w.hlc_l = e.hlc.l;
-  w.hlc_c = e.hlc.c;
+  w.lamport = places_.lamport_of(e);
+  const hlc_stamp h = places_.hlc_of(e);
+  w.hlc_l = h.l;
+  w.hlc_c = h.c;
   std::vector<event_id>& known = contexts_[{w.client, a.key}];
   if (a.read_context) note_.context = known;
   for (event_id c : note_.context) policy_->join(w.context, versions_.at(c));

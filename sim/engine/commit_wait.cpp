@@ -35,7 +35,7 @@ event_id simulation::state::commit(process_id p, std::string_view label) {
   if (!tt) throw std::logic_error("hbsim: a commit in a run without the truetime clock");
   if (!can_act(p)) return 0;
   const sim_time pt = reading(p);
-  changing(p).tick(p, event_kind::local, pt);
+  clocks.tick(p, event_kind::local, pt);
   const commit_note note{add_sat(pt, tt->epsilon(now, procs[p].clock.last_sync()))};
   const event_id id = emit(p, event_kind::local, intern(label), pt, nullptr, {}, &note);
   ++stats.commits;

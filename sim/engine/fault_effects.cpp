@@ -24,7 +24,7 @@ void simulation::state::start_fault(std::size_t index) {
     process_state& ps = procs[crash->process];
     if (!ps.up) return;
     const sim_time pt = reading(crash->process);
-    changing(crash->process).tick(crash->process, event_kind::crash, pt);
+    clocks.tick(crash->process, event_kind::crash, pt);
     emit(crash->process, event_kind::crash, intern("crash"), pt, nullptr, {}, nullptr, crash);
     ps.up = false;
     // A crash ends the wait: the commit never completes (its `-done` event never happens).
@@ -52,11 +52,11 @@ void simulation::state::end_fault(std::size_t index) {
   if (const auto* crash = std::get_if<crash_fault>(&f.what)) {
     process_state& ps = procs[crash->process];
     if (ps.up) return;
-    if (crash->persist == persist_mode::none) changing(crash->process).reset(crash->process);
-    if (crash->persist == persist_mode::checkpoint) changing(crash->process).restore(crash->process);
+    if (crash->persist == persist_mode::none) clocks.reset(crash->process);
+    if (crash->persist == persist_mode::checkpoint) clocks.restore(crash->process);
     ps.up = true;
     const sim_time pt = reading(crash->process);
-    changing(crash->process).tick(crash->process, event_kind::restart, pt);
+    clocks.tick(crash->process, event_kind::restart, pt);
     emit(crash->process, event_kind::restart, intern("restart"), pt, nullptr, {}, nullptr, crash);
   } else if (const auto* pause = std::get_if<pause_fault>(&f.what)) {
     process_state& ps = procs[pause->process];

@@ -19,21 +19,11 @@ namespace {
 // its capacity from one use to the next, so a run in its stride allocates nothing.
 struct slot {
   enum class kind : std::uint8_t { event, route, drop, fault, stop } what = kind::stop;
-  // Who holds an event's vector (see observer_thread::on_clocks_changing).
-  enum class vector_state : std::uint8_t {
-    borrowed,  // event.vector is a view of the clock itself, unchanged so far
-    taken,     // the worker is reading it there
-    done,      // the worker is done with it
-    copying,   // the simulation is copying it into `vector` before changing the clock
-    copied,    // `vector` holds it
-  };
-  event_record event;  // its vector is the clock's view; its other spans point into this slot
-  std::atomic<vector_state> held{vector_state::done};
+  event_record event;  // its spans point into this slot
   std::string label;
-  std::vector<std::uint32_t> vector;
   std::vector<sent_message> messages;
   std::vector<process_id> pruned;
-  std::vector<std::vector<std::uint64_t>> words;  // the other kinds' stamps
+  std::vector<std::vector<std::uint64_t>> words;  // its stamps
   std::vector<stamp_words> stamps;
   data_note data;  // what the event did to replicated data, when it did
   ntp_note ntp;    // the NTP exchange it ended, when it did
@@ -49,10 +39,7 @@ struct slot {
 // counters sit on cache lines of their own, and a side reads the other's only when the ring looks
 // full (producer) or empty (consumer), sleeping in atomic wait when it is.
 struct observer_thread::ring {
-  ring(std::size_t count, std::size_t processes, bool lending)
-      : batch(count / 4), slots(count), lending(lending), lent(lending ? processes : 0, none) {
-    for (slot& s : slots) s.vector.reserve(processes);
-  }
+  explicit ring(std::size_t count) : batch(count / 4), slots(count) {}
 
   slot& claim() {
     if (produced - seen_consumed == slots.size()) {
@@ -102,8 +89,6 @@ struct observer_thread::ring {
         slot& s = slots[done % slots.size()];
         if (s.what == slot::kind::stop) return;
         if (failure || discarding.load(std::memory_order_relaxed)) {
-        } else if (s.what == slot::kind::event) {
-          deliver_event(s, observers);
         } else {
           deliver(s, s.event, observers);
         }
@@ -117,24 +102,6 @@ struct observer_thread::ring {
     }
   }
 
-  // The worker takes a borrowed vector where it is, unless the simulation is already copying it.
-  void deliver_event(slot& s, const std::vector<event_observer*>& observers) {
-    event_record e = s.event;
-    auto state = slot::vector_state::borrowed;
-    if (s.held.compare_exchange_strong(state, slot::vector_state::taken, std::memory_order_acq_rel)) {
-      deliver(s, e, observers);
-      s.held.store(slot::vector_state::done, std::memory_order_release);
-      s.held.notify_one();
-      return;
-    }
-    while (state != slot::vector_state::copied) {
-      s.held.wait(state, std::memory_order_acquire);
-      state = s.held.load(std::memory_order_acquire);
-    }
-    e.vector = s.vector;
-    deliver(s, e, observers);
-  }
-
   void deliver(const slot& s, const event_record& e, const std::vector<event_observer*>& observers) {
     try {
       for (event_observer* o : observers) switch (s.what) {
@@ -146,30 +113,6 @@ struct observer_thread::ring {
         }
     } catch (...) {
       failure = std::current_exception();  // read by the caller's thread only after join()
-    }
-  }
-
-  // The simulation is about to change p's clocks: the vector lent with p's latest event must be
-  // copied first, unless the worker is done with it; if the worker is reading it, wait.
-  void give_back(process_id p) {
-    if (!lending) return;
-    const std::uint64_t i = lent[p];
-    if (i == none) return;
-    lent[p] = none;
-    if (i < seen_consumed) return;
-    seen_consumed = consumed.load(std::memory_order_acquire);
-    if (i < seen_consumed) return;
-    slot& s = slots[i % slots.size()];
-    auto state = slot::vector_state::borrowed;
-    if (s.held.compare_exchange_strong(state, slot::vector_state::copying, std::memory_order_acq_rel)) {
-      s.vector.assign(s.event.vector.begin(), s.event.vector.end());
-      s.held.store(slot::vector_state::copied, std::memory_order_release);
-      s.held.notify_one();
-      return;
-    }
-    while (state != slot::vector_state::done) {
-      s.held.wait(state, std::memory_order_acquire);
-      state = s.held.load(std::memory_order_acquire);
     }
   }
 
@@ -188,9 +131,6 @@ struct observer_thread::ring {
   std::uint64_t produced = 0;       // the producer's own count
   std::uint64_t seen_consumed = 0;  // the consumer's count as the producer last read it
   alignas(64) std::atomic<std::uint64_t> consumed{0};
-  static constexpr std::uint64_t none = ~std::uint64_t{0};
-  const bool lending;  // the source keeps vectors until on_clocks_changing (lend_vectors)
-  std::vector<std::uint64_t> lent;  // per process: its record whose vector is still the clock's view
   std::exception_ptr failure;
   std::atomic<bool> discarding{false};  // the run failed: what is left is not delivered
   std::thread worker;
@@ -215,10 +155,8 @@ bool observer_thread::worthwhile() {
 void observer_thread::on_start(const run_header& h) {
   if (ring_ && ring_->worker.joinable()) ring_->stop();
   const std::size_t n = h.vectors ? h.process_names.size() : 0;  // entries of an event's vector
-  const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint32_t)));
-  // Lending saves a copy but costs a handshake per event, worth it only for vectors of a kilobyte or
-  // more (measured: 64 processes run faster copying, 1,000 lending).
-  ring_ = std::make_unique<ring>(count, n, lent_ && n >= lend_from_processes);
+  const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint64_t)));
+  ring_ = std::make_unique<ring>(count);
   for (event_observer* o : observers_) o->on_start(h);
   ring_->worker = std::thread([this] { ring_->work(observers_); });
 }
@@ -252,17 +190,8 @@ void observer_thread::on_event(const event_record& e) {
     s.commit = *e.commit;
     s.event.commit = &s.commit;
   }
-  if (ring_->lending) {  // the vector stays the clock's view until the process's clocks change
-    s.held.store(slot::vector_state::borrowed, std::memory_order_relaxed);  // published by publish()
-    ring_->lent[e.process] = ring_->produced;
-  } else {
-    s.vector.assign(e.vector.begin(), e.vector.end());
-    s.held.store(slot::vector_state::copied, std::memory_order_relaxed);
-  }
   ring_->publish();
 }
-
-void observer_thread::on_clocks_changing(process_id p) { ring_->give_back(p); }
 
 void observer_thread::on_route(const route_record& r) { ring_->push(slot::kind::route, &slot::route, r); }
 void observer_thread::on_drop(const drop_record& d) { ring_->push(slot::kind::drop, &slot::drop, d); }

@@ -1,11 +1,7 @@
 // Watching a run on a thread of its own. The simulation (or a trace replay) puts each record into a
 // bounded ring and goes on; a worker thread hands the records, in order, to the observers it holds.
-// An event's vector is not copied when it is large and the source lends it (a simulation, through
-// clock_lending.hpp): the worker reads it from the clock itself, and only if the process's clocks are
-// about to change before the worker has read it (on_clocks_changing) does the simulation copy it,
-// so at a thousand processes the run is spared a 4 KB copy per event. The simulation must
-// therefore outlive the observer_thread watching it (or the run must finish). They receive exactly the calls, in exactly the order, they would receive on the caller's
-// thread, so every result is the same: only the wall time changes. On a machine with a core to
+// Each record is copied into the ring, its stamps included. Observers receive exactly the calls, in exactly
+// the order, they would receive on the caller's thread, so every result is the same: only the wall time changes. On a machine with a core to
 // spare, judging a run (ground-truth vectors, invariants, expectations, the clock comparison)
 // overlaps the run instead of adding to it.
 #pragma once
@@ -14,17 +10,15 @@
 #include <memory>
 #include <vector>
 
-#include "engine/clock_lending.hpp"
+#include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
 
-class observer_thread final : public lending_observer {
+class observer_thread final : public event_observer {
  public:
-  /// The ring holds about ring_bytes of records (at least 16 records): records carry their vectors, so the
+  /// The ring holds about ring_bytes of records (at least 16 records): records carry their stamps, so the
   /// ring stays small enough for the cache whatever the number of processes.
   static constexpr std::size_t default_ring_bytes = std::size_t{1} << 20;
-  /// Vectors are lent (see above) from this many processes on, copied below.
-  static constexpr std::size_t lend_from_processes = 256;
 
   /// `observers` see every record in this order, on the worker thread; on_start and on_finish are
   /// called on the caller's thread, before the first record and after the last has been handled.
@@ -34,13 +28,11 @@ class observer_thread final : public lending_observer {
   observer_thread(const observer_thread&) = delete;
   observer_thread& operator=(const observer_thread&) = delete;
 
-  void lend_vectors() override { lent_ = true; }
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
   void on_route(const route_record& r) override;
   void on_drop(const drop_record& d) override;
   void on_fault(const fault_record& f) override;
-  void on_clocks_changing(process_id p) override;
   void on_finish(const run_end& end) override;
 
   /// Whether watching on a thread of its own can help here: this process may run on more than one CPU.
@@ -50,7 +42,6 @@ class observer_thread final : public lending_observer {
   struct ring;
   std::vector<event_observer*> observers_;
   std::size_t ring_bytes_;
-  bool lent_ = false;  // a simulation lends its vectors
   std::unique_ptr<ring> ring_;
 };
 

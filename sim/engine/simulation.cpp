@@ -80,14 +80,14 @@ void simulation::state::drop(const drop_record& d) {
 event_id simulation::state::local(process_id p, label_id label, const commit_note* commit) {
   if (!can_act(p)) return 0;
   const sim_time pt = reading(p);
-  changing(p).tick(p, event_kind::local, pt);
+  clocks.tick(p, event_kind::local, pt);
   return emit(p, event_kind::local, label, pt, nullptr, {}, commit);
 }
 
 event_id simulation::state::send(process_id p, std::span<const process_id> to, label_id label) {
   if (!can_act(p)) return 0;
   const sim_time pt = reading(p);
-  changing(p).tick(p, event_kind::send, pt);
+  clocks.tick(p, event_kind::send, pt);
   const message_slot slot = take_slot();
   clocks.capture(p, slot);
   const event_id id = last_event + 1;
@@ -212,13 +212,13 @@ void simulation::state::on_copy(const queue_entry& e) {
   }
   const sim_time pt = reading(f.to);
   if (!clocks.accepts(f.to, f.slot, pt)) {
-    changing(f.to).tick(f.to, event_kind::reject, pt);
+    clocks.tick(f.to, event_kind::reject, pt);
     ++stats.rejected;
     emit(f.to, event_kind::reject, f.label, pt, &f, {});
     release(e.payload);
     return;
   }
-  changing(f.to).receive(f.to, f.slot, pt);
+  clocks.receive(f.to, f.slot, pt);
   ++stats.delivered;
   if (f.ordered) stats.held_back.push_back(now - f.arrival);
   const event_id id = emit(f.to, event_kind::receive, f.label, pt, &f, {});
@@ -276,7 +276,6 @@ void simulation::state::drop_in_flight() {
 
 void simulation::state::run() {
   const run_header header{&sc, seed, names, false, sc.logical.has("vector")};
-  for (lending_observer* l : lenders) l->lend_vectors();
   notify([&](event_observer& o) { o.on_start(header); });
   schedule_faults();
   for (std::size_t b = 0; b < behaviours.size(); ++b)
@@ -330,7 +329,7 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
     for (process_id to = 0; to < n; ++to)
       s.procs[to].layers.push_back(
           std::make_shared<fifo_delivery>([&net = s.net, to](process_id from) { return net.link(from, to).fifo; }));
-  if (sc.data) s.data = std::make_unique<replica_set>(*sc.data, s.names);
+  if (sc.data) s.data = std::make_unique<replica_set>(*sc.data, s.names, stamp_index(sc.logical));
   if (sc.has_ntp()) {
     std::vector<std::optional<ntp_sync>> ntp_syncs;
     for (const process_spec& p : sc.processes) ntp_syncs.push_back(p.clock.ntp);
@@ -388,7 +387,6 @@ void simulation::deliver_through(std::shared_ptr<delivery_policy> p, std::span<c
 
 void simulation::observe(event_observer& o) {
   s_->observers.push_back(&o);
-  if (auto* l = dynamic_cast<lending_observer*>(&o)) s_->lenders.push_back(l);
 }
 
 const run_stats& simulation::run() {

@@ -11,7 +11,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/clock_lending.hpp"
 #include "engine/commit_wait.hpp"
 #include "engine/slab.hpp"
 #include "hbsim/engine/builtin_behaviours.hpp"
@@ -101,7 +100,6 @@ struct simulation::state {
   std::shared_ptr<ntp_exchanges> ntp;  // when the scenario has NTP exchanges
   std::size_t ntp_behaviour = 0;
   std::vector<event_observer*> observers;
-  std::vector<lending_observer*> lenders;  // those of the observers that borrow vectors
   run_stats stats;
   sim_time now = 0;
   event_id last_event = 0;
@@ -146,13 +144,6 @@ struct simulation::state {
     observing = true;
     for (event_observer* o : observers) f(*o);
     observing = false;
-  }
-
-  // Observers may read an event's vector from the clock until its process's clocks change: tell them
-  // before they do.
-  clock_set& changing(process_id p) {
-    for (lending_observer* l : lenders) l->on_clocks_changing(p);
-    return clocks;
   }
 
   // p's physical clock reading for its next event. Clocks that read true time (TrueTime's ε grows

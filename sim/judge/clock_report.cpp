@@ -116,6 +116,7 @@ struct clock_report::state {
   equal_value_pairs lamport_values;
   std::optional<pair_sample> sample;
   std::vector<kind_stamps> kinds;  // in clock_comparison::kinds order
+  stamp_index places;
   std::optional<vector_cost> vector_options;  // with logical.vector options
 
   past past_of(const event_record& e, const causality& truth);
@@ -197,10 +198,10 @@ void clock_report::state::count_pairs(const event_record& e, causality::row t, c
       r.worst_inversion = std::move(worst);
     }
   }
-  if (pa.max_pt && pa.max_lamport >= e.lamport) {
+  if (pa.max_pt && pa.max_lamport >= places.lamport_of(e)) {
     lamport_broke = true;
     for (std::size_t j = 0; exact && j < n; ++j) {
-      const value_counts c = procs[j].lamports.count(j == p ? own - 1 : t[j], e.lamport);
+      const value_counts c = procs[j].lamports.count(j == p ? own - 1 : t[j], places.lamport_of(e));
       r.lamport_related_not_below += c.greater + c.equal;
       related_lamport_equal += c.equal;
     }
@@ -212,7 +213,7 @@ void clock_report::state::carry(const event_record& e, const past& pa) {
   process& me = procs[p];
   if (exact) {
     me.pts.push(e.pt);
-    me.lamports.push(e.lamport);
+    me.lamports.push(places.lamport_of(e));
   }
   if (!pa.max_pt || e.pt > pa.max_pt->pt) {
     set_event(me.max_pt, e);
@@ -222,7 +223,7 @@ void clock_report::state::carry(const event_record& e, const past& pa) {
     if (exact) me.holders.assign(past_holders);
     if (exact && e.pt == pa.max_pt->pt) me.holders.add(p);
   }
-  me.max_lamport = pa.max_pt ? std::max(pa.max_lamport, e.lamport) : e.lamport;
+  me.max_lamport = pa.max_pt ? std::max(pa.max_lamport, places.lamport_of(e)) : places.lamport_of(e);
 }
 
 void clock_report::state::drop_readings() {
@@ -252,10 +253,10 @@ void clock_report::on_start(const run_header& h) {
   s.r.shown = h.source->logical.shown();
   if (s.r.shown.vector && !h.source->logical.vector_opts.standard())
     s.vector_options.emplace(s.n, h.source->logical.vector_opts);
-  const stamp_index places(h.source->logical);
+  s.places = stamp_index(h.source->logical);
   for (std::size_t k = 0; k < h.source->logical.extra.size(); ++k) {
     const chosen_clock& c = h.source->logical.extra[k];
-    s.kinds.push_back({c.kind, places.extra[k], std::vector<std::vector<std::uint64_t>>(s.n), {}});
+    s.kinds.push_back({c.kind, s.places.extra[k], std::vector<std::vector<std::uint64_t>>(s.n), {}});
     s.r.kinds.push_back({std::string(c.kind->name()), c.kind->encoding(s.n)});
   }
 }
@@ -263,8 +264,8 @@ void clock_report::on_start(const run_header& h) {
 namespace {
 
 // How far e's HLC l is ahead of its physical reading: the histogram, the sum for the mean, the largest.
-void tally_hlc_lead(clock_comparison& r, double& lead_sum, const event_record& e) {
-  const sim_time lead = sub_sat(e.hlc.l, e.pt);
+void tally_hlc_lead(clock_comparison& r, double& lead_sum, const event_record& e, hlc_stamp hlc) {
+  const sim_time lead = sub_sat(hlc.l, e.pt);
   if (lead < 0)
     ++r.hlc_behind;
   else
@@ -293,12 +294,12 @@ void clock_report::on_event(const event_record& e) {
   r.related += truth_->past_size(p) - 1;
   s.count_pairs(e, t, pa);
   s.carry(e, pa);
-  s.lamport_values.add(e.lamport);
-  if (s.sample) s.sample->on_event(e, t);
+  s.lamport_values.add(s.places.lamport_of(e));
+  if (s.sample) s.sample->on_event(e, t, s.places.lamport_of(e));
 
-  tally_hlc_lead(r, s.lead_sum, e);
+  tally_hlc_lead(r, s.lead_sum, e, s.places.hlc_of(e));
   if (!s.kinds.empty()) s.tally_kinds(e, *truth_);
-  if (s.vector_options) s.vector_options->on_event(e, t);
+  if (s.vector_options) s.vector_options->on_event(e, s.places.vector_of(e), t);
   const std::uint32_t nonzero = truth_->past_processes(p);
   r.event_entries += nonzero;
   if (truth_->sent_slot() != causality::no_slot) {

@@ -25,9 +25,10 @@ nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> n
 
 void keep_clocks(const event_record& e, const logical_config& clocks, const stamp_index& places, standard_clocks shown,
                  event_clocks& into) {
-  into.lamport = e.lamport;
-  into.vector.assign(e.vector.begin(), e.vector.end());
-  into.hlc = e.hlc;
+  into.lamport = places.lamport_of(e);
+  const vector_stamp v = places.vector_of(e);
+  into.vector.assign(v.begin(), v.end());
+  into.hlc = places.hlc_of(e);
   into.shown = shown;
   into.stamps.resize(clocks.extra.size());
   for (std::size_t i = 0; i < clocks.extra.size(); ++i) {

@@ -357,6 +357,8 @@ struct hb_graph_builder::state {
   // Differential vector encoding: the senders' bookkeeping, and what each message in flight carries.
   std::unique_ptr<vector_changes> links;
   std::map<message_id, std::vector<std::uint32_t>> carrying;  // looked up, never iterated
+  std::vector<std::uint64_t> carried_words;  // scratch: what one message carries
+  stamp_index places;
 
   [[noreturn]] void fail(const event_record& e, std::string expected, std::string found) const {
     throw input_error(origin, cat("event ", std::to_string(e.id)), std::move(expected), std::move(found));
@@ -374,14 +376,14 @@ struct hb_graph_builder::state {
 
   // Differential encoding: what e's messages carry (as the vector clock chose, from the recorded
   // vectors: vector_changes), and what e received.
-  void track_links(const event_record& e, std::uint32_t index, bool merges) {
-    links->event(e.process, e.vector, e.time);
+  void track_links(const event_record& e, vector_stamp v, std::uint32_t index, bool merges) {
+    links->event(e.process, v, e.time);
     if (merges)
       if (const auto it = carrying.find(e.message); it != carrying.end()) carried.emplace_back(index, it->second);
     for (const sent_message& m : e.messages) {
-      std::vector<std::uint32_t>& out = carrying[m.id];
-      out.assign(n, 0);
-      carried_entries(e.vector, links->changed_at(e.process), links->link(e.process, m.to), out);
+      carried_words.assign(n, 0);
+      carried_entries(v, links->changed_at(e.process), links->link(e.process, m.to), carried_words);
+      carrying[m.id].assign(carried_words.begin(), carried_words.end());
     }
     for (const sent_message& m : e.messages) links->sent(e.process, m.to);
   }
@@ -410,17 +412,17 @@ struct hb_graph_builder::state {
       }
   }
 
-  void update_deviation(process_id q, std::uint32_t seq, std::span<const std::uint32_t> recorded) {
+  void update_deviation(process_id q, std::uint32_t seq, vector_stamp recorded) {
     const std::uint32_t* truth = &past[q * n];
     std::uint32_t* dev = &deviation[q * n];
     const std::size_t m = recorded.size();  // entries past it read as 0
     // First a branch-free pass (it vectorizes): an exact clock changes no deviation.
     bool same = true;
-    for (std::size_t j = 0; j < m; ++j) same &= recorded[j] - truth[j] == dev[j];
+    for (std::size_t j = 0; j < m; ++j) same &= static_cast<std::uint32_t>(recorded[j]) - truth[j] == dev[j];
     for (std::size_t j = m; j < n; ++j) same &= 0u - truth[j] == dev[j];
     if (same) return;
     for (process_id j = 0; j < n; ++j) {
-      const std::uint32_t d = (j < m ? recorded[j] : 0u) - truth[j];  // mod 2^32
+      const std::uint32_t d = (j < m ? static_cast<std::uint32_t>(recorded[j]) : 0u) - truth[j];  // mod 2^32
       if (d != dev[j]) {
         deviation_log[q].add(seq, j, dev[j], d);
         dev[j] = d;
@@ -458,6 +460,7 @@ void hb_graph_builder::on_start(const run_header& h) {
   s.past_log.resize(s.n);
   s.deviation_log.resize(s.n);
   s.scratch.resize(s.n);
+  s.places = h.source ? stamp_index(h.source->logical) : stamp_index{};
   if (h.source && h.source->logical.has("vector") && h.source->logical.vector_opts.encoding == vector_encoding::differential)
     s.links = std::make_unique<vector_changes>(s.n);
 }
@@ -477,8 +480,8 @@ void hb_graph_builder::on_event(const event_record& e) {
     s.fail(e, cat("seq ", std::to_string(mine.size() + 1), cat(" on ", s.names[e.process])),
            cat("seq ", std::to_string(e.seq)));
   }
-  if (e.vector.size() > s.n)
-    s.fail(e, "a vector with one entry per process", cat(std::to_string(e.vector.size()), " entries"));
+  const vector_stamp v = s.places.vector_of(e);
+  if (v.size() > s.n) s.fail(e, "a vector with one entry per process", cat(std::to_string(v.size()), " entries"));
   const bool merges = e.kind == event_kind::receive;
   std::uint32_t send = none;
   if (merges || e.kind == event_kind::reject) {
@@ -490,16 +493,16 @@ void hb_graph_builder::on_event(const event_record& e) {
 
   const auto index = static_cast<std::uint32_t>(count);
   const auto seq = static_cast<std::uint32_t>(e.seq);
-  s.events.push_back({e.time, e.pt, e.lamport, e.hlc, seq, s.intern(e.label), e.process, e.kind,
+  s.events.push_back({e.time, e.pt, s.places.lamport_of(e), s.places.hlc_of(e), seq, s.intern(e.label), e.process, e.kind,
                       e.kind == event_kind::send || !e.messages.empty()});
   if (!mine.empty()) s.edges.emplace_back(mine.back(), index);
   if (merges) s.edges.emplace_back(send, index);  // a reject is no HB edge
   mine.push_back(index);
   if (merges || e.kind == event_kind::reject) s.messages.push_back({index, send, e.message, e.arrived});
   s.update_past(e.process, seq, merges ? send : none);
-  s.update_deviation(e.process, seq, e.vector);
+  s.update_deviation(e.process, seq, v);
   if (!e.pruned.empty()) s.pruned.emplace_back(index, std::vector<process_id>(e.pruned.begin(), e.pruned.end()));
-  if (s.links) s.track_links(e, index, merges);
+  if (s.links) s.track_links(e, v, index, merges);
 }
 
 hb_graph hb_graph_builder::build() {

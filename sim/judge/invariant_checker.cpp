@@ -74,10 +74,11 @@ void invariant_checker::on_start(const run_header& h) {
   others_.clear();
   data_.reset();
   last_data_.reset();
-  const stamp_index places(clocks);
+  places_ = stamp_index(clocks);
+  recorded_.assign(chosen_.vector ? n_ : 0, 0);
   for (std::size_t k = 0; k < clocks.extra.size(); ++k) {
     const chosen_clock& c = clocks.extra[k];
-    others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size(), places.extra[k]});
+    others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size(), places_.extra[k]});
     for (const std::string_view name : c.kind->invariants()) reports_.push_back({std::string(name), 0, {}});
     judged_ += c.kind->invariants().size();
   }
@@ -212,10 +213,15 @@ void invariant_checker::on_event(const event_record& e) {
     throw std::logic_error("invariant_checker: observe the run with its causality first, then the checker");
   const process_id p = e.process;
   // Without vector clocks, the truth stands in for them: every vector check then holds at no cost.
-  event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, e.lamport, e.hlc};
+  event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, places_.lamport_of(e), places_.hlc_of(e)};
+  if (chosen_.vector) {
+    // Counters fit the truth's uint32 entries: a run has fewer than 2^32 events.
+    const vector_stamp v = vector_of(e.stamps[places_.vector]);
+    std::copy(v.begin(), v.end(), recorded_.begin());
+  }
   event_view x{e,
                b,
-               chosen_.vector ? e.vector : truth_->truth(p),
+               chosen_.vector ? row(recorded_) : truth_->truth(p),
                truth_->merged() ? &sends_[truth_->slot()] : nullptr,
                truth_->before(),
                truth_->sent(),
@@ -274,13 +280,13 @@ void invariant_checker::watch(const event_view& x) {
   const auto va = [&] { return m ? sent_row(x) : prev_row(x); };
   const std::uint64_t l_prev = x.prev ? x.prev->lamport : 0;
   const std::uint64_t* l_m = m ? &m->send.lamport : nullptr;
-  if (e.lamport != lamport_judge::canonical(l_prev, l_m))
-    report(invariant::lamport_rule, a, va, x.b, x.v, [&] { return lamport_judge::rule_broken(e.lamport, l_prev, l_m); },
+  if (x.b.lamport != lamport_judge::canonical(l_prev, l_m))
+    report(invariant::lamport_rule, a, va, x.b, x.v, [&] { return lamport_judge::rule_broken(x.b.lamport, l_prev, l_m); },
            path);
   const hlc_stamp h_prev = x.prev ? x.prev->hlc : hlc_stamp{};
   const hlc_stamp* h_m = m ? &m->send.hlc : nullptr;
-  if (e.hlc != hlc_judge::canonical(h_prev, h_m, e.pt))
-    report(invariant::hlc_rule, a, va, x.b, x.v, [&] { return hlc_judge::rule_broken(e.hlc, h_prev, h_m, e.pt); }, path);
+  if (x.b.hlc != hlc_judge::canonical(h_prev, h_m, e.pt))
+    report(invariant::hlc_rule, a, va, x.b, x.v, [&] { return hlc_judge::rule_broken(x.b.hlc, h_prev, h_m, e.pt); }, path);
 }
 
 // Edge conditions, on process order and on the message edge; transitivity extends them to every
@@ -299,11 +305,11 @@ void invariant_checker::watch(const event_view& x) {
   const event_head& a = message ? x.m->send : *x.prev;
   const auto va = [&] { return message ? sent_row(x) : prev_row(x); };
   const auto path = [&] { return std::vector<hb_hop>{{a.id, e.id, message}}; };
-  if (!(a.lamport < e.lamport))
+  if (!(a.lamport < x.b.lamport))
     report(invariant::lamport_clock_condition, &a, va, x.b, x.v,
-           [&] { return lamport_judge::edge_broken(a.lamport, e.lamport); }, path);
-  if (!(a.hlc < e.hlc)) {
-    const auto rule = [&] { return hlc_judge::edge_broken(a.hlc, e.hlc); };
+           [&] { return lamport_judge::edge_broken(a.lamport, x.b.lamport); }, path);
+  if (!(a.hlc < x.b.hlc)) {
+    const auto rule = [&] { return hlc_judge::edge_broken(a.hlc, x.b.hlc); };
     report(invariant::hlc_clock_condition, &a, va, x.b, x.v, rule, path);
     if (!message) report(invariant::hlc_monotonic, &a, va, x.b, x.v, rule, path);
   }
@@ -315,14 +321,14 @@ void invariant_checker::watch(const event_view& x) {
 // HLC against physical time.
 [[gnu::always_inline]] inline void invariant_checker::check_physical(const event_view& x) {
   const event_record& e = x.e;
-  if (e.hlc.l < e.pt)
+  if (x.b.hlc.l < e.pt)
     report(invariant::hlc_not_behind_physical, nullptr, no_vector, x.b, x.v,
-           [&] { return hlc_judge::behind_physical(e.hlc, e.pt); }, no_path);
+           [&] { return hlc_judge::behind_physical(x.b.hlc, e.pt); }, no_path);
   max_reading_ = std::max(max_reading_, e.pt);
-  if (e.hlc.l > max_reading_)
-    report(invariant::hlc_bounded_drift, nullptr, no_vector, x.b, x.v, [&] { return hlc_judge::drifted(e.hlc, max_reading_); },
+  if (x.b.hlc.l > max_reading_)
+    report(invariant::hlc_bounded_drift, nullptr, no_vector, x.b, x.v, [&] { return hlc_judge::drifted(x.b.hlc, max_reading_); },
            no_path);
-  const sim_time ahead = sub_sat(e.hlc.l, e.pt);
+  const sim_time ahead = sub_sat(x.b.hlc.l, e.pt);
   if (chosen_.hlc) epsilon_ = epsilon_ ? std::max(*epsilon_, ahead) : ahead;
 }
 

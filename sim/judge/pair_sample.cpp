@@ -74,18 +74,18 @@ clock_comparison::estimate jackknife(const std::vector<tally>& per, std::uint32_
 pair_sample::pair_sample(std::size_t processes, std::size_t capacity, std::uint64_t seed)
     : n_(processes), capacity_(std::max<std::size_t>(capacity, 2)), stream_(mix64(seed ^ sample_tag)) {}
 
-void pair_sample::on_event(const event_record& e, causality::row truth) {
+void pair_sample::on_event(const event_record& e, causality::row truth, std::uint64_t lamport) {
   const std::uint64_t i = seen_++;
   if (i < capacity_) {
     members_.emplace_back();
     rows_.resize(rows_.size() + n_);
-    take(members_.size() - 1, e, truth);
+    take(members_.size() - 1, e, truth, lamport);
     if (i + 1 == capacity_) {
       shrink();
       next_ = after(i);
     }
   } else if (i == next_) {
-    take(static_cast<std::size_t>(stream_.below(capacity_)), e, truth);
+    take(static_cast<std::size_t>(stream_.below(capacity_)), e, truth, lamport);
     shrink();
     next_ = after(i);
   }
@@ -104,8 +104,8 @@ std::uint64_t pair_sample::after(std::uint64_t i) {
   return i + 1 + static_cast<std::uint64_t>(std::min(gap, 0x1p62));
 }
 
-void pair_sample::take(std::size_t slot, const event_record& e, causality::row truth) {
-  members_[slot] = {e.id, e.process, static_cast<std::uint32_t>(e.seq), e.pt, e.lamport};
+void pair_sample::take(std::size_t slot, const event_record& e, causality::row truth, std::uint64_t lamport) {
+  members_[slot] = {e.id, e.process, static_cast<std::uint32_t>(e.seq), e.pt, lamport};
   std::uint32_t* row = rows_.data() + slot * n_;
   std::copy(truth.begin(), truth.end(), row);
   row[e.process] = static_cast<std::uint32_t>(e.seq);

@@ -21,7 +21,7 @@ class pair_sample {
   pair_sample(std::size_t processes, std::size_t capacity, std::uint64_t seed);
 
   /// e, seen by the ground truth, whose row after e is `truth` (e's own entry is taken from e).
-  void on_event(const event_record& e, causality::row truth);
+  void on_event(const event_record& e, causality::row truth, std::uint64_t lamport);
 
   struct estimates {
     clock_comparison::estimate pt_inverted, pt_tied, lamport_not_below;  // shares of the related pairs
@@ -38,7 +38,7 @@ class pair_sample {
     sim_time pt;
     std::uint64_t lamport;
   };
-  void take(std::size_t slot, const event_record& e, causality::row truth);
+  void take(std::size_t slot, const event_record& e, causality::row truth, std::uint64_t lamport);
   void shrink();                       // w_ times the largest of capacity_ uniform draws
   std::uint64_t after(std::uint64_t i);  // the index of the next event taken, after event i
 

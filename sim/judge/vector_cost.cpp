@@ -5,8 +5,8 @@
 namespace hbsim {
 
 namespace {
-std::uint64_t nonzero(std::span<const std::uint32_t> v) {
-  return static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [](std::uint32_t x) { return x != 0; }));
+std::uint64_t nonzero(vector_stamp v) {
+  return static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [](std::uint64_t x) { return x != 0; }));
 }
 }  // namespace
 
@@ -27,16 +27,16 @@ vector_cost::vector_cost(std::size_t processes, const vector_options& options)
   r_.options = options;
 }
 
-void vector_cost::on_event(const event_record& e, causality::row truth) {
+void vector_cost::on_event(const event_record& e, vector_stamp v, causality::row truth) {
   const process_id p = e.process;
   r_.pruned += e.pruned.size();
-  links_.event(p, e.vector, e.time);
+  links_.event(p, v, e.time);
   if (e.kind == event_kind::send) {
-    const std::uint64_t entries = nonzero(e.vector);
+    const std::uint64_t entries = nonzero(v);
     for (const sent_message& m : e.messages) {
       r_.full_bytes += dense_entry_bytes * n_;
       r_.sparse_bytes += sparse_entry_bytes * entries;
-      carried_entries(e.vector, links_.changed_at(p), links_.link(p, m.to), carried_);
+      carried_entries(v, links_.changed_at(p), links_.link(p, m.to), carried_);
       r_.differential_bytes += sparse_entry_bytes * nonzero(carried_);
     }
     for (const sent_message& m : e.messages) links_.sent(p, m.to);
@@ -44,9 +44,9 @@ void vector_cost::on_event(const event_record& e, causality::row truth) {
   if (r_.judged_events == judged_most_) return;
   // Each earlier judged event a against e: a → e iff a is among the first truth[p(a)] events of p(a).
   for (std::size_t i = 0; i < events_.size(); ++i) {
-    const std::span<const std::uint32_t> va(&vectors_[i * n_], n_);
+    const vector_stamp va(&vectors_[i * n_], n_);
     const bool related = events_[i].seq <= truth[events_[i].process];
-    const vector_order o = compare(va, e.vector);
+    const vector_order o = compare(va, v);
     if (related) {
       ++r_.judged_related;
       r_.false_concurrency += o == vector_order::concurrent || o == vector_order::equal;
@@ -58,7 +58,7 @@ void vector_cost::on_event(const event_record& e, causality::row truth) {
   }
   ++r_.judged_events;
   events_.push_back({p, static_cast<std::uint32_t>(e.seq)});
-  vectors_.insert(vectors_.end(), e.vector.begin(), e.vector.end());
+  vectors_.insert(vectors_.end(), v.begin(), v.end());
 }
 
 }  // namespace hbsim

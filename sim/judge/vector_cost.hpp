@@ -17,8 +17,8 @@ class vector_cost {
  public:
   vector_cost(std::size_t processes, const vector_options& options);
 
-  /// e, seen by the ground truth, whose row for e is `truth`.
-  void on_event(const event_record& e, causality::row truth);
+  /// e with its vector stamp v, seen by the ground truth, whose row for e is `truth`.
+  void on_event(const event_record& e, vector_stamp v, causality::row truth);
   const clock_comparison::vector_recorded& result() const { return r_; }
 
  private:
@@ -30,9 +30,9 @@ class vector_cost {
   std::uint64_t judged_most_;
   clock_comparison::vector_recorded r_;
   vector_changes links_;
-  std::vector<std::uint32_t> carried_;  // scratch: a message's differential entries
+  std::vector<std::uint64_t> carried_;  // scratch: a message's differential entries
   std::vector<judged> events_;          // the judged events, and their vectors row by row
-  std::vector<std::uint32_t> vectors_;
+  std::vector<std::uint64_t> vectors_;
 };
 
 }  // namespace hbsim

@@ -28,7 +28,7 @@ inline constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min
 inline constexpr std::int64_t uint32_max = std::numeric_limits<std::uint32_t>::max();
 
 /// What the fast path writes a vector's entries as: the one place to change for another element type.
-using vector_value = std::uint32_t;
+using vector_value = std::uint64_t;
 
 inline std::uint64_t load8(const char* p) {
   std::uint64_t v;
@@ -57,9 +57,9 @@ class process_table {
     }
   }
 
-  /// An event line in the writer's shape: fills r (but its spans), vector_out (vector_width entries) and
-  /// messages.
-  bool fast_event(std::string_view text, event_record& r, vector_value* vector_out,
+  /// An event line in the writer's shape: fills r (but its spans), values, vector_out (vector_width
+  /// entries) and messages.
+  bool fast_event(std::string_view text, event_record& r, standard_values& values, vector_value* vector_out,
                   std::vector<sent_message>& messages) const;
   bool fast_drop(std::string_view text, drop_record& d) const;
 
@@ -138,6 +138,9 @@ class json_line_codec {
   present read_event(const nlohmann::json& o);
   const event_record& event() const { return rec_; }
   event_record& event() { return rec_; }
+  /// Its Lamport and HLC values and its vector, which its stamps point to.
+  const standard_values& values() const { return values_; }
+  vector_stamp vector() const { return dense_; }
   drop_record read_drop(const nlohmann::json& o) const;
   /// A fault line into a record that carries the fault; `index` counts the fault lines before it.
   fault_record read_fault(const nlohmann::json& o, std::size_t index) const;
@@ -176,7 +179,8 @@ class json_line_codec {
   const std::string& file_;
   const process_table& table_;
   event_record rec_;
-  std::vector<std::uint32_t> dense_;
+  standard_values values_;
+  std::vector<std::uint64_t> dense_;
   std::vector<sent_message> messages_;
   std::vector<process_id> pruned_;
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three

@@ -251,7 +251,7 @@ process_table::process_table(const scenario& header)
   return lit(p, end, "]");
 }
 
-bool process_table::fast_event(std::string_view text, event_record& r, vector_value* const vector_out,
+bool process_table::fast_event(std::string_view text, event_record& r, standard_values& values, vector_value* const vector_out,
                                std::vector<sent_message>& messages) const {
   if (!fast) return false;
   const char* const end = text.data() + text.size();
@@ -270,7 +270,7 @@ bool process_table::fast_event(std::string_view text, event_record& r, vector_va
   p = int_at(p, end, r.time);
   p = lit(p, end, ",\"pt\":");
   p = int_at(p, end, r.pt);
-  if (has_lamport) p = uint_at(lit(p, end, ",\"lamport\":"), end, r.lamport);
+  if (has_lamport) p = uint_at(lit(p, end, ",\"lamport\":"), end, values.lamport);
   const auto k = kind_named(kind);
   if (!p || !k) return false;
   r.kind = *k;
@@ -281,9 +281,9 @@ bool process_table::fast_event(std::string_view text, event_record& r, vector_va
   }
   if (has_hlc) {
     std::uint64_t c = 0;
-    p = int_at(lit(p, end, ",\"hlc\":["), end, r.hlc.l);
+    p = int_at(lit(p, end, ",\"hlc\":["), end, values.hlc.l);
     p = lit(uint_at(lit(p, end, ","), end, c), end, "]");
-    r.hlc.c = c;
+    values.hlc.c = c;
   }
   if (r.kind == event_kind::send) {
     p = messages_at(lit(p, end, ",\"messages\":["), end, messages);

@@ -116,6 +116,7 @@ std::optional<sim_time> json_line_codec::heal(const json& o) const {
 present json_line_codec::read_event(const json& o) {
   present has;
   rec_ = {};
+  values_ = {};
   messages_.clear();
   pruned_.clear();
   event_record& r = rec_;
@@ -126,7 +127,7 @@ present json_line_codec::read_event(const json& o) {
   r.label = string(*field(o, "label", "a label (a string)"), "/label", "a label (a string)");
   r.time = time_field(o, "time");
   r.pt = time_field(o, "pt");
-  if (table_.clocks.has("lamport")) r.lamport = counter_field(o, "lamport");
+  values_.lamport = table_.clocks.has("lamport") ? counter_field(o, "lamport") : 0;
   if (table_.clocks.has("vector")) read_vector(o);
   if (table_.clocks.has("hlc")) read_hlc(o);
   read_stamps(o);
@@ -159,11 +160,10 @@ present json_line_codec::read_event(const json& o) {
     read_commit(*c);
     r.commit = &commit_;
   }
-  if (table_.clocks.has("vector")) r.vector = dense_;
   if (const json* p = field(o, "pruned", "", false)) pruned_ = process_list(*p, "/pruned");
   r.pruned = pruned_;
   r.messages = messages_;
-  stamps_.fill(r, words_);
+  stamps_.fill(r, values_, dense_, words_);
   return has;
 }
 
@@ -179,8 +179,8 @@ void json_line_codec::read_hlc(const json& o) {
   const char* hlc_form = "[l, c]: two integers that fit in signed 64 bits, c non-negative";
   const json& hlc = *field(o, "hlc", hlc_form);
   if (!hlc.is_array() || hlc.size() != 2) fail("/hlc", hlc_form, describe_json(hlc));
-  rec_.hlc.l = integer(hlc[0], "/hlc/0", any_integer, int64_min, int64_max);
-  rec_.hlc.c = counter(hlc[1], "/hlc/1");
+  values_.hlc.l = integer(hlc[0], "/hlc/0", any_integer, int64_min, int64_max);
+  values_.hlc.c = counter(hlc[1], "/hlc/1");
 }
 
 void json_line_codec::read_stamps(const json& o) {
@@ -204,7 +204,7 @@ void json_line_codec::read_vector(const json& o) {
     const std::string path = std::string("/vector/").append(pointer_token(name));
     const auto q = table_.find(name);
     if (!q) fail(path, process_wanted(), std::string("an entry for ").append(quoted_excerpt(name)));
-    dense_[*q] = static_cast<std::uint32_t>(integer(value, path, vector_entry, 0, uint32_max));
+    dense_[*q] = static_cast<std::uint64_t>(integer(value, path, vector_entry, 0, uint32_max));
   }
 }
 

@@ -173,7 +173,7 @@ void read_ahead::parse(parsed_line& l, batch& b) const {
     l.what = parsed_line::shape::blank;
   } else if (text.starts_with("{\"type\":\"event\",")) {
     l.messages_at = b.messages.size();
-    if (table_.fast_event(text, l.event, b.vectors.get() + l.vector_at, b.messages)) {
+    if (table_.fast_event(text, l.event, l.values, b.vectors.get() + l.vector_at, b.messages)) {
       l.what = parsed_line::shape::event;
       l.messages = b.messages.size() - l.messages_at;
     } else {

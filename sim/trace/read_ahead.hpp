@@ -28,6 +28,7 @@ struct parsed_line {
   std::size_t number = 0;
   std::string_view text;  // in the batch
   event_record event;     // but its spans, which the replaying thread sets
+  standard_values values;
   std::size_t vector_at = 0, messages_at = 0, messages = 0;
   drop_record drop{};
 };

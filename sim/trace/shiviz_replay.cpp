@@ -112,9 +112,8 @@ class execution_replay {
     std::replace(label_.begin(), label_.end(), '\n', ' ');
     r.label = label_;
     vector_.assign(x_.hosts.size(), 0);
-    for (const auto& [j, v] : x_.clock(e)) vector_[j] = static_cast<std::uint32_t>(v);
-    r.vector = vector_;
-    stamps_.fill(r);
+    for (const auto& [j, v] : x_.clock(e)) vector_[j] = v;
+    stamps_.fill(r, {}, vector_);
     sent_.clear();
     for (std::size_t k = child_begin_[i]; k < child_begin_[i + 1]; ++k) {
       message_[children_[k]] = next_message_;
@@ -149,7 +148,7 @@ class execution_replay {
   event_id next_id_ = 1;
   message_id next_message_ = 1;
   std::string label_;
-  std::vector<std::uint32_t> vector_;
+  std::vector<std::uint64_t> vector_;
   trace_internal::record_stamps stamps_{logical_config{}};  // a log's run has the default clocks: lamport and HLC stay 0
   std::vector<sent_message> sent_;
 };

@@ -87,7 +87,7 @@ void trace_reader::read_options(const json& v,
     const std::string& name = item.key();
     const json& block = item.value();
     const std::string path = "/logical/" + pointer_token(name);
-    // The standard vector clock's options go to their typed field; a module's, to the module.
+    // The standard vector clock's options go to logical_config::vector_opts; a module's, to the module.
     const bool vector = name == "vector" && header_.logical.has("vector");
     const auto chosen = std::find_if(header_.logical.extra.begin(), header_.logical.extra.end(),
                                      [&](const chosen_clock& c) { return c.kind->name() == name; });
@@ -136,7 +136,7 @@ void trace_reader::read_clocks(const json& v, const clock_registry& registry,
     if (kind && header_.processes.size() > kind->max_processes())
       fail(path, "at most " + std::to_string(kind->max_processes()) + " processes for " + name + " clocks",
            std::to_string(header_.processes.size()) + " processes");
-    // The standard kinds' stamps stay in their typed fields: only the other kinds join `extra`.
+    // The standard kinds are logical_config's own: only the other kinds join `extra`.
     if (kind && !is_standard_clock(name)) clocks.extra.push_back({kind});
   }
 }

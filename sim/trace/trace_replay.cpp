@@ -21,9 +21,8 @@ void trace_replay::replay_batch(const batch& b) {
         break;
       case parsed_line::shape::event: {
         event_record r = l.event;
-        r.vector = {b.vectors.get() + l.vector_at, table_.vector_width};
         r.messages = {b.messages.data() + l.messages_at, l.messages};
-        stamps_.fill(r);
+        stamps_.fill(r, l.values, {b.vectors.get() + l.vector_at, table_.vector_width});
         finish_event(r, {true, true, true, true});
         break;
       }

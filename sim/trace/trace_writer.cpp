@@ -133,17 +133,14 @@ void trace_writer::on_start(const run_header& h) {
     key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(names_[i].size() + 1, 255)));
   }
   const logical_config& clocks = h.source->logical;
-  lamport_ = clocks.has("lamport");
-  vector_ = clocks.has("vector");
-  hlc_ = clocks.has("hlc");
+  places_ = stamp_index(clocks);
   extra_.clear();
   for (const chosen_clock& c : clocks.extra) extra_.push_back(c.kind.get());
-  extra_stamps_ = stamp_index(clocks).extra;
   std::size_t clock_names = 0;
   for (const std::string& c : clocks.clocks) clock_names += 6 * c.size() + 3;
   // The options a reader needs to judge some kinds' stamps (an epoch Lamport clock's bound).
   nlohmann::json recorded = nlohmann::json::object();
-  if (vector_ && !clocks.vector_opts.standard()) recorded["vector"] = clocks.vector_opts.to_json();
+  if (places_.vector != stamp_index::none && !clocks.vector_opts.standard()) recorded["vector"] = clocks.vector_opts.to_json();
   for (const chosen_clock& c : clocks.extra)
     if (nlohmann::json o = c.kind->recorded_options(); !o.is_null()) recorded[c.kind->name()] = std::move(o);
   const std::string options = recorded.empty() ? std::string() : recorded.dump();
@@ -178,12 +175,12 @@ void trace_writer::on_start(const run_header& h) {
 // NTP), whose sizes it adds. This and the event line's other parts are `inline`, used here only: they run once
 // per event, and on_event then compiles as one function again (callgrind: 9.6 M fewer instructions on the bench).
 inline std::size_t trace_writer::event_bound(const event_record& e) {
-  std::size_t bound = 512 + 6 * e.label.size() + 2 * longest_name_ + e.vector.size() * (key_stride_ + number + 1) +
+  std::size_t bound = 512 + 6 * e.label.size() + 2 * longest_name_ + places_.vector_of(e).size() * (key_stride_ + number + 1) +
                       e.pruned.size() * (longest_name_ + 1) +
                       e.messages.size() * (longest_name_ + 48);
   extra_text_.resize(extra_.size());
   for (std::size_t i = 0; i < extra_.size(); ++i) {
-    extra_text_[i] = extra_[i]->write(e.stamps[extra_stamps_[i]], plain_names_).dump();
+    extra_text_[i] = extra_[i]->write(e.stamps[places_.extra[i]], plain_names_).dump();
     bound += extra_text_[i].size() + 6 * extra_[i]->name().size() + 4;
   }
   if (e.data) {
@@ -232,11 +229,11 @@ void trace_writer::on_event(const event_record& e) {
 
 // lamport, vector, pruned, hlc and the other kinds' fields (event_bound formatted those), as the run chose them.
 inline char* trace_writer::clock_fields(char* p, const event_record& e) const {
-  if (lamport_) {
+  if (places_.lamport != stamp_index::none) {
     p = lit(p, ",\"lamport\":");
-    p = num(p, e.lamport);
+    p = num(p, lamport_of(e.stamps[places_.lamport]));
   }
-  if (vector_) p = vector(p, e.vector);
+  if (places_.vector != stamp_index::none) p = vector(p, vector_of(e.stamps[places_.vector]));
   if (!e.pruned.empty()) {
     p = lit(p, ",\"pruned\":[");
     for (std::size_t i = 0; i < e.pruned.size(); ++i) {
@@ -245,11 +242,12 @@ inline char* trace_writer::clock_fields(char* p, const event_record& e) const {
     }
     *p++ = ']';
   }
-  if (hlc_) {
+  if (places_.hlc != stamp_index::none) {
+    const hlc_stamp h = hlc_of(e.stamps[places_.hlc]);
     p = lit(p, ",\"hlc\":[");
-    p = num(p, e.hlc.l);
+    p = num(p, h.l);
     *p++ = ',';
-    p = num(p, e.hlc.c);
+    p = num(p, h.c);
     *p++ = ']';
   }
   for (std::size_t i = 0; i < extra_.size(); ++i) {
@@ -292,19 +290,19 @@ inline char* trace_writer::message_fields(char* p, const event_record& e) const 
 // Every entry is written, each followed by a comma, but the cursor passes only the non-zero ones: no
 // branch on a vector's zeros, whose pattern a CPU cannot foresee. The members the loop reads are
 // copied to locals first: the compiler cannot tell that the line's bytes do not overwrite them.
-char* trace_writer::vector(char* p, std::span<const std::uint32_t> v) const {
+char* trace_writer::vector(char* p, vector_stamp v) const {
   p = lit(p, ",\"vector\":{");
   char* const first = p;
   const char* key = key_blocks_.data();
   const std::uint8_t* const length = key_length_.data();
   const std::size_t stride = key_stride_;
   for (std::size_t i = 0; i < v.size(); ++i, key += stride) {
-    const std::uint32_t value = v[i];
+    const std::uint64_t value = v[i];
     if (stride == 16)
       std::memcpy(p, key, 16);  // a constant size: compiled to two moves
     else
       std::memcpy(p, key, stride);
-    char* const end = num(p + length[i], std::uint64_t{value});
+    char* const end = num(p + length[i], value);
     *end = ',';
     p = value != 0 ? end + 1 : p;
   }

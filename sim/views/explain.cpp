@@ -93,7 +93,7 @@ struct kind_stamps {
   std::vector<std::uint64_t> after, previous, zero, message;
 };
 
-// A standard kind's stamp at event e, from its typed field; its zero stamp at event 0.
+// A standard kind's stamp at event e, from the happens-before graph; its zero stamp at event 0.
 std::vector<std::uint64_t> standard_words(const hb_graph& g, std::string_view kind, event_id e) {
   const std::size_t n = g.process_names().size();
   if (kind == "lamport") return {e != 0 ? g.event(e).lamport : 0};

@@ -63,7 +63,7 @@ class vector_history {
     bytes_.clear();
   }
 
-  void add(process_id p, std::span<const std::uint32_t> v) {
+  void add(process_id p, vector_stamp v) {
     std::vector<std::uint32_t>& row = rows_[p];
     std::size_t changed = 0;
     for (std::size_t j = 0; j < row.size(); ++j) changed += row[j] != v[j];
@@ -74,7 +74,7 @@ class vector_history {
       if (row[j] == v[j]) continue;
       put(j - next);
       put(v[j]);
-      row[j] = v[j];
+      row[j] = static_cast<std::uint32_t>(v[j]);
       next = j + 1;
     }
   }
@@ -270,7 +270,8 @@ class graphml_exporter final : public exporter {
   void event(const event_record& e) override {
     if (rows_.size() == no_vertex) throw std::runtime_error("hbsim: a GraphML export holds at most 2^32 - 1 events");
     const event_edges in = edges_.next(e);
-    rows_.push_back({e.id, e.seq, e.time, e.pt, e.lamport, e.hlc.l, e.hlc.c, e.process, label(e.label),
+    const hlc_stamp h = places().hlc_of(e);
+    rows_.push_back({e.id, e.seq, e.time, e.pt, places().lamport_of(e), h.l, h.c, e.process, label(e.label),
                      index_of(in.program), index_of(in.message), e.kind, e.arrived});
     ordered_ = ordered_ || e.arrived != no_arrival;
     if (data()) {
@@ -279,7 +280,7 @@ class graphml_exporter final : public exporter {
         d.bytes.append(d.bytes.empty() ? "" : " ").append(k.key).append(":").append(std::to_string(k.bytes));
       d.lost = data()->lost.size();
     }
-    if (shows(export_clock::vector)) vectors_.add(e.process, e.vector);
+    if (shows(export_clock::vector)) vectors_.add(e.process, places().vector_of(e));
     std::size_t m = 0;
     for (const shown_clock& c : clocks())
       if (c.kind) others_[m++].push_back(c.kind->write(e.stamps[c.stamp], names_).dump());

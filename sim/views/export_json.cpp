@@ -72,17 +72,18 @@ class json_exporter final : public exporter {
     append_number(line_, e.pt);
     if (shows(export_clock::lamport)) {
       line_.append(", \"lamport\": ");
-      append_number(line_, e.lamport);
+      append_number(line_, places().lamport_of(e));
     }
     if (shows(export_clock::hlc)) {
+      const hlc_stamp h = places().hlc_of(e);
       line_.append(", \"hlc_l\": ");
-      append_number(line_, e.hlc.l);
+      append_number(line_, h.l);
       line_.append(", \"hlc_c\": ");
-      append_number(line_, e.hlc.c);
+      append_number(line_, h.c);
     }
     if (shows(export_clock::vector)) {
       line_.append(", \"vector\": ");
-      append_vector_json(line_, e.vector, names_);
+      append_vector_json(line_, places().vector_of(e), names_);
     }
     append_other_clocks_json(line_, e, clocks(), run_names());
     append_arrived_json(line_, e);

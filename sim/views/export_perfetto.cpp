@@ -86,17 +86,18 @@ class perfetto_exporter final : public exporter {
     }
     if (shows(export_clock::lamport)) {
       line_.append(", \"lamport\": ");
-      append_number(line_, e.lamport);
+      append_number(line_, places().lamport_of(e));
     }
     if (shows(export_clock::vector)) {
       line_.append(", \"vector\": ");
-      append_vector_json(line_, e.vector, names_);
+      append_vector_json(line_, places().vector_of(e), names_);
     }
     if (shows(export_clock::hlc)) {
+      const hlc_stamp h = places().hlc_of(e);
       line_.append(", \"hlc\": [");
-      append_number(line_, e.hlc.l);
+      append_number(line_, h.l);
       line_.append(", ");
-      append_number(line_, e.hlc.c);
+      append_number(line_, h.c);
       line_.push_back(']');
     }
     append_other_clocks_json(line_, e, clocks(), run_names());

@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hbsim/clocks/clock_kind.hpp"
+#include "hbsim/clocks/stamp_index.hpp"
 #include "hbsim/core/time.hpp"
 #include "hbsim/kernel/event.hpp"
 #include "hbsim/trace/trace_writer.hpp"
@@ -52,7 +54,9 @@ inline std::vector<std::string> quoted_names(std::span<const std::string> names)
 }
 
 /// {"A":2,"B":3}: the non-zero entries in process order (as the trace writes them, and as ShiViz reads them).
-inline void append_vector_json(std::string& out, std::span<const std::uint32_t> v, const std::vector<std::string>& quoted) {
+/// `v`: a vector_stamp, or a row of uint32 counters.
+template <class Vector>
+void append_vector_json(std::string& out, const Vector& v, const std::vector<std::string>& quoted) {
   out.push_back('{');
   bool first = true;
   for (std::size_t p = 0; p < v.size(); ++p) {
@@ -94,25 +98,27 @@ inline std::string clock_summary(const event_record& e, std::span<const std::str
   const auto next = [&] {
     if (!out.empty()) out.append(separator);
   };
-  const auto shows = [&](export_clock c) {
-    return std::any_of(clocks.begin(), clocks.end(), [&](const shown_clock& s) { return s.standard == c; });
+  const auto stamp = [&](export_clock c) {
+    const auto it = std::find_if(clocks.begin(), clocks.end(), [&](const shown_clock& s) { return s.standard == c; });
+    return it == clocks.end() ? std::optional<stamp_words>() : e.stamps[it->stamp];
   };
-  if (shows(export_clock::lamport)) out.append("L ").append(std::to_string(e.lamport));
-  if (shows(export_clock::vector)) {
+  if (const auto l = stamp(export_clock::lamport)) out.append("L ").append(std::to_string(lamport_of(*l)));
+  if (const auto v = stamp(export_clock::vector)) {
     next();
     out.append("V {");
     bool first = true;
-    for (std::size_t p = 0; p < e.vector.size(); ++p) {
-      if (e.vector[p] == 0) continue;
+    const vector_stamp counters = vector_of(*v);
+    for (std::size_t p = 0; p < counters.size(); ++p) {
+      if (counters[p] == 0) continue;
       out.append(first ? "" : ", ").append(names[p]).push_back(':');
-      append_number(out, e.vector[p]);
+      append_number(out, counters[p]);
       first = false;
     }
     out.push_back('}');
   }
-  if (shows(export_clock::hlc)) {
+  if (const auto h = stamp(export_clock::hlc)) {
     next();
-    out.append("HLC ").append(to_string(e.hlc));
+    out.append("HLC ").append(to_string(hlc_of(*h)));
   }
   for (const shown_clock& c : clocks)
     if (c.kind) {

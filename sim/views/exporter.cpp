@@ -70,18 +70,18 @@ std::vector<std::string> parse_clocks(std::string_view text, std::span<const std
 void exporter::choose_clocks(const run_header& h) {
   const logical_config run = h.source ? h.source->logical : logical_config{};
   const std::vector<std::string>& wanted = options_.clocks.empty() ? run.clocks : options_.clocks;
-  const stamp_index places(run);
+  places_ = stamp_index(run);
   clocks_.clear();
   for (const std::string& name : wanted) {
     if (!run.has(name)) {
       const std::vector<std::string_view> has(run.clocks.begin(), run.clocks.end());
       throw input_error("--clocks", "", "clocks of the run (" + join_names(has) + ") or \"all\"", quoted_excerpt(name));
     }
-    shown_clock c{name, std::nullopt, nullptr, 0};
+    shown_clock c{name, std::nullopt, nullptr, static_cast<std::size_t>(std::find(run.clocks.begin(), run.clocks.end(), name) - run.clocks.begin())};
     if (const auto* it = std::find(clock_names.begin(), clock_names.end(), name); it != clock_names.end())
       c.standard = static_cast<export_clock>(it - clock_names.begin());
     for (std::size_t k = 0; k < run.extra.size(); ++k)
-      if (run.extra[k].kind->name() == name) c = {name, std::nullopt, run.extra[k].kind.get(), places.extra[k]};
+      if (run.extra[k].kind->name() == name) c = {name, std::nullopt, run.extra[k].kind.get(), places_.extra[k]};
     clocks_.push_back(std::move(c));
   }
 }

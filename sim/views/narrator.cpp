@@ -249,11 +249,11 @@ void narrator::on_event(const event_record& e) {
     const auto stamp = std::make_shared<const clocks>(std::move(sent));
     for (const sent_message& m : e.messages) messages_[m.id] = {stamp, e.seq, m.copies, m.copies};
     if (links_) {
-      links_->event(e.process, e.vector, e.time);
+      links_->event(e.process, vector_stamp(after[vector_]), e.time);
       differential(e, *stamp);
     }
   } else if (links_) {
-    links_->event(e.process, e.vector, e.time);
+    links_->event(e.process, vector_stamp(after[vector_]), e.time);
   }
   now = std::move(after);
   if (e.checkpointed) {
@@ -266,12 +266,12 @@ void narrator::on_event(const event_record& e) {
 // Each message's own clocks: the vector entries its link carries.
 void narrator::differential(const event_record& e, const clocks& sent) {
   // The vector the messages carry, as the variant says (send-previous: from before the tick).
-  const std::vector<std::uint32_t> full(sent[vector_].begin(), sent[vector_].end());
-  std::vector<std::uint32_t> row(full.size());
+  const vector_stamp full = sent[vector_];
+  std::vector<std::uint64_t> row(full.size());
   for (const sent_message& m : e.messages) {
     carried_entries(full, links_->changed_at(e.process), links_->link(e.process, m.to), row);
     clocks own = sent;
-    own[vector_] = vector_words(row);
+    own[vector_] = row;
     messages_[m.id].carried = std::make_shared<const clocks>(std::move(own));
   }
   for (const sent_message& m : e.messages) links_->sent(e.process, m.to);

@@ -140,10 +140,11 @@ void diagram_exporter::event(const event_record& e) {
   d.label = e.label;
   d.time = e.time;
   d.pt = e.pt;
-  d.lamport = e.lamport;
-  for (process_id p = 0; p < e.vector.size(); ++p)
-    if (e.vector[p] != 0) d.vector.emplace_back(p, e.vector[p]);
-  d.hlc = e.hlc;
+  d.lamport = places().lamport_of(e);
+  const vector_stamp v = places().vector_of(e);
+  for (process_id p = 0; p < v.size(); ++p)
+    if (v[p] != 0) d.vector.emplace_back(p, static_cast<std::uint32_t>(v[p]));
+  d.hlc = places().hlc_of(e);
   for (const shown_clock& c : clocks())
     if (c.kind) {
       d.others.resize(e.stamps.size());

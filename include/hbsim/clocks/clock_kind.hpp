@@ -6,9 +6,9 @@
 // Stamps are words only the kind interprets (a matrix clock: n × n counters, row by row); an event's
 // record holds one per chosen kind, in the scenario's `clocks` order (stamp_index.hpp). The standard
 // kinds lamport, vector and hlc are modules too (sim/clocks/KIND/KIND_kind.hpp): lamport [L], hlc [l, c]
-// (l's two's complement), vector one word per process. Their stamps also still have typed fields in
-// event_record, which the kernel, the trace's fast paths and the invariant checker read. A kind added
-// here needs no typed field.
+// (l's two's complement), vector one word per process; their decoders (lamport_of, hlc_of, vector_of)
+// are in their clocks' headers, and stamp_index decodes an event's. A kind added here is kept, written,
+// read back and shown through the same stamps.
 #pragma once
 
 #include <cstdint>
@@ -137,7 +137,7 @@ class clock_kind {
 
   /// Its invariants' full names ("matrix.exact"), and a judge of them for a run of these processes.
   virtual std::span<const std::string_view> invariants() const = 0;
-  /// Null for the standard kinds: the invariant checker judges lamport, vector and hlc on their typed
+  /// Null for the standard kinds: the invariant checker judges lamport, vector and hlc on their stamps
   /// fields, its fast path, with their families' checks and texts from their folders
   /// (sim/clocks/KIND/KIND_judge.hpp), and asks only the kinds of logical_config::extra for a judge.
   virtual std::unique_ptr<clock_judge> make_judge(std::span<const std::string> processes) const = 0;

@@ -1,6 +1,6 @@
 // The clock kinds a scenario may choose in `clocks`, by name. A value, not a global: the standard
-// registry holds the modules of lamport, vector and hlc (the standard kinds, whose stamps also have
-// typed fields everywhere and stay out of logical_config::extra), matrix and epoch_lamport; a library
+// registry holds the modules of lamport, vector and hlc (the standard kinds, whose variants and options
+// logical_config holds itself: they stay out of logical_config::extra), matrix and epoch_lamport; a library
 // user copies it and adds kinds of their own.
 #pragma once
 

@@ -1,6 +1,5 @@
 // The logical clocks of one simulation: those of the kinds the scenario chose (`clocks`). The kernel
-// drives them all through logical_clock; each gives an event's record its stamp, in `clocks` order
-// (lamport, vector and hlc also fill their typed fields).
+// drives them all through logical_clock; each gives an event's record its stamp, in `clocks` order.
 #pragma once
 
 #include <algorithm>

@@ -49,9 +49,10 @@ class logical_clock {
   virtual void restore(process_id p) = 0;
   virtual void reset(process_id p) = 0;
 
-  /// Put p's current value into the record's field for this kind (lamport, vector, hlc).
+  /// Put into the record what p's latest event did beyond its stamp (the vector clock: the entries it
+  /// pruned); nothing by default.
   virtual void describe(process_id /*p*/, event_record& /*record*/) const {}
-  /// p's current value as words, for kinds without a field of their own in event_record.
+  /// p's current value as words: its stamp in event_record::stamps.
   virtual stamp_words stamp(process_id /*p*/) const { return {}; }
   /// Lines for the run's summary beyond the final values (how near a bounded counter came to its
   /// bound), each ending in "\n"; none by default.

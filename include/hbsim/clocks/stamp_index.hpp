@@ -4,7 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
+
+#include "hbsim/clocks/hlc/hybrid_logical_clock.hpp"
+#include "hbsim/clocks/lamport/lamport_clock.hpp"
+#include "hbsim/clocks/vector/vector_clock.hpp"
+#include "hbsim/kernel/event.hpp"
 
 namespace hbsim {
 
@@ -19,6 +25,16 @@ struct stamp_index {
 
   stamp_index() = default;
   explicit stamp_index(const logical_config& config);
+
+  /// The standard kinds' stamps of an event of the run, decoded; 0, (0, 0) and no entries when the run
+  /// did not choose the kind.
+  std::uint64_t lamport_of(const event_record& e) const {
+    return lamport == none ? 0 : hbsim::lamport_of(e.stamps[lamport]);
+  }
+  hlc_stamp hlc_of(const event_record& e) const { return hlc == none ? hlc_stamp{} : hbsim::hlc_of(e.stamps[hlc]); }
+  vector_stamp vector_of(const event_record& e) const {
+    return vector == none ? vector_stamp{} : hbsim::vector_of(e.stamps[vector]);
+  }
 };
 
 }  // namespace hbsim

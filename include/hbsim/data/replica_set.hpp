@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "hbsim/clocks/stamp_index.hpp"
 #include "hbsim/data/data_config.hpp"
 #include "hbsim/data/data_note.hpp"
 #include "hbsim/data/data_policy.hpp"
@@ -19,7 +20,8 @@ namespace hbsim {
 
 class replica_set final : public data_hook {
  public:
-  replica_set(const data_config& c, std::vector<std::string> processes);
+  /// `places`: where the run's events carry their stamps (a put records its Lamport and HLC values).
+  replica_set(const data_config& c, std::vector<std::string> processes, stamp_index places);
 
   event_id perform(process_context& ctx, const data_action& a, std::string_view label) override;
   const data_note* on_event(const event_record& e) override;
@@ -45,6 +47,7 @@ class replica_set final : public data_hook {
   data_config config_;
   std::unique_ptr<data_policy> policy_;
   std::vector<std::string> names_;
+  stamp_index places_;
   std::vector<std::map<std::string, key_state, std::less<>>> replicas_;
   std::map<std::pair<std::string, std::string>, std::vector<event_id>> contexts_;  // (client, key)
   std::map<event_id, version> versions_;                                         // of every write

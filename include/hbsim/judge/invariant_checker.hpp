@@ -178,6 +178,8 @@ class invariant_checker final : public event_observer {
   std::vector<std::string> names_;
   std::vector<violation_report> reports_;  // the standard nine, then the other kinds' invariants
   standard_clocks chosen_;
+  stamp_index places_;
+  std::vector<std::uint32_t> recorded_;  // the event's vector stamp as a row of the truth's width
   std::size_t judged_ = 0;
   struct other {
     std::shared_ptr<const clock_kind> kind;

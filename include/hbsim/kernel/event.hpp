@@ -33,7 +33,7 @@ struct hlc_stamp {
 std::string to_string(const hlc_stamp& h);
 
 /// One event's stamp by one clock kind: words only that kind interprets (clocks/clock_kind.hpp; the
-/// standard kinds' decoders are in their clocks' headers: lamport_of, hlc_of).
+/// standard kinds' decoders are in their clocks' headers: lamport_of, vector_of, hlc_of).
 using stamp_words = std::span<const std::uint64_t>;
 
 /// TrueTime commit wait (scenarios/FORMAT.md, "commit"): the commit event carries s, the
@@ -63,13 +63,10 @@ struct event_record {
   std::string_view label;
   sim_time time = 0;  // true time
   sim_time pt = 0;    // the process's physical clock reading
-  std::uint64_t lamport = 0;
-  std::span<const std::uint32_t> vector;  // dense, indexed by process id
-  std::span<const process_id> pruned;     // vector entries the event pruned (logical.vector.prune), in process order
-  hlc_stamp hlc;
-  // One per kind of the scenario's `clocks`, in its order, the standard ones included (their typed
-  // fields above say the same); clocks/stamp_index.hpp finds a kind's.
+  // One per kind of the scenario's `clocks`, in its order, the standard ones included; clocks/stamp_index.hpp
+  // finds a kind's (and decodes the standard ones).
   std::span<const stamp_words> stamps;
+  std::span<const process_id> pruned;  // vector entries the event pruned (logical.vector.prune), in process order
   std::span<const sent_message> messages;  // send
   message_id message = 0;                  // receive, reject
   process_id from = no_process;            // receive, reject

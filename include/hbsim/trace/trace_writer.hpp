@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "hbsim/clocks/stamp_index.hpp"
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/kernel/observer.hpp"
 
@@ -45,7 +46,7 @@ class trace_writer final : public event_observer {
   char* reserve(std::size_t bound);
   void end_line(char* end);
   char* name(char* p, process_id q) const;
-  char* vector(char* p, std::span<const std::uint32_t> v) const;
+  char* vector(char* p, vector_stamp v) const;
   // An event line's parts: its bound (after formatting the fields that modules write as text), its clocks'
   // fields, its messages' (a send's, or a receive's or reject's own).
   std::size_t event_bound(const event_record& e);
@@ -62,10 +63,9 @@ class trace_writer final : public event_observer {
   std::vector<char> key_blocks_;
   std::vector<std::uint8_t> key_length_;
   std::size_t key_stride_ = 16;
-  // The chosen clocks: which of the standard three, and the other kinds' modules with their fields.
-  bool lamport_ = true, vector_ = true, hlc_ = true;
+  // The chosen clocks: where their stamps sit, and the other kinds' modules with their fields.
+  stamp_index places_;
   std::vector<const clock_kind*> extra_;
-  std::vector<std::size_t> extra_stamps_;  // their indexes in event_record::stamps
   std::vector<std::string> extra_text_;
   std::string data_text_;  // an event's replicated-data fields (data/data_note.hpp)
   std::string ntp_text_;   // an event's NTP exchange (kernel/ntp_note.hpp)

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hbsim/clocks/stamp_index.hpp"
 #include "hbsim/kernel/observer.hpp"
 
 namespace hbsim {
@@ -23,7 +24,7 @@ class clock_kind;
 class data_marks;
 struct data_mark;
 
-/// The standard clocks, which the formats write from an event's typed fields.
+/// The standard clocks, which the formats write in fields of their own.
 enum class export_clock : std::uint8_t { lamport, vector, hlc };
 std::string_view to_string(export_clock c);
 
@@ -43,7 +44,7 @@ std::vector<std::string> parse_clocks(std::string_view text, std::span<const std
 struct shown_clock {
   std::string name;
   std::optional<export_clock> standard;
-  const clock_kind* kind = nullptr;  // a module kind
+  const clock_kind* kind = nullptr;  // a module kind other than the standard ones
   std::size_t stamp = 0;             // its index in event_record::stamps
 };
 
@@ -87,6 +88,8 @@ class exporter : public event_observer {
   /// The clocks to show, in the order chosen (all the run's kinds by default), known from start on.
   const std::vector<shown_clock>& clocks() const { return clocks_; }
   bool shows(export_clock c) const;
+  /// Where the run's events carry each kind's stamp, known from start on.
+  const stamp_index& places() const { return places_; }
   /// The run's process names, by id.
   std::span<const std::string> run_names() const { return run_names_; }
   /// The ground truth, at the record being exported: its slot() and dropped() name a message's send.
@@ -101,6 +104,7 @@ class exporter : public event_observer {
 
   export_options options_;
   std::vector<shown_clock> clocks_;
+  stamp_index places_;
   std::vector<std::string> run_names_;
   std::vector<bool> shown_;  // by process id; empty: all
   const causality* truth_ = nullptr;

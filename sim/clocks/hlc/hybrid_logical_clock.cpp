@@ -83,7 +83,6 @@ void hybrid_logical_clock::checkpoint(process_id p) {
 }
 void hybrid_logical_clock::restore(process_id p) { value_[p] = saved_.empty() ? hlc_stamp{} : saved_[p]; }
 void hybrid_logical_clock::reset(process_id p) { value_[p] = {}; }
-void hybrid_logical_clock::describe(process_id p, event_record& record) const { record.hlc = value_[p]; }
 stamp_words hybrid_logical_clock::stamp(process_id p) const {
   words_ = hlc_words(value_[p]);
   return words_;

@@ -52,6 +52,5 @@ void lamport_clock::checkpoint(process_id p) {
 }
 void lamport_clock::restore(process_id p) { value_[p] = saved_.empty() ? 0 : saved_[p]; }
 void lamport_clock::reset(process_id p) { value_[p] = 0; }
-void lamport_clock::describe(process_id p, event_record& record) const { record.lamport = value_[p]; }
 
 }  // namespace hbsim

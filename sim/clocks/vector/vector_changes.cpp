@@ -12,7 +12,8 @@ vector_changes::vector_changes(std::size_t processes)
       changed_time_(processes * processes, 0),
       link_(processes * processes, 0) {}
 
-void vector_changes::event(process_id p, std::span<const std::uint32_t> row, sim_time t) {
+template <class Counter>
+void vector_changes::record(process_id p, std::span<const Counter> row, sim_time t) {
   const std::uint32_t now = ++events_[p];
   const std::size_t base = p * n_;
   for (std::size_t k = 0; k < n_; ++k) {
@@ -22,6 +23,9 @@ void vector_changes::event(process_id p, std::span<const std::uint32_t> row, sim
     changed_time_[base + k] = t;
   }
 }
+
+template void vector_changes::record(process_id, std::span<const std::uint32_t>, sim_time);
+template void vector_changes::record(process_id, std::span<const std::uint64_t>, sim_time);
 
 void vector_changes::prune(process_id p, std::span<std::uint32_t> row, sim_time t, const vector_options& o,
                            std::vector<process_id>& dropped) {
@@ -54,9 +58,21 @@ void vector_changes::prune(process_id p, std::span<std::uint32_t> row, sim_time 
   std::sort(dropped.begin() + static_cast<std::ptrdiff_t>(first), dropped.end());
 }
 
+namespace {
+template <class Counter>
+void carry(std::span<const Counter> row, std::span<const std::uint32_t> changed_at, std::uint32_t since,
+           std::span<Counter> out) {
+  for (std::size_t k = 0; k < row.size(); ++k) out[k] = changed_at[k] > since ? row[k] : 0;
+}
+}  // namespace
+
 void carried_entries(std::span<const std::uint32_t> row, std::span<const std::uint32_t> changed_at,
                      std::uint32_t since, std::span<std::uint32_t> out) {
-  for (std::size_t k = 0; k < row.size(); ++k) out[k] = changed_at[k] > since ? row[k] : 0;
+  carry(row, changed_at, since, out);
+}
+void carried_entries(std::span<const std::uint64_t> row, std::span<const std::uint32_t> changed_at,
+                     std::uint32_t since, std::span<std::uint64_t> out) {
+  carry(row, changed_at, since, out);
 }
 
 }  // namespace hbsim

@@ -24,7 +24,9 @@ void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> oth
   for (std::size_t i = 0; i < n; ++i) a[i] = a[i] < b[i] ? b[i] : a[i];
 }
 
-vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+namespace {
+template <class Counter>
+vector_order order_of(std::span<const Counter> a, std::span<const Counter> b) {
   bool le = true;
   bool ge = true;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -36,6 +38,10 @@ vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint
   if (ge) return vector_order::after;
   return vector_order::concurrent;
 }
+}  // namespace
+
+vector_order compare(vector_stamp a, vector_stamp b) { return order_of(a, b); }
+vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) { return order_of(a, b); }
 
 vector_clock::vector_clock(std::size_t processes, vector_variant variant, vector_options options)
     : n_(processes), variant_(variant), options_(options), rows_(processes * processes, 0) {
@@ -125,7 +131,6 @@ void vector_clock::reset(process_id p) {
 }
 
 void vector_clock::describe(process_id p, event_record& record) const {
-  record.vector = value(p);
   if (pruned_by_ == p) record.pruned = pruned_;
 }
 
@@ -135,7 +140,9 @@ stamp_words vector_clock::stamp(process_id p) const {
   return words_;
 }
 
-std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names, std::size_t shown) {
+namespace {
+template <class Counter>
+std::string text_of(std::span<const Counter> v, std::span<const std::string> names, std::size_t shown) {
   std::string out = "{";
   std::size_t written = 0, nonzero = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -146,6 +153,14 @@ std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::s
   }
   if (nonzero > written) out.append(", ... ").append(std::to_string(nonzero - written)).append(" more");
   return out.append("}");
+}
+}  // namespace
+
+std::string vector_text(vector_stamp v, std::span<const std::string> names, std::size_t shown) {
+  return text_of(v, names, shown);
+}
+std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names, std::size_t shown) {
+  return text_of(v, names, shown);
 }
 
 }  // namespace hbsim

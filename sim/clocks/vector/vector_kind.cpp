@@ -85,7 +85,7 @@ class vector_module final : public clock_kind {
     }
     return "";
   }
-  std::string text(stamp_words v, names_span names) const override { return vector_text(as_row(v), names); }
+  std::string text(stamp_words v, names_span names) const override { return vector_text(vector_of(v), names); }
 
   std::string rule(const clock_step& s, names_span names) const override {
     auto [c, expected] = variant_rule(static_cast<vector_variant>(s.variant), s);
@@ -162,7 +162,7 @@ class vector_module final : public clock_kind {
     return concat("sparse, ", sparse_entry_bytes, " bytes per non-zero entry; dense ", n, " x ", dense_entry_bytes, " = ", dense_entry_bytes * n);
   }
   stamp_order order(stamped a, stamped b) const override {
-    switch (compare(as_row(a.words), as_row(b.words))) {
+    switch (compare(vector_of(a.words), vector_of(b.words))) {
       case vector_order::before: return stamp_order::before;
       case vector_order::after: return stamp_order::after;
       case vector_order::equal: return stamp_order::equal;

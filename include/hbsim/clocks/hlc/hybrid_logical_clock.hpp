@@ -41,7 +41,6 @@ class hybrid_logical_clock final : public logical_clock {
   void checkpoint(process_id p) override;
   void restore(process_id p) override;
   void reset(process_id p) override;
-  void describe(process_id p, event_record& record) const override;
   /// l (its two's complement) then c; valid until the next call.
   stamp_words stamp(process_id p) const override;
 

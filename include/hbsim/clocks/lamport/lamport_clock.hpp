@@ -32,7 +32,6 @@ class lamport_clock final : public logical_clock {
   void checkpoint(process_id p) override;
   void restore(process_id p) override;
   void reset(process_id p) override;
-  void describe(process_id p, event_record& record) const override;
   stamp_words stamp(process_id p) const override { return {&value_[p], 1}; }
 
   std::uint64_t value(process_id p) const { return value_[p]; }

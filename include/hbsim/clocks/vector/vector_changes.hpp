@@ -21,9 +21,10 @@ class vector_changes {
  public:
   explicit vector_changes(std::size_t processes);
 
-  /// p's next event (they count from 1) at true time t left p's vector at `row`: each entry whose value
-  /// differs from p's previous event's changed now.
-  void event(process_id p, std::span<const std::uint32_t> row, sim_time t);
+  /// p's next event (they count from 1) at true time t left p's vector at `row` (the clock's uint32 row,
+  /// or a recorded vector_stamp): each entry whose value differs from p's previous event's changed now.
+  void event(process_id p, std::span<const std::uint32_t> row, sim_time t) { record(p, row, t); }
+  void event(process_id p, std::span<const std::uint64_t> row, sim_time t) { record(p, row, t); }
   /// After event(): drops entries of p's `row` as `o` says (see vector_options), the own entry never,
   /// and appends the dropped ones to `dropped` in process order.
   void prune(process_id p, std::span<std::uint32_t> row, sim_time t, const vector_options& o,
@@ -38,16 +39,22 @@ class vector_changes {
  private:
   std::size_t n_;
   std::vector<std::uint32_t> events_;      // per process: its events so far
-  std::vector<std::uint32_t> last_;        // per process: its vector after its latest event
+  std::vector<std::uint64_t> last_;        // per process: its vector after its latest event
   std::vector<std::uint32_t> changed_at_;  // per process and entry
   std::vector<sim_time> changed_time_;     // likewise, in true time
   std::vector<std::uint32_t> link_;        // per link p → to
   std::vector<process_id> kept_;           // prune's scratch
+
+  template <class Counter>
+  void record(process_id p, std::span<const Counter> row, sim_time t);
 };
 
 /// What a message carries when its send had vector `row`, with `changed_at` the sender's marks, on a
 /// link last used by the sender's event `since`: the non-zero entries changed after it, the others 0.
 void carried_entries(std::span<const std::uint32_t> row, std::span<const std::uint32_t> changed_at,
                      std::uint32_t since, std::span<std::uint32_t> out);
+/// The same of a recorded vector (a vector_stamp).
+void carried_entries(std::span<const std::uint64_t> row, std::span<const std::uint32_t> changed_at,
+                     std::uint32_t since, std::span<std::uint64_t> out);
 
 }  // namespace hbsim

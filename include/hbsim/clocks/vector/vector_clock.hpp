@@ -26,6 +26,10 @@ std::optional<vector_variant> parse_vector_variant(std::string_view name);
 std::string_view to_string(vector_variant v);
 std::span<const std::string_view> vector_variant_names();
 
+/// A vector stamp's counters (event_record::stamps: one word per process, entry j in word j).
+using vector_stamp = std::span<const std::uint64_t>;
+inline vector_stamp vector_of(stamp_words words) { return words; }
+
 class vector_clock final : public logical_clock {
  public:
   vector_clock(std::size_t processes, vector_variant variant = vector_variant::canonical, vector_options options = {});
@@ -79,6 +83,9 @@ inline constexpr std::uint64_t dense_entry_bytes = 4;
 inline constexpr std::uint64_t sparse_entry_bytes = 8;
 
 /// "{A:1, C:2}": the non-zero entries by process name; past `shown` of them, ", ... N more".
+std::string vector_text(vector_stamp v, std::span<const std::string> names,
+                        std::size_t shown = std::numeric_limits<std::size_t>::max());
+/// The same of a row of uint32 counters (the kernel's, the ground truth's).
 std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names,
                         std::size_t shown = std::numeric_limits<std::size_t>::max());
 /// Entrywise max of two vectors of the same length, into `into`.
@@ -86,6 +93,7 @@ void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> oth
 
 enum class vector_order { equal, before, after, concurrent };
 /// Compares two vector stamps entrywise.
+vector_order compare(vector_stamp a, vector_stamp b);
 vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
 
 }  // namespace hbsim
