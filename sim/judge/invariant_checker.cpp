@@ -214,10 +214,18 @@ void invariant_checker::on_event(const event_record& e) {
   const process_id p = e.process;
   // Without vector clocks, the truth stands in for them: every vector check then holds at no cost.
   event_head b{e.id, p, e.seq, e.kind, std::string(e.label), e.time, e.pt, places_.lamport_of(e), places_.hlc_of(e)};
+  bool exact = true;  // without vector clocks, v is the truth
   if (chosen_.vector) {
-    // Counters fit the truth's uint32 entries: a run has fewer than 2^32 events.
+    // Counters fit the truth's uint32 entries: a run has fewer than 2^32 events. One pass narrows them
+    // and compares them with the truth (vector.exact).
     const vector_stamp v = vector_of(e.stamps[places_.vector]);
-    std::copy(v.begin(), v.end(), recorded_.begin());
+    const row truth = truth_->truth(p);
+    std::uint32_t mismatches = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      recorded_[k] = static_cast<std::uint32_t>(v[k]);
+      mismatches += recorded_[k] != truth[k];
+    }
+    exact = mismatches == 0;
   }
   event_view x{e,
                b,
@@ -227,7 +235,7 @@ void invariant_checker::on_event(const event_record& e) {
                truth_->sent(),
                remembered(p, e.seq - 1),
                last_exact_[p] ? nullptr : truth_->data(latest_row_[p]),
-               false};
+               exact};
   if (watching_) watch(x);
   check_exact(x);
   check_rules(x);
@@ -261,10 +269,9 @@ void invariant_checker::watch(const event_view& x) {
       knows_latest_[k].push_back(p);
 }
 
-// vector.exact: the recorded vector against e's ground truth.
-[[gnu::always_inline]] inline void invariant_checker::check_exact(event_view& x) {
+// vector.exact: the recorded vector against e's ground truth (compared in on_event).
+[[gnu::always_inline]] inline void invariant_checker::check_exact(const event_view& x) {
   const row truth = truth_->truth(x.b.process);
-  x.exact = !chosen_.vector || vector_judge::exact(x.v, truth);  // without vector clocks, v is the truth
   if (!x.exact)
     report(invariant::vector_exact, nullptr, no_vector, x.b, x.v, [&] { return vector_judge::inexact(x.v, truth, names_); },
            no_path);

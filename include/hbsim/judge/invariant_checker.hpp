@@ -134,7 +134,7 @@ class invariant_checker final : public event_observer {
   event_snapshot snapshot(const event_head& h, row v) const;
   // The checks of one event, in on_event's order.
   void watch(const event_view& x);
-  void check_exact(event_view& x);
+  void check_exact(const event_view& x);
   void check_rules(const event_view& x);
   void check_edges(const event_view& x);
   void check_edge(const event_view& x, bool message, bool vector_ok);
