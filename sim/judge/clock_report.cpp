@@ -161,13 +161,12 @@ clock_report::state::past clock_report::state::past_of(const event_record& e, co
   process& me = procs[e.process];
   const send* m = truth.merged() ? &sends[truth.slot()] : nullptr;
   past pa{me.max_pt.id != 0 ? &me.max_pt : nullptr, me.max_lamport};
-  max_holders& holders = past_holders;  // only the exact counts need them
-  if (exact) holders.assign(me.holders);
+  if (exact) {  // only the exact counts need the holders
+    const bool message_above = m && (!pa.max_pt || m->max_pt.pt > pa.max_pt->pt);
+    past_holders.assign(message_above ? m->holders : me.holders);
+    if (m && !message_above && m->max_pt.pt == pa.max_pt->pt) past_holders.merge(m->holders);
+  }
   if (m) {
-    if (exact && (!pa.max_pt || m->max_pt.pt > pa.max_pt->pt))
-      holders.assign(m->holders);
-    else if (exact && m->max_pt.pt == pa.max_pt->pt)
-      holders.merge(m->holders);
     if (!pa.max_pt || above(m->max_pt, *pa.max_pt)) pa.max_pt = &m->max_pt;
     pa.max_lamport = std::max(pa.max_lamport, m->max_lamport);
   }
@@ -220,7 +219,7 @@ void clock_report::state::carry(const event_record& e, const past& pa) {
     if (exact) me.holders.only(p);
   } else {
     if (pa.max_pt != &me.max_pt) me.max_pt = *pa.max_pt;
-    if (exact) me.holders.assign(past_holders);
+    if (exact) std::swap(me.holders, past_holders);  // past_holders is filled again for the next event
     if (exact && e.pt == pa.max_pt->pt) me.holders.add(p);
   }
   me.max_lamport = pa.max_pt ? std::max(pa.max_lamport, places.lamport_of(e)) : places.lamport_of(e);
