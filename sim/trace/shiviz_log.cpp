@@ -285,7 +285,7 @@ class log_reader {
   const std::function<void(const shiviz_execution&)>& each_;
   shiviz_execution x_;
   // Looked up, never iterated, so their order reaches no output.
-  std::unordered_map<std::string, std::uint32_t> host_index_;
+  std::unordered_map<std::string, std::uint32_t> host_index_;  // looked up, never iterated
   std::unordered_map<std::string, std::size_t> names_;  // of the executions handed over, with their lines
   bool content_ = false;       // the current execution has non-blank text
   bool any_ = false;           // an execution was handed over
