@@ -9,6 +9,7 @@
 #include "cli_fixture.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/run/runner.hpp"
+#include "hbsim/scenario/scenario.hpp"
 #include "sim_fixture.hpp"
 #include "temp_files.hpp"
 
@@ -137,6 +138,29 @@ TEST_CASE("clock estimate: automatic estimates past its limit, exact does not, t
   CHECK(holds(past.pt_inverted, past.pt_inverted_estimate, x.related, x.pt_inverted));
   const std::vector<std::string> names = {"A", "B", "C"};
   CHECK(clock_report_json(past, names) == clock_report_json(compared(s, 5, {compare_mode::automatic, 0, 100}), names));
+}
+
+TEST_CASE("clock estimate: automatic counts exactly fewer events with many processes") {
+  // min(1,000,000, 2^27 / processes): 2^27 / 134 = 1,001,624 is more than a million, 2^27 / 135 = 994,205.4.
+  CHECK(exact_events({}, 64) == 1'000'000);
+  CHECK(exact_events({}, 134) == 1'000'000);
+  CHECK(exact_events({}, 135) == 994'205);
+  CHECK(exact_events({}, 1024) == 131'072);  // 2^27 / 2^10
+  CHECK(exact_events({}, 4096) == 32'768);
+  CHECK(exact_events({compare_mode::automatic, 0, 1000}, 4096) == 1000);  // a smaller limit asked for stays
+  // 1,024 processes, 65,600 messages: 131,200 events, just past 131,072: estimated; the same run with
+  // 64 fewer messages (131,072 events) is not.
+  scenario s = parse_scenario(R"({"name": "x", "processes": {"count": 1024}, "clocks": ["lamport", "hlc"],
+    "network": {"delay": {"dist": "exponential", "mean": "1us"}},
+    "generate": {"kind": "phold", "population": 1, "messages": 65600, "think": "0s", "remote": 0.25}})",
+                               "t.json");
+  const clock_comparison past = compared(s, 1, {});
+  CHECK(past.events == 131'200);
+  CHECK(past.estimated);
+  std::get<phold_generator>(s.generate[0]).messages = 65'536;
+  const clock_comparison under = compared(s, 1, {});
+  CHECK(under.events == 131'072);
+  CHECK(!under.estimated);
 }
 
 TEST_CASE("hbsim run and report --compare: exact, estimate and off, and a bad mode exits 2") {

@@ -110,6 +110,7 @@ struct clock_report::state {
   clock_comparison r;
   double lead_sum = 0;
   bool exact = true;  // the readings are kept, the pair counts exact
+  std::uint64_t exact_events = 0;  // automatic: how many
   // Whether some event's past held a pt above its own, equal to it, a Lamport value at or above its own.
   bool pt_above_seen = false, pt_equal_seen = false, lamport_broke = false;
   std::uint64_t related_lamport_equal = 0;
@@ -247,6 +248,7 @@ void clock_report::on_start(const run_header& h) {
   s.procs.resize(s.n);
   s.r.processes = s.n;
   s.exact = options_.mode != compare_mode::estimate;
+  s.exact_events = exact_events(options_, s.n);
   if (options_.mode != compare_mode::exact) s.sample.emplace(s.n, sample_capacity(options_, s.n), h.seed);
   if (!h.source) return;
   s.r.shown = h.source->logical.shown();
@@ -286,7 +288,7 @@ void clock_report::on_event(const event_record& e) {
   state& s = *s_;
   clock_comparison& r = s.r;
   const process_id p = e.process;
-  if (s.exact && options_.mode == compare_mode::automatic && r.events == options_.exact_events_most) s.drop_readings();
+  if (s.exact && options_.mode == compare_mode::automatic && r.events == s.exact_events) s.drop_readings();
   const causality::row t = truth_->truth(p);  // e's ground truth
   const state::past pa = s.past_of(e, *truth_);
   ++r.events;

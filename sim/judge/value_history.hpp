@@ -29,22 +29,24 @@ class value_history {
  public:
   static constexpr std::size_t block_size = 32;
 
+  // Reads nothing but this object: with many processes a history's end is rarely in the cache, and a
+  // load there would stall on every event, where stores do not.
   void push(T v) {
     const std::size_t i = values_.size();
-    if (sorted_until_ == i && (i == 0 || !(v < values_.back()))) {
+    if (sorted_until_ == i && (i == 0 || !(v < last_))) {
       ++sorted_until_;
     } else {
       tail_max_ = sorted_until_ == i ? v : std::max(tail_max_, v);
     }
     if (i % block_size == 0) {
-      blocks_.push_back({v, v, tail_max_});
+      open_ = {v, v, tail_max_};
+      blocks_.push_back(open_);
     } else {
-      block& b = blocks_.back();
-      b.min = std::min(b.min, v);
-      b.max = std::max(b.max, v);
-      b.tail_max = tail_max_;
+      open_ = {std::min(open_.min, v), std::max(open_.max, v), tail_max_};
+      blocks_.back() = open_;
     }
     values_.push_back(v);
+    last_ = v;
   }
 
   value_counts count(std::size_t k, T x) const {
@@ -111,6 +113,8 @@ class value_history {
   std::vector<block> blocks_;
   std::size_t sorted_until_ = 0;  // length of the sorted prefix
   T tail_max_{};                  // the largest value past it
+  T last_{};                      // the latest value
+  block open_{};                  // the latest block, as blocks_.back()
 };
 
 }  // namespace hbsim

@@ -145,7 +145,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   check_memory(s, options.compare_clocks, available_memory(),
                mode == compare_mode::exact      ? ~std::uint64_t{0}
                : mode == compare_mode::estimate ? 0
-                                                : options.compare.exact_events_most);
+                                                : exact_events(options.compare, s.processes.size()));
   out.sim = std::make_unique<simulation>(s, options.seed);
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
   // (on their thread when they have one), which see the same calls in the same order. With a second core,

@@ -17,7 +17,10 @@ inline void add_compare_option(CLI::App& cmd, std::string& mode, bool can_be_off
   cmd.add_option("--compare", mode,
                  std::string("how the clock comparison counts its pairs: auto (the default) counts them exactly up to ")
                          .append(std::to_string(exact_events_most))
-                         .append(" events and estimates them past that, from the pairs of a seeded sample of events, "
+                         .append(" events (")
+                         .append(std::to_string(exact_work_most))
+                         .append(" / processes when that is fewer) and estimates them past that, from the pairs of "
+                                 "a seeded sample of events, "
                                  "with a 95% confidence interval; exact counts every pair (about 20 bytes per event "
                                  "until the end); estimate always samples") +
                      (can_be_off ? "; off leaves the comparison out" : ""))

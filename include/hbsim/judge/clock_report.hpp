@@ -7,6 +7,7 @@
 // computed here whatever the clocks under test record, so a wrong clock variant cannot skew it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -49,6 +50,11 @@ enum class compare_mode { automatic, exact, estimate };
 const char* to_string(compare_mode m);
 std::optional<compare_mode> parse_compare_mode(std::string_view name);
 inline constexpr std::uint64_t exact_events_most = 1'000'000;
+/// The exact counts' cost per event grows with the processes (each keeps its own history of readings,
+/// and an event whose past reads above its own pt searches all of them): by default (automatic) they
+/// are exact for at most exact_work_most / processes events (131,072 at 1,024 processes), which keeps
+/// the comparison within about a fifth of the run's time.
+inline constexpr std::uint64_t exact_work_most = std::uint64_t{1} << 27;
 /// The sample: this many events (their pairs with each other), fewer with many processes so that it
 /// keeps at most sample_entries ground-truth entries (one row of processes entries per sampled event).
 inline constexpr std::size_t sample_events_most = 2048;
@@ -57,7 +63,12 @@ struct compare_options {
   compare_mode mode = compare_mode::automatic;
   std::size_t sample_events = 0;  // 0: sample_events_most, or fewer with many processes (see above)
   std::uint64_t exact_events_most = hbsim::exact_events_most;  // automatic: exact up to this many events
+                                                               // (fewer with many processes: exact_events)
 };
+/// How many events automatic counts exactly with this many processes.
+inline std::uint64_t exact_events(const compare_options& o, std::size_t processes) {
+  return std::min(o.exact_events_most, exact_work_most / std::max<std::size_t>(processes, 1));
+}
 
 /// l − pt per event falls in one of these half-open ranges, in ns: [0, 1) (l = pt exactly),
 /// [1, 1us), [1us, 10us), [10us, 100us), [100us, 1ms), [1ms, 10ms), [10ms, 100ms), [100ms, 1s),
@@ -167,7 +178,7 @@ struct clock_comparison {
 /// largest reading in b's past (carried along edges like HLC's l) is below pt(b), the answer is 0 at
 /// once. Exact, hence memory that grows with the run: each event's pt and Lamport value (16 bytes,
 /// plus 1.5 for blocks), about 20 bytes per event at peak on PHOLD, freed by on_finish. Past
-/// exact_events_most events (compare_mode::automatic), or from the start (estimate), those readings
+/// exact_events() events (compare_mode::automatic), or from the start (estimate), those readings
 /// are dropped and the counts that need them estimated from the pairs of a uniform sample of the
 /// run's events (reservoir sampling from a stream of the run's seed: the same run, the same sample),
 /// a fixed memory of sample_entries entries. The rest follows the processes and the messages in

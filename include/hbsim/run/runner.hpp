@@ -27,7 +27,7 @@ struct run_options {
   // Exports, which read the run's ground truth: they watch with the judges, after it.
   std::vector<exporter*> exports;
   // The clock comparison keeps each event's pt and Lamport value (about 20 bytes per event) up to
-  // compare.exact_events_most events (then estimates, in a fixed memory), or to the end with
+  // exact_events(compare, processes) events (then estimates, in a fixed memory), or to the end with
   // compare_mode::exact; it can be left out.
   bool compare_clocks = true;
   compare_options compare;
