@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -172,4 +173,11 @@ TEST_CASE("observer thread: a run that stops without finishing leaves no thread 
   CHECK(log.lines.size() <= 101);
   CHECK(log.lines.front() == "start 2");
   CHECK(log.lines.back().rfind("finish", 0) == std::string::npos);
+}
+
+TEST_CASE("observer thread: worthwhile only with vector-sized stamps and a second CPU") {
+  CHECK_FALSE(observer_thread::worthwhile(false));  // whatever the CPUs: the hand-over costs what it saves
+  cpu_set_t cpus;
+  REQUIRE(sched_getaffinity(0, sizeof cpus, &cpus) == 0);
+  CHECK(observer_thread::worthwhile(true) == (CPU_COUNT(&cpus) > 1));
 }

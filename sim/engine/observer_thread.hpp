@@ -35,8 +35,11 @@ class observer_thread final : public event_observer {
   void on_fault(const fault_record& f) override;
   void on_finish(const run_end& end) override;
 
-  /// Whether watching on a thread of its own can help here: this process may run on more than one CPU.
-  static bool worthwhile();
+  /// Whether watching on a thread of its own helps: this process may run on more than one CPU, and the
+  /// events carry stamps that grow with the processes (vectors), whose judging and hashing cost far
+  /// more than handing each event over. Without them, measured on PHOLD (64 and 1,024 processes,
+  /// Lamport + HLC), the hand-over cost as much as the second thread saved, or more.
+  static bool worthwhile(bool vector_sized);
 
  private:
   struct ring;

@@ -50,7 +50,7 @@ std::optional<std::uint64_t> read_number(const std::string& file, const std::str
 
 memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most) {
   const std::uint64_t n = s.processes.size();
-  const bool vectors = s.logical.has("vector") || s.logical.has("matrix");
+  const bool vectors = s.logical.vector_sized();
   const std::uint64_t row = vectors ? vector_copies * 4 * n : 0;
   std::uint64_t waiting = 0;  // what waits at the start: PHOLD's population
   for (const generator& g : s.generate)

@@ -183,7 +183,8 @@ void run_args::add_to(CLI::App& cmd) {
   cmd.add_flag("--no-compare", no_compare, "leave out the clock comparison: --compare off");
   cmd.add_flag("--one-thread", one_thread,
                "judge the run (invariants, expectations, clock comparison) on the simulation's thread instead of a "
-               "second one: the same results, slower where a second core is free");
+               "second one (the default with vector or matrix clocks and a second CPU): the same results, slower "
+               "where a second core is free");
 }
 
 }  // namespace

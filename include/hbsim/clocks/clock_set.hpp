@@ -51,6 +51,8 @@ struct logical_config {
   std::vector<chosen_clock> extra;
 
   bool has(std::string_view kind) const { return std::find(clocks.begin(), clocks.end(), kind) != clocks.end(); }
+  /// Whether a chosen kind's stamps grow with the processes (vector, matrix).
+  bool vector_sized() const { return has("vector") || has("matrix"); }
   /// Whether `clocks` is the default, which the trace's header then leaves out.
   bool standard() const;
   standard_clocks shown() const { return {has("lamport"), has("vector"), has("hlc")}; }
