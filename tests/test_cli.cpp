@@ -56,6 +56,24 @@ TEST_CASE("run --json prints one object with the fields FORMAT.md names") {
   CHECK(j["wall_seconds"].is_number());
 }
 
+TEST_CASE("run --one-thread and --judge-thread give the same summary, and exclude each other") {
+  const temp_file good("threads.json", with_lamport(2));
+  const auto without_wall = [](std::string text) {
+    json j = json::parse(text);
+    j.erase("wall_seconds");
+    j.erase("events_per_second");
+    return j;
+  };
+  const cli_result one = run_cli("run --json --one-thread '" + good.str() + "'");
+  const cli_result two = run_cli("run --json --judge-thread '" + good.str() + "'");
+  CHECK(one.code == 0);
+  CHECK(two.code == 0);
+  CHECK(without_wall(one.out) == without_wall(two.out));
+  const cli_result both = run_cli("run --one-thread --judge-thread '" + good.str() + "'");
+  CHECK(both.code == 2);
+  CHECK(both.err.find("excludes") != std::string::npos);
+}
+
 TEST_CASE("run --variant changes a clock, a wrong one is invalid input") {
   const temp_file good("variant.json", with_lamport(2));
   // ignore-message: B's receive does 0 + 1 = 1, so the expectation of 2 fails.

@@ -40,6 +40,7 @@ struct run_args {
   bool no_compare = false;
   std::string compare = "auto";
   bool one_thread = false;
+  bool judge_thread = false;
 
   void add_to(CLI::App& cmd);
 };
@@ -112,6 +113,7 @@ run_options options_for(const run_args& a, const std::optional<std::uint64_t>& s
   options.compare_clocks = !a.no_compare && a.compare != "off";
   options.compare.mode = parse_compare_mode(a.compare).value_or(compare_mode::automatic);
   if (a.one_thread) options.judge_thread = false;
+  if (a.judge_thread) options.judge_thread = true;
   return options;
 }
 
@@ -181,10 +183,14 @@ void run_args::add_to(CLI::App& cmd) {
                "print each event as it happens, with the clock rules applied (before -> after) and each message's fate");
   add_compare_option(cmd, compare, true);
   cmd.add_flag("--no-compare", no_compare, "leave out the clock comparison: --compare off");
-  cmd.add_flag("--one-thread", one_thread,
-               "judge the run (invariants, expectations, clock comparison) on the simulation's thread instead of a "
-               "second one (the default with vector or matrix clocks and a second CPU): the same results, slower "
-               "where a second core is free");
+  auto* one = cmd.add_flag("--one-thread", one_thread,
+                           "judge the run (invariants, expectations, clock comparison) on the simulation's thread "
+                           "instead of a second one (the default with vector or matrix clocks and a second CPU): the "
+                           "same results, slower where a second core is free");
+  cmd.add_flag("--judge-thread", judge_thread,
+               "judge the run on a second thread whatever its clocks: the same results, sooner where judging costs "
+               "more than handing each event over (many processes) and a second core is free")
+      ->excludes(one);
 }
 
 }  // namespace
