@@ -94,10 +94,10 @@ void causality::on_event(const event_record& e) {
     me.past = past;
     me.nonzero = nonzero;
   } else if (width_) {
-    // Any other event adds itself to p's row in place.
-    std::uint32_t& mine = data(me.row)[p];
-    me.nonzero += mine == 0;
-    ++mine;
+    // Any other event adds itself to p's row in place. That entry is p's count so far, always: it is
+    // written, not read (with many processes the row is rarely in the cache, and a load would stall).
+    data(me.row)[p] = own;
+    me.nonzero += own == 1;
     ++me.past;
   }
   if (slot_ != no_slot) resolve(e.message);
