@@ -1,37 +1,61 @@
 #include "hbsim/kernel/event_queue.hpp"
 
-#include <algorithm>
-
 namespace hbsim {
 
+// A 4-ary heap: half the levels of a binary heap, and a node's four children side by side, so that
+// with many pending entries (a PHOLD of 10^5 processes has as many) a pop misses the cache about half
+// as often. Entries are moved into the hole, not swapped.
 namespace {
-// std heap functions build a max-heap; inverting the order puts the earliest entry on top. A function
-// object, not a function pointer, so the comparison is inlined into the heap operations.
-struct later_than {
-  bool operator()(const queue_entry& a, const queue_entry& b) const { return runs_before(b, a); }
-};
-constexpr later_than later{};
+constexpr std::size_t arity = 4;
 
-void insert(std::vector<queue_entry>& heap, const queue_entry& e) {
-  heap.push_back(e);
-  std::push_heap(heap.begin(), heap.end(), later);
+// runs_before without branches: which child is least is a coin toss to the branch predictor.
+bool before(const queue_entry& a, const queue_entry& b) {
+  return (a.time < b.time) | ((a.time == b.time) & (a.order < b.order));
 }
 }  // namespace
 
+void event_queue::insert(const queue_entry& e) {
+  std::size_t hole = heap_.size();
+  heap_.push_back(e);
+  queue_entry* h = heap_.data();
+  while (hole > 0) {
+    const std::size_t parent = (hole - 1) / arity;
+    if (!runs_before(e, h[parent])) break;
+    h[hole] = h[parent];
+    hole = parent;
+  }
+  h[hole] = e;
+}
+
 std::uint64_t event_queue::push(sim_time time, std::uint8_t type, std::uint32_t payload) {
-  insert(heap_, {time, next_order_, payload, type});
+  insert({time, next_order_, payload, type});
   return next_order_++;
 }
 
 void event_queue::push_again(sim_time time, std::uint64_t order, std::uint8_t type, std::uint32_t payload) {
-  insert(heap_, {time, order, payload, type});
+  insert({time, order, payload, type});
 }
 
 queue_entry event_queue::pop() {
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  const queue_entry e = heap_.back();
+  const queue_entry top = heap_.front();
+  const queue_entry last = heap_.back();
   heap_.pop_back();
-  return e;
+  const std::size_t n = heap_.size();
+  if (n == 0) return top;
+  queue_entry* h = heap_.data();
+  std::size_t hole = 0;
+  for (;;) {
+    const std::size_t first = arity * hole + 1;
+    if (first >= n) break;
+    const std::size_t end = first + arity < n ? first + arity : n;
+    std::size_t least = first;
+    for (std::size_t c = first + 1; c < end; ++c) least = before(h[c], h[least]) ? c : least;
+    if (!runs_before(h[least], last)) break;
+    h[hole] = h[least];
+    hole = least;
+  }
+  h[hole] = last;
+  return top;
 }
 
 }  // namespace hbsim

@@ -1,6 +1,7 @@
 // The pending-event set, ordered by (true time, insertion counter) as in ns-3's scheduler: equal
-// times run in the order they were scheduled, which makes every run reproducible. A binary heap of
-// small entries; another structure (calendar queue, ladder queue) can replace it behind this interface.
+// times run in the order they were scheduled, which makes every run reproducible. A 4-ary heap of
+// small entries; another structure (calendar queue, ladder queue) can replace it behind this interface:
+// since no two entries are equal in that order, any of them runs the entries in the same sequence.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,8 @@ class event_queue {
   std::span<const queue_entry> pending() const { return heap_; }
 
  private:
+  void insert(const queue_entry& e);
+
   std::vector<queue_entry> heap_;
   std::uint64_t next_order_ = 0;
 };
