@@ -492,6 +492,27 @@ TEST_CASE("trace reader: a small file is read on the calling thread, a large one
   CHECK(e.path() == "/seq");
 }
 
+TEST_CASE("trace reader: each event keeps its own label, read ahead in many batches") {
+  // The fast path keeps a batch's labels apart from its text, a label once while the next ones repeat it:
+  // runs of one label, a label that begins or ends like the one before, the empty label, across batch ends
+  // (64 lines a batch at 4096 processes).
+  const std::vector<std::string> labels = {"x", "x", "xy", "y", "", "", "x", "phold", "hold", "phold-done"};
+  std::string text = local_events(4096, 12000);  // over 1 MB: read ahead on threads
+  std::vector<std::string> written;
+  for (std::size_t at = text.find("\"label\":\"x\""), i = 0; at != std::string::npos;
+       at = text.find("\"label\":\"x\"", at + 1), ++i) {
+    written.push_back(labels[(i * i + i / 7) % labels.size()]);
+    text.replace(at + 9, 1, written.back());
+  }
+  REQUIRE(written.size() == 12000);
+  const recorder records = records_of(text, "labels.jsonl");
+  REQUIRE(records.events.size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    INFO("event " << i + 1);
+    CHECK(records.events[i].label == written[i]);
+  }
+}
+
 namespace {
 
 const char* const header_line =

@@ -103,6 +103,8 @@ void read_ahead::cut_next(batch& b) {
   b.sequence = sequence_++;
   b.lines.clear();
   b.messages.clear();
+  b.labels.clear();
+  b.last_label = 0;
   b.error = nullptr;
   try {
     b.last = !cut(b);
@@ -176,6 +178,7 @@ void read_ahead::parse(parsed_line& l, batch& b) const {
     if (table_.fast_event(text, l.event, l.values, b.vectors.get() + l.vector_at, b.messages)) {
       l.what = parsed_line::shape::event;
       l.messages = b.messages.size() - l.messages_at;
+      l.label_at = b.keep_label(l.event.label);
     } else {
       b.messages.resize(l.messages_at);
     }
