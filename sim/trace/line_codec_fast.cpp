@@ -173,29 +173,35 @@ process_table::process_table(const scenario& header)
   // and the 8-byte digit load and numbers have at most 7 digits; it stops at the separator after the
   // last entry it read. Its key compare takes in the comma before the key: one test less per entry
   // (measured alone: 9 % less time per line, 286 ns against 315). What the loop reads of the table is
-  // in locals: the compiler cannot tell that the vector's stores leave it be.
+  // in locals, and so is what it changes: the compiler cannot tell that the vector's stores leave them
+  // be (measured alone: 5 % less time per line, 270 ns against 285).
   const auto hot = [&]<bool wide>() {
-    const std::size_t count = n;
     const auto room = reinterpret_cast<std::uintptr_t>(end) - 32;
-    while (reinterpret_cast<std::uintptr_t>(p) <= room) {
-      const process_id q = next;
-      if (q == count || !ks[q].template after_comma<wide>(p)) return;
-      const char* const digits = p + 1 + ks[q].text.size();
+    const key* k = ks + next;
+    const key* const last = ks + n;
+    vector_value* out = vector + next;
+    const char* at = p;
+    unsigned g = guess;
+    while (reinterpret_cast<std::uintptr_t>(at) <= room && k != last && k->template after_comma<wide>(at)) {
+      const char* const digits = at + 1 + k->text.size();
       std::uint64_t x = 0;
       const unsigned d = leading_digits(load8(digits), x);
-      if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) return;
-      vector[q] = static_cast<vector_value>(value_of_digits(x, d));
-      next = q + 1;
+      if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) break;
+      *out++ = static_cast<vector_value>(value_of_digits(x, d));
+      ++k;
       // Where the next entry starts, from a guess (as many digits as the entry before, as in a dense
       // vector they mostly are) rather than from d: then the next entry's loads need not wait until
       // this one's digits are counted, the chain that bounds this loop.
-      p = digits + guess;
-      if (d != guess) [[unlikely]] {
+      at = digits + g;
+      if (d != g) [[unlikely]] {
         asm volatile("");  // keeps this a branch: a conditional move would wait for d again
-        guess = d;
-        p = digits + d;
+        g = d;
+        at = digits + d;
       }
     }
+    next = static_cast<process_id>(k - ks);
+    p = at;
+    guess = g;
   };
   // One entry at a time where the hot loop stops: the first, one after a gap (looked up), a long number,
   // the end of the line.
