@@ -327,6 +327,18 @@ TEST_CASE("trace reader: small C++ scenarios come back identical") {
     const replayed r = round_trip(s, "random");
     CHECK(r.records.events.size() > 12000);
   }
+  SUBCASE("many processes: small batches, whose line slots are used again by lines of other kinds") {
+    // 128 processes: 2,048 lines a batch, so about a dozen batches go through the read-ahead's few.
+    std::vector<std::string> names;
+    for (int p = 0; p < 128; ++p) names.push_back(std::string("p").append(std::to_string(p)));
+    scenario s = make_scenario(names);
+    s.network.defaults.delay = distribution::exponential(1 * ms);
+    s.network.defaults.loss = 0.05;
+    s.generate.push_back(random_generator{120, 0.5, distribution::exponential(1 * ms)});
+    const replayed r = round_trip(s, "many");
+    CHECK(r.records.events.size() > 20000);
+    CHECK(r.records.drops.size() > 100);
+  }
   SUBCASE("the same with some of the standard clocks: each subset read on the fast path") {
     for (const std::vector<std::string>& clocks : std::vector<std::vector<std::string>>{
              {"lamport", "hlc"}, {"hlc", "lamport"}, {"vector"}, {"lamport"}, {"hlc"}, {"vector", "hlc"}}) {

@@ -101,7 +101,7 @@ void read_ahead::run() {
 // The next lines of the file into b, in file order; an error goes with the lines read before it.
 void read_ahead::cut_next(batch& b) {
   b.sequence = sequence_++;
-  b.lines.clear();
+  b.count = 0;
   b.messages.clear();
   b.labels.clear();
   b.last_label = 0;
@@ -117,8 +117,8 @@ void read_ahead::cut_next(batch& b) {
 
 void read_ahead::parse_all(batch& b) const {
   try {
-    b.reserve_vectors(b.lines.size() * table_.vector_width);
-    for (parsed_line& l : b.lines) parse(l, b);
+    b.reserve_vectors(b.count * table_.vector_width);
+    for (parsed_line& l : b.lines()) parse(l, b);
   } catch (...) {  // out of memory: the lines not parsed go to the general path, then the error is thrown
     b.error = std::current_exception();
     b.last = true;
@@ -146,9 +146,10 @@ bool read_ahead::cut(batch& b) {
   const char* const begin = b.text.get();
   const char* const end = eof_ ? begin + b.size : static_cast<const char*>(memrchr(begin, '\n', b.size)) + 1;
   const char* p = begin;
-  while (p != end && b.lines.size() < lines_per_batch_) {
+  while (p != end && b.count < lines_per_batch_) {
     const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    parsed_line& l = b.lines.emplace_back();
+    parsed_line& l = b.add_line();
+    l.what = parsed_line::shape::other;
     l.text = {p, static_cast<std::size_t>((newline ? newline : end) - p)};
     if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
     l.number = ++lines_;
@@ -170,7 +171,7 @@ void read_ahead::read_more(batch& b) {
 
 void read_ahead::parse(parsed_line& l, batch& b) const {
   const std::string_view text = l.text;
-  l.vector_at = static_cast<std::size_t>(&l - b.lines.data()) * table_.vector_width;
+  l.vector_at = static_cast<std::size_t>(&l - b.slots.data()) * table_.vector_width;
   if (blank(text)) {
     l.what = parsed_line::shape::blank;
   } else if (text.starts_with("{\"type\":\"event\",")) {

@@ -10,6 +10,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -38,7 +39,11 @@ struct batch {
   std::size_t sequence = 0;      // in file order
   std::unique_ptr<char[]> text;  // not a vector: growing it must not fill it with zeros first
   std::size_t capacity = 0, size = 0;
-  std::vector<parsed_line> lines;
+  // The lines cut: the first `count` slots. The slots stay from batch to batch rather than being built
+  // again for each line (measured: building them was half the time of cutting); the fast path sets
+  // every field it reads, and the others stay as built.
+  std::vector<parsed_line> slots;
+  std::size_t count = 0;
   std::unique_ptr<vector_value[]> vectors;  // n entries per line, written by the fast path
   std::size_t vector_entries = 0;            // allocated
   std::vector<sent_message> messages;
@@ -49,6 +54,12 @@ struct batch {
   std::exception_ptr error;  // reading failed after the lines above
   bool last = false;
 
+  std::span<parsed_line> lines() { return {slots.data(), count}; }
+  std::span<const parsed_line> lines() const { return {slots.data(), count}; }
+  parsed_line& add_line() {
+    if (count == slots.size()) slots.emplace_back();
+    return slots[count++];
+  }
   void reserve(std::size_t bytes) {
     if (bytes <= capacity) return;
     capacity = std::max(bytes, 2 * capacity);

@@ -14,7 +14,7 @@ namespace hbsim::trace_internal {
 using json = nlohmann::json;
 
 void trace_replay::replay_batch(const batch& b) {
-  for (const parsed_line& l : b.lines) {
+  for (const parsed_line& l : b.lines()) {
     codec_.line = l.number;
     switch (l.what) {
       case parsed_line::shape::blank:
