@@ -36,7 +36,7 @@ batch& read_ahead::next() {
     return b;
   }
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !ready_.empty() && ready_.front()->sequence == next_; });
+  ready_changed_.wait(lock, [&] { return !ready_.empty() && ready_.front()->sequence == next_; });
   std::pop_heap(ready_.begin(), ready_.end(), later);
   batch* b = ready_.back();
   ready_.pop_back();
@@ -50,7 +50,7 @@ void read_ahead::done(batch& b) {
     const std::lock_guard lock(mutex_);
     free_.push_back(&b);
   }
-  changed_.notify_all();
+  free_changed_.notify_one();
 }
 
 void read_ahead::stop() {
@@ -58,7 +58,8 @@ void read_ahead::stop() {
     const std::lock_guard lock(mutex_);
     stop_ = true;
   }
-  changed_.notify_all();
+  ready_changed_.notify_all();
+  free_changed_.notify_all();
   for (std::thread& t : threads_) t.join();
   if (file_) std::fclose(file_);
 }
@@ -68,7 +69,7 @@ void read_ahead::run() {
     batch* b = nullptr;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || finished_ || !free_.empty(); });
+      free_changed_.wait(lock, [&] { return stop_ || finished_ || !free_.empty(); });
       if (stop_ || finished_) return;
       b = free_.back();
       free_.pop_back();
@@ -82,19 +83,25 @@ void read_ahead::run() {
       if (cut) cut_next(*b);
     }
     if (!cut) {  // another thread cut the last batch meanwhile
-      const std::lock_guard lock(mutex_);
-      free_.push_back(b);
-      finished_ = true;
+      {
+        const std::lock_guard lock(mutex_);
+        free_.push_back(b);
+        finished_ = true;
+      }
+      free_changed_.notify_all();
       return;
     }
     parse_all(*b);
+    bool wanted = false;  // the batch the replay waits for: others would wake it for nothing
     {
       const std::lock_guard lock(mutex_);
       finished_ = finished_ || b->last;
+      wanted = b->sequence == next_;
       ready_.push_back(b);
       std::push_heap(ready_.begin(), ready_.end(), later);
     }
-    changed_.notify_all();
+    if (wanted) ready_changed_.notify_one();
+    if (b->last) free_changed_.notify_all();  // the threads waiting for a batch end
   }
 }
 
