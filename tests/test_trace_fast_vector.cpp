@@ -135,8 +135,10 @@ TEST_CASE("fast vector: edge values and shapes, against the general path") {
 
 TEST_CASE("fast vector: random vectors and random damage, against the general path") {
   // Names of each length class of the fast path's key compare: up to 8 bytes with quotes and colon,
-  // up to 16, longer.
-  for (const std::string& prefix : {std::string("p"), std::string("proc_"), std::string("a_long_process_name_")}) {
+  // up to 16, longer; and tables whose keys reach 8 and 16 bytes ("abc39":, "abcdefghijk39":), where the
+  // compare of the comma and the key needs the next class.
+  for (const std::string& prefix : {std::string("p"), std::string("proc_"), std::string("a_long_process_name_"),
+                                    std::string("abc"), std::string("abcdefghijk")}) {
     const std::size_t n = 40;
     const std::vector<std::string> ns = names(n, prefix);
     const scenario s = named(ns);  // the table refers to its clocks

@@ -327,6 +327,18 @@ TEST_CASE("trace reader: small C++ scenarios come back identical") {
     const replayed r = round_trip(s, "random");
     CHECK(r.records.events.size() > 12000);
   }
+  SUBCASE("many processes: small batches, whose line slots are used again by lines of other kinds") {
+    // 128 processes: 2,048 lines a batch, so about a dozen batches go through the read-ahead's few.
+    std::vector<std::string> names;
+    for (int p = 0; p < 128; ++p) names.push_back(std::string("p").append(std::to_string(p)));
+    scenario s = make_scenario(names);
+    s.network.defaults.delay = distribution::exponential(1 * ms);
+    s.network.defaults.loss = 0.05;
+    s.generate.push_back(random_generator{120, 0.5, distribution::exponential(1 * ms)});
+    const replayed r = round_trip(s, "many");
+    CHECK(r.records.events.size() > 20000);
+    CHECK(r.records.drops.size() > 100);
+  }
   SUBCASE("the same with some of the standard clocks: each subset read on the fast path") {
     for (const std::vector<std::string>& clocks : std::vector<std::vector<std::string>>{
              {"lamport", "hlc"}, {"hlc", "lamport"}, {"vector"}, {"lamport"}, {"hlc"}, {"vector", "hlc"}}) {
@@ -490,6 +502,27 @@ TEST_CASE("trace reader: a small file is read on the calling thread, a large one
   }();
   CHECK(e.line() == 200);
   CHECK(e.path() == "/seq");
+}
+
+TEST_CASE("trace reader: each event keeps its own label, read ahead in many batches") {
+  // The fast path keeps a batch's labels apart from its text, a label once while the next ones repeat it:
+  // runs of one label, a label that begins or ends like the one before, the empty label, across batch ends
+  // (64 lines a batch at 4096 processes).
+  const std::vector<std::string> labels = {"x", "x", "xy", "y", "", "", "x", "phold", "hold", "phold-done"};
+  std::string text = local_events(4096, 12000);  // over 1 MB: read ahead on threads
+  std::vector<std::string> written;
+  for (std::size_t at = text.find("\"label\":\"x\""), i = 0; at != std::string::npos;
+       at = text.find("\"label\":\"x\"", at + 1), ++i) {
+    written.push_back(labels[(i * i + i / 7) % labels.size()]);
+    text.replace(at + 9, 1, written.back());
+  }
+  REQUIRE(written.size() == 12000);
+  const recorder records = records_of(text, "labels.jsonl");
+  REQUIRE(records.events.size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    INFO("event " << i + 1);
+    CHECK(records.events[i].label == written[i]);
+  }
 }
 
 namespace {

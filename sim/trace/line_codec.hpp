@@ -83,28 +83,42 @@ class process_table {
   const char* messages_at(const char* p, const char* end, std::vector<sent_message>& messages) const;
 
   // A vector key as the writer writes it ("name":). One of at most 16 bytes is compared with two
-  // masked 8-byte loads instead of memcmp.
+  // masked 8-byte loads instead of memcmp; so is one of at most 15 bytes with the comma before it.
   struct key {
     explicit key(std::string quoted) : text(std::move(quoted)) {
-      if (text.size() > 16) return;
-      char bytes[16] = {}, ones[16] = {};
-      std::memcpy(bytes, text.data(), text.size());
-      std::memset(ones, 0xFF, text.size());
-      for (int i = 0; i < 2; ++i) {
-        word[i] = load8(bytes + 8 * i);
-        mask[i] = load8(ones + 8 * i);
-      }
+      masked(text, word, mask);
+      masked("," + text, comma_word, comma_mask);
     }
     bool at(const char* p, const char* end) const {
       return static_cast<std::size_t>(end - p) >= text.size() && std::memcmp(p, text.data(), text.size()) == 0;
     }
     template <bool wide>  // a key of at most 16 (wide) or 8 bytes, with 16 bytes readable at p
     bool at_short(const char* p) const {
-      if constexpr (wide) return (((load8(p) ^ word[0]) & mask[0]) | ((load8(p + 8) ^ word[1]) & mask[1])) == 0;
-      return ((load8(p) ^ word[0]) & mask[0]) == 0;
+      return matches<wide>(p, word, mask);
     }
-    std::uint64_t word[2] = {}, mask[2] = {};
+    template <bool wide>  // "," and the key: at most 16 (wide) or 8 bytes, with 16 bytes readable at p
+    bool after_comma(const char* p) const {
+      return matches<wide>(p, comma_word, comma_mask);
+    }
+    std::uint64_t word[2] = {}, mask[2] = {}, comma_word[2] = {}, comma_mask[2] = {};
     std::string text;
+
+   private:
+    static void masked(const std::string& s, std::uint64_t (&w)[2], std::uint64_t (&m)[2]) {
+      if (s.size() > 16) return;
+      char bytes[16] = {}, ones[16] = {};
+      std::memcpy(bytes, s.data(), s.size());
+      std::memset(ones, 0xFF, s.size());
+      for (int i = 0; i < 2; ++i) {
+        w[i] = load8(bytes + 8 * i);
+        m[i] = load8(ones + 8 * i);
+      }
+    }
+    template <bool wide>
+    static bool matches(const char* p, const std::uint64_t (&w)[2], const std::uint64_t (&m)[2]) {
+      if constexpr (wide) return (((load8(p) ^ w[0]) & m[0]) | ((load8(p + 8) ^ w[1]) & m[1])) == 0;
+      return ((load8(p) ^ w[0]) & m[0]) == 0;
+    }
   };
 
   // Names by hash, open addressing in a table at most half full: cheaper than std::hash on the

@@ -168,59 +168,62 @@ process_table::process_table(const scenario& header)
                                                        vector_value* const vector) const {
   const key* const ks = keys.data();
   process_id next = 0;
-  bool more = *p != '}';
-  const auto look_up = [&](process_id& q) {
-    std::string_view name;
-    const char* after = string_at(p, end, name);
-    const auto found = after && after != end && *after == ':' ? find(name) : std::nullopt;
-    if (!found || *found < next) return false;
-    q = *found;
-    std::fill(vector + next, vector + q, 0);
-    return true;
-  };
-  // The hot loop, while the line has room for the 16-byte key compare and the 8-byte digit load and
-  // numbers have at most 7 digits; the general loop below takes over from where it stops. What the
-  // loop reads of the table is in locals: the compiler cannot tell that the vector's stores leave it be.
+  unsigned guess = 1;  // the digits of the entry before
+  // The hot loop, from the separator after an entry while the line has room for the 16-byte key compare
+  // and the 8-byte digit load and numbers have at most 7 digits; it stops at the separator after the
+  // last entry it read. Its key compare takes in the comma before the key: one test less per entry
+  // (measured alone: 9 % less time per line, 286 ns against 315). What the loop reads of the table is
+  // in locals, and so is what it changes: the compiler cannot tell that the vector's stores leave them
+  // be (measured alone: 5 % less time per line, 270 ns against 285).
   const auto hot = [&]<bool wide>() {
-    const std::size_t count = n;
     const auto room = reinterpret_cast<std::uintptr_t>(end) - 32;
-    unsigned guess = 1;  // the digits of the entry before
-    while (more && reinterpret_cast<std::uintptr_t>(p) <= room) {
-      process_id q = next;
-      if ((q == count || !ks[q].template at_short<wide>(p)) && !look_up(q)) return false;
-      const char* const digits = p + ks[q].text.size();
+    const key* k = ks + next;
+    const key* const last = ks + n;
+    vector_value* out = vector + next;
+    const char* at = p;
+    unsigned g = guess;
+    while (reinterpret_cast<std::uintptr_t>(at) <= room && k != last && k->template after_comma<wide>(at)) {
+      const char* const digits = at + 1 + k->text.size();
       std::uint64_t x = 0;
       const unsigned d = leading_digits(load8(digits), x);
       if (d - 1 >= 7 || (d > 1 && (x & 0xFF) == 0)) break;
-      vector[q] = static_cast<vector_value>(value_of_digits(x, d));
-      next = q + 1;
+      *out++ = static_cast<vector_value>(value_of_digits(x, d));
+      ++k;
       // Where the next entry starts, from a guess (as many digits as the entry before, as in a dense
       // vector they mostly are) rather than from d: then the next entry's loads need not wait until
       // this one's digits are counted, the chain that bounds this loop.
-      p = digits + guess;
-      if (d != guess) [[unlikely]] {
+      at = digits + g;
+      if (d != g) [[unlikely]] {
         asm volatile("");  // keeps this a branch: a conditional move would wait for d again
-        guess = d;
-        p = digits + d;
+        g = d;
+        at = digits + d;
       }
-      if (*p != ',') {
-        more = false;
-        break;
-      }
-      ++p;
     }
-    return true;
+    next = static_cast<process_id>(k - ks);
+    p = at;
+    guess = g;
   };
-  if (key_bytes_ <= 8 ? !hot.template operator()<false>() : key_bytes_ <= 16 && !hot.template operator()<true>())
-    return nullptr;
-  while (more) {
+  // One entry at a time where the hot loop stops: the first, one after a gap (looked up), a long number,
+  // the end of the line.
+  for (bool more = *p != '}'; more;) {
     process_id q = next;
-    if ((q == n || !ks[q].at(p, end)) && !look_up(q)) return nullptr;
+    if (q == n || !ks[q].at(p, end)) {
+      std::string_view name;
+      const char* after = string_at(p, end, name);
+      const auto found = after && after != end && *after == ':' ? find(name) : std::nullopt;
+      if (!found || *found < next) return nullptr;
+      q = *found;
+      std::fill(vector + next, vector + q, 0);
+    }
     std::uint64_t v = 0;
     p = uint_at(p + ks[q].text.size(), end, v);
     if (!p || p == end || v > static_cast<std::uint64_t>(uint32_max)) return nullptr;
     vector[q] = static_cast<vector_value>(v);
     next = q + 1;
+    if (key_bytes_ < 8)
+      hot.template operator()<false>();
+    else if (key_bytes_ < 16)
+      hot.template operator()<true>();
     more = *p == ',';
     p += more;
   }

@@ -36,7 +36,7 @@ batch& read_ahead::next() {
     return b;
   }
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !ready_.empty() && ready_.front()->sequence == next_; });
+  ready_changed_.wait(lock, [&] { return !ready_.empty() && ready_.front()->sequence == next_; });
   std::pop_heap(ready_.begin(), ready_.end(), later);
   batch* b = ready_.back();
   ready_.pop_back();
@@ -50,7 +50,7 @@ void read_ahead::done(batch& b) {
     const std::lock_guard lock(mutex_);
     free_.push_back(&b);
   }
-  changed_.notify_all();
+  free_changed_.notify_one();
 }
 
 void read_ahead::stop() {
@@ -58,7 +58,8 @@ void read_ahead::stop() {
     const std::lock_guard lock(mutex_);
     stop_ = true;
   }
-  changed_.notify_all();
+  ready_changed_.notify_all();
+  free_changed_.notify_all();
   for (std::thread& t : threads_) t.join();
   if (file_) std::fclose(file_);
 }
@@ -68,7 +69,7 @@ void read_ahead::run() {
     batch* b = nullptr;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || finished_ || !free_.empty(); });
+      free_changed_.wait(lock, [&] { return stop_ || finished_ || !free_.empty(); });
       if (stop_ || finished_) return;
       b = free_.back();
       free_.pop_back();
@@ -82,27 +83,35 @@ void read_ahead::run() {
       if (cut) cut_next(*b);
     }
     if (!cut) {  // another thread cut the last batch meanwhile
-      const std::lock_guard lock(mutex_);
-      free_.push_back(b);
-      finished_ = true;
+      {
+        const std::lock_guard lock(mutex_);
+        free_.push_back(b);
+        finished_ = true;
+      }
+      free_changed_.notify_all();
       return;
     }
     parse_all(*b);
+    bool wanted = false;  // the batch the replay waits for: others would wake it for nothing
     {
       const std::lock_guard lock(mutex_);
       finished_ = finished_ || b->last;
+      wanted = b->sequence == next_;
       ready_.push_back(b);
       std::push_heap(ready_.begin(), ready_.end(), later);
     }
-    changed_.notify_all();
+    if (wanted) ready_changed_.notify_one();
+    if (b->last) free_changed_.notify_all();  // the threads waiting for a batch end
   }
 }
 
 // The next lines of the file into b, in file order; an error goes with the lines read before it.
 void read_ahead::cut_next(batch& b) {
   b.sequence = sequence_++;
-  b.lines.clear();
+  b.count = 0;
   b.messages.clear();
+  b.labels.clear();
+  b.last_label = 0;
   b.error = nullptr;
   try {
     b.last = !cut(b);
@@ -115,8 +124,8 @@ void read_ahead::cut_next(batch& b) {
 
 void read_ahead::parse_all(batch& b) const {
   try {
-    b.reserve_vectors(b.lines.size() * table_.vector_width);
-    for (parsed_line& l : b.lines) parse(l, b);
+    b.reserve_vectors(b.count * table_.vector_width);
+    for (parsed_line& l : b.lines()) parse(l, b);
   } catch (...) {  // out of memory: the lines not parsed go to the general path, then the error is thrown
     b.error = std::current_exception();
     b.last = true;
@@ -144,9 +153,10 @@ bool read_ahead::cut(batch& b) {
   const char* const begin = b.text.get();
   const char* const end = eof_ ? begin + b.size : static_cast<const char*>(memrchr(begin, '\n', b.size)) + 1;
   const char* p = begin;
-  while (p != end && b.lines.size() < lines_per_batch_) {
+  while (p != end && b.count < lines_per_batch_) {
     const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    parsed_line& l = b.lines.emplace_back();
+    parsed_line& l = b.add_line();
+    l.what = parsed_line::shape::other;
     l.text = {p, static_cast<std::size_t>((newline ? newline : end) - p)};
     if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
     l.number = ++lines_;
@@ -168,7 +178,7 @@ void read_ahead::read_more(batch& b) {
 
 void read_ahead::parse(parsed_line& l, batch& b) const {
   const std::string_view text = l.text;
-  l.vector_at = static_cast<std::size_t>(&l - b.lines.data()) * table_.vector_width;
+  l.vector_at = static_cast<std::size_t>(&l - b.slots.data()) * table_.vector_width;
   if (blank(text)) {
     l.what = parsed_line::shape::blank;
   } else if (text.starts_with("{\"type\":\"event\",")) {
@@ -176,6 +186,7 @@ void read_ahead::parse(parsed_line& l, batch& b) const {
     if (table_.fast_event(text, l.event, l.values, b.vectors.get() + l.vector_at, b.messages)) {
       l.what = parsed_line::shape::event;
       l.messages = b.messages.size() - l.messages_at;
+      l.label_at = b.keep_label(l.event.label);
     } else {
       b.messages.resize(l.messages_at);
     }

@@ -14,7 +14,7 @@ namespace hbsim::trace_internal {
 using json = nlohmann::json;
 
 void trace_replay::replay_batch(const batch& b) {
-  for (const parsed_line& l : b.lines) {
+  for (const parsed_line& l : b.lines()) {
     codec_.line = l.number;
     switch (l.what) {
       case parsed_line::shape::blank:
@@ -22,6 +22,7 @@ void trace_replay::replay_batch(const batch& b) {
       case parsed_line::shape::event: {
         event_record r = l.event;
         r.messages = {b.messages.data() + l.messages_at, l.messages};
+        r.label = std::string_view(b.labels).substr(l.label_at, r.label.size());
         stamps_.fill(r, l.values, {b.vectors.get() + l.vector_at, table_.vector_width});
         finish_event(r, {true, true, true, true});
         break;
