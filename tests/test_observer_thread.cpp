@@ -175,9 +175,13 @@ TEST_CASE("observer thread: a run that stops without finishing leaves no thread 
   CHECK(log.lines.back().rfind("finish", 0) == std::string::npos);
 }
 
-TEST_CASE("observer thread: worthwhile only with vector-sized stamps and a second CPU") {
-  CHECK_FALSE(observer_thread::worthwhile(false));  // whatever the CPUs: the hand-over costs what it saves
+TEST_CASE("observer thread: worthwhile only with vector-sized stamps or very many processes, and a second CPU") {
+  // Whatever the CPUs: the hand-over costs what it saves.
+  CHECK_FALSE(observer_thread::worthwhile(false, 1024));
+  CHECK_FALSE(observer_thread::worthwhile(false, 65'536));
   cpu_set_t cpus;
   REQUIRE(sched_getaffinity(0, sizeof cpus, &cpus) == 0);
-  CHECK(observer_thread::worthwhile(true) == (CPU_COUNT(&cpus) > 1));
+  const bool second_cpu = CPU_COUNT(&cpus) > 1;
+  CHECK(observer_thread::worthwhile(true, 2) == second_cpu);
+  CHECK(observer_thread::worthwhile(false, 65'537) == second_cpu);
 }

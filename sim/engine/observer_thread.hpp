@@ -35,11 +35,13 @@ class observer_thread final : public event_observer {
   void on_fault(const fault_record& f) override;
   void on_finish(const run_end& end) override;
 
-  /// Whether watching on a thread of its own helps: this process may run on more than one CPU, and the
-  /// events carry stamps that grow with the processes (vectors), whose judging and hashing cost far
-  /// more than handing each event over. Without them, measured on PHOLD (64 and 1,024 processes,
-  /// Lamport + HLC), the hand-over cost as much as the second thread saved, or more.
-  static bool worthwhile(bool vector_sized);
+  /// Whether watching on a thread of its own helps: this process may run on more than one CPU, and
+  /// judging an event costs far more than handing it over: its stamps grow with the processes
+  /// (vectors), or the processes are so many (more than many_processes) that the judges' tables miss
+  /// the cache on every event. Otherwise, measured on PHOLD with Lamport + HLC (64 to 16,384
+  /// processes), the hand-over cost as much as the second thread saved, or more.
+  static bool worthwhile(bool vector_sized, std::size_t processes);
+  static constexpr std::size_t many_processes = 65'536;
 
  private:
   struct ring;

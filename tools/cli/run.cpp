@@ -185,7 +185,8 @@ void run_args::add_to(CLI::App& cmd) {
   cmd.add_flag("--no-compare", no_compare, "leave out the clock comparison: --compare off");
   auto* one = cmd.add_flag("--one-thread", one_thread,
                            "judge the run (invariants, expectations, clock comparison) on the simulation's thread "
-                           "instead of a second one (the default with vector or matrix clocks and a second CPU): the "
+                           "instead of a second one (the default with vector or matrix clocks, or more than 65536 "
+                           "processes, and a second CPU): the "
                            "same results, slower where a second core is free");
   cmd.add_flag("--judge-thread", judge_thread,
                "judge the run on a second thread whatever its clocks: the same results, sooner where judging costs "

@@ -33,8 +33,8 @@ struct run_options {
   compare_options compare;
   // Judge the run (invariants, expectations, the clock comparison) on a thread of its own, beside
   // the simulation: the same results, sooner when a second core is free.
-  // Unset: when this process may run on more than one CPU and vector or matrix clocks are chosen
-  // (observer_thread::worthwhile).
+  // Unset: when this process may run on more than one CPU and vector or matrix clocks are chosen, or
+  // more than 65,536 processes (observer_thread::worthwhile).
   std::optional<bool> judge_thread;
 };
 
