@@ -1,13 +1,12 @@
 // A value per directed link. Up to dense_processes processes, a processes² array allocated up front, so
 // memory never grows during a run; beyond that (a run without vector clocks may have a million
-// processes) a hash table of the links that carried a message, which grows with them: open addressing
-// (id_table), one cache miss per message where a node per link (std::unordered_map) took two or three.
+// processes) a hash table of the links that carried a message, which grows with them.
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
-#include "hbsim/core/id_table.hpp"
 #include "hbsim/core/ids.hpp"
 
 namespace hbsim {
@@ -23,25 +22,19 @@ class link_table {
     if (dense_) values_.assign(processes * processes, initial);
   }
 
-  /// Valid until the next call (beyond dense_processes a call may move the values).
   T& operator()(process_id from, process_id to) {
     const std::uint64_t link = std::uint64_t{from} * n_ + to;
     if (dense_) return values_[link];
-    if (entry* e = sparse_.find(link + 1)) return e->value;
-    return sparse_.add({link + 1, initial_}).first->value;
+    return sparse_.try_emplace(link, initial_).first->second;
   }
 
  private:
-  struct entry {
-    std::uint64_t id = 0;  // the link + 1: 0 is a free slot
-    T value{};
-    bool live() const { return id != 0; }
-  };
   std::uint64_t n_ = 0;
   T initial_{};
   bool dense_ = true;
   std::vector<T> values_;
-  id_table<entry> sparse_;
+  // Looked up by link, never iterated, so its order cannot reach the output.
+  std::unordered_map<std::uint64_t, T> sparse_;
 };
 
 }  // namespace hbsim
