@@ -7,12 +7,7 @@ namespace hbsim {
 // as often. Entries are moved into the hole, not swapped.
 namespace {
 constexpr std::size_t arity = 4;
-
-// runs_before without branches: which child is least is a coin toss to the branch predictor.
-bool before(const queue_entry& a, const queue_entry& b) {
-  return (a.time < b.time) | ((a.time == b.time) & (a.order < b.order));
 }
-}  // namespace
 
 void event_queue::insert(const queue_entry& e) {
   std::size_t hole = heap_.size();
@@ -49,7 +44,7 @@ queue_entry event_queue::pop() {
     if (first >= n) break;
     const std::size_t end = first + arity < n ? first + arity : n;
     std::size_t least = first;
-    for (std::size_t c = first + 1; c < end; ++c) least = before(h[c], h[least]) ? c : least;
+    for (std::size_t c = first + 1; c < end; ++c) least = runs_before(h[c], h[least]) ? c : least;
     if (!runs_before(h[least], last)) break;
     h[hole] = h[least];
     hole = least;

@@ -149,8 +149,10 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   out.sim = std::make_unique<simulation>(s, options.seed);
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
   // (on their thread when they have one), which see the same calls in the same order. With a second core
-  // and vectors (or very many processes), the hashing (a third of a default run, more with many processes) goes on a thread of its own.
-  const bool threads = options.judge_thread.value_or(observer_thread::worthwhile(s.logical.vector_sized(), s.processes.size()));
+  // and vectors (or very many processes), the hashing (a third of a default run, more with many
+  // processes) goes on a thread of its own.
+  const bool threads =
+      options.judge_thread.value_or(observer_thread::worthwhile(s.logical.vector_sized(), s.processes.size()));
   trace_writer trace(options.trace_path, threads);
   if (!options.trace_path.empty()) out.sim->observe(trace);
   // The judges: the ground truth first, then the invariants, the expectations, the clock comparison

@@ -82,25 +82,18 @@ class process_table {
   const char* vector_at(const char* p, const char* end, vector_value* vector) const;
   const char* messages_at(const char* p, const char* end, std::vector<sent_message>& messages) const;
 
-  // A vector key as the writer writes it ("name":). One of at most 16 bytes is compared with two
-  // masked 8-byte loads instead of memcmp; so is one of at most 15 bytes with the comma before it.
+  // A vector key as the writer writes it ("name":). With the comma before it, one of at most 15 bytes
+  // is compared with two masked 8-byte loads instead of memcmp.
   struct key {
-    explicit key(std::string quoted) : text(std::move(quoted)) {
-      masked(text, word, mask);
-      masked("," + text, comma_word, comma_mask);
-    }
+    explicit key(std::string quoted) : text(std::move(quoted)) { masked("," + text, comma_word, comma_mask); }
     bool at(const char* p, const char* end) const {
       return static_cast<std::size_t>(end - p) >= text.size() && std::memcmp(p, text.data(), text.size()) == 0;
-    }
-    template <bool wide>  // a key of at most 16 (wide) or 8 bytes, with 16 bytes readable at p
-    bool at_short(const char* p) const {
-      return matches<wide>(p, word, mask);
     }
     template <bool wide>  // "," and the key: at most 16 (wide) or 8 bytes, with 16 bytes readable at p
     bool after_comma(const char* p) const {
       return matches<wide>(p, comma_word, comma_mask);
     }
-    std::uint64_t word[2] = {}, mask[2] = {}, comma_word[2] = {}, comma_mask[2] = {};
+    std::uint64_t comma_word[2] = {}, comma_mask[2] = {};
     std::string text;
 
    private:

