@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <iterator>
 #include <set>
 #include <tuple>
 
@@ -33,6 +34,9 @@ TEST_CASE("event_queue: pops by time, then insertion order, as a sorted set woul
       } else {
         REQUIRE(q.size() == truth.size());
         CHECK(key_of(q.top()) == *truth.begin());
+        // second(): what runs after top(), the look-ahead's guess, exact while nothing is pushed.
+        if (truth.size() > 1) CHECK(key_of(*q.second()) == *std::next(truth.begin()));
+        else CHECK(q.second() == nullptr);
         const hbsim::queue_entry e = q.pop();
         REQUIRE(key_of(e) == *truth.begin());
         truth.erase(truth.begin());

@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/prefetch.hpp"
 #include "engine/simulation_state.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/data/replica_set.hpp"
@@ -274,6 +275,18 @@ void simulation::state::drop_in_flight() {
   }
 }
 
+// With many processes the flight and the process of an event are seldom in the cache. Ask for the
+// flight of the event after next, and for the process of the next, whose flight was asked for one
+// event ago, so that both arrive while this event runs.
+void simulation::state::look_ahead() {
+  if (queue.empty()) return;
+  const auto copy_of = [](const queue_entry& e) { return e.type == arrival || e.type == delivery; };
+  if (const queue_entry* after = queue.second(); after && copy_of(*after))
+    prefetch(&flights[after->payload], sizeof(flight));
+  if (const queue_entry& next = queue.top(); copy_of(next))
+    prefetch(&procs[flights[next.payload].to], sizeof(process_state));
+}
+
 void simulation::state::run() {
   const run_header header{&sc, seed, names, false, sc.logical.has("vector")};
   notify([&](event_observer& o) { o.on_start(header); });
@@ -291,6 +304,7 @@ void simulation::state::run() {
     }
     const queue_entry e = queue.pop();
     now = e.time;
+    look_ahead();
     switch (e.type) {
       case arrival:
       case delivery: on_copy(e); break;

@@ -173,6 +173,7 @@ struct simulation::state {
   void on_copy(const queue_entry& e);
   void on_timer(const queue_entry& e);
   void drop_in_flight();
+  void look_ahead();
   void run();
 
   // TrueTime commit waits (commit_wait.cpp).

@@ -53,4 +53,14 @@ queue_entry event_queue::pop() {
   return top;
 }
 
+const queue_entry* event_queue::second() const {
+  // The least of the root's children.
+  const std::size_t n = heap_.size();
+  if (n < 2) return nullptr;
+  const std::size_t end = n < arity + 1 ? n : arity + 1;
+  std::size_t least = 1;
+  for (std::size_t c = 2; c < end; ++c) least = runs_before(heap_[c], heap_[least]) ? c : least;
+  return &heap_[least];
+}
+
 }  // namespace hbsim

@@ -29,6 +29,9 @@ class event_queue {
   std::size_t size() const { return heap_.size(); }
   const queue_entry& top() const { return heap_.front(); }
   queue_entry pop();
+  /// The entry that runs after top() as the queue stands now (nullptr when there is none): a hint, for
+  /// fetching its data ahead; an entry pushed meanwhile may still come between.
+  const queue_entry* second() const;
   /// Every pending entry, in no particular order.
   std::span<const queue_entry> pending() const { return heap_; }
 
