@@ -9,7 +9,25 @@ namespace {
 constexpr std::size_t arity = 4;
 }
 
+bool event_queue::from_line() const {
+  return head_ < now_.size() && (heap_.empty() || runs_before(now_[head_], heap_.front()));
+}
+
+// The line holds entries of one time in order, the time of the latest pop when it starts: entries of
+// that time pushed since run after every entry pushed before them at that time, so they take their
+// turn from the line, ahead of any later time in the heap.
 void event_queue::insert(const queue_entry& e) {
+  const bool joins = head_ == now_.size() ? e.time == last_
+                                          : e.time == now_.back().time && e.order > now_.back().order;
+  if (!joins) return insert_heap(e);
+  if (head_ == now_.size()) {
+    now_.clear();
+    head_ = 0;
+  }
+  now_.push_back(e);
+}
+
+void event_queue::insert_heap(const queue_entry& e) {
   std::size_t hole = heap_.size();
   heap_.push_back(e);
   queue_entry* h = heap_.data();
@@ -32,6 +50,12 @@ void event_queue::push_again(sim_time time, std::uint64_t order, std::uint8_t ty
 }
 
 queue_entry event_queue::pop() {
+  const queue_entry e = from_line() ? now_[head_++] : pop_heap();
+  last_ = e.time;
+  return e;
+}
+
+queue_entry event_queue::pop_heap() {
   const queue_entry top = heap_.front();
   const queue_entry last = heap_.back();
   heap_.pop_back();
@@ -54,13 +78,21 @@ queue_entry event_queue::pop() {
 }
 
 const queue_entry* event_queue::second() const {
-  // The least of the root's children.
-  const std::size_t n = heap_.size();
-  if (n < 2) return nullptr;
-  const std::size_t end = n < arity + 1 ? n : arity + 1;
-  std::size_t least = 1;
-  for (std::size_t c = 2; c < end; ++c) least = runs_before(heap_[c], heap_[least]) ? c : least;
-  return &heap_[least];
+  // The least of what may follow top(): the line's first two, the heap's root and its children.
+  const queue_entry* top_entry = empty() ? nullptr : &top();
+  const queue_entry* best = nullptr;
+  const auto consider = [&](const queue_entry& c) {
+    if (&c != top_entry && (!best || runs_before(c, *best))) best = &c;
+  };
+  for (std::size_t k = head_; k < now_.size() && k < head_ + 2; ++k) consider(now_[k]);
+  for (std::size_t c = 0; c < heap_.size() && c <= arity; ++c) consider(heap_[c]);
+  return best;
+}
+
+std::vector<queue_entry> event_queue::pending() const {
+  std::vector<queue_entry> all(heap_);
+  all.insert(all.end(), now_.begin() + static_cast<std::ptrdiff_t>(head_), now_.end());
+  return all;
 }
 
 }  // namespace hbsim
