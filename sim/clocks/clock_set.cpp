@@ -42,6 +42,9 @@ void clock_set::tick(process_id p, event_kind kind, sim_time pt) {
 void clock_set::receive(process_id p, message_slot slot, sim_time pt) {
   for (auto& c : clocks_) c->receive(p, slot, pt);
 }
+void clock_set::prefetch(process_id p, message_slot slot) const {
+  for (const auto& c : clocks_) c->prefetch(p, slot);
+}
 void clock_set::capture(process_id p, message_slot slot) {
   for (auto& c : clocks_) c->capture(p, slot);
 }

@@ -275,16 +275,20 @@ void simulation::state::drop_in_flight() {
   }
 }
 
-// With many processes the flight and the process of an event are seldom in the cache. Ask for the
-// flight of the event after next, and for the process of the next, whose flight was asked for one
-// event ago, so that both arrive while this event runs.
+// With many processes the flight and the process of an event are seldom in the cache, nor its
+// clocks' entries. Ask for the flight of the event after next, and for the rest of the next, whose
+// flight was asked for one event ago, so that all of it arrives while this event runs.
 void simulation::state::look_ahead() {
   if (queue.empty()) return;
   const auto copy_of = [](const queue_entry& e) { return e.type == arrival || e.type == delivery; };
   if (const queue_entry* after = queue.second(); after && copy_of(*after))
     prefetch(&flights[after->payload], sizeof(flight));
-  if (const queue_entry& next = queue.top(); copy_of(next))
-    prefetch(&procs[flights[next.payload].to], sizeof(process_state));
+  if (const queue_entry& next = queue.top(); copy_of(next)) {
+    const flight& f = flights[next.payload];
+    prefetch(&procs[f.to], sizeof(process_state));
+    prefetch(&slot_refs[f.slot], sizeof(slot_refs[f.slot]));
+    clocks.prefetch(f.to, f.slot);
+  }
 }
 
 void simulation::state::run() {

@@ -73,6 +73,7 @@ class clock_set {
 
   void tick(process_id p, event_kind kind, sim_time pt);
   void receive(process_id p, message_slot slot, sim_time pt);
+  void prefetch(process_id p, message_slot slot) const;
   void capture(process_id p, message_slot slot);
   void address(process_id p, message_slot slot, std::span<const process_id> to);
   bool accepts(process_id p, message_slot slot, sim_time pt) const;

@@ -41,6 +41,9 @@ class logical_clock {
   /// process's last clock sync (0 before any) just before each tick or receive of p.
   virtual bool reads_true_time() const { return false; }
   virtual void at_time(process_id /*p*/, sim_time /*t*/, sim_time /*last_sync*/) {}
+  /// A hint: p will soon receive the message stamped in `slot`. With many processes a clock's entries
+  /// for them are seldom in the cache, and a kind may ask for them ahead; values must not change.
+  virtual void prefetch(process_id /*p*/, message_slot /*slot*/) const {}
   /// The kernel will use slots [0, count).
   virtual void reserve_slots(std::size_t count) = 0;
 

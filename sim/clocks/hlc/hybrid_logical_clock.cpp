@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/prefetch.hpp"
+
 namespace hbsim {
 
 namespace {
@@ -43,6 +45,11 @@ void hybrid_logical_clock::tick(process_id p, event_kind, sim_time pt) {
     v = {std::max(v.l, pt), v.c + 1};
   else
     v = hlc_tick(v, pt);
+}
+
+void hybrid_logical_clock::prefetch(process_id p, message_slot slot) const {
+  hbsim::prefetch(&value_[p], sizeof(hlc_stamp));
+  hbsim::prefetch(&slots_[slot], sizeof(hlc_stamp));
 }
 
 void hybrid_logical_clock::receive(process_id p, message_slot slot, sim_time pt) {

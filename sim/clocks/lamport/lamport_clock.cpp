@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/prefetch.hpp"
+
 namespace hbsim {
 
 namespace {
@@ -30,6 +32,11 @@ void lamport_clock::tick(process_id p, event_kind kind, sim_time) {
     default:
       ++value_[p];
   }
+}
+
+void lamport_clock::prefetch(process_id p, message_slot slot) const {
+  hbsim::prefetch(&value_[p], sizeof(std::uint64_t));
+  hbsim::prefetch(&slots_[slot], sizeof(std::uint64_t));
 }
 
 void lamport_clock::receive(process_id p, message_slot slot, sim_time) {

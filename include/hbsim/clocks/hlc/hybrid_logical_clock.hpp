@@ -35,6 +35,7 @@ class hybrid_logical_clock final : public logical_clock {
   std::string_view variant() const override { return to_string(variant_); }
   void tick(process_id p, event_kind kind, sim_time pt) override;
   void receive(process_id p, message_slot slot, sim_time pt) override;
+  void prefetch(process_id p, message_slot slot) const override;
   void capture(process_id p, message_slot slot) override;
   bool accepts(process_id p, message_slot slot, sim_time pt) const override;
   void reserve_slots(std::size_t count) override;
