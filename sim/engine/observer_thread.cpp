@@ -90,6 +90,7 @@ struct observer_thread::ring {
         if (s.what == slot::kind::stop) return;
         if (failure || discarding.load(std::memory_order_relaxed)) {
         } else {
+          if (done + 1 < available) ahead(slots[(done + 1) % slots.size()], observers);
           deliver(s, s.event, observers);
         }
         if ((done + 1) % batch == 0) {
@@ -100,6 +101,12 @@ struct observer_thread::ring {
       consumed.store(done, std::memory_order_release);
       consumed.notify_one();
     }
+  }
+
+  // The next record is published: its event can be read ahead.
+  static void ahead(const slot& next, const std::vector<event_observer*>& observers) {
+    if (next.what != slot::kind::event) return;
+    for (const event_observer* o : observers) o->ahead(next.event);
   }
 
   void deliver(const slot& s, const event_record& e, const std::vector<event_observer*>& observers) {

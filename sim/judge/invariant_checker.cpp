@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "clocks/hlc/hlc_judge.hpp"
+#include "core/prefetch.hpp"
 #include "clocks/lamport/lamport_judge.hpp"
 #include "clocks/vector/vector_judge.hpp"
 #include "judge/delivery_judge.hpp"
@@ -207,6 +208,17 @@ struct invariant_checker::event_view {
   const std::uint32_t* prev_vec;  // its recorded vector when inexact; null when exact (p's truth before e)
   bool exact = false;             // v equals e's truth
 };
+
+void invariant_checker::ahead(const event_record& next) const {
+  const process_id p = next.process;
+  prefetch(&last_exact_[p], sizeof(last_exact_[p]));
+  prefetch(&latest_row_[p], sizeof(latest_row_[p]));
+  for (const std::uint64_t seq : {next.seq - 1, next.seq}) {  // the one before, and next's own place
+    const std::size_t slot = p * recent_kept_ + seq % recent_kept_;
+    prefetch(&recent_[slot], sizeof(event_head));
+    prefetch(&recent_row_[slot], sizeof(row_ref));
+  }
+}
 
 void invariant_checker::on_event(const event_record& e) {
   if (truth_->latest() != e.id)

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/prefetch.hpp"
 #include "core/sha256.hpp"
 #include "hbsim/clocks/clock_kind.hpp"
 #include "hbsim/data/data_note.hpp"
@@ -116,6 +117,12 @@ char* trace_writer::reserve(std::size_t bound) { return out_.reserve(bound); }
 void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
 
 char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
+
+void trace_writer::ahead(const event_record& next) const {
+  prefetch(&names_[next.process], sizeof(std::string));
+  if (next.kind == event_kind::receive || next.kind == event_kind::reject) prefetch(&names_[next.from], sizeof(std::string));
+  for (const sent_message& m : next.messages) prefetch(&names_[m.to], sizeof(std::string));
+}
 
 void trace_writer::on_start(const run_header& h) {
   plain_names_ = h.process_names;

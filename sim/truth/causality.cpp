@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/prefetch.hpp"
+
 namespace hbsim {
 
 void causality::on_start(const run_header& h) {
@@ -48,6 +50,12 @@ causality::row causality::view(const row_ref& r, std::vector<std::uint32_t>& scr
   scratch.assign(d, d + width_);
   scratch[r.owner] = r.own;
   return scratch;
+}
+
+void causality::ahead(const event_record& next) const {
+  prefetch(&procs_[next.process], sizeof(process));
+  if (next.kind == event_kind::receive || next.kind == event_kind::reject) messages_.prefetch(next.message);
+  for (const sent_message& m : next.messages) messages_.prefetch(m.id);
 }
 
 void causality::on_event(const event_record& e) {

@@ -97,6 +97,7 @@ class invariant_checker final : public event_observer {
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
+  void ahead(const event_record& next) const override;
   void on_finish(const run_end& end) override;
 
   /// Invariants with at least one violation: the standard ones in the order of invariant_names(), then

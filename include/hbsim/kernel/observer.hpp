@@ -39,6 +39,10 @@ class event_observer {
   virtual ~event_observer() = default;
   virtual void on_start(const run_header&) {}
   virtual void on_event(const event_record&) {}
+  /// A hint, where the next event is known before it comes (the judges' thread reads it from its
+  /// queue): `next` will be seen after the coming on_event. With many processes an observer's entries
+  /// for it are seldom in the cache, and it may ask for them now; nothing it reports may change.
+  virtual void ahead(const event_record& /*next*/) const {}
   virtual void on_route(const route_record&) {}
   virtual void on_drop(const drop_record&) {}
   /// Only from a live run, to observers it calls itself (not the judges' thread): narration.

@@ -31,6 +31,7 @@ class trace_writer final : public event_observer {
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
+  void ahead(const event_record& next) const override;
   void on_drop(const drop_record& d) override;
   void on_fault(const fault_record& f) override;
 

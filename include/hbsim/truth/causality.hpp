@@ -41,6 +41,7 @@ class causality final : public event_observer {
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;
+  void ahead(const event_record& next) const override;
   void on_drop(const drop_record& d) override;
 
   std::size_t processes() const { return n_; }
