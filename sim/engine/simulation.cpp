@@ -308,7 +308,7 @@ void simulation::state::run() {
     }
     const queue_entry e = queue.pop();
     now = e.time;
-    look_ahead();
+    if (looks_ahead) look_ahead();
     switch (e.type) {
       case arrival:
       case delivery: on_copy(e); break;
