@@ -118,7 +118,7 @@ struct simulation::state {
   std::uint64_t max_pending = sc.pending_limit();
   // Fetching the next events' entries ahead (look_ahead) pays where the per-process tables outgrow
   // the caches; with fewer processes they are there already, and asking costs a few percent (PHOLD,
-  // Lamport + HLC, paired runs: 2-4 % slower at 1,024 processes, even at 2,048 and 4,096, 3-12 %
+  // Lamport + HLC, paired runs: 2-4 % slower at 1,024 processes, no gain at 2,048 and 4,096, 3-12 %
   // faster at 8,192 and 16,384).
   static constexpr std::size_t look_ahead_processes = 4'096;
   const bool looks_ahead = sc.processes.size() > look_ahead_processes;
