@@ -252,7 +252,7 @@ void simulation::state::on_timer(const queue_entry& e) {
 void simulation::state::drop_in_flight() {
   std::vector<queue_entry> pending;
   for (const queue_entry& e : queue.pending())
-    if (e.type == arrival || e.type == delivery) pending.push_back(e);
+    if (carries_copy(e)) pending.push_back(e);
   std::vector<arrived_copy> held;
   std::set<const delivery_policy*> asked;  // a group's layer serves several processes: asked once
   for (const process_state& ps : procs) {
@@ -280,10 +280,9 @@ void simulation::state::drop_in_flight() {
 // flight was asked for one event ago, so that all of it arrives while this event runs.
 void simulation::state::look_ahead() {
   if (queue.empty()) return;
-  const auto copy_of = [](const queue_entry& e) { return e.type == arrival || e.type == delivery; };
-  if (const queue_entry* after = queue.second(); after && copy_of(*after))
+  if (const queue_entry* after = queue.second(); after && carries_copy(*after))
     prefetch(&flights[after->payload], sizeof(flight));
-  if (const queue_entry& next = queue.top(); copy_of(next)) {
+  if (const queue_entry& next = queue.top(); carries_copy(next)) {
     const flight& f = flights[next.payload];
     prefetch(&procs[f.to], sizeof(process_state));
     prefetch(&slot_refs[f.slot], sizeof(slot_refs[f.slot]));

@@ -27,6 +27,8 @@ struct simulation::state {
   // An arrival goes to the next delivery layer of the process, if it has one more; a delivery, to the process
   // itself. A commit check looks whether a TrueTime commit's wait is over.
   enum entry_type : std::uint8_t { arrival, delivery, timer, fault_start, fault_end, commit_check };
+  // Whether the entry's payload is a message copy (a flight).
+  static bool carries_copy(const queue_entry& e) { return e.type == arrival || e.type == delivery; }
 
   struct process_state {
     process_state(physical_clock c, random_stream r) : clock(std::move(c)), rng(r) {}

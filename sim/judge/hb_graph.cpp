@@ -169,7 +169,7 @@ hb_event hb_graph::event(event_id e) const {
   const std::uint32_t i = index(e);
   const event_info& x = d_->events[i];
   hb_event out{e, x.process, x.seq, x.kind, d_->labels[x.label], x.time, x.pt, x.lamport, x.hlc, 0, 0};
-  if (x.kind == event_kind::receive || x.kind == event_kind::reject) {
+  if (message_arrived(x.kind)) {
     const auto it = std::lower_bound(d_->messages.begin(), d_->messages.end(), i,
                                      [](const message_info& m, std::uint32_t v) { return m.event < v; });
     out.message = it->message;

@@ -4,9 +4,9 @@
 #include <stdexcept>
 
 #include "clocks/hlc/hlc_judge.hpp"
-#include "core/prefetch.hpp"
 #include "clocks/lamport/lamport_judge.hpp"
 #include "clocks/vector/vector_judge.hpp"
+#include "core/prefetch.hpp"
 #include "judge/delivery_judge.hpp"
 #include "judge/ntp_judge.hpp"
 #include "hbsim/scenario/scenario.hpp"

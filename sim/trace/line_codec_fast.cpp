@@ -290,7 +290,7 @@ bool process_table::fast_event(std::string_view text, event_record& r, standard_
   }
   if (r.kind == event_kind::send) {
     p = messages_at(lit(p, end, ",\"messages\":["), end, messages);
-  } else if (r.kind == event_kind::receive || r.kind == event_kind::reject) {
+  } else if (message_arrived(r.kind)) {
     p = lit(p, end, ",\"message\":");
     p = uint_at(p, end, r.message);
     p = lit(p, end, ",\"from\":");

@@ -77,7 +77,7 @@ void trace_replay::finish_event(event_record& r, present has) {
   } else {
     r.messages = {};
   }
-  if (r.kind == event_kind::receive || r.kind == event_kind::reject) {
+  if (message_arrived(r.kind)) {
     const std::string kind(to_string(r.kind));
     if (!has.message) fail("/message", std::string("the id of the message of a ").append(kind), "no field \"message\"");
     if (!has.from) fail("/from", std::string("the sender of the message of a ").append(kind), "no field \"from\"");

@@ -120,7 +120,7 @@ char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q])
 
 void trace_writer::ahead(const event_record& next) const {
   prefetch(&names_[next.process], sizeof(std::string));
-  if (next.kind == event_kind::receive || next.kind == event_kind::reject) prefetch(&names_[next.from], sizeof(std::string));
+  if (message_arrived(next.kind)) prefetch(&names_[next.from], sizeof(std::string));
   for (const sent_message& m : next.messages) prefetch(&names_[m.to], sizeof(std::string));
 }
 
@@ -279,7 +279,7 @@ inline char* trace_writer::message_fields(char* p, const event_record& e) const 
       *p++ = '}';
     }
     *p++ = ']';
-  } else if (e.kind == event_kind::receive || e.kind == event_kind::reject) {
+  } else if (message_arrived(e.kind)) {
     p = lit(p, ",\"message\":");
     p = num(p, e.message);
     p = lit(p, ",\"from\":");

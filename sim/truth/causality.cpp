@@ -54,7 +54,7 @@ causality::row causality::view(const row_ref& r, std::vector<std::uint32_t>& scr
 
 void causality::ahead(const event_record& next) const {
   prefetch(&procs_[next.process], sizeof(process));
-  if (next.kind == event_kind::receive || next.kind == event_kind::reject) messages_.prefetch(next.message);
+  if (message_arrived(next.kind)) messages_.prefetch(next.message);
   for (const sent_message& m : next.messages) messages_.prefetch(m.id);
 }
 
@@ -69,7 +69,7 @@ void causality::on_event(const event_record& e) {
   latest_ = e.id;
   before_ = current(p);
   slot_ = sent_slot_ = no_slot;
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject)
+  if (message_arrived(e.kind))
     if (const message* m = messages_.find(e.message)) slot_ = m->send;
   merged_ = e.kind == event_kind::receive && slot_ != no_slot;  // a reject is no happens-before edge
   ++me.count;

@@ -129,7 +129,7 @@ void exporter::on_event(const event_record& e) {
     data_mark_ = std::make_unique<data_mark>(data_->read(e));
   }
   if (!selected) return;
-  if ((e.kind == event_kind::receive || e.kind == event_kind::reject) && !send_selected()) {
+  if (message_arrived(e.kind) && !send_selected()) {
     event_record r = e;
     r.send_event = 0;
     event(r);

@@ -94,7 +94,7 @@ std::string narrator::title(const event_record& e) const {
     t.append(" to ");
     for (std::size_t i = 0; i < e.messages.size(); ++i) t.append(i ? ", " : "").append(name(e.messages[i].to));
   }
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject) {
+  if (message_arrived(e.kind)) {
     t.append(concat(" (m", num(e.message), " from ", name(e.from)));
     if (const auto it = messages_.find(e.message); it != messages_.end()) {
       t.append(concat("#", num(it->second.send_seq)));
@@ -197,7 +197,7 @@ void narrator::on_start(const run_header& h) {
 void narrator::on_event(const event_record& e) {
   if (e.process >= last_.size()) return;
   const clocks* carried = nullptr;
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject)
+  if (message_arrived(e.kind))
     if (const auto it = messages_.find(e.message); it != messages_.end()) carried = it->second.carried.get();
   std::string line = title(e);
   const clocks* before = &last_[e.process];
@@ -260,7 +260,7 @@ void narrator::on_event(const event_record& e) {
     checkpoint_[e.process] = now;
     checkpoint_taken_[e.process] = e.seq;
   }
-  if (e.kind == event_kind::receive || e.kind == event_kind::reject) copy_done(e.message);
+  if (message_arrived(e.kind)) copy_done(e.message);
 }
 
 // Each message's own clocks: the vector entries its link carries.

@@ -152,7 +152,7 @@ void diagram_exporter::event(const event_record& e) {
     }
   d.message = e.message;
   d.from = e.from;
-  d.send_event = e.kind == event_kind::receive || e.kind == event_kind::reject ? e.send_event : 0;
+  d.send_event = message_arrived(e.kind) ? e.send_event : 0;
   if (e.kind == event_kind::receive && e.arrived != no_arrival && e.arrived < e.time) d.arrived = e.arrived;
   if (e.ntp) d.ntp = ntp_outcome{e.process, e.time, e.pt - e.time, *e.ntp};
   if (data()) d.data = *data();

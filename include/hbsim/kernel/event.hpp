@@ -22,6 +22,9 @@ struct ntp_note;   // kernel/ntp_note.hpp: the NTP exchange the event ended
 enum class event_kind : std::uint8_t { local, send, receive, crash, restart, reject };
 std::string_view to_string(event_kind k);
 inline constexpr int event_kind_count = 6;
+/// A receive or a reject: an event that a message's arrival made, whose record names the message, its
+/// sender and its send event.
+constexpr bool message_arrived(event_kind k) { return k == event_kind::receive || k == event_kind::reject; }
 
 struct hlc_stamp {
   sim_time l = 0;

@@ -54,7 +54,7 @@ class snowflake_judge final : public clock_judge {
   std::vector<std::string> names_;
   std::vector<latest> last_;
   // Every id drawn, with its first event: looked up, never iterated.
-  std::unordered_map<std::uint64_t, std::pair<process_id, std::uint64_t>> drawn_;
+  std::unordered_map<std::uint64_t, std::pair<process_id, std::uint64_t>> drawn_;  // looked up, never iterated
 };
 
 constexpr std::array<std::string_view, 2> invariant_names = {"snowflake.monotonic", "snowflake.unique"};
