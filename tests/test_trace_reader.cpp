@@ -775,7 +775,7 @@ TEST_CASE("trace reader: a broken header is an input_error on its line") {
   CHECK_THROWS_AS(trace_reader(fs::temp_directory_path().string()), input_error);
 }
 
-TEST_CASE("trace reader: more than 4,096 processes only without vector clocks") {
+TEST_CASE("trace reader: more than 4,096 processes with or without vector clocks") {
   const auto header = [](std::size_t processes, const std::string& clocks) {
     std::string text = R"({"type":"header","format":"hbsim-trace/1","scenario":"t","seed":1)";
     if (!clocks.empty()) text.append(R"(,"clocks":)").append(clocks);
@@ -792,9 +792,9 @@ TEST_CASE("trace reader: more than 4,096 processes only without vector clocks") 
       return e.path();
     }
   };
-  CHECK(refused_at(header(4097, "")) == "/processes");  // the default clocks include vectors
-  CHECK(refused_at(header(4097, R"(["lamport","vector"])")) == "/clocks/1");
-  CHECK(refused_at(header(4096, "")).empty());
+  CHECK(refused_at(header(4097, "")).empty());  // the default clocks, vectors included
+  CHECK(refused_at(header(5000, R"(["lamport","vector"])")).empty());
+  CHECK(refused_at(header(257, R"(["lamport","matrix"])")) == "/clocks/1");  // matrix clocks: at most 256
   CHECK(refused_at(header(5000, R"(["lamport","hlc"])")).empty());
 }
 

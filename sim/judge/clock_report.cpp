@@ -240,7 +240,7 @@ clock_report::~clock_report() = default;
 
 void clock_report::on_start(const run_header& h) {
   if (!truth_->keeps_rows())
-    throw std::logic_error("clock_report: beyond vector_max_processes the ground truth keeps no rows to compare with");
+    throw std::logic_error("clock_report: the ground truth keeps no rows to compare with");
   s_ = std::make_unique<state>();
   state& s = *s_;
   s.n = h.process_names.size();

@@ -14,6 +14,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/ref_tracker.hpp"
 #include "hbsim/scenario/scenario.hpp"
+#include "hbsim/truth/row_limit.hpp"
 #include "judge/step_table.hpp"
 
 // How "a → b?" is answered without a graph search: each process's events form a chain, so a → b
@@ -447,9 +448,9 @@ void hb_graph_builder::on_start(const run_header& h) {
   state& s = *s_;
   s.started = true;
   // Its per-process tables are processes² counters, as vector clocks are.
-  if (h.process_names.size() > vector_max_processes)
+  if (h.process_names.size() > row_max_processes)
     throw input_error(h.source ? h.source->file : std::string(), "/processes",
-                      cat("at most ", std::to_string(vector_max_processes), " processes for the happens-before graph"),
+                      cat("at most ", std::to_string(row_max_processes), " processes for the happens-before graph"),
                       cat(std::to_string(h.process_names.size()), " processes"),
                       "explain, the GraphML and JSON links need it; hbsim check judges a run of any size");
   s.names.assign(h.process_names.begin(), h.process_names.end());

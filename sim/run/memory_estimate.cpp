@@ -7,6 +7,7 @@
 
 #include "core/concat.hpp"
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/truth/row_limit.hpp"
 
 namespace hbsim {
 
@@ -20,7 +21,11 @@ constexpr std::uint64_t waiting_bytes = 400;
 constexpr std::uint64_t vector_copies = 6;  // the clock's row, the truth's, the checker's, the messages' slots
 constexpr std::uint64_t compared_event_bytes = 20;
 
-std::string mib(std::uint64_t bytes) { return concat((bytes + (1u << 19)) >> 20, " MiB"); }
+// MiB, or GiB from 10 GiB on.
+std::string size_text(std::uint64_t bytes) {
+  return bytes < (std::uint64_t{10} << 30) ? concat((bytes + (1u << 19)) >> 20, " MiB")
+                                           : concat((bytes + (1u << 29)) >> 30, " GiB");
+}
 
 // Events the generators will make, as far as the scenario says (scripts and rules add a few).
 std::uint64_t generated_events(const scenario& s) {
@@ -56,13 +61,13 @@ memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uin
   for (const generator& g : s.generate)
     if (const auto* p = std::get_if<phold_generator>(&g)) waiting += p->population * n;
   const std::uint64_t compared =
-      compare_clocks && n <= limits::vector_processes ? std::min(generated_events(s), compared_most) : 0;
+      compare_clocks && truth_keeps_rows(n, s.logical.has("vector")) ? std::min(generated_events(s), compared_most) : 0;
   memory_estimate e;
   e.bytes = base_bytes + n * (process_bytes + row) + waiting * (waiting_bytes + row) + compared * compared_event_bytes;
   e.parts = concat(n, " processes x ", process_bytes + row, " B");
   if (waiting) e.parts += concat(" + ", waiting, " messages waiting x ", waiting_bytes + row, " B");
   if (compared) e.parts += concat(" + ", compared, " events compared x ", compared_event_bytes, " B");
-  e.parts += concat(" + ", mib(base_bytes));
+  e.parts += concat(" + ", size_text(base_bytes));
   return e;
 }
 
@@ -79,13 +84,29 @@ std::optional<std::uint64_t> available_memory() {
   return out;
 }
 
+namespace {
+
+// `fitting`: "a run that" fits...; `what`: "a run" estimated at...
+void refuse_beyond(const memory_estimate& e, std::optional<std::uint64_t> available, const std::string& file,
+                   const std::string& fitting, const std::string& what, const std::string& hint) {
+  if (!available || e.bytes <= *available) return;
+  throw input_error(file, "/processes", concat(fitting, " fits in the memory available, ", size_text(*available)),
+                    concat(what, " estimated at ", size_text(e.bytes), " (", e.parts, ")"), hint);
+}
+
+}  // namespace
+
 void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available,
                   std::uint64_t compared_most) {
-  const memory_estimate e = estimate_memory(s, compare_clocks, compared_most);
-  if (!available || e.bytes <= *available) return;
-  throw input_error(s.file, "/processes", concat("a run that fits in the memory available, ", mib(*available)),
-                    concat("a run estimated at ", mib(e.bytes), " (", e.parts, ")"),
-                    "fewer processes, a smaller PHOLD population, or vector clocks left out");
+  refuse_beyond(estimate_memory(s, compare_clocks, compared_most), available, s.file, "a run that", "a run",
+                s.logical.vector_sized()
+                    ? R"(fewer processes, or vector clocks left out ("clocks": ["lamport", "hlc"]), which cost processes² counters)"
+                    : "fewer processes or a smaller PHOLD population");
+}
+
+void check_trace_memory(const scenario& header, std::optional<std::uint64_t> available) {
+  refuse_beyond(estimate_memory(header, false), available, header.file, "a trace whose judging", "its judging",
+                "a machine with more memory: the trace's vector clocks cost processes² counters to judge");
 }
 
 }  // namespace hbsim

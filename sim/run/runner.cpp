@@ -14,6 +14,7 @@
 #include "hbsim/core/output_file.hpp"
 #include "engine/observer_thread.hpp"
 #include "hbsim/trace/trace_writer.hpp"
+#include "hbsim/truth/row_limit.hpp"
 
 namespace hbsim {
 
@@ -162,7 +163,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   expectation_checker checker(s, *out.truth, *out.invariants);
   std::vector<event_observer*> judges = {out.truth.get(), out.invariants.get(), &checker};
   if (options.trace_path.empty()) judges.push_back(&trace);
-  if (options.compare_clocks && s.processes.size() <= limits::vector_processes) {  // it needs the truth's rows
+  if (options.compare_clocks && truth_keeps_rows(s.processes.size(), s.logical.has("vector"))) {  // it needs them
     out.clocks = std::make_unique<clock_report>(*out.truth, options.compare);
     judges.push_back(out.clocks.get());
   }

@@ -2,6 +2,7 @@
 #include "core/concat.hpp"
 #include "hbsim/data/data_judge.hpp"
 #include "hbsim/kernel/ntp_note.hpp"
+#include "hbsim/truth/row_limit.hpp"
 #include "scenario/scenario_reader.hpp"
 
 namespace hbsim::scenario_internal {
@@ -39,10 +40,12 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
   const std::array<std::string_view, 1> f{kind};
   check_fields(v, path, "a " + std::string(kind) + " expectation", f);
   e.type = kind == "before" ? expectation::kind::before : expectation::kind::concurrent;
-  // Beyond that many processes the ground truth keeps edges, not the causal past a relation needs.
-  if (process_count_ > limits::vector_processes)
-    fail(kind_path, concat("at most ", limits::vector_processes, " processes for a \"", kind, "\" expectation"),
-         concat(process_count_, " processes"));
+  // Beyond that many processes without vector clocks the ground truth keeps edges, not the causal past a
+  // relation needs.
+  if (!truth_keeps_rows(process_count_, logical_.has("vector")))
+    fail(kind_path,
+         concat("at most ", row_max_processes, " processes for a \"", kind, "\" expectation without vector clocks"),
+         concat(process_count_, " processes"), R"(add vector clocks: "clocks": ["lamport", "vector", "hlc"])");
   const json& pair = v[std::string(kind)];
   if (!pair.is_array() || pair.size() != 2) wrong(pair, kind_path, "an array of two event references");
   e.a = read_event_ref(pair[0], child(kind_path, 0));

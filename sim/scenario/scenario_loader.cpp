@@ -55,13 +55,7 @@ scenario reader::read(const json& root) {
   resolve_ntp_syncs(s);
   if (const json* f = get(root, "network")) s.network = read_network(*f, "/network");
   std::vector<std::string> clocks(std::begin(standard_clock_names), std::end(standard_clock_names));
-  if (const json* f = get(root, "clocks"))
-    clocks = read_clocks(*f, "/clocks");
-  else if (process_count_ > vector_max_processes)
-    fail("/processes",
-         concat("at most ", vector_max_processes,
-                " processes with vector clocks, which the default clocks (lamport, vector, hlc) include"),
-         concat(process_count_, " processes"), R"(leave vector clocks out for more: "clocks": ["lamport", "hlc"])");
+  if (const json* f = get(root, "clocks")) clocks = read_clocks(*f, "/clocks");
   s.logical = logical_ = read_logical(get(root, "logical"), "/logical", std::move(clocks));
   max_pending_ = s.pending_limit();
   if (const json* f = get(root, "data")) {

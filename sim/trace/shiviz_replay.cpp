@@ -12,6 +12,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
+#include "hbsim/truth/row_limit.hpp"
 #include "trace/record_stamps.hpp"
 
 namespace hbsim {
@@ -162,10 +163,10 @@ void replay_shiviz_log(const std::string& path, std::span<event_observer* const>
     if (options.one_execution && executions++ == 1)
       throw input_error(path, "", "a log of one execution", concat("a second one, \"", x.name, "\""),
                         "explain relates two events of one execution", x.line);
-    if (x.hosts.size() > limits::vector_processes)
+    if (x.hosts.size() > row_max_processes)
       throw input_error(path, "",
-                        concat("at most ", std::to_string(limits::vector_processes),
-                               " hosts in an execution (hbsim's limit on processes with vector clocks)"),
+                        concat("at most ", std::to_string(row_max_processes),
+                               " hosts in an execution, whose events are replayed with their causal past (hosts² counters)"),
                         concat(std::to_string(x.hosts.size()), " hosts"), "hbsim check judges such a log", x.line);
     shiviz_report report;
     check_shiviz_execution(x, report);

@@ -69,13 +69,7 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
       fail(path, "a name not listed before", describe_json(p).append(" again"));
     header_.processes.push_back({p.get<std::string>(), {}});
   }
-  if (const auto it = o.find("clocks"); it != o.end())
-    read_clocks(*it, registry, fail);
-  else if (header_.processes.size() > vector_max_processes)
-    fail("/processes",
-         "at most " + std::to_string(vector_max_processes) +
-             " processes with vector clocks, which a trace without \"clocks\" has (lamport, vector, hlc)",
-         std::to_string(header_.processes.size()) + " processes");
+  if (const auto it = o.find("clocks"); it != o.end()) read_clocks(*it, registry, fail);
   if (const auto it = o.find("logical"); it != o.end()) read_options(*it, fail);
 }
 

@@ -8,7 +8,7 @@ namespace hbsim {
 
 void causality::on_start(const run_header& h) {
   n_ = h.process_names.size();
-  width_ = n_ <= rows_most_ ? n_ : 0;
+  width_ = n_ <= rows_most_ || h.vectors ? n_ : 0;
   // Each process starts on a row of zeros of its own, that its events will add themselves to.
   pool_.assign(width_ * width_, 0);
   refs_.assign(width_, 1);

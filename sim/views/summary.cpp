@@ -3,6 +3,7 @@
 #include "hbsim/clocks/vector/vector_clock.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
+#include "hbsim/truth/row_limit.hpp"
 
 #include <algorithm>
 #include <iomanip>
@@ -320,10 +321,11 @@ void print_summary(std::ostream& out, const run_report& r) {
   if (r.invariants && r.invariants->ntp_exchange_count() > 0) print_ntp(out, *r.invariants);
   if (r.clocks)
     print_clock_report(out, r.clocks->result(), names);
-  else if (names.size() > vector_max_processes)
-    out << "\nclocks compared  left out: beyond " << vector_max_processes
-        << " processes the ground truth keeps the run's edges, which the\n"
-           "                 invariants need, not each event's causal past, which the comparison needs\n";
+  else if (!truth_keeps_rows(names.size(), sc.logical.has("vector")))
+    out << "\nclocks compared  left out: beyond " << row_max_processes
+        << " processes without vector clocks the ground truth keeps the run's\n"
+           "                 edges, which the invariants need, not each event's causal past, which the\n"
+           "                 comparison needs\n";
 
   print_expectations(out, r);
   const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;

@@ -82,7 +82,8 @@ int check_shiviz(const std::string& file, bool json, const stopwatch& watch) {
 }
 
 int check_trace(const std::string& file, bool json, const stopwatch& watch) {
-  trace_reader reader(file);
+  const std::unique_ptr<trace_reader> opened = open_trace(file);
+  trace_reader& reader = *opened;
   causality truth;
   invariant_checker checker(truth);
   event_observer* observers[] = {&truth, &checker};

@@ -8,6 +8,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/trace/trace_reader.hpp"
+#include "hbsim/truth/row_limit.hpp"
 #include "compare_option.hpp"
 #include "subcommand.hpp"
 #include "trace_input.hpp"
@@ -42,12 +43,13 @@ struct report_args {
 int report_command(const report_args& a) {
   refuse_shiviz_log(a.file);
   const stopwatch watch;
-  trace_reader reader(a.file);
+  const std::unique_ptr<trace_reader> opened = open_trace(a.file);
+  trace_reader& reader = *opened;
   // The comparison needs each event's causal past, which the ground truth keeps as rows only so far.
-  if (const std::size_t n = reader.header().processes.size(); n > vector_max_processes)
+  if (const std::size_t n = reader.header().processes.size(); !truth_keeps_rows(n, reader.header().logical.has("vector")))
     throw input_error(a.file, "/processes",
-                      "at most " + std::to_string(vector_max_processes) +
-                          " processes: the clock comparison needs each event's causal past",
+                      "at most " + std::to_string(row_max_processes) +
+                          " processes without vector clocks: the clock comparison needs each event's causal past",
                       std::to_string(n) + " processes", "hbsim check judges the trace's invariants at any size");
   causality truth;
   clock_report report(truth, {parse_compare_mode(a.compare).value_or(compare_mode::automatic)});

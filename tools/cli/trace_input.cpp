@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/run/memory_estimate.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
 
 namespace hbsim::cli {
@@ -39,7 +40,13 @@ void replay_input(const std::string& file, bool shiviz, std::span<event_observer
   if (shiviz)
     replay_shiviz_log(file, observers, options);
   else
-    trace_reader(file).replay(observers);
+    open_trace(file)->replay(observers);
+}
+
+std::unique_ptr<trace_reader> open_trace(const std::string& file) {
+  auto reader = std::make_unique<trace_reader>(file);
+  check_trace_memory(reader->header());
+  return reader;
 }
 
 void print_trace_title(std::ostream& out, std::string_view command, const std::string& file,

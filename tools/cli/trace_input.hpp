@@ -2,6 +2,7 @@
 // ShiViz/GoVector log, told apart by its content, and replayed to observers as such.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <span>
 #include <string>
@@ -22,6 +23,9 @@ trace_format input_format(const std::string& file);
 // at first, so that a trace in a pipe is read once; what is neither is left to the trace reader,
 // whose errors say what is wrong.
 bool shiviz_log(const std::string& file);
+
+// Opens the hbsim trace `file`, refusing one whose judging would not fit in memory (input_error).
+std::unique_ptr<trace_reader> open_trace(const std::string& file);
 
 // Replays `file` to the observers: as a ShiViz/GoVector log when `shiviz` (with `options`), as an
 // hbsim trace otherwise.

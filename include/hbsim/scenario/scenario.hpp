@@ -61,8 +61,7 @@ struct scenario {
 namespace limits {
 inline constexpr std::size_t file_bytes = 64u << 20;
 inline constexpr int nesting_depth = 64;
-inline constexpr std::size_t processes = 1u << 24;      // without vector clocks; memory is estimated at load
-inline constexpr std::size_t vector_processes = vector_max_processes;
+inline constexpr std::size_t processes = 1u << 24;      // and what fits: memory is estimated at load
 inline constexpr std::uint64_t max_events = 4'000'000'000;  // vector entries are uint32
 inline constexpr std::uint64_t max_pending = 100'000'000;   // each costs a few hundred bytes, and a vector
 inline constexpr std::size_t list_entries = 1'000'000;  // script, rules, faults, links, expect
@@ -72,11 +71,14 @@ inline constexpr std::size_t name_length = 256;
 /// max_pending when a scenario leaves it out. With vector clocks: a million, or 2^24 / processes when
 /// that is smaller. A message in flight holds its vector clock in several places (the clocks' slot, the
 /// checker's rows, each with room to grow): about 20 bytes per process, so what waits stays within
-/// about 330 MB. Without: a million, or twice the processes when more (a few hundred bytes each), so
-/// that a PHOLD of a million processes has room for its population and its timers.
+/// about 330 MB; but never fewer than twice the processes, room for a PHOLD of population 1 and its
+/// timers (beyond 2,896 processes; the memory estimate at load covers them). Without vector clocks: a
+/// million, or twice the processes when more (a few hundred bytes each), for the same PHOLD at a million.
 constexpr std::uint64_t default_max_pending(std::size_t processes, bool vectors = true) {
-  if (!vectors) return std::max<std::uint64_t>(1'000'000, 2 * std::uint64_t{processes});
-  return std::min<std::uint64_t>(1'000'000, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1));
+  const std::uint64_t phold = 2 * std::uint64_t{processes};
+  if (!vectors) return std::max<std::uint64_t>(1'000'000, phold);
+  return std::min<std::uint64_t>(
+      1'000'000, std::max(phold, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1)));
 }
 
 /// Reads and validates a scenario file; its `clocks` may name the kinds of `registry`. Throws

@@ -3,10 +3,11 @@
 // expectations, the clock comparison) read it while they see the same event, so it is observed before
 // them. Memory follows the processes and the sends in flight, never the length of the run.
 //
-// Up to vector_max_processes processes the truth is kept as rows (vectors of processes entries);
-// beyond (a run without vector clocks may have a million processes) only its edges are: which send
-// each receive merges, and each process's count. Rows are then empty, and the judges check what edges
-// decide (every clock condition of a scalar clock holds for all pairs when it holds on each edge).
+// The truth is kept as rows (vectors of processes entries) up to row_max_processes processes, and at
+// any size in a run with vector clocks. Beyond, without them (such a run may have a million processes),
+// only its edges are: which send each receive merges, and each process's count. Rows are then empty,
+// and the judges check what edges decide (every clock condition of a scalar clock holds for all pairs
+// when it holds on each edge).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 
 #include "hbsim/core/id_table.hpp"
 #include "hbsim/kernel/observer.hpp"
-#include "hbsim/truth/vector_limit.hpp"
+#include "hbsim/truth/row_limit.hpp"
 
 namespace hbsim {
 
@@ -36,8 +37,8 @@ class causality final : public event_observer {
   using send_slot = std::uint32_t;
   static constexpr send_slot no_slot = ~send_slot{0};
 
-  /// Rows are kept up to `rows_most` processes.
-  explicit causality(std::size_t rows_most = vector_max_processes) : rows_most_(rows_most) {}
+  /// Rows are kept up to `rows_most` processes, and at any number for a run with vector clocks.
+  explicit causality(std::size_t rows_most = row_max_processes) : rows_most_(rows_most) {}
 
   void on_start(const run_header& h) override;
   void on_event(const event_record& e) override;

@@ -151,7 +151,6 @@ class vector_module final : public clock_kind {
   }
 
   std::span<const std::string_view> invariants() const override { return vector_judge::invariants; }
-  std::size_t max_processes() const override { return vector_max_processes; }
   std::unique_ptr<clock_judge> make_judge(names_span) const override { return nullptr; }
 
   // Sparse, as in the trace: the non-zero entries only.

@@ -1,6 +1,8 @@
 #include "hbsim/clocks/vector/vector_options.hpp"
 
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "hbsim/clocks/vector/vector_clock.hpp"
@@ -34,9 +36,10 @@ vector_options vector_options::read(const nlohmann::json& block) {
     if (field != "max_entries" && field != "idle")
       throw input_error("", "/prune/" + field, prune_form, "a field \"" + field + "\"");
   if (const auto m = prune->find("max_entries"); m != prune->end()) {
-    if (!m->is_number_unsigned() || m->get<std::uint64_t>() < 1 || m->get<std::uint64_t>() > vector_max_processes)
+    if (!m->is_number_unsigned() || m->get<std::uint64_t>() < 1 ||
+        m->get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max())
       throw input_error("", "/prune/max_entries",
-                        "an integer from 1 to " + std::to_string(vector_max_processes) +
+                        "an integer from 1 to " + std::to_string(std::numeric_limits<std::uint32_t>::max()) +
                             ", the non-zero entries a vector keeps (its own included)",
                         describe_json(*m));
     o.max_entries = m->get<std::uint64_t>();

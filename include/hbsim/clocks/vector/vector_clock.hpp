@@ -17,7 +17,6 @@
 #include "hbsim/clocks/logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/clocks/vector/vector_options.hpp"
-#include "hbsim/truth/vector_limit.hpp"  // vector_max_processes
 
 namespace hbsim {
 
