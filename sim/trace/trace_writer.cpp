@@ -116,31 +116,44 @@ char* trace_writer::reserve(std::size_t bound) { return out_.reserve(bound); }
 
 void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
 
-char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
+char* trace_writer::name(char* p, process_id q) const { return raw(p, quoted(q)); }
 
 void trace_writer::ahead(const event_record& next) const {
-  prefetch(&names_[next.process], sizeof(std::string));
-  if (message_arrived(next.kind)) prefetch(&names_[next.from], sizeof(std::string));
-  for (const sent_message& m : next.messages) prefetch(&names_[m.to], sizeof(std::string));
+  const auto fetch = [this](process_id q) {
+    prefetch(&name_start_[q], 2 * sizeof(std::size_t));
+    prefetch(name_text_.data() + name_start_[q], longest_name_);
+  };
+  fetch(next.process);
+  if (message_arrived(next.kind)) fetch(next.from);
+  for (const sent_message& m : next.messages) fetch(m.to);
 }
 
 void trace_writer::on_start(const run_header& h) {
   plain_names_ = h.process_names;
-  for (const std::string& n : h.process_names) {
-    std::string q;
-    append_json_string(q, n);
-    names_.push_back(q);
-    longest_name_ = std::max(longest_name_, q.size());
+  const std::size_t n = h.process_names.size();
+  name_text_.clear();
+  name_start_.assign(1, 0);
+  name_start_.reserve(n + 1);
+  for (const std::string& name : h.process_names) {
+    append_json_string(name_text_, name);
+    longest_name_ = std::max(longest_name_, name_text_.size() - name_start_.back());
+    name_start_.push_back(name_text_.size());
   }
-  key_stride_ = std::max<std::size_t>(16, (longest_name_ + 1 + 15) / 16 * 16);
-  key_blocks_.assign(names_.size() * key_stride_, 0);
-  for (std::size_t i = 0; i < names_.size(); ++i) {
-    char* p = raw(&key_blocks_[i * key_stride_], names_[i]);
-    *p = ':';
-    key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(names_[i].size() + 1, 255)));
-  }
+  name_text_.shrink_to_fit();
   const logical_config& clocks = h.source->logical;
   places_ = stamp_index(clocks);
+  // Vector entries' keys, only for a run with vectors (16 MB at a million processes).
+  key_stride_ = std::max<std::size_t>(16, (longest_name_ + 1 + 15) / 16 * 16);
+  key_blocks_.clear();
+  key_length_.clear();
+  if (places_.vector != stamp_index::none) {
+    key_blocks_.assign(n * key_stride_, 0);
+    for (process_id i = 0; i < n; ++i) {
+      char* p = raw(&key_blocks_[i * key_stride_], quoted(i));
+      *p = ':';
+      key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(quoted(i).size() + 1, 255)));
+    }
+  }
   extra_.clear();
   for (const chosen_clock& c : clocks.extra) extra_.push_back(c.kind.get());
   std::size_t clock_names = 0;
@@ -151,14 +164,14 @@ void trace_writer::on_start(const run_header& h) {
   for (const chosen_clock& c : clocks.extra)
     if (nlohmann::json o = c.kind->recorded_options(); !o.is_null()) recorded[c.kind->name()] = std::move(o);
   const std::string options = recorded.empty() ? std::string() : recorded.dump();
-  char* p = reserve(128 + 6 * h.source->name.size() + names_.size() * (longest_name_ + 1) + clock_names +
+  char* p = reserve(128 + 6 * h.source->name.size() + name_text_.size() + n + clock_names +
                     options.size());
   p = lit(p, "{\"type\":\"header\",\"format\":\"hbsim-trace/1\",\"scenario\":");
   p = write_json_string(p, h.source->name);
   p = lit(p, ",\"seed\":");
   p = num(p, h.seed);
   p = lit(p, ",\"processes\":[");
-  for (process_id i = 0; i < names_.size(); ++i) {
+  for (process_id i = 0; i < n; ++i) {
     if (i) *p++ = ',';
     p = name(p, i);
   }
