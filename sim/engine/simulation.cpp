@@ -17,14 +17,17 @@
 // simulation::state is in the files its header names.
 namespace hbsim {
 
+void simulation::state::grow_slots(std::size_t count) {
+  const std::size_t old = slot_refs.size();
+  if (count <= old) return;
+  slot_refs.resize(count, 0);
+  clocks.reserve_slots(count);
+  free_slots.reserve(count);
+  for (std::size_t i = count; i > old; --i) free_slots.push_back(static_cast<message_slot>(i - 1));
+}
+
 message_slot simulation::state::take_slot() {
-  if (free_slots.empty()) {
-    const std::size_t old = slot_refs.size();
-    const std::size_t grown = std::max<std::size_t>(16, old * 2);
-    slot_refs.resize(grown, 0);
-    clocks.reserve_slots(grown);
-    for (std::size_t i = grown; i > old; --i) free_slots.push_back(static_cast<message_slot>(i - 1));
-  }
+  if (free_slots.empty()) grow_slots(std::max<std::size_t>(16, slot_refs.size() * 2));
   const message_slot s = free_slots.back();
   free_slots.pop_back();
   return s;
@@ -291,7 +294,7 @@ void simulation::state::look_ahead() {
 }
 
 void simulation::state::run() {
-  const run_header header{&sc, seed, names, false, sc.logical.has("vector")};
+  const run_header header{&sc, seed, names, false, sc.logical.has("vector"), sc.pending_at_start()};
   notify([&](event_observer& o) { o.on_start(header); });
   schedule_faults();
   for (std::size_t b = 0; b < behaviours.size(); ++b)
@@ -333,6 +336,7 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
   state& s = *s_;
   const std::size_t n = sc.processes.size();
   s.procs.reserve(n);
+  s.names.reserve(n);
   for (process_id p = 0; p < n; ++p) {
     s.names.push_back(sc.processes[p].name);
     s.procs.emplace_back(physical_clock(sc.processes[p].clock, s.source, p),
@@ -342,6 +346,12 @@ simulation::simulation(const scenario& sc, std::optional<std::uint64_t> seed)
     if (const auto* c = std::get_if<crash_fault>(&f.what); c && c->persist == persist_mode::checkpoint)
       s.procs[c->process].checkpoint_every = c->checkpoint_every;
   s.clocks.reserve_slots(0);
+  // Room for what waits at the start (PHOLD's population): tables of that size at once, instead of
+  // each size on the way and their copies.
+  if (const std::uint64_t pending = sc.pending_at_start()) {
+    s.flights.reserve(pending);
+    s.grow_slots(pending);
+  }
   if (s.net.any_fifo())
     for (process_id to = 0; to < n; ++to)
       s.procs[to].layers.push_back(

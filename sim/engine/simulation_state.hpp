@@ -165,6 +165,8 @@ struct simulation::state {
 
   // Events and messages (simulation.cpp).
   message_slot take_slot();
+  /// Slots [0, count) exist, the new ones free.
+  void grow_slots(std::size_t count);
   void release(std::uint32_t flight_index);
   event_id emit(process_id p, event_kind kind, label_id label, sim_time pt, const flight* m,
                 std::span<const sent_message> messages, const commit_note* commit = nullptr,

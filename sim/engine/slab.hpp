@@ -20,6 +20,10 @@ class slab {
     return i;
   }
   void remove(std::uint32_t i) { free_.push_back(i); }
+  void reserve(std::size_t n) {
+    items_.reserve(n);
+    free_.reserve(n);
+  }
   T& operator[](std::uint32_t i) { return items_[i]; }
   std::size_t live() const { return items_.size() - free_.size(); }
 

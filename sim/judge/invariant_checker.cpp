@@ -106,6 +106,7 @@ void invariant_checker::on_start(const run_header& h) {
     for (std::size_t i = 0; i < recent_kept_; ++i) recent_row_[p * recent_kept_ + i] = truth_->share(start);
   }
   sends_.clear();
+  sends_.reserve(h.pending_at_start);
   unverified_pairs_ = 0;
   last_exact_.assign(n_, 1);
   own_inexact_.assign(n_, 0);

@@ -57,9 +57,7 @@ memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uin
   const std::uint64_t n = s.processes.size();
   const bool vectors = s.logical.vector_sized();
   const std::uint64_t row = vectors ? vector_copies * 4 * n : 0;
-  std::uint64_t waiting = 0;  // what waits at the start: PHOLD's population
-  for (const generator& g : s.generate)
-    if (const auto* p = std::get_if<phold_generator>(&g)) waiting += p->population * n;
+  const std::uint64_t waiting = s.pending_at_start();
   const std::uint64_t compared =
       compare_clocks && truth_keeps_rows(n, s.logical.has("vector")) ? std::min(generated_events(s), compared_most) : 0;
   memory_estimate e;

@@ -25,6 +25,13 @@ std::uint64_t scenario::pending_limit() const {
   return max_pending.value_or(default_max_pending(processes.size(), logical.has("vector")));
 }
 
+std::uint64_t scenario::pending_at_start() const {
+  std::uint64_t pending = 0;
+  for (const generator& g : generate)
+    if (const auto* p = std::get_if<phold_generator>(&g)) pending += p->population * processes.size();
+  return pending;
+}
+
 namespace scenario_internal {
 
 scenario reader::read(const json& root) {

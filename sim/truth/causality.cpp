@@ -18,6 +18,9 @@ void causality::on_start(const run_header& h) {
   sends_.clear();
   free_sends_.clear();
   messages_.clear();
+  sends_.reserve(h.pending_at_start);
+  free_sends_.reserve(h.pending_at_start);
+  messages_.reserve(h.pending_at_start);
   latest_ = 0;
   before_ = sent_ = {};
   merged_ = false;

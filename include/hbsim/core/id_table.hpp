@@ -22,6 +22,11 @@ class id_table {
     slots_.assign(16, Entry{});
     resized();
   }
+  /// Room for `entries` without growing: one table of the size it would reach, instead of each size
+  /// on the way (and their copies).
+  void reserve(std::size_t entries) {
+    if (2 * entries > slots_.size()) rehash(std::bit_ceil(2 * entries));
+  }
   Entry* find(std::uint64_t id) {
     for (std::size_t i = home(id);; i = (i + 1) & mask_) {
       if (!slots_[i].live()) return nullptr;
@@ -61,8 +66,9 @@ class id_table {
     shift_ = 64 - std::countr_zero(slots_.size());
     size_ = 0;
   }
-  void grow() {
-    std::vector<Entry> old(2 * slots_.size(), Entry{});
+  void grow() { rehash(2 * slots_.size()); }
+  void rehash(std::size_t slots) {
+    std::vector<Entry> old(slots, Entry{});
     old.swap(slots_);
     resized();
     for (const Entry& e : old)

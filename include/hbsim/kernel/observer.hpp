@@ -24,6 +24,9 @@ struct run_header {
   // Whether its events carry vector clocks (process_names.size() entries each); without them a run
   // may have a million processes.
   bool vectors = true;
+  // Sends pending at the start (PHOLD's population), for observers to size their tables of sends in
+  // flight once instead of growing them; a hint, 0 when nothing is known.
+  std::uint64_t pending_at_start = 0;
 };
 
 /// How the run ended.

@@ -53,6 +53,8 @@ struct scenario {
   std::optional<process_id> find_process(std::string_view name) const;
   /// At most this many message copies in flight and timers pending at once: max_pending or its default.
   std::uint64_t pending_limit() const;
+  /// Messages pending at the start: PHOLD's population times the processes, over its PHOLD generators.
+  std::uint64_t pending_at_start() const;
   /// Whether some process runs NTP exchanges: a scripted `ntp` or a clock's `sync.ntp`.
   bool has_ntp() const;
 };
