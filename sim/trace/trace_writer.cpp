@@ -116,30 +116,25 @@ char* trace_writer::reserve(std::size_t bound) { return out_.reserve(bound); }
 
 void trace_writer::end_line(char* end) { out_.advance(lit(end, "}\n")); }
 
-char* trace_writer::name(char* p, process_id q) const { return raw(p, quoted(q)); }
+char* trace_writer::name(char* p, process_id q) const { return raw(p, names_[q]); }
 
 void trace_writer::ahead(const event_record& next) const {
-  const auto fetch = [this](process_id q) {
-    prefetch(&name_start_[q], 2 * sizeof(std::size_t));
-    prefetch(name_text_.data() + name_start_[q], longest_name_);
-  };
-  fetch(next.process);
-  if (message_arrived(next.kind)) fetch(next.from);
-  for (const sent_message& m : next.messages) fetch(m.to);
+  prefetch(&names_[next.process], sizeof(std::string));
+  if (message_arrived(next.kind)) prefetch(&names_[next.from], sizeof(std::string));
+  for (const sent_message& m : next.messages) prefetch(&names_[m.to], sizeof(std::string));
 }
 
 void trace_writer::on_start(const run_header& h) {
   plain_names_ = h.process_names;
   const std::size_t n = h.process_names.size();
-  name_text_.clear();
-  name_start_.assign(1, 0);
-  name_start_.reserve(n + 1);
+  names_.clear();
+  names_.reserve(n);
   for (const std::string& name : h.process_names) {
-    append_json_string(name_text_, name);
-    longest_name_ = std::max(longest_name_, name_text_.size() - name_start_.back());
-    name_start_.push_back(name_text_.size());
+    std::string q;
+    append_json_string(q, name);
+    longest_name_ = std::max(longest_name_, q.size());
+    names_.push_back(q);  // a copy: a short name's fits inside it, where q's buffer took room for escapes
   }
-  name_text_.shrink_to_fit();
   const logical_config& clocks = h.source->logical;
   places_ = stamp_index(clocks);
   // Vector entries' keys, only for a run with vectors (16 MB at a million processes).
@@ -149,9 +144,9 @@ void trace_writer::on_start(const run_header& h) {
   if (places_.vector != stamp_index::none) {
     key_blocks_.assign(n * key_stride_, 0);
     for (process_id i = 0; i < n; ++i) {
-      char* p = raw(&key_blocks_[i * key_stride_], quoted(i));
+      char* p = raw(&key_blocks_[i * key_stride_], names_[i]);
       *p = ':';
-      key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(quoted(i).size() + 1, 255)));
+      key_length_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(names_[i].size() + 1, 255)));
     }
   }
   extra_.clear();
@@ -164,7 +159,7 @@ void trace_writer::on_start(const run_header& h) {
   for (const chosen_clock& c : clocks.extra)
     if (nlohmann::json o = c.kind->recorded_options(); !o.is_null()) recorded[c.kind->name()] = std::move(o);
   const std::string options = recorded.empty() ? std::string() : recorded.dump();
-  char* p = reserve(128 + 6 * h.source->name.size() + name_text_.size() + n + clock_names +
+  char* p = reserve(128 + 6 * h.source->name.size() + n * (longest_name_ + 1) + clock_names +
                     options.size());
   p = lit(p, "{\"type\":\"header\",\"format\":\"hbsim-trace/1\",\"scenario\":");
   p = write_json_string(p, h.source->name);
