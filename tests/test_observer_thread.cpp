@@ -172,7 +172,7 @@ TEST_CASE("observer thread: a run judged on a second thread gives the same summa
   }
 }
 
-TEST_CASE("observer thread: an observer's exception reaches the caller at the end of the run") {
+TEST_CASE("observer thread: an observer's exception reaches the caller, and stops the run") {
   const scenario s = faulty_random_scenario();
   failing_observer failing(5);
   call_log after;
@@ -187,6 +187,24 @@ TEST_CASE("observer thread: an observer's exception reaches the caller at the en
           return l.rfind("event", 0) == 0;
         }) == 4);
   CHECK(after.lines.back().rfind("finish", 0) == std::string::npos);
+}
+
+TEST_CASE("observer thread: an observer that refuses the run at its start stops it within a few records") {
+  class refusing final : public event_observer {
+    void on_start(const run_header&) override { throw std::runtime_error("refused"); }
+  };
+  const scenario s = parse_scenario(R"({"name": "p", "seed": 1, "processes": {"count": 8},
+    "generate": {"kind": "phold", "population": 1, "messages": 10000}})",
+                                    "p.json");
+  refusing refuse;
+  call_log after;
+  observer_thread worker({&refuse, &after}, 1);  // 16 records, handed over by 4
+  simulation sim(s, 1);
+  sim.observe(worker);
+  CHECK_THROWS_WITH_AS(sim.run(), "refused", std::runtime_error);
+  // 20,000 events in all: the run stopped after a few batches, and the later observer saw none of it.
+  CHECK(sim.stats().events < 100);
+  CHECK(after.lines.empty());
 }
 
 TEST_CASE("observer thread: a run that stops without finishing leaves no thread behind") {

@@ -133,6 +133,14 @@ inline void ross_case(const options& o, const phold_params& p, double ross_rate,
   row("hbsim / minimal", {"", fixed(dps / per_second(rs[0].deliveries, rs[0].run_seconds), 3)});
   v.target(dps >= 3 * ross_rate, "hbsim run (default, all clocks judged) >= 3x ROSS at " + group(p.processes) +
                                      " processes: measured " + fixed(dps / ross_rate, 3) + "x");
+  if (p.processes < 1'000'000) return;
+  // Issue 11's million processes: half the minimal engine's rate, and 1.2 KB of memory per process.
+  const double ratio = dps / per_second(rs[0].deliveries, rs[0].run_seconds);
+  v.target(ratio >= 0.5, "hbsim run (default) >= 0.5x the minimal engine at " + group(p.processes) +
+                             " processes: measured " + fixed(ratio, 3) + "x");
+  const double bytes = static_cast<double>(rs[1].peak_kb) * 1024 / static_cast<double>(p.processes);
+  v.target(bytes <= 1200, "hbsim run (default) peak memory <= 1.2 KB per process at " + group(p.processes) +
+                              " processes: measured " + fixed(bytes, 0) + " bytes");
 }
 
 inline void ross_compare(const options& o, verdicts& v) {

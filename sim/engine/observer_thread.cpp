@@ -54,8 +54,14 @@ struct observer_thread::ring {
   }
   // Records are shared with the worker by batches of a quarter of the ring: waking it costs a system
   // call whenever it keeps up, too much to pay for each record.
+  // A failed observer (on the worker) stops the run at the next batch: rethrown here.
   void publish() {
-    if (++produced % batch == 0) share();
+    if (++produced % batch != 0) return;
+    share();
+    if (failed.load(std::memory_order_acquire)) {
+      stop();
+      std::rethrow_exception(failure);
+    }
   }
   void share() {
     published.store(produced, std::memory_order_release);
@@ -119,8 +125,13 @@ struct observer_thread::ring {
           case slot::kind::stop: break;
         }
     } catch (...) {
-      failure = std::current_exception();  // read by the caller's thread only after join()
+      fail();
     }
+  }
+
+  void fail() {
+    failure = std::current_exception();  // read by the caller's thread after `failed`, or after join()
+    failed.store(true, std::memory_order_release);
   }
 
   void stop() {
@@ -139,6 +150,7 @@ struct observer_thread::ring {
   std::uint64_t seen_consumed = 0;  // the consumer's count as the producer last read it
   alignas(64) std::atomic<std::uint64_t> consumed{0};
   std::exception_ptr failure;
+  std::atomic<bool> failed{false};
   std::atomic<bool> discarding{false};  // the run failed: what is left is not delivered
   std::thread worker;
 };
@@ -165,8 +177,16 @@ void observer_thread::on_start(const run_header& h) {
   const std::size_t n = h.vectors ? h.process_names.size() : 0;  // entries of an event's vector
   const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint64_t)));
   ring_ = std::make_unique<ring>(count);
-  for (event_observer* o : observers_) o->on_start(h);
-  ring_->worker = std::thread([this] { ring_->work(observers_); });
+  // The observers start on the worker too: their tables (a million processes' entries) are set up while
+  // the run sets up its own, instead of before.
+  ring_->worker = std::thread([this, h] {
+    try {
+      for (event_observer* o : observers_) o->on_start(h);
+    } catch (...) {
+      ring_->fail();
+    }
+    ring_->work(observers_);
+  });
 }
 
 void observer_thread::on_event(const event_record& e) {

@@ -20,9 +20,10 @@ class observer_thread final : public event_observer {
   /// ring stays small enough for the cache whatever the number of processes.
   static constexpr std::size_t default_ring_bytes = std::size_t{1} << 20;
 
-  /// `observers` see every record in this order, on the worker thread; on_start and on_finish are
-  /// called on the caller's thread, before the first record and after the last has been handled.
-  /// An exception thrown by an observer on the worker is rethrown by on_finish.
+  /// `observers` see on_start and every record in this order, on the worker thread; on_finish is called
+  /// on the caller's thread after the last record has been handled. An exception thrown by an observer
+  /// on the worker is rethrown on the caller's thread: by the next batch of records handed over, or by
+  /// on_finish.
   explicit observer_thread(std::vector<event_observer*> observers, std::size_t ring_bytes = default_ring_bytes);
   ~observer_thread() override;  // stops the worker if the run ended without on_finish (an exception)
   observer_thread(const observer_thread&) = delete;
