@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
@@ -184,4 +185,29 @@ TEST_CASE("hbsim run and report --compare: exact, estimate and off, and a bad mo
   CHECK(bogus.err.find("--compare") != std::string::npos);
   CHECK(bogus.err.find("bogus") != std::string::npos);
   CHECK(run_cli("report --compare off '" + trace + "'").code == 2);
+}
+
+TEST_CASE("clock estimate: a count whose whole no sampled pair belongs to is not estimated, not shown as 0") {
+  // 87 events sampled among 18,000 with few related pairs: none of the sampled pairs is related, so the
+  // share of related pairs with equal pt has nothing to be read from.
+  clock_comparison r;
+  r.estimated = true;
+  r.sampled_events = 87;
+  r.events = 18'026;
+  r.pairs = 162'459'325;
+  r.related = 15'124;
+  r.concurrent = r.pairs - r.related;
+  r.pt_tied_estimate = clock_comparison::estimate{0, 0, 0};
+  r.pt_inverted_estimate = clock_comparison::estimate{0.25, 0.1, 40};
+  const std::vector<std::string> names = {"A", "B"};
+  std::ostringstream text;
+  print_clock_report(text, r, names);
+  CHECK(text.str().find("and ? (not estimated: no sampled pair to read it from; --compare exact counts it) equal pt") !=
+        std::string::npos);
+  CHECK(text.str().find("(≈ 25.0% ± 10.0 (95%), from 40 sampled pairs)") != std::string::npos);
+  const json j = clock_report_json(r, names);
+  CHECK(j["physical_time"]["related_tied_estimate"]["share"].is_null());
+  CHECK(j["physical_time"]["related_tied_estimate"]["plus_minus_95"].is_null());
+  CHECK(j["physical_time"]["related_tied_estimate"]["sampled_pairs"] == 0);
+  CHECK(j["physical_time"]["related_inverted_estimate"]["share"] == 0.25);
 }

@@ -52,10 +52,17 @@ std::string interval_text(const clock_comparison::estimate& e) {
       .append(std::to_string(e.sampled_pairs)).append(" sampled pairs");
 }
 
+// An estimate read from no sampled pair (the sampled events make no pair of its whole: with many
+// processes and few messages, no related pair) has no value to give.
+constexpr const char* unestimated = "not estimated: no sampled pair to read it from; --compare exact counts it";
+
 // "3 of 11 related pairs (27.3%)"; a share that rounds to 0 or 100 % without being it says so. An
 // estimated part reads "≈ 1234 of 11000 related pairs (≈ 11.2% ± 0.4 (95%), from 52000 sampled pairs)".
 std::string share(std::uint64_t part, std::uint64_t whole, const char* what,
                   const std::optional<clock_comparison::estimate>& estimated = std::nullopt) {
+  if (estimated && estimated->sampled_pairs == 0)
+    return std::string("? of ").append(std::to_string(whole)).append(" ").append(what).append(" (")
+        .append(unestimated).append(")");
   std::string s = std::string(estimated ? "≈ " : "").append(std::to_string(part)).append(" of ")
       .append(std::to_string(whole)).append(" ").append(what);
   if (estimated) return s.append(" (≈ ").append(interval_text(*estimated)).append(")");
@@ -74,6 +81,7 @@ std::string share(std::uint64_t part, std::uint64_t whole, const char* what,
 // A count alone: "42", or "≈ 42 (3.1% ± 0.2 (95%), from 52000 sampled pairs)" when estimated.
 std::string about(std::uint64_t count, const std::optional<clock_comparison::estimate>& estimated) {
   if (!estimated) return std::to_string(count);
+  if (estimated->sampled_pairs == 0) return std::string("? (").append(unestimated).append(")");
   return std::string("≈ ").append(std::to_string(count)).append(" (").append(interval_text(*estimated)).append(")");
 }
 
@@ -157,7 +165,9 @@ void add_estimates_json(nlohmann::json& out, const clock_comparison& r) {
   const auto add = [&out](const char* part, const char* name, const std::optional<clock_comparison::estimate>& e) {
     if (e)
       out[part][std::string(name).append("_estimate")] = {
-          {"share", e->share}, {"plus_minus_95", e->plus_minus}, {"sampled_pairs", e->sampled_pairs}};
+          {"share", e->sampled_pairs ? nlohmann::json(e->share) : nlohmann::json()},
+          {"plus_minus_95", e->sampled_pairs ? nlohmann::json(e->plus_minus) : nlohmann::json()},
+          {"sampled_pairs", e->sampled_pairs}};
   };
   add("physical_time", "related_inverted", r.pt_inverted_estimate);
   add("physical_time", "related_tied", r.pt_tied_estimate);
