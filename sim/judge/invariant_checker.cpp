@@ -95,21 +95,26 @@ void invariant_checker::on_start(const run_header& h) {
   }
   recent_kept_ = std::clamp<std::size_t>(ring_budget / (sizeof(std::uint32_t) * std::max<std::size_t>(1, n_ * n_)), 1,
                                          recent_most);
-  // Room for every process's truth, its ring and some sends in flight, so that rows rarely move.
-  truth_->reserve_rows(n_ * (recent_kept_ + 2) + 64);
-  // Each process's latest vector and each place of its ring hold its starting row of zeros.
-  latest_row_.resize(n_);
-  recent_row_.resize(n_ * recent_kept_);
-  for (process_id p = 0; p < n_; ++p) {
-    const row_ref start = truth_->current(p);
-    latest_row_[p] = truth_->share(start).row;
-    for (std::size_t i = 0; i < recent_kept_; ++i) recent_row_[p * recent_kept_ + i] = truth_->share(start);
+  rows_ = truth_->keeps_rows();
+  latest_row_.clear();
+  recent_row_.clear();
+  if (rows_) {
+    // Room for every process's truth, its ring and some sends in flight, so that rows rarely move.
+    truth_->reserve_rows(n_ * (recent_kept_ + 2) + 64);
+    // Each process's latest vector and each place of its ring hold its starting row of zeros.
+    latest_row_.resize(n_);
+    recent_row_.resize(n_ * recent_kept_);
+    for (process_id p = 0; p < n_; ++p) {
+      const row_ref start = truth_->current(p);
+      latest_row_[p] = truth_->share(start).row;
+      for (std::size_t i = 0; i < recent_kept_; ++i) recent_row_[p * recent_kept_ + i] = truth_->share(start);
+    }
   }
   sends_.clear();
   sends_.reserve(h.pending_at_start);
   unverified_pairs_ = 0;
-  last_exact_.assign(n_, 1);
-  own_inexact_.assign(n_, 0);
+  last_exact_.assign(rows_ ? n_ : 0, 1);
+  own_inexact_.assign(rows_ ? n_ : 0, 0);
   watching_ = false;
   recent_.assign(n_ * recent_kept_, {});
 }
@@ -212,12 +217,14 @@ struct invariant_checker::event_view {
 
 void invariant_checker::ahead(const event_record& next) const {
   const process_id p = next.process;
-  prefetch(&last_exact_[p], sizeof(last_exact_[p]));
-  prefetch(&latest_row_[p], sizeof(latest_row_[p]));
+  if (rows_) {
+    prefetch(&last_exact_[p], sizeof(last_exact_[p]));
+    prefetch(&latest_row_[p], sizeof(latest_row_[p]));
+  }
   for (const std::uint64_t seq : {next.seq - 1, next.seq}) {  // the one before, and next's own place
     const std::size_t slot = p * recent_kept_ + seq % recent_kept_;
     prefetch(&recent_[slot], sizeof(event_head));
-    prefetch(&recent_row_[slot], sizeof(row_ref));
+    if (rows_) prefetch(&recent_row_[slot], sizeof(row_ref));
   }
 }
 
@@ -247,7 +254,7 @@ void invariant_checker::on_event(const event_record& e) {
                truth_->before(),
                truth_->sent(),
                remembered(p, e.seq - 1),
-               last_exact_[p] ? nullptr : truth_->data(latest_row_[p]),
+               rows_ && !last_exact_[p] ? truth_->data(latest_row_[p]) : nullptr,
                exact};
   if (watching_) watch(x);
   check_exact(x);
@@ -437,8 +444,17 @@ void invariant_checker::judge_ntp(const event_record& e, const event_head& b, ro
 }
 
 void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {
-  // The holders share e's truth row when its vector was exact, or one copy of an inexact vector.
   const process_id p = e.process;
+  const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
+  if (!rows_) {  // every vector exact, and no row to hold
+    if (truth_->sent_slot() != causality::no_slot) {
+      if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
+      sends_[truth_->sent_slot()] = {b, {}, true, false};
+    }
+    recent_[slot] = std::move(b);
+    return;
+  }
+  // The holders share e's truth row when its vector was exact, or one copy of an inexact vector.
   row_ref vector = truth_->current(p);
   if (exact) {
     truth_->share(vector);  // its reference is handed to latest_row_ below
@@ -455,7 +471,6 @@ void invariant_checker::remember(const event_record& e, event_head&& b, row v, b
     if (s.held) truth_->release(s.vector);
     s = {b, truth_->share(vector), exact, true};
   }
-  const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
   truth_->release(recent_row_[slot]);
   recent_row_[slot] = truth_->share(vector);
   recent_[slot] = std::move(b);

@@ -117,6 +117,7 @@ queue_entry event_queue::pop() {
 const queue_entry* event_queue::second() const {
   // The two firsts of each part hold the two firsts of all; the heap's second is one of the root's children.
   const std::array<const queue_entry*, 2> radix = radix_first_two();
+  if (others_.empty()) return radix[1];
   std::array<const queue_entry*, 2 + 1 + arity> candidates{radix[0], radix[1]};
   std::size_t count = 2;
   for (std::size_t c = 0; c < others_.size() && c <= arity; ++c) candidates[count++] = &others_[c];

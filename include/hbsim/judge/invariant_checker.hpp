@@ -199,6 +199,9 @@ class invariant_checker final : public event_observer {
   std::uint64_t ntp_count_ = 0;
   std::optional<sim_time> epsilon_;
   sim_time max_reading_ = 0;  // the initial HLC (0, 0) counts as a reading of 0
+  // Whether the truth keeps rows. Without (no vector clocks, more than 4,096 processes) every vector
+  // is the truth and none is kept: the per-process tables of rows below stay empty.
+  bool rows_ = true;
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth
   std::vector<std::uint32_t> latest_row_;  // the row of its recorded vector (its truth row when exact)
   std::vector<std::uint32_t> scratch_a_, scratch_b_, scratch_c_;  // for views of rows
