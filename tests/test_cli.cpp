@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "hbsim/run/memory_estimate.hpp"
 #include "temp_files.hpp"
 
 using namespace hbsim::testing;
@@ -102,6 +103,17 @@ TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
   CHECK(run_cli("run /nonexistent/scenario.json").code == 2);
   CHECK(run_cli("frobnicate").code == 2);
   CHECK(run_cli("run").code == 2);
+}
+
+TEST_CASE("validate says what a run of the file would take in memory, and when it cannot fit here") {
+  const temp_file big("vectors_100k.json", R"({"name": "big", "processes": {"count": 100000}})");
+  const cli_result r = run_cli("validate '" + big.str() + "'");
+  CHECK(r.code == 0);  // a valid file: a larger machine may run it
+  // 16 MiB and 100,000 processes of 750 bytes and six rows of 100,000 4-byte counters: 224 GiB.
+  CHECK(r.out.find("100000 processes") != std::string::npos);
+  CHECK(r.out.find("a run's memory estimated at 224 GiB") != std::string::npos);
+  if (const auto available = hbsim::available_memory(); available && *available < (std::uint64_t{224} << 30))
+    CHECK(r.out.find("available here: hbsim run refuses it") != std::string::npos);
 }
 
 TEST_CASE("validate checks every file and exits 2 if any is bad") {

@@ -21,11 +21,7 @@ constexpr std::uint64_t waiting_bytes = 400;
 constexpr std::uint64_t vector_copies = 6;  // the clock's row, the truth's, the checker's, the messages' slots
 constexpr std::uint64_t compared_event_bytes = 20;
 
-// MiB, or GiB from 10 GiB on.
-std::string size_text(std::uint64_t bytes) {
-  return bytes < (std::uint64_t{10} << 30) ? concat((bytes + (1u << 19)) >> 20, " MiB")
-                                           : concat((bytes + (1u << 29)) >> 30, " GiB");
-}
+
 
 // Events the generators will make, as far as the scenario says (scripts and rules add a few).
 std::uint64_t generated_events(const scenario& s) {
@@ -52,6 +48,11 @@ std::optional<std::uint64_t> read_number(const std::string& file, const std::str
 }
 
 }  // namespace
+
+std::string size_text(std::uint64_t bytes) {
+  return bytes < (std::uint64_t{10} << 30) ? concat((bytes + (1u << 19)) >> 20, " MiB")
+                                           : concat((bytes + (1u << 29)) >> 30, " GiB");
+}
 
 memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most) {
   const std::uint64_t n = s.processes.size();

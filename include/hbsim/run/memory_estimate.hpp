@@ -21,6 +21,9 @@ struct memory_estimate {
 /// events, where it goes from exact counts to estimates).
 memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most = exact_events_most);
 
+/// "12 MiB", or "224 GiB" from 10 GiB on.
+std::string size_text(std::uint64_t bytes);
+
 /// The memory this process may still take: the smaller of the machine's available memory and its
 /// cgroup's limit; nullopt where neither can be read.
 std::optional<std::uint64_t> available_memory();
