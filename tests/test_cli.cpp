@@ -112,8 +112,13 @@ TEST_CASE("validate says what a run of the file would take in memory, and when i
   // 16 MiB and 100,000 processes of 750 bytes and six rows of 100,000 4-byte counters: 224 GiB.
   CHECK(r.out.find("100000 processes") != std::string::npos);
   CHECK(r.out.find("a run's memory estimated at 224 GiB") != std::string::npos);
-  if (const auto available = hbsim::available_memory(); available && *available < (std::uint64_t{224} << 30))
+  if (const auto available = hbsim::available_memory(); available && *available < (std::uint64_t{224} << 30)) {
     CHECK(r.out.find("available here: hbsim run refuses it") != std::string::npos);
+    // A sweep checks its runs once, before any starts, and refuses them all alike.
+    const cli_result sweep = run_cli("sweep '" + big.str() + "' --seeds 1..3");
+    CHECK(sweep.code == 2);
+    CHECK(sweep.err.find("expected a run that fits in the memory available") != std::string::npos);
+  }
 }
 
 TEST_CASE("validate checks every file and exits 2 if any is bad") {

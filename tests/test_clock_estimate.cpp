@@ -209,5 +209,7 @@ TEST_CASE("clock estimate: a count whose whole no sampled pair belongs to is not
   CHECK(j["physical_time"]["related_tied_estimate"]["share"].is_null());
   CHECK(j["physical_time"]["related_tied_estimate"]["plus_minus_95"].is_null());
   CHECK(j["physical_time"]["related_tied_estimate"]["sampled_pairs"] == 0);
+  CHECK(j["physical_time"]["related_tied"].is_null());
+  CHECK(j["physical_time"]["related_inverted"] == 0);  // estimated, from 40 pairs (r.pt_inverted as set)
   CHECK(j["physical_time"]["related_inverted_estimate"]["share"] == 0.25);
 }

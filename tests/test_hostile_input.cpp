@@ -133,9 +133,12 @@ TEST_CASE("max_pending: read from the scenario, by default a million or 2^24 / p
   CHECK(default_max_pending(16) == 1'000'000);
   CHECK(default_max_pending(17) == 986'895);
   CHECK(default_max_pending(1000) == 16'777);
-  CHECK(default_max_pending(2896) == 5'793);  // 2^24 / 2896
-  CHECK(default_max_pending(2897) == 5'794);  // beyond, twice the processes: PHOLD of population 1 fits
-  CHECK(default_max_pending(4096) == 8'192);
+  CHECK(default_max_pending(4096) == 4'096);
+  // Room for twice PHOLD's initial messages (them and their timers) when that is more: 5,000 processes of
+  // population 1 take 10,000 where 2^24 / 5000 is 3,355.
+  CHECK(default_max_pending(5000) == 3'355);
+  CHECK(default_max_pending(5000, true, 5000) == 10'000);
+  CHECK(default_max_pending(5000, true, 800'000) == 1'000'000);  // the cap
   // A population that fills max_pending exactly is fine: 3 processes × 2 = 6.
   CHECK_NOTHROW(parse_scenario(R"({"name": "x", "processes": ["a", "b", "c"], "max_pending": 6,
     "generate": {"kind": "phold", "population": 2}})", "t.json"));

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,10 @@ TEST_CASE("without vector clocks the pending messages may outnumber a million wh
   const scenario vectors = parse_scenario(R"({"name": "x", "processes": {"count": 2048}})", "t.json");
   CHECK(vectors.pending_limit() == 8192);  // 2^24 / 2048
   const scenario more = parse_scenario(R"({"name": "x", "processes": {"count": 5000}})", "t.json");
-  CHECK(more.pending_limit() == 10'000);  // room for PHOLD's population of 1 and its timers
+  CHECK(more.pending_limit() == 3'355);  // 2^24 / 5000
+  const scenario phold = parse_scenario(
+      R"({"name": "x", "processes": {"count": 5000}, "generate": {"kind": "phold", "messages": 10}})", "t.json");
+  CHECK(phold.pending_limit() == 10'000);  // room for PHOLD's population of 1 and its timers
 }
 
 TEST_CASE("a link table holds the same values dense or sparse") {
@@ -160,9 +164,10 @@ TEST_CASE("a run's memory is estimated before it starts, and refused when it can
   // comparison 20 per event (a send and a receive per message).
   CHECK(estimate_memory(s, false).bytes == (16u << 20) + 1000 * 750 + 2000 * 400);
   CHECK(estimate_memory(s, true).bytes == (16u << 20) + 1000 * 750 + 2000 * 400 + 200 * 20);
-  // With vectors every process and message also holds rows of 4-byte counters, six copies.
+  // With vectors every process and message also holds rows of 4-byte counters, six copies, and as many
+  // messages as max_pending allows (2^24 / 1000 = 16,777) may be in flight.
   const scenario v = parse_scenario(R"({"name": "x", "processes": {"count": 1000}})", "x.json");
-  CHECK(estimate_memory(v, false).bytes == (16u << 20) + 1000 * (750 + 6 * 4 * 1000));
+  CHECK(estimate_memory(v, false).bytes == (16u << 20) + 1000 * (750 + 6 * 4 * 1000) + 16'777 * (400 + 6 * 4 * 1000));
 
   CHECK_NOTHROW(check_memory(s, true, std::uint64_t{1} << 40));
   CHECK_NOTHROW(check_memory(s, true, std::nullopt));  // nothing known: no refusal
@@ -192,6 +197,13 @@ TEST_CASE("the commands a trace of 5,000 processes without vectors may and may n
   const cli_result explain = run_cli("explain '" + trace.str() + "' p0#1 p1#1");
   CHECK(explain.code == 2);  // so does the happens-before graph
   CHECK(explain.err.find("at most 4096 processes for the happens-before graph") != std::string::npos);
+  // A ShiViz log writes every event's vector clock, which such a run does not have: the exporter would
+  // keep processes² counters the memory estimate did not count.
+  const scratch out;
+  const cli_result shiviz = run_cli("export '" + trace.str() + "' --to shiviz -o '" + out / "five_thousand.log" + "'");
+  CHECK(shiviz.code == 2);
+  CHECK(shiviz.err.find("at most 4096 processes for a ShiViz log of a run without vector clocks") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out / "five_thousand.log"));  // no half-written file
 }
 
 namespace {
@@ -246,8 +258,9 @@ TEST_CASE("vector clocks beyond 4,096 processes are judged against each event's 
 
 TEST_CASE("vector clocks at a size that cannot fit are refused before the run, with the estimate") {
   const scenario s = parse_scenario(R"({"name": "x", "processes": {"count": 100000}})", "x.json");
-  // 100,000 rows of 100,000 4-byte counters, six copies: 240 GB.
-  CHECK(estimate_memory(s, false).bytes == (16u << 20) + 100'000 * (750 + 6 * 4 * std::uint64_t{100'000}));
+  // 100,000 rows of 100,000 4-byte counters, six copies: 240 GB; and 2^24 / 100,000 = 167 messages in flight.
+  CHECK(estimate_memory(s, false).bytes == (16u << 20) + 100'000 * (750 + 6 * 4 * std::uint64_t{100'000}) +
+                                               167 * (400 + 6 * 4 * std::uint64_t{100'000}));
   try {
     check_memory(s, false, std::uint64_t{16} << 30);
     FAIL("240 GB fits in 16 GiB");

@@ -54,14 +54,8 @@ struct observer_thread::ring {
   }
   // Records are shared with the worker by batches of a quarter of the ring: waking it costs a system
   // call whenever it keeps up, too much to pay for each record.
-  // A failed observer (on the worker) stops the run at the next batch: rethrown here.
   void publish() {
-    if (++produced % batch != 0) return;
-    share();
-    if (failed.load(std::memory_order_acquire)) {
-      stop();
-      std::rethrow_exception(failure);
-    }
+    if (++produced % batch == 0) share();
   }
   void share() {
     published.store(produced, std::memory_order_release);
@@ -125,13 +119,8 @@ struct observer_thread::ring {
           case slot::kind::stop: break;
         }
     } catch (...) {
-      fail();
+      failure = std::current_exception();  // read by the caller's thread only after join()
     }
-  }
-
-  void fail() {
-    failure = std::current_exception();  // read by the caller's thread after `failed`, or after join()
-    failed.store(true, std::memory_order_release);
   }
 
   void stop() {
@@ -150,7 +139,7 @@ struct observer_thread::ring {
   std::uint64_t seen_consumed = 0;  // the consumer's count as the producer last read it
   alignas(64) std::atomic<std::uint64_t> consumed{0};
   std::exception_ptr failure;
-  std::atomic<bool> failed{false};
+  std::atomic<bool> started{false};     // the observers' on_start is over; failure may then be read
   std::atomic<bool> discarding{false};  // the run failed: what is left is not delivered
   std::thread worker;
 };
@@ -177,19 +166,35 @@ void observer_thread::on_start(const run_header& h) {
   const std::size_t n = h.vectors ? h.process_names.size() : 0;  // entries of an event's vector
   const std::size_t count = std::max<std::size_t>(ring::min_slots, ring_bytes_ / (sizeof(slot) + n * sizeof(std::uint64_t)));
   ring_ = std::make_unique<ring>(count);
+  started_ = false;
   // The observers start on the worker too: their tables (a million processes' entries) are set up while
-  // the run sets up its own, instead of before.
+  // the run sets up its own, instead of before. The first record waits for them (started()).
   ring_->worker = std::thread([this, h] {
     try {
       for (event_observer* o : observers_) o->on_start(h);
     } catch (...) {
-      ring_->fail();
+      ring_->failure = std::current_exception();
     }
+    ring_->started.store(true, std::memory_order_release);
+    ring_->started.notify_one();
     ring_->work(observers_);
   });
 }
 
+// Before the first record: the observers have started, or one refused the run, which then stops here,
+// before any record, as if on_start had run on this thread.
+void observer_thread::started() {
+  if (started_) return;
+  ring_->started.wait(false, std::memory_order_acquire);
+  started_ = true;
+  if (ring_->failure) {
+    ring_->stop();
+    std::rethrow_exception(ring_->failure);
+  }
+}
+
 void observer_thread::on_event(const event_record& e) {
+  started();
   slot& s = ring_->claim();
   s.what = slot::kind::event;
   s.event = e;
@@ -221,9 +226,18 @@ void observer_thread::on_event(const event_record& e) {
   ring_->publish();
 }
 
-void observer_thread::on_route(const route_record& r) { ring_->push(slot::kind::route, &slot::route, r); }
-void observer_thread::on_drop(const drop_record& d) { ring_->push(slot::kind::drop, &slot::drop, d); }
-void observer_thread::on_fault(const fault_record& f) { ring_->push(slot::kind::fault, &slot::fault, f); }
+void observer_thread::on_route(const route_record& r) {
+  started();
+  ring_->push(slot::kind::route, &slot::route, r);
+}
+void observer_thread::on_drop(const drop_record& d) {
+  started();
+  ring_->push(slot::kind::drop, &slot::drop, d);
+}
+void observer_thread::on_fault(const fault_record& f) {
+  started();
+  ring_->push(slot::kind::fault, &slot::fault, f);
+}
 
 void observer_thread::on_finish(const run_end& end) {
   ring_->stop();

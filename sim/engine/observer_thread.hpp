@@ -21,9 +21,9 @@ class observer_thread final : public event_observer {
   static constexpr std::size_t default_ring_bytes = std::size_t{1} << 20;
 
   /// `observers` see on_start and every record in this order, on the worker thread; on_finish is called
-  /// on the caller's thread after the last record has been handled. An exception thrown by an observer
-  /// on the worker is rethrown on the caller's thread: by the next batch of records handed over, or by
-  /// on_finish.
+  /// on the caller's thread after the last record has been handled. An exception thrown by an observer's
+  /// on_start is rethrown on the caller's thread when the first record comes (none is handed over), one
+  /// thrown on a record by on_finish.
   explicit observer_thread(std::vector<event_observer*> observers, std::size_t ring_bytes = default_ring_bytes);
   ~observer_thread() override;  // stops the worker if the run ended without on_finish (an exception)
   observer_thread(const observer_thread&) = delete;
@@ -46,7 +46,9 @@ class observer_thread final : public event_observer {
 
  private:
   struct ring;
+  void started();
   std::vector<event_observer*> observers_;
+  bool started_ = false;  // the first record has seen the observers started
   std::size_t ring_bytes_;
   std::unique_ptr<ring> ring_;
 };

@@ -318,10 +318,11 @@ void clock_report::on_event(const event_record& e) {
 
 namespace {
 
-// An estimated count: share × whole, unless no event could add to it (then exactly 0, no estimate).
+// An estimated count: share × whole, unless no event could add to it or its whole is empty (then
+// exactly 0, no estimate).
 void set_estimate(std::uint64_t& count, std::optional<clock_comparison::estimate>& out,
                   const clock_comparison::estimate& e, std::uint64_t whole, bool possible) {
-  if (!possible) {
+  if (!possible || whole == 0) {
     count = 0;
     out.reset();
     return;

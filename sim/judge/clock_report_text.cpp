@@ -163,6 +163,7 @@ void add_estimates_json(nlohmann::json& out, const clock_comparison& r) {
   if (!r.estimated) return;
   out["sampled_events"] = r.sampled_events;
   const auto add = [&out](const char* part, const char* name, const std::optional<clock_comparison::estimate>& e) {
+    if (e && e->sampled_pairs == 0) out[part][name] = nullptr;  // not estimated: no count to give
     if (e)
       out[part][std::string(name).append("_estimate")] = {
           {"share", e->sampled_pairs ? nlohmann::json(e->share) : nlohmann::json()},

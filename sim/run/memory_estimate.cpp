@@ -58,13 +58,17 @@ memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uin
   const std::uint64_t n = s.processes.size();
   const bool vectors = s.logical.vector_sized();
   const std::uint64_t row = vectors ? vector_copies * 4 * n : 0;
-  const std::uint64_t waiting = s.pending_at_start();
+  // PHOLD's initial messages; with vectors, each message holds rows, and max_pending bounds how many
+  // may be in flight at once, those sent during the run included (PHOLD's timers are counted with them).
+  const std::uint64_t at_start = s.pending_at_start();
+  const std::uint64_t waiting = vectors ? std::max(at_start, s.pending_limit() - std::min(at_start, s.pending_limit()))
+                                        : at_start;
   const std::uint64_t compared =
       compare_clocks && truth_keeps_rows(n, s.logical.has("vector")) ? std::min(generated_events(s), compared_most) : 0;
   memory_estimate e;
   e.bytes = base_bytes + n * (process_bytes + row) + waiting * (waiting_bytes + row) + compared * compared_event_bytes;
   e.parts = concat(n, " processes x ", process_bytes + row, " B");
-  if (waiting) e.parts += concat(" + ", waiting, " messages waiting x ", waiting_bytes + row, " B");
+  if (waiting) e.parts += concat(" + ", waiting, " messages in flight x ", waiting_bytes + row, " B");
   if (compared) e.parts += concat(" + ", compared, " events compared x ", compared_event_bytes, " B");
   e.parts += concat(" + ", size_text(base_bytes));
   return e;

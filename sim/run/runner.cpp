@@ -143,7 +143,8 @@ void apply_variant(scenario& s, std::string_view assignment) {
 run_outcome run_scenario(const scenario& s, const run_options& options) {
   run_outcome out;
   const compare_mode mode = options.compare.mode;
-  check_memory(s, options.compare_clocks, available_memory(),
+  if (options.check_memory)
+    check_memory(s, options.compare_clocks, available_memory(),
                mode == compare_mode::exact      ? ~std::uint64_t{0}
                : mode == compare_mode::estimate ? 0
                                                 : exact_events(options.compare, s.processes.size()));

@@ -9,6 +9,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
+#include "hbsim/run/memory_estimate.hpp"
 #include "hbsim/run/runner.hpp"
 
 namespace hbsim {
@@ -104,6 +105,7 @@ sweep_result sweep::run(const sweep_cell& c) const {
   run_options o;
   o.seed = c.seed;
   o.judge_thread = false;  // the sweep's own threads use the CPUs
+  o.check_memory = false;  // checked for the runs at a time together (run_cells)
   sweep_result r;
   try {
     const run_outcome out = run_scenario(s, o);
@@ -146,8 +148,19 @@ void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failu
       done(i, std::move(r));
     }
   };
+  // The runs at a time must fit in memory together. Checked once, here: each run checking what the
+  // others left would refuse runs by their timing. A run that cannot fit alone refuses the sweep (exit
+  // code 2); otherwise fewer run at a time when the largest, times the jobs, would not fit.
+  unsigned at_once = std::max(jobs, 1u);
+  const auto largest = std::max_element(scenarios_.begin(), scenarios_.end(), [](const scenario& a, const scenario& b) {
+    return estimate_memory(a, true).bytes < estimate_memory(b, true).bytes;
+  });
+  if (const auto available = available_memory(); available && largest != scenarios_.end()) {
+    check_memory(*largest, true, available);
+    at_once = static_cast<unsigned>(std::min<std::uint64_t>(at_once, *available / estimate_memory(*largest, true).bytes));
+  }
   std::vector<std::jthread> threads;
-  for (unsigned t = 1; t < std::max(jobs, 1u); ++t) threads.emplace_back(work);
+  for (unsigned t = 1; t < at_once; ++t) threads.emplace_back(work);
   work();
 }
 

@@ -22,7 +22,7 @@ std::optional<process_id> scenario::find_process(std::string_view name) const {
 }
 
 std::uint64_t scenario::pending_limit() const {
-  return max_pending.value_or(default_max_pending(processes.size(), logical.has("vector")));
+  return max_pending.value_or(default_max_pending(processes.size(), logical.has("vector"), pending_at_start()));
 }
 
 std::uint64_t scenario::pending_at_start() const {
@@ -64,7 +64,8 @@ scenario reader::read(const json& root) {
   std::vector<std::string> clocks(std::begin(standard_clock_names), std::end(standard_clock_names));
   if (const json* f = get(root, "clocks")) clocks = read_clocks(*f, "/clocks");
   s.logical = logical_ = read_logical(get(root, "logical"), "/logical", std::move(clocks));
-  max_pending_ = s.pending_limit();
+  // What PHOLD's initial messages must fit in: the default grows with them, up to its cap.
+  max_pending_ = s.max_pending.value_or(default_max_pending(process_count_, logical_.has("vector"), limits::max_pending));
   if (const json* f = get(root, "data")) {
     s.data = read_data(*f, "/data");
     has_data_ = true;

@@ -11,8 +11,10 @@
 // own entry 1 at its first event, rising by one). Host names cannot hold white space in that regular
 // expression, so white space in a process name is written as '_'.
 #include <algorithm>
+#include <string>
 #include <vector>
 
+#include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/truth/causality.hpp"
@@ -40,6 +42,15 @@ class shiviz_exporter final : public exporter {
 
  protected:
   void start(const run_header& h) override {
+    // It writes every event's vector clock, which it keeps for every process: processes² counters, which
+    // the memory estimate counts only for a run with vector clocks.
+    if (!h.vectors && h.process_names.size() > row_max_processes)
+      throw input_error(h.source ? h.source->file : std::string(), "/processes",
+                        "at most " + std::to_string(row_max_processes) +
+                            " processes for a ShiViz log of a run without vector clocks (each event's vector clock "
+                            "costs processes² counters)",
+                        std::to_string(h.process_names.size()) + " processes",
+                        "a run with vector clocks, whose memory is estimated before it starts");
     names_.clear();
     hosts_.clear();
     for (const std::string& n : h.process_names) {

@@ -16,8 +16,9 @@ struct memory_estimate {
   std::string parts;  // "1000000 processes x 750 B + ...": how it adds up
 };
 
-/// Peak memory of `hbsim run` on s, from the measured costs of a process, a message waiting (its vector
-/// rows included) and an event kept by the clock comparison (when `compare_clocks`: up to `compared_most`
+/// Peak memory of `hbsim run` on s, from the measured costs of a process, a message in flight (PHOLD's
+/// initial ones; with vector clocks, which each message holds rows of, as many as max_pending allows)
+/// and an event kept by the clock comparison (when `compare_clocks`: up to `compared_most`
 /// events, where it goes from exact counts to estimates).
 memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most = exact_events_most);
 

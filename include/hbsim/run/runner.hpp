@@ -36,6 +36,9 @@ struct run_options {
   // Unset: when this process may run on more than one CPU and vector or matrix clocks are chosen, or
   // more than 65,536 processes (observer_thread::worthwhile).
   std::optional<bool> judge_thread;
+  // Whether to refuse a run whose memory estimate passes the memory available (a sweep checks its runs
+  // at a time together, once, instead).
+  bool check_memory = true;
 };
 
 struct run_outcome {

@@ -70,17 +70,17 @@ inline constexpr std::size_t list_entries = 1'000'000;  // script, rules, faults
 inline constexpr std::size_t name_length = 256;
 }  // namespace limits
 
-/// max_pending when a scenario leaves it out. With vector clocks: a million, or 2^24 / processes when
-/// that is smaller. A message in flight holds its vector clock in several places (the clocks' slot, the
-/// checker's rows, each with room to grow): about 20 bytes per process, so what waits stays within
-/// about 330 MB; but never fewer than twice the processes, room for a PHOLD of population 1 and its
-/// timers (beyond 2,896 processes; the memory estimate at load covers them). Without vector clocks: a
-/// million, or twice the processes when more (a few hundred bytes each), for the same PHOLD at a million.
-constexpr std::uint64_t default_max_pending(std::size_t processes, bool vectors = true) {
-  const std::uint64_t phold = 2 * std::uint64_t{processes};
-  if (!vectors) return std::max<std::uint64_t>(1'000'000, phold);
+/// max_pending when a scenario leaves it out; `at_start`: PHOLD's initial messages. With vector clocks: a
+/// million, or 2^24 / processes when that is smaller. A message in flight holds its vector clock in
+/// several places (the clocks' slot, the checker's rows, each with room to grow): about 20 bytes per
+/// process, so what waits stays within about 330 MB; but room for twice PHOLD's initial messages (them
+/// and their timers), which the memory estimate counts. Without vector clocks: a million, or twice the
+/// processes when more (a few hundred bytes each), so that a PHOLD of a million processes has room for
+/// its population and its timers.
+constexpr std::uint64_t default_max_pending(std::size_t processes, bool vectors = true, std::uint64_t at_start = 0) {
+  if (!vectors) return std::max<std::uint64_t>(1'000'000, 2 * std::uint64_t{processes});
   return std::min<std::uint64_t>(
-      1'000'000, std::max(phold, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1)));
+      1'000'000, std::max(2 * at_start, (std::uint64_t{1} << 24) / std::max<std::size_t>(processes, 1)));
 }
 
 /// Reads and validates a scenario file; its `clocks` may name the kinds of `registry`. Throws
