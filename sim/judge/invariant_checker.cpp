@@ -446,33 +446,31 @@ void invariant_checker::judge_ntp(const event_record& e, const event_head& b, ro
 void invariant_checker::remember(const event_record& e, event_head&& b, row v, bool exact) {
   const process_id p = e.process;
   const std::size_t slot = p * recent_kept_ + e.seq % recent_kept_;
-  if (!rows_) {  // every vector exact, and no row to hold
-    if (truth_->sent_slot() != causality::no_slot) {
-      if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
-      sends_[truth_->sent_slot()] = {b, {}, true, false};
+  // The holders share e's truth row when its vector was exact, or one copy of an inexact vector; without
+  // rows every vector is exact and none is held.
+  row_ref vector;
+  if (rows_) {
+    vector = truth_->current(p);
+    if (exact) {
+      truth_->share(vector);  // its reference is handed to latest_row_ below
+    } else {
+      vector = {truth_->take_row(), p, v[p]};
+      std::copy(v.begin(), v.end(), truth_->data(vector.row));
     }
-    recent_[slot] = std::move(b);
-    return;
+    truth_->release({latest_row_[p], 0, 0});
+    latest_row_[p] = vector.row;
+    last_exact_[p] = exact;
   }
-  // The holders share e's truth row when its vector was exact, or one copy of an inexact vector.
-  row_ref vector = truth_->current(p);
-  if (exact) {
-    truth_->share(vector);  // its reference is handed to latest_row_ below
-  } else {
-    vector = {truth_->take_row(), p, v[p]};
-    std::copy(v.begin(), v.end(), truth_->data(vector.row));
-  }
-  truth_->release({latest_row_[p], 0, 0});
-  latest_row_[p] = vector.row;
-  last_exact_[p] = exact;
   if (truth_->sent_slot() != causality::no_slot) {
     if (sends_.size() < truth_->slots()) sends_.resize(truth_->slots());
     send_info& s = sends_[truth_->sent_slot()];
     if (s.held) truth_->release(s.vector);
-    s = {b, truth_->share(vector), exact, true};
+    s = {b, rows_ ? truth_->share(vector) : row_ref{}, exact, rows_};
   }
-  truth_->release(recent_row_[slot]);
-  recent_row_[slot] = truth_->share(vector);
+  if (rows_) {
+    truth_->release(recent_row_[slot]);
+    recent_row_[slot] = truth_->share(vector);
+  }
   recent_[slot] = std::move(b);
 }
 

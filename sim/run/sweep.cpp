@@ -152,12 +152,16 @@ void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failu
   // others left would refuse runs by their timing. A run that cannot fit alone refuses the sweep (exit
   // code 2); otherwise fewer run at a time when the largest, times the jobs, would not fit.
   unsigned at_once = std::max(jobs, 1u);
-  const auto largest = std::max_element(scenarios_.begin(), scenarios_.end(), [](const scenario& a, const scenario& b) {
-    return estimate_memory(a, true).bytes < estimate_memory(b, true).bytes;
-  });
-  if (const auto available = available_memory(); available && largest != scenarios_.end()) {
+  const scenario* largest = nullptr;
+  std::uint64_t most = 0;
+  for (const scenario& s : scenarios_)
+    if (const std::uint64_t bytes = estimate_memory(s, true).bytes; !largest || bytes > most) {
+      largest = &s;
+      most = bytes;
+    }
+  if (const auto available = available_memory(); available && largest) {
     check_memory(*largest, true, available);
-    at_once = static_cast<unsigned>(std::min<std::uint64_t>(at_once, *available / estimate_memory(*largest, true).bytes));
+    at_once = static_cast<unsigned>(std::min<std::uint64_t>(at_once, *available / most));
   }
   std::vector<std::jthread> threads;
   for (unsigned t = 1; t < at_once; ++t) threads.emplace_back(work);
