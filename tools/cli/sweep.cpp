@@ -249,7 +249,9 @@ int sweep_command(const sweep_args& a) {
   if (!a.plot.empty()) outputs.push_back({"--plot", a.plot});
   if (!outputs.empty() && root) check_output_paths(std::span(&a.file, 1), outputs);
   const auto make = [&, from = first, to = last] { return sweep(a.file, axes, from, to); };
-  const sweep sw = job ? job->make_sweep(make) : make();
+  const std::optional<sweep> made = job ? job->make_sweep(make) : std::optional<sweep>(make());
+  if (!made) return ok;  // another rank could not make it: rank 0 says so
+  const sweep& sw = *made;
   const bool progress = root && ::isatty(STDERR_FILENO) != 0;
   std::uint64_t finished = 0;
   const auto done = [&](std::size_t, const sweep_result&) {

@@ -112,7 +112,7 @@ mpi_job::~mpi_job() {
   if (saved_stderr_ >= 0) ::close(saved_stderr_);
 }
 
-sweep mpi_job::make_sweep(const std::function<sweep()>& make) const {
+std::optional<sweep> mpi_job::make_sweep(const std::function<sweep()>& make) const {
   std::optional<sweep> sw;
   std::exception_ptr error;
   std::string what;
@@ -136,10 +136,11 @@ sweep mpi_job::make_sweep(const std::function<sweep()>& make) const {
     const std::string line = "hbsim: rank " + std::to_string(rank_) + " (" + host + "): " + what + "\n";
     [[maybe_unused]] const ssize_t written = failed[0] ? 0 : ::write(saved_stderr_, line.data(), line.size());
   }
-  if (failed[0] || !others.empty())
+  if (!root() && (failed[0] || !others.empty())) return std::nullopt;
+  if (!others.empty())
     throw input_error("--mpi", "", "every rank to read the scenario and make its runs",
-                      failed[0] ? "rank 0 could not" : "rank " + others + " could not (its message follows)");
-  return std::move(*sw);
+                      "rank " + others + " could not (its message follows)");
+  return sw;
 }
 
 std::vector<std::optional<sweep_result>> mpi_job::run_all(
@@ -214,7 +215,7 @@ mpi_job::mpi_job() {
 
 mpi_job::~mpi_job() = default;
 
-sweep mpi_job::make_sweep(const std::function<sweep()>& make) const { return make(); }
+std::optional<sweep> mpi_job::make_sweep(const std::function<sweep()>& make) const { return make(); }
 
 std::vector<std::optional<sweep_result>> mpi_job::run_all(
     const sweep& sw, unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,

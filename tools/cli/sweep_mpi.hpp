@@ -27,10 +27,11 @@ class mpi_job {
   int ranks() const { return ranks_; }
   bool root() const { return rank_ == 0; }
 
-  /// Makes the sweep on every rank, or throws on every rank: rank 0 its own input error; when only other ranks
-  /// fail (a file missing on their host), they write theirs to their original standard error, "rank N (host): ..."
-  /// first, and rank 0 names them.
-  sweep make_sweep(const std::function<sweep()>& make) const;
+  /// Makes the sweep on every rank. When a rank cannot, rank 0 throws: its own input error, or, when only other
+  /// ranks failed (a file missing on their host), one naming them, after they wrote theirs to their original
+  /// standard error ("rank N (host): ..."). The other ranks then get nullopt and exit 0, so that none ends
+  /// before rank 0 has spoken (mpirun may stop the job at a non-zero exit) and mpirun exits with rank 0's code.
+  std::optional<sweep> make_sweep(const std::function<sweep()>& make) const;
 
   /// Runs the sweep over the ranks until done or `stop` (set here too when a run fails with stop_on_failure, on
   /// any rank); `done` is told each finished cell, on rank 0 only. Rank 0 gets every result, the others none (they
