@@ -294,6 +294,31 @@ TEST_CASE("diagram size limit: refused with the counts and a hint, exit 2, no fi
   CHECK(occurrences(subset, "class=\"msg\"") == 2);
 }
 
+TEST_CASE("diagram tooltips keep 64 vector entries beyond the lanes' own, and count the rest") {
+  // p1..p69 each send to p0 at 1 ms; p0 receives the 69 messages at 2 ms, then tallies at 5 ms. By the
+  // vector rules the tally's vector is p0:70 (69 receives and itself) and pk:1 for every other k: 70
+  // non-zero entries. Shown with lanes p0 and p69, the tooltip lists p0..p63 (the first 64), then p69
+  // (a lane's), then says the 5 others, p64..p68, are left out.
+  scratch tmp;
+  nlohmann::json wide = {{"name", "fan-in"}, {"processes", {{"count", 70}, {"prefix", "p"}}}};
+  for (int i = 1; i < 70; ++i)
+    wide["script"].push_back({{"at", "1ms"}, {"process", std::string("p").append(std::to_string(i))}, {"do", "send"}, {"to", "p0"}});
+  wide["script"].push_back({{"at", "5ms"}, {"process", "p0"}, {"do", "local"}, {"label", "tally"}});
+  std::ofstream(tmp / "fan_in.json") << wide.dump();
+  const std::string trace = tmp / "fan_in.jsonl";
+  REQUIRE(run_cli("run '" + tmp / "fan_in.json" + "' --trace '" + trace + "'").code == 0);
+  std::string expected = "vector {p0:70";
+  for (int i = 1; i < 64; ++i) expected.append(", p").append(std::to_string(i)).append(":1");
+  expected += ", p69:1, ... 5 more}";
+  for (const char* format : {"svg", "html"}) {
+    CAPTURE(format);
+    const std::string out = exported(tmp, trace, format, "--processes p0,p69");
+    CHECK(out.find(expected.substr(std::string_view(format) == "svg" ? 0 : 7)) != std::string::npos);
+  }
+  // A label shows the lanes' entries only: p0 and p69.
+  CHECK(exported(tmp, trace, "svg", "--processes p0,p69 --clocks vector").find(">[70,1]<") != std::string::npos);
+}
+
 TEST_CASE("diagram html: self-contained, with the diagram, the data and the clock switch") {
   scratch tmp;
   const std::string trace = trace_of(tmp, "scenarios/partition_drop.json");

@@ -142,8 +142,13 @@ void diagram_exporter::event(const event_record& e) {
   d.pt = e.pt;
   d.lamport = places().lamport_of(e);
   const vector_stamp v = places().vector_of(e);
-  for (process_id p = 0; p < v.size(); ++p)
-    if (v[p] != 0) d.vector.emplace_back(p, static_cast<std::uint32_t>(v[p]));
+  for (process_id p = 0; p < v.size(); ++p) {
+    if (v[p] == 0) continue;
+    if (d.vector.size() < diagram_limits::vector_entries || lane_of_[p] != no_lane)
+      d.vector.emplace_back(p, static_cast<std::uint32_t>(v[p]));
+    else
+      ++d.vector_left_out;
+  }
   d.hlc = places().hlc_of(e);
   for (const shown_clock& c : clocks())
     if (c.kind) {
@@ -239,6 +244,7 @@ std::string diagram_exporter::clock_label(const diagram_event& e, const shown_cl
 std::string diagram_exporter::vector_text(const diagram_event& e) const {
   std::string s = "{";
   for (const auto& [p, v] : e.vector) s.append(s.size() == 1 ? "" : ", ").append(names_[p]).append(":").append(std::to_string(v));
+  if (e.vector_left_out) s.append(", ... ").append(std::to_string(e.vector_left_out)).append(" more");
   return s + "}";
 }
 

@@ -27,6 +27,9 @@ namespace hbsim {
 namespace diagram_limits {
 inline constexpr std::size_t events = 5000;
 inline constexpr std::size_t processes = 64;
+/// Non-zero vector entries an event keeps beyond its lanes' own (the rest are counted): a run of many
+/// processes would otherwise keep processes x events entries for a tooltip no one could read.
+inline constexpr std::size_t vector_entries = 64;
 }  // namespace diagram_limits
 
 /// One selected event as the diagram keeps it.
@@ -39,7 +42,8 @@ struct diagram_event {
   sim_time time = 0;
   sim_time pt = 0;
   std::uint64_t lamport = 0;
-  std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries, by process id
+  std::vector<std::pair<process_id, std::uint32_t>> vector;  // non-zero entries kept, by process id
+  std::uint32_t vector_left_out = 0;  // non-zero entries past diagram_limits::vector_entries, not a lane's
   hlc_stamp hlc;
   std::vector<std::string> others;  // the shown module kinds' values as text, by stamp index
   message_id message = 0;        // receive, reject
