@@ -145,6 +145,27 @@ TEST_CASE("an invalid scenario under MPI is reported once, by rank 0, with exit 
   CHECK(!std::filesystem::exists(dir / "o.jsonl"));
 }
 
+TEST_CASE("a scenario only another rank cannot read under MPI: that rank says why, rank 0 names it, exit 2") {
+  // Open MPI's MPMD form gives each rank its own command line: rank 0 a good scenario, rank 1 a bad one,
+  // as when a file differs between the machines of a job.
+  scratch dir;
+  const std::string good = dir.write("good.json", small_random);
+  const std::string bad = dir.write("bad.json", R"({"hbsim": 1, "name": "bad", "processes": ["a"], "generate": {"kind": "nope"}})");
+  const std::string out = dir / "o.jsonl";
+  const auto sweep_of = [&](const std::string& file) {
+    return "sweep '" + file + "' --seeds 1..4 --mpi --out '" + out + "'";
+  };
+  const cli_result r = run_cli("--allow-run-as-root --oversubscribe -np 1 '" HBSIM_BINARY "' " + sweep_of(good) +
+                                   " : -np 1 '" HBSIM_BINARY "' " + sweep_of(bad),
+                               HBSIM_MPIEXEC, std::string(no_leak_check) + " ");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("rank 1 could not (its own message, on stderr too, says why)") != std::string::npos);
+  const std::size_t own = r.err.find("hbsim: rank 1 (");
+  REQUIRE(own != std::string::npos);
+  CHECK(r.err.find("/generate/kind", own) != std::string::npos);
+  CHECK(!std::filesystem::exists(out));
+}
+
 TEST_CASE("a sweep with --mpi outside mpirun is one rank running every cell") {
   scratch dir;
   const std::string file = dir.write("s.json", small_random);

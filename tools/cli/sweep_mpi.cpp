@@ -139,7 +139,7 @@ std::optional<sweep> mpi_job::make_sweep(const std::function<sweep()>& make) con
   if (!root() && (failed[0] || !others.empty())) return std::nullopt;
   if (!others.empty())
     throw input_error("--mpi", "", "every rank to read the scenario and make its runs",
-                      "rank " + others + " could not (its message follows)");
+                      "rank " + others + " could not (its own message, on stderr too, says why)");
   return sw;
 }
 
