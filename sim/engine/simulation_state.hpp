@@ -128,12 +128,15 @@ struct simulation::state {
   bool stopping = false;
   bool observing = false;
 
+  // A behaviour mostly repeats its latest label (PHOLD's every send): compared first, it spares the hash.
+  label_id last_label = 0;
   label_id intern(std::string_view text) {
-    if (auto it = label_index.find(text); it != label_index.end()) return it->second;
-    const auto id = static_cast<label_id>(label_text.size());
+    if (last_label < label_text.size() && label_text[last_label] == text) return last_label;
+    if (auto it = label_index.find(text); it != label_index.end()) return last_label = it->second;
+    last_label = static_cast<label_id>(label_text.size());
     label_text.emplace_back(text);
-    label_index.emplace(label_text.back(), id);
-    return id;
+    label_index.emplace(label_text.back(), last_label);
+    return last_label;
   }
 
   // Whether p may act now; counts a skipped action of a crashed process.

@@ -22,7 +22,16 @@ std::optional<process_id> scenario::find_process(std::string_view name) const {
 }
 
 std::uint64_t scenario::pending_limit() const {
-  return max_pending.value_or(default_max_pending(processes.size(), logical.has("vector"), pending_at_start()));
+  return max_pending.value_or(
+      default_max_pending(processes.size(), logical.has("vector"), pending_at_start() + timers_at_start()));
+}
+
+std::uint64_t scenario::timers_at_start() const {
+  std::uint64_t timers = 0;
+  for (const script_action& a : script) timers += a.at.has_value();
+  for (const generator& g : generate)
+    if (const auto* r = std::get_if<random_generator>(&g)) timers += r->events > 0 ? processes.size() : 0;
+  return timers;
 }
 
 std::uint64_t scenario::pending_at_start() const {

@@ -17,9 +17,9 @@ struct memory_estimate {
 };
 
 /// Peak memory of `hbsim run` on s, from the measured costs of a process, a message in flight (PHOLD's
-/// initial ones; with vector clocks, which each message holds rows of, as many as max_pending allows)
-/// and an event kept by the clock comparison (when `compare_clocks`: up to `compared_most`
-/// events, where it goes from exact counts to estimates).
+/// initial ones; with vector clocks, whose rows each message in flight holds, those or as many as 2^24
+/// counters make, whichever is more, up to max_pending) and an event kept by the clock comparison (when
+/// `compare_clocks`: up to `compared_most` events, where it goes from exact counts to estimates).
 memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most = exact_events_most);
 
 /// "12 MiB", or "224 GiB" from 10 GiB on.

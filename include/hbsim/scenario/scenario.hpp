@@ -55,6 +55,9 @@ struct scenario {
   std::uint64_t pending_limit() const;
   /// Messages pending at the start: PHOLD's population times the processes, over its PHOLD generators.
   std::uint64_t pending_at_start() const;
+  /// Other timers pending at the start: one per scripted action with `at`, one per process and random
+  /// generator. max_pending counts them too, so its default leaves room for them.
+  std::uint64_t timers_at_start() const;
   /// Whether some process runs NTP exchanges: a scripted `ntp` or a clock's `sync.ntp`.
   bool has_ntp() const;
 };
