@@ -27,13 +27,15 @@ clock_comparison compared(const scenario& s, std::uint64_t seed, compare_options
   return run_scenario(s, o).clocks->result();
 }
 
-// Whether an estimated count's interval holds the exact count (whole × (share ± plus_minus), the
-// count itself rounded); a count left exact must be the exact one.
+// Whether an estimated count's interval holds the exact count (whole × [low, high], the count itself
+// rounded), an interval within [0, 1] around the share; a count left exact must be the exact one.
 bool holds(std::uint64_t count, const std::optional<clock_comparison::estimate>& e, std::uint64_t whole,
            std::uint64_t exact) {
   if (!e) return count == exact;
-  const double w = static_cast<double>(whole);
-  return std::abs(static_cast<double>(exact) - e->share * w) <= e->plus_minus * w + 0.5 + 1e-9 * w;
+  const double w = static_cast<double>(whole), x = static_cast<double>(exact);
+  const bool sound = 0 <= e->low && e->low <= e->share && e->share <= e->high && e->high <= 1 &&
+                     e->plus_minus == std::max(e->share - e->low, e->high - e->share);
+  return sound && e->low * w - 0.5 - 1e-9 * w <= x && x <= e->high * w + 0.5 + 1e-9 * w;
 }
 
 // Three processes resynced every 2 ms with an error of ±1 ms, coarse readings on one: a thousand
@@ -119,18 +121,21 @@ TEST_CASE("clock estimate: a larger sample narrows the interval, which holds the
                     x.lamport_related_not_below));
       }
     }
-    // The whole run sampled: every pair seen, the share is the exact one.
+    // The whole run sampled: every pair seen, the counts are the exact ones, and said to be.
     const clock_comparison all = compared(s, 3, {compare_mode::estimate, static_cast<std::size_t>(x.events)});
+    CHECK(!all.estimated);
+    CHECK(!all.pt_inverted_estimate.has_value());
     CHECK(all.pt_inverted == x.pt_inverted);
-    CHECK(all.pt_inverted_estimate->sampled_pairs == x.related);
+    CHECK(all.pt_tied == x.pt_tied);
+    CHECK(all.lamport_concurrent_ordered == x.lamport_concurrent_ordered);
   }
 }
 
 TEST_CASE("clock estimate: automatic estimates past its limit, exact does not, the same run draws the same sample") {
   const scenario s = resyncing(false);
   const clock_comparison x = compared(s, 5, {compare_mode::exact, 0, 100});
-  const clock_comparison past = compared(s, 5, {compare_mode::automatic, 0, 100});
-  const clock_comparison under = compared(s, 5, {compare_mode::automatic, 0, x.events});
+  const clock_comparison past = compared(s, 5, {compare_mode::automatic, 200, 100});
+  const clock_comparison under = compared(s, 5, {compare_mode::automatic, 200, x.events});
   CHECK(!x.estimated);
   CHECK(past.estimated);
   CHECK(!under.estimated);
@@ -138,7 +143,7 @@ TEST_CASE("clock estimate: automatic estimates past its limit, exact does not, t
   CHECK(under.pt_tied == x.pt_tied);
   CHECK(holds(past.pt_inverted, past.pt_inverted_estimate, x.related, x.pt_inverted));
   const std::vector<std::string> names = {"A", "B", "C"};
-  CHECK(clock_report_json(past, names) == clock_report_json(compared(s, 5, {compare_mode::automatic, 0, 100}), names));
+  CHECK(clock_report_json(past, names) == clock_report_json(compared(s, 5, {compare_mode::automatic, 200, 100}), names));
 }
 
 TEST_CASE("clock estimate: automatic counts exactly fewer events with many processes") {
@@ -170,13 +175,18 @@ TEST_CASE("hbsim run and report --compare: exact, estimate and off, and a bad mo
   const json exact = json::parse(run_cli("run --json --compare exact '" + scenario + "'").out)["clock_report"];
   CHECK(exact["counted"] == "exact");
   CHECK(json::parse(run_cli("run --json '" + scenario + "'").out)["clock_report"] == exact);
+  // A run smaller than the sample is sampled whole: every pair, so its counts are exact and said to be.
+  CHECK(json::parse(run_cli("run --json --compare estimate '" + scenario + "'").out)["clock_report"] == exact);
+  // A larger one (about 100,000 events) is estimated from 2,048 of them.
+  const std::string larger = source_path("scenarios/random_100k.json");
   const std::string trace = tmp / "trace.jsonl";
-  const cli_result estimated = run_cli("run --compare estimate --trace '" + trace + "' '" + scenario + "'");
+  const cli_result estimated = run_cli("run --compare estimate --trace '" + trace + "' '" + larger + "'");
   CHECK(estimated.code == 0);
-  CHECK(estimated.out.find("are estimated from the pairs of") != std::string::npos);
-  const json e = json::parse(run_cli("run --json --compare estimate '" + scenario + "'").out)["clock_report"];
+  CHECK(estimated.out.find("are estimated from the pairs of 2048") != std::string::npos);
+  CHECK(estimated.out.find(", 95% interval ") != std::string::npos);
+  const json e = json::parse(run_cli("run --json --compare estimate '" + larger + "'").out)["clock_report"];
   CHECK(e["counted"] == "estimate");
-  CHECK(e["sampled_events"] == exact["events"]);  // a run smaller than the sample: all of it
+  CHECK(e["sampled_events"] == 2048);
   // The trace replays into the same sample: its seed is the run's.
   CHECK(json::parse(run_cli("report --json --compare estimate '" + trace + "'").out)["clock_report"] == e);
   CHECK(json::parse(run_cli("run --json --compare off '" + scenario + "'").out)["clock_report"].is_null());
@@ -198,13 +208,13 @@ TEST_CASE("clock estimate: a count whose whole no sampled pair belongs to is not
   r.related = 15'124;
   r.concurrent = r.pairs - r.related;
   r.pt_tied_estimate = clock_comparison::estimate{0, 0, 0};
-  r.pt_inverted_estimate = clock_comparison::estimate{0.25, 0.1, 40};
+  r.pt_inverted_estimate = clock_comparison::estimate{0.25, 0.12, 40, 0.14, 0.37};
   const std::vector<std::string> names = {"A", "B"};
   std::ostringstream text;
   print_clock_report(text, r, names);
   CHECK(text.str().find("and ? (not estimated: no sampled pair to read it from; --compare exact counts it) equal pt") !=
         std::string::npos);
-  CHECK(text.str().find("(≈ 25.0% ± 10.0 (95%), from 40 sampled pairs)") != std::string::npos);
+  CHECK(text.str().find("(≈ 25.0%, 95% interval 14.0–37.0%, from 40 sampled pairs)") != std::string::npos);
   const json j = clock_report_json(r, names);
   CHECK(j["physical_time"]["related_tied_estimate"]["share"].is_null());
   CHECK(j["physical_time"]["related_tied_estimate"]["plus_minus_95"].is_null());
@@ -212,4 +222,12 @@ TEST_CASE("clock estimate: a count whose whole no sampled pair belongs to is not
   CHECK(j["physical_time"]["related_tied"].is_null());
   CHECK(j["physical_time"]["related_inverted"] == 0);  // estimated, from 40 pairs (r.pt_inverted as set)
   CHECK(j["physical_time"]["related_inverted_estimate"]["share"] == 0.25);
+  CHECK(j["physical_time"]["related_inverted_estimate"]["interval_95"] == json::array({0.14, 0.37}));
+  CHECK(j["physical_time"]["related_tied_estimate"]["interval_95"].is_null());
+  // Small shares keep two significant digits, never an exponent.
+  r.pt_inverted_estimate = clock_comparison::estimate{0.00000048, 0.0000036, 900'000, 0.00000001, 0.0000041};
+  std::ostringstream small;
+  print_clock_report(small, r, names);
+  CHECK(small.str().find("(≈ 0.000048%, 95% interval 0.0000010–0.00041%, from 900000 sampled pairs)") !=
+        std::string::npos);
 }

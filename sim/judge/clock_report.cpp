@@ -339,11 +339,19 @@ void clock_report::state::finish_estimates() {
   r.sampled_events = sample->size();
   set_estimate(r.pt_inverted, r.pt_inverted_estimate, e.pt_inverted, r.related, pt_above_seen);
   set_estimate(r.pt_tied, r.pt_tied_estimate, e.pt_tied, r.related, pt_equal_seen);
-  if (!lamport_broke) return;  // the Lamport figures are exact (see the top of this file)
-  set_estimate(r.lamport_related_not_below, r.lamport_related_not_below_estimate, e.lamport_not_below, r.related, true);
-  set_estimate(r.lamport_concurrent_tied, r.lamport_concurrent_tied_estimate, e.lamport_tied, r.concurrent, true);
-  set_estimate(r.lamport_concurrent_ordered, r.lamport_concurrent_ordered_estimate, e.lamport_ordered, r.concurrent,
-               true);
+  if (lamport_broke) {  // otherwise the Lamport figures are exact (see the top of this file)
+    set_estimate(r.lamport_related_not_below, r.lamport_related_not_below_estimate, e.lamport_not_below, r.related,
+                 true);
+    set_estimate(r.lamport_concurrent_tied, r.lamport_concurrent_tied_estimate, e.lamport_tied, r.concurrent, true);
+    set_estimate(r.lamport_concurrent_ordered, r.lamport_concurrent_ordered_estimate, e.lamport_ordered, r.concurrent,
+                 true);
+  }
+  // A sample of every event holds every pair: its shares are the counts themselves, exact.
+  if (r.sampled_events < r.events) return;
+  r.estimated = false;
+  for (auto* estimate : {&r.pt_inverted_estimate, &r.pt_tied_estimate, &r.lamport_related_not_below_estimate,
+                         &r.lamport_concurrent_tied_estimate, &r.lamport_concurrent_ordered_estimate})
+    estimate->reset();
 }
 
 void clock_report::on_finish(const run_end&) {

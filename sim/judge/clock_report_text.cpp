@@ -37,19 +37,22 @@ std::string event_text(const report_event& e, std::span<const std::string> names
       .append(to_string(e.kind)).append(" \"").append(e.label).append("\"");
 }
 
-// "12.3% ± 0.4 (95%), from 52000 sampled pairs": an estimated share, its interval, what it was read from.
-// A share in percent: "12.3", and two significant digits below 1 % ("0.0042"), so that a small share
-// and its interval do not both read 0.0.
+// "12.3%, 95% interval 11.9–12.7%, from 52000 sampled pairs": an estimated share, its interval, what it
+// was read from. A share in percent: "12.3", and two significant digits below 1 % ("0.0042", never
+// "4.2e-03"), so that a small share and its interval do not both read 0.0.
 std::string percent(double share) {
   const double pct = 100.0 * share;
   char text[32];
-  std::snprintf(text, sizeof text, pct >= 1 || pct == 0 ? "%.1f" : "%.2g", pct);
+  if (pct >= 1 || pct <= 0)
+    std::snprintf(text, sizeof text, "%.1f", pct);
+  else
+    std::snprintf(text, sizeof text, "%.*f", 1 - static_cast<int>(std::floor(std::log10(pct))), pct);
   return text;
 }
 
 std::string interval_text(const clock_comparison::estimate& e) {
-  return percent(e.share).append("% ± ").append(percent(e.plus_minus)).append(" (95%), from ")
-      .append(std::to_string(e.sampled_pairs)).append(" sampled pairs");
+  return percent(e.share).append("%, 95% interval ").append(percent(e.low)).append("–").append(percent(e.high))
+      .append("%, from ").append(std::to_string(e.sampled_pairs)).append(" sampled pairs");
 }
 
 // An estimate read from no sampled pair (the sampled events make no pair of its whole: with many
@@ -57,7 +60,7 @@ std::string interval_text(const clock_comparison::estimate& e) {
 constexpr const char* unestimated = "not estimated: no sampled pair to read it from; --compare exact counts it";
 
 // "3 of 11 related pairs (27.3%)"; a share that rounds to 0 or 100 % without being it says so. An
-// estimated part reads "≈ 1234 of 11000 related pairs (≈ 11.2% ± 0.4 (95%), from 52000 sampled pairs)".
+// estimated part reads "≈ 1234 of 11000 related pairs (≈ 11.2%, 95% interval 10.8–11.6%, from 52000 sampled pairs)".
 std::string share(std::uint64_t part, std::uint64_t whole, const char* what,
                   const std::optional<clock_comparison::estimate>& estimated = std::nullopt) {
   if (estimated && estimated->sampled_pairs == 0)
@@ -78,7 +81,7 @@ std::string share(std::uint64_t part, std::uint64_t whole, const char* what,
   return s.append(text);
 }
 
-// A count alone: "42", or "≈ 42 (3.1% ± 0.2 (95%), from 52000 sampled pairs)" when estimated.
+// A count alone: "42", or "≈ 42 (3.1%, 95% interval 2.9–3.3%, from 52000 sampled pairs)" when estimated.
 std::string about(std::uint64_t count, const std::optional<clock_comparison::estimate>& estimated) {
   if (!estimated) return std::to_string(count);
   if (estimated->sampled_pairs == 0) return std::string("? (").append(unestimated).append(")");
@@ -168,6 +171,7 @@ void add_estimates_json(nlohmann::json& out, const clock_comparison& r) {
       out[part][std::string(name).append("_estimate")] = {
           {"share", e->sampled_pairs ? nlohmann::json(e->share) : nlohmann::json()},
           {"plus_minus_95", e->sampled_pairs ? nlohmann::json(e->plus_minus) : nlohmann::json()},
+          {"interval_95", e->sampled_pairs ? nlohmann::json::array({e->low, e->high}) : nlohmann::json()},
           {"sampled_pairs", e->sampled_pairs}};
   };
   add("physical_time", "related_inverted", r.pt_inverted_estimate);

@@ -34,9 +34,9 @@ void add(tally& to, const tally& d) {
 // part / whole over the sampled pairs, and its 95 % interval: the jackknife's variance (the ratio
 // recomputed without each sampled event in turn, its pairs being those it is part of) gives the
 // effective number of independent pairs, n = share (1 − share) / variance, and the interval is
-// Wilson's for that n, widened to be symmetric about the share. Wilson's, not share ± 1.96 √variance,
-// so that a share seen as 0 (or 1) on the sample still gets an interval: then n is taken as the
-// sampled events.
+// Wilson's for that n: within [0, 1], and not symmetric about the share. Wilson's, not share ± 1.96
+// √variance, so that a share seen as 0 (or 1) on the sample still gets an interval: then n is taken as
+// the sampled events.
 clock_comparison::estimate jackknife(const std::vector<tally>& per, std::uint32_t tally::*part,
                                      std::uint32_t tally::*whole) {
   std::uint64_t num = 0, den = 0;
@@ -66,7 +66,8 @@ clock_comparison::estimate jackknife(const std::vector<tally>& per, std::uint32_
   constexpr double z = 1.96;
   const double center = (share + z * z / (2 * n)) / (1 + z * z / n);
   const double half = z * std::sqrt(spread / n + z * z / (4 * n * n)) / (1 + z * z / n);
-  return {share, std::max(share - (center - half), center + half - share), den};
+  const double low = std::max(0.0, center - half), high = std::min(1.0, center + half);
+  return {share, std::max(share - low, high - share), den, low, high};
 }
 
 }  // namespace

@@ -100,8 +100,9 @@ struct clock_comparison {
   // itself is then share x whole, rounded.
   struct estimate {
     double share = 0;
-    double plus_minus = 0;
+    double plus_minus = 0;  // the larger of the interval's two halves
     std::uint64_t sampled_pairs = 0;
+    double low = 0, high = 0;  // the interval, within [0, 1]: Wilson's is not symmetric about the share
   };
   std::optional<estimate> pt_inverted_estimate, pt_tied_estimate;
 
