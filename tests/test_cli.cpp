@@ -105,6 +105,18 @@ TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
   CHECK(run_cli("run").code == 2);
 }
 
+TEST_CASE("validate of scenarios/*.json passes over the JSON Schema beside the scenarios, and counts in words") {
+  const cli_result r =
+      run_cli("validate '" + source_path("scenarios/schema.json") + "' '" + source_path("scenarios/three_clocks.json") + "'");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("skip " + source_path("scenarios/schema.json") + ": a JSON Schema") != std::string::npos);
+  // three_clocks: 3 processes, 5 scripted actions, 1 rule (singular), no generator or fault, 10 expectations.
+  CHECK(r.out.find("\"three-clocks\", 3 processes, 5 scripted actions, 1 rule, 0 generators, 0 faults, 10 expectations") !=
+        std::string::npos);
+  const temp_file bad("bad.json", R"({"name": "x", "processes": ["a"], "$schemas": 1})");
+  CHECK(run_cli("validate '" + bad.str() + "'").code == 2);  // not a schema: an unknown field
+}
+
 TEST_CASE("validate says what a run of the file would take in memory, and when it cannot fit here") {
   const temp_file big("vectors_100k.json", R"({"name": "big", "processes": {"count": 100000}})");
   const cli_result r = run_cli("validate '" + big.str() + "'");

@@ -207,7 +207,7 @@ void print_clock_report(std::ostream& out, const clock_comparison& r, std::span<
     if (r.lamport_related_not_below > 0)
       out << indent << "and breaks its clock condition on "
           << about(r.lamport_related_not_below, r.lamport_related_not_below_estimate)
-          << " related pairs, L(a) >= L(b): a wrong clock\n";
+          << (r.lamport_related_not_below == 1 ? " related pair" : " related pairs") << ", L(a) >= L(b): a wrong clock\n";
   }
   if (r.shown.vector) {
     out << "  vector clocks  tell concurrent from related, at a cost: " << r.dense_vector_bytes()

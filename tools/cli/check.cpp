@@ -50,8 +50,8 @@ nlohmann::json shiviz_json(const shiviz_report& r, double wall) {
 }
 
 void print_shiviz(const std::string& file, const shiviz_report& r) {
-  std::cout << "hbsim check: " << file << " (ShiViz/GoVector log)\n  " << r.executions << " executions, "
-            << r.events << " events\n";
+  std::cout << "hbsim check: " << file << " (ShiViz/GoVector log)\n  " << counted(r.executions, "execution") << ", "
+            << counted(r.events, "event") << "\n";
   if (r.skipped_lines)
     std::cout << "  " << r.skipped_lines
               << " non-blank lines before an execution's first event, skipped as ShiViz skips them\n";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +20,11 @@ struct subcommand {
   CLI::App* cmd;                // its options; true after parsing when this subcommand was given
   std::function<int()> action;  // returns an exit_code; throws input_error, output_error
 };
+
+// "1 event", "3 events": a count and its noun, the plural given when adding an "s" does not make it.
+inline std::string counted(std::uint64_t n, const std::string& one, const std::string& many = "") {
+  return std::to_string(n).append(" ").append(n == 1 ? one : many.empty() ? one + "s" : many);
+}
 
 // Adds a subcommand and its options to the app. The action reads the options as parsed, so their
 // variables live as long as it does.

@@ -1,6 +1,8 @@
 // hbsim validate: checks scenario files without running them, each on its own line.
 #include <cstdint>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,21 +21,33 @@ struct validate_args {
   void add_to(CLI::App& cmd) { cmd.add_option("scenarios", files, "scenario files")->required(); }
 };
 
+// Whether `file` is a JSON Schema (an object with "$schema"), which `hbsim validate scenarios/*.json`
+// meets beside the scenarios: said and passed over, not an error.
+bool json_schema(const std::string& file) {
+  std::ifstream in(file);
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  return j.is_object() && j.contains("$schema");
+}
+
 int validate_command(const validate_args& a) {
   int code = ok;
   for (const std::string& f : a.files) {
     try {
       const scenario s = load_scenario(f);
       const std::uint64_t memory = estimate_memory(s, true).bytes;
-      std::cout << "ok  " << f << ": \"" << s.name << "\", " << s.processes.size() << " processes, "
-                << s.script.size() << " scripted actions, " << s.on_receive.size() << " rules, "
-                << s.generate.size() << " generators, " << s.faults.size() << " faults, " << s.expect.size()
-                << " expectations; a run's memory estimated at " << size_text(memory);
+      std::cout << "ok  " << f << ": \"" << s.name << "\", " << counted(s.processes.size(), "process", "processes")
+                << ", " << counted(s.script.size(), "scripted action") << ", " << counted(s.on_receive.size(), "rule")
+                << ", " << counted(s.generate.size(), "generator") << ", " << counted(s.faults.size(), "fault") << ", "
+                << counted(s.expect.size(), "expectation") << "; a run's memory estimated at " << size_text(memory);
       // Valid, and may run on a larger machine: said, not refused (hbsim run refuses it here).
       if (const auto available = available_memory(); available && memory > *available)
         std::cout << ", more than the " << size_text(*available) << " available here: hbsim run refuses it";
       std::cout << "\n";
     } catch (const input_error& e) {
+      if (json_schema(f)) {
+        std::cout << "skip " << f << ": a JSON Schema (such as scenarios/schema.json), not a scenario\n";
+        continue;
+      }
       std::cerr << "hbsim: " << e.what() << "\n";
       code = invalid;
     }
