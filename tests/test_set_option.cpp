@@ -99,6 +99,21 @@ TEST_CASE("--set errors name the option, the path, what was expected and what wa
   refused("=", "PATH=VALUE");
 }
 
+TEST_CASE("an error elsewhere in a file edited by --set names the edits with the file") {
+  // three_clocks expects values of A, B and C events and their hlc: with the clocks cut to Lamport and
+  // vectors, /expect/0/hlc is refused, though no --set touched /expect.
+  const std::string file = source_path("scenarios/three_clocks.json");
+  const cli_result r = run_cli("run --set /seed=3 --set '/clocks=[\"lamport\",\"vector\"]' '" + file + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find(file + " (with --set /seed=3, --set /clocks=[\"lamport\",\"vector\"]): at /expect/0/hlc: ") !=
+        std::string::npos);
+  CHECK(r.err.find("expected a value of a clock the scenario chooses (lamport, vector), found \"hlc\", which "
+                   "\"clocks\" leaves out (add \"hlc\" to \"clocks\")") != std::string::npos);
+  // Without edits, the file alone.
+  const std::string unedited = run_cli("run '" + source_path("tests/bad_input/semantic/commit_unknown_process.json") + "'").err;
+  CHECK(unedited.find("(with") == std::string::npos);
+}
+
 TEST_CASE("field_override gives back what --set takes") {
   const field_override o = parse_override("/network/delay=5ms");
   CHECK(o.path == "/network/delay");

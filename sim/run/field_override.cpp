@@ -100,10 +100,15 @@ scenario load_scenario(const std::string& path, std::span<const field_override> 
         },
         registry);
   } catch (const input_error& e) {
+    if (e.file() != path || overrides.empty()) throw;
     for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
-      if (e.file() == path && concerns(e.path(), o->path))
+      if (concerns(e.path(), o->path))
         throw input_error(name(*o), e.path(), e.expected(), e.found(), e.hint(), e.line(), e.column());
-    throw;
+    // Elsewhere in the file, yet maybe because of an edit (an expectation naming a process that a
+    // smaller count left out): the edits are named with the file.
+    std::string edited = path + " (with";
+    for (const field_override& o : overrides) edited.append(&o == overrides.data() ? " " : ", ").append("--set ").append(o.text());
+    throw input_error(edited.append(")"), e.path(), e.expected(), e.found(), e.hint(), e.line(), e.column());
   }
 }
 

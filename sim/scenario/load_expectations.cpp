@@ -13,6 +13,12 @@ expectation reader::read_expectation(const json& v, const std::string& path) con
   event_fields.insert(event_fields.end(), logical_.clocks.begin(), logical_.clocks.end());
   std::vector<std::string_view> all_fields = event_fields;
   all_fields.insert(all_fields.end(), {"before", "concurrent", "violates"});
+  // A clock the scenario could choose but does not: said so, rather than as an unknown field.
+  if (v.is_object())
+    for (const std::string& name : registry_.names())
+      if (get(v, name) && !logical_.has(name))
+        fail(child(path, name), concat("a value of a clock the scenario chooses (", join_names(std::span(event_fields).subspan(1)), ")"),
+             concat("\"", name, "\", which \"clocks\" leaves out"), concat("add \"", name, "\" to \"clocks\""));
   check_fields(v, path, "an expectation", all_fields);
   expectation e;
   e.path = path;
