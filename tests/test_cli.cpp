@@ -101,7 +101,10 @@ TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
   CHECK(r.err.find(bad.str()) != std::string::npos);
   CHECK(r.err.find("/until") != std::string::npos);
   CHECK(run_cli("run /nonexistent/scenario.json").code == 2);
-  CHECK(run_cli("frobnicate").code == 2);
+  const cli_result unknown = run_cli("frobnicate");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("hbsim: unknown command \"frobnicate\": expected one of run, sweep, validate") !=
+        std::string::npos);
   CHECK(run_cli("run").code == 2);
 }
 

@@ -306,3 +306,33 @@ TEST_CASE("vector clocks at a size that cannot fit are refused before the run, w
   CHECK(traced.find("messages' vector clocks") == std::string::npos);
   CHECK_NOTHROW(check_trace_memory(s, std::nullopt));
 }
+
+TEST_CASE("beyond 4,096 processes without vectors the comparison is left out with its reason, never silently") {
+  const temp_file file("wide.json", R"({"name": "wide", "processes": {"count": 4097}, "clocks": ["lamport", "hlc"],
+    "generate": {"kind": "phold", "population": 1, "messages": 5000, "think": "0s", "remote": 0.25}})");
+  const cli_result human = run_cli("run '" + file.str() + "'");
+  CHECK(human.code == 0);
+  CHECK(human.out.find("clocks compared  left out: beyond 4096 processes without vector clocks") != std::string::npos);
+  const nlohmann::json j = nlohmann::json::parse(run_cli("run --json '" + file.str() + "'").out);
+  CHECK(j["clock_report"].is_null());
+  CHECK(j["clock_report_left_out"].get<std::string>().find("each event's causal past") != std::string::npos);
+  // A way of counting asked for by name cannot be kept: refused before the run, not dropped.
+  for (const char* mode : {"exact", "estimate"}) {
+    CAPTURE(mode);
+    const cli_result r = run_cli(std::string("run --compare ") + mode + " '" + file.str() + "'");
+    CHECK(r.code == 2);
+    CHECK(r.err.find(std::string("hbsim: --compare ") + mode +
+                     ": expected a run whose clocks can be compared: at most 4096 processes without vector clocks, "
+                     "found 4097 processes without vector clocks") != std::string::npos);
+    CHECK(r.out.empty());
+  }
+  // Asked for and turned off at once: refused too.
+  const cli_result both = run_cli("run --compare exact --no-compare '" + file.str() + "'");
+  CHECK(both.code == 2);
+  CHECK(both.err.find("hbsim: --compare excludes --no-compare") != std::string::npos);
+  // Within the limit the comparison is there, and nothing is said left out.
+  const nlohmann::json small =
+      nlohmann::json::parse(run_cli("run --json '" + source_path("scenarios/three_clocks.json") + "'").out);
+  CHECK(small["clock_report"].is_object());
+  CHECK(small["clock_report_left_out"].is_null());
+}

@@ -4,9 +4,11 @@
 #include "hbsim/judge/clock_report.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
 #include "hbsim/truth/row_limit.hpp"
+#include "core/concat.hpp"
 
 #include <algorithm>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 namespace hbsim {
@@ -16,6 +18,39 @@ namespace {
 constexpr std::size_t shown_processes = 12;  // summary rows before "... N more"
 constexpr std::size_t shown_entries = 8;     // vector entries per row
 constexpr std::size_t json_processes = 256;  // final clocks in --json
+
+// Why a run has no clock comparison though it was not turned off, or nothing.
+std::optional<std::string> comparison_left_out(std::size_t processes, const scenario& sc) {
+  if (truth_keeps_rows(processes, sc.logical.has("vector"))) return std::nullopt;
+  return concat("beyond ", row_max_processes,
+                " processes without vector clocks the ground truth keeps the run's edges, which the invariants "
+                "need, not each event's causal past, which the comparison needs");
+}
+
+// `text` broken at spaces into lines of at most `width` columns, the lines after the first indented by
+// `indent` (the first starts there already).
+std::string wrapped(const std::string& text, std::size_t indent, std::size_t width) {
+  std::string out;
+  std::size_t column = indent;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (column > indent && column + 1 + word.size() > width) {
+      out.append("\n").append(indent, ' ');
+      column = indent;
+    } else if (column > indent) {
+      out.append(" ");
+      ++column;
+    }
+    out.append(word);
+    column += word.size();
+  }
+  return out;
+}
+
+nlohmann::json left_out_json(std::size_t processes, const scenario& sc) {
+  const std::optional<std::string> why = comparison_left_out(processes, sc);
+  return why ? nlohmann::json(*why) : nlohmann::json(nullptr);
+}
 
 std::string stop_reason(const run_stats& s, const scenario& sc) {
   if (s.hit_max_events) return "max_events reached: the run was cut short";
@@ -321,11 +356,8 @@ void print_summary(std::ostream& out, const run_report& r) {
   if (r.invariants && r.invariants->ntp_exchange_count() > 0) print_ntp(out, *r.invariants);
   if (r.clocks)
     print_clock_report(out, r.clocks->result(), names);
-  else if (!truth_keeps_rows(names.size(), sc.logical.has("vector")))
-    out << "\nclocks compared  left out: beyond " << row_max_processes
-        << " processes without vector clocks the ground truth keeps the run's\n"
-           "                 edges, which the invariants need, not each event's causal past, which the\n"
-           "                 comparison needs\n";
+  else if (const std::optional<std::string> why = comparison_left_out(names.size(), sc))
+    out << "\nclocks compared  " << wrapped("left out: " + *why, 17, 100) << "\n";
 
   print_expectations(out, r);
   const double rate = r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0;
@@ -425,6 +457,7 @@ nlohmann::json summary_json(const run_report& r) {
           {"epsilon_ns", r.invariants && r.invariants->epsilon() ? json(*r.invariants->epsilon()) : json(nullptr)},
           {"expectations", expectations},
           {"clock_report", r.clocks ? clock_report_json(r.clocks->result(), names) : json(nullptr)},
+          {"clock_report_left_out", r.clocks ? json(nullptr) : left_out_json(names.size(), sim.source())},
           {"trace_sha256", r.trace_sha256.empty() ? json(nullptr) : json(r.trace_sha256)},
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};

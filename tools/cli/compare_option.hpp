@@ -11,10 +11,10 @@
 namespace hbsim::cli {
 
 /// --compare auto|exact|estimate (and off when the comparison can be left out) into `mode`.
-inline void add_compare_option(CLI::App& cmd, std::string& mode, bool can_be_off) {
+inline CLI::Option* add_compare_option(CLI::App& cmd, std::string& mode, bool can_be_off) {
   std::vector<std::string> modes = {"auto", "exact", "estimate"};
   if (can_be_off) modes.push_back("off");
-  cmd.add_option("--compare", mode,
+  return cmd.add_option("--compare", mode,
                  std::string("how the clock comparison counts its pairs: auto (the default) counts them exactly up to ")
                          .append(std::to_string(exact_events_most))
                          .append(" events (")

@@ -1,5 +1,6 @@
 // The hbsim command line (README: "Command line"): builds the app from the subcommands, one file each in tools/cli/,
 // runs the one given and turns what it throws into a message and an exit code (subcommand.hpp).
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -64,10 +65,21 @@ int dispatch(const std::vector<subcommand>& subcommands) {
 int command_line(int argc, char** argv) {
   CLI::App app{"hbsim: a deterministic simulator of logical time in distributed systems"};
   app.require_subcommand(1);
+  // CLI11's own words, as every other error is told: prefixed, and with where to look.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("hbsim: ").append(e.what()).append(" (see hbsim --help, or hbsim COMMAND --help)\n");
+  });
   app.set_version_flag("--version", "hbsim 0.1.0");
   std::vector<subcommand> subcommands;
   for (subcommand_adder* add : {add_run, add_sweep, add_validate, add_schema, add_check, add_explain, add_report, add_export})
     subcommands.push_back(add(app));
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::none_of(subcommands.begin(), subcommands.end(), [&](const subcommand& c) { return c.cmd->get_name() == argv[1]; })) {
+    std::string names;
+    for (const subcommand& c : subcommands) names.append(names.empty() ? "" : ", ").append(c.cmd->get_name());
+    std::cerr << "hbsim: unknown command \"" << argv[1] << "\": expected one of " << names << " (see hbsim --help)\n";
+    return invalid;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
