@@ -314,6 +314,10 @@ TEST_CASE("beyond 4,096 processes without vectors the comparison is left out wit
   CHECK(human.code == 0);
   CHECK(human.out.find("clocks compared  left out: beyond 4096 processes without vector clocks") != std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(run_cli("run --json '" + file.str() + "'").out);
+  CHECK(j["processes"] == 4097);
+  CHECK(j["final_clocks"].size() == 256);  // the first 256 processes, and it says there are more
+  CHECK(j["final_clocks"].contains("p255"));
+  CHECK(j["final_clocks_truncated"] == true);
   CHECK(j["clock_report"].is_null());
   CHECK(j["clock_report_left_out"].get<std::string>().find("each event's causal past") != std::string::npos);
   // A way of counting asked for by name cannot be kept: refused before the run, not dropped.

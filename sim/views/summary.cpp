@@ -439,6 +439,7 @@ nlohmann::json summary_json(const run_report& r) {
   json out = {{"ok", run_ok(r)},
           {"scenario", sim.source().name},
           {"seed", sim.seed()},
+          {"processes", names.size()},
           {"events", s.events},
           {"events_by_kind", by_kind},
           {"messages",
