@@ -29,7 +29,8 @@ std::string ref_tracker::problem(std::span<const std::string> names) const {
   const std::string& proc = names[ref_.process];
   std::string s;
   if (matches_ == 0 && ref_.by_seq) {
-    s.append(proc).append(" has fewer than ").append(std::to_string(ref_.index)).append(" events");
+    if (ref_.index == 1) s.append(proc).append(" has no events");
+    else s.append(proc).append(" has fewer than ").append(std::to_string(ref_.index)).append(" events");
   } else if (matches_ == 0) {
     s.append("no event of ").append(proc).append(" labelled \"").append(ref_.label).append("\" (");
     if (labels_seen_.empty()) s.append(proc).append(" has no events");
@@ -37,7 +38,7 @@ std::string ref_tracker::problem(std::span<const std::string> names) const {
     for (const std::string& l : labels_seen_) s.append(" \"").append(l).append("\"");
     s.append(")");
   } else if (ref_.index > 0) {
-    s.append("only ").append(std::to_string(matches_)).append(" events of ").append(proc).append(" labelled \"");
+    s.append("only ").append(std::to_string(matches_)).append(matches_ == 1 ? " event of " : " events of ").append(proc).append(" labelled \"");
     s.append(ref_.label).append("\"");
   } else {
     s.append(std::to_string(matches_)).append(" events:");

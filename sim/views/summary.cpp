@@ -114,11 +114,13 @@ void print_final_clocks(std::ostream& out, const simulation& sim) {
   for (const std::string& n : names) width = std::max(width, n.size());
   width = std::min<std::size_t>(width, 24);
   const clock_set& c = sim.clocks();
-  out << "  " << std::left << std::setw(static_cast<int>(width)) << "process";
-  if (c.lamport()) out << "  " << std::setw(10) << "lamport";
-  if (c.hlc()) out << (c.lamport() ? "" : "  ") << std::setw(24) << "hlc (l, c)";
-  if (c.vector()) out << (c.lamport() || c.hlc() ? "" : "  ") << "vector";
-  out << "\n";
+  std::ostringstream head;
+  head << "  " << std::left << std::setw(static_cast<int>(width)) << "process";
+  if (c.lamport()) head << "  " << std::setw(10) << "lamport";
+  if (c.hlc()) head << (c.lamport() ? "" : "  ") << std::setw(24) << "hlc (l, c)";
+  if (c.vector()) head << (c.lamport() || c.hlc() ? "" : "  ") << "vector";
+  std::string header = head.str();
+  out << header.erase(header.find_last_not_of(' ') + 1) << "\n";
   for (process_id p = 0; p < names.size(); ++p) {
     if (names.size() > shown_processes && p == shown_processes - 2) {
       out << "  ... " << names.size() - shown_processes << " more\n";
