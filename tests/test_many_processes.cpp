@@ -304,7 +304,10 @@ TEST_CASE("vector clocks at a size that cannot fit are refused before the run, w
   CHECK(traced.find("100000 processes x 1600750 B + 16 MiB; the messages in flight, which a trace does not count, "
                     "come on top") != std::string::npos);
   CHECK(traced.find("messages' vector clocks") == std::string::npos);
-  CHECK_NOTHROW(check_trace_memory(s, std::nullopt));
+  CHECK(check_trace_memory(s, std::nullopt) == std::nullopt);  // nothing known: no refusal, no bound
+  // What is left for the sends in flight: the memory available less the processes' estimate.
+  const scenario few = parse_scenario(R"({"name": "x", "processes": {"count": 1000}})", "x.json");
+  CHECK(check_trace_memory(few, std::uint64_t{1} << 30) == (std::uint64_t{1} << 30) - (16u << 20) - 1000 * (750 + 4 * 4 * 1000));
 }
 
 TEST_CASE("beyond 4,096 processes without vectors the comparison is left out with its reason, never silently") {
@@ -339,4 +342,39 @@ TEST_CASE("beyond 4,096 processes without vectors the comparison is left out wit
       nlohmann::json::parse(run_cli("run --json '" + source_path("scenarios/three_clocks.json") + "'").out);
   CHECK(small["clock_report"].is_object());
   CHECK(small["clock_report_left_out"].is_null());
+}
+
+TEST_CASE("a trace whose sends in flight hold more causal pasts than the memory left is refused at that line") {
+  // B sends to A every millisecond; A relays each message to C over a link of 1 s. Each receive of A
+  // merges B's past into a fresh row of the truth, and the relay that follows holds it until C receives
+  // it, a second later: 20 rows of 3 counters (12 bytes) held at once. Given 60 bytes, the 6th is refused.
+  // (A row left by a receive until the next event, and the judges' copies, take a few more.)
+  nlohmann::json s = {{"name", "relays"}, {"processes", {"A", "B", "C"}},
+                      {"network", {{"delay", "100us"}, {"links", {{{"from", "A"}, {"to", "C"}, {"delay", "1s"}}}}}},
+                      {"on_receive", {{{"process", "A"}, {"do", "send"}, {"to", "C"}, {"action_label", "relay"}}}}};
+  for (int i = 1; i <= 20; ++i)
+    s["script"].push_back({{"at", std::to_string(i).append("ms")}, {"process", "B"}, {"do", "send"}, {"to", "A"}});
+  const temp_file trace("relays.jsonl");
+  run_options o;
+  o.trace_path = trace.str();
+  REQUIRE(run_scenario(parse_scenario(s.dump(), "relays.json"), o).ok());
+  const auto replay = [&](std::uint64_t bytes) {
+    trace_reader reader(trace.str());
+    reader.limit_in_flight_memory(bytes);
+    causality truth;
+    invariant_checker checker(truth);
+    event_observer* observers[] = {&truth, &checker};
+    reader.replay(observers);
+  };
+  CHECK_NOTHROW(replay(0));       // no bound
+  CHECK_NOTHROW(replay(64 * 12)); // room for the 20, and for the few the judges hold
+  try {
+    replay(60);
+    FAIL("the 6th held row should have been refused");
+  } catch (const input_error& e) {
+    CHECK(e.file() == trace.str());
+    CHECK(e.line() > 1);  // the line of the event that needed the row
+    CHECK(std::string(e.what()).find("expected sends in flight whose ground truth fits in the memory left (60 bytes), "
+                                     "found 5 earlier causal pasts of 3 counters each held at once") != std::string::npos);
+  }
 }

@@ -115,12 +115,14 @@ void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uin
                     : "fewer processes or a smaller PHOLD population");
 }
 
-void check_trace_memory(const scenario& header, std::optional<std::uint64_t> available) {
+std::optional<std::uint64_t> check_trace_memory(const scenario& header, std::optional<std::uint64_t> available) {
   // A trace does not say how many messages are in flight at once: only its processes are counted.
   memory_estimate e = for_processes(header.processes.size(), row_bytes(header));
   e.parts += concat(" + ", size_text(base_bytes), "; the messages in flight, which a trace does not count, come on top");
   refuse_beyond(e, available, header.file, "a trace whose judging", "its judging",
                 "a machine with more memory: the trace's vector clocks cost processes² counters to judge");
+  if (!available) return std::nullopt;
+  return std::max<std::uint64_t>(*available - e.bytes, 1);
 }
 
 }  // namespace hbsim

@@ -14,6 +14,15 @@ namespace hbsim::trace_internal {
 using json = nlohmann::json;
 
 void trace_replay::replay_batch(const batch& b) {
+  try {
+    replay_lines(b);
+  } catch (const input_error& e) {
+    if (!e.file().empty()) throw;
+    throw input_error(file_, e.path(), e.expected(), e.found(), e.hint(), codec_.line);  // an observer's
+  }
+}
+
+void trace_replay::replay_lines(const batch& b) {
   for (const parsed_line& l : b.lines()) {
     codec_.line = l.number;
     switch (l.what) {

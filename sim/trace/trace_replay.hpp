@@ -30,6 +30,7 @@ class trace_replay {
   [[noreturn]] void fail(std::string path, std::string expected, std::string found) const {
     codec_.fail(std::move(path), std::move(expected), std::move(found));
   }
+  void replay_lines(const batch& b);
   void general(std::string_view text);
   void finish_event(event_record& r, present has);
   void finish_drop(const drop_record& d);

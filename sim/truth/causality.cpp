@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "core/concat.hpp"
 #include "core/prefetch.hpp"
+#include "hbsim/core/input_error.hpp"
 
 namespace hbsim {
 
@@ -11,6 +13,7 @@ void causality::on_start(const run_header& h) {
   width_ = n_ <= rows_most_ || h.vectors ? n_ : 0;
   // Each process starts on a row of zeros of its own, that its events will add themselves to.
   pool_.assign(width_ * width_, 0);
+  pool_most_ = width_ && h.in_flight_memory_most ? width_ + h.in_flight_memory_most / (width_ * sizeof(std::uint32_t)) : 0;
   refs_.assign(width_, 1);
   free_rows_.clear();
   procs_.assign(n_, {});
@@ -32,6 +35,7 @@ void causality::on_start(const run_header& h) {
 std::uint32_t causality::take_row() {
   std::uint32_t r;
   if (free_rows_.empty()) {
+    if (pool_most_ && refs_.size() >= pool_most_) refuse_row();
     r = static_cast<std::uint32_t>(refs_.size());
     refs_.push_back(0);
     pool_.resize(pool_.size() + width_);
@@ -41,6 +45,17 @@ std::uint32_t causality::take_row() {
   }
   refs_[r] = 1;
   return r;
+}
+
+void causality::refuse_row() const {
+  const std::uint64_t held = refs_.size() - width_;  // rows beyond the processes' first: held for sends
+  const std::uint64_t bytes = held * width_ * sizeof(std::uint32_t);
+  throw input_error("", "",
+                    concat("sends in flight whose ground truth fits in the memory left (",
+                           bytes >= (1u << 20) ? concat(bytes >> 20, " MiB") : concat(bytes, " bytes"), ")"),
+                    concat(held, " earlier causal pasts of ", width_,
+                           " counters each held at once (for sends not yet received, and by the judges), and one more needed"),
+                    "a machine with more memory, or a trace with fewer messages in flight at once");
 }
 
 void causality::release(const row_ref& r) {

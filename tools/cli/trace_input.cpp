@@ -45,7 +45,7 @@ void replay_input(const std::string& file, bool shiviz, std::span<event_observer
 
 std::unique_ptr<trace_reader> open_trace(const std::string& file) {
   auto reader = std::make_unique<trace_reader>(file);
-  check_trace_memory(reader->header());
+  if (const auto left = check_trace_memory(reader->header())) reader->limit_in_flight_memory(*left);
   return reader;
 }
 

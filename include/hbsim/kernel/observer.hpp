@@ -27,6 +27,11 @@ struct run_header {
   // Sends pending at the start (PHOLD's population), for observers to size their tables of sends in
   // flight once instead of growing them; a hint, 0 when nothing is known.
   std::uint64_t pending_at_start = 0;
+  // Bytes the observers' records of sends in flight may take, beyond what the processes' own take; 0 for
+  // no bound. A trace's replay sets it from the memory available, since a trace does not say how many
+  // sends are in flight at once (a run's max_pending bounds them already); an observer past it throws
+  // input_error with no file, which the replay completes with the trace's file and line.
+  std::uint64_t in_flight_memory_most = 0;
 };
 
 /// How the run ended.

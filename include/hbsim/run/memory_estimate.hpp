@@ -32,7 +32,10 @@ std::optional<std::uint64_t> available_memory();
 /// Throws input_error (naming s's file and /processes) when the estimate passes `available`.
 void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available = available_memory(),
                   std::uint64_t compared_most = exact_events_most);
-/// The same for judging a trace whose header (trace_reader::header(), without generators) is `header`.
-void check_trace_memory(const scenario& header, std::optional<std::uint64_t> available = available_memory());
+/// The same for judging a trace whose header (trace_reader::header(), without generators) is `header`,
+/// from its processes alone: a trace does not say how many sends are in flight at once. Returns the
+/// memory left for them (trace_reader::limit_in_flight_memory), nothing when none is known.
+std::optional<std::uint64_t> check_trace_memory(const scenario& header,
+                                                std::optional<std::uint64_t> available = available_memory());
 
 }  // namespace hbsim

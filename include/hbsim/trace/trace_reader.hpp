@@ -85,6 +85,8 @@ class trace_reader {
   /// threads of the reader's own, unless it was small enough to be read whole with the header (then
   /// on the calling thread). Each call reads the file again from its start.
   void replay(std::span<event_observer* const> observers);
+  /// Bounds what the observers may keep of sends in flight (run_header::in_flight_memory_most).
+  void limit_in_flight_memory(std::uint64_t bytes) { in_flight_memory_most_ = bytes; }
 
  private:
   void read_clocks(const nlohmann::json& v, const clock_registry& registry,
@@ -96,6 +98,7 @@ class trace_reader {
   scenario header_;
   std::size_t header_line_ = 0;
   std::unique_ptr<line_reader> after_header_;  // for the first replay, so that a pipe is read once
+  std::uint64_t in_flight_memory_most_ = 0;
 };
 
 }  // namespace hbsim

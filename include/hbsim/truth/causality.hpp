@@ -115,8 +115,11 @@ class causality final : public event_observer {
   /// One copy of message m has been received, rejected or dropped; the slot of its send (no_slot: unknown).
   send_slot resolve(message_id m);
   void take_slot(const event_record& e);
+  /// A row past pool_most_: input_error (run_header::in_flight_memory_most).
+  [[noreturn]] void refuse_row() const;
 
   std::size_t rows_most_;
+  std::uint64_t pool_most_ = 0;  // rows the pool may reach (run_header::in_flight_memory_most); 0: any
   std::size_t n_ = 0;
   std::size_t width_ = 0;  // entries of a row: n_, or 0 when only edges are kept
   std::vector<process> procs_;
