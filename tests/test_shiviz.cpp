@@ -10,6 +10,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/trace/shiviz_log.hpp"
+#include "cli_fixture.hpp"
 #include "temp_files.hpp"
 
 using namespace hbsim;
@@ -389,4 +390,29 @@ TEST_CASE("shiviz: malformed logs are input errors with their line") {
   // A syntax error's column counts from the start of the line, not of the clock.
   const input_error syntax = log_error("host {\"host\":}\nx\n");
   CHECK(syntax.column() == 14);
+}
+
+TEST_CASE("shiviz: through a pipe, read once: an hbsim trace is checked, a ShiViz log needs --format shiviz") {
+  // A pipe cannot be read twice, so its format is not detected: it is read as an hbsim trace, and a
+  // ShiViz log is said to be one, with the way to read it.
+  scratch tmp;
+  const std::string trace = tmp / "three.jsonl";
+  REQUIRE(run_cli("run '" + std::string(HBSIM_SOURCE_DIR) + "/scenarios/three_clocks.json' --trace '" + trace + "'").code == 0);
+  const auto piped = [](const std::string& file, const std::string& args) {
+    return run_cli(args + " /dev/fd/3 3<&0", HBSIM_BINARY, "cat '" + file + "' | ");
+  };
+  const cli_result hbsim_trace = piped(trace, "check");
+  CHECK(hbsim_trace.code == 0);
+  CHECK(hbsim_trace.out.find("10 events, re-judged from the file alone") != std::string::npos);
+  const cli_result log = piped(sample("client_server.log"), "check");
+  CHECK(log.code == 2);
+  CHECK(log.err.find("found a ShiViz/GoVector log") != std::string::npos);
+  CHECK(log.err.find("through a pipe, hbsim check --format shiviz") != std::string::npos);
+  CHECK(piped(sample("client_server.log"), "check --format shiviz").code == 0);
+  CHECK(piped(sample("client_server.log"), "export --to json").err.find("found a ShiViz/GoVector log") != std::string::npos);
+  // A scenario where a trace goes is said to be one.
+  const cli_result scenario = run_cli("report '" + std::string(HBSIM_SOURCE_DIR) + "/scenarios/three_clocks.json'");
+  CHECK(scenario.code == 2);
+  CHECK(scenario.err.find("found a JSON document spread over lines, whose first line is `{` (a scenario?") !=
+        std::string::npos);
 }

@@ -12,4 +12,7 @@ inline constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 /// A line of spaces and tabs only (or none), which a trace may hold anywhere.
 inline bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
+/// A line of a ShiViz/GoVector log: `host {clock}`, or `=== name ===` between executions.
+bool shiviz_shaped(std::string_view line);
+
 }  // namespace hbsim::trace_internal

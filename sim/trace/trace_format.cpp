@@ -10,9 +10,7 @@ namespace hbsim {
 
 using json = nlohmann::json;
 
-namespace {
-
-bool shiviz_shaped(std::string_view line) {
+bool trace_internal::shiviz_shaped(std::string_view line) {
   if (line.size() >= 8 && line.starts_with("=== ") && line.ends_with(" ===")) return true;
   const auto space = line.find(' ');
   if (space == 0 || space == std::string_view::npos) return false;
@@ -20,8 +18,6 @@ bool shiviz_shaped(std::string_view line) {
   return host.find('\t') == std::string_view::npos && clock.size() >= 2 && clock.front() == '{' &&
          clock.back() == '}';
 }
-
-}  // namespace
 
 trace_format detect_trace_format(const std::string& path) {
   line_reader in(path);
@@ -32,7 +28,7 @@ trace_format detect_trace_format(const std::string& path) {
       const json v = json::parse(line.begin(), line.end(), nullptr, false);
       if (v.is_object() && v.contains("type") && v["type"] == "header") return trace_format::hbsim;
     }
-    if (shiviz_shaped(line)) return trace_format::shiviz;
+    if (trace_internal::shiviz_shaped(line)) return trace_format::shiviz;
     throw input_error(path, "",
                       "an hbsim trace (a first line {\"type\":\"header\",...}) or a ShiViz/GoVector log (a first line "
                       "`host {clock}` or `=== name ===`)",

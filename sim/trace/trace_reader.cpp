@@ -33,6 +33,17 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
   } while (trace_internal::blank(text));
   header_line_ = after_header_->line_number();
   const std::size_t line = header_line_;
+  // What else people give where a trace goes: said as such, not as the JSON error it makes.
+  if (trace_internal::shiviz_shaped(text))
+    throw input_error(path_, "", "an hbsim trace, whose first line is a header {\"type\":\"header\",...}",
+                      "a ShiViz/GoVector log (" + quoted_excerpt(text) + ")",
+                      "hbsim check, explain and export read one given by its path; through a pipe, hbsim check "
+                      "--format shiviz",
+                      line);
+  if (text.find_first_not_of(" \t") == text.find_last_not_of(" \t") && text.find('{') != std::string_view::npos)
+    throw input_error(path_, "", "an hbsim trace, one JSON object per line, the first a header",
+                      "a JSON document spread over lines, whose first line is `{`",
+                      "a scenario? hbsim run reads those, and writes its trace with --trace", line);
   const auto fail = [&](std::string where, std::string expected, std::string found) {
     throw input_error(path_, std::move(where), std::move(expected), std::move(found), "", line);
   };

@@ -18,16 +18,18 @@ bool regular_file(const std::string& file) {
 }  // namespace
 
 trace_format input_format(const std::string& file) {
+  // A pipe cannot be read twice: it is read once, as an hbsim trace (the trace reader says when it is a
+  // ShiViz log; --format shiviz reads one).
+  if (!regular_file(file)) return trace_format::hbsim;
   try {
     return detect_trace_format(file);
   } catch (const input_error&) {
-    if (regular_file(file) && has_shiviz_events(file)) return trace_format::shiviz;
+    if (has_shiviz_events(file)) return trace_format::shiviz;
     throw;
   }
 }
 
 bool shiviz_log(const std::string& file) {
-  if (!regular_file(file)) return false;
   try {
     return input_format(file) == trace_format::shiviz;
   } catch (const input_error&) {

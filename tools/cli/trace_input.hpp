@@ -16,7 +16,8 @@ namespace hbsim::cli {
 
 // The format of a file: detect_trace_format's answer from the first line, or, when that recognizes
 // neither, a ShiViz log if one reads from a later line (ShiViz skips what comes before the first
-// event). Only a regular file is read further. Throws input_error when it is neither.
+// event). Throws input_error when it is neither. What is not a regular file (a pipe, which can be read
+// once) is an hbsim trace, left to the trace reader, whose errors say what else it is.
 trace_format input_format(const std::string& file);
 
 // Whether `file` is a ShiViz/GoVector log rather than an hbsim trace. Only a regular file is looked
