@@ -101,6 +101,24 @@ TEST_CASE("a sweep finds a failing run and its reproduce line makes the same fai
     for (const auto& v : l.at("violations").items()) violations += v.value().get<std::uint64_t>();
   CHECK(r.out.find("   2       2  " + std::string(10 - std::to_string(violations).size(), ' ') +
                    std::to_string(violations)) != std::string::npos);
+  // --json gives the same rows: the canonical clocks' and the wrong variant's, its violations by invariant
+  // summed over its two runs.
+  const json j = json::parse(run_cli("sweep '" + file + "' --seeds 1..2 --set '/logical={},{\"vector\":{\"variant\":"
+                                     "\"no-tick-send\"}}' --json").out);
+  CHECK(j.at("stopped_early") == false);
+  REQUIRE(j.at("by_value").size() == 2);
+  CHECK(j.at("by_value")[0].at("values") == "/logical={}");
+  CHECK(j.at("by_value")[0].at("failed") == 0);
+  CHECK(j.at("by_value")[0].at("violations").empty());
+  const json& wrong = j.at("by_value")[1];
+  CHECK(wrong.at("runs") == 2);
+  CHECK(wrong.at("failed") == 2);
+  std::uint64_t by_invariant = 0;
+  for (const auto& v : wrong.at("violations").items()) {
+    CHECK(v.value() == lines[2].at("violations").value(v.key(), 0) + lines[3].at("violations").value(v.key(), 0));
+    by_invariant += v.value().get<std::uint64_t>();
+  }
+  CHECK(by_invariant == violations);
 }
 
 TEST_CASE("a sweep with --stop-on-failure stops after the first failing run") {
@@ -111,6 +129,12 @@ TEST_CASE("a sweep with --stop-on-failure stops after the first failing run") {
   CHECK(r.code == 1);
   CHECK(json_lines(read_file(dir / "o.jsonl")).size() == 1);
   CHECK(r.out.find("runs       1 done (stopped early), 1 failed") != std::string::npos);
+  CHECK(r.out.find("hbsim sweep: " + file + ", 5 runs\n") != std::string::npos);
+  const json j = json::parse(run_cli("sweep '" + file + "' --seeds 1..5 --jobs 1 --stop-on-failure --json --set " +
+                                     "'/logical={\"vector\":{\"variant\":\"no-tick-send\"}}'").out);
+  CHECK(j.at("stopped_early") == true);
+  CHECK(j.at("done") == 1);
+  CHECK(!j.contains("by_value"));  // one combination of values: no table
 }
 
 TEST_CASE("a sweep refuses bad --seeds and --set with exit 2") {

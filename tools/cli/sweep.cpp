@@ -151,6 +151,19 @@ void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_resul
   }
 }
 
+// The by-value table's rows in --json: the same columns, a field left out where the runs have no such thing.
+nlohmann::json by_value_json(const std::vector<sweep_value_summary>& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const sweep_value_summary& v : rows) {
+    nlohmann::json r = {{"values", v.values}, {"runs", v.runs}, {"failed", v.failed}, {"violations", v.violations},
+                        {"max_hlc_epsilon_ns", v.max_epsilon_ns ? nlohmann::json(*v.max_epsilon_ns) : nlohmann::json()}};
+    if (v.lost_updates) r["lost_updates"] = *v.lost_updates;
+    if (v.max_held_back_ns) r["max_held_back_ns"] = *v.max_held_back_ns;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // The rows of the by-value table as a plot, each in its own panel: failed runs, violations by invariant, HLC's largest
 // epsilon, lost updates and the longest hold-back when the runs have them.
 void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
@@ -213,12 +226,14 @@ int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional
   }
   if (a.json) {
     nlohmann::json j = {{"ok", failed == 0 && done == sw.size()}, {"runs", sw.size()}, {"done", done},
-                        {"failed", failed}, {"failures", nlohmann::json::array()}};
+                        {"stopped_early", done < sw.size()}, {"failed", failed},
+                        {"failures", nlohmann::json::array()}};
     for (const auto& [why, g] : groups)
       j["failures"].push_back({{"failure", why}, {"runs", g.runs}, {"first", sw.reproduce(sw.cell(g.first))}});
+    if (sw.combinations() >= 2) j["by_value"] = by_value_json(sw.by_value(results));
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "hbsim sweep: " << sw.file() << ", " << sw.size() << " runs\n";
+    std::cout << "hbsim sweep: " << sw.file() << ", " << sw.size() << (sw.size() == 1 ? " run\n" : " runs\n");
     std::cout << "runs       " << done << " done" << (done < sw.size() ? " (stopped early)" : "") << ", " << failed
               << " failed\n";
     for (const auto& [why, g] : groups)
