@@ -239,6 +239,10 @@ TEST_CASE("diagram selection: --processes, --from/--until, --clocks") {
   CHECK(occurrences(window, "<circle class=\"ev ") == w.events);
   CHECK(occurrences(window, "class=\"msg\"") == w.delivered);
   CHECK(window.find(">2ms<") != std::string::npos);  // the window's ends are on the axis
+  const cli_result backwards = run_cli("export '" + trace + "' --to json --from 4ms --until 2ms -o '" + (tmp / "w.json") + "'");
+  CHECK(backwards.code == 2);
+  CHECK(backwards.err.find("hbsim: --until: expected a time at or after --from (4ms), found 2ms") != std::string::npos);
+  CHECK(!fs::exists(tmp / "w.json"));
 
   static const std::regex label(R"re(<text class="lbl" data-event="\d+" x="\d+" y="\d+">([^<]*)<)re");
   auto labels = [&](const std::string& svg) {

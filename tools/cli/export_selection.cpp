@@ -34,6 +34,8 @@ export_options export_selection::options() const {
   o.clocks = parse_clocks(clocks, clock_registry::standard().names());
   o.from = time_option("--from", from);
   o.to = time_option("--until", until);
+  if (o.from && o.to && *o.to < *o.from)
+    throw input_error("--until", "", "a time at or after --from (" + from + ")", until, "the window would hold no event");
   o.processes = processes;
   return o;
 }
