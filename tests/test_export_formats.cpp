@@ -332,6 +332,11 @@ TEST_CASE("export shiviz: hbsim check accepts it, with one execution per trace, 
   // The same trace twice: the executions still have names of their own.
   const std::string again = std::string("'").append(trace.string()).append("'");
   CHECK(exported(trace, "shiviz", again).find("=== three-clocks, seed 1 (2) ===") != std::string::npos);
+  // A crash and a restart are labelled as their kind: described once, not "crash crash".
+  const std::string crashes = exported(trace_of(tmp, source_path("scenarios/crash_persist_all.json"), "crash"), "shiviz");
+  CHECK(crashes.find("\ncrash | true time 10ms | ") != std::string::npos);
+  CHECK(crashes.find("\nrestart | true time 20ms | ") != std::string::npos);
+  CHECK(crashes.find("crash crash") == std::string::npos);
 }
 
 TEST_CASE("export perfetto: a track per process, an instant per event, paired flows, offset counters") {

@@ -102,8 +102,8 @@ class shiviz_exporter final : public exporter {
  private:
   // What happened, when, and what the run's clocks recorded.
   void describe(const event_record& e) {
-    line_.append(to_string(e.kind)).push_back(' ');
-    line_.append(e.label);
+    line_.append(to_string(e.kind));
+    if (e.label != to_string(e.kind)) line_.append(" ").append(e.label);  // a crash labelled "crash" once
     if (e.from != no_process) line_.append(" from ").append(names_[e.from]);
     for (std::size_t i = 0; i < e.messages.size(); ++i)
       line_.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
