@@ -242,7 +242,7 @@ class log_reader {
       fail("", "a vector clock: a JSON object {\"host\": n, ...} of non-negative integers", describe_json(clock));
     for (const auto& [name, value] : clock.items()) {
       if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0))
-        fail(concat("/", name), "a non-negative integer", describe_json(value));
+        fail(concat("/", name), "a non-negative integer of at most 18446744073709551615 (64 bits)", describe_json(value));
       const auto v = value.get<std::uint64_t>();
       if (v != 0) x_.entries.emplace_back(host(name), v);
     }
