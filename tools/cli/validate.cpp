@@ -44,7 +44,7 @@ int validate_command(const validate_args& a) {
         std::cout << ", more than the " << size_text(*available) << " available here: hbsim run refuses it";
       std::cout << "\n";
     } catch (const input_error& e) {
-      if (json_schema(f)) {
+      if (e.path() == "/$schema" && json_schema(f)) {  // refused at its first field: a small file, read again
         std::cout << "skip " << f << ": a JSON Schema (such as scenarios/schema.json), not a scenario\n";
         continue;
       }
