@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -13,6 +14,12 @@
 #include <valijson/validator.hpp>
 #include <vector>
 
+#include "hbsim/clocks/clock_kind.hpp"
+#include "hbsim/clocks/clock_registry.hpp"
+#include "hbsim/data/data_judge.hpp"
+#include "hbsim/judge/invariant_checker.hpp"
+#include "hbsim/kernel/delivery_group.hpp"
+#include "hbsim/kernel/ntp_note.hpp"
 #include "hbsim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
@@ -82,6 +89,32 @@ TEST_CASE("the schema accepts every valid scenario") {
     // Only files the loader accepts are held to the schema.
     CHECK_NOTHROW(hbsim::load_scenario(file.string()));
     CHECK(schema().validate(read_json(file)) == "");
+  }
+}
+
+TEST_CASE("the schema lets a violates expectation name every invariant a scenario may have") {
+  // The enum under expect's violates, against the names the loader takes: the standard clocks', every
+  // other kind's, the replicated data's, the delivery groups' and NTP's.
+  const nlohmann::json document = read_json(source / "scenarios" / "schema.json");
+  std::vector<std::string> listed;
+  const std::function<void(const nlohmann::json&)> find = [&](const nlohmann::json& j) {
+    if (j.is_object() && j.contains("violates") && j["violates"].is_object() && j["violates"].contains("enum"))
+      for (const auto& name : j["violates"]["enum"]) listed.push_back(name.get<std::string>());
+    if (j.is_structured())
+      for (const auto& child : j) find(child);
+  };
+  find(document);
+  REQUIRE_FALSE(listed.empty());
+  std::vector<std::string_view> names(hbsim::invariant_names().begin(), hbsim::invariant_names().end());
+  const hbsim::clock_registry& registry = hbsim::clock_registry::standard();
+  for (const std::string& kind : registry.names())
+    for (const std::string_view name : registry.find(kind)->invariants()) names.push_back(name);
+  names.insert(names.end(), hbsim::data_invariant_names().begin(), hbsim::data_invariant_names().end());
+  names.insert(names.end(), hbsim::delivery_invariant_names.begin(), hbsim::delivery_invariant_names.end());
+  names.push_back(hbsim::ntp_invariant_name);
+  for (const std::string_view name : names) {
+    CAPTURE(name);
+    CHECK(std::find(listed.begin(), listed.end(), name) != listed.end());
   }
 }
 
