@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -761,4 +762,34 @@ TEST_CASE("lesson 45: the job queue serves the create before the edit, and by ar
   // Asha and Bilal deliver [create, edit]; the Queue's 1st delivery (the edit) and its 2nd (the create) both differ.
   CHECK(r->violations("delivery.total_order") == 2);
   CHECK(r->others("delivery.total_order") == 0);
+}
+
+TEST_CASE("narration of a send tells a FIFO link's later arrival from a delivery group's hold-back") {
+  // A sends five messages to B, delays uniform in 1-20 ms: some overtake others. In a FIFO delivery
+  // group (the links are not FIFO) a message that overtook arrives first and is held back: its send's
+  // line gives the arrival its receive's line gives, then the hold-back until the receive. On FIFO links
+  // the link itself keeps it behind: it arrives when it is received, and no group holds it.
+  nlohmann::json s = {{"name", "x"}, {"seed", 7}, {"processes", {"A", "B"}},
+                      {"network", {{"delay", {{"dist", "uniform"}, {"min", "1ms"}, {"max", "20ms"}}}}},
+                      {"delivery", {{{"group", "*"}, {"order", "fifo"}}}}};
+  for (int i = 0; i < 5; ++i)
+    s["script"].push_back({{"at", std::to_string(i).append("ms")}, {"process", "A"}, {"do", "send"}, {"to", "B"}});
+  const std::string group = narration_of(parse_scenario(s.dump(), "g.json"));
+  static const std::regex held(R"re((m\d) A→B: delay [^,]+, arrives at (\S+), to be held back by its delivery group until (\S+) \(as known at the send\))re");
+  std::size_t seen = 0;
+  for (auto it = std::sregex_iterator(group.begin(), group.end(), held); it != std::sregex_iterator(); ++it, ++seen) {
+    const std::size_t at = group.find("(" + (*it)[1].str() + " from A#");  // the message's receive
+    REQUIRE(at != std::string::npos);
+    const std::size_t start = group.rfind('\n', at) + 1;
+    const std::string line = group.substr(start, group.find('\n', at) - start);
+    CHECK(line.starts_with("[" + (*it)[3].str() + "] B#"));
+    CHECK(line.find("(arrived at " + (*it)[2].str() + ", held back ") != std::string::npos);
+  }
+  CHECK(seen > 0);  // with seed 7, some message overtakes
+  CHECK(group.find("FIFO link") == std::string::npos);
+  s["network"]["fifo"] = true;
+  s.erase("delivery");
+  const std::string link = narration_of(parse_scenario(s.dump(), "l.json"));
+  CHECK(link.find("(not before the message ahead of it: FIFO link)") != std::string::npos);
+  CHECK(link.find("held back") == std::string::npos);
 }

@@ -53,6 +53,7 @@ message_fate network::route(process_id from, process_id to, sim_time t) {
   random_stream rng = source_.link_stream(from, to, sent_(from, to)++);
 
   message_fate f;
+  f.fifo_link = c.fifo;
   sim_time release = t;  // when the message may start travelling
   for (const link_block& b : blocks_) {
     if (t < b.at || (b.heal && t >= *b.heal) || !b.stops(from, to)) continue;

@@ -319,12 +319,18 @@ void narrator::on_route(const route_record& r) {
       if (r.copies > 1) line.append("duplicated by the network: ");
       for (int c = 0; c < r.copies && c < 2; ++c) {
         if (r.copies > 1) line.append(concat(c ? "; " : "", "copy ", num(static_cast<std::uint64_t>(c) + 1), " "));
-        line.append(concat("delay ", dur(r.delay[c]), ", arrives at ", dur(r.arrival[c])));
-        // Later than release + delay: a FIFO link kept it behind an earlier message, or the sum saturated.
+        // Later than release + delay: a FIFO link keeps it behind an earlier message, or the receiver's
+        // delivery group will hold it back once arrived; or the sum saturated.
+        const sim_time reached = add_sat(r.released, r.delay[c]);
+        const bool behind = r.arrival[c] != time_max && r.arrival[c] > reached;
+        line.append(concat("delay ", dur(r.delay[c]), ", arrives at ",
+                           dur(behind && !r.fifo_link ? reached : r.arrival[c])));
         if (r.arrival[c] == time_max)
           line.append(" (the end of time: the delay overflows the clock)");
-        else if (r.arrival[c] - r.delay[c] > r.released)
+        else if (behind && r.fifo_link)
           line.append(" (not before the message ahead of it: FIFO link)");
+        else if (behind)
+          line.append(concat(", to be held back by its delivery group until ", dur(r.arrival[c]), " (as known at the send)"));
       }
     }
   }

@@ -28,7 +28,9 @@ struct message_fate {
   drop_reason reason = drop_reason::loss;
   int copies = 0;                // 1, or 2 when duplicated
   sim_time delay[2] = {0, 0};    // drawn, per copy
-  sim_time arrival[2] = {0, 0};  // per copy: release + delay; a route record's, after the receiver's FIFO order
+  sim_time arrival[2] = {0, 0};  // per copy: release + delay; a route record's, when the receiver has delivery
+                                 // layers, the delivery they expect (behind earlier messages: FIFO, a group)
+  bool fifo_link = false;        // the link keeps order (network.fifo): a later arrival is the link's, not a group's
   bool held = false;             // waited for a partition to heal
   sim_time released = 0;         // when it started travelling (the send time unless held)
   std::size_t fault = no_fault;  // the partition or cut that dropped or (last) held it
