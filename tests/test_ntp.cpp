@@ -261,6 +261,9 @@ TEST_CASE("lost NTP samples are skipped, and with all lost nothing is applied an
   std::ostringstream text;
   print_summary(text, r->out.report());
   CHECK(text.str().find("all 3 samples lost, nothing applied") != std::string::npos);
+  // The after figure is before + θ, and the header says the clock's drift meanwhile is not in it.
+  CHECK(text.str().find("before -> after the correction (before + theta: its own\n              drift meanwhile not counted)") !=
+        std::string::npos);
   CHECK(summary_json(r->out.report())["ntp"]["shown"][0]["answered"] == 0);
 }
 

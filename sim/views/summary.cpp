@@ -173,7 +173,8 @@ void print_ntp(std::ostream& out, const invariant_checker& c) {
   const auto names = c.process_names();
   const std::uint64_t n = c.ntp_exchange_count();
   out << "\nntp           " << n << (n == 1 ? " exchange" : " exchanges")
-      << "; the client's offset to true time before -> after\n";
+      << "; the client's offset to true time before -> after the correction (before + theta: its own\n"
+         "              drift meanwhile not counted)\n";
   for (const ntp_outcome& x : c.ntp_exchanges()) {
     out << "  " << names[x.client] << " at " << format_duration(x.time) << ": ";
     if (x.note.answered == 0) {
