@@ -477,6 +477,11 @@ TEST_CASE("hbsim run: the trace's arrived, --json's held-back times and held dro
   CHECK(run_cli("run --variant causal=no-hold " + lesson).code == 1);
   CHECK(run_cli("run --variant causal=nonsense " + lesson).code == 2);
   CHECK(run_cli("run --variant total=arrival-order " + lesson).code == 2);  // the scenario has no total group
+  // A name that takes no variant here: the message lists what does, the delivery groups included.
+  const cli_result unknown = run_cli("run --variant fifo=x " + lesson);
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("expected a clock of the scenario, or what else takes a variant: lamport, vector, hlc, causal, "
+                         "total (its delivery groups), found \"fifo\"") != std::string::npos);
 }
 
 TEST_CASE("a run without delivery groups says nothing of them") {

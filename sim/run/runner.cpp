@@ -125,9 +125,13 @@ void apply_variant(scenario& s, std::string_view assignment) {
     return;
   }
   if (!s.logical.has(clock)) {
+    // What may take a variant in this scenario: its clocks, its data policy, its causal and total groups.
     std::string chosen;
     for (const std::string& c : s.logical.clocks) chosen.append(chosen.empty() ? "" : ", ").append(c);
-    throw input_error("--variant", "", "a clock among " + chosen, "\"" + std::string(clock) + "\"");
+    if (s.data) chosen.append(", ").append(s.data->policy).append(" (its data policy)");
+    if (!s.delivery.empty()) chosen.append(", causal, total (its delivery groups)");
+    throw input_error("--variant", "", "a clock of the scenario, or what else takes a variant: " + chosen,
+                      "\"" + std::string(clock) + "\"");
   }
   if (clock == "lamport")
     set_variant(s, clock, name, parse_lamport_variant, lamport_variant_names, s.logical.lamport);
