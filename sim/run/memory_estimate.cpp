@@ -53,7 +53,8 @@ std::optional<std::uint64_t> read_number(const std::string& file, const std::str
 
 // The processes' part, with which every estimate starts.
 memory_estimate for_processes(std::uint64_t n, std::uint64_t row) {
-  return {base_bytes + n * (process_bytes + process_rows * row), concat(n, " processes x ", process_bytes + process_rows * row, " B")};
+  const std::uint64_t each = process_bytes + process_rows * row;
+  return {base_bytes + n * each, concat(n, " processes x ", each, " B")};
 }
 
 std::uint64_t row_bytes(const scenario& s) { return s.logical.vector_sized() ? 4 * s.processes.size() : 0; }

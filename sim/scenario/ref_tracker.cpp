@@ -29,8 +29,8 @@ std::string ref_tracker::problem(std::span<const std::string> names) const {
   const std::string& proc = names[ref_.process];
   std::string s;
   if (matches_ == 0 && ref_.by_seq) {
-    if (ref_.index == 1) s.append(proc).append(" has no events");
-    else s.append(proc).append(" has fewer than ").append(std::to_string(ref_.index)).append(" events");
+    s.append(proc).append(ref_.index == 1 ? " has no events"
+                                          : " has fewer than " + std::to_string(ref_.index) + " events");
   } else if (matches_ == 0) {
     s.append("no event of ").append(proc).append(" labelled \"").append(ref_.label).append("\" (");
     if (labels_seen_.empty()) s.append(proc).append(" has no events");

@@ -40,7 +40,7 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
                       "hbsim check, explain and export read one given by its path; through a pipe, hbsim check "
                       "--format shiviz",
                       line);
-  if (text.find_first_not_of(" \t") == text.find_last_not_of(" \t") && text.find('{') != std::string_view::npos)
+  if (const auto at = text.find_first_not_of(" \t"); text[at] == '{' && text.find_last_not_of(" \t") == at)
     throw input_error(path_, "", "an hbsim trace, one JSON object per line, the first a header",
                       "a JSON document spread over lines, whose first line is `{`",
                       "a scenario? hbsim run reads those, and writes its trace with --trace", line);

@@ -47,11 +47,6 @@ std::string wrapped(const std::string& text, std::size_t indent, std::size_t wid
   return out;
 }
 
-nlohmann::json left_out_json(std::size_t processes, const scenario& sc) {
-  const std::optional<std::string> why = comparison_left_out(processes, sc);
-  return why ? nlohmann::json(*why) : nlohmann::json(nullptr);
-}
-
 std::string stop_reason(const run_stats& s, const scenario& sc) {
   if (s.hit_max_events) return "max_events reached: the run was cut short";
   if (s.hit_max_pending)
@@ -439,6 +434,8 @@ nlohmann::json summary_json(const run_report& r) {
                             {"ok", x.outcome == expectation_result::status::met},
                             {"found", found_json(x, names)}});
   }
+  const std::optional<std::string> why = r.clocks ? std::nullopt : comparison_left_out(names.size(), sim.source());
+  const json left_out = why ? json(*why) : json(nullptr);
   json out = {{"ok", run_ok(r)},
           {"scenario", sim.source().name},
           {"seed", sim.seed()},
@@ -461,7 +458,7 @@ nlohmann::json summary_json(const run_report& r) {
           {"epsilon_ns", r.invariants && r.invariants->epsilon() ? json(*r.invariants->epsilon()) : json(nullptr)},
           {"expectations", expectations},
           {"clock_report", r.clocks ? clock_report_json(r.clocks->result(), names) : json(nullptr)},
-          {"clock_report_left_out", r.clocks ? json(nullptr) : left_out_json(names.size(), sim.source())},
+          {"clock_report_left_out", left_out},
           {"trace_sha256", r.trace_sha256.empty() ? json(nullptr) : json(r.trace_sha256)},
           {"wall_seconds", r.wall_seconds},
           {"events_per_second", r.wall_seconds > 0 ? static_cast<double>(s.events) / r.wall_seconds : 0.0}};
