@@ -27,11 +27,10 @@ class recorder final : public event_observer {
  public:
   void on_start(const run_header& h) override { places = h.source ? stamp_index(h.source->logical) : stamp_index(logical_config{}); }
   void on_event(const event_record& e) override {
-    const vector_stamp v = places.vector_of(e);
     kept_event k{e,
                  places.lamport_of(e),
                  places.hlc_of(e),
-                 {v.begin(), v.end()},
+                 dense_row(places.vector_of(e)),
                  {e.messages.begin(), e.messages.end()},
                  std::string(e.label),
                  e.commit ? std::optional<commit_note>(*e.commit) : std::nullopt};

@@ -203,7 +203,7 @@ class truth_matches final : public event_observer {
   explicit truth_matches(const causality& truth) : truth_(&truth) {}
   void on_event(const event_record& e) override {
     const causality::row t = truth_->truth(e.process);
-    const vector_stamp v = places_.vector_of(e);
+    const std::vector<std::uint32_t> v = dense_row(places_.vector_of(e));
     if (!std::equal(t.begin(), t.end(), v.begin(), v.end())) ++mismatches;
     ++events;
   }

@@ -87,7 +87,7 @@ bool hbsim_clocks_consistent(const hbsim::simulation& sim, std::uint64_t events)
   std::uint64_t diagonal = 0;
   const std::size_t n = sim.process_names().size();
   for (hbsim::process_id p = 0; p < n; ++p) {
-    const std::uint32_t own = clocks.vector()->value(p)[p];
+    const std::uint32_t own = clocks.vector()->value(p).at(p);
     diagonal += own;
     if (clocks.lamport()->value(p) < own) return false;
   }

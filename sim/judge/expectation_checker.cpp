@@ -26,8 +26,7 @@ nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> n
 void keep_clocks(const event_record& e, const logical_config& clocks, const stamp_index& places, standard_clocks shown,
                  event_clocks& into) {
   into.lamport = places.lamport_of(e);
-  const vector_stamp v = places.vector_of(e);
-  into.vector.assign(v.begin(), v.end());
+  into.vector = dense_row(places.vector_of(e));
   into.hlc = places.hlc_of(e);
   into.shown = shown;
   into.stamps.resize(clocks.extra.size());

@@ -359,6 +359,7 @@ struct hb_graph_builder::state {
   std::unique_ptr<vector_changes> links;
   std::map<message_id, std::vector<std::uint32_t>> carrying;  // looked up, never iterated
   std::vector<std::uint64_t> carried_words;  // scratch: what one message carries
+  std::vector<std::uint64_t> recorded_words;  // scratch: a sparse stamp made dense
   stamp_index places;
 
   [[noreturn]] void fail(const event_record& e, std::string expected, std::string found) const {
@@ -377,7 +378,8 @@ struct hb_graph_builder::state {
 
   // Differential encoding: what e's messages carry (as the vector clock chose, from the recorded
   // vectors: vector_changes), and what e received.
-  void track_links(const event_record& e, vector_stamp v, std::uint32_t index, bool merges) {
+  void track_links(const event_record& e, vector_stamp stamp, std::uint32_t index, bool merges) {
+    const std::span<const std::uint64_t> v = stamp.dense_words();  // differential encoding keeps dense rows
     links->event(e.process, v, e.time);
     if (merges)
       if (const auto it = carrying.find(e.message); it != carrying.end()) carried.emplace_back(index, it->second);
@@ -413,7 +415,8 @@ struct hb_graph_builder::state {
       }
   }
 
-  void update_deviation(process_id q, std::uint32_t seq, vector_stamp recorded) {
+  void update_deviation(process_id q, std::uint32_t seq, vector_stamp stamp) {
+    const std::span<const std::uint64_t> recorded = dense_words(stamp, recorded_words);
     const std::uint32_t* truth = &past[q * n];
     std::uint32_t* dev = &deviation[q * n];
     const std::size_t m = recorded.size();  // entries past it read as 0

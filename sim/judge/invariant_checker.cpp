@@ -241,9 +241,16 @@ void invariant_checker::on_event(const event_record& e) {
     const vector_stamp v = vector_of(e.stamps[places_.vector]);
     const row truth = truth_->truth(p);
     std::uint32_t mismatches = 0;
-    for (std::size_t k = 0; k < v.size(); ++k) {
-      recorded_[k] = static_cast<std::uint32_t>(v[k]);
-      mismatches += recorded_[k] != truth[k];
+    if (v.sparse()) {
+      std::fill(recorded_.begin(), recorded_.end(), 0);
+      v.for_each([&](std::size_t k, std::uint64_t count) { recorded_[k] = static_cast<std::uint32_t>(count); });
+      mismatches = !std::equal(recorded_.begin(), recorded_.end(), truth.begin());
+    } else {
+      const std::span<const std::uint64_t> w = v.dense_words();
+      for (std::size_t k = 0; k < w.size(); ++k) {
+        recorded_[k] = static_cast<std::uint32_t>(w[k]);
+        mismatches += recorded_[k] != truth[k];
+      }
     }
     exact = mismatches == 0;
   }

@@ -5,7 +5,7 @@
 namespace hbsim {
 
 namespace {
-std::uint64_t nonzero(vector_stamp v) {
+std::uint64_t nonzero(std::span<const std::uint64_t> v) {
   return static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [](std::uint64_t x) { return x != 0; }));
 }
 }  // namespace
@@ -27,7 +27,8 @@ vector_cost::vector_cost(std::size_t processes, const vector_options& options)
   r_.options = options;
 }
 
-void vector_cost::on_event(const event_record& e, vector_stamp v, causality::row truth) {
+void vector_cost::on_event(const event_record& e, vector_stamp stamp, causality::row truth) {
+  const std::span<const std::uint64_t> v = stamp.dense_words();  // vector options keep dense rows
   const process_id p = e.process;
   r_.pruned += e.pruned.size();
   links_.event(p, v, e.time);
@@ -44,7 +45,7 @@ void vector_cost::on_event(const event_record& e, vector_stamp v, causality::row
   if (r_.judged_events == judged_most_) return;
   // Each earlier judged event a against e: a → e iff a is among the first truth[p(a)] events of p(a).
   for (std::size_t i = 0; i < events_.size(); ++i) {
-    const vector_stamp va(&vectors_[i * n_], n_);
+    const vector_stamp va(std::span<const std::uint64_t>(&vectors_[i * n_], n_));
     const bool related = events_[i].seq <= truth[events_[i].process];
     const vector_order o = compare(va, v);
     if (related) {

@@ -147,7 +147,7 @@ class json_line_codec {
   event_record& event() { return rec_; }
   /// Its Lamport and HLC values and its vector, which its stamps point to.
   const standard_values& values() const { return values_; }
-  vector_stamp vector() const { return dense_; }
+  stamp_words vector() const { return dense_; }
   drop_record read_drop(const nlohmann::json& o) const;
   /// A fault line into a record that carries the fault; `index` counts the fault lines before it.
   fault_record read_fault(const nlohmann::json& o, std::size_t index) const;

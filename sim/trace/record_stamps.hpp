@@ -24,7 +24,7 @@ class record_stamps {
 
   /// `vector`: the event's vector (one counter per process), which the stamps point to; `extra`: the
   /// words of logical_config::extra's kinds, in its order.
-  void fill(event_record& r, const standard_values& values, vector_stamp vector,
+  void fill(event_record& r, const standard_values& values, stamp_words vector,
             std::span<const std::vector<std::uint64_t>> extra = {}) {
     if (places_.lamport != stamp_index::none) {
       lamport_ = values.lamport;

@@ -63,7 +63,8 @@ class vector_history {
     bytes_.clear();
   }
 
-  void add(process_id p, vector_stamp v) {
+  void add(process_id p, vector_stamp stamp) {
+    const std::span<const std::uint64_t> v = dense_words(stamp, scratch_);
     std::vector<std::uint32_t>& row = rows_[p];
     std::size_t changed = 0;
     for (std::size_t j = 0; j < row.size(); ++j) changed += row[j] != v[j];
@@ -119,6 +120,7 @@ class vector_history {
 
   std::vector<std::vector<std::uint32_t>> rows_;  // by process: its latest vector (writing, then reading)
   std::vector<std::uint8_t> bytes_;
+  std::vector<std::uint64_t> scratch_;  // a sparse stamp made dense
   std::size_t read_next_ = 0;  // the next event to read
   std::size_t read_at_ = 0;    // its first byte
   process_id last_ = 0;

@@ -59,13 +59,12 @@ template <class Vector>
 void append_vector_json(std::string& out, const Vector& v, const std::vector<std::string>& quoted) {
   out.push_back('{');
   bool first = true;
-  for (std::size_t p = 0; p < v.size(); ++p) {
-    if (v[p] == 0) continue;
+  for_each(v, [&](std::size_t p, std::uint64_t count) {
     if (!first) out.push_back(',');
     first = false;
     out.append(quoted[p]).push_back(':');
-    append_number(out, v[p]);
-  }
+    append_number(out, count);
+  });
   out.push_back('}');
 }
 
@@ -107,13 +106,11 @@ inline std::string clock_summary(const event_record& e, std::span<const std::str
     next();
     out.append("V {");
     bool first = true;
-    const vector_stamp counters = vector_of(*v);
-    for (std::size_t p = 0; p < counters.size(); ++p) {
-      if (counters[p] == 0) continue;
+    vector_of(*v).for_each([&](std::size_t p, std::uint64_t count) {
       out.append(first ? "" : ", ").append(names[p]).push_back(':');
-      append_number(out, counters[p]);
+      append_number(out, count);
       first = false;
-    }
+    });
     out.push_back('}');
   }
   if (const auto h = stamp(export_clock::hlc)) {

@@ -249,11 +249,11 @@ void narrator::on_event(const event_record& e) {
     const auto stamp = std::make_shared<const clocks>(std::move(sent));
     for (const sent_message& m : e.messages) messages_[m.id] = {stamp, e.seq, m.copies, m.copies};
     if (links_) {
-      links_->event(e.process, vector_stamp(after[vector_]), e.time);
+      links_->event(e.process, std::span<const std::uint64_t>(after[vector_]), e.time);
       differential(e, *stamp);
     }
   } else if (links_) {
-    links_->event(e.process, vector_stamp(after[vector_]), e.time);
+    links_->event(e.process, std::span<const std::uint64_t>(after[vector_]), e.time);
   }
   now = std::move(after);
   if (e.checkpointed) {
@@ -265,8 +265,9 @@ void narrator::on_event(const event_record& e) {
 
 // Each message's own clocks: the vector entries its link carries.
 void narrator::differential(const event_record& e, const clocks& sent) {
-  // The vector the messages carry, as the variant says (send-previous: from before the tick).
-  const vector_stamp full = sent[vector_];
+  // The vector the messages carry, as the variant says (send-previous: from before the tick); dense,
+  // as differential encoding keeps its rows.
+  const std::span<const std::uint64_t> full = sent[vector_];
   std::vector<std::uint64_t> row(full.size());
   for (const sent_message& m : e.messages) {
     carried_entries(full, links_->changed_at(e.process), links_->link(e.process, m.to), row);

@@ -141,14 +141,12 @@ void diagram_exporter::event(const event_record& e) {
   d.time = e.time;
   d.pt = e.pt;
   d.lamport = places().lamport_of(e);
-  const vector_stamp v = places().vector_of(e);
-  for (process_id p = 0; p < v.size(); ++p) {
-    if (v[p] == 0) continue;
+  places().vector_of(e).for_each([&](std::size_t p, std::uint64_t count) {
     if (d.vector.size() < diagram_limits::vector_entries || lane_of_[p] != no_lane)
-      d.vector.emplace_back(p, static_cast<std::uint32_t>(v[p]));
+      d.vector.emplace_back(static_cast<process_id>(p), static_cast<std::uint32_t>(count));
     else
       ++d.vector_left_out;
-  }
+  });
   d.hlc = places().hlc_of(e);
   for (const shown_clock& c : clocks())
     if (c.kind) {

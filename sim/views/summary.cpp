@@ -126,7 +126,7 @@ void print_final_clocks(std::ostream& out, const simulation& sim) {
     if (c.lamport()) row << "  " << std::setw(10) << c.lamport()->value(p);
     if (const hybrid_logical_clock* hlc = c.hlc())
       row << (c.lamport() ? "" : "  ") << std::setw(24) << to_string(hlc->value(p));
-    if (c.vector()) row << (c.lamport() || c.hlc() ? "" : "  ") << vector_text(c.vector()->value(p), names, shown_entries);
+    if (c.vector()) row << (c.lamport() || c.hlc() ? "" : "  ") << vector_text(vector_of(c.vector()->stamp(p)), names, shown_entries);
     // The other kinds: on the process's line when it has no standard clock, else a line each under it.
     const bool inline_first = !c.lamport() && !c.vector() && !c.hlc();
     for (std::size_t k = 0; k < c.extra().size(); ++k) {
@@ -420,7 +420,7 @@ nlohmann::json summary_json(const run_report& r) {
   const logical_config& chosen = sim.source().logical;
   for (process_id p = 0; p < names.size() && p < json_processes; ++p) {
     event_clocks now{c.lamport() ? c.lamport()->value(p) : 0, {}, c.hlc() ? c.hlc()->value(p) : hlc_stamp{}, chosen.shown(), {}};
-    if (c.vector()) now.vector.assign(c.vector()->value(p).begin(), c.vector()->value(p).end());
+    if (c.vector()) now.vector = dense_row(vector_of(c.vector()->stamp(p)));
     for (std::size_t k = 0; k < c.extra().size(); ++k) {
       const stamp_words w = c.extra()[k]->stamp(p);
       now.stamps.push_back({chosen.extra[k].kind, {w.begin(), w.end()}});

@@ -21,7 +21,14 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 constexpr std::size_t narrated_entries = 16;  // narration: entries written before "…(N more)"
 constexpr std::size_t explained_entries = 12;  // explain: entries written before "... N more"
 
-row as_row(stamp_words w) { return row(w.begin(), w.end()); }
+row as_row(stamp_words w) { return dense_row(vector_of(w)); }
+// A row as stamp words in the form of `like` (a stamp of the same run): dense or sparse.
+words as_words(const row& v, stamp_words like) {
+  if (!vector_of(like).sparse()) return words(v.begin(), v.end());
+  words out{sparse_stamp_tag | v.size()};
+  for_each(v, [&](std::size_t j, std::uint64_t count) { out.push_back(sparse_entry(j, static_cast<std::uint32_t>(count))); });
+  return out;
+}
 
 // Narration's "[1,0,2]": every entry in process order.
 std::string bracket(const row& v) {
@@ -70,8 +77,7 @@ class vector_module final : public clock_kind {
 
   nlohmann::json write(stamp_words v, names_span names) const override {
     nlohmann::json out = nlohmann::json::object();
-    for (std::size_t j = 0; j < v.size(); ++j)
-      if (v[j] != 0) out[names[j]] = v[j];
+    vector_of(v).for_each([&](std::size_t j, std::uint64_t count) { out[names[j]] = count; });
     return out;
   }
   std::string read(const nlohmann::json& v, names_span names, words& out) const override {
@@ -111,7 +117,7 @@ class vector_module final : public clock_kind {
     row v = as_row(s.before);
     if (!s.message.empty()) merge_max(v, as_row(s.message));
     ++v[s.process];
-    return words(v.begin(), v.end());
+    return as_words(v, s.before);
   }
   explained_rule explain(const clock_step& s, names_span names, std::string_view note) const override {
     const auto vt = [&](const row& v) { return vector_text(v, names, explained_entries); };
@@ -154,9 +160,7 @@ class vector_module final : public clock_kind {
   std::unique_ptr<clock_judge> make_judge(names_span) const override { return nullptr; }
 
   // Sparse, as in the trace: the non-zero entries only.
-  std::uint64_t bytes(stamp_words v) const override {
-    return sparse_entry_bytes * static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [](std::uint64_t x) { return x != 0; }));
-  }
+  std::uint64_t bytes(stamp_words v) const override { return sparse_entry_bytes * vector_of(v).nonzero(); }
   std::string encoding(std::size_t n) const override {
     return concat("sparse, ", sparse_entry_bytes, " bytes per non-zero entry; dense ", n, " x ", dense_entry_bytes, " = ", dense_entry_bytes * n);
   }

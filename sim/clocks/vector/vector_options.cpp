@@ -13,24 +13,13 @@ namespace hbsim {
 
 namespace {
 constexpr std::array<std::string_view, 3> encodings = {"full", "sparse", "differential"};
-constexpr std::array<std::string_view, 2> option_fields = {"encoding", "prune"};
+constexpr std::array<std::string_view, 3> option_fields = {"encoding", "prune", "representation"};
 constexpr const char* prune_form = R"({"max_entries": n, "idle": duration}, at least one of them)";
-}  // namespace
 
-std::string_view to_string(vector_encoding e) { return encodings[static_cast<std::size_t>(e)]; }
-std::span<const std::string_view> vector_encoding_names() { return encodings; }
-std::span<const std::string_view> vector_options::fields() { return option_fields; }
-
-vector_options vector_options::read(const nlohmann::json& block) {
-  vector_options o;
-  if (const auto e = block.find("encoding"); e != block.end()) {
-    const auto named = e->is_string() ? find_variant<vector_encoding>(encodings, e->get_ref<const std::string&>())
-                                      : std::nullopt;
-    if (!named) throw input_error("", "/encoding", R"("full", "sparse" or "differential")", describe_json(*e));
-    o.encoding = *named;
-  }
+// logical.vector.prune.
+void read_prune(const nlohmann::json& block, vector_options& o) {
   const auto prune = block.find("prune");
-  if (prune == block.end()) return o;
+  if (prune == block.end()) return;
   if (!prune->is_object() || prune->empty()) throw input_error("", "/prune", prune_form, describe_json(*prune));
   for (const auto& [field, value] : prune->items())
     if (field != "max_entries" && field != "idle")
@@ -50,6 +39,30 @@ vector_options vector_options::read(const nlohmann::json& block) {
     if (!t || *t < 0) throw input_error("", "/prune/idle", "a duration of 0 or more", describe_json(*i), why);
     o.idle = *t;
   }
+}
+}  // namespace
+
+std::string_view to_string(vector_encoding e) { return encodings[static_cast<std::size_t>(e)]; }
+std::span<const std::string_view> vector_encoding_names() { return encodings; }
+std::span<const std::string_view> vector_options::fields() { return option_fields; }
+
+vector_options vector_options::read(const nlohmann::json& block) {
+  vector_options o;
+  if (const auto e = block.find("encoding"); e != block.end()) {
+    const auto named = e->is_string() ? find_variant<vector_encoding>(encodings, e->get_ref<const std::string&>())
+                                      : std::nullopt;
+    if (!named) throw input_error("", "/encoding", R"("full", "sparse" or "differential")", describe_json(*e));
+    o.encoding = *named;
+  }
+  if (const auto r = block.find("representation"); r != block.end()) {
+    if (*r == "dense") o.representation = vector_representation::dense;
+    else if (*r == "sparse") o.representation = vector_representation::sparse;
+    else throw input_error("", "/representation", R"("dense" or "sparse")", describe_json(*r));
+  }
+  read_prune(block, o);
+  if (o.representation == vector_representation::sparse && !o.standard())
+    throw input_error("", "/representation", R"("dense": differential encoding and pruning keep dense rows)",
+                      R"("sparse")");
   return o;
 }
 

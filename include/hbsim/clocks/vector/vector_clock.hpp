@@ -1,6 +1,7 @@
-// Fidge/Mattern vector clocks and their common wrong variants. Dense rows of uint32 counters (an
-// entry counts events, and a run has at most 2^32-1 of them); in-flight stamps live in a recycled
-// slot arena, so memory follows the processes and the messages in flight, never the run's length.
+// Fidge/Mattern vector clocks and their common wrong variants. Rows of uint32 counters (an entry
+// counts events, and a run has at most 2^32-1 of them), dense or sparse (vector_row.hpp; sparse beyond
+// dense_rows_most processes unless `representation` says); in-flight stamps live in a recycled slot
+// arena, so memory follows the processes and the messages in flight, never the run's length.
 // With options (vector_options), a receive merges only what a differential message carried, and each
 // event ends by pruning the process's vector; the event's record lists the entries pruned.
 #pragma once
@@ -17,6 +18,8 @@
 #include "hbsim/clocks/logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/clocks/vector/vector_options.hpp"
+#include "hbsim/clocks/vector/vector_row.hpp"
+#include "hbsim/clocks/vector/vector_stamp.hpp"
 
 namespace hbsim {
 
@@ -24,10 +27,6 @@ enum class vector_variant { canonical, no_tick_send, no_tick_receive, no_merge, 
 std::optional<vector_variant> parse_vector_variant(std::string_view name);
 std::string_view to_string(vector_variant v);
 std::span<const std::string_view> vector_variant_names();
-
-/// A vector stamp's counters (event_record::stamps: one word per process, entry j in word j).
-using vector_stamp = std::span<const std::uint64_t>;
-inline vector_stamp vector_of(stamp_words words) { return words; }
 
 class vector_clock final : public logical_clock {
  public:
@@ -49,20 +48,22 @@ class vector_clock final : public logical_clock {
   /// p's row widened to words, one per process; valid until the next call.
   stamp_words stamp(process_id p) const override;
 
-  std::span<const std::uint32_t> value(process_id p) const { return {&rows_[p * n_], n_}; }
-  std::span<const std::uint32_t> carried(message_slot slot) const { return {&slots_[slot * n_], n_}; }
+  const vector_row& value(process_id p) const { return rows_[p]; }
+  const vector_row& carried(message_slot slot) const { return slots_[slot]; }
+  bool sparse() const { return sparse_; }
 
  private:
-  std::span<std::uint32_t> row(process_id p) { return {&rows_[p * n_], n_}; }
   /// The end of each event of p: its changes noted, then its pruning.
   void settle(process_id p);
   std::size_t n_;
   vector_variant variant_;
   vector_options options_;
-  std::vector<std::uint32_t> rows_;
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::uint32_t> saved_;          // checkpoints, allocated on first use
-  std::vector<std::uint32_t> before_send_;    // send-previous: p's row before the send's tick
+  bool sparse_;
+  std::vector<vector_row> rows_;
+  std::vector<vector_row> slots_;
+  std::vector<vector_row> saved_;  // checkpoints, made on first use
+  vector_row before_send_;         // send-previous: p's row before the send's tick
+  std::vector<std::uint32_t> scratch_;
   // Options only (empty without them): the changes, each slot's sender's changes at the send and the
   // links it went on (destination, the sender's event that last sent there before), the latest
   // event's pruned entries, and the true time of p's event under way.
@@ -81,18 +82,5 @@ class vector_clock final : public logical_clock {
 inline constexpr std::uint64_t dense_entry_bytes = 4;
 inline constexpr std::uint64_t sparse_entry_bytes = 8;
 
-/// "{A:1, C:2}": the non-zero entries by process name; past `shown` of them, ", ... N more".
-std::string vector_text(vector_stamp v, std::span<const std::string> names,
-                        std::size_t shown = std::numeric_limits<std::size_t>::max());
-/// The same of a row of uint32 counters (the kernel's, the ground truth's).
-std::string vector_text(std::span<const std::uint32_t> v, std::span<const std::string> names,
-                        std::size_t shown = std::numeric_limits<std::size_t>::max());
-/// Entrywise max of two vectors of the same length, into `into`.
-void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> other);
-
-enum class vector_order { equal, before, after, concurrent };
-/// Compares two vector stamps entrywise.
-vector_order compare(vector_stamp a, vector_stamp b);
-vector_order compare(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
 
 }  // namespace hbsim

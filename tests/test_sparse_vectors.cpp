@@ -1,0 +1,202 @@
+// Sparse vector rows (logical.vector.representation, and beyond 4,096 processes by default) against
+// dense ones: the rows under random operations, entry by entry; the stamps they give and how they
+// compare; and whole runs, event by event, with every verdict and output the same.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "hbsim/clocks/vector/vector_clock.hpp"
+#include "hbsim/core/random.hpp"
+#include "hbsim/run/runner.hpp"
+#include "hbsim/views/summary.hpp"
+#include "sim_fixture.hpp"
+
+using namespace hbsim;
+using namespace hbsim::testing;
+
+namespace {
+using V = std::vector<std::uint32_t>;
+
+V entries(const vector_row& r) {
+  V v(r.size());
+  for (std::size_t j = 0; j < v.size(); ++j) v[j] = r.at(j);
+  return v;
+}
+
+V from_words(const std::vector<std::uint64_t>& words) { return dense_row(vector_of(words)); }
+
+// n counters, about `filled` of them non-zero.
+V random_counters(random_stream& r, std::size_t n, std::size_t filled) {
+  V v(n, 0);
+  for (std::size_t i = 0; i < filled; ++i) v[r.below(n)] = static_cast<std::uint32_t>(1 + r.below(9));
+  return v;
+}
+
+std::vector<std::uint64_t> sparse_words(const V& v) {
+  std::vector<std::uint64_t> w{sparse_stamp_tag | v.size()};
+  for (std::size_t j = 0; j < v.size(); ++j)
+    if (v[j] != 0) w.push_back(sparse_entry(j, v[j]));
+  return w;
+}
+std::vector<std::uint64_t> dense_words(const V& v) { return {v.begin(), v.end()}; }
+}  // namespace
+
+TEST_CASE("vector_row: a sparse row holds what a dense one does, operation after operation") {
+  random_stream r(7);
+  for (const std::size_t n : {1, 2, 5, 16, 64}) {
+    // Rows made sparse and dense, and a brute-force model: plain counters.
+    std::vector<vector_row> sparse(4, vector_row(n, false)), dense(4, vector_row(n, true));
+    std::vector<V> model(4, V(n, 0));
+    std::vector<std::uint32_t> scratch;
+    bool crowded_seen = false;
+    for (int step = 0; step < 400; ++step) {
+      const std::size_t a = r.below(4), b = r.below(4), j = r.below(n);
+      switch (r.below(10)) {
+        case 0:  // rarely: a restart without a checkpoint
+          sparse[a].clear();
+          dense[a].clear();
+          model[a].assign(n, 0);
+          break;
+        case 1:  // a message's copy, a checkpoint
+          sparse[a].assign(sparse[b]);
+          dense[a].assign(dense[b]);
+          model[a] = model[b];
+          break;
+        case 2: case 3: case 4:  // a receive
+          sparse[a].merge(sparse[b], scratch);
+          dense[a].merge(dense[b], scratch);
+          for (std::size_t k = 0; k < n; ++k) model[a][k] = std::max(model[a][k], model[b][k]);
+          break;
+        default:  // a tick
+          sparse[a].increment(j);
+          dense[a].increment(j);
+          ++model[a][j];
+      }
+      for (std::size_t k = 0; k < 4; ++k) {
+        REQUIRE(entries(sparse[k]) == model[k]);
+        REQUIRE(entries(dense[k]) == model[k]);
+        std::vector<std::uint64_t> words;
+        sparse[k].write(words);
+        REQUIRE(vector_of(words).sparse());
+        REQUIRE(from_words(words) == model[k]);
+        dense[k].write(words);
+        REQUIRE_FALSE(vector_of(words).sparse());
+        REQUIRE(from_words(words) == model[k]);
+        // A sparse row holds pairs while they take no more room than n counters, then counters.
+        const auto nonzero = static_cast<std::size_t>(std::count_if(model[k].begin(), model[k].end(), [](auto x) { return x != 0; }));
+        if (!sparse[k].dense()) REQUIRE(2 * nonzero <= n);
+        crowded_seen = crowded_seen || sparse[k].dense();
+      }
+    }
+    CHECK(crowded_seen);  // every size turned some row dense
+  }
+}
+
+TEST_CASE("vector_row: a crowded row turns sparse again when cleared but a dense one stays dense") {
+  vector_row s(4, false), d(4, true);
+  for (std::size_t j = 0; j < 3; ++j) {
+    s.increment(j);
+    d.increment(j);
+  }
+  CHECK(s.dense());  // 3 pairs take 6 counters' room, more than 4
+  s.clear();
+  d.clear();
+  CHECK_FALSE(s.dense());
+  CHECK(d.dense());
+  CHECK(entries(s) == V{0, 0, 0, 0});
+  CHECK(entries(d) == V{0, 0, 0, 0});
+}
+
+TEST_CASE("vector stamps: sparse and dense forms read, compare and print alike") {
+  random_stream r(11);
+  const std::vector<std::string> names = {"A", "B", "C", "D", "E", "F", "G", "H"};
+  for (int k = 0; k < 2000; ++k) {
+    const std::size_t n = 1 + r.below(8);
+    V a = random_counters(r, n, r.below(n + 1)), b = r.below(3) == 0 ? a : random_counters(r, n, r.below(n + 1));
+    if (r.below(4) == 0 && n > 0) b[r.below(n)] += 1;  // one larger entry: often before/after
+    const auto as = sparse_words(a), ad = dense_words(a), bs = sparse_words(b), bd = dense_words(b);
+    const vector_order want = compare(std::span<const std::uint32_t>(a), std::span<const std::uint32_t>(b));
+    REQUIRE(compare(vector_of(as), vector_of(bs)) == want);
+    REQUIRE(compare(vector_of(as), vector_of(bd)) == want);
+    REQUIRE(compare(vector_of(ad), vector_of(bs)) == want);
+    REQUIRE(compare(vector_of(ad), vector_of(bd)) == want);
+    REQUIRE(vector_text(vector_of(as), names, 3) == vector_text(std::span<const std::uint32_t>(a), names, 3));
+    REQUIRE(vector_text(vector_of(ad), names) == vector_text(std::span<const std::uint32_t>(a), names));
+    REQUIRE(vector_of(as).size() == n);
+    REQUIRE(vector_of(as).nonzero() == vector_of(ad).nonzero());
+    for (std::size_t j = 0; j < n; ++j) REQUIRE(vector_of(as)[j] == a[j]);
+  }
+  // By hand: {A:2, C:1} against {A:2, B:1, C:1} (sparse, dense): before.
+  const std::vector<std::uint64_t> x = {sparse_stamp_tag | 3, sparse_entry(0, 2), sparse_entry(2, 1)};
+  const std::vector<std::uint64_t> y = {2, 1, 1};
+  CHECK(compare(vector_of(x), vector_of(y)) == vector_order::before);
+  CHECK(compare(vector_of(y), vector_of(x)) == vector_order::after);
+  CHECK(vector_text(vector_of(x), names) == "{A:2, C:1}");
+  CHECK(vector_of(x)[1] == 0);
+  CHECK(vector_of(x)[2] == 1);
+}
+
+namespace {
+scenario with_rows(scenario s, vector_representation rows) {
+  s.logical.vector_opts.representation = rows;
+  return s;
+}
+
+// Everything `hbsim run --json` prints, but the wall time.
+std::string summary_of(const run_outcome& out) {
+  nlohmann::json j = summary_json(out.report());
+  j.erase("wall_seconds");
+  j.erase("events_per_second");
+  return j.dump();
+}
+}  // namespace
+
+TEST_CASE("a run with sparse rows stamps every event as one with dense rows, for every variant and fault") {
+  for (const char* variant : {"canonical", "no-tick-send", "no-tick-receive", "no-merge", "send-previous"}) {
+    for (const persist_mode persist : {persist_mode::all, persist_mode::none, persist_mode::checkpoint}) {
+      for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        CAPTURE(variant);
+        CAPTURE(seed);
+        scenario s = faulty_random_scenario();
+        apply_variant(s, std::string("vector=").append(variant));
+        for (fault& f : s.faults)
+          if (auto* c = std::get_if<crash_fault>(&f.what)) c->persist = persist;
+        const recorded_run sparse = run_recorded(with_rows(s, vector_representation::sparse), seed);
+        const recorded_run dense = run_recorded(with_rows(s, vector_representation::dense), seed);
+        REQUIRE(sparse.rec.events.size() == dense.rec.events.size());
+        for (std::size_t i = 0; i < dense.rec.events.size(); ++i) {
+          CAPTURE(i);
+          REQUIRE(sparse.rec.events[i].vector == dense.rec.events[i].vector);
+          REQUIRE(sparse.rec.events[i].lamport == dense.rec.events[i].lamport);
+        }
+        // What the user sees: the trace (its SHA-256), the verdicts, the clock comparison, the final clocks.
+        run_options o;
+        o.seed = seed;
+        const scenario sparse_rows = with_rows(s, vector_representation::sparse);
+        const scenario dense_rows = with_rows(s, vector_representation::dense);  // the runs keep a reference
+        const run_outcome a = run_scenario(sparse_rows, o);
+        const run_outcome b = run_scenario(dense_rows, o);
+        CHECK(a.sim->clocks().vector()->sparse());
+        CHECK_FALSE(b.sim->clocks().vector()->sparse());
+        CHECK(a.trace_sha256 == b.trace_sha256);
+        CHECK(summary_of(a) == summary_of(b));
+      }
+    }
+  }
+}
+
+TEST_CASE("vector rows are dense up to 4,096 processes and sparse beyond, unless the scenario says") {
+  const auto sparse_at = [](std::size_t n, vector_representation rows, vector_encoding encoding = vector_encoding::full) {
+    vector_options o;
+    o.representation = rows;
+    o.encoding = encoding;
+    return vector_clock(n, vector_variant::canonical, o).sparse();
+  };
+  CHECK_FALSE(sparse_at(4096, vector_representation::automatic));
+  CHECK(sparse_at(4097, vector_representation::automatic));
+  CHECK_FALSE(sparse_at(4097, vector_representation::dense));
+  CHECK(sparse_at(3, vector_representation::sparse));
+  // Differential encoding's bookkeeping is dense: so are its rows.
+  CHECK_FALSE(sparse_at(4097, vector_representation::automatic, vector_encoding::differential));
+}
