@@ -157,6 +157,11 @@ TEST_CASE("a sweep refuses bad --seeds and --set with exit 2") {
   CHECK(invalid.code == 2);
   CHECK(invalid.err.find("--set /generate/send_ratio=2") != std::string::npos);
   CHECK(run_cli("sweep '" + file + "' --seeds 1..2 --set /seed").code == 2);
+  // The seeds come from --seeds alone: a /seed axis would make runs that differ in name only.
+  const cli_result seed_axis = run_cli("sweep '" + file + "' --seeds 1..2 --set /seed=5,6");
+  CHECK(seed_axis.code == 2);
+  CHECK(seed_axis.err.find("hbsim: --set: expected a field other than /seed, whose values --seeds gives") != std::string::npos);
+  CHECK(seed_axis.out.empty());
 }
 
 TEST_CASE("sweep values split at the commas outside strings, arrays and objects") {

@@ -78,9 +78,13 @@ std::vector<std::string> failures_of(const run_outcome& out, const scenario& s) 
 sweep_axis parse_sweep_axis(std::string_view assignment) {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == assignment.size())
-    throw input_error("--set", "", "PATH=V1,V2,..., e.g. /seed=1,2 or /network/delay=\"1ms\",\"5ms\"",
+    throw input_error("--set", "", "PATH=V1,V2,..., e.g. /network/loss=0,0.1 or /network/delay=\"1ms\",\"5ms\"",
                       quoted_excerpt(assignment));
   sweep_axis axis{std::string(assignment.substr(0, eq)), {}};
+  // Every run's seed comes from --seeds, which would silently win over the file's /seed.
+  if (axis.path == "/seed")
+    throw input_error("--set", "", "a field other than /seed, whose values --seeds gives (--seeds A..B)",
+                      quoted_excerpt(assignment));
   for (std::string_view v : split_values(assignment.substr(eq + 1)))
     axis.values.push_back(parse_override(axis.path + "=" + std::string(v)).value);
   return axis;
