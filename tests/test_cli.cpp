@@ -94,6 +94,20 @@ TEST_CASE("run --seed, --trace FILE") {
   CHECK(json::parse(t.substr(0, t.find('\n')))["seed"] == 9);
 }
 
+TEST_CASE("run refuses an export's selection without an export, which it would ignore") {
+  const temp_file good("selection.json", with_lamport(2));
+  for (const char* option : {"--clocks lamport", "--from 1ms", "--until 2ms", "--processes A"}) {
+    CAPTURE(option);
+    const cli_result r = run_cli(std::string("run ").append(option).append(" '").append(good.str()).append("'"));
+    CHECK(r.code == 2);
+    const std::string name = std::string(option).substr(0, std::string(option).find(' '));
+    CHECK(r.err == "hbsim: " + name + ": expected an --export FORMAT=FILE, whose events it selects or labels, found no --export\n");
+    CHECK(r.out.empty());
+  }
+  const scratch tmp;
+  CHECK(run_cli("run --clocks lamport --export dot='" + (tmp / "g.dot") + "' '" + good.str() + "'").code == 0);
+}
+
 TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
   const temp_file bad("invalid.json", R"({"name": "x", "processes": ["A"], "until": 5})");
   const cli_result r = run_cli("run '" + bad.str() + "'");

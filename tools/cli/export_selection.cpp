@@ -29,9 +29,16 @@ void export_selection::add_to(CLI::App& cmd) {
       ->delimiter(',');
 }
 
+std::string export_selection::given() const {
+  if (!clocks.empty()) return "--clocks";
+  if (!from.empty()) return "--from";
+  if (!until.empty()) return "--until";
+  return processes.empty() ? "" : "--processes";
+}
+
 export_options export_selection::options() const {
   export_options o;
-  o.clocks = parse_clocks(clocks, clock_registry::standard().names());
+  o.clocks = parse_clocks(clocks.empty() ? "all" : clocks, clock_registry::standard().names());
   o.from = time_option("--from", from);
   o.to = time_option("--until", until);
   if (o.from && o.to && *o.to < *o.from)

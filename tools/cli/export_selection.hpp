@@ -11,11 +11,13 @@
 namespace hbsim::cli {
 
 struct export_selection {
-  std::string clocks = "all";
+  std::string clocks;  // "": all
   std::string from, until;
   std::vector<std::string> processes;
 
   void add_to(CLI::App& cmd);
+  /// The first of its options given on the command line ("--clocks"...), "" when none is.
+  std::string given() const;
   // Throws input_error for clocks or a time that do not parse.
   export_options options() const;
 };

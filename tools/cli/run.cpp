@@ -87,6 +87,10 @@ run_outputs open_outputs(const run_args& a) {
   if (a.narrate && (a.json || out.summary_on_stderr))
     throw input_error("--narrate", "", "standard output to itself (without --json or an output to -)",
                       a.json ? "--json" : std::string(piped->option) + " -");
+  // The selection options shape the exports only: without one they would change nothing, silently.
+  if (requests.empty() && !a.selection.given().empty())
+    throw input_error(a.selection.given(), "", "an --export FORMAT=FILE, whose events it selects or labels",
+                      "no --export");
   for (const auto& [format, path] : requests)
     out.exporters.push_back(make_exporter(format, path, a.selection.options()));
   return out;
