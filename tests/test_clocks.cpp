@@ -10,7 +10,7 @@ using namespace hbsim;
 namespace {
 using V = std::vector<std::uint32_t>;
 V vec(const vector_clock& c, process_id p) { return dense_row(vector_of(c.stamp(p))); }
-V counters(const vector_row& r) {
+V counters(const counter_row& r) {
   V v(r.size());
   for (std::size_t j = 0; j < v.size(); ++j) v[j] = r.at(j);
   return v;

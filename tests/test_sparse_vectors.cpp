@@ -18,13 +18,11 @@ using namespace hbsim::testing;
 namespace {
 using V = std::vector<std::uint32_t>;
 
-V entries(const vector_row& r) {
+V entries(const counter_row& r) {
   V v(r.size());
   for (std::size_t j = 0; j < v.size(); ++j) v[j] = r.at(j);
   return v;
 }
-
-V from_words(const std::vector<std::uint64_t>& words) { return dense_row(vector_of(words)); }
 
 // n counters, about `filled` of them non-zero.
 V random_counters(random_stream& r, std::size_t n, std::size_t filled) {
@@ -42,11 +40,11 @@ std::vector<std::uint64_t> sparse_words(const V& v) {
 std::vector<std::uint64_t> dense_words(const V& v) { return {v.begin(), v.end()}; }
 }  // namespace
 
-TEST_CASE("vector_row: a sparse row holds what a dense one does, operation after operation") {
+TEST_CASE("counter_row: a sparse row holds what a dense one does, operation after operation") {
   random_stream r(7);
   for (const std::size_t n : {1, 2, 5, 16, 64}) {
     // Rows made sparse and dense, and a brute-force model: plain counters.
-    std::vector<vector_row> sparse(4, vector_row(n, false)), dense(4, vector_row(n, true));
+    std::vector<counter_row> sparse(4, counter_row(n, false)), dense(4, counter_row(n, true));
     std::vector<V> model(4, V(n, 0));
     std::vector<std::uint32_t> scratch;
     bool crowded_seen = false;
@@ -76,13 +74,11 @@ TEST_CASE("vector_row: a sparse row holds what a dense one does, operation after
       for (std::size_t k = 0; k < 4; ++k) {
         REQUIRE(entries(sparse[k]) == model[k]);
         REQUIRE(entries(dense[k]) == model[k]);
-        std::vector<std::uint64_t> words;
-        sparse[k].write(words);
-        REQUIRE(vector_of(words).sparse());
-        REQUIRE(from_words(words) == model[k]);
-        dense[k].write(words);
-        REQUIRE_FALSE(vector_of(words).sparse());
-        REQUIRE(from_words(words) == model[k]);
+        V written(n), listed(n, 0);
+        sparse[k].write(written);
+        REQUIRE(written == model[k]);
+        sparse[k].for_each([&](std::size_t j, std::uint32_t count) { listed[j] = count; });
+        REQUIRE(listed == model[k]);
         // A sparse row holds pairs while they take no more room than n counters, then counters.
         const auto nonzero = static_cast<std::size_t>(std::count_if(model[k].begin(), model[k].end(), [](auto x) { return x != 0; }));
         if (!sparse[k].dense()) REQUIRE(2 * nonzero <= n);
@@ -93,8 +89,8 @@ TEST_CASE("vector_row: a sparse row holds what a dense one does, operation after
   }
 }
 
-TEST_CASE("vector_row: a crowded row turns sparse again when cleared but a dense one stays dense") {
-  vector_row s(4, false), d(4, true);
+TEST_CASE("counter_row: a crowded row turns sparse again when cleared but a dense one stays dense") {
+  counter_row s(4, false), d(4, true);
   for (std::size_t j = 0; j < 3; ++j) {
     s.increment(j);
     d.increment(j);

@@ -294,7 +294,8 @@ void simulation::state::look_ahead() {
 }
 
 void simulation::state::run() {
-  const run_header header{&sc, seed, names, false, sc.logical.has("vector"), sc.pending_at_start()};
+  const run_header header{&sc, seed, names, false, sc.logical.has("vector"), sc.pending_at_start(), 0,
+                          sc.logical.vector_opts.sparse_rows(names.size())};
   notify([&](event_observer& o) { o.on_start(header); });
   schedule_faults();
   for (std::size_t b = 0; b < behaviours.size(); ++b)

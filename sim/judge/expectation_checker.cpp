@@ -87,7 +87,7 @@ void expectation_checker::on_event(const event_record& e) {
     relation r;
     if (other.id == e.id)
       r = relation::same;
-    else if (truth_->truth(e.process)[other.process] >= other.seq)
+    else if (truth_->truth_at(e.process, other.process) >= other.seq)
       r = is_b ? relation::before : relation::after;  // the other one is in e's past
     else
       r = relation::concurrent;

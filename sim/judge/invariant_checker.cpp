@@ -189,10 +189,10 @@ void invariant_checker::start_watching(const event_head& b, row v) {
   knows_latest_.assign(n_, {});
   for (process_id j = 0; j < n_; ++j)
     for (process_id i = 0; i < n_; ++i)
-      if (i != j && truth_->truth(i)[j] == truth_->count(j)) knows_latest_[j].push_back(i);
+      if (i != j && truth_->truth_at(i, j) == truth_->count(j)) knows_latest_[j].push_back(i);
   // b itself, as the candidate a* of the processes that knew all of its process before it.
   for (process_id i = 0; i < n_; ++i) {
-    if (i == b.process || !latest(i) || truth_->truth(i)[b.process] != b.seq - 1) continue;
+    if (i == b.process || !latest(i) || truth_->truth_at(i, b.process) != b.seq - 1) continue;
     const row vb = latest_vector(i);
     if (v[b.process] <= vb[b.process] && vector_judge::less(v, vb))
       report(invariant::vector_strong_clock_condition, &b, [&] { return v; }, *latest(i), vb,
@@ -261,7 +261,7 @@ void invariant_checker::on_event(const event_record& e) {
                truth_->before(),
                truth_->sent(),
                remembered(p, e.seq - 1),
-               rows_ && !last_exact_[p] ? truth_->data(latest_row_[p]) : nullptr,
+               rows_ && !last_exact_[p] ? truth_->values(latest_row_[p], scratch_d_).data() : nullptr,
                exact};
   if (watching_) watch(x);
   check_exact(x);
@@ -461,8 +461,7 @@ void invariant_checker::remember(const event_record& e, event_head&& b, row v, b
     if (exact) {
       truth_->share(vector);  // its reference is handed to latest_row_ below
     } else {
-      vector = {truth_->take_row(), p, v[p]};
-      std::copy(v.begin(), v.end(), truth_->data(vector.row));
+      vector = {truth_->take_row(v), p, v[p]};
     }
     truth_->release({latest_row_[p], 0, 0});
     latest_row_[p] = vector.row;

@@ -159,7 +159,7 @@ void trace_reader::replay(std::span<event_observer* const> observers) {
   const trace_internal::process_table table(header_);
   trace_internal::trace_replay s(path_, table, observers);
   const run_header h{&header_, header_.seed, table.names, false, header_.logical.has("vector"), 0,
-                     in_flight_memory_most_};
+                     in_flight_memory_most_, header_.logical.vector_opts.sparse_rows(table.names.size())};
   trace_internal::read_ahead ahead(*after_header_, table);
   after_header_.reset();
   for (event_observer* o : observers) o->on_start(h);

@@ -1,6 +1,7 @@
 #include "hbsim/truth/causality.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/concat.hpp"
 #include "core/prefetch.hpp"
@@ -11,8 +12,11 @@ namespace hbsim {
 void causality::on_start(const run_header& h) {
   n_ = h.process_names.size();
   width_ = n_ <= rows_most_ || h.vectors ? n_ : 0;
+  sparse_ = width_ && h.sparse_rows;
   // Each process starts on a row of zeros of its own, that its events will add themselves to.
-  pool_.assign(width_ * width_, 0);
+  pool_.assign(sparse_ ? 0 : width_ * width_, 0);
+  rows_.assign(sparse_ ? width_ : 0, counter_row(width_, false));
+  written_for_ = no_process;
   pool_most_ = width_ && h.in_flight_memory_most ? width_ + h.in_flight_memory_most / (width_ * sizeof(std::uint32_t)) : 0;
   refs_.assign(width_, 1);
   free_rows_.clear();
@@ -38,12 +42,24 @@ std::uint32_t causality::take_row() {
     if (pool_most_ && refs_.size() >= pool_most_) refuse_row();
     r = static_cast<std::uint32_t>(refs_.size());
     refs_.push_back(0);
-    pool_.resize(pool_.size() + width_);
+    if (sparse_)
+      rows_.emplace_back(width_, false);
+    else
+      pool_.resize(pool_.size() + width_);
   } else {
     r = free_rows_.back();
     free_rows_.pop_back();
   }
   refs_[r] = 1;
+  return r;
+}
+
+std::uint32_t causality::take_row(std::span<const std::uint32_t> counters) {
+  const std::uint32_t r = take_row();
+  if (sparse_)
+    rows_[r].assign(counters);
+  else
+    std::copy(counters.begin(), counters.end(), data(r));
   return r;
 }
 
@@ -64,9 +80,21 @@ void causality::release(const row_ref& r) {
 
 causality::row causality::view(const row_ref& r, std::vector<std::uint32_t>& scratch) const {
   if (!width_) return {};
-  const std::uint32_t* d = data(r.row);
-  scratch.assign(d, d + width_);
+  if (sparse_) {
+    scratch.resize(width_);
+    rows_[r.row].write(scratch);
+  } else {
+    const std::uint32_t* d = data(r.row);
+    scratch.assign(d, d + width_);
+  }
   scratch[r.owner] = r.own;
+  return scratch;
+}
+
+causality::row causality::values(std::uint32_t r, std::vector<std::uint32_t>& scratch) const {
+  if (!sparse_) return {data(r), width_};
+  scratch.resize(width_);
+  rows_[r].write(scratch);
   return scratch;
 }
 
@@ -95,30 +123,12 @@ void causality::on_event(const event_record& e) {
   if (merged_) sent_ = sends_[slot_].truth;
   // A message p sent itself brings nothing p did not know (PHOLD's are mostly such): no merge.
   if (width_ && merged_ && sent_.owner != p) {
-    // A merge writes p's new truth into a fresh row, leaving the old one as its holders captured it.
-    const std::uint32_t fresh = take_row();
-    const std::uint32_t* old = data(me.row);
-    const std::uint32_t* from = data(sent_.row);
-    std::uint32_t* t = data(fresh);
-    std::uint64_t past = 0;
-    std::uint32_t nonzero = 0;
-    for (std::size_t k = 0; k < width_; ++k) {  // branch-free, so that it vectorises: the hot loop of receives
-      t[k] = std::max(old[k], from[k]);
-      past += t[k];
-      nonzero += t[k] != 0;
-    }
-    // The sender's entry as the send saw it, and p's own: set apart from the loop.
-    const auto set = [&](process_id k, std::uint32_t value) {
-      past = past + value - t[k];
-      nonzero = nonzero + (value != 0) - (t[k] != 0);
-      t[k] = value;
-    };
-    set(sent_.owner, std::max(old[sent_.owner], sent_.own));
-    set(p, own);
-    pending_rows_.push_back(me.row);
-    me.row = fresh;
-    me.past = past;
-    me.nonzero = nonzero;
+    merge(me, p, own);
+  } else if (sparse_) {
+    counter_row& mine = rows_[me.row];
+    me.nonzero += own == 1;
+    ++me.past;
+    mine.set(p, own);
   } else if (width_) {
     // Any other event adds itself to p's row in place. That entry is p's count so far, always: it is
     // written, not read (with many processes the row is rarely in the cache, and a load would stall).
@@ -128,6 +138,47 @@ void causality::on_event(const event_record& e) {
   }
   if (slot_ != no_slot) resolve(e.message);
   if (!e.messages.empty()) take_slot(e);
+}
+
+void causality::merge(process& me, process_id p, std::uint32_t own) {
+  // A merge writes p's new truth into a fresh row, leaving the old one as its holders captured it.
+  // The sender's entry is as the send saw it (its owner has added later events to the row in place).
+  if (sparse_) {
+    const std::uint32_t fresh = take_row();
+    const std::uint32_t sender = std::max(rows_[me.row].at(sent_.owner), sent_.own);
+    counter_row& t = rows_[fresh];
+    t.assign(rows_[me.row]);
+    t.merge(rows_[sent_.row], merge_scratch_);
+    t.set(sent_.owner, sender);
+    t.set(p, own);
+    pending_rows_.push_back(me.row);
+    me.row = fresh;
+    std::tie(me.past, me.nonzero) = t.totals();
+    return;
+  }
+  const std::uint32_t fresh = take_row();
+  const std::uint32_t* old = data(me.row);
+  const std::uint32_t* from = data(sent_.row);
+  std::uint32_t* t = data(fresh);
+  std::uint64_t past = 0;
+  std::uint32_t nonzero = 0;
+  for (std::size_t k = 0; k < width_; ++k) {  // branch-free, so that it vectorises: the hot loop of receives
+    t[k] = std::max(old[k], from[k]);
+    past += t[k];
+    nonzero += t[k] != 0;
+  }
+  // The sender's entry as the send saw it, and p's own: set apart from the loop.
+  const auto set = [&](process_id k, std::uint32_t value) {
+    past = past + value - t[k];
+    nonzero = nonzero + (value != 0) - (t[k] != 0);
+    t[k] = value;
+  };
+  set(sent_.owner, std::max(old[sent_.owner], sent_.own));
+  set(p, own);
+  pending_rows_.push_back(me.row);
+  me.row = fresh;
+  me.past = past;
+  me.nonzero = nonzero;
 }
 
 void causality::take_slot(const event_record& e) {

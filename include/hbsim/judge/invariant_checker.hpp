@@ -166,7 +166,7 @@ class invariant_checker final : public event_observer {
   /// The latest event of a process other than the one being judged; null when it has none yet.
   const event_head* latest(process_id p) const { return remembered(p, truth_->count(p)); }
   /// Recorded vector of p's latest event (its ground truth, p's current row, when it was exact).
-  row latest_vector(process_id p) const { return {truth_->data(latest_row_[p]), n_}; }
+  row latest_vector(process_id p) { return truth_->values(latest_row_[p], scratch_e_); }
   /// The first inexact vector: from here on, the "only if" half of the strong condition needs the
   /// recent events and who knows whose latest event, which exact runs never pay for.
   void start_watching(const event_head& b, row v);
@@ -204,7 +204,7 @@ class invariant_checker final : public event_observer {
   bool rows_ = true;
   std::vector<std::uint8_t> last_exact_; // whether its vector equalled its ground truth
   std::vector<std::uint32_t> latest_row_;  // the row of its recorded vector (its truth row when exact)
-  std::vector<std::uint32_t> scratch_a_, scratch_b_, scratch_c_;  // for views of rows
+  std::vector<std::uint32_t> scratch_a_, scratch_b_, scratch_c_, scratch_d_, scratch_e_;  // for views of rows
   std::vector<std::uint64_t> own_inexact_;  // per process: seq of its latest event whose own entry ≠ seq
   bool watching_ = false;                // an inexact vector has been seen
   // Recent events per process, a ring of recent_kept_ (the newest is its latest): the event and its

@@ -32,6 +32,9 @@ struct run_header {
   // sends are in flight at once (a run's max_pending bounds them already); an observer past it throws
   // input_error with no file, which the replay completes with the trace's file and line.
   std::uint64_t in_flight_memory_most = 0;
+  // Whether the ground truth keeps sparse rows (logical.vector.representation; by default beyond 4,096
+  // processes), as the vector clock does.
+  bool sparse_rows = false;
 };
 
 /// How the run ended.

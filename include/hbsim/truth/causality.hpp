@@ -7,13 +7,16 @@
 // any size in a run with vector clocks. Beyond, without them (such a run may have a million processes),
 // only its edges are: which send each receive merges, and each process's count. Rows are then empty,
 // and the judges check what edges decide (every clock condition of a scalar clock holds for all pairs
-// when it holds on each edge).
+// when it holds on each edge). Rows are dense (a counter per process) up to dense_rows_most processes
+// and sparse beyond (counter_row.hpp), or as the run's logical.vector.representation says; a sparse row
+// is read as a dense one written out on demand, so its readers see the same counters either way.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "hbsim/core/counter_row.hpp"
 #include "hbsim/core/id_table.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/truth/row_limit.hpp"
@@ -51,7 +54,22 @@ class causality final : public event_observer {
   /// Events of p so far.
   std::uint64_t count(process_id p) const { return procs_[p].count; }
   /// Ground truth after p's latest event: entry j = events of j in its causal past, itself included.
-  row truth(process_id p) const { return {data(procs_[p].row), width_}; }
+  /// With sparse rows, written out for p, valid until truth() of another process or the next event.
+  row truth(process_id p) const {
+    if (!sparse_) return {data(procs_[p].row), width_};
+    if (written_for_ != p || written_at_ != latest_) {
+      written_.resize(width_);
+      rows_[procs_[p].row].write(written_);
+      written_for_ = p;
+      written_at_ = latest_;
+    }
+    return written_;
+  }
+  /// Entry k of p's truth.
+  std::uint32_t truth_at(process_id p, process_id k) const {
+    return sparse_ ? rows_[procs_[p].row].at(k) : data(procs_[p].row)[k];
+  }
+  bool sparse() const { return sparse_; }
   /// Events in that causal past (the row's sum), and the processes they come from (its non-zero entries).
   std::uint64_t past_size(process_id p) const { return procs_[p].past; }
   std::uint32_t past_processes(process_id p) const { return procs_[p].nonzero; }
@@ -80,20 +98,25 @@ class causality final : public event_observer {
   send_slot dropped() const { return dropped_; }
 
   // Rows, for holders of their own (a judge keeping past events' vectors).
-  std::uint32_t at(const row_ref& r, process_id k) const { return k == r.owner ? r.own : data(r.row)[k]; }
+  std::uint32_t at(const row_ref& r, process_id k) const {
+    if (k == r.owner) return r.own;
+    return sparse_ ? rows_[r.row].at(k) : data(r.row)[k];
+  }
   /// The row as its holder saw it, written into `scratch`.
   row view(const row_ref& r, std::vector<std::uint32_t>& scratch) const;
+  /// Row r's counters as they are: in place when dense, else written into `scratch`.
+  row values(std::uint32_t r, std::vector<std::uint32_t>& scratch) const;
   row_ref share(const row_ref& r) {
     if (width_) ++refs_[r.row];
     return r;
   }
   void release(const row_ref& r);
-  /// A fresh row, held once, to copy a vector into (pointers into rows stay valid until the next take).
-  std::uint32_t take_row();
-  std::uint32_t* data(std::uint32_t r) { return pool_.data() + std::size_t{r} * width_; }
-  const std::uint32_t* data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * width_; }
+  /// A fresh row holding `counters` (one per process), held once.
+  std::uint32_t take_row(std::span<const std::uint32_t> counters);
   /// Room for `rows` rows, so that the pool seldom moves.
-  void reserve_rows(std::size_t rows) { pool_.reserve(rows * width_); }
+  void reserve_rows(std::size_t rows) {
+    if (!sparse_) pool_.reserve(rows * width_);
+  }
 
  private:
   struct process {
@@ -117,13 +140,25 @@ class causality final : public event_observer {
   void take_slot(const event_record& e);
   /// A row past pool_most_: input_error (run_header::in_flight_memory_most).
   [[noreturn]] void refuse_row() const;
+  /// A fresh row, held once, its counters as they were (pointers into dense rows stay valid until the next take).
+  std::uint32_t take_row();
+  std::uint32_t* data(std::uint32_t r) { return pool_.data() + std::size_t{r} * width_; }
+  const std::uint32_t* data(std::uint32_t r) const { return pool_.data() + std::size_t{r} * width_; }
+  /// A receive's merge: p's new truth in a fresh row, from its old row and the send's.
+  void merge(process& me, process_id p, std::uint32_t own);
 
   std::size_t rows_most_;
   std::uint64_t pool_most_ = 0;  // rows the pool may reach (run_header::in_flight_memory_most); 0: any
   std::size_t n_ = 0;
   std::size_t width_ = 0;  // entries of a row: n_, or 0 when only edges are kept
   std::vector<process> procs_;
-  std::vector<std::uint32_t> pool_;
+  bool sparse_ = false;
+  std::vector<std::uint32_t> pool_;  // dense rows, width_ counters each
+  std::vector<counter_row> rows_;     // sparse rows
+  std::vector<std::uint32_t> merge_scratch_;
+  mutable std::vector<std::uint32_t> written_;  // truth(written_for_) of a sparse row, at event written_at_
+  mutable process_id written_for_ = no_process;
+  mutable event_id written_at_ = 0;
   std::vector<std::uint32_t> refs_;
   std::vector<std::uint32_t> free_rows_;
   std::vector<send> sends_;

@@ -21,7 +21,7 @@ vector_clock::vector_clock(std::size_t processes, vector_variant variant, vector
       variant_(variant),
       options_(options),
       sparse_(options.sparse_rows(processes)),
-      rows_(processes, vector_row(processes, !sparse_)),
+      rows_(processes, counter_row(processes, !sparse_)),
       before_send_(processes, !sparse_) {
   if (!options_.standard()) changes_.emplace(processes);
 }
@@ -78,14 +78,14 @@ void vector_clock::capture(process_id p, message_slot slot) {
 }
 
 void vector_clock::reserve_slots(std::size_t count) {
-  slots_.resize(count, vector_row(n_, !sparse_));
+  slots_.resize(count, counter_row(n_, !sparse_));
   if (options_.encoding != vector_encoding::differential) return;
   slot_changed_.resize(count * n_);
   slot_links_.resize(count);
 }
 
 void vector_clock::checkpoint(process_id p) {
-  if (saved_.empty()) saved_.assign(n_, vector_row(n_, !sparse_));
+  if (saved_.empty()) saved_.assign(n_, counter_row(n_, !sparse_));
   saved_[p].assign(rows_[p]);
 }
 
@@ -103,7 +103,16 @@ void vector_clock::describe(process_id p, event_record& record) const {
 }
 
 stamp_words vector_clock::stamp(process_id p) const {
-  rows_[p].write(words_);
+  const counter_row& r = rows_[p];
+  if (!r.made_sparse()) {
+    const std::span<const std::uint32_t> counters = r.counters();
+    words_.assign(counters.begin(), counters.end());
+    return words_;
+  }
+  // Sparse even when crowded: readers then see one form in a run.
+  words_.clear();
+  words_.push_back(sparse_stamp_tag | n_);
+  r.for_each([&](std::size_t j, std::uint32_t count) { words_.push_back(sparse_entry(j, count)); });
   return words_;
 }
 

@@ -1,5 +1,5 @@
 // Fidge/Mattern vector clocks and their common wrong variants. Rows of uint32 counters (an entry
-// counts events, and a run has at most 2^32-1 of them), dense or sparse (vector_row.hpp; sparse beyond
+// counts events, and a run has at most 2^32-1 of them), dense or sparse (counter_row.hpp; sparse beyond
 // dense_rows_most processes unless `representation` says); in-flight stamps live in a recycled slot
 // arena, so memory follows the processes and the messages in flight, never the run's length.
 // With options (vector_options), a receive merges only what a differential message carried, and each
@@ -18,7 +18,7 @@
 #include "hbsim/clocks/logical_clock.hpp"
 #include "hbsim/clocks/vector/vector_changes.hpp"
 #include "hbsim/clocks/vector/vector_options.hpp"
-#include "hbsim/clocks/vector/vector_row.hpp"
+#include "hbsim/core/counter_row.hpp"
 #include "hbsim/clocks/vector/vector_stamp.hpp"
 
 namespace hbsim {
@@ -48,8 +48,8 @@ class vector_clock final : public logical_clock {
   /// p's row widened to words, one per process; valid until the next call.
   stamp_words stamp(process_id p) const override;
 
-  const vector_row& value(process_id p) const { return rows_[p]; }
-  const vector_row& carried(message_slot slot) const { return slots_[slot]; }
+  const counter_row& value(process_id p) const { return rows_[p]; }
+  const counter_row& carried(message_slot slot) const { return slots_[slot]; }
   bool sparse() const { return sparse_; }
 
  private:
@@ -59,10 +59,10 @@ class vector_clock final : public logical_clock {
   vector_variant variant_;
   vector_options options_;
   bool sparse_;
-  std::vector<vector_row> rows_;
-  std::vector<vector_row> slots_;
-  std::vector<vector_row> saved_;  // checkpoints, made on first use
-  vector_row before_send_;         // send-previous: p's row before the send's tick
+  std::vector<counter_row> rows_;
+  std::vector<counter_row> slots_;
+  std::vector<counter_row> saved_;  // checkpoints, made on first use
+  counter_row before_send_;         // send-previous: p's row before the send's tick
   std::vector<std::uint32_t> scratch_;
   // Options only (empty without them): the changes, each slot's sender's changes at the send and the
   // links it went on (destination, the sender's event that last sent there before), the latest

@@ -19,7 +19,7 @@ enum class vector_encoding { full, sparse, differential };
 std::string_view to_string(vector_encoding e);
 std::span<const std::string_view> vector_encoding_names();
 
-/// How the clock keeps its vectors in memory (vector_row.hpp); stamps and verdicts are the same.
+/// How the clock keeps its vectors in memory (counter_row.hpp); stamps and verdicts are the same.
 enum class vector_representation { automatic, dense, sparse };
 /// Processes up to which `automatic` keeps dense rows: beyond, sparse ones.
 inline constexpr std::size_t dense_rows_most = 4096;

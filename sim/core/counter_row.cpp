@@ -1,4 +1,4 @@
-#include "hbsim/clocks/vector/vector_row.hpp"
+#include "hbsim/core/counter_row.hpp"
 
 #include <algorithm>
 
@@ -24,20 +24,20 @@ std::vector<std::uint32_t>::const_iterator find_pair(const std::vector<std::uint
 }
 }  // namespace
 
-std::uint32_t vector_row::at(std::size_t j) const {
+std::uint32_t counter_row::at(std::size_t j) const {
   if (dense()) return data_[j];
   const auto it = find_pair(data_, j);
   return it != data_.end() && *it == j ? it[1] : 0;
 }
 
-void vector_row::make_dense() {
+void counter_row::make_dense() {
   std::vector<std::uint32_t> counters(n_, 0);
   for (std::size_t i = 0; i < data_.size(); i += 2) counters[data_[i]] = data_[i + 1];
   data_.swap(counters);
   form_ = form::crowded;
 }
 
-void vector_row::increment(std::size_t j) {
+void counter_row::increment(std::size_t j) {
   if (dense()) {
     ++data_[j];
     return;
@@ -56,12 +56,73 @@ void vector_row::increment(std::size_t j) {
   data_.insert(it, pair, pair + 2);
 }
 
-void vector_row::merge(std::span<const std::uint32_t> other) {
+void counter_row::set(std::size_t j, std::uint32_t value) {
+  if (dense()) {
+    data_[j] = value;
+    return;
+  }
+  const auto it = find_pair(data_, j);
+  const auto at = static_cast<std::size_t>(it - data_.begin());
+  if (it != data_.end() && *it == j) {
+    if (value != 0)
+      data_[at + 1] = value;
+    else
+      data_.erase(it, it + 2);
+    return;
+  }
+  if (value == 0) return;
+  if (crowded(data_.size() / 2 + 1)) {
+    make_dense();
+    data_[j] = value;
+    return;
+  }
+  const std::uint32_t pair[2] = {static_cast<std::uint32_t>(j), value};
+  data_.insert(it, pair, pair + 2);
+}
+
+void counter_row::write(std::span<std::uint32_t> out) const {
+  if (dense()) {
+    std::copy(data_.begin(), data_.end(), out.begin());
+    return;
+  }
+  std::fill(out.begin(), out.end(), 0);
+  for (std::size_t i = 0; i < data_.size(); i += 2) out[data_[i]] = data_[i + 1];
+}
+
+void counter_row::assign(std::span<const std::uint32_t> counters) {
+  if (form_ == form::dense) {
+    data_.assign(counters.begin(), counters.end());
+    return;
+  }
+  const auto nonzero = static_cast<std::size_t>(std::count_if(counters.begin(), counters.end(), [](std::uint32_t x) { return x != 0; }));
+  if (crowded(nonzero)) {
+    data_.assign(counters.begin(), counters.end());
+    form_ = form::crowded;
+    return;
+  }
+  data_.clear();
+  form_ = form::sparse;
+  for (std::size_t j = 0; j < counters.size(); ++j)
+    if (counters[j] != 0) data_.insert(data_.end(), {static_cast<std::uint32_t>(j), counters[j]});
+}
+
+std::pair<std::uint64_t, std::uint32_t> counter_row::totals() const {
+  std::uint64_t sum = 0;
+  std::uint32_t nonzero = 0;
+  const std::size_t step = dense() ? 1 : 2;
+  for (std::size_t i = dense() ? 0 : 1; i < data_.size(); i += step) {
+    sum += data_[i];
+    nonzero += data_[i] != 0;
+  }
+  return {sum, nonzero};
+}
+
+void counter_row::merge(std::span<const std::uint32_t> other) {
   if (!dense()) make_dense();
   merge_max(data_, other);
 }
 
-void vector_row::merge(const vector_row& other, std::vector<std::uint32_t>& scratch) {
+void counter_row::merge(const counter_row& other, std::vector<std::uint32_t>& scratch) {
   if (other.dense()) {
     merge(other.data_);
     return;
@@ -91,29 +152,13 @@ void vector_row::merge(const vector_row& other, std::vector<std::uint32_t>& scra
   if (crowded(data_.size() / 2)) make_dense();
 }
 
-void vector_row::clear() {
+void counter_row::clear() {
   if (form_ == form::dense) {
     std::fill(data_.begin(), data_.end(), 0);
     return;
   }
   data_.clear();
   form_ = form::sparse;
-}
-
-void vector_row::write(std::vector<std::uint64_t>& words) const {
-  if (form_ == form::dense) {
-    words.assign(data_.begin(), data_.end());
-    return;
-  }
-  // Sparse in the stamp even when crowded: the stamp says the same, and its readers keep one form per run.
-  words.clear();
-  words.push_back(sparse_stamp_tag | n_);
-  if (form_ == form::sparse) {
-    for (std::size_t i = 0; i < data_.size(); i += 2) words.push_back(sparse_entry(data_[i], data_[i + 1]));
-    return;
-  }
-  for (std::size_t j = 0; j < n_; ++j)
-    if (data_[j] != 0) words.push_back(sparse_entry(j, data_[j]));
 }
 
 }  // namespace hbsim
