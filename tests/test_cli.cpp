@@ -135,7 +135,8 @@ TEST_CASE("validate of scenarios/*.json passes over the JSON Schema beside the s
 }
 
 TEST_CASE("validate says what a run of the file would take in memory, and when it cannot fit here") {
-  const temp_file big("vectors_100k.json", R"({"name": "big", "processes": {"count": 100000}})");
+  const temp_file big("vectors_100k.json", R"({"name": "big", "processes": {"count": 100000},
+    "logical": {"vector": {"representation": "dense"}}})");
   const cli_result r = run_cli("validate '" + big.str() + "'");
   CHECK(r.code == 0);  // a valid file: a larger machine may run it
   // 16 MiB, 100,000 processes of 750 bytes and four rows of 100,000 4-byte counters (160.08 GB), and
@@ -149,6 +150,16 @@ TEST_CASE("validate says what a run of the file would take in memory, and when i
     CHECK(sweep.code == 2);
     CHECK(sweep.err.find("expected a run that fits in the memory available") != std::string::npos);
   }
+  // Sparse rows, the default beyond 4,096 processes: 16 MiB; 100,000 processes of 750 bytes, four
+  // sparse rows of 64 bytes as they start and 48 bytes of buffers (105.4 MB); 167 messages in flight,
+  // two rows of 64 bytes each: 122,198,592 bytes, 117 MiB. Full, they would be the dense 149 GiB.
+  const temp_file sparse("sparse_100k.json", R"({"name": "big", "processes": {"count": 100000}})");
+  const cli_result v = run_cli("validate '" + sparse.str() + "'");
+  CHECK(v.code == 0);
+  CHECK(v.out.find("a run's memory estimated at 117 MiB as its sparse vectors start, up to 149 GiB if they fill up") !=
+        std::string::npos);
+  if (const auto available = hbsim::available_memory(); available && *available < (std::uint64_t{149} << 30))
+    CHECK(v.out.find("available here: hbsim run stops it (exit 2) if it grows past that") != std::string::npos);
 }
 
 TEST_CASE("validate checks every file and exits 2 if any is bad") {

@@ -16,6 +16,7 @@
 #include "hbsim/engine/simulation.hpp"
 #include "hbsim/net/link_table.hpp"
 #include "hbsim/run/memory_estimate.hpp"
+#include "run/memory_guard.hpp"
 #include "hbsim/run/runner.hpp"
 #include "hbsim/scenario/scenario.hpp"
 #include "hbsim/trace/trace_reader.hpp"
@@ -289,7 +290,8 @@ TEST_CASE("vector clocks beyond 4,096 processes are judged against each event's 
 }
 
 TEST_CASE("vector clocks at a size that cannot fit are refused before the run, with the estimate") {
-  const scenario s = parse_scenario(R"({"name": "x", "processes": {"count": 100000}})", "x.json");
+  const scenario s = parse_scenario(R"({"name": "x", "processes": {"count": 100000},
+    "logical": {"vector": {"representation": "dense"}}})", "x.json");
   // 100,000 rows of 100,000 4-byte counters, four copies: 160 GB; and 2^24 / 100,000 = 167 messages in
   // flight, two rows each.
   CHECK(estimate_memory(s, false).bytes == (16u << 20) + 100'000 * (750 + 4 * 4 * std::uint64_t{100'000}) +
@@ -309,6 +311,45 @@ TEST_CASE("vector clocks at a size that cannot fit are refused before the run, w
   // What is left for the sends in flight: the memory available less the processes' estimate.
   const scenario few = parse_scenario(R"({"name": "x", "processes": {"count": 1000}})", "x.json");
   CHECK(check_trace_memory(few, std::uint64_t{1} << 30) == (std::uint64_t{1} << 30) - (16u << 20) - 1000 * (750 + 4 * 4 * 1000));
+}
+
+TEST_CASE("sparse vectors are estimated as they start and stopped if they outgrow the memory") {
+  // The default beyond 4,096 processes. As they start, each process holds four sparse rows of 64 bytes
+  // and 48 bytes of buffers, each message in flight two rows; full, they are the dense estimate.
+  const scenario s = parse_scenario(R"({"name": "x", "processes": {"count": 100000}})", "x.json");
+  const memory_estimate e = estimate_memory(s, false);
+  CHECK(e.bytes == (16u << 20) + 100'000 * (750 + 4 * 64 + 48) + 167 * (2 * 64));
+  CHECK(e.most == (16u << 20) + 100'000 * (750 + 4 * 4 * std::uint64_t{100'000}) + 167 * (2 * 4 * std::uint64_t{100'000}));
+  CHECK(e.most_parts.find("100000 processes x 1600750 B") != std::string::npos);
+  // Runs when the start fits, stopped by a guard at the memory available when the full rows would not.
+  CHECK(check_memory(s, false, std::uint64_t{16} << 30) == std::uint64_t{16} << 30);
+  CHECK(check_memory(s, false, std::uint64_t{1} << 50) == std::nullopt);  // fits even full: no guard
+  CHECK_FALSE(refusal([&] { check_memory(s, false, std::uint64_t{64} << 20); }).empty());  // 117 MiB
+  // A trace's header alike: its processes' sparse rows as they start; what is left bounds the rows' growth.
+  CHECK(check_trace_memory(s, std::uint64_t{1} << 30) == (std::uint64_t{1} << 30) - (16u << 20) - 100'000 * (750 + 4 * 64 + 48));
+
+  // The guard: past its budget, at the next reading (every 16,384 events), an input error naming the file.
+  memory_guard guard("x.json", 0);
+  std::vector<char> grown(std::size_t{64} << 20, 1);  // 64 MiB more resident
+  event_record e1;
+  std::string message;
+  try {
+    for (event_id i = 1; i <= 16'384; ++i) {
+      e1.id = i;
+      guard.on_event(e1);
+    }
+  } catch (const input_error& x) {
+    message = x.what();
+  }
+  CHECK(grown.back() == 1);
+  CHECK(message.find("x.json: at /processes: expected a run that fits in the memory available") != std::string::npos);
+  CHECK(message.find("whose sparse vectors grew to") != std::string::npos);
+  CHECK(message.find("by event 16384, stopped there") != std::string::npos);
+  // Within its budget, never.
+  memory_guard roomy("x.json", std::uint64_t{1} << 40);
+  CHECK_NOTHROW([&] {
+    for (event_id i = 1; i <= 40'000; ++i) roomy.on_event(e1);
+  }());
 }
 
 TEST_CASE("beyond 4,096 processes without vectors the comparison is left out with its reason, never silently") {
@@ -377,5 +418,38 @@ TEST_CASE("a trace whose sends in flight hold more causal pasts than the memory 
     CHECK(e.line() > 1);  // the line of the event that needed the row
     CHECK(std::string(e.what()).find("expected sends in flight whose ground truth fits in the memory left (60 bytes), "
                                      "found 5 earlier causal pasts of 3 counters each held at once") != std::string::npos);
+  }
+
+  // Sparse rows (a trace of more than 4,096 processes) count the bytes their entries take instead.
+  s["logical"] = {{"vector", {{"representation", "sparse"}}}};
+  const scenario sparse = parse_scenario(s.dump(), "relays.json");
+  struct bounded final : event_observer {  // the truth, told the bound a trace's replay gives it
+    causality truth;
+    std::uint64_t bytes = 0;
+    void on_start(const run_header& h) override {
+      run_header b = h;
+      b.in_flight_memory_most = bytes;
+      truth.on_start(b);
+    }
+    void on_event(const event_record& e) override { truth.on_event(e); }
+    void on_drop(const drop_record& d) override { truth.on_drop(d); }
+  };
+  const auto run_bounded = [&](std::uint64_t bytes) {
+    simulation sim(sparse);
+    bounded b;
+    b.bytes = bytes;
+    sim.observe(b);
+    sim.run();
+    CHECK(b.truth.sparse());
+  };
+  CHECK_NOTHROW(run_bounded(1 << 20));
+  try {
+    run_bounded(60);
+    FAIL("sparse rows past 60 bytes should have been refused");
+  } catch (const input_error& e) {
+    CHECK(std::string(e.what()).find("expected sends in flight whose ground truth fits in the memory left (60 bytes), "
+                                     "found ") != std::string::npos);
+    CHECK(std::string(e.what()).find("earlier causal pasts held at once (for sends not yet received, and by the "
+                                     "judges), their entries growing past that") != std::string::npos);
   }
 }

@@ -26,6 +26,10 @@ constexpr std::uint64_t message_rows = 2;
 // default max_pending allows with vectors; a max_pending raised beyond is the user's call.
 constexpr std::uint64_t spare_counters = std::uint64_t{1} << 24;
 constexpr std::uint64_t compared_event_bytes = 20;
+// A sparse row as it starts, holding one entry (its object and the allocation of its pair), and the
+// buffers of one counter per process that the judges write sparse rows out into.
+constexpr std::uint64_t sparse_row_bytes = 64;
+constexpr std::uint64_t written_out_bytes = 48;
 
 // Events the generators will make, as far as the scenario says (scripts and rules add a few).
 std::uint64_t generated_events(const scenario& s) {
@@ -51,13 +55,38 @@ std::optional<std::uint64_t> read_number(const std::string& file, const std::str
   return std::nullopt;
 }
 
-// The processes' part, with which every estimate starts.
-memory_estimate for_processes(std::uint64_t n, std::uint64_t row) {
-  const std::uint64_t each = process_bytes + process_rows * row;
-  return {base_bytes + n * each, concat(n, " processes x ", each, " B")};
+// The processes' part, with which every estimate starts; `row`: what a vector row takes.
+memory_estimate for_processes(std::uint64_t n, std::uint64_t row, std::uint64_t per_process = 0) {
+  const std::uint64_t each = process_bytes + process_rows * row + per_process;
+  memory_estimate e;
+  e.bytes = base_bytes + n * each;
+  e.parts = concat(n, " processes x ", each, " B");
+  return e;
 }
 
+// A dense vector row: 4-byte counters, one per process; 0 without vector-sized clocks.
 std::uint64_t row_bytes(const scenario& s) { return s.logical.vector_sized() ? 4 * s.processes.size() : 0; }
+bool sparse_rows(const scenario& s) {
+  return s.logical.has("vector") && s.logical.vector_opts.sparse_rows(s.processes.size());
+}
+
+// The estimate with rows of `row` bytes each.
+memory_estimate estimate_with(const scenario& s, bool compare_clocks, std::uint64_t compared_most, std::uint64_t row,
+                              std::uint64_t per_process) {
+  const std::uint64_t n = s.processes.size();
+  const std::uint64_t at_start = s.pending_at_start();  // PHOLD's initial messages
+  const std::uint64_t with_rows =
+      row ? std::min(s.pending_limit(), std::max(at_start, spare_counters / std::max<std::uint64_t>(n, 1))) : 0;
+  const std::uint64_t compared =
+      compare_clocks && truth_keeps_rows(n, s.logical.has("vector")) ? std::min(generated_events(s), compared_most) : 0;
+  memory_estimate e = for_processes(n, row, per_process);
+  e.bytes += at_start * waiting_bytes + with_rows * message_rows * row + compared * compared_event_bytes;
+  if (at_start) e.parts += concat(" + ", at_start, " messages in flight x ", waiting_bytes, " B");
+  if (with_rows) e.parts += concat(" + ", with_rows, " messages' vector clocks x ", message_rows * row, " B");
+  if (compared) e.parts += concat(" + ", compared, " events compared x ", compared_event_bytes, " B");
+  e.parts += concat(" + ", size_text(base_bytes));
+  return e;
+}
 
 }  // namespace
 
@@ -67,20 +96,15 @@ std::string size_text(std::uint64_t bytes) {
 }
 
 memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uint64_t compared_most) {
-  const std::uint64_t n = s.processes.size();
-  const std::uint64_t row = row_bytes(s);
-  const std::uint64_t at_start = s.pending_at_start();  // PHOLD's initial messages
-  const std::uint64_t with_rows =
-      row ? std::min(s.pending_limit(), std::max(at_start, spare_counters / std::max<std::uint64_t>(n, 1))) : 0;
-  const std::uint64_t compared =
-      compare_clocks && truth_keeps_rows(n, s.logical.has("vector")) ? std::min(generated_events(s), compared_most) : 0;
-  memory_estimate e = for_processes(n, row);
-  e.bytes += at_start * waiting_bytes + with_rows * message_rows * row + compared * compared_event_bytes;
-  if (at_start) e.parts += concat(" + ", at_start, " messages in flight x ", waiting_bytes, " B");
-  if (with_rows) e.parts += concat(" + ", with_rows, " messages' vector clocks x ", message_rows * row, " B");
-  if (compared) e.parts += concat(" + ", compared, " events compared x ", compared_event_bytes, " B");
-  e.parts += concat(" + ", size_text(base_bytes));
-  return e;
+  memory_estimate e = estimate_with(s, compare_clocks, compared_most, row_bytes(s), 0);
+  if (!sparse_rows(s)) {
+    e.most = e.bytes;
+    return e;
+  }
+  memory_estimate start = estimate_with(s, compare_clocks, compared_most, sparse_row_bytes, written_out_bytes);
+  start.most = e.bytes;
+  start.most_parts = std::move(e.parts);
+  return start;
 }
 
 std::optional<std::uint64_t> available_memory() {
@@ -108,17 +132,22 @@ void refuse_beyond(const memory_estimate& e, std::optional<std::uint64_t> availa
 
 }  // namespace
 
-void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available,
-                  std::uint64_t compared_most) {
-  refuse_beyond(estimate_memory(s, compare_clocks, compared_most), available, s.file, "a run that", "a run",
+std::optional<std::uint64_t> check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available,
+                                          std::uint64_t compared_most) {
+  const memory_estimate e = estimate_memory(s, compare_clocks, compared_most);
+  refuse_beyond(e, available, s.file, "a run that", "a run",
                 s.logical.vector_sized()
                     ? R"(fewer processes, or vector clocks left out ("clocks": ["lamport", "hlc"]), which cost processes² counters)"
                     : "fewer processes or a smaller PHOLD population");
+  if (!available || e.most <= *available) return std::nullopt;
+  return *available;
 }
 
 std::optional<std::uint64_t> check_trace_memory(const scenario& header, std::optional<std::uint64_t> available) {
-  // A trace does not say how many messages are in flight at once: only its processes are counted.
-  memory_estimate e = for_processes(header.processes.size(), row_bytes(header));
+  // A trace does not say how many messages are in flight at once: only its processes are counted, and
+  // sparse rows as they start (what they grow to is counted against what is left, as they grow).
+  memory_estimate e = sparse_rows(header) ? for_processes(header.processes.size(), sparse_row_bytes, written_out_bytes)
+                                          : for_processes(header.processes.size(), row_bytes(header));
   e.parts += concat(" + ", size_text(base_bytes), "; the messages in flight, which a trace does not count, come on top");
   refuse_beyond(e, available, header.file, "a trace whose judging", "its judging",
                 "a machine with more memory: the trace's vector clocks cost processes² counters to judge");

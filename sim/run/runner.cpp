@@ -13,6 +13,7 @@
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
 #include "engine/observer_thread.hpp"
+#include "run/memory_guard.hpp"
 #include "hbsim/trace/trace_writer.hpp"
 #include "hbsim/truth/row_limit.hpp"
 
@@ -147,12 +148,19 @@ void apply_variant(scenario& s, std::string_view assignment) {
 run_outcome run_scenario(const scenario& s, const run_options& options) {
   run_outcome out;
   const compare_mode mode = options.compare.mode;
+  std::optional<std::uint64_t> budget = options.memory_budget;
   if (options.check_memory)
-    check_memory(s, options.compare_clocks, available_memory(),
-               mode == compare_mode::exact      ? ~std::uint64_t{0}
-               : mode == compare_mode::estimate ? 0
-                                                : exact_events(options.compare, s.processes.size()));
+    budget = check_memory(s, options.compare_clocks, available_memory(),
+                          mode == compare_mode::exact      ? ~std::uint64_t{0}
+                          : mode == compare_mode::estimate ? 0
+                                                           : exact_events(options.compare, s.processes.size()));
   out.sim = std::make_unique<simulation>(s, options.seed);
+  // Sparse vectors that could outgrow the memory: stopped, with an input error, if they do.
+  std::optional<memory_guard> guard;
+  if (budget) {
+    guard.emplace(s.file, *budget);
+    out.sim->observe(*guard);
+  }
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges
   // (on their thread when they have one), which see the same calls in the same order. With a second core
   // and vectors (or very many processes), the hashing (a third of a default run, more with many

@@ -104,12 +104,13 @@ sweep::sweep(std::string file, std::vector<sweep_axis> axes, std::uint64_t first
   for (const auto& c : combinations_) scenarios_.push_back(load_scenario(file_, c));
 }
 
-sweep_result sweep::run(const sweep_cell& c) const {
+sweep_result sweep::run(const sweep_cell& c, std::optional<std::uint64_t> budget) const {
   const scenario& s = scenarios_[c.combination];
   run_options o;
   o.seed = c.seed;
   o.judge_thread = false;  // the sweep's own threads use the CPUs
   o.check_memory = false;  // checked for the runs at a time together (run_cells)
+  o.memory_budget = budget;
   sweep_result r;
   try {
     const run_outcome out = run_scenario(s, o);
@@ -144,9 +145,12 @@ void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failu
                       const std::function<void(std::size_t, sweep_result)>& done, sweep_share share) const {
   std::atomic<std::size_t> next{0};
   std::mutex tell;
+  // Runs whose sparse vectors could outgrow the memory are each stopped if the process grows past it
+  // (set below, before any run starts).
+  std::optional<std::uint64_t> budget;
   const auto work = [&] {
     for (std::size_t i; !stop.load() && (i = share.rank + next.fetch_add(1) * share.ranks) < size();) {
-      sweep_result r = run(cell(i));
+      sweep_result r = run(cell(i), budget);
       if (!r.ok && stop_on_failure) stop.store(true);
       const std::lock_guard<std::mutex> lock(tell);
       done(i, std::move(r));
@@ -164,7 +168,7 @@ void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failu
       most = bytes;
     }
   if (const auto available = available_memory(); available && largest) {
-    check_memory(*largest, true, available);
+    budget = check_memory(*largest, true, available);
     at_once = static_cast<unsigned>(std::min<std::uint64_t>(at_once, *available / most));
   }
   std::vector<std::jthread> threads;

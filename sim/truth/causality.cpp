@@ -17,7 +17,11 @@ void causality::on_start(const run_header& h) {
   pool_.assign(sparse_ ? 0 : width_ * width_, 0);
   rows_.assign(sparse_ ? width_ : 0, counter_row(width_, false));
   written_for_ = no_process;
-  pool_most_ = width_ && h.in_flight_memory_most ? width_ + h.in_flight_memory_most / (width_ * sizeof(std::uint32_t)) : 0;
+  pool_most_ = width_ && !sparse_ && h.in_flight_memory_most
+                   ? width_ + h.in_flight_memory_most / (width_ * sizeof(std::uint32_t))
+                   : 0;
+  bytes_most_ = sparse_ ? h.in_flight_memory_most : 0;
+  held_bytes_ = 0;
   refs_.assign(width_, 1);
   free_rows_.clear();
   procs_.assign(n_, {});
@@ -56,22 +60,33 @@ std::uint32_t causality::take_row() {
 
 std::uint32_t causality::take_row(std::span<const std::uint32_t> counters) {
   const std::uint32_t r = take_row();
-  if (sparse_)
+  if (sparse_) {
+    const std::size_t before = rows_[r].bytes();
     rows_[r].assign(counters);
-  else
+    grew(r, before);
+  } else {
     std::copy(counters.begin(), counters.end(), data(r));
+  }
   return r;
+}
+
+void causality::grew(std::uint32_t r, std::size_t before) {
+  held_bytes_ += rows_[r].bytes() - before;  // modulo 2^64: a row that shrank subtracts
+  if (bytes_most_ && held_bytes_ > bytes_most_) refuse_row();
 }
 
 void causality::refuse_row() const {
   const std::uint64_t held = refs_.size() - width_;  // rows beyond the processes' first: held for sends
-  const std::uint64_t bytes = held * width_ * sizeof(std::uint32_t);
+  const std::uint64_t bytes = sparse_ ? bytes_most_ : held * width_ * sizeof(std::uint32_t);
+  const std::string found =
+      sparse_ ? concat(held, " earlier causal pasts held at once (for sends not yet received, and by the judges), "
+                             "their entries growing past that")
+              : concat(held, " earlier causal pasts of ", width_,
+                       " counters each held at once (for sends not yet received, and by the judges), and one more needed");
   throw input_error("", "",
                     concat("sends in flight whose ground truth fits in the memory left (",
                            bytes >= (1u << 20) ? concat(bytes >> 20, " MiB") : concat(bytes, " bytes"), ")"),
-                    concat(held, " earlier causal pasts of ", width_,
-                           " counters each held at once (for sends not yet received, and by the judges), and one more needed"),
-                    "a machine with more memory, or a trace with fewer messages in flight at once");
+                    found, "a machine with more memory, or a trace with fewer messages in flight at once");
 }
 
 void causality::release(const row_ref& r) {
@@ -128,7 +143,9 @@ void causality::on_event(const event_record& e) {
     counter_row& mine = rows_[me.row];
     me.nonzero += own == 1;
     ++me.past;
+    const std::size_t before = mine.bytes();
     mine.set(p, own);
+    grew(me.row, before);
   } else if (width_) {
     // Any other event adds itself to p's row in place. That entry is p's count so far, always: it is
     // written, not read (with many processes the row is rarely in the cache, and a load would stall).
@@ -147,10 +164,12 @@ void causality::merge(process& me, process_id p, std::uint32_t own) {
     const std::uint32_t fresh = take_row();
     const std::uint32_t sender = std::max(rows_[me.row].at(sent_.owner), sent_.own);
     counter_row& t = rows_[fresh];
+    const std::size_t before = t.bytes();
     t.assign(rows_[me.row]);
     t.merge(rows_[sent_.row], merge_scratch_);
     t.set(sent_.owner, sender);
     t.set(p, own);
+    grew(fresh, before);
     pending_rows_.push_back(me.row);
     me.row = fresh;
     std::tie(me.past, me.nonzero) = t.totals();

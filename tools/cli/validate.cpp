@@ -34,14 +34,19 @@ int validate_command(const validate_args& a) {
   for (const std::string& f : a.files) {
     try {
       const scenario s = load_scenario(f);
-      const std::uint64_t memory = estimate_memory(s, true).bytes;
+      const memory_estimate memory = estimate_memory(s, true);
       std::cout << "ok  " << f << ": \"" << s.name << "\", " << counted(s.processes.size(), "process", "processes")
                 << ", " << counted(s.script.size(), "scripted action") << ", " << counted(s.on_receive.size(), "rule")
                 << ", " << counted(s.generate.size(), "generator") << ", " << counted(s.faults.size(), "fault") << ", "
-                << counted(s.expect.size(), "expectation") << "; a run's memory estimated at " << size_text(memory);
+                << counted(s.expect.size(), "expectation") << "; a run's memory estimated at " << size_text(memory.bytes);
+      if (memory.most > memory.bytes)
+        std::cout << " as its sparse vectors start, up to " << size_text(memory.most) << " if they fill up";
       // Valid, and may run on a larger machine: said, not refused (hbsim run refuses it here).
-      if (const auto available = available_memory(); available && memory > *available)
+      if (const auto available = available_memory(); available && memory.bytes > *available)
         std::cout << ", more than the " << size_text(*available) << " available here: hbsim run refuses it";
+      else if (available && memory.most > *available)
+        std::cout << ", more than the " << size_text(*available)
+                  << " available here: hbsim run stops it (exit 2) if it grows past that";
       std::cout << "\n";
     } catch (const input_error& e) {
       if (e.path() == "/$schema" && json_schema(f)) {  // refused at its first field: a small file, read again

@@ -14,6 +14,11 @@ namespace hbsim {
 struct memory_estimate {
   std::uint64_t bytes = 0;
   std::string parts;  // "1000000 processes x 750 B + ...": how it adds up
+  // With sparse vector rows (logical.vector.representation), `bytes` counts each vector as it starts,
+  // holding its own entry, and `most` as it may end, full, as dense rows would be; `most` == `bytes`
+  // otherwise.
+  std::uint64_t most = 0;
+  std::string most_parts;
 };
 
 /// Peak memory of `hbsim run` on s, from the measured costs of a process, a message in flight (PHOLD's
@@ -29,9 +34,12 @@ std::string size_text(std::uint64_t bytes);
 /// cgroup's limit; nullopt where neither can be read.
 std::optional<std::uint64_t> available_memory();
 
-/// Throws input_error (naming s's file and /processes) when the estimate passes `available`.
-void check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available = available_memory(),
-                  std::uint64_t compared_most = exact_events_most);
+/// Throws input_error (naming s's file and /processes) when the estimate passes `available`. When only
+/// its `most` does (sparse vectors that could fill up), returns the memory the run may grow by, for a
+/// memory_guard to stop it there.
+std::optional<std::uint64_t> check_memory(const scenario& s, bool compare_clocks,
+                                          std::optional<std::uint64_t> available = available_memory(),
+                                          std::uint64_t compared_most = exact_events_most);
 /// The same for judging a trace whose header (trace_reader::header(), without generators) is `header`,
 /// from its processes alone: a trace does not say how many sends are in flight at once. Returns the
 /// memory left for them (trace_reader::limit_in_flight_memory), nothing when none is known.

@@ -37,8 +37,10 @@ struct run_options {
   // more than 65,536 processes (observer_thread::worthwhile).
   std::optional<bool> judge_thread;
   // Whether to refuse a run whose memory estimate passes the memory available (a sweep checks its runs
-  // at a time together, once, instead).
+  // at a time together, once, instead), and to stop one whose sparse vectors could outgrow it if they do.
   bool check_memory = true;
+  // Without check_memory: the memory the run may grow by before it is stopped (memory_guard); none: no bound.
+  std::optional<std::uint64_t> memory_budget;
 };
 
 struct run_outcome {

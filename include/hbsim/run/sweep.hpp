@@ -78,8 +78,9 @@ class sweep {
   std::size_t combinations() const { return combinations_.size(); }
   const std::string& file() const { return file_; }
 
-  /// Runs one cell, in this thread.
-  sweep_result run(const sweep_cell& c) const;
+  /// Runs one cell, in this thread; `budget`: the memory the process may grow by before the run is
+  /// stopped (runs whose sparse vectors could outgrow it), none for no bound.
+  sweep_result run(const sweep_cell& c, std::optional<std::uint64_t> budget = std::nullopt) const;
   /// Runs every cell of `share` on `jobs` threads until done or `stop` is set (after a failure too, when
   /// stop_on_failure); `done` is told each finished cell's index and result (from any thread, one at a time).
   void run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failure,

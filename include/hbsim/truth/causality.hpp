@@ -138,8 +138,10 @@ class causality final : public event_observer {
   /// One copy of message m has been received, rejected or dropped; the slot of its send (no_slot: unknown).
   send_slot resolve(message_id m);
   void take_slot(const event_record& e);
-  /// A row past pool_most_: input_error (run_header::in_flight_memory_most).
+  /// A row past pool_most_, or sparse rows past bytes_most_: input_error (run_header::in_flight_memory_most).
   [[noreturn]] void refuse_row() const;
+  /// Sparse row r has changed, from `before` bytes: counted against bytes_most_.
+  void grew(std::uint32_t r, std::size_t before);
   /// A fresh row, held once, its counters as they were (pointers into dense rows stay valid until the next take).
   std::uint32_t take_row();
   std::uint32_t* data(std::uint32_t r) { return pool_.data() + std::size_t{r} * width_; }
@@ -148,7 +150,9 @@ class causality final : public event_observer {
   void merge(process& me, process_id p, std::uint32_t own);
 
   std::size_t rows_most_;
-  std::uint64_t pool_most_ = 0;  // rows the pool may reach (run_header::in_flight_memory_most); 0: any
+  std::uint64_t pool_most_ = 0;  // dense rows the pool may reach (run_header::in_flight_memory_most); 0: any
+  std::uint64_t bytes_most_ = 0;  // bytes sparse rows may take beyond their start, likewise
+  std::uint64_t held_bytes_ = 0;  // what sparse rows take
   std::size_t n_ = 0;
   std::size_t width_ = 0;  // entries of a row: n_, or 0 when only edges are kept
   std::vector<process> procs_;
