@@ -58,9 +58,10 @@ class process_table {
   }
 
   /// An event line in the writer's shape: fills r (but its spans), values, vector_out (vector_width
-  /// entries) and messages.
+  /// entries) or, with sparse_vectors, appends the vector to sparse_out as sparse stamp words
+  /// (vector_stamp.hpp), and messages.
   bool fast_event(std::string_view text, event_record& r, standard_values& values, vector_value* vector_out,
-                  std::vector<sent_message>& messages) const;
+                  std::vector<sent_message>& messages, std::vector<vector_value>* sparse_out = nullptr) const;
   bool fast_drop(std::string_view text, drop_record& d) const;
 
   const std::size_t n;
@@ -71,8 +72,12 @@ class process_table {
   // and which of the standard fields they have, in the writer's order (lamport, vector, hlc).
   const bool fast;
   const bool has_lamport, has_vector, has_hlc;
+  /// Whether the fast path reads vectors into sparse stamps (as many words as non-zero entries, plus
+  /// one), as a run of that many processes keeps them (logical.vector.representation): a vector of a
+  /// hundred thousand processes is then not spread over as many words on every line.
+  const bool sparse_vectors;
   /// Entries of an event's vector on the fast path: n, or 0 without vectors (a run of Lamport and HLC
-  /// may have a million processes).
+  /// may have a million processes) or with sparse ones.
   const std::size_t vector_width;
 
  private:
@@ -80,6 +85,7 @@ class process_table {
   // or nullptr to give up.
   const char* name_at(const char* p, const char* end, process_id& q) const;
   const char* vector_at(const char* p, const char* end, vector_value* vector) const;
+  const char* sparse_vector_at(const char* p, const char* end, std::vector<vector_value>& out) const;
   const char* messages_at(const char* p, const char* end, std::vector<sent_message>& messages) const;
 
   // A vector key as the writer writes it ("name":). With the comma before it, one of at most 15 bytes

@@ -9,6 +9,8 @@
 #include "hbsim/trace/trace_writer.hpp"
 #include "trace/line_codec.hpp"
 
+#include "hbsim/clocks/vector/vector_stamp.hpp"
+
 namespace hbsim::trace_internal {
 
 namespace {
@@ -132,7 +134,8 @@ process_table::process_table(const scenario& header)
       has_lamport(clocks.has("lamport")),
       has_vector(clocks.has("vector")),
       has_hlc(clocks.has("hlc")),
-      vector_width(fast && has_vector ? n : 0) {
+      sparse_vectors(fast && has_vector && clocks.vector_opts.sparse_rows(n)),
+      vector_width(fast && has_vector && !sparse_vectors ? n : 0) {
   slots_.assign(std::bit_ceil(2 * n), no_process);
   for (process_id i = 0; i < n; ++i) {
     const std::string& name = header.processes[i].name;
@@ -231,6 +234,31 @@ process_table::process_table(const scenario& header)
   return p;
 }
 
+// The vector's entries after its "{", through its "}" excluded, as sparse stamp words: in process order
+// (another order is left to the general path), zeros left out.
+const char* process_table::sparse_vector_at(const char* p, const char* const end, std::vector<vector_value>& out) const {
+  out.push_back(sparse_stamp_tag | n);
+  std::size_t next = 0;
+  for (bool more = *p != '}'; more;) {
+    process_id q = static_cast<process_id>(next);
+    if (q == n || !keys[q].at(p, end)) {  // not the next process: looked up
+      std::string_view name;
+      const char* after = string_at(p, end, name);
+      const auto found = after && after != end && *after == ':' ? find(name) : std::nullopt;
+      if (!found || *found < next) return nullptr;
+      q = *found;
+    }
+    std::uint64_t v = 0;
+    p = uint_at(p + keys[q].text.size(), end, v);
+    if (!p || p == end || v > static_cast<std::uint64_t>(uint32_max)) return nullptr;
+    if (v != 0) out.push_back(sparse_entry(q, static_cast<std::uint32_t>(v)));
+    next = std::size_t{q} + 1;
+    more = *p == ',';
+    p += more;
+  }
+  return p;
+}
+
 // A send's messages, from its "[" excluded through its "]".
 [[gnu::always_inline]] inline const char* process_table::messages_at(const char* p, const char* const end,
                                                                      std::vector<sent_message>& messages) const {
@@ -255,7 +283,7 @@ process_table::process_table(const scenario& header)
 }
 
 bool process_table::fast_event(std::string_view text, event_record& r, standard_values& values, vector_value* const vector_out,
-                               std::vector<sent_message>& messages) const {
+                               std::vector<sent_message>& messages, std::vector<vector_value>* sparse_out) const {
   if (!fast) return false;
   const char* const end = text.data() + text.size();
   std::string_view kind;
@@ -280,7 +308,7 @@ bool process_table::fast_event(std::string_view text, event_record& r, standard_
   if (has_vector) {
     p = lit(p, end, ",\"vector\":{");
     if (!p || p == end) return false;
-    p = lit(vector_at(p, end, vector_out), end, "}");
+    p = lit(sparse_vectors ? sparse_vector_at(p, end, *sparse_out) : vector_at(p, end, vector_out), end, "}");
   }
   if (has_hlc) {
     std::uint64_t c = 0;

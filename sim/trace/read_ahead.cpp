@@ -110,6 +110,7 @@ void read_ahead::cut_next(batch& b) {
   b.sequence = sequence_++;
   b.count = 0;
   b.messages.clear();
+  b.sparse.clear();
   b.labels.clear();
   b.last_label = 0;
   b.error = nullptr;
@@ -178,17 +179,20 @@ void read_ahead::read_more(batch& b) {
 
 void read_ahead::parse(parsed_line& l, batch& b) const {
   const std::string_view text = l.text;
-  l.vector_at = static_cast<std::size_t>(&l - b.slots.data()) * table_.vector_width;
+  l.vector_at = table_.sparse_vectors ? b.sparse.size() : static_cast<std::size_t>(&l - b.slots.data()) * table_.vector_width;
   if (blank(text)) {
     l.what = parsed_line::shape::blank;
   } else if (text.starts_with("{\"type\":\"event\",")) {
     l.messages_at = b.messages.size();
-    if (table_.fast_event(text, l.event, l.values, b.vectors.get() + l.vector_at, b.messages)) {
+    vector_value* const dense = table_.sparse_vectors ? nullptr : b.vectors.get() + l.vector_at;
+    if (table_.fast_event(text, l.event, l.values, dense, b.messages, &b.sparse)) {
       l.what = parsed_line::shape::event;
       l.messages = b.messages.size() - l.messages_at;
       l.label_at = b.keep_label(l.event.label);
+      if (table_.sparse_vectors) l.sparse_words = b.sparse.size() - l.vector_at;
     } else {
       b.messages.resize(l.messages_at);
+      if (table_.sparse_vectors) b.sparse.resize(l.vector_at);
     }
   } else if (text.starts_with("{\"type\":\"drop\",") && table_.fast_drop(text, l.drop)) {
     l.what = parsed_line::shape::drop;

@@ -31,6 +31,7 @@ struct parsed_line {
   event_record event;     // but its spans and label, which the replaying thread sets
   standard_values values;
   std::size_t vector_at = 0, messages_at = 0, messages = 0, label_at = 0;
+  std::size_t sparse_words = 0;  // its vector's in batch::sparse, with sparse vectors
   drop_record drop{};
 };
 
@@ -46,6 +47,7 @@ struct batch {
   std::size_t count = 0;
   std::unique_ptr<vector_value[]> vectors;  // n entries per line, written by the fast path
   std::size_t vector_entries = 0;            // allocated
+  std::vector<vector_value> sparse;          // or the lines' sparse vectors, one after another
   std::vector<sent_message> messages;
   // The events' labels, each once in a row: the replaying thread reads them here, not from the text,
   // where each label would be a cache miss (measured: 13 % of hbsim check's time, copying the label).

@@ -32,7 +32,8 @@ void trace_replay::replay_lines(const batch& b) {
         event_record r = l.event;
         r.messages = {b.messages.data() + l.messages_at, l.messages};
         r.label = std::string_view(b.labels).substr(l.label_at, r.label.size());
-        stamps_.fill(r, l.values, {b.vectors.get() + l.vector_at, table_.vector_width});
+        const vector_value* const words = table_.sparse_vectors ? b.sparse.data() : b.vectors.get();
+        stamps_.fill(r, l.values, {words + l.vector_at, table_.sparse_vectors ? l.sparse_words : table_.vector_width});
         finish_event(r, {true, true, true, true});
         break;
       }
