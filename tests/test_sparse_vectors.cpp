@@ -224,24 +224,32 @@ class entry_lists final : public event_observer {
 
 TEST_CASE("a trace of more than 4,096 processes is read back into sparse stamps, entry for entry") {
   // 5,000 processes each send once to another at about 1 ms: most vectors hold one to three entries.
-  const scenario s = parse_scenario(R"({"name": "wide", "processes": {"count": 5000},
+  // Without the tick on receive, so that the judges' witnesses show inexact vectors read from both paths.
+  scenario s = parse_scenario(R"({"name": "wide", "processes": {"count": 5000},
     "generate": {"kind": "random", "events": 1, "send_ratio": 1}})", "wide.json");
+  apply_variant(s, "vector=no-tick-receive");
   const temp_file trace("wide.jsonl");
   entry_lists ran;
   run_options o;
   o.trace_path = trace.str();
   o.observers = {&ran};
-  REQUIRE(run_scenario(s, o).ok());
-  const auto read_back = [](const std::string& path) {
+  const run_outcome run = run_scenario(s, o);
+  REQUIRE(run.invariants->count(invariant::vector_exact) > 0);
+  const std::string verdicts = violations_json(*run.invariants).dump();
+  const auto read_back = [&](const std::string& path) {
     entry_lists read;
     trace_reader reader(path);
-    event_observer* observers[] = {&read};
+    causality truth;
+    invariant_checker checker(truth);
+    event_observer* observers[] = {&read, &truth, &checker};
     reader.replay(observers);
+    CHECK(truth.sparse());
+    CHECK(violations_json(checker).dump() == verdicts);  // every verdict and witness as the run's
     return read;
   };
   const entry_lists read = read_back(trace.str());
   REQUIRE(read.events.size() == ran.events.size());
-  CHECK(ran.sparse == ran.events.size());    // the run's clock keeps sparse rows at this size
+  CHECK(ran.sparse == ran.events.size());  // the run's clock keeps sparse rows at this size
   CHECK(read.sparse == read.events.size());  // and the reader gives sparse stamps
   CHECK(read.events == ran.events);
 

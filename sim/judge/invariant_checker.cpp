@@ -26,6 +26,17 @@ constexpr std::array<std::string_view, invariant_count> names = [] {
 }();
 static_assert(std::size(hlc_judge::invariants) == invariant_count - hlc_first);
 
+// Whether a sparse stamp holds exactly the non-zero entries of a row.
+bool same_entries(vector_stamp v, const counter_row& r) {
+  std::size_t i = 0;
+  bool same = true;
+  r.for_each([&](std::size_t j, std::uint32_t count) {
+    same = same && i < v.nonzero() && v.entry(i) == std::pair<std::size_t, std::uint64_t>(j, count);
+    ++i;
+  });
+  return same && i == v.nonzero();
+}
+
 // For the witnesses of one event: no earlier event's vector, no path.
 causality::row no_vector() { return {}; }
 std::vector<hb_hop> no_path() { return {}; }
@@ -77,6 +88,8 @@ void invariant_checker::on_start(const run_header& h) {
   last_data_.reset();
   places_ = stamp_index(clocks);
   recorded_.assign(chosen_.vector ? n_ : 0, 0);
+  recorded_entries_.clear();
+  recorded_dense_ = false;
   for (std::size_t k = 0; k < clocks.extra.size(); ++k) {
     const chosen_clock& c = clocks.extra[k];
     others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size(), places_.extra[k]});
@@ -239,20 +252,30 @@ void invariant_checker::on_event(const event_record& e) {
     // Counters fit the truth's uint32 entries: a run has fewer than 2^32 events. One pass narrows them
     // and compares them with the truth (vector.exact).
     const vector_stamp v = vector_of(e.stamps[places_.vector]);
-    const row truth = truth_->truth(p);
-    std::uint32_t mismatches = 0;
     if (v.sparse()) {
-      std::fill(recorded_.begin(), recorded_.end(), 0);
-      v.for_each([&](std::size_t k, std::uint64_t count) { recorded_[k] = static_cast<std::uint32_t>(count); });
-      mismatches = !std::equal(recorded_.begin(), recorded_.end(), truth.begin());
+      // What the stamp holds, not the processes, is what it costs: recorded_ is written over the
+      // entries the latest sparse stamp set, and compared entry by entry with a sparse truth.
+      if (recorded_dense_) std::fill(recorded_.begin(), recorded_.end(), 0);
+      for (const std::uint32_t k : recorded_entries_) recorded_[k] = 0;
+      recorded_entries_.clear();
+      recorded_dense_ = false;
+      v.for_each([&](std::size_t k, std::uint64_t count) {
+        recorded_[k] = static_cast<std::uint32_t>(count);
+        recorded_entries_.push_back(static_cast<std::uint32_t>(k));
+      });
+      exact = truth_->sparse() ? same_entries(v, truth_->sparse_truth(p))
+                               : std::equal(recorded_.begin(), recorded_.end(), truth_->truth(p).begin());
     } else {
+      const row truth = truth_->truth(p);
       const std::span<const std::uint64_t> w = v.dense_words();
+      std::uint32_t mismatches = 0;
       for (std::size_t k = 0; k < w.size(); ++k) {
         recorded_[k] = static_cast<std::uint32_t>(w[k]);
         mismatches += recorded_[k] != truth[k];
       }
+      recorded_dense_ = true;
+      exact = mismatches == 0;
     }
-    exact = mismatches == 0;
   }
   event_view x{e,
                b,
@@ -298,10 +321,11 @@ void invariant_checker::watch(const event_view& x) {
 
 // vector.exact: the recorded vector against e's ground truth (compared in on_event).
 [[gnu::always_inline]] inline void invariant_checker::check_exact(const event_view& x) {
-  const row truth = truth_->truth(x.b.process);
-  if (!x.exact)
+  if (!x.exact) {
+    const row truth = truth_->truth(x.b.process);
     report(invariant::vector_exact, nullptr, no_vector, x.b, x.v, [&] { return vector_judge::inexact(x.v, truth, names_); },
            no_path);
+  }
   if (chosen_.vector && x.v[x.b.process] != x.b.seq) own_inexact_[x.b.process] = x.b.seq;
 }
 

@@ -17,6 +17,8 @@ void causality::on_start(const run_header& h) {
   pool_.assign(sparse_ ? 0 : width_ * width_, 0);
   rows_.assign(sparse_ ? width_ : 0, counter_row(width_, false));
   written_for_ = no_process;
+  written_.assign(sparse_ ? width_ : 0, 0);
+  written_entries_.clear();
   pool_most_ = width_ && !sparse_ && h.in_flight_memory_most
                    ? width_ + h.in_flight_memory_most / (width_ * sizeof(std::uint32_t))
                    : 0;

@@ -57,6 +57,9 @@ class counter_row {
   }
   /// The row as one counter per process, into `out` (of size()).
   void write(std::span<std::uint32_t> out) const;
+  /// The same into an `out` that is 0 but at the entries `written` lists, which then lists this row's:
+  /// what a sparse row holds, not size(), is what it costs.
+  void write_over(std::span<std::uint32_t> out, std::vector<std::uint32_t>& written) const;
   /// The entries of `counters` (one per process), in this row's form (a sparse one turning dense if crowded).
   void assign(std::span<const std::uint32_t> counters);
   /// The sum of its entries, and how many are not 0.

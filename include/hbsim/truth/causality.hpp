@@ -58,13 +58,14 @@ class causality final : public event_observer {
   row truth(process_id p) const {
     if (!sparse_) return {data(procs_[p].row), width_};
     if (written_for_ != p || written_at_ != latest_) {
-      written_.resize(width_);
-      rows_[procs_[p].row].write(written_);
+      rows_[procs_[p].row].write_over(written_, written_entries_);
       written_for_ = p;
       written_at_ = latest_;
     }
     return written_;
   }
+  /// With sparse rows, p's truth as it is kept (its non-zero entries, by process).
+  const counter_row& sparse_truth(process_id p) const { return rows_[procs_[p].row]; }
   /// Entry k of p's truth.
   std::uint32_t truth_at(process_id p, process_id k) const {
     return sparse_ ? rows_[procs_[p].row].at(k) : data(procs_[p].row)[k];
@@ -161,6 +162,7 @@ class causality final : public event_observer {
   std::vector<counter_row> rows_;     // sparse rows
   std::vector<std::uint32_t> merge_scratch_;
   mutable std::vector<std::uint32_t> written_;  // truth(written_for_) of a sparse row, at event written_at_
+  mutable std::vector<std::uint32_t> written_entries_;  // the entries of written_ that may not be 0
   mutable process_id written_for_ = no_process;
   mutable event_id written_at_ = 0;
   std::vector<std::uint32_t> refs_;
