@@ -16,11 +16,20 @@ struct kept_event {
   event_record r;  // its spans are not kept
   std::uint64_t lamport = 0;
   hlc_stamp hlc;
+  // One counter per process; beyond 4,096 processes the non-zero entries, process and count one after
+  // the other, so that recording a wide run does not keep processes² counters.
   std::vector<std::uint32_t> vector;
   std::vector<sent_message> messages;
   std::string label;
   std::optional<commit_note> commit;  // a TrueTime commit's, copied: the record's pointer lives only during the call
 };
+
+inline std::vector<std::uint32_t> kept_vector(vector_stamp v) {
+  if (v.size() <= 4096) return dense_row(v);
+  std::vector<std::uint32_t> entries;
+  v.for_each([&](std::size_t j, std::uint64_t count) { entries.insert(entries.end(), {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(count)}); });
+  return entries;
+}
 
 /// Keeps every record of a run (fine for the small runs of tests).
 class recorder final : public event_observer {
@@ -30,7 +39,7 @@ class recorder final : public event_observer {
     kept_event k{e,
                  places.lamport_of(e),
                  places.hlc_of(e),
-                 dense_row(places.vector_of(e)),
+                 kept_vector(places.vector_of(e)),
                  {e.messages.begin(), e.messages.end()},
                  std::string(e.label),
                  e.commit ? std::optional<commit_note>(*e.commit) : std::nullopt};
