@@ -154,7 +154,10 @@ observer_thread::~observer_thread() {
 }
 
 bool observer_thread::worthwhile(bool vector_sized, std::size_t processes) {
-  if (!vector_sized && processes <= many_processes) return false;
+  return (vector_sized || processes > many_processes) && second_cpu();
+}
+
+bool observer_thread::second_cpu() {
   // The CPUs this process may run on (taskset, a container's cpuset), not those the machine has.
   cpu_set_t cpus;
   if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) return CPU_COUNT(&cpus) > 1;

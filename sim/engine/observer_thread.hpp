@@ -43,6 +43,8 @@ class observer_thread final : public event_observer {
   /// processes), the hand-over cost as much as the second thread saved, or more.
   static bool worthwhile(bool vector_sized, std::size_t processes);
   static constexpr std::size_t many_processes = 65'536;
+  /// Whether this process may run on more than one CPU (taskset, a container's cpuset).
+  static bool second_cpu();
 
  private:
   struct ring;

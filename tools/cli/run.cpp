@@ -197,9 +197,9 @@ void run_args::add_to(CLI::App& cmd) {
   CLI::Option* const mode = add_compare_option(cmd, compare, true);
   cmd.add_flag("--no-compare", no_compare, "leave out the clock comparison: --compare off")->excludes(mode);
   auto* one = cmd.add_flag("--one-thread", one_thread,
-                           "judge the run (invariants, expectations, clock comparison) on the simulation's thread "
-                           "instead of a second one (the default with vector or matrix clocks, or more than 65536 "
-                           "processes, and a second CPU): the "
+                           "judge the run (invariants, expectations, clock comparison) and hash its trace on the simulation's "
+                           "thread instead of a second and third one (by default the hashing has its own with a second "
+                           "CPU, the judges with vector or matrix clocks, or more than 65536 processes, too): the "
                            "same results, slower where a second core is free");
   cmd.add_flag("--judge-thread", judge_thread,
                "judge the run on a second thread whatever its clocks: the same results, sooner where judging costs "

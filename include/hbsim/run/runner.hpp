@@ -34,7 +34,9 @@ struct run_options {
   // Judge the run (invariants, expectations, the clock comparison) on a thread of its own, beside
   // the simulation: the same results, sooner when a second core is free.
   // Unset: when this process may run on more than one CPU and vector or matrix clocks are chosen, or
-  // more than 65,536 processes (observer_thread::worthwhile).
+  // more than 65,536 processes (observer_thread::worthwhile). The trace's SHA-256 goes on a thread of
+  // its own when this is true, and when it is unset and a second CPU is there; false keeps the whole run on
+  // one thread.
   std::optional<bool> judge_thread;
   // Whether to refuse a run whose memory estimate passes the memory available (a sweep checks its runs
   // at a time together, once, instead), and to stop one whose sparse vectors could outgrow it if they do.
