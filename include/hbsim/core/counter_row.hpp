@@ -77,6 +77,9 @@ class counter_row {
   form form_ = form::dense;
 };
 
+/// f(j, count) for each non-zero entry of `r`, by process: as for_each of a vector stamp or a span of counters.
+inline void for_each(const counter_row& r, auto&& f) { r.for_each(f); }
+
 /// Entrywise max of two vectors of the same length, into `into`.
 void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> other);
 

@@ -111,8 +111,7 @@ stamp_words vector_clock::stamp(process_id p) const {
   }
   // Sparse even when crowded: readers then see one form in a run.
   words_.clear();
-  words_.push_back(sparse_stamp_tag | n_);
-  r.for_each([&](std::size_t j, std::uint32_t count) { words_.push_back(sparse_entry(j, count)); });
+  append_sparse_stamp(words_, n_, r);
   return words_;
 }
 

@@ -25,8 +25,8 @@ row as_row(stamp_words w) { return dense_row(vector_of(w)); }
 // A row as stamp words in the form of `like` (a stamp of the same run): dense or sparse.
 words as_words(const row& v, stamp_words like) {
   if (!vector_of(like).sparse()) return words(v.begin(), v.end());
-  words out{sparse_stamp_tag | v.size()};
-  for_each(v, [&](std::size_t j, std::uint64_t count) { out.push_back(sparse_entry(j, static_cast<std::uint32_t>(count))); });
+  words out;
+  append_sparse_stamp(out, v.size(), std::span<const std::uint32_t>(v));
   return out;
 }
 

@@ -94,6 +94,14 @@ void for_each(std::span<const std::uint32_t> row, F&& f) {
 }
 inline void for_each(vector_stamp v, auto&& f) { v.for_each(f); }
 
+/// Appends to `out` the sparse stamp of `row`, a row of `n` processes that for_each(row, f) visits by
+/// process (a span of counters, a counter_row).
+template <class Row>
+void append_sparse_stamp(std::vector<std::uint64_t>& out, std::size_t n, const Row& row) {
+  out.push_back(sparse_stamp_tag | n);
+  for_each(row, [&](std::size_t j, std::uint64_t count) { out.push_back(sparse_entry(j, static_cast<std::uint32_t>(count))); });
+}
+
 enum class vector_order { equal, before, after, concurrent };
 /// Compares two vector stamps of one run entrywise, dense or sparse.
 vector_order compare(vector_stamp a, vector_stamp b);
