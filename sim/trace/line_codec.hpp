@@ -72,9 +72,10 @@ class process_table {
   // and which of the standard fields they have, in the writer's order (lamport, vector, hlc).
   const bool fast;
   const bool has_lamport, has_vector, has_hlc;
-  /// Whether the fast path reads vectors into sparse stamps (as many words as non-zero entries, plus
+  /// Whether both paths read vectors into sparse stamps (as many words as non-zero entries, plus
   /// one), as a run of that many processes keeps them (logical.vector.representation): a vector of a
-  /// hundred thousand processes is then not spread over as many words on every line.
+  /// hundred thousand processes is then not spread over as many words on every line, and every stamp
+  /// of a trace has one form.
   const bool sparse_vectors;
   /// Entries of an event's vector on the fast path: n, or 0 without vectors (a run of Lamport and HLC
   /// may have a million processes) or with sparse ones.
@@ -137,7 +138,7 @@ class process_table {
 class json_line_codec {
  public:
   json_line_codec(const std::string& file, const process_table& table)
-      : file_(file), table_(table), dense_(table.n), stamps_(table.clocks) {}
+      : file_(file), table_(table), dense_(table.sparse_vectors ? 0 : table.n), stamps_(table.clocks) {}
 
   /// The line being read, for error messages.
   std::size_t line = 0;
@@ -153,7 +154,7 @@ class json_line_codec {
   event_record& event() { return rec_; }
   /// Its Lamport and HLC values and its vector, which its stamps point to.
   const standard_values& values() const { return values_; }
-  stamp_words vector() const { return dense_; }
+  stamp_words vector() const { return table_.sparse_vectors ? sparse_ : dense_; }
   drop_record read_drop(const nlohmann::json& o) const;
   /// A fault line into a record that carries the fault; `index` counts the fault lines before it.
   fault_record read_fault(const nlohmann::json& o, std::size_t index) const;
@@ -193,7 +194,8 @@ class json_line_codec {
   const process_table& table_;
   event_record rec_;
   standard_values values_;
-  std::vector<std::uint64_t> dense_;
+  std::vector<std::uint64_t> dense_;   // the vector, one word per process
+  std::vector<std::uint64_t> sparse_;  // or its sparse stamp words (process_table::sparse_vectors)
   std::vector<sent_message> messages_;
   std::vector<process_id> pruned_;
   std::vector<std::vector<std::uint64_t>> words_;  // per kind beyond the standard three

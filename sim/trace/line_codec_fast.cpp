@@ -134,7 +134,7 @@ process_table::process_table(const scenario& header)
       has_lamport(clocks.has("lamport")),
       has_vector(clocks.has("vector")),
       has_hlc(clocks.has("hlc")),
-      sparse_vectors(fast && has_vector && clocks.vector_opts.sparse_rows(n)),
+      sparse_vectors(has_vector && clocks.vector_opts.sparse_rows(n)),
       vector_width(fast && has_vector && !sparse_vectors ? n : 0) {
   slots_.assign(std::bit_ceil(2 * n), no_process);
   for (process_id i = 0; i < n; ++i) {

@@ -1,7 +1,9 @@
 // The line codec's general path (see line_codec.hpp): a line parsed by nlohmann, every field checked
 // with its JSON path.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "hbsim/clocks/vector/vector_stamp.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/json_text.hpp"
 #include "trace/json_lines.hpp"
@@ -163,7 +165,7 @@ present json_line_codec::read_event(const json& o) {
   if (const json* p = field(o, "pruned", "", false)) pruned_ = process_list(*p, "/pruned");
   r.pruned = pruned_;
   r.messages = messages_;
-  stamps_.fill(r, values_, dense_, words_);
+  stamps_.fill(r, values_, vector(), words_);
   return has;
 }
 
@@ -200,12 +202,21 @@ void json_line_codec::read_vector(const json& o) {
   const json& vector = *field(o, "vector", entries);
   if (!vector.is_object()) fail("/vector", entries, describe_json(vector));
   std::fill(dense_.begin(), dense_.end(), 0);
+  sparse_.clear();
   for (const auto& [name, value] : vector.items()) {
     const std::string path = std::string("/vector/").append(pointer_token(name));
     const auto q = table_.find(name);
     if (!q) fail(path, process_wanted(), std::string("an entry for ").append(quoted_excerpt(name)));
-    dense_[*q] = static_cast<std::uint64_t>(integer(value, path, vector_entry, 0, uint32_max));
+    const auto count = static_cast<std::uint32_t>(integer(value, path, vector_entry, 0, uint32_max));
+    if (!table_.sparse_vectors)
+      dense_[*q] = count;
+    else if (count != 0)
+      sparse_.push_back(sparse_entry(*q, count));
   }
+  if (!table_.sparse_vectors) return;
+  // The object's entries come by name; a stamp's by process. Each process once: an object's names differ.
+  std::sort(sparse_.begin(), sparse_.end());
+  sparse_.insert(sparse_.begin(), sparse_stamp_tag | table_.n);
 }
 
 void json_line_codec::read_messages(const json& ms) {
