@@ -122,6 +122,40 @@ TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {
   CHECK(run_cli("run").code == 2);
 }
 
+TEST_CASE("with --json, an error is also one JSON object on stdout, with the input error's parts") {
+  const temp_file bad("invalid_delay.json", R"({"name": "x", "processes": ["A"],
+"network": {"delay": "5xs"}})");
+  const cli_result r = run_cli("run --json '" + bad.str() + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("/network/delay") != std::string::npos);  // said on stderr as without --json
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["ok"] == false);
+  CHECK(j["exit"] == 2);
+  CHECK(j["error"]["file"] == bad.str());
+  CHECK(j["error"]["path"] == "/network/delay");
+  CHECK(j["error"]["found"] == "the string \"5xs\"");
+  CHECK(j["error"]["line"].is_null());
+  CHECK(j["error"]["message"].get<std::string>().find("expected a duration string") != std::string::npos);
+  // A syntax error has its line and column.
+  const temp_file broken("broken.json", "{\"name\": \"x\",\n  \"seed\": 1,, }\n");
+  const auto c = nlohmann::json::parse(run_cli("run --json '" + broken.str() + "'").out);
+  CHECK(c["exit"] == 2);
+  CHECK(c["error"]["line"] == 2);
+  CHECK(c["error"]["column"] == 13);
+  // A trace that check refuses.
+  const temp_file trace("not_a_trace.jsonl", "hello\n");
+  const cli_result t = run_cli("check --json '" + trace.str() + "'");
+  CHECK(t.code == 2);
+  CHECK(nlohmann::json::parse(t.out)["error"]["line"] == 1);
+  // A usage error: its message.
+  const cli_result usage = run_cli("report --json");
+  CHECK(usage.code == 2);
+  CHECK(nlohmann::json::parse(usage.out)["error"]["message"].get<std::string>().find("required") != std::string::npos);
+  // Without --json, stdout stays empty; --help is not an error.
+  CHECK(run_cli("run '" + bad.str() + "'").out.empty());
+  CHECK(run_cli("run --json --help").code == 0);
+}
+
 TEST_CASE("validate of scenarios/*.json passes over the JSON Schema beside the scenarios, and counts in words") {
   const cli_result r =
       run_cli("validate '" + source_path("scenarios/schema.json") + "' '" + source_path("scenarios/three_clocks.json") + "'");

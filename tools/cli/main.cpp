@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
 #include "subcommand.hpp"
@@ -22,11 +24,23 @@ subcommand_adder add_run, add_sweep, add_validate, add_schema, add_check, add_ex
 
 namespace {
 
-// Reports an error that ends the command. std::cerr flushes std::cout before it writes, and that
-// flush must not throw again.
-int report_error(int code, std::string_view what) {
+// Reports an error that ends the command, on stderr; with `json` (the command was given --json), on
+// stdout too as the one JSON object a script reads there: {"ok": false, "exit": code, "error": {...}},
+// with an input error's parts. std::cerr flushes std::cout before it writes, and that flush must not
+// throw again.
+int report_error(int code, std::string_view what, bool json = false, const input_error* input = nullptr) {
   std::cout.exceptions(std::ios::goodbit);
   std::cerr << "hbsim: " << what << "\n";
+  if (json) {
+    nlohmann::ordered_json error = {{"message", what}};
+    if (input) {
+      const auto known = [](std::size_t n) { return n ? nlohmann::ordered_json(n) : nlohmann::ordered_json(); };
+      error.update({{"file", input->file()}, {"path", input->path()}, {"expected", input->expected()},
+                    {"found", input->found()}, {"hint", input->hint()}, {"line", known(input->line())},
+                    {"column", known(input->column())}});
+    }
+    std::cout << nlohmann::ordered_json{{"ok", false}, {"exit", code}, {"error", error}}.dump(2) << "\n";
+  }
   return code;
 }
 
@@ -45,19 +59,29 @@ bool standard_output_flushed() {
   return false;
 }
 
+// Whether the subcommand given was given --json.
+bool wants_json(const CLI::App& cmd) {
+  const CLI::Option* json = cmd.get_option_no_throw("--json");
+  return json && json->count() > 0;
+}
+
 int dispatch(const std::vector<subcommand>& subcommands) {
   std::cout.exceptions(std::ios::badbit);
+  bool json = false;
   try {
     for (const subcommand& s : subcommands)
-      if (*s.cmd) return s.action();
+      if (*s.cmd) {
+        json = wants_json(*s.cmd);
+        return s.action();
+      }
   } catch (const input_error& e) {
-    return report_error(invalid, e.what());
+    return report_error(invalid, e.what(), json, &e);
   } catch (const output_error& e) {
-    return report_error(unwritable, e.what());
+    return report_error(unwritable, e.what(), json);
   } catch (const std::ios_base::failure&) {
     return standard_output_failed(errno);
   } catch (const std::exception& e) {
-    return report_error(internal, std::string("internal error: ") + e.what());
+    return report_error(internal, std::string("internal error: ") + e.what(), json);
   }
   return internal;
 }
@@ -84,7 +108,12 @@ int command_line(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? ok : invalid;
+    if (code == 0) return ok;  // --help, --version
+    // A usage error: with --json among the words, its object on stdout too (app.exit told stderr).
+    if (std::any_of(argv + 1, argv + argc, [](const char* w) { return std::string_view(w) == "--json"; }))
+      std::cout << nlohmann::ordered_json{{"ok", false}, {"exit", int{invalid}}, {"error", {{"message", e.what()}}}}.dump(2)
+                << "\n";
+    return invalid;
   }
   return dispatch(subcommands);
 }
