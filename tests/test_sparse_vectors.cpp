@@ -220,6 +220,32 @@ class entry_lists final : public event_observer {
  private:
   stamp_index places_;
 };
+
+// A run of s, its trace written to `trace`, each event's entries into `ran`.
+run_outcome run_traced(const scenario& s, const temp_file& trace, entry_lists& ran) {
+  run_options o;
+  o.trace_path = trace.str();
+  o.observers = {&ran};
+  return run_scenario(s, o);
+}
+
+// A trace read back into the ground truth and the invariant checker.
+struct read_back {
+  entry_lists events;
+  std::string verdicts;  // every verdict and witness, as JSON
+  bool sparse_truth = false;
+};
+read_back read_trace(const std::string& path) {
+  read_back out;
+  trace_reader reader(path);
+  causality truth;
+  invariant_checker checker(truth);
+  event_observer* observers[] = {&out.events, &truth, &checker};
+  reader.replay(observers);
+  out.verdicts = violations_json(checker).dump();
+  out.sparse_truth = truth.sparse();
+  return out;
+}
 }  // namespace
 
 TEST_CASE("a trace of more than 4,096 processes is read back into sparse stamps, entry for entry") {
@@ -230,22 +256,14 @@ TEST_CASE("a trace of more than 4,096 processes is read back into sparse stamps,
   apply_variant(s, "vector=no-tick-receive");
   const temp_file trace("wide.jsonl");
   entry_lists ran;
-  run_options o;
-  o.trace_path = trace.str();
-  o.observers = {&ran};
-  const run_outcome run = run_scenario(s, o);
+  const run_outcome run = run_traced(s, trace, ran);
   REQUIRE(run.invariants->count(invariant::vector_exact) > 0);
   const std::string verdicts = violations_json(*run.invariants).dump();
   const auto read_back = [&](const std::string& path) {
-    entry_lists read;
-    trace_reader reader(path);
-    causality truth;
-    invariant_checker checker(truth);
-    event_observer* observers[] = {&read, &truth, &checker};
-    reader.replay(observers);
-    CHECK(truth.sparse());
-    CHECK(violations_json(checker).dump() == verdicts);  // every verdict and witness as the run's
-    return read;
+    const auto r = read_trace(path);
+    CHECK(r.sparse_truth);
+    CHECK(r.verdicts == verdicts);  // every verdict and witness as the run's
+    return r.events;
   };
   const entry_lists read = read_back(trace.str());
   REQUIRE(read.events.size() == ran.events.size());
@@ -285,21 +303,14 @@ TEST_CASE("a wide trace with a kind beyond the standard three is read on the gen
   scenario s = parse_scenario(R"({"name": "wide", "processes": {"count": 4200},
     "clocks": ["lamport", "vector", "hlc", "epoch_lamport"],
     "generate": {"kind": "random", "events": 2, "send_ratio": 0.5}})", "wide.json");
-  const temp_file trace("wide_snowflake.jsonl");
+  const temp_file trace("wide_epoch_lamport.jsonl");
   entry_lists ran;
-  run_options o;
-  o.trace_path = trace.str();
-  o.observers = {&ran};
-  const run_outcome run = run_scenario(s, o);
+  const run_outcome run = run_traced(s, trace, ran);
   REQUIRE(ran.sparse == ran.events.size());
-  entry_lists read;
-  trace_reader reader(trace.str());
-  causality truth;
-  invariant_checker checker(truth);
-  event_observer* observers[] = {&read, &truth, &checker};
-  reader.replay(observers);
-  CHECK(read.sparse == read.events.size());
-  CHECK(read.events == ran.events);
-  CHECK(violations_json(checker).dump() == violations_json(*run.invariants).dump());
-  CHECK(checker.violations().empty());
+  const auto read = read_trace(trace.str());
+  CHECK(read.events.sparse == read.events.events.size());
+  CHECK(read.events.events == ran.events);
+  CHECK(read.sparse_truth);
+  CHECK(read.verdicts == violations_json(*run.invariants).dump());
+  CHECK(run.invariants->violations().empty());
 }
