@@ -55,6 +55,9 @@ TEST_CASE("run --json prints one object with the fields FORMAT.md names") {
   CHECK(j["expectations"][0]["ok"] == true);
   CHECK(j["expectations"][0]["found"]["lamport"] == 2);
   CHECK(j["wall_seconds"].is_number());
+  // B receives at t = 1ms (the default delay) on an exact clock: l = max(0, 0, pt = 1ms) = 1ms, which
+  // passes the l before, so c = 0. The duration as an expectation writes it, and in nanoseconds.
+  CHECK(j["final_clocks"]["B"]["hlc"] == json{{"l", "1ms"}, {"l_ns", 1000000}, {"c", 0}});
 }
 
 TEST_CASE("run --one-thread and --judge-thread give the same summary, and exclude each other") {

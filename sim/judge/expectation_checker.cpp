@@ -18,7 +18,8 @@ nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> n
       if (c.vector[i] != 0) v[names[i]] = c.vector[i];
     out["vector"] = v;
   }
-  if (c.shown.hlc) out["hlc"] = {{"l", format_duration(c.hlc.l)}, {"c", c.hlc.c}};
+  // l as an expectation writes it, and in nanoseconds for a script (the trace's and a witness's unit).
+  if (c.shown.hlc) out["hlc"] = {{"l", format_duration(c.hlc.l)}, {"l_ns", c.hlc.l}, {"c", c.hlc.c}};
   for (const kept_stamp& k : c.stamps) out[std::string(k.kind->name())] = k.kind->write(k.words, names);
   return out;
 }
