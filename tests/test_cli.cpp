@@ -157,6 +157,19 @@ TEST_CASE("with --json, an error is also one JSON object on stdout, with the inp
   // Without --json, stdout stays empty; --help is not an error.
   CHECK(run_cli("run '" + bad.str() + "'").out.empty());
   CHECK(run_cli("run --json --help").code == 0);
+  // An unknown command.
+  const cli_result unknown = run_cli("rnu --json x");
+  CHECK(unknown.code == 2);
+  CHECK(nlohmann::json::parse(unknown.out)["error"]["message"].get<std::string>().find("unknown command \"rnu\"") !=
+        std::string::npos);
+  // A path that is not UTF-8 cannot stop the object from being written: its byte is replaced.
+  const cli_result latin1 = run_cli("run --json \"$(printf '/nonexistent/caf\\351.json')\"");
+  CHECK(latin1.code == 2);
+  CHECK(nlohmann::json::parse(latin1.out)["error"]["file"] == "/nonexistent/caf\xef\xbf\xbd.json");
+  // A rank after the first of an MPI job prints nothing there: rank 0 speaks for the job.
+  const cli_result rank = run_cli("run --json '" + bad.str() + "'", HBSIM_BINARY, "OMPI_COMM_WORLD_RANK=1 ");
+  CHECK(rank.code == 2);
+  CHECK(rank.out.empty());
 }
 
 TEST_CASE("validate of scenarios/*.json passes over the JSON Schema beside the scenarios, and counts in words") {

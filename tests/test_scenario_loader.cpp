@@ -256,6 +256,17 @@ TEST_CASE("reactive rules and generators of full.json") {
   CHECK(g2.interval.first() == 1'000'000);
 }
 
+TEST_CASE("an HLC expectation takes l in nanoseconds (l_ns), as --json writes it, alone or beside l") {
+  const scenario s = parse_scenario(R"({"name": "x", "processes": ["A", "B"],
+    "expect": [{"event": "A#1", "hlc": {"l": "-20ms", "l_ns": -20000000, "c": 4}},
+               {"event": "B#1", "hlc": {"l_ns": 1500}}]})", "l_ns.json");
+  REQUIRE(s.expect.size() == 2);
+  CHECK(s.expect[0].hlc_l == sim_time{-20'000'000});
+  CHECK(s.expect[0].hlc_c == std::uint64_t{4});
+  CHECK(s.expect[1].hlc_l == sim_time{1'500});
+  CHECK_FALSE(s.expect[1].hlc_c.has_value());
+}
+
 TEST_CASE("expectations of full.json: dense vectors, refs, source") {
   const scenario s = load_scenario(data_file("full.json"));
   REQUIRE(s.expect.size() == 5);

@@ -86,11 +86,22 @@ void reader::read_event_values(const json& v, const std::string& path, expectati
     e.vector = std::move(dense);
   }
   if (const json* x = get(v, "hlc")) {
-    static constexpr std::array<std::string_view, 2> hlc_fields{"l", "c"};
+    // l_ns: l in nanoseconds, as --json writes it beside l, so that a `found` pasted here is read.
+    static constexpr std::array<std::string_view, 3> hlc_fields{"l", "l_ns", "c"};
     const std::string p = child(path, "hlc");
     check_fields(*x, p, "an HLC stamp", hlc_fields);
-    if (!get(*x, "l") && !get(*x, "c")) wrong(*x, p, "an HLC stamp with l, c or both");
+    if (!get(*x, "l") && !get(*x, "l_ns") && !get(*x, "c")) wrong(*x, p, "an HLC stamp with l (or l_ns), c or both");
     if (const json* l = get(*x, "l")) e.hlc_l = read_duration(*l, child(p, "l"), sign::any);
+    if (const json* ns = get(*x, "l_ns")) {
+      const std::string at = child(p, "l_ns");
+      const bool fits = ns->is_number_integer() &&
+                        (!ns->is_number_unsigned() || ns->get<std::uint64_t>() <= std::uint64_t{INT64_MAX});
+      if (!fits) wrong(*ns, at, "an integer number of nanoseconds");
+      const sim_time l = ns->get<sim_time>();
+      if (e.hlc_l && *e.hlc_l != l)
+        fail(at, concat("the l beside it in nanoseconds, ", *e.hlc_l, " (", format_duration(*e.hlc_l), ")"), std::to_string(l));
+      e.hlc_l = l;
+    }
     if (const json* c = get(*x, "c"))
       e.hlc_c = read_uint(*c, child(p, "c"), 0, std::numeric_limits<std::uint64_t>::max());
   }

@@ -10,10 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
+#include "json_error.hpp"
 #include "subcommand.hpp"
 
 namespace hbsim::cli {
@@ -24,23 +23,12 @@ subcommand_adder add_run, add_sweep, add_validate, add_schema, add_check, add_ex
 
 namespace {
 
-// Reports an error that ends the command, on stderr; with `json` (the command was given --json), on
-// stdout too as the one JSON object a script reads there: {"ok": false, "exit": code, "error": {...}},
-// with an input error's parts. std::cerr flushes std::cout before it writes, and that flush must not
-// throw again.
+// Reports an error that ends the command, on stderr; with `json` (--json is among the words), on stdout
+// too (json_error.hpp). std::cerr flushes std::cout before it writes, and that flush must not throw again.
 int report_error(int code, std::string_view what, bool json = false, const input_error* input = nullptr) {
   std::cout.exceptions(std::ios::goodbit);
   std::cerr << "hbsim: " << what << "\n";
-  if (json) {
-    nlohmann::ordered_json error = {{"message", what}};
-    if (input) {
-      const auto known = [](std::size_t n) { return n ? nlohmann::ordered_json(n) : nlohmann::ordered_json(); };
-      error.update({{"file", input->file()}, {"path", input->path()}, {"expected", input->expected()},
-                    {"found", input->found()}, {"hint", input->hint()}, {"line", known(input->line())},
-                    {"column", known(input->column())}});
-    }
-    std::cout << nlohmann::ordered_json{{"ok", false}, {"exit", code}, {"error", error}}.dump(2) << "\n";
-  }
+  if (json && !later_mpi_rank()) print_json_error(std::cout, code, what, input);
   return code;
 }
 
@@ -57,6 +45,11 @@ bool standard_output_flushed() {
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
   standard_output_failed(errno);
   return false;
+}
+
+// Whether --json is among the words of a command line that could not be parsed.
+bool json_among(int argc, char** argv) {
+  return std::any_of(argv + 1, argv + argc, [](const char* w) { return std::string_view(w) == "--json"; });
 }
 
 // Whether the subcommand given was given --json.
@@ -101,8 +94,8 @@ int command_line(int argc, char** argv) {
       std::none_of(subcommands.begin(), subcommands.end(), [&](const subcommand& c) { return c.cmd->get_name() == argv[1]; })) {
     std::string names;
     for (const subcommand& c : subcommands) names.append(names.empty() ? "" : ", ").append(c.cmd->get_name());
-    std::cerr << "hbsim: unknown command \"" << argv[1] << "\": expected one of " << names << " (see hbsim --help)\n";
-    return invalid;
+    return report_error(invalid, std::string("unknown command \"").append(argv[1]).append("\": expected one of ")
+                                     .append(names).append(" (see hbsim --help)"), json_among(argc, argv));
   }
   try {
     app.parse(argc, argv);
@@ -110,9 +103,7 @@ int command_line(int argc, char** argv) {
     const int code = app.exit(e);
     if (code == 0) return ok;  // --help, --version
     // A usage error: with --json among the words, its object on stdout too (app.exit told stderr).
-    if (std::any_of(argv + 1, argv + argc, [](const char* w) { return std::string_view(w) == "--json"; }))
-      std::cout << nlohmann::ordered_json{{"ok", false}, {"exit", int{invalid}}, {"error", {{"message", e.what()}}}}.dump(2)
-                << "\n";
+    if (json_among(argc, argv) && !later_mpi_rank()) print_json_error(std::cout, invalid, e.what());
     return invalid;
   }
   return dispatch(subcommands);

@@ -21,6 +21,7 @@
 #include "hbsim/truth/row_limit.hpp"
 #include "hbsim/views/exporter.hpp"
 #include "hbsim/views/narrator.hpp"
+#include "json_error.hpp"
 #include "subcommand.hpp"
 
 namespace hbsim::cli {
@@ -96,13 +97,17 @@ run_outputs open_outputs(const run_args& a) {
   return out;
 }
 
-// Runs the scenario twice first; false (told on stderr) when the traces differ.
-bool deterministic(const scenario& s, const std::string& file, const std::optional<std::uint64_t>& seed) {
+// Runs the scenario twice first, on the threads the run will have; false (told on stderr, and with
+// --json on stdout) when the traces differ.
+bool deterministic(const scenario& s, const run_args& a, const run_options& options) {
   run_options o;
-  o.seed = seed;
+  o.seed = options.seed;
+  o.judge_thread = options.judge_thread;
   const std::string difference = determinism_difference(s, o);
   if (!difference.empty()) {
-    std::cerr << "hbsim: " << file << " is not deterministic: two runs with the same seed differ.\n" << difference << "\n";
+    const std::string what = a.file + " is not deterministic: two runs with the same seed differ.\n" + difference;
+    std::cerr << "hbsim: " << what << "\n";
+    if (a.json) print_json_error(std::cout, failed, what);
     return false;
   }
   std::cerr << "determinism: two runs wrote byte-identical traces\n";
@@ -167,8 +172,8 @@ int run_command(const run_args& a) {
                           .append(" processes without vector clocks"),
                       std::to_string(s.processes.size()).append(" processes without vector clocks in ").append(a.file),
                       "leave --compare out, or choose vector clocks, whose ground truth the comparison needs");
-  if (a.check_determinism && !deterministic(s, a.file, seed)) return failed;
   run_options options = options_for(a, seed, outputs);
+  if (a.check_determinism && !deterministic(s, a, options)) return failed;
   std::optional<narrator> narration;
   if (a.narrate) options.observers.push_back(&narration.emplace(std::cout));
   const run_outcome out = run_scenario(s, options);

@@ -83,7 +83,7 @@ class expectation_checker final : public event_observer {
   std::vector<expectation_result> results_;
 };
 
-/// The clocks of an event as JSON: {"lamport": n, "vector": {name: n}, "hlc": {"l": "5ms", "c": n}},
+/// The clocks of an event as JSON: {"lamport": n, "vector": {name: n}, "hlc": {"l": "5ms", "l_ns": 5000000, "c": n}},
 /// then each other kind's field as in the trace.
 nlohmann::json clocks_json(const event_clocks& c, std::span<const std::string> names);
 /// Keeps the clocks of a record (the run's `shown` standard ones and its other kinds'), reusing `into`'s room.
