@@ -166,6 +166,20 @@ TEST_CASE("with --json, an error is also one JSON object on stdout, with the inp
   const cli_result latin1 = run_cli("run --json \"$(printf '/nonexistent/caf\\351.json')\"");
   CHECK(latin1.code == 2);
   CHECK(nlohmann::json::parse(latin1.out)["error"]["file"] == "/nonexistent/caf\xef\xbf\xbd.json");
+  // A --set that is not UTF-8 is refused as input (it would go into JSON), not an internal error.
+  const cli_result not_utf8 = run_cli("run '" + source_path("scenarios/three_clocks.json") +
+                                      "' --set \"$(printf '/name=x\\351')\"");
+  CHECK(not_utf8.code == 2);
+  CHECK(not_utf8.err.find("expected PATH=VALUE in UTF-8 text") != std::string::npos);
+  // A scenario whose path is not UTF-8: a failing sweep's command lines, in --json, carry U+FFFD for its byte.
+  const temp_file odd("caf\xe9.json", R"({"name": "x", "processes": ["A", "B"],
+"script": [{"at": "0ms", "process": "A", "do": "send", "to": "B", "label": "ping"}],
+"expect": [{"event": "B:ping", "lamport": 2}]})");
+  const cli_result sweep = run_cli("sweep --json '" + odd.str() + "' --seeds 1..2 --set /expect/0/lamport=3");
+  CHECK(sweep.code == 1);
+  const auto failures = nlohmann::json::parse(sweep.out)["failures"];
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0]["first"].get<std::string>().find("caf\xef\xbf\xbd.json") != std::string::npos);
   // A rank after the first of an MPI job prints nothing there: rank 0 speaks for the job.
   const cli_result rank = run_cli("run --json '" + bad.str() + "'", HBSIM_BINARY, "OMPI_COMM_WORLD_RANK=1 ");
   CHECK(rank.code == 2);

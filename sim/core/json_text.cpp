@@ -65,6 +65,15 @@ std::string did_you_mean(std::string_view word, std::span<const std::string_view
 
 using nlohmann::json;
 
+bool valid_utf8(std::string_view s) {
+  try {
+    static_cast<void>(json(std::string(s)).dump());
+  } catch (const json::type_error&) {
+    return false;
+  }
+  return true;
+}
+
 std::string quoted_excerpt(std::string_view s) {
   constexpr std::size_t max = 40;
   if (s.size() <= max) return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);

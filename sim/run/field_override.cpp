@@ -85,6 +85,9 @@ field_override parse_override(std::string_view assignment, std::string_view opti
   if (eq == std::string_view::npos || eq == 0)
     throw input_error(std::string(option), "", "PATH=VALUE, e.g. /seed=9 or /network/delay=\"5ms\"",
                       quoted_excerpt(assignment));
+  // Every path and value goes into JSON (the scenario, a sweep's lines): bytes that are not UTF-8 are refused here.
+  if (!valid_utf8(assignment))
+    throw input_error(std::string(option), "", "PATH=VALUE in UTF-8 text", quoted_excerpt(assignment) + ", which is not");
   const std::string_view value = assignment.substr(eq + 1);
   json parsed = json::parse(value, nullptr, false);
   return {std::string(assignment.substr(0, eq)), parsed.is_discarded() ? json(std::string(value)) : std::move(parsed)};

@@ -9,6 +9,7 @@
 #include "hbsim/trace/shiviz_log.hpp"
 #include "hbsim/trace/trace_reader.hpp"
 #include "hbsim/views/summary.hpp"
+#include "json_output.hpp"
 #include "subcommand.hpp"
 #include "trace_input.hpp"
 #include "wall_time.hpp"
@@ -75,7 +76,7 @@ int check_shiviz(const std::string& file, bool json, const stopwatch& watch) {
   const shiviz_report r = check_shiviz_log(file);
   const double wall = watch.seconds();
   if (json)
-    std::cout << shiviz_json(r, wall).dump(2) << "\n";
+    std::cout << printed(shiviz_json(r, wall)) << "\n";
   else
     print_shiviz(file, r);
   return r.ok() ? ok : failed;
@@ -101,7 +102,7 @@ int check_trace(const std::string& file, bool json, const stopwatch& watch) {
                        {"epsilon_ns", checker.epsilon() ? nlohmann::json(*checker.epsilon()) : nlohmann::json()},
                        {"wall_seconds", wall}};
     if (checker.data()) out["data"] = data_json(*checker.data());
-    std::cout << out.dump(2) << "\n";
+    std::cout << printed(out) << "\n";
   } else {
     print_trace_title(std::cout, "check", file, reader);
     std::cout << checker.process_names().size() << " processes, " << events

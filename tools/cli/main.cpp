@@ -12,7 +12,7 @@
 
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/output_file.hpp"
-#include "json_error.hpp"
+#include "json_output.hpp"
 #include "subcommand.hpp"
 
 namespace hbsim::cli {
@@ -24,7 +24,7 @@ subcommand_adder add_run, add_sweep, add_validate, add_schema, add_check, add_ex
 namespace {
 
 // Reports an error that ends the command, on stderr; with `json` (--json is among the words), on stdout
-// too (json_error.hpp). std::cerr flushes std::cout before it writes, and that flush must not throw again.
+// too (json_output.hpp). std::cerr flushes std::cout before it writes, and that flush must not throw again.
 int report_error(int code, std::string_view what, bool json = false, const input_error* input = nullptr) {
   std::cout.exceptions(std::ios::goodbit);
   std::cerr << "hbsim: " << what << "\n";

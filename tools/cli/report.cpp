@@ -10,6 +10,7 @@
 #include "hbsim/trace/trace_reader.hpp"
 #include "hbsim/truth/row_limit.hpp"
 #include "compare_option.hpp"
+#include "json_output.hpp"
 #include "subcommand.hpp"
 #include "trace_input.hpp"
 #include "wall_time.hpp"
@@ -58,11 +59,10 @@ int report_command(const report_args& a) {
   const double wall = watch.seconds();
   const clock_comparison& r = report.result();
   if (a.json) {
-    std::cout << nlohmann::json{{"scenario", reader.header().name},
-                                {"seed", reader.seed()},
-                                {"clock_report", clock_report_json(r, report.process_names())},
-                                {"wall_seconds", wall}}
-                     .dump(2)
+    std::cout << printed(nlohmann::json{{"scenario", reader.header().name},
+                                        {"seed", reader.seed()},
+                                        {"clock_report", clock_report_json(r, report.process_names())},
+                                        {"wall_seconds", wall}})
               << "\n";
   } else {
     print_trace_title(std::cout, "report", a.file, reader);

@@ -21,7 +21,7 @@
 #include "hbsim/truth/row_limit.hpp"
 #include "hbsim/views/exporter.hpp"
 #include "hbsim/views/narrator.hpp"
-#include "json_error.hpp"
+#include "json_output.hpp"
 #include "subcommand.hpp"
 
 namespace hbsim::cli {
@@ -147,7 +147,7 @@ int commit_exports(const run_outputs& outputs, int code, std::vector<std::string
 void print_results(const run_args& a, const scenario& s, const run_outcome& out, bool summary_on_stderr) {
   const run_report report = out.report();
   if (a.json) {
-    std::cout << summary_json(report).dump(2) << "\n";
+    std::cout << printed(summary_json(report)) << "\n";
   } else {
     // With the trace or an export on stdout, the summary goes to stderr so that output stays clean.
     print_summary(summary_on_stderr ? std::cerr : std::cout, report);

@@ -18,6 +18,7 @@
 #include "hbsim/core/time.hpp"
 #include "hbsim/run/sweep.hpp"
 #include "hbsim/views/sweep_plot.hpp"
+#include "json_output.hpp"
 #include "subcommand.hpp"
 #include "sweep_mpi.hpp"
 
@@ -231,7 +232,7 @@ int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional
     for (const auto& [why, g] : groups)
       j["failures"].push_back({{"failure", why}, {"runs", g.runs}, {"first", sw.reproduce(sw.cell(g.first))}});
     if (sw.combinations() >= 2) j["by_value"] = by_value_json(sw.by_value(results));
-    std::cout << j.dump(2) << "\n";
+    std::cout << printed(j) << "\n";
   } else {
     std::cout << "hbsim sweep: " << sw.file() << ", " << sw.size() << (sw.size() == 1 ? " run\n" : " runs\n");
     std::cout << "runs       " << done << " done" << (done < sw.size() ? " (stopped early)" : "") << ", " << failed

@@ -18,6 +18,8 @@ std::string quoted_excerpt(std::string_view s);
 /// nlohmann's parse error text ("[json.exception.parse_error.101] parse error at line 1, column 5:
 /// syntax error while parsing array - unexpected end of input; expected ']'") as (expected, found).
 std::pair<std::string, std::string> json_syntax_error(std::string_view what);
+/// Whether s is UTF-8 text, as a JSON string must be (nlohmann's own test).
+bool valid_utf8(std::string_view s);
 /// A key as one token of a JSON Pointer (RFC 6901): "~" as "~0", "/" as "~1".
 std::string pointer_token(std::string_view key);
 /// "a, b, c".

@@ -1,4 +1,4 @@
-#include "json_error.hpp"
+#include "json_output.hpp"
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -18,8 +18,7 @@ void print_json_error(std::ostream& out, int code, std::string_view message, con
                   {"found", input->found()}, {"hint", input->hint()}, {"line", known(input->line())},
                   {"column", known(input->column())}});
   }
-  out << json{{"ok", false}, {"exit", code}, {"error", error}}.dump(2, ' ', false, json::error_handler_t::replace)
-      << "\n";
+  out << printed(json{{"ok", false}, {"exit", code}, {"error", error}}) << "\n";
 }
 
 bool later_mpi_rank() {
