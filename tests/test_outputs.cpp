@@ -263,6 +263,46 @@ TEST_CASE("an output naming an input under any spelling, or another output, is r
   CHECK(listing(tmp.dir) == std::vector<std::string>{"hard.json", "link.json", "sub", "t.jsonl", "x.json"});
 }
 
+TEST_CASE("an output through a symbolic link writes the file it leads to, and the link stays a link") {
+  scratch tmp;
+  const std::string scenario = source_path("scenarios/three_clocks.json");
+  fs::create_directory(tmp.dir / "sub");
+  fs::create_symlink("target.jsonl", tmp.dir / "link");
+  fs::create_symlink("sub/later.jsonl", tmp.dir / "dangling");  // leads to a file not there yet
+  for (const char* name : {"link", "dangling"}) {
+    CAPTURE(name);
+    REQUIRE(run_cli("run '" + scenario + "' --trace '" + tmp / name + "' --export dot='" + tmp / name + ".dot'").code == 0);
+    CHECK(fs::is_symlink(tmp.dir / name));
+  }
+  CHECK(read_file(tmp / "target.jsonl").rfind(R"({"type":"header")", 0) == 0);
+  CHECK(read_file(tmp / "sub/later.jsonl") == read_file(tmp / "target.jsonl"));
+  CHECK(listing(tmp.dir / "sub") == std::vector<std::string>{"later.jsonl"});  // no temporary file left beside it
+}
+
+TEST_CASE("an output named by an open descriptor (/dev/stdout, /proc/self/fd/2) writes to it, never replacing its name") {
+  scratch tmp;
+  const std::string scenario = source_path("scenarios/three_clocks.json");
+  // /dev/stdout is such a link; one of the test's own stands for it, so that a mistake here could not
+  // replace the system's.
+  fs::create_symlink("/proc/self/fd/1", tmp.dir / "stdout");
+  // Standard output under another name is standard output: the summary goes to stderr, as with "-".
+  for (const std::string& name : {tmp / "stdout", std::string("/proc/self/fd/1"), std::string("/dev/fd/1")}) {
+    CAPTURE(name);
+    const cli_result r = run_cli("run '" + scenario + "' --trace " + name);
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind(R"({"type":"header")", 0) == 0);
+    CHECK(r.out.find("hbsim run:") == std::string::npos);
+    CHECK(r.err.find("result     ok") != std::string::npos);
+    CHECK(run_cli("run '" + scenario + "' --trace - --export dot=" + name).code == 2);  // stdout twice
+  }
+  CHECK(fs::is_symlink(tmp.dir / "stdout"));
+  // Another descriptor is written through a copy of it: standard error's messages stay, the trace follows.
+  const cli_result err = run_cli("run '" + scenario + "' --trace /proc/self/fd/2");
+  CHECK(err.code == 0);
+  CHECK(err.err.find(R"({"type":"header")") != std::string::npos);
+  CHECK(err.out.find("result     ok") != std::string::npos);
+}
+
 TEST_CASE("--seed takes what a scenario's seed takes: an unsigned 64-bit integer") {
   scratch tmp;
   const std::string three = source_path("scenarios/three_clocks.json");

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <charconv>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -77,6 +78,43 @@ extern "C" void remove_temporaries_and_die(int sig) {
   std::raise(sig);
 }
 
+// The descriptor a path names directly, as /dev/fd/N or /proc/PID/fd/N (a symbolic link that the kernel
+// resolves to what the descriptor holds, a pipe as well as a file), or -1.
+int descriptor_named(const std::filesystem::path& p) {
+  const std::filesystem::path dir = p.parent_path();
+  const std::string above = dir.parent_path().string();
+  if (dir.filename() != "fd" || !(dir == "/dev/fd" || above.starts_with("/proc/"))) return -1;
+  const std::string n = p.filename().string();
+  int fd = -1;
+  const auto [end, err] = std::from_chars(n.data(), n.data() + n.size(), fd);
+  return err == std::errc() && end == n.data() + n.size() ? fd : -1;
+}
+
+// A path after its symbolic links, followed one at a time, or the descriptor it names: a descriptor's
+// own link must not be followed (a pipe's leads nowhere, a file's to a name whose replacing would leave
+// the descriptor writing elsewhere).
+struct followed_path {
+  std::filesystem::path target;  // absolute
+  int fd = -1;
+  bool linked = false;  // through at least one symbolic link
+};
+
+followed_path followed(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code e;
+  followed_path f{fs::absolute(path, e).lexically_normal()};
+  if (e) return {path};
+  for (int hops = 0; hops < 40; ++hops) {  // as the kernel's ELOOP
+    if (f.fd = descriptor_named(f.target); f.fd >= 0) return f;
+    if (!fs::is_symlink(fs::symlink_status(f.target, e)) || e) break;
+    const fs::path to = fs::read_symlink(f.target, e);
+    if (e) break;
+    f.target = (to.is_absolute() ? to : f.target.parent_path() / to).lexically_normal();
+    f.linked = true;
+  }
+  return f;
+}
+
 // Whether writing `path` replaces a file: standard output and devices are written in place, and
 // naming one twice (/dev/null) destroys nothing.
 bool names_a_file(const std::string& path) {
@@ -128,15 +166,23 @@ void remove_temporaries_on_signals() {
   }
 }
 
+std::string output_target(const std::string& path) {
+  if (path.empty() || path == "-") return path;
+  const followed_path f = followed(path);
+  if (f.fd == STDOUT_FILENO) return "-";
+  return f.fd < 0 && f.linked ? f.target.string() : path;
+}
+
 void check_output_paths(std::span<const std::string> inputs, std::span<const output_request> outputs) {
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string path(outputs[i].path);
     const std::string option(outputs[i].option);
     for (std::size_t j = 0; j < i; ++j) {
       const std::string other(outputs[j].path);
-      if (path == "-" ? other == "-" : names_a_file(path) && same_file(path, other))
+      const bool piped = output_target(path) == "-";
+      if (piped ? output_target(other) == "-" : names_a_file(path) && same_file(path, other))
         throw input_error(option, "", "a file other than the one " + std::string(outputs[j].option) + " writes",
-                          "\"" + path + "\", the same " + (path == "-" ? "standard output" : "file"));
+                          "\"" + path + "\", the same " + (piped ? "standard output" : "file"));
     }
     if (!names_a_file(path)) continue;
     for (const std::string& input : inputs)  // one that is not there has an error of its own
@@ -150,13 +196,22 @@ output_file::output_file(std::string path, std::string_view what) : path_(std::m
   struct stat st {};
   buf_.resize(flush_at + (64 << 10));
   if (path_.empty()) return;
-  if (path_ == "-") {
+  const followed_path f = path_ == "-" ? followed_path{} : followed(path_);
+  if (path_ == "-" || f.fd == STDOUT_FILENO) {
     out_ = stdout;
+  } else if (f.fd >= 0) {
+    // Written through a copy of that descriptor: it shares the offset, so what the process writes there
+    // otherwise (stderr's messages) is neither truncated nor overwritten.
+    const int copy = ::dup(f.fd);
+    out_ = copy < 0 ? nullptr : ::fdopen(copy, "wb");
+    if (copy >= 0 && !out_) ::close(copy);
   } else if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     out_ = std::fopen(path_.c_str(), "wb");
   } else {
+    // Beside the file itself, through any links to it: renamed over a link, it would replace the link.
     // The pid keeps two hbsim processes writing the same target from sharing a temporary file.
-    temp_.emplace(path_ + ".tmp." + std::to_string(::getpid()));
+    target_ = f.target.string();
+    temp_.emplace(target_ + ".tmp." + std::to_string(::getpid()));
     out_ = std::fopen(temp_->str().c_str(), "wb");
   }
   if (!out_) {
@@ -202,7 +257,7 @@ void output_file::commit() {
   if (std::fflush(out_) != 0) fail(errno);
   const int closed = std::fclose(out_);
   out_ = nullptr;
-  if (closed != 0 || (temp_ && std::rename(temp_->str().c_str(), path_.c_str()) != 0)) fail(errno);
+  if (closed != 0 || (temp_ && std::rename(temp_->str().c_str(), target_.c_str()) != 0)) fail(errno);
   if (temp_) temp_->release();
 }
 

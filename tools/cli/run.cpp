@@ -80,14 +80,16 @@ run_outputs open_outputs(const run_args& a) {
   for (const auto& r : requests) outputs.push_back({"--export", r.second});
   check_output_paths(std::span(&a.file, 1), outputs);
   // Standard output holds one output at most (checked above); the summary then goes to stderr.
-  const auto piped = std::find_if(outputs.begin(), outputs.end(), [](const auto& o) { return o.path == "-"; });
+  const auto piped = std::find_if(outputs.begin(), outputs.end(),
+                                  [](const auto& o) { return output_target(std::string(o.path)) == "-"; });
   run_outputs out;
   out.summary_on_stderr = piped != outputs.end();
   if (a.json && out.summary_on_stderr)
-    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout", "\"-\"");
+    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout",
+                      "\"" + std::string(piped->path) + "\", standard output");
   if (a.narrate && (a.json || out.summary_on_stderr))
     throw input_error("--narrate", "", "standard output to itself (without --json or an output to -)",
-                      a.json ? "--json" : std::string(piped->option) + " -");
+                      a.json ? "--json" : std::string(piped->option) + " " + std::string(piped->path));
   // The selection options shape the exports only: without one they would change nothing, silently.
   if (requests.empty() && !a.selection.given().empty())
     throw input_error(a.selection.given(), "", "an --export FORMAT=FILE, whose events it selects or labels",

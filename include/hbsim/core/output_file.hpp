@@ -1,6 +1,9 @@
 // An output file that appears whole or not at all: written under a temporary name next to the
 // target and renamed by commit(), so a failed run or export never leaves a half-written file.
-// "-" writes to standard output; a device or a pipe (/dev/null, a FIFO) is written in place.
+// "-" writes to standard output; a device or a pipe (/dev/null, a FIFO) is written in place. A
+// symbolic link is followed: its target is written (a link stays a link), and a path that names an
+// open descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N) writes to that descriptor, standard
+// output being "-" (output_target).
 // Temporary files are removed by their owner, and also when SIGINT, SIGTERM, SIGHUP or SIGPIPE ends
 // the process, once remove_temporaries_on_signals() has been called.
 #pragma once
@@ -48,6 +51,11 @@ class temporary_path {
 /// A signal the program already ignores (nohup) or handles itself is left alone. For programs (the
 /// command line); a library never installs it behind its user's back.
 void remove_temporaries_on_signals();
+
+/// Where writing `path` lands: "-" for standard output under any name (/dev/stdout, /dev/fd/1,
+/// /proc/self/fd/1, or a link to one); for a symbolic link, what it leads to (a link to a missing file:
+/// the file it would be); else `path`.
+std::string output_target(const std::string& path);
 
 /// One output a command was asked to write, for check_output_paths: `option` names it in messages.
 struct output_request {
@@ -100,6 +108,7 @@ class output_file {
   [[noreturn]] void fail(int error);
 
   std::string path_;
+  std::string target_;  // the file that path_ names, through its links: where temp_ is renamed to
   std::string what_;
   std::optional<temporary_path> temp_;
   std::FILE* out_ = nullptr;
