@@ -215,3 +215,24 @@ TEST_CASE("hostile: labels with NUL and control characters give DOT Graphviz dra
   CHECK(read_file(graphml).find("ctl\u2401name") != std::string::npos);
   CHECK(read_file(svg).find("z\u240dw") != std::string::npos);
 }
+
+TEST_CASE("hostile: under an address-space limit, the memory estimate counts it, memory that runs out is exit 2, and a sweep "
+          "runs on the threads it can start") {
+  if (address_sanitizer) return;  // no address-space cap can be set under it (cli_fixture.hpp)
+  const std::string phold = "run '" + source_path("scenarios/phold_many.json") +
+                            "' --set '/expect=[]' --set /generate/messages=10 --set /processes/count=";
+  // A million processes are estimated at about 1.1 GB: refused before the run under 800 MB.
+  const cli_result refused = run_cli_capped(phold + "1000000", 800'000'000);
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("expected a run that fits in the memory available") != std::string::npos);
+  // 16,777,216 processes cannot even be read under 1 GB: out of memory, told as such, not an internal error.
+  const cli_result out = run_cli_capped(phold + "16777216", 1'000'000'000);
+  CHECK(out.code == 2);
+  CHECK(out.err == "hbsim: out of memory: the command needs more than this process may take (the memory available, "
+                   "a container's limit or ulimit -v)\n");
+  // 1,024 threads of 8 MB stacks do not fit in 2 GB: the sweep runs its 300 runs on those it could start.
+  const cli_result sweep =
+      run_cli_capped("sweep '" + source_path("scenarios/three_clocks.json") + "' --seeds 1..300 --jobs 1024", 2'000'000'000);
+  CHECK(sweep.code == 0);
+  CHECK(sweep.out.find("runs       300 done, 0 failed") != std::string::npos);
+}

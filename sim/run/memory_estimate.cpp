@@ -1,5 +1,8 @@
 #include "hbsim/run/memory_estimate.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -115,6 +118,14 @@ std::optional<std::uint64_t> available_memory() {
   const auto used = read_number("/sys/fs/cgroup/memory.current", "");
   if (limit && used) {
     const std::uint64_t left = *limit > *used ? *limit - *used : 0;
+    out = out ? std::min(*out, left) : left;
+  }
+  // A limit on the address space (ulimit -v, prlimit --as), less what the process has mapped already.
+  rlimit as{};
+  if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+    const auto pages = read_number("/proc/self/statm", "");
+    const std::uint64_t mapped = pages ? *pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) : 0;
+    const std::uint64_t left = as.rlim_cur > mapped ? as.rlim_cur - mapped : 0;
     out = out ? std::min(*out, left) : left;
   }
   return out;

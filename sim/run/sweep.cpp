@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <mutex>
+#include <new>
+#include <system_error>
 #include <thread>
 
 #include "hbsim/core/input_error.hpp"
@@ -133,6 +136,9 @@ sweep_result sweep::run(const sweep_cell& c, std::optional<std::uint64_t> budget
   } catch (const input_error& e) {
     r.exit = 2;
     r.failures = {std::string("invalid: ") + e.what()};
+  } catch (const std::bad_alloc&) {  // as `hbsim run` tells it: too large for the memory this process may take
+    r.exit = 2;
+    r.failures = {"out of memory"};
   } catch (const std::exception& e) {
     // What `hbsim run` reports as an internal error (exit 3) ends this run only, not the others.
     r.exit = 3;
@@ -148,12 +154,21 @@ void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failu
   // Runs whose sparse vectors could outgrow the memory are each stopped if the process grows past it
   // (set below, before any run starts).
   std::optional<std::uint64_t> budget;
+  // What a thread's runs throw beyond a run (out of memory while keeping a result) stops every thread,
+  // and is thrown again here once they have stopped: never out of a thread, which would end the process.
+  std::exception_ptr failure;
   const auto work = [&] {
-    for (std::size_t i; !stop.load() && (i = share.rank + next.fetch_add(1) * share.ranks) < size();) {
-      sweep_result r = run(cell(i), budget);
-      if (!r.ok && stop_on_failure) stop.store(true);
+    try {
+      for (std::size_t i; !stop.load() && (i = share.rank + next.fetch_add(1) * share.ranks) < size();) {
+        sweep_result r = run(cell(i), budget);
+        if (!r.ok && stop_on_failure) stop.store(true);
+        const std::lock_guard<std::mutex> lock(tell);
+        done(i, std::move(r));
+      }
+    } catch (...) {
       const std::lock_guard<std::mutex> lock(tell);
-      done(i, std::move(r));
+      if (!failure) failure = std::current_exception();
+      stop.store(true);
     }
   };
   // The runs at a time must fit in memory together. Checked once, here: each run checking what the
@@ -171,9 +186,18 @@ void sweep::run_cells(unsigned jobs, std::atomic<bool>& stop, bool stop_on_failu
     budget = check_memory(*largest, true, available);
     at_once = static_cast<unsigned>(std::min<std::uint64_t>(at_once, *available / most));
   }
+  // No more threads than this share has runs. A thread the system cannot give (a limit on threads or on
+  // the address space) leaves the runs to those started, this one at least.
+  const std::size_t runs = size() > share.rank ? (size() - share.rank + share.ranks - 1) / share.ranks : 0;
+  at_once = static_cast<unsigned>(std::min<std::size_t>(at_once, std::max<std::size_t>(runs, 1)));
   std::vector<std::jthread> threads;
-  for (unsigned t = 1; t < at_once; ++t) threads.emplace_back(work);
+  try {
+    for (unsigned t = 1; t < at_once; ++t) threads.emplace_back(work);
+  } catch (const std::system_error&) {  // work() below and the threads started take every run
+  }
   work();
+  threads.clear();  // joined
+  if (failure) std::rethrow_exception(failure);
 }
 
 std::vector<std::optional<sweep_result>> sweep::run_all(

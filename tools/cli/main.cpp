@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,13 @@ int dispatch(const std::vector<subcommand>& subcommands) {
       }
   } catch (const input_error& e) {
     return report_error(invalid, e.what(), json, &e);
+  } catch (const std::bad_alloc&) {
+    // Past what the memory estimate foresaw (it leaves out a run's smaller parts): too large for this machine,
+    // as a run the estimate refuses is.
+    return report_error(invalid,
+                        "out of memory: the command needs more than this process may take (the memory available, "
+                        "a container's limit or ulimit -v)",
+                        json);
   } catch (const output_error& e) {
     return report_error(unwritable, e.what(), json);
   } catch (const std::ios_base::failure&) {

@@ -30,8 +30,8 @@ memory_estimate estimate_memory(const scenario& s, bool compare_clocks, std::uin
 /// "12 MiB", or "224 GiB" from 10 GiB on.
 std::string size_text(std::uint64_t bytes);
 
-/// The memory this process may still take: the smaller of the machine's available memory and its
-/// cgroup's limit; nullopt where neither can be read.
+/// The memory this process may still take: the smallest of the machine's available memory, its
+/// cgroup's limit and what its address-space limit (ulimit -v) leaves; nullopt where none is known.
 std::optional<std::uint64_t> available_memory();
 
 /// Throws input_error (naming s's file and /processes) when the estimate passes `available`. When only
