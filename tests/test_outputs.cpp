@@ -263,6 +263,17 @@ TEST_CASE("an output naming an input under any spelling, or another output, is r
   CHECK(listing(tmp.dir) == std::vector<std::string>{"hard.json", "link.json", "sub", "t.jsonl", "x.json"});
 }
 
+TEST_CASE("an output named by an empty string is refused, not silently left out") {
+  const std::string three = source_path("scenarios/three_clocks.json");
+  for (const std::string& command : {"run '" + three + "' --trace ''", "sweep '" + three + "' --seeds 1..2 --out ''",
+                                     "sweep '" + three + "' --seeds 1..2 --csv ''", "export '" + three + "' --to dot -o ''"}) {
+    CAPTURE(command);
+    const cli_result r = run_cli(command);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(": expected a file name, found \"\"") != std::string::npos);
+  }
+}
+
 TEST_CASE("an output through a symbolic link writes the file it leads to, and the link stays a link") {
   scratch tmp;
   const std::string scenario = source_path("scenarios/three_clocks.json");
@@ -320,6 +331,8 @@ TEST_CASE("--seed takes what a scenario's seed takes: an unsigned 64-bit integer
   const cli_result file = run_cli("run '" + tmp / "minus.json" + "'");
   CHECK(file.code == 2);
   CHECK(file.err.find("/seed: expected an unsigned 64-bit integer") != std::string::npos);
+  // -0 is 0 in JSON: a seed, in the file as through --set.
+  CHECK(run_cli("run --set /seed=-0 '" + three + "'").code == 0);
   // The whole range is accepted: 0 and 2^64 - 1 reach the trace's header.
   for (const std::string good : {"0", "18446744073709551615"}) {
     const cli_result r = run_cli("run --seed " + good + " --trace - '" + three + "'");

@@ -20,7 +20,9 @@ std::size_t index_in(const json& array, const std::string& token, const std::str
                      const std::string& option) {
   std::size_t index = 0;
   const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), index);
-  if (error != std::errc() || end != token.data() + token.size() || index >= array.size())
+  // RFC 6901: an index has no leading zero ("01" names no element).
+  if (error != std::errc() || end != token.data() + token.size() || index >= array.size() ||
+      (token.size() > 1 && token[0] == '0'))
     throw input_error(option, o.path,
                       "an index of " + at + " (0 to " + std::to_string(array.size()) + " - 1), or - to append",
                       quoted_excerpt(token));

@@ -26,7 +26,7 @@ struct export_args {
                    "shiviz)")
         ->required();
     cmd.add_option("--to", format, "format: " + format_list())->required();
-    cmd.add_option("-o,--output", output, "output file (default: standard output)");
+    cmd.add_option("-o,--output", output, "output file (default: standard output)")->check(output_path);
     selection.add_to(cmd);
   }
 };

@@ -189,7 +189,7 @@ int run_command(const run_args& a) {
 void run_args::add_to(CLI::App& cmd) {
   cmd.add_option("scenario", file, "scenario file (JSON)")->required();
   cmd.add_option("--seed", seed, "seed for every random choice (overrides the scenario's)");
-  cmd.add_option("--trace", trace, "write the trace (JSON Lines) to FILE, or - for stdout");
+  cmd.add_option("--trace", trace, "write the trace (JSON Lines) to FILE, or - for stdout")->check(output_path);
   cmd.add_option("--set", sets,
                  "set a scenario field: PATH=VALUE, PATH a JSON pointer, VALUE JSON or else a string, e.g. "
                  "/network/delay=\"5ms\" (repeatable)");

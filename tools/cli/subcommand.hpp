@@ -26,6 +26,11 @@ inline std::string counted(std::uint64_t n, const std::string& one, const std::s
   return std::to_string(n).append(" ").append(n == 1 ? one : many.empty() ? one + "s" : many);
 }
 
+// For an option naming an output file: an empty name would silently write nothing.
+inline const CLI::Validator output_path(
+    [](const std::string& path) { return path.empty() ? std::string("expected a file name, found \"\"") : std::string(); },
+    "");
+
 // Adds a subcommand and its options to the app. The action reads the options as parsed, so their
 // variables live as long as it does.
 using subcommand_adder = subcommand(CLI::App& app);

@@ -299,11 +299,13 @@ void sweep_args::add_to(CLI::App& cmd) {
                  "split at the commas outside them); repeatable, every combination is run");
   cmd.add_option("--jobs", jobs, "runs at a time (default: the CPUs this process may use)")
       ->check(CLI::Range(1u, 1024u));
-  cmd.add_option("--out", out, "write one JSON line per run to FILE, in (values, seed) order");
+  cmd.add_option("--out", out, "write one JSON line per run to FILE, in (values, seed) order")->check(output_path);
   cmd.add_option("--csv", csv, "write the runs as a CSV table to FILE, in the same order: seed, the --set values, "
-                               "verdict, a column per invariant violated, events, trace_sha256, wall time");
+                               "verdict, a column per invariant violated, events, trace_sha256, wall time")
+      ->check(output_path);
   cmd.add_option("--plot", plot, "write an SVG plot of the by-value table to FILE: failed runs, violations by "
                                  "invariant, HLC's largest epsilon, per combination of --set values")
+      ->check(output_path)
       ->needs(set);
   cmd.add_flag("--json", json, "print the summary as one JSON object");
   cmd.add_flag("--stop-on-failure", stop_on_failure, "stop after the first run that fails");
