@@ -236,3 +236,10 @@ TEST_CASE("hostile: under an address-space limit, the memory estimate counts it,
   CHECK(sweep.code == 0);
   CHECK(sweep.out.find("runs       300 done, 0 failed") != std::string::npos);
 }
+
+TEST_CASE("hostile: a label holding a NUL is escaped in the message that lists it, which goes on past it") {
+  // three_clocks expects A:prepare, its first event, whose label is now "\u0000x".
+  const cli_result r = run_cli("run '" + source_path("scenarios/three_clocks.json") + "' --set '/script/0/label=\"\\u0000x\"'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find(R"(found no event of A labelled "prepare" (A's labels: "\u0000x" "hello" "news"))") != std::string::npos);
+}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hbsim/core/json_text.hpp"
+
 namespace hbsim {
 
 namespace {
@@ -32,14 +34,15 @@ std::string ref_tracker::problem(std::span<const std::string> names) const {
     s.append(proc).append(ref_.index == 1 ? " has no events"
                                           : " has fewer than " + std::to_string(ref_.index) + " events");
   } else if (matches_ == 0) {
-    s.append("no event of ").append(proc).append(" labelled \"").append(ref_.label).append("\" (");
+    // Labels as JSON strings: a control character (a NUL would end the message) is escaped.
+    s.append("no event of ").append(proc).append(" labelled ").append(quoted_excerpt(ref_.label)).append(" (");
     if (labels_seen_.empty()) s.append(proc).append(" has no events");
     else s.append(proc).append("'s labels:");
-    for (const std::string& l : labels_seen_) s.append(" \"").append(l).append("\"");
+    for (const std::string& l : labels_seen_) s.append(" ").append(quoted_excerpt(l));
     s.append(")");
   } else if (ref_.index > 0) {
-    s.append("only ").append(std::to_string(matches_)).append(matches_ == 1 ? " event of " : " events of ").append(proc).append(" labelled \"");
-    s.append(ref_.label).append("\"");
+    s.append("only ").append(std::to_string(matches_)).append(matches_ == 1 ? " event of " : " events of ").append(proc).append(" labelled ");
+    s.append(quoted_excerpt(ref_.label));
   } else {
     s.append(std::to_string(matches_)).append(" events:");
     for (std::size_t i = 0; i < match_seqs_.size(); ++i)
