@@ -118,6 +118,10 @@ TEST_CASE("run refuses an export's selection without an export, which it would i
   }
   const scratch tmp;
   CHECK(run_cli("run --clocks lamport --export dot='" + (tmp / "g.dot") + "' '" + good.str() + "'").code == 0);
+  // "all" among other names: said to stand alone, not taken for a misspelt clock.
+  const cli_result all = run_cli("run --clocks all,lamport --export dot='" + (tmp / "g.dot") + "' '" + good.str() + "'");
+  CHECK(all.code == 2);
+  CHECK(all.err.find(R"(found "all" ("all" stands alone: it names them all))") != std::string::npos);
 }
 
 TEST_CASE("invalid input exits 2 naming the file, usage errors exit 2") {

@@ -58,7 +58,8 @@ std::vector<std::string> parse_clocks(std::string_view text, std::span<const std
     const std::string_view name = text.substr(0, comma);
     if (std::find(known.begin(), known.end(), name) == known.end())
       throw input_error(origin, "", "clock names separated by commas (" + join_names(known) + ") or \"all\"",
-                        quoted_excerpt(name), did_you_mean(name, known));
+                        quoted_excerpt(name),
+                        name == "all" ? "\"all\" stands alone: it names them all" : did_you_mean(name, known));
     if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
