@@ -687,7 +687,8 @@ TEST_CASE("trace reader: values at the edges of their ranges read exactly, on bo
   line = replaced(line, "[0,1]", "[-1,1000000000]");
   std::string second = replaced(local_line, "\"id\":1", "\"id\":2");
   second = replaced(second, "\"process\":\"A\"", "\"process\":\"B\"");
-  second = replaced(second, "\"time\":0,\"pt\":0", "\"time\":1,\"pt\":-9223372036854775808");
+  // At the same time as the first: events come in execution order, and time cannot pass its largest value.
+  second = replaced(second, "\"time\":0,\"pt\":0", "\"time\":9223372036854775807,\"pt\":-9223372036854775808");
   second = replaced(second, "{\"A\":1}", "{\"A\":0,\"B\":9}");
   for (const std::string& space : {std::string(), std::string(" ")}) {
     INFO("space: '" << space << "'");
@@ -704,6 +705,27 @@ TEST_CASE("trace reader: values at the edges of their ranges read exactly, on bo
     CHECK(r.records.events[1].r.pt == std::numeric_limits<std::int64_t>::min());
     CHECK(r.records.events[1].vector == std::vector<std::uint32_t>{0, 9});
     CHECK(r.ends.end.time == 9223372036854775807);
+  }
+}
+
+TEST_CASE("trace reader: an event before the previous one in time is refused, on both paths: lines are in execution order") {
+  std::string second = replaced(local_line, "\"id\":1", "\"id\":2");
+  second = replaced(second, "\"process\":\"A\"", "\"process\":\"B\"");
+  second = replaced(second, "{\"A\":1}", "{\"B\":1}");
+  const std::string first = replaced(local_line, "\"time\":0,", "\"time\":5,");
+  for (const std::string& space : {std::string(), std::string(" ")}) {
+    INFO("space: '" << space << "'");
+    const temp_file trace("backwards.jsonl", std::string(header_line) + "\n" + first + "\n" +
+                                                 replaced(second, ",\"hlc\"", space + ",\"hlc\"") + "\n");
+    try {
+      read_back(trace.str());
+      FAIL("accepted an event at time 0 after one at time 5");
+    } catch (const input_error& e) {
+      CHECK(e.line() == 3);
+      CHECK(e.path() == "/time");
+      CHECK(e.expected() == "a time at or after the previous event's, 5 (events are listed in execution order)");
+      CHECK(e.found() == "0");
+    }
   }
 }
 

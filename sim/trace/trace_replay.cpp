@@ -74,6 +74,10 @@ void trace_replay::finish_event(event_record& r, present has) {
   if (r.id != next_id_)
     fail("/id", std::string("event id ").append(std::to_string(next_id_)).append(" (one more than the previous event's)"),
          std::to_string(r.id));
+  if (r.time < last_event_time_)
+    fail("/time",
+         concat("a time at or after the previous event's, ", last_event_time_, " (events are listed in execution order)"),
+         std::to_string(r.time));
   const std::uint64_t seq = last_seq_[r.process] + 1;
   if (r.seq != seq)
     fail("/seq",
@@ -99,6 +103,7 @@ void trace_replay::finish_event(event_record& r, present has) {
     r.send_event = 0;
   }
   last_seq_[r.process] = seq;
+  last_event_time_ = r.time;
   ++next_id_;
   latest_ = std::max(latest_, r.time);
   for (event_observer* o : observers_) o->on_event(r);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,7 @@ class trace_replay {
   event_id next_id_ = 1;
   std::size_t faults_ = 0;  // fault lines so far
   sim_time latest_ = 0;
+  sim_time last_event_time_ = std::numeric_limits<sim_time>::min();  // events come in execution order
   flight_table in_flight_;
 };
 
