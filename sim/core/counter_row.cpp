@@ -89,15 +89,6 @@ void counter_row::write(std::span<std::uint32_t> out) const {
   for (std::size_t i = 0; i < data_.size(); i += 2) out[data_[i]] = data_[i + 1];
 }
 
-void counter_row::write_over(std::span<std::uint32_t> out, std::vector<std::uint32_t>& written) const {
-  for (const std::uint32_t j : written) out[j] = 0;
-  written.clear();
-  for_each([&](std::size_t j, std::uint32_t count) {
-    out[j] = count;
-    written.push_back(static_cast<std::uint32_t>(j));
-  });
-}
-
 void counter_row::assign(std::span<const std::uint32_t> counters) {
   if (form_ == form::dense) {
     data_.assign(counters.begin(), counters.end());

@@ -177,9 +177,9 @@ void check_output_paths(std::span<const std::string> inputs, std::span<const out
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string path(outputs[i].path);
     const std::string option(outputs[i].option);
+    const bool piped = output_target(path) == "-";
     for (std::size_t j = 0; j < i; ++j) {
       const std::string other(outputs[j].path);
-      const bool piped = output_target(path) == "-";
       if (piped ? output_target(other) == "-" : names_a_file(path) && same_file(path, other))
         throw input_error(option, "", "a file other than the one " + std::string(outputs[j].option) + " writes",
                           "\"" + path + "\", the same " + (piped ? "standard output" : "file"));

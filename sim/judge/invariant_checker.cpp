@@ -89,7 +89,6 @@ void invariant_checker::on_start(const run_header& h) {
   places_ = stamp_index(clocks);
   recorded_.assign(chosen_.vector ? n_ : 0, 0);
   recorded_entries_.clear();
-  recorded_dense_ = false;
   for (std::size_t k = 0; k < clocks.extra.size(); ++k) {
     const chosen_clock& c = clocks.extra[k];
     others_.push_back({c.kind, c.kind->make_judge(names_), reports_.size(), places_.extra[k]});
@@ -254,15 +253,9 @@ void invariant_checker::on_event(const event_record& e) {
     const vector_stamp v = vector_of(e.stamps[places_.vector]);
     if (v.sparse()) {
       // What the stamp holds, not the processes, is what it costs: recorded_ is written over the
-      // entries the latest sparse stamp set, and compared entry by entry with a sparse truth.
-      if (recorded_dense_) std::fill(recorded_.begin(), recorded_.end(), 0);
-      for (const std::uint32_t k : recorded_entries_) recorded_[k] = 0;
-      recorded_entries_.clear();
-      recorded_dense_ = false;
-      v.for_each([&](std::size_t k, std::uint64_t count) {
-        recorded_[k] = static_cast<std::uint32_t>(count);
-        recorded_entries_.push_back(static_cast<std::uint32_t>(k));
-      });
+      // entries the latest stamp set (a run's stamps have one form, run_header::sparse_rows: the clock's
+      // and the trace reader's alike), and compared entry by entry with a sparse truth.
+      write_over(recorded_, recorded_entries_, v);
       exact = truth_->sparse() ? same_entries(v, truth_->sparse_truth(p))
                                : std::equal(recorded_.begin(), recorded_.end(), truth_->truth(p).begin());
     } else {
@@ -273,7 +266,6 @@ void invariant_checker::on_event(const event_record& e) {
         recorded_[k] = static_cast<std::uint32_t>(w[k]);
         mismatches += recorded_[k] != truth[k];
       }
-      recorded_dense_ = true;
       exact = mismatches == 0;
     }
   }

@@ -86,8 +86,7 @@ std::size_t reader::read_choice(const json& v, const std::string& path, names ch
 
 std::uint64_t reader::read_uint(const json& v, const std::string& path, std::uint64_t min, std::uint64_t max) const {
   // A float is refused even when whole ("2.0"): counts are written as integers.
-  const bool integer = v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
-  if (!integer || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
+  if (!is_unsigned_integer(v) || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
     wrong(v, path, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
   return v.get<std::uint64_t>();
 }

@@ -59,8 +59,7 @@ scenario reader::read(const json& root) {
   s.name = read_string(need(root, "", "name", "the scenario's name"), "/name", "the scenario's name");
   if (const json* f = get(root, "description")) s.description = read_string(*f, "/description", "a description");
   if (const json* f = get(root, "seed")) {
-    if (!f->is_number_unsigned() && !(f->is_number_integer() && f->get<std::int64_t>() >= 0))  // -0 too
-      wrong(*f, "/seed", "an unsigned 64-bit integer");
+    if (!is_unsigned_integer(*f)) wrong(*f, "/seed", "an unsigned 64-bit integer");
     s.seed = f->get<std::uint64_t>();
   }
   if (const json* f = get(root, "until")) s.until = read_duration(*f, "/until", sign::non_negative);

@@ -63,7 +63,7 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
   header_.file = path_;
   header_.name = name.get<std::string>();
   const json& seed = need("seed", "an unsigned 64-bit integer");
-  if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
+  if (!is_unsigned_integer(seed))
     fail("/seed", "an unsigned 64-bit integer", describe_json(seed));
   header_.seed = seed.get<std::uint64_t>();
   const std::string list = "an array of 1 to " + std::to_string(limits::processes) + " process names";

@@ -57,9 +57,6 @@ class counter_row {
   }
   /// The row as one counter per process, into `out` (of size()).
   void write(std::span<std::uint32_t> out) const;
-  /// The same into an `out` that is 0 but at the entries `written` lists, which then lists this row's:
-  /// what a sparse row holds, not size(), is what it costs.
-  void write_over(std::span<std::uint32_t> out, std::vector<std::uint32_t>& written) const;
   /// The entries of `counters` (one per process), in this row's form (a sparse one turning dense if crowded).
   void assign(std::span<const std::uint32_t> counters);
   /// The sum of its entries, and how many are not 0.
@@ -79,6 +76,19 @@ class counter_row {
 
 /// f(j, count) for each non-zero entry of `r`, by process: as for_each of a vector stamp or a span of counters.
 inline void for_each(const counter_row& r, auto&& f) { r.for_each(f); }
+
+/// Writes `row` (anything for_each visits by process: a counter_row, a sparse vector stamp) into an `out`
+/// that is 0 but at the entries `written` lists, which then lists row's: what a sparse row holds, not its
+/// size, is what this costs.
+template <class Row>
+void write_over(std::span<std::uint32_t> out, std::vector<std::uint32_t>& written, const Row& row) {
+  for (const std::uint32_t j : written) out[j] = 0;
+  written.clear();
+  for_each(row, [&](std::size_t j, std::uint64_t count) {
+    out[j] = static_cast<std::uint32_t>(count);
+    written.push_back(static_cast<std::uint32_t>(j));
+  });
+}
 
 /// Entrywise max of two vectors of the same length, into `into`.
 void merge_max(std::span<std::uint32_t> into, std::span<const std::uint32_t> other);

@@ -2,6 +2,7 @@
 // every reader of JSON (scenarios, traces, ShiViz logs) so their messages read alike.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ std::string quoted_excerpt(std::string_view s);
 /// nlohmann's parse error text ("[json.exception.parse_error.101] parse error at line 1, column 5:
 /// syntax error while parsing array - unexpected end of input; expected ']'") as (expected, found).
 std::pair<std::string, std::string> json_syntax_error(std::string_view what);
+/// Whether v is an integer from 0 to 2^64 - 1 (nlohmann reads -0 as a signed one).
+inline bool is_unsigned_integer(const nlohmann::json& v) {
+  return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+}
 /// Whether s is UTF-8 text, as a JSON string must be (nlohmann's own test).
 bool valid_utf8(std::string_view s);
 /// A key as one token of a JSON Pointer (RFC 6901): "~" as "~0", "/" as "~1".

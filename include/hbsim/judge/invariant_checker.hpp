@@ -182,7 +182,6 @@ class invariant_checker final : public event_observer {
   stamp_index places_;
   std::vector<std::uint32_t> recorded_;  // the event's vector stamp as a row of the truth's width
   std::vector<std::uint32_t> recorded_entries_;  // those a sparse stamp set in it (the others are 0)
-  bool recorded_dense_ = false;                  // unless a dense stamp was written there since
   std::size_t judged_ = 0;
   struct other {
     std::shared_ptr<const clock_kind> kind;

@@ -58,7 +58,7 @@ class causality final : public event_observer {
   row truth(process_id p) const {
     if (!sparse_) return {data(procs_[p].row), width_};
     if (written_for_ != p || written_at_ != latest_) {
-      rows_[procs_[p].row].write_over(written_, written_entries_);
+      write_over(written_, written_entries_, rows_[procs_[p].row]);
       written_for_ = p;
       written_at_ = latest_;
     }
