@@ -94,6 +94,11 @@ TEST_CASE("run --variant changes a clock, a wrong one is invalid input") {
   const cli_result wrong = run_cli("run --variant lamport=nonsense '" + good.str() + "'");
   CHECK(wrong.code == 2);
   CHECK(wrong.err.find("no-tick-local") != std::string::npos);  // the valid names are listed
+  // The mistake is on the command line: the option is named, not a path of the file, which has no /logical.
+  CHECK(wrong.err.find("hbsim: --variant lamport=nonsense: expected a lamport variant") != std::string::npos);
+  CHECK(wrong.err.find("/logical") == std::string::npos);
+  const cli_result typo = run_cli("run --variant lamport=no_tick_local '" + good.str() + "'");
+  CHECK(typo.err.find("(did you mean \"no-tick-local\"?)") != std::string::npos);
   CHECK(run_cli("run --variant clock=x '" + good.str() + "'").code == 2);
 }
 

@@ -548,4 +548,11 @@ TEST_CASE("export: bad options exit 2 and say what was expected") {
   const cli_result run = run_cli("run '" + source_path("scenarios/three_clocks.json") + "' --export svg");
   CHECK(run.code == 2);
   CHECK(run.err.find("FORMAT=FILE") != std::string::npos);
+  // On run the format comes with --export: the error names that, not export's --to.
+  const std::string pdf = tmp / "x.pdf";
+  const cli_result unknown = run_cli("run '" + source_path("scenarios/three_clocks.json") + "' --export pdf=" + pdf);
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("hbsim: --export pdf=" + pdf + ": expected an export format") != std::string::npos);
+  CHECK(unknown.err.find("--to") == std::string::npos);
+  CHECK(!fs::exists(pdf));
 }

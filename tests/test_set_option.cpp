@@ -94,8 +94,8 @@ TEST_CASE("--set errors name the option, the path, what was expected and what wa
   CHECK(unknown.find("did you mean \"delay\"?") != std::string::npos);
   const std::string invalid = refused("/seed=-1", "at /seed:");
   CHECK(invalid.find("found a number (-1)") != std::string::npos);
-  refused("/processes/7=\"x\"", "an index of /processes (0 to 3 - 1), or - to append");
-  refused("/processes/01=\"x\"", "an index of /processes (0 to 3 - 1), or - to append");  // RFC 6901: no leading 0
+  refused("/processes/7=\"x\"", "an index of /processes (0 to 2), or - to append");
+  refused("/processes/01=\"x\"", "an index of /processes (0 to 2), or - to append");  // RFC 6901: no leading 0
   refused("/seed/x=1", "an object or an array at /seed");
   refused("=", "PATH=VALUE");
 }

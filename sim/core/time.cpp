@@ -45,8 +45,10 @@ std::optional<sim_time> parse_duration(std::string_view text, std::string* why) 
   for (const unit& candidate : units)
     if (candidate.suffix == suffix) u = &candidate;
   if (u == nullptr) {
-    fail(why, letters == 0 ? "no unit: write ns, us, ms or s after the number"
-                           : "unknown unit: the units are ns, us, ms and s");
+    const std::size_t space = text.find(' ');
+    fail(why, space != std::string_view::npos ? "no spaces: write the number and its unit together, as in \"5ms\""
+              : letters == 0                  ? "no unit: write ns, us, ms or s after the number"
+                                              : "unknown unit: the units are ns, us, ms and s");
     return std::nullopt;
   }
   const std::string_view number = text.substr(0, text.size() - letters);

@@ -326,7 +326,7 @@ void simulation::state::run() {
   if (script) {
     auto [path, problem] = script->unsound_reference(names);
     if (!path.empty())
-      throw input_error(sc.file, path, "a reference that names exactly one event", problem);
+      throw input_error(sc.source(), path, "a reference that names exactly one event", problem);
   }
   const run_end end{now, stats.hit_max_events, stats.hit_until, stats.hit_max_pending};
   notify([&](event_observer& o) { o.on_finish(end); });

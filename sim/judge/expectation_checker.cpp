@@ -103,7 +103,7 @@ void expectation_checker::on_finish(const run_end&) {
       const std::string field = x.type == expectation::kind::event_values ? std::string("/event")
                                 : std::string(x.type == expectation::kind::before ? "/before/" : "/concurrent/")
                                       .append(std::to_string(w.side));
-      throw input_error(scenario_->file, x.path + field, "a reference that names exactly one event",
+      throw input_error(scenario_->source(), x.path + field, "a reference that names exactly one event",
                         w.tracker.problem(names_));
     }
   static constexpr const char* relation_names[] = {"unknown", "the same event", "before", "after", "concurrent"};

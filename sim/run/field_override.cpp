@@ -24,7 +24,9 @@ std::size_t index_in(const json& array, const std::string& token, const std::str
   if (error != std::errc() || end != token.data() + token.size() || index >= array.size() ||
       (token.size() > 1 && token[0] == '0'))
     throw input_error(option, o.path,
-                      "an index of " + at + " (0 to " + std::to_string(array.size()) + " - 1), or - to append",
+                      (array.empty() ? at + " is empty: - to append"
+                                     : "an index of " + at + " (0 to " + std::to_string(array.size() - 1) +
+                                           "), or - to append"),
                       quoted_excerpt(token));
   return index;
 }
@@ -98,12 +100,16 @@ field_override parse_override(std::string_view assignment, std::string_view opti
 scenario load_scenario(const std::string& path, std::span<const field_override> overrides,
                        const clock_registry& registry) {
   const auto name = [&](const field_override& o) { return "--set " + o.text() + " (in " + path + ")"; };
+  std::string edits;
+  for (const field_override& o : overrides) edits.append(edits.empty() ? "" : ", ").append("--set ").append(o.text());
   try {
-    return load_scenario(
+    scenario s = load_scenario(
         path, [&](json& doc) {
           for (const field_override& o : overrides) apply(doc, o, name(o));
         },
         registry);
+    s.edits = edits;
+    return s;
   } catch (const input_error& e) {
     if (e.file() != path || overrides.empty()) throw;
     for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
@@ -111,9 +117,7 @@ scenario load_scenario(const std::string& path, std::span<const field_override> 
         throw input_error(name(*o), e.path(), e.expected(), e.found(), e.hint(), e.line(), e.column());
     // Elsewhere in the file, yet maybe because of an edit (an expectation naming a process that a
     // smaller count left out): the edits are named with the file.
-    std::string edited = path + " (with";
-    for (const field_override& o : overrides) edited.append(&o == overrides.data() ? " " : ", ").append("--set ").append(o.text());
-    throw input_error(edited.append(")"), e.path(), e.expected(), e.found(), e.hint(), e.line(), e.column());
+    throw input_error(path + " (with " + edits + ")", e.path(), e.expected(), e.found(), e.hint(), e.line(), e.column());
   }
 }
 

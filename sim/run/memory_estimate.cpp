@@ -146,7 +146,7 @@ void refuse_beyond(const memory_estimate& e, std::optional<std::uint64_t> availa
 std::optional<std::uint64_t> check_memory(const scenario& s, bool compare_clocks, std::optional<std::uint64_t> available,
                                           std::uint64_t compared_most) {
   const memory_estimate e = estimate_memory(s, compare_clocks, compared_most);
-  refuse_beyond(e, available, s.file, "a run that", "a run",
+  refuse_beyond(e, available, s.source(), "a run that", "a run",
                 s.logical.vector_sized()
                     ? R"(fewer processes, or vector clocks left out ("clocks": ["lamport", "hlc"]), which cost processes² counters)"
                     : "fewer processes or a smaller PHOLD population");

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/core/output_file.hpp"
 #include "engine/observer_thread.hpp"
 #include "run/memory_guard.hpp"
@@ -47,17 +48,23 @@ class progress_line final : public event_observer {
   bool shown_ = false;
 };
 
+// A variant name that `clock` does not have: the mistake is on the command line, not in the file.
+[[noreturn]] void refuse_variant(std::string_view clock, std::string_view name, std::span<const std::string_view> names) {
+  std::string valid;
+  for (std::string_view n : names) valid += (valid.empty() ? "" : ", ") + std::string(n);
+  throw input_error("--variant " + std::string(clock) + "=" + std::string(name), "",
+                    "a " + std::string(clock) + " variant: one of " + valid, quoted_excerpt(name),
+                    did_you_mean(name, names));
+}
+
 template <class Parse, class Names>
-void set_variant(const scenario& s, std::string_view clock, std::string_view name, Parse parse, Names names,
+void set_variant(std::string_view clock, std::string_view name, Parse parse, Names names,
                  auto& field) {
   if (auto v = parse(name)) {
     field = *v;
     return;
   }
-  std::string valid;
-  for (std::string_view n : names()) valid += (valid.empty() ? "" : ", ") + std::string(n);
-  throw input_error(s.file.empty() ? "--variant" : s.file, "/logical/" + std::string(clock) + "/variant",
-                    "one of " + valid, "\"" + std::string(name) + "\"");
+  refuse_variant(clock, name, names());
 }
 
 // --variant causal=no-hold, total=arrival-order: the layers of the scenario's groups of that order.
@@ -67,16 +74,10 @@ void set_delivery_variant(scenario& s, std::string_view order, std::string_view 
   if (!has)
     throw input_error("--variant", "", "a delivery group of order \"" + std::string(order) + "\" in the scenario",
                       "\"" + std::string(order) + "\"");
-  const auto path = [&] { return s.file.empty() ? std::string("--variant") : s.file; };
-  const auto refuse = [&](std::span<const std::string_view> names) {
-    std::string valid;
-    for (std::string_view n : names) valid += (valid.empty() ? "" : ", ") + std::string(n);
-    throw input_error(path(), "/delivery", "one of " + valid, "\"" + std::string(name) + "\"");
-  };
   const auto causal = find_variant<causal_variant>(causal_variant_names(), name);
   const auto total = find_variant<total_variant>(total_variant_names(), name);
-  if (order == "causal" && !causal) refuse(causal_variant_names());
-  if (order == "total" && !total) refuse(total_variant_names());
+  if (order == "causal" && !causal) refuse_variant(order, name, causal_variant_names());
+  if (order == "total" && !total) refuse_variant(order, name, total_variant_names());
   for (delivery_group& g : s.delivery.groups) {
     if (g.order == delivery_order::causal && causal) g.causal = *causal;
     if (g.order == delivery_order::total && total) g.total = *total;
@@ -121,7 +122,7 @@ void apply_variant(scenario& s, std::string_view assignment) {
                                   [&](const chosen_clock& c) { return c.kind->name() == clock; });
   if (s.data && clock == s.data->policy) {  // the data policy's variants: lww=no-tie-break
     const auto policy = make_policy(*s.data);
-    set_variant(s, clock, name, [&](std::string_view n) { return find_variant<std::size_t>(policy->variants(), n); },
+    set_variant(clock, name, [&](std::string_view n) { return find_variant<std::size_t>(policy->variants(), n); },
                 [&] { return policy->variants(); }, s.data->variant);
     return;
   }
@@ -135,13 +136,13 @@ void apply_variant(scenario& s, std::string_view assignment) {
                       "\"" + std::string(clock) + "\"");
   }
   if (clock == "lamport")
-    set_variant(s, clock, name, parse_lamport_variant, lamport_variant_names, s.logical.lamport);
+    set_variant(clock, name, parse_lamport_variant, lamport_variant_names, s.logical.lamport);
   else if (clock == "vector")
-    set_variant(s, clock, name, parse_vector_variant, vector_variant_names, s.logical.vector);
+    set_variant(clock, name, parse_vector_variant, vector_variant_names, s.logical.vector);
   else if (clock == "hlc")
-    set_variant(s, clock, name, parse_hlc_variant, hlc_variant_names, s.logical.hlc);
+    set_variant(clock, name, parse_hlc_variant, hlc_variant_names, s.logical.hlc);
   else
-    set_variant(s, clock, name, [&](std::string_view n) { return find_variant<std::size_t>(other->kind->variants(), n); },
+    set_variant(clock, name, [&](std::string_view n) { return find_variant<std::size_t>(other->kind->variants(), n); },
                 [&] { return other->kind->variants(); }, other->variant);
 }
 
@@ -158,7 +159,7 @@ run_outcome run_scenario(const scenario& s, const run_options& options) {
   // Sparse vectors that could outgrow the memory: stopped, with an input error, if they do.
   std::optional<memory_guard> guard;
   if (budget) {
-    guard.emplace(s.file, *budget);
+    guard.emplace(s.source(), *budget);
     out.sim->observe(*guard);
   }
   // Formatted even when not written: its fingerprint is part of every summary. Only hashed, it goes with the judges

@@ -55,7 +55,7 @@ const std::string& reader::read_string(const json& v, const std::string& path, s
 
 std::string reader::read_label(const json& v, const std::string& path) const {
   const std::string& s = read_string(v, path, "a label");
-  const std::string expected = "a label of 1 to " + std::to_string(limits::name_length) + " characters";
+  const std::string expected = "a label of 1 to " + std::to_string(limits::name_length) + " bytes";
   if (s.empty()) wrong(v, path, expected);
   if (s.size() > limits::name_length) fail(path, expected, "a string of " + std::to_string(s.size()) + " bytes");
   return s;

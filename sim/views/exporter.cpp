@@ -154,10 +154,11 @@ void exporter::on_finish(const run_end& end) { finish(end); }
 
 std::span<const std::string_view> export_formats() { return format_names; }
 
-std::unique_ptr<exporter> make_exporter(std::string_view format, std::string path, const export_options& options) {
+std::unique_ptr<exporter> make_exporter(std::string_view format, std::string path, const export_options& options,
+                                        std::string_view option) {
   for (const format_entry& f : formats)
     if (f.name == format) return f.make(std::move(path), options);
-  throw input_error("--to", "", "an export format (" + join_names(format_names) + ")", quoted_excerpt(format),
+  throw input_error(std::string(option), "", "an export format (" + join_names(format_names) + ")", quoted_excerpt(format),
                     did_you_mean(format, format_names));
 }
 

@@ -340,7 +340,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   const auto names = sim.process_names();
   const scenario& sc = sim.source();
   out << "hbsim run: " << sc.name;
-  if (!sc.file.empty()) out << " (" << sc.file << ")";
+  if (!sc.file.empty()) out << " (" << sc.file << (sc.edits.empty() ? "" : " with ") << sc.edits << ")";
   out << ", seed " << sim.seed() << "\n";
   out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("
       << stop_reason(s, sc) << ")\n\n";

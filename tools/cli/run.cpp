@@ -95,7 +95,7 @@ run_outputs open_outputs(const run_args& a) {
     throw input_error(a.selection.given(), "", "an --export FORMAT=FILE, whose events it selects or labels",
                       "no --export");
   for (const auto& [format, path] : requests)
-    out.exporters.push_back(make_exporter(format, path, a.selection.options()));
+    out.exporters.push_back(make_exporter(format, path, a.selection.options(), "--export " + format + "=" + path));
   return out;
 }
 

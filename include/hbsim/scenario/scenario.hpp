@@ -31,7 +31,10 @@ struct process_spec {
 };
 
 struct scenario {
-  std::string file;  // where it was read from ("" when built in C++)
+  std::string file;   // where it was read from ("" when built in C++)
+  std::string edits;  // the command line's edits of it ("--set /until=\"1ms\""), "" when none
+  /// The file as errors found after loading name it: with its edits, which may be their cause.
+  std::string source() const { return edits.empty() ? file : file + " (with " + edits + ")"; }
   std::string name;
   std::string description;
   std::uint64_t seed = 1;

@@ -117,8 +117,9 @@ class exporter : public event_observer {
 std::span<const std::string_view> export_formats();
 
 /// An exporter writing `format` to `path` ("-": standard output) through output_file. Throws
-/// input_error for an unknown format (listing the known ones) or, at on_start, a process name the run
-/// does not have.
-std::unique_ptr<exporter> make_exporter(std::string_view format, std::string path, const export_options& options = {});
+/// input_error for an unknown format (listing the known ones, and naming `option`, where the user gave the
+/// format) or, at on_start, a process name the run does not have.
+std::unique_ptr<exporter> make_exporter(std::string_view format, std::string path, const export_options& options = {},
+                                        std::string_view option = "--to");
 
 }  // namespace hbsim
