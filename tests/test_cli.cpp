@@ -102,6 +102,18 @@ TEST_CASE("run --variant changes a clock, a wrong one is invalid input") {
   CHECK(run_cli("run --variant clock=x '" + good.str() + "'").code == 2);
 }
 
+TEST_CASE("the summary shows the first three witnesses of a violated invariant, numbered") {
+  // no-tick-local: the three local events (A's prepare, B's draft, C's idle, each its process's first) keep
+  // L = 0 where the rule gives 0 + 1 = 1; the sends and receives tick as they should.
+  const cli_result r = run_cli("run --variant lamport=no-tick-local '" + source_path("scenarios/three_clocks.json") + "'");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("  VIOLATED  lamport.rule: 3 violations; the first 3:\n   1. b: A#1 local \"prepare\"") !=
+        std::string::npos);
+  CHECK(r.out.find("   2. b: B#1 local \"draft\"") != std::string::npos);
+  CHECK(r.out.find("   3. b: C#1 local \"idle\"") != std::string::npos);
+  CHECK(r.out.find("      rule: L = 0, the canonical rule gives L' + 1 = 0 + 1 = 1\n") != std::string::npos);
+}
+
 TEST_CASE("run --seed, --trace FILE") {
   const temp_file good("trace.json", with_lamport(2));
   const scratch tmp;

@@ -798,3 +798,38 @@ TEST_CASE("narration of a send tells a FIFO link's later arrival from a delivery
   CHECK(link.find("(not before the message ahead of it: FIFO link)") != std::string::npos);
   CHECK(link.find("held back") == std::string::npos);
 }
+
+TEST_CASE("hbsim check judges the delivery groups the trace's header records as the run did") {
+  const scratch tmp;
+  const auto lesson = [](const std::string& name) { return "'" + source_path("scenarios/teaching/" + name) + "'"; };
+  // Lesson 41's causal group without hold-back: Chitra delivers Bilal's answer before Asha's question.
+  const std::string causal = tmp / "41.jsonl";
+  CHECK(run_cli("run --trace " + causal + " " + lesson("41_causal_no_hold.json")).code == 0);  // it expects that
+  const cli_result c = run_cli("check " + causal);
+  CHECK(c.code == 1);
+  CHECK(c.out.find("invariants    11 of 12 hold") != std::string::npos);
+  CHECK(c.out.find("VIOLATED  delivery.causal: 1 violation; first:") != std::string::npos);
+  // Lesson 42's sequencer: the header names it, and the canonical layer passes.
+  const std::string sequenced = tmp / "42.jsonl";
+  CHECK(run_cli("run --trace " + sequenced + " " + lesson("42_sequencer_total_order.json")).code == 0);
+  const json header = json::parse(read_file(sequenced).substr(0, read_file(sequenced).find('\n')));
+  CHECK(header["delivery"] ==
+        json::parse(R"([{"group": ["R1", "R2", "R3"], "order": "total", "via": "sequencer", "sequencer": "Seq"}])"));
+  const cli_result s = run_cli("check " + sequenced);
+  CHECK(s.code == 0);
+  CHECK(s.out.find("invariants    12 of 12 hold") != std::string::npos);
+  // Lesson 45 served by arrival: the Queue edits before it creates.
+  const std::string arrival = tmp / "45.jsonl";
+  CHECK(run_cli("run --variant total=arrival-order --trace " + arrival + " " + lesson("45_fcfs_job_queue.json")).code == 1);
+  const cli_result t = run_cli("check " + arrival);
+  CHECK(t.code == 1);
+  CHECK(t.out.find("VIOLATED  delivery.total_order: 2 violations") != std::string::npos);
+  // A header's groups are read as a scenario's: a member the trace does not have is refused.
+  const std::string unknown = tmp.write("unknown.jsonl",
+      R"({"type":"header","format":"hbsim-trace/1","scenario":"x","seed":0,"processes":["A","B"],"delivery":[{"group":["A","Z"],"order":"fifo"}]})"
+      "\n");
+  const cli_result u = run_cli("check " + unknown);
+  CHECK(u.code == 2);
+  CHECK(u.err.find(unknown + ":1: at /delivery/0/group/1: expected the name of a process of the scenario, found the "
+                   "unknown process \"Z\" (known processes: A, B)") != std::string::npos);
+}

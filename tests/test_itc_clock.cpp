@@ -280,7 +280,7 @@ TEST_CASE("itc in the clock comparison: bytes in the paper's encoding and edges,
   // and the violation fails the run.
   const cli_result chosen = run_cli("run --variant itc=no-join '" + lesson28 + "'");
   CHECK(chosen.code == 1);
-  CHECK(has(chosen.out, "  VIOLATED  itc.strong_clock_condition: 2 violations; first:\n"));
+  CHECK(has(chosen.out, "  VIOLATED  itc.strong_clock_condition: 2 violations; the first 2:\n"));
   CHECK(has(chosen.out, "expectations  5 met, 3 unmet\n"));
 }
 

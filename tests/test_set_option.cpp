@@ -115,6 +115,18 @@ TEST_CASE("an error elsewhere in a file edited by --set names the edits with the
   CHECK(unedited.find("(with") == std::string::npos);
 }
 
+TEST_CASE("an error found after the run that an edit caused names the edits too and so does the summary") {
+  const std::string file = source_path("scenarios/three_clocks.json");
+  // Until 1ms, B's "draft" (at 1.5ms) never happens: the reference /expect/2/event names no event.
+  const cli_result cut = run_cli("run --set /until=1ms '" + file + "'");
+  CHECK(cut.code == 2);
+  CHECK(cut.err.find(file + " (with --set /until=\"1ms\"): at /expect/2/event: expected a reference that names "
+                     "exactly one event, found no event of B labelled \"draft\"") != std::string::npos);
+  const cli_result seeded = run_cli("run --set /seed=4 '" + file + "'");
+  CHECK(seeded.code == 0);
+  CHECK(seeded.out.find("hbsim run: three-clocks (" + file + " with --set /seed=4), seed 4\n") != std::string::npos);
+}
+
 TEST_CASE("field_override gives back what --set takes") {
   const field_override o = parse_override("/network/delay=5ms");
   CHECK(o.path == "/network/delay");

@@ -6,10 +6,10 @@
 
 namespace hbsim::scenario_internal {
 
-namespace {
-
 inline constexpr std::array<std::string_view, 3> order_names{"fifo", "causal", "total"};  // delivery_order order
 inline constexpr std::array<std::string_view, 2> via_names{"sequencer", "lamport"};        // total_via order
+
+namespace {
 
 bool link_is_fifo(const network_config& net, process_id from, process_id to) {
   bool fifo = net.defaults.fifo;
@@ -76,4 +76,45 @@ delivery_group reader::read_delivery_group(const json& v, const std::string& pat
   return g;
 }
 
+delivery_config reader::read_recorded_delivery(const json& v, std::span<const std::string> process_names) {
+  process_count_ = process_names.size();
+  for (process_id i = 0; i < process_count_; ++i) {
+    process_names_.push_back(process_names[i]);
+    process_index_.emplace(process_names[i], i);
+  }
+  network_config fifo;  // the run's links were checked when it was loaded
+  fifo.defaults.fifo = true;
+  return {read_list<delivery_group>(v, "/delivery", "delivery groups",
+                                    [&](const json& x, const std::string& p, std::size_t) {
+                                      return read_delivery_group(x, p, fifo);
+                                    })};
+}
+
 }  // namespace hbsim::scenario_internal
+
+namespace hbsim {
+
+nlohmann::json delivery_groups_json(const delivery_config& c, std::span<const std::string> process_names) {
+  using scenario_internal::order_names;
+  using scenario_internal::via_names;
+  nlohmann::json groups = nlohmann::json::array();
+  for (const delivery_group& g : c.groups) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const process_id p : g.members) members.push_back(process_names[p]);
+    nlohmann::json x = {{"group", std::move(members)}, {"order", order_names[static_cast<std::size_t>(g.order)]}};
+    if (g.order == delivery_order::total) {
+      x["via"] = via_names[static_cast<std::size_t>(g.via)];
+      if (g.via == total_via::sequencer) x["sequencer"] = process_names[g.sequencer];
+    }
+    groups.push_back(std::move(x));
+  }
+  return groups;
+}
+
+delivery_config read_delivery_groups(const nlohmann::json& v, const std::string& file,
+                                     std::span<const std::string> process_names) {
+  scenario_internal::reader r(file, clock_registry::standard());
+  return r.read_recorded_delivery(v, process_names);
+}
+
+}  // namespace hbsim

@@ -72,6 +72,8 @@ class reader {
   reader(const std::string& file, const clock_registry& registry) : file_(file), registry_(registry) {}
 
   scenario read(const json& root);
+  /// A trace header's delivery groups (read_delivery_groups).
+  delivery_config read_recorded_delivery(const json& v, std::span<const std::string> process_names);
 
  private:
   [[noreturn]] void fail(const std::string& path, const std::string& expected, const std::string& found,

@@ -82,6 +82,15 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
   }
   if (const auto it = o.find("clocks"); it != o.end()) read_clocks(*it, registry, fail);
   if (const auto it = o.find("logical"); it != o.end()) read_options(*it, fail);
+  if (const auto it = o.find("delivery"); it != o.end()) {
+    std::vector<std::string> names;
+    for (const process_spec& p : header_.processes) names.push_back(p.name);
+    try {
+      header_.delivery = read_delivery_groups(*it, path_, names);
+    } catch (const input_error& e) {
+      throw input_error(path_, e.path(), e.expected(), e.found(), e.hint(), line);
+    }
+  }
 }
 
 void trace_reader::read_options(const json& v,

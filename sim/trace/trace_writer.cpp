@@ -159,8 +159,11 @@ void trace_writer::on_start(const run_header& h) {
   for (const chosen_clock& c : clocks.extra)
     if (nlohmann::json o = c.kind->recorded_options(); !o.is_null()) recorded[c.kind->name()] = std::move(o);
   const std::string options = recorded.empty() ? std::string() : recorded.dump();
+  // The delivery groups, so that hbsim check judges their order from the trace as the run did.
+  const std::string delivery =
+      h.source->delivery.empty() ? std::string() : delivery_groups_json(h.source->delivery, h.process_names).dump();
   char* p = reserve(128 + 6 * h.source->name.size() + n * (longest_name_ + 1) + clock_names +
-                    options.size());
+                    options.size() + delivery.size());
   p = lit(p, "{\"type\":\"header\",\"format\":\"hbsim-trace/1\",\"scenario\":");
   p = write_json_string(p, h.source->name);
   p = lit(p, ",\"seed\":");
@@ -182,6 +185,10 @@ void trace_writer::on_start(const run_header& h) {
   if (!options.empty()) {
     p = lit(p, ",\"logical\":");
     p = std::copy(options.begin(), options.end(), p);
+  }
+  if (!delivery.empty()) {
+    p = lit(p, ",\"delivery\":");
+    p = std::copy(delivery.begin(), delivery.end(), p);
   }
   end_line(p);
 }

@@ -373,19 +373,24 @@ void print_invariants(std::ostream& out, const invariant_checker& c, std::span<c
   if (const auto eps = c.epsilon()) out << "; HLC's l ran at most " << format_duration(*eps) << " ahead of pt (epsilon)";
   out << "\n";
   for (const violation_report& v : violated) {
+    // The witnesses kept (the first three), numbered when there are several.
+    const std::size_t shown = v.examples.size();
     out << "  " << (is_expected(expected, v.name) ? "expected  " : "VIOLATED  ") << v.name << ": "
-        << v.count << (v.count == 1 ? " violation" : " violations") << "; first:\n";
-    const violation_example& x = v.examples.front();
-    if (x.a) out << "      a: " << describe(*x.a, names) << "\n";
-    out << "      b: " << describe(x.b, names) << "\n";
-    out << "      rule: " << x.rule << "\n";
-    // Witness paths are single edges from a to b: the first broken edge on any path.
-    if (x.a && x.path.size() == 1)
-      out << "      path: " << names[x.a->process] << "#" << x.a->seq
-          << (x.path[0].message ? " --message--> " : " --process order--> ") << names[x.b.process] << "#" << x.b.seq
-          << "\n";
-    else if (x.a && x.path.empty())
-      out << "      path: none, a and b are concurrent\n";
+        << v.count << (v.count == 1 ? " violation" : " violations")
+        << (shown == 1 ? std::string("; first:\n") : "; the first " + std::to_string(shown) + ":\n");
+    for (std::size_t i = 0; i < shown; ++i) {
+      const violation_example& x = v.examples[i];
+      const std::string first = shown == 1 ? "      " : "   " + std::to_string(i + 1) + ". ";
+      out << first << (x.a ? "a: " + describe(*x.a, names) + "\n      b: " : "b: ") << describe(x.b, names) << "\n";
+      out << "      rule: " << x.rule << "\n";
+      // Witness paths are single edges from a to b: the first broken edge on any path.
+      if (x.a && x.path.size() == 1)
+        out << "      path: " << names[x.a->process] << "#" << x.a->seq
+            << (x.path[0].message ? " --message--> " : " --process order--> ") << names[x.b.process] << "#"
+            << x.b.seq << "\n";
+      else if (x.a && x.path.empty())
+        out << "      path: none, a and b are concurrent\n";
+    }
   }
   if (c.unverified_pairs() > 0)
     out << "  (" << c.unverified_pairs()

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,5 +100,14 @@ scenario load_scenario(const std::string& path, const std::function<void(nlohman
 /// The same for text already in memory; `file` names it in messages.
 scenario parse_scenario(std::string_view text, const std::string& file,
                         const clock_registry& registry = clock_registry::standard());
+
+/// Delivery groups as a scenario's "delivery" writes them, for a trace's header: members by name, the
+/// variant left out (the judges check what happened, whatever the layers did).
+nlohmann::json delivery_groups_json(const delivery_config& c, std::span<const std::string> process_names);
+/// A trace header's "delivery", read as a scenario's is, with `process_names` the trace's processes.
+/// The FIFO links a "lamport" group asks of its scenario's network are not asked of a trace. Throws
+/// input_error naming `file` and the JSON path from /delivery.
+delivery_config read_delivery_groups(const nlohmann::json& v, const std::string& file,
+                                     std::span<const std::string> process_names);
 
 }  // namespace hbsim
