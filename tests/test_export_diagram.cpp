@@ -389,3 +389,54 @@ TEST_CASE("diagram html in headless chromium: a click highlights the causal past
     check_click(tmp, html, g, g.event_count());
   }
 }
+
+namespace {
+
+// The page's hover panel for event `id`: the page is copied with a script at its end that moves the mouse
+// over the event's dot, as a user does, and writes the panel's text into the DOM Chromium dumps.
+std::string hover(const scratch& tmp, const std::string& html, event_id id) {
+  REQUIRE_MESSAGE(fs::exists("/usr/bin/chromium"), "the diagram tests need chromium (tools/setup.sh installs it)");
+  std::string page = read_file(html);
+  const std::string script =
+      "<script>const c = document.querySelector('circle.ev[data-event=\"" + std::to_string(id) +
+      "\"]'); const r = c.getBoundingClientRect(); c.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, "
+      "clientX: r.x, clientY: r.y})); const p = document.createElement('pre'); p.id = 'tip-text'; "
+      "p.textContent = document.getElementById('tip').textContent; document.body.appendChild(p);</script>";
+  page.insert(page.rfind("</body>"), script);
+  const std::string hovered = tmp / "hovered.html", dom = tmp / "hovered-dom.html", profile = tmp / "chromium-profile";
+  std::ofstream(hovered) << page;
+  const std::string cmd = "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run "
+                          "--user-data-dir='" + profile + "' --virtual-time-budget=5000 --dump-dom 'file://" + hovered +
+                          "' >'" + dom + "' 2>/dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string text = read_file(dom);
+  const auto from = text.find("<pre id=\"tip-text\">");
+  REQUIRE(from != std::string::npos);
+  const auto start = from + std::string_view("<pre id=\"tip-text\">").size();
+  return text.substr(start, text.find("</pre>", start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("diagram tooltips show the clocks the run keeps and no others") {
+  scratch tmp;
+  // Lesson 20 keeps vector and matrix clocks. B's first event receives A's message sent at A's second
+  // event: V = max({A:2}, {}) with B's own entry ticked, {A:2, B:1}; B's matrix row is that vector, and
+  // its row of A is what the message carried of A's knowledge, A's own vector {A:2}.
+  const std::string matrix = trace_of(tmp, "scenarios/teaching/20_matrix_knowledge.json");
+  const std::string html = tmp / "matrix.html";
+  REQUIRE(run_cli("export '" + matrix + "' --to html -o '" + html + "'").code == 0);
+  const std::string tip = hover(tmp, html, 3);
+  CHECK(tip.find("B#1 receive") == 0);
+  CHECK(tip.find("\nvector {A:2, B:1}") != std::string::npos);
+  CHECK(tip.find("\nmatrix {A:{A:2}, B:{A:2, B:1}}") != std::string::npos);
+  CHECK(tip.find("lamport") == std::string::npos);  // the run has no Lamport clock and no HLC
+  CHECK(tip.find("hlc") == std::string::npos);
+  const std::string svg = exported(tmp, matrix, "svg");
+  CHECK(svg.find("time 3ms, pt 3ms\nvector {A:2, B:1}\nmatrix {A:{A:2}, B:{A:2, B:1}}</title>") != std::string::npos);
+  CHECK(svg.find("\nlamport ") == std::string::npos);
+  // --clocks chooses what the tooltips show as well as the labels.
+  const std::string chosen = exported(tmp, matrix, "svg", "--clocks matrix");
+  CHECK(chosen.find("\nvector ") == std::string::npos);
+  CHECK(chosen.find("\nmatrix {A:{A:2}, B:{A:2, B:1}}</title>") != std::string::npos);
+}

@@ -44,7 +44,7 @@ tr.sel{background:#fff59d}
 constexpr std::string_view page_script = R"js(<script>
 'use strict';
 const data = JSON.parse(document.getElementById('hb-data').textContent);
-const events = data.events;
+const events = data.events, clocks = data.clocks;
 const index = new Map(events.map((e, i) => [e.id, i]));
 
 // Happens-before edges: each event's predecessor on its process, and each received message.
@@ -101,7 +101,7 @@ document.getElementById('diagram').addEventListener('mousemove', ev => {
   if (!t) return;
   const e = events[index.get(+t.dataset.event)];
   tip.textContent = `${e.process}#${e.seq} ${e.kind} "${e.label}" (event ${e.id})${e.message ? '\n' + e.message : ''}\n` +
-    `time ${e.time}, pt ${e.pt}\nlamport ${e.lamport}\nvector ${e.vector}\nhlc ${e.hlc}${e.commit ? '\n' + e.commit : ''}` +
+    `time ${e.time}, pt ${e.pt}${e.clocks.map((v, k) => `\n${clocks[k]} ${v}`).join('')}${e.commit ? '\n' + e.commit : ''}` +
     (e.data || '');
   tip.style.left = `${ev.clientX + 14}px`;
   tip.style.top = `${ev.clientY + 14}px`;
@@ -171,12 +171,13 @@ class html_exporter final : public diagram_exporter {
  private:
   // The events with their clocks as text, and the message edges, for the page's script.
   std::string data(const std::vector<shown_clock>& clocks) const {
-    nlohmann::json events = nlohmann::json::array(), messages = nlohmann::json::array();
+    nlohmann::json events = nlohmann::json::array(), messages = nlohmann::json::array(), names = nlohmann::json::array();
+    for (const shown_clock& c : clocks) names.push_back(c.name);
     for (const diagram_event& e : this->events()) {
       nlohmann::json labels = nlohmann::json::array(), cells = nlohmann::json::array();
       for (const shown_clock& c : clocks) {
         labels.push_back(clock_label(e, c));
-        cells.push_back(cell(e, c));
+        cells.push_back(clock_text(e, c));
       }
       nlohmann::json o = {{"id", e.id},
                           {"lane", e.lane},
@@ -186,9 +187,6 @@ class html_exporter final : public diagram_exporter {
                           {"label", e.label},
                           {"time", format_duration(e.time)},
                           {"pt", format_duration(e.pt)},
-                          {"lamport", e.lamport},
-                          {"vector", vector_text(e)},
-                          {"hlc", hlc_text(e.hlc)},
                           {"labels", std::move(labels)},
                           {"clocks", std::move(cells)}};
       if (e.from != no_process)
@@ -200,7 +198,7 @@ class html_exporter final : public diagram_exporter {
       if (e.kind == event_kind::receive && e.send_event != 0) messages.push_back({e.send_event, e.id});
     }
     const std::string text =
-        nlohmann::json{{"events", std::move(events)}, {"messages", std::move(messages)}}.dump(
+        nlohmann::json{{"clocks", std::move(names)}, {"events", std::move(events)}, {"messages", std::move(messages)}}.dump(
             -1, ' ', false, nlohmann::json::error_handler_t::replace);
     // "<" only occurs inside strings; escaped, no label can close the <script> element.
     std::string out;
@@ -209,16 +207,6 @@ class html_exporter final : public diagram_exporter {
     return out;
   }
 
-  // A clock's value in the table: as the tooltip writes it for the standard clocks, as the kind writes it otherwise.
-  std::string cell(const diagram_event& e, const shown_clock& c) const {
-    if (c.kind) return e.others[c.stamp];
-    switch (*c.standard) {
-      case export_clock::lamport: return std::to_string(e.lamport);
-      case export_clock::vector: return vector_text(e);
-      case export_clock::hlc: break;
-    }
-    return hlc_text(e.hlc);
-  }
 };
 
 }  // namespace

@@ -239,6 +239,10 @@ std::string diagram_exporter::clock_label(const diagram_event& e, const shown_cl
   return s + "]";
 }
 
+std::string diagram_exporter::clock_text(const diagram_event& e, const shown_clock& c) const {
+  return c.standard == export_clock::vector ? vector_text(e) : clock_label(e, c);
+}
+
 std::string diagram_exporter::vector_text(const diagram_event& e) const {
   std::string s = "{";
   for (const auto& [p, v] : e.vector) s.append(s.size() == 1 ? "" : ", ").append(names_[p]).append(":").append(std::to_string(v));
@@ -518,10 +522,12 @@ void diagram_exporter::draw_events(std::string& s, const layout& l) const {
     }
     if (e.arrived != no_arrival)
       s += "\narrived " + format_duration(e.arrived) + ", held back " + format_duration(e.time - e.arrived);
-    s += "\ntime " + format_duration(e.time) + ", pt " + format_duration(e.pt) + "\nlamport " +
-         std::to_string(e.lamport) + "\nvector ";
-    escape_into(s, vector_text(e));
-    s += "\nhlc " + hlc_text(e.hlc);
+    s += "\ntime " + format_duration(e.time) + ", pt " + format_duration(e.pt);
+    // The clocks shown, the run's own (all of them unless --clocks chose some): no others, which it did not keep.
+    for (const shown_clock& c : clocks()) {
+      s += "\n";
+      escape_into(s, c.name + " " + clock_text(e, c));
+    }
     if (!e.commit.empty()) s.append("\n").append(e.commit);
     if (e.data) escape_into(s, e.data->tooltip());
     s += "</title></circle>\n";

@@ -78,6 +78,8 @@ class diagram_exporter : public exporter {
   /// The event's value of clock c as the diagram labels it: "3", "[1,2,0]" (the shown lanes'
   /// entries, in lane order), "(5ms,1)".
   std::string clock_label(const diagram_event& e, const shown_clock& c) const;
+  /// The event's value of clock c as a tooltip or the table writes it: a vector as vector_text.
+  std::string clock_text(const diagram_event& e, const shown_clock& c) const;
   /// All non-zero entries, "{A:2, C:1}", for tooltips.
   std::string vector_text(const diagram_event& e) const;
   /// "(5ms,1)".
