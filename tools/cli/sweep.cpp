@@ -61,9 +61,15 @@ std::pair<std::uint64_t, std::uint64_t> seed_range(const std::string& text) {
   return {a, b};
 }
 
-// Ctrl-C ends the sweep after the runs under way, keeping what is done.
+// Ctrl-C, or SIGTERM (kill, timeout, a CI job cancelled, mpirun passing on a Ctrl-C), ends the sweep after
+// the runs under way, keeping what is done; hbsim then exits 128 + that signal, as if it had ended by it.
 std::atomic<bool> interrupted{false};
-extern "C" void on_interrupt(int) { interrupted.store(true); }
+std::atomic<int> interrupted_by{0};
+static_assert(std::atomic<int>::is_always_lock_free, "a signal handler may only store lock-free atomics");
+extern "C" void on_interrupt(int sig) {
+  interrupted_by.store(sig);
+  interrupted.store(true);
+}
 
 struct failure_group {
   std::uint64_t runs = 0;
@@ -244,7 +250,7 @@ int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional
     std::cout << "result     " << (failed ? "FAILED" : done < sw.size() ? "stopped" : "ok") << "\n";
   }
   if (failed) return cli::failed;
-  return done < sw.size() && interrupted.load() ? 128 + SIGINT : ok;
+  return done < sw.size() && interrupted.load() ? 128 + interrupted_by.load() : ok;
 }
 
 int sweep_command(const sweep_args& a) {
@@ -274,15 +280,17 @@ int sweep_command(const sweep_args& a) {
     if (progress) std::fprintf(stderr, "\r  %llu of %zu runs ", static_cast<unsigned long long>(++finished), sw.size());
   };
   interrupted.store(false);
+  // A signal ignored when hbsim started (nohup) stays so. mpirun turns a Ctrl-C into SIGTERM to every rank,
+  // then SIGKILL a second later (odls_base_sigkill_timeout).
   const auto previous = std::signal(SIGINT, on_interrupt);
-  if (previous == SIG_IGN) std::signal(SIGINT, SIG_IGN);  // ignored when hbsim started (nohup): it stays so
-  // mpirun turns a Ctrl-C into SIGTERM to every rank, then SIGKILL a second later (odls_base_sigkill_timeout).
-  const auto previous_term = job ? std::signal(SIGTERM, on_interrupt) : SIG_DFL;
+  if (previous == SIG_IGN) std::signal(SIGINT, SIG_IGN);
+  const auto previous_term = std::signal(SIGTERM, on_interrupt);
+  if (previous_term == SIG_IGN) std::signal(SIGTERM, SIG_IGN);
   const unsigned jobs = a.jobs ? a.jobs : usable_cpus();
   const auto results = job ? job->run_all(sw, jobs, interrupted, a.stop_on_failure, done)
                            : sw.run_all(jobs, interrupted, a.stop_on_failure, done);
   std::signal(SIGINT, previous);
-  if (job) std::signal(SIGTERM, previous_term);
+  std::signal(SIGTERM, previous_term);
   if (!root) return ok;
   if (progress) std::fprintf(stderr, "\r\033[K");
   if (!a.out.empty()) write_lines(sw, results, a.out);
