@@ -192,6 +192,16 @@ TEST_CASE("with --json, an error is also one JSON object on stdout, with the inp
   CHECK(unknown.code == 2);
   CHECK(nlohmann::json::parse(unknown.out)["error"]["message"].get<std::string>().find("unknown command \"rnu\"") !=
         std::string::npos);
+  // --json before the command: the unknown command is still named, and an option before a known one is
+  // sent where it belongs.
+  const cli_result before = run_cli("--json frob");
+  CHECK(before.code == 2);
+  CHECK(nlohmann::json::parse(before.out)["error"]["message"].get<std::string>().find("unknown command \"frob\"") !=
+        std::string::npos);
+  const cli_result misplaced = run_cli("--json check x.jsonl");
+  CHECK(misplaced.code == 2);
+  CHECK(misplaced.err == "hbsim: --json goes after the command: hbsim check ... --json (see hbsim check --help)\n");
+  CHECK(run_cli("--help run").code == 0);
   // A path that is not UTF-8 cannot stop the object from being written: its byte is replaced.
   const cli_result latin1 = run_cli("run --json \"$(printf '/nonexistent/caf\\351.json')\"");
   CHECK(latin1.code == 2);

@@ -795,6 +795,22 @@ TEST_CASE("trace reader: a broken header is an input_error on its line") {
   }
   CHECK_THROWS_AS(trace_reader(unique_temp_path("does-not-exist.jsonl").string()), input_error);
   CHECK_THROWS_AS(trace_reader(fs::temp_directory_path().string()), input_error);
+  // A line is at most 64 MiB, the header too (it was parsed whole, however long), and the last line, without
+  // a newline, as well.
+  std::string long_header = header_line;
+  long_header.insert(long_header.size() - 1, ",\"x\":\"" + std::string(limits::file_bytes, 'x') + "\"");
+  const temp_file too_long("long.jsonl", long_header + "\n");
+  CHECK_THROWS_WITH(trace_reader(too_long.str()), doctest::Contains(":1: expected lines of at most 67108864 bytes"));
+  const temp_file last_too_long("last.jsonl", long_header);
+  CHECK_THROWS_WITH(trace_reader(last_too_long.str()), doctest::Contains(":1: expected lines of at most 67108864 bytes"));
+  // An empty file and one of blank lines are told apart.
+  const temp_file empty("empty.jsonl", ""), blank("blank.jsonl", "\n \n");
+  CHECK_THROWS_WITH(trace_reader(empty.str()), doctest::Contains("found an empty file"));
+  CHECK_THROWS_WITH(trace_reader(blank.str()), doctest::Contains("found blank lines only"));
+  CHECK_THROWS_WITH(detect_trace_format(blank.str()), doctest::Contains("found blank lines only"));
+  // Lines ended by \r alone make one line: said so, not "expected a header, found {"type":"header"...".
+  const temp_file old_mac("cr.jsonl", std::string(header_line) + "\r" + send_line + "\r");
+  CHECK_THROWS_WITH(detect_trace_format(old_mac.str()), doctest::Contains(":1: expected lines ended by \\n (or \\r\\n), found lines ended by \\r alone"));
 }
 
 TEST_CASE("trace reader: more than 4,096 processes with or without vector clocks") {

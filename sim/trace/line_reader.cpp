@@ -36,6 +36,11 @@ line_reader::~line_reader() {
   if (in_) std::fclose(in_);
 }
 
+void line_reader::refuse_long_line() const {
+  throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes", "a longer line",
+                    "", line_ + 1);
+}
+
 bool line_reader::fill() {
   if (eof_) return false;
   if (begin_ > 0) {
@@ -43,12 +48,8 @@ bool line_reader::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buf_.size()) {
-    if (buf_.size() > limits::file_bytes)
-      throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes",
-                        "a longer line", "", line_ + 1);
-    buf_.resize(buf_.size() * 2);
-  }
+  if (end_ > limits::file_bytes) refuse_long_line();  // a line so far, with no end yet
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
   const std::size_t wanted = buf_.size() - end_;
   const std::size_t n = std::fread(buf_.data() + end_, 1, wanted, in_);
   if (n < wanted) {  // fread stops short only at the end of the file or on an error
@@ -65,6 +66,7 @@ bool line_reader::next(std::string_view& line) {
     const char* start = buf_.data() + begin_;
     if (const void* nl = std::memchr(start + scanned, '\n', end_ - begin_ - scanned)) {
       const auto length = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
+      if (length > limits::file_bytes) refuse_long_line();
       begin_ += length + 1;
       line = {start, length};
       break;
@@ -72,6 +74,7 @@ bool line_reader::next(std::string_view& line) {
     scanned = end_ - begin_;
     if (!fill()) {
       if (begin_ == end_) return false;
+      if (end_ - begin_ > limits::file_bytes) refuse_long_line();
       line = {buf_.data() + begin_, end_ - begin_};  // the last line has no newline
       begin_ = end_;
       break;

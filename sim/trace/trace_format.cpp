@@ -29,12 +29,15 @@ trace_format detect_trace_format(const std::string& path) {
       if (v.is_object() && v.contains("type") && v["type"] == "header") return trace_format::hbsim;
     }
     if (trace_internal::shiviz_shaped(line)) return trace_format::shiviz;
+    if (line.find('\r') != std::string_view::npos)  // the whole file on one line, as old Mac OS ended lines
+      throw input_error(path, "", "lines ended by \\n (or \\r\\n)", "lines ended by \\r alone", "", in.line_number());
     throw input_error(path, "",
                       "an hbsim trace (a first line {\"type\":\"header\",...}) or a ShiViz/GoVector log (a first line "
                       "`host {clock}` or `=== name ===`)",
                       std::string("the line ").append(quoted_excerpt(line)), "", in.line_number());
   }
-  throw input_error(path, "", "an hbsim trace or a ShiViz/GoVector log", "an empty file");
+  throw input_error(path, "", "an hbsim trace or a ShiViz/GoVector log",
+                    in.line_number() == 0 ? "an empty file" : "blank lines only");
 }
 
 }  // namespace hbsim

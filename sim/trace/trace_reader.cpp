@@ -29,7 +29,7 @@ trace_reader::trace_reader(std::string path, const clock_registry& registry) : p
   do {
     if (!after_header_->next(text))
       throw input_error(path_, "", "an hbsim trace, whose first line is a header {\"type\":\"header\",...}",
-                        "an empty file");
+                        after_header_->line_number() == 0 ? "an empty file" : "blank lines only");
   } while (trace_internal::blank(text));
   header_line_ = after_header_->line_number();
   const std::size_t line = header_line_;

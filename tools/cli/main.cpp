@@ -98,12 +98,21 @@ int command_line(int argc, char** argv) {
   std::vector<subcommand> subcommands;
   for (subcommand_adder* add : {add_run, add_sweep, add_validate, add_schema, add_check, add_explain, add_report, add_export})
     subcommands.push_back(add(app));
-  if (argc > 1 && argv[1][0] != '-' &&
-      std::none_of(subcommands.begin(), subcommands.end(), [&](const subcommand& c) { return c.cmd->get_name() == argv[1]; })) {
-    std::string names;
-    for (const subcommand& c : subcommands) names.append(names.empty() ? "" : ", ").append(c.cmd->get_name());
-    return report_error(invalid, std::string("unknown command \"").append(argv[1]).append("\": expected one of ")
-                                     .append(names).append(" (see hbsim --help)"), json_among(argc, argv));
+  // The command is the first word that is not an option; before it, only --help and --version belong.
+  char** const command = std::find_if(argv + 1, argv + argc, [](const char* w) { return w[0] != '-'; });
+  if (command != argv + argc) {
+    const std::string_view word = *command;
+    if (std::none_of(subcommands.begin(), subcommands.end(), [&](const subcommand& c) { return c.cmd->get_name() == word; })) {
+      std::string names;
+      for (const subcommand& c : subcommands) names.append(names.empty() ? "" : ", ").append(c.cmd->get_name());
+      return report_error(invalid, std::string("unknown command \"").append(word).append("\": expected one of ")
+                                       .append(names).append(" (see hbsim --help)"), json_among(argc, argv));
+    }
+    for (char** w = argv + 1; w != command; ++w)
+      if (const std::string_view option = *w; option != "--help" && option != "-h" && option != "--version")
+        return report_error(invalid, std::string(option).append(" goes after the command: hbsim ").append(word)
+                                         .append(" ... ").append(option).append(" (see hbsim ").append(word)
+                                         .append(" --help)"), json_among(argc, argv));
   }
   try {
     app.parse(argc, argv);

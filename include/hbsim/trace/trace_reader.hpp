@@ -40,6 +40,7 @@ class line_reader {
 
  private:
   bool fill();  // reads more; false at the end of the file
+  [[noreturn]] void refuse_long_line() const;  // past limits::file_bytes
 
   std::string path_;
   std::FILE* in_ = nullptr;
