@@ -43,7 +43,7 @@ std::string names(int message, const char* from, int send) {
 }
 std::string drop(int message, const char* from, const char* to, const std::string& tail = "") {
   return concat(R"({"type":"drop","message":)", std::to_string(message), R"(,"from":")", from, R"(","to":")", to,
-                R"(","time":9,"reason":"loss")", tail, "}");
+                R"(","time":4,"reason":"loss")", tail, "}");  // lines are in time order: at or after the start's
 }
 
 // Lines 2 to 4, before each case's own: A sends message 1 to B (event 1), A's local event 2, C sends
@@ -136,11 +136,11 @@ TEST_CASE("trace links: a broken link is refused with its line and path, on both
       CHECK(e.file().find("broken.jsonl") != std::string::npos);
     }
   }
-  // Made right: a duplicated message received twice; a receive and the duplicate's drop; the
+  // Made right: a duplicated message received twice; the duplicate's drop and a receive; the
   // original's drop and a reject (of the duplicate); both copies dropped.
   const std::vector<std::vector<std::string>> fine = {
       {duplicated, event(5, "B", 1, "receive", names(3, "A", 4)), event(6, "B", 2, "receive", names(3, "A", 4))},
-      {duplicated, event(5, "B", 1, "receive", names(3, "A", 4)), drop(3, "A", "B", R"(,"duplicate":true)")},
+      {duplicated, drop(3, "A", "B", R"(,"duplicate":true)"), event(5, "B", 1, "receive", names(3, "A", 4))},
       {duplicated, drop(3, "A", "B"), event(5, "B", 1, "reject", names(3, "A", 4))},
       {duplicated, drop(3, "A", "B", R"(,"duplicate":true)"), drop(3, "A", "B")},
       // A message neither received nor dropped (a trace cut short): nothing refers to it.

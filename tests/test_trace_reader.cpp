@@ -708,7 +708,7 @@ TEST_CASE("trace reader: values at the edges of their ranges read exactly, on bo
   }
 }
 
-TEST_CASE("trace reader: an event before the previous one in time is refused, on both paths: lines are in execution order") {
+TEST_CASE("trace reader: a line before the previous one in time is refused on both paths: lines are in execution order") {
   std::string second = replaced(local_line, "\"id\":1", "\"id\":2");
   second = replaced(second, "\"process\":\"A\"", "\"process\":\"B\"");
   second = replaced(second, "{\"A\":1}", "{\"B\":1}");
@@ -723,8 +723,24 @@ TEST_CASE("trace reader: an event before the previous one in time is refused, on
     } catch (const input_error& e) {
       CHECK(e.line() == 3);
       CHECK(e.path() == "/time");
-      CHECK(e.expected() == "a time at or after the previous event's, 5 (events are listed in execution order)");
+      CHECK(e.expected() == "a time at or after the previous line's, 5 (lines are in execution order)");
       CHECK(e.found() == "0");
+    }
+  }
+  // Drops and faults too: a loss is written at its send, a fault when it starts.
+  const std::string send = replaced(send_line, "\"time\":0,", "\"time\":10,");
+  const std::string lost = R"({"type":"drop","message":1,"from":"A","to":"B","time":5,"reason":"loss"})";
+  const std::string fault = R"({"type":"fault","time":1,"fault":"clock_step","process":"A","by":1000})";
+  for (const std::string& late : {lost, fault}) {
+    INFO(late);
+    const temp_file trace("late.jsonl", std::string(header_line) + "\n" + send + "\n" + late + "\n");
+    try {
+      read_back(trace.str());
+      FAIL("accepted a line before the send at time 10");
+    } catch (const input_error& e) {
+      CHECK(e.line() == 3);
+      CHECK(e.path() == "/time");
+      CHECK(e.expected() == "a time at or after the previous line's, 10 (lines are in execution order)");
     }
   }
 }

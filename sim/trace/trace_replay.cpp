@@ -60,6 +60,7 @@ void trace_replay::general(std::string_view text) {
     finish_drop(codec_.read_drop(o));
   } else if (t == "fault") {
     const fault_record r = codec_.read_fault(o, faults_++);
+    in_order(r.time);
     latest_ = std::max(latest_, r.time);
     for (event_observer* obs : observers_) obs->on_fault(r);
   } else if (t == "header") {
@@ -74,10 +75,7 @@ void trace_replay::finish_event(event_record& r, present has) {
   if (r.id != next_id_)
     fail("/id", std::string("event id ").append(std::to_string(next_id_)).append(" (one more than the previous event's)"),
          std::to_string(r.id));
-  if (r.time < last_event_time_)
-    fail("/time",
-         concat("a time at or after the previous event's, ", last_event_time_, " (events are listed in execution order)"),
-         std::to_string(r.time));
+  in_order(r.time);
   const std::uint64_t seq = last_seq_[r.process] + 1;
   if (r.seq != seq)
     fail("/seq",
@@ -103,13 +101,22 @@ void trace_replay::finish_event(event_record& r, present has) {
     r.send_event = 0;
   }
   last_seq_[r.process] = seq;
-  last_event_time_ = r.time;
   ++next_id_;
   latest_ = std::max(latest_, r.time);
   for (event_observer* o : observers_) o->on_event(r);
 }
 
+// Lines are in execution order, so that a line's time is never below the previous line's: a drop is
+// written when the copy is lost (its send, its arrival, the end of the run), a fault when it starts.
+void trace_replay::in_order(sim_time t) {
+  if (t < last_time_)
+    fail("/time", concat("a time at or after the previous line's, ", last_time_, " (lines are in execution order)"),
+         std::to_string(t));
+  last_time_ = t;
+}
+
 void trace_replay::finish_drop(const drop_record& d) {
+  in_order(d.time);
   drop(d);
   latest_ = std::max(latest_, d.time);
   for (event_observer* o : observers_) o->on_drop(d);

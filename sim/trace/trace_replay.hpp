@@ -35,6 +35,7 @@ class trace_replay {
   void general(std::string_view text);
   void finish_event(event_record& r, present has);
   void finish_drop(const drop_record& d);
+  void in_order(sim_time t);  // refuses a time below the previous line's
 
   // The links between records.
   std::string message_text(const flight& m, bool with_send = true) const;
@@ -54,7 +55,7 @@ class trace_replay {
   event_id next_id_ = 1;
   std::size_t faults_ = 0;  // fault lines so far
   sim_time latest_ = 0;
-  sim_time last_event_time_ = std::numeric_limits<sim_time>::min();  // events come in execution order
+  sim_time last_time_ = std::numeric_limits<sim_time>::min();  // lines, of every type, come in execution order
   flight_table in_flight_;
 };
 
