@@ -362,3 +362,16 @@ TEST_CASE("run: the summary counts the actions a crashed process skipped, in the
   CHECK(r.code == 0);
   CHECK(r.out.find("\nskipped    1 action of crashed processes\n") != std::string::npos);
 }
+
+TEST_CASE("check counts in words that agree with the number") {
+  // One process, one local event whose vector is too small: V[A] = 0 where A's one event is itself.
+  const temp_file one("one.jsonl",
+                      R"({"type":"header","format":"hbsim-trace/1","scenario":"x","seed":0,"processes":["A"],"clocks":["vector"]})"
+                      "\n"
+                      R"({"type":"event","id":1,"process":"A","seq":1,"kind":"local","label":"x","time":0,"pt":0,"vector":{}})"
+                      "\n");
+  const cli_result r = run_cli("check '" + one.str() + "'");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("  1 process, 1 event, re-judged from the file alone\n") != std::string::npos);
+  CHECK(r.out.find("rule: V[A] = 0, but 1 event of A is in its causal past (itself included)") != std::string::npos);
+}

@@ -535,6 +535,9 @@ TEST_CASE("export: bad options exit 2 and say what was expected") {
       {"--to sgv", "an export format (dot, graphml, json, shiviz, perfetto, svg, html)", "did you mean \"svg\"?"},
       {"--to dot --clocks lamprt", "clock names separated by commas", "did you mean \"lamport\"?"},
       {"--to dot --from 1xs", "a true time such as 5ms", "unknown unit"},
+      // Empty, they would mean what leaving them out means: refused like ',' is.
+      {"--to dot --clocks ''", "--clocks: expected clock names separated by commas, or all", "found \"\""},
+      {"--to dot --until ''", "--until: expected a true time such as 5ms", "found \"\""},
       {"--to dot " + t, "one trace file (only --to shiviz takes several", "2 files"},
   };
   for (const bad_case& c : cases) {

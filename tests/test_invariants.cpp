@@ -224,6 +224,14 @@ TEST_CASE("--json reports violations with witnesses, exit code 1 for an unexpect
       CHECK(v["witness"]["path"][0]["edge"] == "message");
     }
   CHECK(found);
+  // A rule about one event: its witness has "a" too, null, so that every witness has the same keys.
+  const cli_result one = run_cli("run --json '" + source_path("tests/data/variants/vector-no-tick-send.json") + "'");
+  for (const auto& v : nlohmann::json::parse(one.out)["violations"])
+    if (v["invariant"] == "vector.exact") {
+      CHECK(v["witness"].contains("a"));
+      CHECK(v["witness"]["a"].is_null());
+      CHECK(v["witness"]["b"]["kind"] == "send");
+    }
 }
 
 TEST_CASE("--check-determinism runs twice and passes on a deterministic scenario") {

@@ -762,6 +762,13 @@ TEST_CASE("trace reader: what the messages say") {
   CHECK(syntax.line() == 2);
   CHECK(syntax.column() == 22);
   CHECK(syntax.hint() == "JSON syntax error");
+  // A number too large for a double: nlohmann gives no position; the value's path and column are found.
+  const std::string huge = replaced(local_line, "\"lamport\":1,", "\"lamport\":1e400,");
+  const input_error overflow = read_error(std::string(header_line) + "\n" + huge + "\n");
+  CHECK(overflow.line() == 2);
+  CHECK(overflow.path() == "/lamport");
+  CHECK(overflow.column() == huge.find("1e400") + 1);
+  CHECK(overflow.found() == "number overflow parsing '1e400'");
   const input_error id = read_error(std::string(header_line) + "\n" + receive_line + "\n");
   CHECK(std::string(id.what()) == std::string(id.file()).append(":2: at /id: expected event id 1 (one more than the previous event's), found 2"));
   const input_error seq = read_error(std::string(header_line) + "\n" + send_line + "\n" +

@@ -528,9 +528,8 @@ nlohmann::json violation_json(const violation_report& r, std::span<const std::st
     json path = json::array();
     for (const hb_hop& h : x.path)
       path.push_back({{"from", h.from}, {"to", h.to}, {"edge", h.message ? "message" : "process order"}});
-    json w = {{"b", event(x.b)}, {"rule", x.rule}, {"path", path}};
-    if (x.a) w["a"] = event(*x.a);
-    return w;
+    // "a" is null for a rule about one event (vector.exact, hlc.not_behind_physical...): every witness has the same keys.
+    return json{{"a", x.a ? event(*x.a) : json(nullptr)}, {"b", event(x.b)}, {"rule", x.rule}, {"path", path}};
   };
   json more = json::array();
   for (std::size_t i = 1; i < r.examples.size(); ++i) more.push_back(example(r.examples[i]));

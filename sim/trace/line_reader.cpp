@@ -152,9 +152,14 @@ json parse_json_line(std::string_view text, const std::string& file, std::size_t
   } catch (const json::parse_error& e) {
     auto [expected, found] = json_syntax_error(e.what());
     throw input_error(file, "", expected, found, "JSON syntax error", line, column + e.byte);
-  } catch (const json::exception& e) {  // a number too large for a double
+  } catch (const json::exception& e) {  // a number too large for a double: nlohmann gives no position, but the
+    // parser stopped at that value (its path) and the message quotes it ("... parsing '1e400'").
     auto [expected, found] = json_syntax_error(e.what());
-    throw input_error(file, "", expected, found, "JSON syntax error", line);
+    const std::string_view what = e.what();
+    const auto open = what.find('\''), close = what.rfind('\'');
+    const auto at = open < close ? text.find(what.substr(open + 1, close - open - 1)) : std::string_view::npos;
+    throw input_error(file, path(frames.size()), expected, found, "JSON syntax error", line,
+                      at == std::string_view::npos ? 0 : column + at + 1);
   }
 }
 

@@ -54,8 +54,8 @@ void print_shiviz(const std::string& file, const shiviz_report& r) {
   std::cout << "hbsim check: " << file << " (ShiViz/GoVector log)\n  " << counted(r.executions, "execution") << ", "
             << counted(r.events, "event") << "\n";
   if (r.skipped_lines)
-    std::cout << "  " << r.skipped_lines
-              << " non-blank lines before an execution's first event, skipped as ShiViz skips them\n";
+    std::cout << "  " << counted(r.skipped_lines, "non-blank line")
+              << " before an execution's first event, skipped as ShiViz skips them\n";
   if (r.dropped_line)
     std::cout << "  line " << r.dropped_line
               << ": an event line with no line after it ends the log; ShiViz does not read it, nor does hbsim "
@@ -105,8 +105,8 @@ int check_trace(const std::string& file, bool json, const stopwatch& watch) {
     std::cout << printed(out) << "\n";
   } else {
     print_trace_title(std::cout, "check", file, reader);
-    std::cout << checker.process_names().size() << " processes, " << events
-              << " events, re-judged from the file alone\n";
+    std::cout << counted(checker.process_names().size(), "process", "processes") << ", " << counted(events, "event")
+              << ", re-judged from the file alone\n";
     print_invariants(std::cout, checker);
     if (checker.data()) print_data(std::cout, *checker.data());
     print_wall(std::cout, wall);

@@ -5,6 +5,7 @@
 #include "hbsim/clocks/clock_registry.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/core/time.hpp"
+#include "subcommand.hpp"
 
 namespace hbsim::cli {
 
@@ -22,9 +23,12 @@ std::optional<sim_time> time_option(const std::string& name, const std::string& 
 
 void export_selection::add_to(CLI::App& cmd) {
   cmd.add_option("--clocks", clocks,
-                 "clocks that label events, comma-separated (lamport, vector, hlc, matrix: those the run has), or all");
-  cmd.add_option("--from", from, "export only events at or after this true time (e.g. 5ms)");
-  cmd.add_option("--until", until, "export only events at or before this true time");
+                 "clocks that label events, comma-separated (lamport, vector, hlc, matrix: those the run has), or all")
+      ->check(not_empty("clock names separated by commas, or all"));
+  cmd.add_option("--from", from, "export only events at or after this true time (e.g. 5ms)")
+      ->check(not_empty("a true time such as 5ms"));
+  cmd.add_option("--until", until, "export only events at or before this true time")
+      ->check(not_empty("a true time such as 5ms"));
   cmd.add_option("--processes", processes, "export only these processes (names, repeatable or comma-separated)")
       ->delimiter(',');
 }

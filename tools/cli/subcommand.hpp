@@ -26,10 +26,14 @@ inline std::string counted(std::uint64_t n, const std::string& one, const std::s
   return std::to_string(n).append(" ").append(n == 1 ? one : many.empty() ? one + "s" : many);
 }
 
-// For an option naming an output file: an empty name would silently write nothing.
-inline const CLI::Validator output_path(
-    [](const std::string& path) { return path.empty() ? std::string("expected a file name, found \"\"") : std::string(); },
-    "");
+// For an option whose empty value would silently mean what leaving it out means (an output that writes
+// nothing, every clock, no bound): refused, saying what was `expected`.
+inline CLI::Validator not_empty(const std::string& expected) {
+  return CLI::Validator(
+      [expected](const std::string& value) { return value.empty() ? "expected " + expected + ", found \"\"" : std::string(); },
+      "");
+}
+inline const CLI::Validator output_path = not_empty("a file name");
 
 // Adds a subcommand and its options to the app. The action reads the options as parsed, so their
 // variables live as long as it does.

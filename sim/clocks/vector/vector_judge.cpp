@@ -8,8 +8,9 @@ std::string inexact(row v, row truth, std::span<const std::string> names) {
   std::size_t j = 0;
   while (v[j] == truth[j]) ++j;
   return std::string("V[").append(names[j]).append("] = ").append(std::to_string(v[j])).append(", but ")
-      .append(std::to_string(truth[j])).append(" events of ").append(names[j])
-      .append(" are in its causal past (itself included): the exact vector is ").append(vector_text(truth, names));
+      .append(std::to_string(truth[j])).append(truth[j] == 1 ? " event of " : " events of ").append(names[j])
+      .append(truth[j] == 1 ? " is" : " are").append(" in its causal past (itself included): the exact vector is ")
+      .append(vector_text(truth, names));
 }
 
 std::string edge_broken(row va, row vb, std::span<const std::string> names) {
