@@ -375,3 +375,25 @@ TEST_CASE("check counts in words that agree with the number") {
   CHECK(r.out.find("  1 process, 1 event, re-judged from the file alone\n") != std::string::npos);
   CHECK(r.out.find("rule: V[A] = 0, but 1 event of A is in its causal past (itself included)") != std::string::npos);
 }
+
+TEST_CASE("labels and names with control characters reach the terminal escaped") {
+  // A newline in the name would split the summary's first line; ESC would turn the terminal red.
+  const temp_file s("control.json", R"({"name": "two\nlines", "processes": ["A", "B"],
+    "script": [{"at": "1ms", "process": "A", "do": "send", "to": "B", "label": "x \u001b[31mRED \u0000 nul"}]})");
+  const cli_result narrated = run_cli("run --narrate '" + s.str() + "'");
+  CHECK(narrated.code == 0);
+  CHECK(narrated.out.find('\x1b') == std::string::npos);
+  CHECK(narrated.out.find('\0') == std::string::npos);
+  CHECK(narrated.out.find("narration of \"two\\nlines\"") != std::string::npos);
+  CHECK(narrated.out.find("A#1 send \"x \\u001b[31mRED \\u0000 nul\" to B") != std::string::npos);
+  CHECK(narrated.out.find("hbsim run: two\\nlines (") != std::string::npos);
+  const std::string trace = s.str() + ".jsonl";
+  REQUIRE(run_cli("run --trace '" + trace + "' '" + s.str() + "'").code == 0);
+  for (const std::string& command : {"check '" + trace + "'", "explain '" + trace + "' A#1 B#1", "report '" + trace + "'"}) {
+    CAPTURE(command);
+    const cli_result r = run_cli(command);
+    CHECK(r.code == 0);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+  }
+  std::filesystem::remove(trace);
+}

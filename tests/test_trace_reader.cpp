@@ -803,6 +803,9 @@ TEST_CASE("trace reader: a broken header is an input_error on its line") {
        "/processes/1"},
       {"a name not a string", R"({"type":"header","format":"hbsim-trace/1","scenario":"t","seed":1,"processes":["A",2]})", 1,
        "/processes/1"},
+      {"a name with a control character",
+       R"({"type":"header","format":"hbsim-trace/1","scenario":"t","seed":1,"processes":["A","B\u001b[31m"]})", 1,
+       "/processes/1"},
       {"after blank lines", "\n\n" R"({"type":"header","format":"hbsim-trace/1","scenario":"t","seed":1})", 3, "/processes"},
   };
   for (const header_case& c : cases) {

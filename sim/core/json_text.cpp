@@ -82,6 +82,29 @@ std::string quoted_excerpt(std::string_view s) {
   return json(std::string(s.substr(0, cut))).dump(-1, ' ', false, json::error_handler_t::replace).append("...");
 }
 
+std::string visible_text(std::string_view s) {
+  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  if (std::none_of(s.begin(), s.end(), control)) return std::string(s);
+  std::string out;
+  for (const char c : s) {
+    if (!control(c)) {
+      out.push_back(c);
+      continue;
+    }
+    switch (c) {
+      case '\n': out.append("\\n"); break;
+      case '\t': out.append("\\t"); break;
+      case '\r': out.append("\\r"); break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        const auto u = static_cast<unsigned char>(c);
+        out.append("\\u00").append(1, hex[u >> 4]).append(1, hex[u & 15]);
+      }
+    }
+  }
+  return out;
+}
+
 std::string describe_json(const json& v) {
   switch (v.type()) {
     case json::value_t::null:

@@ -1,3 +1,4 @@
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/judge/clock_report.hpp"
 
 #include "hbsim/scenario/scenario.hpp"
@@ -34,7 +35,7 @@ namespace {
 
 std::string event_text(const report_event& e, std::span<const std::string> names) {
   return std::string(names[e.process]).append("#").append(std::to_string(e.seq)).append(" ")
-      .append(to_string(e.kind)).append(" \"").append(e.label).append("\"");
+      .append(to_string(e.kind)).append(" \"").append(visible_text(e.label)).append("\"");
 }
 
 // "12.3%, 95% interval 11.9–12.7%, from 52000 sampled pairs": an estimated share, its interval, what it

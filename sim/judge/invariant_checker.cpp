@@ -1,3 +1,4 @@
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/judge/invariant_checker.hpp"
 
 #include <algorithm>
@@ -53,7 +54,7 @@ std::optional<invariant> parse_invariant(std::string_view name) {
 
 std::string describe(const event_snapshot& e, std::span<const std::string> names) {
   std::string s = std::string(names[e.process]).append("#").append(std::to_string(e.seq));
-  s.append(" ").append(to_string(e.kind)).append(" \"").append(e.label).append("\" t=").append(format_duration(e.time));
+  s.append(" ").append(to_string(e.kind)).append(" \"").append(visible_text(e.label)).append("\" t=").append(format_duration(e.time));
   s.append(" pt=").append(format_duration(e.pt));
   if (e.shown.lamport) s.append(" L=").append(std::to_string(e.lamport));
   if (e.shown.vector) {

@@ -1,3 +1,4 @@
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/views/explain.hpp"
 
 #include <algorithm>
@@ -38,7 +39,7 @@ std::string short_name(const hb_graph& g, const hb_event& x) {
 std::string title(const hb_graph& g, event_id e) {
   const hb_event x = g.event(e);
   std::string t = concat(short_name(g, x), " ", to_string(x.kind));
-  if (x.kind != event_kind::crash && x.kind != event_kind::restart) t.append(" \"").append(x.label).append("\"");
+  if (x.kind != event_kind::crash && x.kind != event_kind::restart) t.append(" \"").append(visible_text(x.label)).append("\"");
   if (message_arrived(x.kind)) {
     t.append(" (m").append(num(x.message));
     if (x.send_event != 0) t.append(" from ").append(g.process_names()[g.event(x.send_event).process]);

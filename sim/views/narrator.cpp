@@ -1,3 +1,4 @@
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/views/narrator.hpp"
 
 #include <algorithm>
@@ -89,7 +90,7 @@ std::string narrator::fault_name(std::size_t index) const {
 
 std::string narrator::title(const event_record& e) const {
   std::string t = concat("[", dur(e.time), "] ", name(e.process), "#", num(e.seq), " ", to_string(e.kind));
-  if (e.kind != event_kind::crash && e.kind != event_kind::restart) t.append(concat(" \"", e.label, "\""));
+  if (e.kind != event_kind::crash && e.kind != event_kind::restart) t.append(concat(" \"", visible_text(e.label), "\""));
   if (e.kind == event_kind::send) {
     t.append(" to ");
     for (std::size_t i = 0; i < e.messages.size(); ++i) t.append(i ? ", " : "").append(name(e.messages[i].to));
@@ -179,7 +180,7 @@ void narrator::on_start(const run_header& h) {
   data_.reset();
   std::string names;
   for (std::size_t i = 0; i < n; ++i) names.append(i ? ", " : "").append(names_[i]);
-  out_ << "narration of \"" << (source_ ? source_->name : std::string()) << "\", seed " << h.seed
+  out_ << "narration of \"" << visible_text(source_ ? source_->name : std::string()) << "\", seed " << h.seed
        << ", processes " << names << "\n";
   if (!source_) return;
   const logical_config& l = source_->logical;
@@ -232,7 +233,7 @@ void narrator::on_event(const event_record& e) {
                        e.crash->restart ? concat("until ", dur(*e.crash->restart)) : std::string("for good"), " (",
                        persist_text(e.crash->persist), "): messages reaching it meanwhile are dropped"));
   if (e.numbered)  // a sequencer's relay, labelled "seq:LABEL" by the layer
-    line.append(concat("; ", name(e.process), " numbers ", e.label.substr(4), " as #", num(e.numbered)));
+    line.append(concat("; ", name(e.process), " numbers ", visible_text(e.label.substr(4)), " as #", num(e.numbered)));
   out_ << line << "\n";
   if (e.data) {
     if (!data_) data_ = std::make_unique<data_judge>(names_);
@@ -287,7 +288,7 @@ void narrator::on_hold(const hold_record& h) {
 std::string narrator::commit_text(const event_record& e, const clocks& after) const {
   const sim_time s = e.commit->s;
   if (!e.commit->done())
-    return concat("; commit ", e.label, ": s = latest = ", dur(s), "; waits until earliest > s: 2e = ",
+    return concat("; commit ", visible_text(e.label), ": s = latest = ", dur(s), "; waits until earliest > s: 2e = ",
                   dur(sub_sat(s, e.pt) * 2));
   std::string out = concat("; commit done: waited ", dur(e.commit->waited), " since s = ", dur(s), " was taken");
   for (std::size_t k = 0; k < kinds_.size(); ++k)

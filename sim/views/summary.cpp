@@ -1,3 +1,4 @@
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/views/summary.hpp"
 
 #include "hbsim/clocks/vector/vector_clock.hpp"
@@ -339,7 +340,7 @@ void print_summary(std::ostream& out, const run_report& r) {
   const run_stats& s = sim.stats();
   const auto names = sim.process_names();
   const scenario& sc = sim.source();
-  out << "hbsim run: " << sc.name;
+  out << "hbsim run: " << visible_text(sc.name);
   if (!sc.file.empty()) out << " (" << sc.file << (sc.edits.empty() ? "" : " with ") << sc.edits << ")";
   out << ", seed " << sim.seed() << "\n";
   out << "  " << names.size() << " processes; ended at " << format_duration(s.end_time) << " simulated ("

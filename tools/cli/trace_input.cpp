@@ -1,3 +1,4 @@
+#include "hbsim/core/json_text.hpp"
 #include "trace_input.hpp"
 
 #include <filesystem>
@@ -53,7 +54,7 @@ std::unique_ptr<trace_reader> open_trace(const std::string& file) {
 
 void print_trace_title(std::ostream& out, std::string_view command, const std::string& file,
                        const trace_reader& reader) {
-  out << "hbsim " << command << ": " << file << " (hbsim trace of \"" << reader.header().name << "\", seed "
+  out << "hbsim " << command << ": " << file << " (hbsim trace of \"" << visible_text(reader.header().name) << "\", seed "
       << reader.seed() << ")\n  ";
 }
 

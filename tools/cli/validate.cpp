@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "hbsim/core/json_text.hpp"
 #include "hbsim/core/input_error.hpp"
 #include "hbsim/run/memory_estimate.hpp"
 #include "hbsim/scenario/scenario.hpp"
@@ -35,7 +36,7 @@ int validate_command(const validate_args& a) {
     try {
       const scenario s = load_scenario(f);
       const memory_estimate memory = estimate_memory(s, true);
-      std::cout << "ok  " << f << ": \"" << s.name << "\", " << counted(s.processes.size(), "process", "processes")
+      std::cout << "ok  " << f << ": \"" << visible_text(s.name) << "\", " << counted(s.processes.size(), "process", "processes")
                 << ", " << counted(s.script.size(), "scripted action") << ", " << counted(s.on_receive.size(), "rule")
                 << ", " << counted(s.generate.size(), "generator") << ", " << counted(s.faults.size(), "fault") << ", "
                 << counted(s.expect.size(), "expectation") << "; a run's memory estimated at " << size_text(memory.bytes);

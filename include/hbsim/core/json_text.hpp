@@ -23,6 +23,10 @@ std::pair<std::string, std::string> json_syntax_error(std::string_view what);
 inline bool is_unsigned_integer(const nlohmann::json& v) {
   return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
 }
+/// s for a terminal: each control character (newline, tab and DEL included) written as JSON escapes it
+/// ("\\n", "\\u001b"), so that a label or a name read from a file cannot split a line of the summary or
+/// send the terminal an escape sequence; anything else as it is.
+std::string visible_text(std::string_view s);
 /// Whether s is UTF-8 text, as a JSON string must be (nlohmann's own test).
 bool valid_utf8(std::string_view s);
 /// A key as one token of a JSON Pointer (RFC 6901): "~" as "~0", "/" as "~1".
