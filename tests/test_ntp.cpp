@@ -345,3 +345,11 @@ TEST_CASE("the HTML export plots each NTP client's offset to true time, as a bro
   CHECK(plot.find("<title>Far at 112ms: NTP exchange, offset -20ms before</title>") != std::string::npos);
   CHECK(plot.find("Server") == std::string::npos);  // not an NTP client: no line
 }
+
+TEST_CASE("an NTP exchange answered in time leaves no timeout to wait for") {
+  // Lesson 46: both exchanges start at 100 ms and are answered by 112 ms; the last scripted event is at 200 ms.
+  // The sample timeout (1 s by default) would have kept the run going to 1.1 s.
+  const testing::cli_result r = testing::run_cli("run '" + testing::source_path("scenarios/teaching/46_ntp_asymmetric_links.json") + "'");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("ended at 200ms simulated (no event left)") != std::string::npos);
+}

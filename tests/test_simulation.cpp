@@ -370,6 +370,45 @@ TEST_CASE("a behaviour written in C++ by a library user") {
   CHECK(b[2].lamport == 3);  // send 1, receive max(1, 1) + 1 = 2, local 3
 }
 
+namespace {
+// A local event at 1 ms and a timeout at 10 ms that the 1 ms timer cancels; a 5 ms timer cancelled from on_start;
+// and a cancel of the 1 ms timer once it has fired, which must leave the slot's next timer alone.
+class cancels final : public behaviour {
+ public:
+  void on_start(process_context& ctx) override {
+    first_ = ctx.set_timer(1 * ms, 1);
+    timeout_ = ctx.set_timer(10 * ms, 10);
+    ctx.cancel_timer(ctx.set_timer(5 * ms, 5));
+  }
+  void on_timer(process_context& ctx, std::uint64_t token) override {
+    ctx.local("timer-" + std::to_string(token));
+    if (token == 1) {
+      ctx.cancel_timer(timeout_);
+      ctx.set_timer(2 * ms, 3);     // takes the slot the fired timer left, or another
+      ctx.cancel_timer(first_);     // fired already: nothing to cancel
+    }
+  }
+
+ private:
+  timer_handle first_, timeout_;
+};
+}  // namespace
+
+TEST_CASE("a cancelled timer never fires and the run does not wait for it") {
+  scenario s = make_scenario({"A"});
+  simulation sim(s);
+  sim.attach(std::make_shared<cancels>());
+  recorder rec;
+  sim.observe(rec);
+  sim.run();
+  // timer-1 at 1 ms, timer-3 at 1 + 2 = 3 ms; the 5 ms and 10 ms timers were cancelled.
+  REQUIRE(rec.events.size() == 2);
+  CHECK(rec.events[0].r.label == "timer-1");
+  CHECK(rec.events[1].r.label == "timer-3");
+  CHECK(rec.events[1].r.time == 3 * ms);
+  CHECK(sim.stats().end_time == 3 * ms);  // not 10 ms: nothing was left to do
+}
+
 TEST_CASE("two simulations coexist and do not share state") {
   scenario s = make_scenario({"A", "B", "C"});
   s.generate.push_back(random_generator{50, 0.5, distribution::exponential(1 * ms)});

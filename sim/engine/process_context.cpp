@@ -46,9 +46,11 @@ event_id process_context::ntp(const ntp_request& r) {
   return s.ntp->start(own, r);
 }
 
-void process_context::set_timer(sim_time delay, std::uint64_t token) {
-  sim_->s_->set_timer(self_, behaviour_, delay, token);
+timer_handle process_context::set_timer(sim_time delay, std::uint64_t token) {
+  return sim_->s_->set_timer(self_, behaviour_, delay, token);
 }
+
+void process_context::cancel_timer(timer_handle t) { sim_->s_->cancel_timer(t); }
 
 sim_time delivery_context::now() const { return sim_->s_->now; }
 void delivery_context::deliver(const arrived_copy& c, bool ordered) { sim_->s_->deliver(c.handle, layer_, ordered); }

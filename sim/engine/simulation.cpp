@@ -142,11 +142,24 @@ event_id simulation::state::send(process_id p, std::span<const process_id> to, s
   return send(p, to, intern(label));
 }
 
-void simulation::state::set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token) {
-  if (stopping) return;  // it would never fire: the run ends with this event
-  queue.push(add_sat(now, std::max<sim_time>(delay, 0)), timer,
-             timers.add({p, static_cast<std::uint32_t>(b), token}));
+timer_handle simulation::state::set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token) {
+  if (stopping) return {};  // it would never fire: the run ends with this event
+  if (++timer_serial == 0) timer_serial = 1;
+  const std::uint32_t slot = timers.add({p, static_cast<std::uint32_t>(b), token, timer_serial});
+  queue.push(add_sat(now, std::max<sim_time>(delay, 0)), timer, slot);
   check_pending();
+  return {slot, timer_serial};
+}
+
+void simulation::state::cancel_timer(timer_handle t) {
+  if (t.serial == 0) return;
+  timer_entry& e = timers[t.slot];
+  if (e.serial == t.serial) e.cancelled = true;
+}
+
+void simulation::state::drop_cancelled_timers() {
+  while (!queue.empty() && queue.top().type == timer && timers[queue.top().payload].cancelled)
+    timers.remove(queue.pop().payload);
 }
 
 // The safety net of max_pending: memory follows the message copies in flight and the timers
@@ -240,6 +253,10 @@ void simulation::state::on_copy(const queue_entry& e) {
 
 void simulation::state::on_timer(const queue_entry& e) {
   const timer_entry t = timers[e.payload];
+  if (t.cancelled) {  // deferred by a pause, cancelled meanwhile
+    timers.remove(e.payload);
+    return;
+  }
   process_state& ps = procs[t.process];
   if (ps.pauses > 0) {
     ps.deferred.push_back(e);
@@ -303,7 +320,7 @@ void simulation::state::run() {
       process_context ctx(owner, p, b);
       behaviours[b]->on_start(ctx);
     }
-  while (!queue.empty() && !stopping) {
+  for (drop_cancelled_timers(); !queue.empty() && !stopping; drop_cancelled_timers()) {
     if (sc.until && queue.top().time > *sc.until) {
       stats.hit_until = true;
       now = *sc.until;

@@ -68,6 +68,8 @@ struct simulation::state {
     process_id process;
     std::uint32_t behaviour;
     std::uint64_t token;
+    std::uint32_t serial;  // its handle's: a cancel of a timer that fired finds another serial in its slot
+    bool cancelled = false;
   };
 
   struct string_hash {
@@ -108,6 +110,7 @@ struct simulation::state {
   message_id last_message = 0;
   slab<flight> flights;
   slab<timer_entry> timers;
+  std::uint32_t timer_serial = 0;  // the latest timer's; 0 names none
   std::vector<commit_wait> commits;
   std::vector<std::uint32_t> slot_refs;  // copies in flight per message slot
   std::vector<message_slot> free_slots;
@@ -178,7 +181,9 @@ struct simulation::state {
   event_id local(process_id p, label_id label, const commit_note* commit = nullptr);
   event_id send(process_id p, std::span<const process_id> to, label_id label);
   event_id send(process_id p, std::span<const process_id> to, std::string_view label);
-  void set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token);
+  timer_handle set_timer(process_id p, std::size_t b, sim_time delay, std::uint64_t token);
+  void cancel_timer(timer_handle t);
+  void drop_cancelled_timers();  // those at the queue's top, which would only move time
   void check_pending();
   arrived_copy copy(std::uint32_t flight_index);
   sim_time expected_delivery(std::uint32_t flight_index);

@@ -23,6 +23,7 @@ ntp_exchanges::sample* ntp_exchanges::find(const sample_ref& r) {
 event_id ntp_exchanges::start(process_context& ctx, const ntp_request& r) {
   exchange& x = clients_[ctx.self()];
   forget(x);
+  ctx.cancel_timer(x.timeout);
   x.request = r;
   ++x.serial;
   x.samples.clear();
@@ -43,7 +44,7 @@ event_id ntp_exchanges::send_sample(process_context& ctx) {
     forget(x);
     return 0;
   }
-  ctx.set_timer(x.request.timeout, (x.serial << sample_bits) | (x.samples.size() - 1));
+  x.timeout = ctx.set_timer(x.request.timeout, (x.serial << sample_bits) | (x.samples.size() - 1));
   return id;
 }
 
@@ -95,6 +96,7 @@ const ntp_note* ntp_exchanges::on_event(const event_record& e) {
   s.true_offset = clocks_(x.request.server).read(e.time) - e.pt;
   s.answered = true;
   ++x.answered;
+  answered_at_ = e.id;
   if (!x.best || ntp_delay(s.t1, s.t2, s.t3, s.t4) < ntp_delay(x.samples[*x.best].t1, x.samples[*x.best].t2,
                                                              x.samples[*x.best].t3, x.samples[*x.best].t4))
     x.best = r.sample;
@@ -139,6 +141,7 @@ void ntp_exchanges::on_start(process_context& ctx) {
 }
 
 void ntp_exchanges::on_receive(process_context& ctx, const delivered_message& m) {
+  if (m.receive_event == answered_at_) ctx.cancel_timer(clients_[ctx.self()].timeout);
   if (m.receive_event != due_at_) return;
   due_at_ = 0;
   if (due_.client != ctx.self()) {  // the server answers

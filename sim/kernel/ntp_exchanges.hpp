@@ -49,6 +49,7 @@ class ntp_exchanges final : public behaviour {
     std::optional<std::size_t> best;
     std::uint32_t answered = 0;
     bool running = false;
+    timer_handle timeout;  // the last sample's: cancelled when it is answered, or the exchange abandoned
   };
   struct sample_ref {
     process_id client;
@@ -72,6 +73,7 @@ class ntp_exchanges final : public behaviour {
   // The reply or next request that the receive just stamped calls for, made in on_receive.
   event_id due_at_ = 0;
   sample_ref due_{};
+  event_id answered_at_ = 0;  // the receive that answered a sample, whose timeout on_receive cancels
   ntp_note note_;
 };
 

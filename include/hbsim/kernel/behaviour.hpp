@@ -26,6 +26,12 @@ struct delivered_message {
 
 /// The handle a behaviour acts through, for one process at one moment. While the process is crashed
 /// its actions are skipped (and counted); while it is paused the kernel holds its work back.
+/// A timer set with process_context::set_timer, to cancel it.
+struct timer_handle {
+  std::uint32_t slot = 0;
+  std::uint32_t serial = 0;  // 0: no timer
+};
+
 class process_context {
  public:
   process_context(simulation& sim, process_id self, std::size_t behaviour)
@@ -56,7 +62,11 @@ class process_context {
   /// s = TT.now().latest, then `label-done` at the first true time TT.now().earliest > s, unless p crashes first.
   event_id commit(std::string_view label);
   /// Calls this behaviour's on_timer(token) on this process after `delay` of true time.
-  void set_timer(sim_time delay, std::uint64_t token);
+  timer_handle set_timer(sim_time delay, std::uint64_t token);
+  /// Takes back a timer that has not fired: on_timer is not called, and the run does not wait for it (a
+  /// run whose work is done ends then, not when a timeout nobody needs would have fired). A timer that
+  /// fired already is left alone.
+  void cancel_timer(timer_handle t);
 
  private:
   simulation* sim_;
