@@ -184,10 +184,20 @@ using graphml_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::dir
 TEST_CASE("hostile: labels with NUL and control characters give DOT Graphviz draws and well-formed XML") {
   const scratch tmp;
   const fs::path scenario = tmp.write("control.json", control_scenario());
-  const fs::path dot = tmp / "control.dot", graphml = tmp / "control.graphml", svg = tmp / "control.svg";
+  const fs::path dot = tmp / "control.dot", graphml = tmp / "control.graphml", svg = tmp / "control.svg",
+                 shiviz = tmp / "control.log";
   const cli_result r = run_cli("run '" + scenario.string() + "' --export dot='" + dot.string() + "' --export graphml='" +
-                               graphml.string() + "' --export svg='" + svg.string() + "'");
+                               graphml.string() + "' --export svg='" + svg.string() + "' --export shiviz='" +
+                               shiviz.string() + "'");
   REQUIRE_MESSAGE(r.code == 0, r.err);
+
+  // ShiViz: each description one line (newline and carriage return as spaces), the other control
+  // characters pictured, in the execution's name too.
+  const std::string log = read_file(shiviz);
+  CHECK(log.find('\0') == std::string::npos);
+  CHECK(log.find('\x1b') == std::string::npos);
+  CHECK(log.find("\nsend x\u2400y\u241bz w\u2421v\tu t to B | ") != std::string::npos);
+  CHECK(log.find("=== ctl\u2401name, seed 1 ===\n") == 0);
 
   // DOT: Graphviz reads it all (a NUL would end its input) and draws it.
   const std::string dot_text = read_file(dot);

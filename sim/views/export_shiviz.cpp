@@ -68,7 +68,9 @@ class shiviz_exporter final : public exporter {
     executions_.push_back(name);
     if (repeats) name.append(" (").append(std::to_string(repeats + 1)).append(")");
     std::replace_if(name.begin(), name.end(), is_space, ' ');
-    out_.write("=== " + name + " ===\n");
+    std::string line = "=== ";
+    append_visible(line, name);
+    out_.write(line.append(" ===\n"));
   }
 
   void event(const event_record& e) override {
@@ -88,13 +90,15 @@ class shiviz_exporter final : public exporter {
     line_.assign(hosts_[e.process]).push_back(' ');
     append_vector_json(line_, clock, quoted_);
     line_.append("\n");
+    description_.clear();
     if (vectors_only_)
-      line_.append(std::all_of(e.label.begin(), e.label.end(), is_space) ? "(no description)" : e.label);
+      description_ = std::all_of(e.label.begin(), e.label.end(), is_space) ? "(no description)" : e.label;
     else
       describe(e);
-    // The description is one line whatever the label holds.
-    std::replace_if(line_.begin() + static_cast<std::ptrdiff_t>(line_.find('\n') + 1), line_.end(),
-                    [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    // The description is one line whatever the label holds, and a log is text people read as well: other
+    // control characters (NUL, ESC...) as their pictures, as the diagrams show them.
+    std::replace_if(description_.begin(), description_.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    append_visible(line_, description_);
     line_.push_back('\n');
     out_.write(line_);
   }
@@ -102,14 +106,14 @@ class shiviz_exporter final : public exporter {
  private:
   // What happened, when, and what the run's clocks recorded.
   void describe(const event_record& e) {
-    line_.append(to_string(e.kind));
-    if (e.label != to_string(e.kind)) line_.append(" ").append(e.label);  // a crash labelled "crash" once
-    if (e.from != no_process) line_.append(" from ").append(names_[e.from]);
-    for (std::size_t i = 0; i < e.messages.size(); ++i)
-      line_.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
-    line_.append(" | true time ").append(format_duration(e.time));
+    std::string& d = description_;
+    d.append(to_string(e.kind));
+    if (e.label != to_string(e.kind)) d.append(" ").append(e.label);  // a crash labelled "crash" once
+    if (e.from != no_process) d.append(" from ").append(names_[e.from]);
+    for (std::size_t i = 0; i < e.messages.size(); ++i) d.append(i ? ", " : " to ").append(names_[e.messages[i].to]);
+    d.append(" | true time ").append(format_duration(e.time));
     const std::string clocks = clock_summary(e, names_, this->clocks(), " | ");
-    if (!clocks.empty()) line_.append(" | recorded ").append(clocks);
+    if (!clocks.empty()) d.append(" | recorded ").append(clocks);
   }
 
   output_file out_;
@@ -119,7 +123,7 @@ class shiviz_exporter final : public exporter {
   std::vector<std::vector<std::uint32_t>> sends_;
   std::vector<std::string> executions_;  // names so far
   bool vectors_only_ = false;            // the run is a ShiViz log: its labels are the descriptions
-  std::string line_;
+  std::string line_, description_;
 };
 
 }  // namespace
