@@ -108,6 +108,7 @@ TEST_CASE("a sweep finds a failing run and its reproduce line makes the same fai
   CHECK(j.at("stopped_early") == false);
   REQUIRE(j.at("by_value").size() == 2);
   CHECK(j.at("by_value")[0].at("values") == "/logical={}");
+  CHECK(j.at("by_value")[1].at("set") == json::parse(R"({"/logical": {"vector": {"variant": "no-tick-send"}}})"));  // as --out
   CHECK(j.at("by_value")[0].at("failed") == 0);
   CHECK(j.at("by_value")[0].at("violations").empty());
   const json& wrong = j.at("by_value")[1];
@@ -162,6 +163,27 @@ TEST_CASE("a sweep refuses bad --seeds and --set with exit 2") {
   CHECK(seed_axis.code == 2);
   CHECK(seed_axis.err.find("hbsim: --set: expected a field other than /seed, whose values --seeds gives") != std::string::npos);
   CHECK(seed_axis.out.empty());
+  // One path in two --set options: every run would take the later values, and rows be labelled with the others.
+  const cli_result twice = run_cli("sweep '" + file + "' --seeds 1..2 --set /network/delay=1ms,5ms --set /network/delay=2ms");
+  CHECK(twice.code == 2);
+  CHECK(twice.err.find("expected each path in one --set, its values separated by commas (/network/delay=A,B,C), found "
+                       "\"/network/delay\" in two --set options") != std::string::npos);
+}
+
+TEST_CASE("a sweep's output to standard output keeps stdout for it: the summary goes to stderr") {
+  scratch dir;
+  const std::string file = dir.write("s.json", small_random);
+  const cli_result r = run_cli("sweep '" + file + "' --seeds 1..3 --out -");
+  CHECK(r.code == 0);
+  const std::vector<json> lines = json_lines(r.out);  // every line of stdout is one run's JSON
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2].at("seed") == 3);
+  CHECK(r.err.find("hbsim sweep: " + file + ", 3 runs\n") != std::string::npos);
+  CHECK(r.err.find("result     ok\n") != std::string::npos);
+  // With --json the summary is stdout's: an output there is refused before any run.
+  const cli_result both = run_cli("sweep '" + file + "' --seeds 1..3 --csv - --json");
+  CHECK(both.code == 2);
+  CHECK(both.err.find("hbsim: --csv: expected a file when --json prints the summary on stdout") != std::string::npos);
 }
 
 TEST_CASE("sweep values split at the commas outside strings, arrays and objects") {

@@ -95,6 +95,11 @@ sweep_axis parse_sweep_axis(std::string_view assignment) {
 
 sweep::sweep(std::string file, std::vector<sweep_axis> axes, std::uint64_t first_seed, std::uint64_t last_seed)
     : file_(std::move(file)), combinations_(1), first_seed_(first_seed), seeds_(last_seed - first_seed + 1) {
+  // A path set twice: the later values would win in every run, and the rows be labelled with values never run.
+  for (auto a = axes.begin(); a != axes.end(); ++a)
+    if (std::any_of(axes.begin(), a, [&](const sweep_axis& b) { return b.path == a->path; }))
+      throw input_error("--set", "", "each path in one --set, its values separated by commas (" + a->path + "=A,B,C)",
+                        quoted_excerpt(a->path) + " in two --set options");
   for (const sweep_axis& a : axes) {
     std::vector<std::vector<field_override>> next;
     for (const auto& c : combinations_)
@@ -219,8 +224,10 @@ std::uint64_t sweep_value_summary::violations_total() const {
 
 std::vector<sweep_value_summary> sweep::by_value(const std::vector<std::optional<sweep_result>>& results) const {
   std::vector<sweep_value_summary> out(combinations());
-  for (std::size_t c = 0; c < combinations(); ++c)
+  for (std::size_t c = 0; c < combinations(); ++c) {
+    out[c].set = combinations_[c];
     for (const field_override& o : combinations_[c]) out[c].values.append(out[c].values.empty() ? "" : " ").append(o.text());
+  }
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i]) continue;
     sweep_value_summary& s = out[cell(i).combination];

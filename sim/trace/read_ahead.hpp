@@ -104,7 +104,7 @@ class read_ahead {
 
  private:
   // Read with fread, not mapped: mapping the file measured 5x the CPU on a virtual machine (its page faults),
-  // and a file that shrinks while mapped raises SIGBUS (README, Performance).
+  // and a file that shrinks while mapped raises SIGBUS (tools/PERFORMANCE.md).
   static constexpr std::size_t read_size = 1 << 20;
   static constexpr std::size_t entries_per_batch = 1 << 18;  // vector entries, which bound a batch of many processes
 

@@ -22,8 +22,9 @@ std::optional<sim_time> time_option(const std::string& name, const std::string& 
 }  // namespace
 
 void export_selection::add_to(CLI::App& cmd) {
-  cmd.add_option("--clocks", clocks,
-                 "clocks that label events, comma-separated (lamport, vector, hlc, matrix: those the run has), or all")
+  std::string kinds;
+  for (const std::string& k : clock_registry::standard().names()) kinds.append(kinds.empty() ? "" : ", ").append(k);
+  cmd.add_option("--clocks", clocks, "clocks that label events, comma-separated (among the run's: " + kinds + "), or all")
       ->check(not_empty("clock names separated by commas, or all"));
   cmd.add_option("--from", from, "export only events at or after this true time (e.g. 5ms)")
       ->check(not_empty("a true time such as 5ms"));

@@ -59,7 +59,8 @@ int report_command(const report_args& a) {
   const double wall = watch.seconds();
   const clock_comparison& r = report.result();
   if (a.json) {
-    std::cout << printed(nlohmann::json{{"scenario", reader.header().name},
+    std::cout << printed(nlohmann::json{{"ok", true},
+                                        {"scenario", reader.header().name},
                                         {"seed", reader.seed()},
                                         {"clock_report", clock_report_json(r, report.process_names())},
                                         {"wall_seconds", wall}})

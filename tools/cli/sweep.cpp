@@ -136,25 +136,25 @@ void write_csv(const sweep& sw, const std::vector<std::optional<sweep_result>>& 
 
 // Per combination of values: how many runs failed, the violations they counted, HLC's largest epsilon, the writes
 // lost when the runs have replicated data, the longest hold-back when they have delivery groups.
-void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
+void print_by_value(std::ostream& out, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   if (sw.combinations() < 2) return;
   const std::vector<sweep_value_summary> rows = sw.by_value(results);
   const bool data = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.lost_updates.has_value(); });
   const bool held = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.max_held_back_ns.has_value(); });
-  std::cout << "by value   runs  failed  violations  max HLC epsilon  " << (data ? "lost updates  " : "")
+  out << "by value   runs  failed  violations  max HLC epsilon  " << (data ? "lost updates  " : "")
             << (held ? "max held back  " : "") << "values\n";
   const auto cell = [](int width, const std::string& text) {
-    char out[64];
-    std::snprintf(out, sizeof out, "%*s  ", width, text.c_str());
-    return std::string(out);
+    char padded[64];
+    std::snprintf(padded, sizeof padded, "%*s  ", width, text.c_str());
+    return std::string(padded);
   };
   for (const sweep_value_summary& v : rows) {
-    std::cout << "           " << cell(4, std::to_string(v.runs)) << cell(6, std::to_string(v.failed))
+    out << "           " << cell(4, std::to_string(v.runs)) << cell(6, std::to_string(v.failed))
               << cell(10, std::to_string(v.violations_total()))
               << cell(15, v.max_epsilon_ns ? format_duration(*v.max_epsilon_ns) : "-");
-    if (data) std::cout << cell(12, v.lost_updates ? std::to_string(*v.lost_updates) : "-");
-    if (held) std::cout << cell(13, v.max_held_back_ns ? format_duration(*v.max_held_back_ns) : "-");
-    std::cout << v.values << "\n";
+    if (data) out << cell(12, v.lost_updates ? std::to_string(*v.lost_updates) : "-");
+    if (held) out << cell(13, v.max_held_back_ns ? format_duration(*v.max_held_back_ns) : "-");
+    out << v.values << "\n";
   }
 }
 
@@ -162,7 +162,10 @@ void print_by_value(const sweep& sw, const std::vector<std::optional<sweep_resul
 nlohmann::json by_value_json(const std::vector<sweep_value_summary>& rows) {
   nlohmann::json out = nlohmann::json::array();
   for (const sweep_value_summary& v : rows) {
-    nlohmann::json r = {{"values", v.values}, {"runs", v.runs}, {"failed", v.failed}, {"violations", v.violations},
+    nlohmann::json set = nlohmann::json::object();  // as each --out line's "set"
+    for (const field_override& o : v.set) set[o.path] = o.value;
+    nlohmann::json r = {{"set", set}, {"values", v.values}, {"runs", v.runs}, {"failed", v.failed},
+                        {"violations", v.violations},
                         {"max_hlc_epsilon_ns", v.max_epsilon_ns ? nlohmann::json(*v.max_epsilon_ns) : nlohmann::json()}};
     if (v.lost_updates) r["lost_updates"] = *v.lost_updates;
     if (v.max_held_back_ns) r["max_held_back_ns"] = *v.max_held_back_ns;
@@ -218,7 +221,8 @@ void write_plot(const sweep_args& a, const sweep& sw, const std::vector<std::opt
   out.commit();
 }
 
-int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
+// The summary goes to `out`: standard error when an output (--out -) takes standard output.
+int report(std::ostream& out, const sweep_args& a, const sweep& sw, const std::vector<std::optional<sweep_result>>& results) {
   std::map<std::string, failure_group> groups;
   std::uint64_t done = 0, failed = 0;
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -238,16 +242,16 @@ int report(const sweep_args& a, const sweep& sw, const std::vector<std::optional
     for (const auto& [why, g] : groups)
       j["failures"].push_back({{"failure", why}, {"runs", g.runs}, {"first", sw.reproduce(sw.cell(g.first))}});
     if (sw.combinations() >= 2) j["by_value"] = by_value_json(sw.by_value(results));
-    std::cout << printed(j) << "\n";
+    out << printed(j) << "\n";
   } else {
-    std::cout << "hbsim sweep: " << sw.file() << ", " << sw.size() << (sw.size() == 1 ? " run\n" : " runs\n");
-    std::cout << "runs       " << done << " done" << (done < sw.size() ? " (stopped early)" : "") << ", " << failed
+    out << "hbsim sweep: " << sw.file() << ", " << sw.size() << (sw.size() == 1 ? " run\n" : " runs\n");
+    out << "runs       " << done << " done" << (done < sw.size() ? " (stopped early)" : "") << ", " << failed
               << " failed\n";
     for (const auto& [why, g] : groups)
-      std::cout << "  " << why << ": " << g.runs << (g.runs == 1 ? " run" : " runs") << "; first:\n    "
+      out << "  " << why << ": " << g.runs << (g.runs == 1 ? " run" : " runs") << "; first:\n    "
                 << sw.reproduce(sw.cell(g.first)) << "\n";
-    print_by_value(sw, results);
-    std::cout << "result     " << (failed ? "FAILED" : done < sw.size() ? "stopped" : "ok") << "\n";
+    print_by_value(out, sw, results);
+    out << "result     " << (failed ? "FAILED" : done < sw.size() ? "stopped" : "ok") << "\n";
   }
   if (failed) return cli::failed;
   return done < sw.size() && interrupted.load() ? 128 + interrupted_by.load() : ok;
@@ -270,6 +274,12 @@ int sweep_command(const sweep_args& a) {
   if (!a.csv.empty()) outputs.push_back({"--csv", a.csv});
   if (!a.plot.empty()) outputs.push_back({"--plot", a.plot});
   if (!outputs.empty() && root) check_output_paths(std::span(&a.file, 1), outputs);
+  // Standard output holds one output at most (checked above); the summary then goes to stderr, as run's does.
+  const auto piped = std::find_if(outputs.begin(), outputs.end(),
+                                  [](const auto& o) { return output_target(std::string(o.path)) == "-"; });
+  if (a.json && piped != outputs.end())
+    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout",
+                      "\"" + std::string(piped->path) + "\", standard output");
   const auto make = [&, from = first, to = last] { return sweep(a.file, axes, from, to); };
   const std::optional<sweep> made = job ? job->make_sweep(make) : std::optional<sweep>(make());
   if (!made) return ok;  // another rank could not make it: rank 0 says so
@@ -296,7 +306,7 @@ int sweep_command(const sweep_args& a) {
   if (!a.out.empty()) write_lines(sw, results, a.out);
   if (!a.csv.empty()) write_csv(sw, results, a.csv);
   if (!a.plot.empty()) write_plot(a, sw, results);
-  return report(a, sw, results);
+  return report(piped == outputs.end() ? std::cout : std::cerr, a, sw, results);
 }
 
 void sweep_args::add_to(CLI::App& cmd) {

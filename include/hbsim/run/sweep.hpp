@@ -48,7 +48,8 @@ struct sweep_result {
 
 /// The runs of one combination of values, as the summary's row for it gives them.
 struct sweep_value_summary {
-  std::string values;  // the combination's overrides, "PATH=VALUE" separated by spaces
+  std::vector<field_override> set;  // the combination's overrides
+  std::string values;               // the same as text, "PATH=VALUE" separated by spaces
   std::uint64_t runs = 0;  // done
   std::uint64_t failed = 0;
   std::map<std::string, std::uint64_t> violations;  // invariant -> count, over the runs
