@@ -388,6 +388,29 @@ TEST_CASE("export perfetto: a track per process, an instant per event, paired fl
   CHECK(found);
 }
 
+TEST_CASE("export perfetto with --until: no arrow begun whose end lies after the window, nothing drawn after it") {
+  const scratch tmp;
+  // hlc_max_offset: rogue's write at 20 ms is rejected by db1 at 21 ms, after a window ending at 20.5 ms;
+  // loss_and_duplication: copies lost, duplicated and received across the end of a window at 30 ms.
+  for (const auto& [scenario, until, until_us] : {std::tuple{"scenarios/hlc_max_offset.json", "20500us", 20500.0},
+                                                  std::tuple{"scenarios/loss_and_duplication.json", "30ms", 30000.0}}) {
+    CAPTURE(scenario);
+    const fs::path trace = trace_of(tmp, source_path(scenario), "window");
+    const json j = json::parse(exported(trace, "perfetto", std::string("--until ") + until));
+    std::map<std::uint64_t, std::pair<int, int>> flows;  // id: starts, finishes
+    for (const json& e : j["traceEvents"]) {
+      if (e.contains("ts")) CHECK(e["ts"].get<double>() <= until_us);
+      if (e["ph"] == "s") ++flows[e["id"]].first;
+      if (e["ph"] == "f") ++flows[e["id"]].second;
+    }
+    CHECK(!flows.empty());
+    for (const auto& flow : flows) {
+      CAPTURE(flow.first);
+      CHECK(flow.second == std::pair{1, 1});
+    }
+  }
+}
+
 // Lesson 40: Bilal's reply yes-book-it (event 6, m4) reaches Chitra at 2.5 ms over a 1.5 ms link, but her
 // causal layer holds it until Asha's question arrives over the 10 ms link at 10 ms: held back 7.5 ms. Her
 // receive of the question (event 5) went through the layer without waiting: arrived = time = 10 ms.
@@ -558,4 +581,17 @@ TEST_CASE("export: bad options exit 2 and say what was expected") {
   CHECK(unknown.err.find("hbsim: --export pdf=" + pdf + ": expected an export format") != std::string::npos);
   CHECK(unknown.err.find("--to") == std::string::npos);
   CHECK(!fs::exists(pdf));
+}
+
+TEST_CASE("export graphml: a seed past 2^63 - 1 is declared a string, which holds it exactly") {
+  const scratch tmp;
+  // .append: GCC 12's false -Wrestrict on "literal" + std::string.
+  const std::string run = std::string("run '").append(source_path("scenarios/three_clocks.json")).append("' --seed ");
+  const std::string big = tmp / "big.graphml", small = tmp / "small.graphml";
+  REQUIRE(run_cli(std::string(run).append("18446744073709551615 --export graphml=").append(big)).code == 0);
+  REQUIRE(run_cli(std::string(run).append("7 --export graphml=").append(small)).code == 0);
+  const std::string b = read_file(big), s = read_file(small);
+  CHECK(b.find("attr.name=\"seed\" attr.type=\"string\"") != std::string::npos);
+  CHECK(b.find(">18446744073709551615</data>") != std::string::npos);
+  CHECK(s.find("attr.name=\"seed\" attr.type=\"long\"") != std::string::npos);
 }

@@ -204,7 +204,12 @@ class graphml_exporter final : public exporter {
     add("scenario", std::function<void(std::string&, graph*)>([this](std::string& s, graph*) {
           append_visible(s, scenario_);
         }), std::string());
-    add("seed", std::function<void(std::string&, graph*)>([this](std::string& s, graph*) { append_number(s, seed_); }), long{});
+    // GraphML's long is signed: a seed past 2^63 - 1 goes as a string, which says it exactly.
+    const std::function<void(std::string&, graph*)> seed = [this](std::string& s, graph*) { append_number(s, seed_); };
+    if (seed_ <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      add("seed", seed, long{});
+    else
+      add("seed", seed, std::string());
     number("event", &node_row::id);
     text("process", [this](std::string& s, vertex v) { s = names_[rows_[v].process]; });
     number("seq", &node_row::seq);

@@ -53,7 +53,7 @@ class perfetto_exporter final : public exporter {
     names_ = quoted_names(h.process_names);
     counters_.clear();
     for (const std::string& n : h.process_names) append_json_string(counters_.emplace_back(), n + " clock offset");
-    duplicated_.clear();
+    sends_.clear();
     out_.write("{\"displayTimeUnit\": \"ns\", \"traceEvents\": [");
     line_.clear();
     begin("M", 0).append(", \"name\": \"process_name\", \"args\": {\"name\": ");
@@ -116,18 +116,15 @@ class perfetto_exporter final : public exporter {
       line_.append("}}");
     }
 
-    std::vector<copies>* dup = nullptr;  // the send's slot's, when it takes one
-    if (truth().sent_slot() != causality::no_slot) {
-      if (duplicated_.size() < truth().slots()) duplicated_.resize(truth().slots());
-      dup = &duplicated_[truth().sent_slot()];
-      dup->clear();
+    if (const causality::send_slot slot = truth().sent_slot(); slot != causality::no_slot) {
+      if (sends_.size() < truth().slots()) sends_.resize(truth().slots());
+      sent& at = sends_[slot];
+      at.time = e.time;
+      at.duplicated.clear();
+      for (const sent_message& m : e.messages)
+        if (shown(m.to) && m.copies > 1) at.duplicated.push_back({m.id, (1u << m.copies) - 1});
     }
-    for (const sent_message& m : e.messages) {
-      if (!shown(m.to)) continue;
-      for (unsigned copy = 0; copy < m.copies; ++copy) flow("s", e.time, e.process, m.id, copy);
-      if (m.copies > 1 && dup) dup->push_back({m.id, (1u << m.copies) - 1});
-    }
-    if (e.send_event != 0) flow("f", e.time, e.process, e.message, arrived(truth().slot(), e.message));
+    if (e.send_event != 0) arrow(truth().slot(), e.time, e.from, e.process, e.message);
 
     begin("C", e.time).append(", \"name\": ").append(counters_[e.process]).append(", \"args\": {\"ns\": ");
     append_number(line_, sub_sat(e.pt, e.time));
@@ -150,7 +147,7 @@ class perfetto_exporter final : public exporter {
     line_.append(")\", \"cat\": \"drop\", \"args\": {\"message\": ");
     append_number(line_, d.message);
     line_.append(", \"from\": ").append(names_[d.from]).append("}}");
-    flow("f", d.time, d.to, d.message, arrived(truth().dropped(), d.message));
+    arrow(truth().dropped(), d.time, d.from, d.to, d.message);
     out_.write(line_);
   }
 
@@ -167,16 +164,21 @@ class perfetto_exporter final : public exporter {
     append_micros(line_, ts);
     return line_;
   }
-  // One end of the arrow of a message's copy: ids 2m and 2m + 1.
-  void flow(const char* ph, sim_time ts, process_id p, message_id m, unsigned copy) {
-    begin(ph, ts, p).append(", \"name\": \"message\", \"cat\": \"message\", \"id\": ");
-    append_number(line_, 2 * m + copy);
-    line_.append(ph[0] == 'f' ? ", \"bp\": \"e\"}" : "}");
+  // The arrow of the copy of m (sent by the send of `slot`) that has just arrived at `to` or been dropped
+  // there, at `ts`: both ends are written now, so that an arrow whose end lies outside the selection (after
+  // --until) is not begun. Flow ids 2m and 2m + 1, one per copy.
+  void arrow(causality::send_slot slot, sim_time ts, process_id from, process_id to, message_id m) {
+    const unsigned copy = arrived(slot, m);
+    for (const char* ph : {"s", "f"}) {
+      begin(ph, ph[0] == 's' ? sends_[slot].time : ts, ph[0] == 's' ? from : to)
+          .append(", \"name\": \"message\", \"cat\": \"message\", \"id\": ");
+      append_number(line_, 2 * m + copy);
+      line_.append(ph[0] == 'f' ? ", \"bp\": \"e\"}" : "}");
+    }
   }
   // The copy of m (sent by the send of `slot`) that has just arrived or been dropped: the first still travelling.
   unsigned arrived(causality::send_slot slot, message_id m) {
-    if (slot >= duplicated_.size()) return 0;
-    std::vector<copies>& dup = duplicated_[slot];
+    std::vector<copies>& dup = sends_[slot].duplicated;
     const auto it = std::find_if(dup.begin(), dup.end(), [&](const copies& c) { return c.message == m; });
     if (it == dup.end()) return 0;
     const unsigned copy = (it->travelling & 1u) ? 0 : 1;
@@ -192,9 +194,13 @@ class perfetto_exporter final : public exporter {
     message_id message;
     unsigned travelling;  // the copies still travelling, as bits
   };
-  // By the truth's send slot: the send's duplicated messages to selected processes (a selected send
-  // sets its slot's list before any of its messages arrives).
-  std::vector<std::vector<copies>> duplicated_;
+  // By the truth's send slot, what a selected send left for its arrows (set before any of its messages
+  // arrives): when it was sent, and its duplicated messages to selected processes.
+  struct sent {
+    sim_time time = 0;
+    std::vector<copies> duplicated;
+  };
+  std::vector<sent> sends_;
   std::string line_;
 };
 

@@ -140,6 +140,7 @@ void exporter::on_event(const event_record& e) {
 }
 
 void exporter::on_drop(const drop_record& d) {
+  if (options_.to && d.time > *options_.to) return;  // after the window, as an event then would be
   const causality::send_slot slot = truth_->dropped();
   if (slot != causality::no_slot && sends_[slot] != 0) drop(d, sends_[slot]);
 }
