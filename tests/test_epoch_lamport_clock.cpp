@@ -149,6 +149,14 @@ TEST_CASE("epoch_lamport: the clocks start at (0, start), carry the send's stamp
   CHECK(c.value(0) == epoch_stamp{1, 1});
   c.reset(0);
   CHECK(c.value(0) == epoch_stamp{0, 3});
+  // Process 0's checkpoint is no checkpoint of process 1, which never took one: it restarts from the start,
+  // not from (1, 1), its value when 0 took its own (the first checkpoint used to copy every process's value).
+  epoch_lamport_clock d(2, {2, 3});
+  d.reserve_slots(1);
+  d.tick(1, event_kind::local, 0);  // (0, 3) at MAX: (1, 1)
+  d.checkpoint(0);
+  d.restore(1);
+  CHECK(d.value(1) == epoch_stamp{0, 3});
   CHECK(c.variant() == "canonical");
   CHECK(epoch_lamport_clock(1, {}, v::raw_wrap).variant() == "raw-wrap");
 }
@@ -350,6 +358,15 @@ TEST_CASE("epoch_lamport: the summary shows how near each process came to the bo
                    "  A        largest c 255, at the bound; epochs 0 to 1, 1 overflow\n"
                    "  B        largest c 255, at the bound; epochs 0 to 1\n"
                    "  C        largest c 254, 1 below the bound; epochs 0 to 1, 1 overflow\n"));
+  // What the stamps reached, not the start: bits 3 (MAX 7), start 6. A's send (0, 6 + 1) = (0, 7); B's receive
+  // max((0, 6), (0, 7)) = (0, 7) at MAX, so (1, 1), an overflow; B's local (1, 2). C has no event.
+  const temp_file small("el.json", R"({"name": "el", "processes": ["A", "B", "C"], "clocks": ["lamport", "epoch_lamport"],
+    "logical": {"epoch_lamport": {"bits": 3, "start": 6}},
+    "script": [{"at": "1ms", "process": "A", "do": "send", "to": "B"}, {"at": "3ms", "process": "B", "do": "local"}]})");
+  const cli_result s = run_cli("run '" + small.str() + "'");
+  CHECK(has(s.out, "  A        largest c 7, at the bound; epoch 0\n"
+                   "  B        largest c 2, 5 below the bound; epoch 1, 1 overflow\n"
+                   "  C        no event\n"));
   // Lesson 23 (raw-wrap): both wrapped once, and stayed in epoch 0.
   const cli_result wrap = run_cli("run '" + lesson("23_epoch_lamport_raw_wrap.json") + "'");
   CHECK(has(wrap.out, "  A        largest c 255, at the bound; epoch 0, 1 overflow\n"));

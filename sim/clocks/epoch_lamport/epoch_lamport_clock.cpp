@@ -28,7 +28,8 @@ epoch_lamport_clock::epoch_lamport_clock(std::size_t processes, epoch_lamport_se
                                          epoch_lamport_variant variant)
     : settings_(settings),
       variant_(variant),
-      peak_c_(processes, settings.start),
+      peak_c_(processes, 0),
+      low_epoch_(processes, no_stamp),
       peak_epoch_(processes, 0),
       overflows_(processes, 0) {
   words_.reserve(2 * processes);
@@ -43,6 +44,7 @@ void epoch_lamport_clock::step(process_id p, const epoch_stamp* message) {
   words_[2 * p] = after.epoch;
   words_[2 * p + 1] = after.c;
   peak_c_[p] = std::max(peak_c_[p], after.c);
+  low_epoch_[p] = std::min(low_epoch_[p], after.epoch);
   peak_epoch_[p] = std::max(peak_epoch_[p], after.epoch);
 }
 
@@ -59,7 +61,13 @@ void epoch_lamport_clock::capture(process_id p, message_slot slot) {
 void epoch_lamport_clock::reserve_slots(std::size_t count) { slots_.resize(2 * count); }
 
 void epoch_lamport_clock::checkpoint(process_id p) {
-  if (saved_.empty()) saved_ = words_;
+  if (saved_.empty()) {  // every process's checkpoint is its start until it takes one
+    saved_.resize(words_.size());
+    for (std::size_t q = 0; q < saved_.size(); q += 2) {
+      saved_[q] = 0;
+      saved_[q + 1] = settings_.start;
+    }
+  }
   std::copy_n(&words_[2 * p], 2, &saved_[2 * p]);
 }
 void epoch_lamport_clock::restore(process_id p) {
@@ -77,8 +85,8 @@ std::string epoch_lamport_clock::summary(std::span<const std::string> names) con
     return c == max ? std::string("at the bound") : c > max ? concat(c - max, " above the bound (out of range)")
                                                             : concat(max - c, " below the bound");
   };
-  const auto epochs = [&](std::uint64_t peak, std::uint64_t overflows) {
-    std::string out = peak == 0 ? std::string("epoch 0") : concat("epochs 0 to ", peak);
+  const auto epochs = [&](std::uint64_t low, std::uint64_t peak, std::uint64_t overflows) {
+    std::string out = low == peak ? concat("epoch ", peak) : concat("epochs ", low, " to ", peak);
     return overflows == 0 ? out : out.append(concat(", ", overflows, overflows == 1 ? " overflow" : " overflows"));
   };
   std::string out = concat("\nepoch_lamport  c <= ", max, " (", settings_.bits, " bits); every process started at (0, ",
@@ -89,8 +97,12 @@ std::string epoch_lamport_clock::summary(std::span<const std::string> names) con
     for (process_id p = 0; p < names.size(); ++p) {
       std::string name = names[p];
       name.resize(std::max(width, name.size()), ' ');
-      out.append(concat("  ", name, "  largest c ", peak_c_[p], ", ", below(peak_c_[p]), "; ",
-                        epochs(peak_epoch_[p], overflows_[p]), "\n"));
+      // What its stamps reached, not its start (0, start), which is no event's.
+      if (low_epoch_[p] == no_stamp)
+        out.append(concat("  ", name, "  no event\n"));
+      else
+        out.append(concat("  ", name, "  largest c ", peak_c_[p], ", ", below(peak_c_[p]), "; ",
+                          epochs(low_epoch_[p], peak_epoch_[p], overflows_[p]), "\n"));
     }
     return out;
   }

@@ -69,7 +69,9 @@ class epoch_lamport_clock final : public logical_clock {
   std::vector<std::uint64_t> saved_;  // checkpoints, allocated on first use
   // For the summary: per process, the largest c and epoch its stamps reached, and how many of its
   // ticks found c at the bound.
-  std::vector<std::uint64_t> peak_c_, peak_epoch_, overflows_;
+  // Per process, over its stamps: the largest c, the least and largest epoch (no_stamp before its first), the overflows.
+  static constexpr std::uint64_t no_stamp = ~std::uint64_t{0};
+  std::vector<std::uint64_t> peak_c_, low_epoch_, peak_epoch_, overflows_;
 };
 
 }  // namespace hbsim
