@@ -392,11 +392,17 @@ TEST_CASE("export perfetto with --until: no arrow begun whose end lies after the
   const scratch tmp;
   // hlc_max_offset: rogue's write at 20 ms is rejected by db1 at 21 ms, after a window ending at 20.5 ms;
   // loss_and_duplication: copies lost, duplicated and received across the end of a window at 30 ms.
-  for (const auto& [scenario, until, until_us] : {std::tuple{"scenarios/hlc_max_offset.json", "20500us", 20500.0},
-                                                  std::tuple{"scenarios/loss_and_duplication.json", "30ms", 30000.0}}) {
-    CAPTURE(scenario);
-    const fs::path trace = trace_of(tmp, source_path(scenario), "window");
-    const json j = json::parse(exported(trace, "perfetto", std::string("--until ") + until));
+  struct window {
+    const char* scenario;
+    const char* until;
+    double until_us;
+  };
+  for (const window& w : {window{"scenarios/hlc_max_offset.json", "20500us", 20500.0},
+                          window{"scenarios/loss_and_duplication.json", "30ms", 30000.0}}) {
+    CAPTURE(w.scenario);  // a structured binding would not do: Clang cannot capture one in CAPTURE's lambda
+    const double until_us = w.until_us;
+    const fs::path trace = trace_of(tmp, source_path(w.scenario), "window");
+    const json j = json::parse(exported(trace, "perfetto", std::string("--until ") + w.until));
     std::map<std::uint64_t, std::pair<int, int>> flows;  // id: starts, finishes
     for (const json& e : j["traceEvents"]) {
       if (e.contains("ts")) CHECK(e["ts"].get<double>() <= until_us);
