@@ -226,7 +226,8 @@ TEST_CASE("--json reports violations with witnesses, exit code 1 for an unexpect
   CHECK(found);
   // A rule about one event: its witness has "a" too, null, so that every witness has the same keys.
   const cli_result one = run_cli("run --json '" + source_path("tests/data/variants/vector-no-tick-send.json") + "'");
-  for (const auto& v : nlohmann::json::parse(one.out)["violations"])
+  const auto parsed = nlohmann::json::parse(one.out);  // kept: a range over a temporary's member would dangle
+  for (const auto& v : parsed["violations"])
     if (v["invariant"] == "vector.exact") {
       CHECK(v["witness"].contains("a"));
       CHECK(v["witness"]["a"].is_null());
