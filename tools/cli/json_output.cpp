@@ -1,5 +1,6 @@
 #include "json_output.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -26,6 +27,16 @@ bool later_mpi_rank() {
   for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK"})
     if (const char* rank = std::getenv(name)) return std::string(rank) != "0";
   return false;
+}
+
+const output_request* stdout_output(std::span<const output_request> outputs, bool json) {
+  const auto piped = std::find_if(outputs.begin(), outputs.end(),
+                                  [](const output_request& o) { return output_target(std::string(o.path)) == "-"; });
+  if (piped == outputs.end()) return nullptr;
+  if (json)
+    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout",
+                      "\"" + std::string(piped->path) + "\", standard output");
+  return &*piped;
 }
 
 }  // namespace hbsim::cli

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "hbsim/core/output_file.hpp"
 
 namespace hbsim {
 class input_error;
@@ -22,6 +25,10 @@ std::string printed(const Json& j) {
 /// {"ok": false, "exit": code, "error": {"message": ..., and an input error's file, path, expected, found,
 /// hint, line, column}} on `out`, one object, printed as above.
 void print_json_error(std::ostream& out, int code, std::string_view message, const input_error* input = nullptr);
+
+/// The output written to standard output, or null (check_output_paths allows one at most): the summary then
+/// goes to stderr. With `json`, whose object is stdout's, such an output is refused (input_error).
+const output_request* stdout_output(std::span<const output_request> outputs, bool json);
 
 /// Whether this process is a rank other than the first of an MPI job: its output is not the job's, and
 /// CLI11 reads the command line on every rank, before a sweep's ranks other than 0 are silenced.

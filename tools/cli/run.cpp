@@ -79,14 +79,9 @@ run_outputs open_outputs(const run_args& a) {
   if (!a.trace.empty()) outputs.push_back({"--trace", a.trace});
   for (const auto& r : requests) outputs.push_back({"--export", r.second});
   check_output_paths(std::span(&a.file, 1), outputs);
-  // Standard output holds one output at most (checked above); the summary then goes to stderr.
-  const auto piped = std::find_if(outputs.begin(), outputs.end(),
-                                  [](const auto& o) { return output_target(std::string(o.path)) == "-"; });
+  const output_request* const piped = stdout_output(outputs, a.json);
   run_outputs out;
-  out.summary_on_stderr = piped != outputs.end();
-  if (a.json && out.summary_on_stderr)
-    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout",
-                      "\"" + std::string(piped->path) + "\", standard output");
+  out.summary_on_stderr = piped != nullptr;
   if (a.narrate && (a.json || out.summary_on_stderr))
     throw input_error("--narrate", "", "standard output to itself (without --json or an output to -)",
                       a.json ? "--json" : std::string(piped->option) + " " + std::string(piped->path));

@@ -274,12 +274,7 @@ int sweep_command(const sweep_args& a) {
   if (!a.csv.empty()) outputs.push_back({"--csv", a.csv});
   if (!a.plot.empty()) outputs.push_back({"--plot", a.plot});
   if (!outputs.empty() && root) check_output_paths(std::span(&a.file, 1), outputs);
-  // Standard output holds one output at most (checked above); the summary then goes to stderr, as run's does.
-  const auto piped = std::find_if(outputs.begin(), outputs.end(),
-                                  [](const auto& o) { return output_target(std::string(o.path)) == "-"; });
-  if (a.json && piped != outputs.end())
-    throw input_error(std::string(piped->option), "", "a file when --json prints the summary on stdout",
-                      "\"" + std::string(piped->path) + "\", standard output");
+  const output_request* const piped = stdout_output(outputs, a.json);
   const auto make = [&, from = first, to = last] { return sweep(a.file, axes, from, to); };
   const std::optional<sweep> made = job ? job->make_sweep(make) : std::optional<sweep>(make());
   if (!made) return ok;  // another rank could not make it: rank 0 says so
@@ -306,7 +301,7 @@ int sweep_command(const sweep_args& a) {
   if (!a.out.empty()) write_lines(sw, results, a.out);
   if (!a.csv.empty()) write_csv(sw, results, a.csv);
   if (!a.plot.empty()) write_plot(a, sw, results);
-  return report(piped == outputs.end() ? std::cout : std::cerr, a, sw, results);
+  return report(piped ? std::cerr : std::cout, a, sw, results);
 }
 
 void sweep_args::add_to(CLI::App& cmd) {
