@@ -82,12 +82,17 @@ std::string quoted_excerpt(std::string_view s) {
   return json(std::string(s.substr(0, cut))).dump(-1, ' ', false, json::error_handler_t::replace).append("...");
 }
 
+namespace {
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+}  // namespace
+
+bool has_control_characters(std::string_view s) { return std::any_of(s.begin(), s.end(), is_control); }
+
 std::string visible_text(std::string_view s) {
-  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
-  if (std::none_of(s.begin(), s.end(), control)) return std::string(s);
+  if (!has_control_characters(s)) return std::string(s);
   std::string out;
   for (const char c : s) {
-    if (!control(c)) {
+    if (!is_control(c)) {
       out.push_back(c);
       continue;
     }

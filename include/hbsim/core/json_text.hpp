@@ -27,6 +27,8 @@ inline bool is_unsigned_integer(const nlohmann::json& v) {
 /// ("\\n", "\\u001b"), so that a label or a name read from a file cannot split a line of the summary or
 /// send the terminal an escape sequence; anything else as it is.
 std::string visible_text(std::string_view s);
+/// Whether s holds a control character (below U+0020, or DEL), which visible_text would escape.
+bool has_control_characters(std::string_view s);
 /// Whether s is UTF-8 text, as a JSON string must be (nlohmann's own test).
 bool valid_utf8(std::string_view s);
 /// A key as one token of a JSON Pointer (RFC 6901): "~" as "~0", "/" as "~1".
