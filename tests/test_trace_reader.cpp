@@ -892,6 +892,63 @@ TEST_CASE("trace reader: a pipe is read once, the header included") {
   CHECK(r.records.events.size() > 1000);
 }
 
+namespace {
+
+// The records of `text` read from a FIFO: not a regular file, so read with read(), not mapped.
+recorder records_through_pipe(const std::string& text) {
+  const scratch tmp;
+  const fs::path fifo = tmp / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+  recorder records;
+  try {
+    trace_reader reader(fifo.string());
+    event_observer* observers[] = {&records};
+    reader.replay(observers);
+  } catch (...) {
+    writer.join();
+    throw;
+  }
+  writer.join();
+  return records;
+}
+
+}  // namespace
+
+TEST_CASE("trace reader: a large file read through its mapping reads as through a pipe, long lines too") {
+  // 60,000 lines (about 10 MB): the mapping's pages are made present and let go a few MB at a time. Line
+  // 30,001 has a label of 5 MB, longer than one step.
+  std::string text = local_events(2, 60000);
+  const std::size_t label = text.find("\"label\":\"x\"", text.find("\"id\":30000,"));
+  text.insert(label + 9, std::string(5 << 20, 'y'));
+  REQUIRE(text.size() > (14u << 20));
+  const recorder mapped = records_of(text, "mapped.jsonl"), piped = records_through_pipe(text);
+  REQUIRE(mapped.events.size() == 60000);
+  REQUIRE(piped.events.size() == 60000);
+  for (std::size_t i = 0; i < mapped.events.size(); i += 997) {
+    CHECK(mapped.events[i].label == piped.events[i].label);
+    CHECK(mapped.events[i].vector == piped.events[i].vector);
+    CHECK(mapped.events[i].lamport == piped.events[i].lamport);
+  }
+  CHECK(mapped.events[29999].label.size() == (5u << 20) + 1);
+  CHECK(mapped.events.back().vector[0] == 60000);
+  // A last line one byte over the limit, after a newline-free stretch longer than every step: refused
+  // on both paths, with its number.
+  text += R"({"type":"event","id":60001,"process":"p0","seq":60001,"kind":"local","label":")" +
+          std::string(limits::file_bytes, 'z') + "\"}\n";
+  for (const bool pipe : {false, true}) {
+    CAPTURE(pipe);
+    try {
+      pipe ? records_through_pipe(text) : records_of(text, "long-line.jsonl");
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(e.line() == 60002);
+      INFO(std::string(e.what()));
+      CHECK(std::string(e.what()).find("lines of at most 67108864 bytes") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("trace format detection") {
   const temp_file trace("detect.jsonl", std::string("\n") + header_line + "\n");
   CHECK(detect_trace_format(trace.str()) == trace_format::hbsim);

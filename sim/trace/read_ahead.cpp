@@ -1,7 +1,12 @@
 // Reading a trace ahead of its replay (see read_ahead.hpp).
 #include "trace/read_ahead.hpp"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "hbsim/core/input_error.hpp"
@@ -20,6 +25,7 @@ read_ahead::read_ahead(line_reader& in, const process_table& table)
       pool_(eof_ ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4) + 2) {
   for (auto& b : pool_) free_.push_back(&b);
   if (eof_) return;
+  map_file();
   try {
     for (std::size_t i = 0; i + 2 < pool_.size(); ++i) threads_.emplace_back([this] { run(); });
   } catch (...) {  // no thread to be had: stop those started
@@ -46,6 +52,12 @@ batch& read_ahead::next() {
 
 void read_ahead::done(batch& b) {
   if (threads_.empty()) return;
+  // Every batch before b is done too (they come back in file order): their pages can go.
+  if (map_ && b.mapped_end >= released_ + release_step) {
+    const std::size_t to = b.mapped_end / page_ * page_;
+    ::madvise(const_cast<char*>(map_) + released_, to - released_, MADV_DONTNEED);
+    released_ = to;
+  }
   {
     const std::lock_guard lock(mutex_);
     free_.push_back(&b);
@@ -62,6 +74,47 @@ void read_ahead::stop() {
   free_changed_.notify_all();
   for (std::thread& t : threads_) t.join();
   if (file_) std::fclose(file_);
+  if (map_) ::munmap(const_cast<char*>(map_), map_size_);
+}
+
+// Maps the file, if it is a regular one, and goes on from where the reader stopped (the bytes it read
+// ahead are in the mapping too).
+void read_ahead::map_file() {
+  struct stat st {};
+  const int fd = ::fileno(file_);
+  const off_t at = ::ftello(file_);
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || at < 0 || static_cast<std::size_t>(at) < carry_.size())
+    return;
+  const auto size = static_cast<std::size_t>(st.st_size);
+  const std::size_t from = static_cast<std::size_t>(at) - carry_.size();
+  if (size <= from) return;
+  void* const m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) return;
+  page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  map_ = static_cast<const char*>(m);
+  map_size_ = size;
+  cut_to_ = from;
+  present_to_ = released_ = from / page_ * page_;
+  std::fclose(std::exchange(file_, nullptr));
+  carry_.clear();
+}
+
+// Makes the mapping's pages present through `offset` (or the end), a step at a time: touching a page past
+// the end of a file that shrank would raise SIGBUS; here it is an error. Returns the end of what is present.
+const char* read_ahead::present_through(std::size_t offset) {
+#ifdef MADV_POPULATE_READ
+  while (present_to_ < std::min(offset, map_size_)) {
+    const std::size_t length = std::min(present_step, map_size_ - present_to_);
+    // EINVAL: a kernel before Linux 5.14, which cannot; the pages then come as they are touched.
+    if (::madvise(const_cast<char*>(map_) + present_to_, length, MADV_POPULATE_READ) != 0 && errno != EINVAL)
+      throw input_error(path_, "", "a file that keeps its length while it is read",
+                        errno == EFAULT ? "a file that shrank" : std::strerror(errno), "", lines_ + 1);
+    present_to_ += length;
+  }
+#else
+  present_to_ = std::max(present_to_, std::min(offset, map_size_));
+#endif
+  return map_ + std::min(present_to_, map_size_);
 }
 
 void read_ahead::run() {
@@ -115,7 +168,7 @@ void read_ahead::cut_next(batch& b) {
   b.last_label = 0;
   b.error = nullptr;
   try {
-    b.last = !cut(b);
+    b.last = !(map_ ? cut_mapped(b) : cut(b));
   } catch (...) {  // handed to the replay, after the lines read before
     b.error = std::current_exception();
     b.last = true;
@@ -145,9 +198,7 @@ bool read_ahead::cut(batch& b) {
   if (!eof_ && b.size < read_size) read_more(b);
   for (std::size_t scanned = 0; !eof_ && !std::memchr(b.text.get() + scanned, '\n', b.size - scanned);) {
     scanned = b.size;
-    if (b.size > limits::file_bytes)
-      throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes",
-                        "a longer line", "", lines_ + 1);
+    if (b.size > limits::file_bytes) refuse_long_line();
     read_more(b);
   }
   // Whole lines end at the last newline; at the end of the file, what follows it is the last line.
@@ -156,15 +207,49 @@ bool read_ahead::cut(batch& b) {
   const char* p = begin;
   while (p != end && b.count < lines_per_batch_) {
     const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    parsed_line& l = b.add_line();
-    l.what = parsed_line::shape::other;
-    l.text = {p, static_cast<std::size_t>((newline ? newline : end) - p)};
-    if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
-    l.number = ++lines_;
-    p = newline ? newline + 1 : end;
+    p = take_line(b, p, newline, end);
   }
   carry_.assign(p, begin + b.size);
   return !eof_ || !carry_.empty();
+}
+
+// As cut, from the mapping: about read_size bytes of whole lines, with nothing copied.
+bool read_ahead::cut_mapped(batch& b) {
+  b.size = 0;
+  const char* p = map_ + cut_to_;
+  const char* const start = p;
+  const char* const end = map_ + map_size_;
+  const char* present = present_through(cut_to_ + read_size);
+  while (p != end && b.count < lines_per_batch_ && static_cast<std::size_t>(p - start) < read_size) {
+    const char* scanned = p;
+    const char* newline = nullptr;
+    while (!(newline = static_cast<const char*>(std::memchr(scanned, '\n', static_cast<std::size_t>(present - scanned))))
+           && present != end) {
+      if (static_cast<std::size_t>(present - p) > limits::file_bytes) refuse_long_line();
+      scanned = present;
+      present = present_through(static_cast<std::size_t>(present - map_) + present_step);
+    }
+    p = take_line(b, p, newline, end);
+  }
+  cut_to_ = static_cast<std::size_t>(p - map_);
+  b.mapped_end = cut_to_;
+  return p != end;
+}
+
+// Adds the line from p to its newline (null: the last line, to the end) to b; returns where the next begins.
+const char* read_ahead::take_line(batch& b, const char* p, const char* newline, const char* end) {
+  if (static_cast<std::size_t>((newline ? newline : end) - p) > limits::file_bytes) refuse_long_line();
+  parsed_line& l = b.add_line();
+  l.what = parsed_line::shape::other;
+  l.text = {p, static_cast<std::size_t>((newline ? newline : end) - p)};
+  if (!l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
+  l.number = ++lines_;
+  return newline ? newline + 1 : end;
+}
+
+void read_ahead::refuse_long_line() const {
+  throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes", "a longer line",
+                    "", lines_ + 1);
 }
 
 void read_ahead::read_more(batch& b) {

@@ -55,6 +55,7 @@ struct batch {
   std::size_t last_label = 0;  // where the latest label starts in labels
   std::exception_ptr error;  // reading failed after the lines above
   bool last = false;
+  std::size_t mapped_end = 0;  // with the file mapped: the offset after its lines, which are in the mapping
 
   std::span<parsed_line> lines() { return {slots.data(), count}; }
   std::span<const parsed_line> lines() const { return {slots.data(), count}; }
@@ -103,9 +104,12 @@ class read_ahead {
   void done(batch& b);
 
  private:
-  // Read with fread, not mapped: mapping the file measured 5x the CPU on a virtual machine (its page faults),
-  // and a file that shrinks while mapped raises SIGBUS (tools/PERFORMANCE.md).
+  // A regular file is mapped, not read: the kernel's copy for read() was a fifth of hbsim check's time
+  // (tools/PERFORMANCE.md). Its pages are made present ahead of the lines cut, which finds a file that shrank
+  // (touching a page past its end would raise SIGBUS), and are let go behind the replay, which keeps memory
+  // flat. A pipe, or a file too small to be worth it, is read.
   static constexpr std::size_t read_size = 1 << 20;
+  static constexpr std::size_t present_step = 4 << 20, release_step = 4 << 20;
   static constexpr std::size_t entries_per_batch = 1 << 18;  // vector entries, which bound a batch of many processes
 
   static bool later(const batch* a, const batch* b) { return a->sequence > b->sequence; }
@@ -114,7 +118,12 @@ class read_ahead {
   void run();
   void cut_next(batch& b);
   void parse_all(batch& b) const;
+  void map_file();
   bool cut(batch& b);
+  bool cut_mapped(batch& b);
+  const char* present_through(std::size_t offset);
+  const char* take_line(batch& b, const char* p, const char* newline, const char* end);
+  [[noreturn]] void refuse_long_line() const;
   void read_more(batch& b);
   void parse(parsed_line& l, batch& b) const;
 
@@ -125,8 +134,12 @@ class read_ahead {
   std::mutex reading_;
   std::size_t lines_;        // lines cut so far
   std::vector<char> carry_;  // the bytes after the last line cut: a partial line, or lines left for the next batch
-  std::FILE* file_;          // null once the whole file is in carry_
+  std::FILE* file_;          // null once the whole file is in carry_, or mapped
   bool eof_;
+  const char* map_ = nullptr;  // the whole file, when mapped
+  std::size_t map_size_ = 0, cut_to_ = 0, present_to_ = 0;  // offsets: the lines cut, the pages made present
+  std::size_t released_ = 0;  // the pages let go, by the replaying thread
+  std::size_t page_ = 1;
   bool cut_all_ = false;  // the last batch has been cut
   // The batches, under mutex_.
   std::vector<batch> pool_;

@@ -133,6 +133,7 @@ int command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace hbsim::cli;
   hbsim::remove_temporaries_on_signals();
+  hbsim::refuse_shrunk_inputs_on_sigbus();
   const int code = command_line(argc, argv);
   std::cout.exceptions(std::ios::goodbit);  // the flush at exit must not throw
   // An error already reported keeps its code; standard output failing is then said besides.
