@@ -65,6 +65,30 @@ void check_agree(const both& b) {
   CHECK(std::vector<std::uint32_t>(b.fast_vector.begin(), b.fast_vector.end()) == *b.general_vector);
 }
 
+// The dense vector of `line` read 64 bytes at a time, alone: whatever it accepts, it ends at the vector's
+// "}" with the general path's entries. Returns whether it accepted.
+bool check_simd(const trace_internal::process_table& table, const std::string& line, const both& b) {
+  if (!table.simd_vectors()) return false;
+  const std::size_t open = line.find("\"vector\":{");
+  if (open == std::string::npos) return false;  // damaged
+  std::vector<trace_internal::vector_value> vector(table.vector_width, 0xDEADBEEF);
+  const char* const close = table.dense_vector_at(line.data() + open + 10, line.data() + line.size(), vector.data());
+  if (!close) return false;
+  REQUIRE(b.general_vector.has_value());
+  CHECK(std::vector<std::uint32_t>(vector.begin(), vector.end()) == *b.general_vector);
+  CHECK(std::string_view(close).starts_with("},\"hlc\":"));
+  return true;
+}
+
+// Whether a vector of these values is one the 64-byte reading must accept, written densely: no zero
+// (the writer leaves zeros out), no number of more than 8 digits.
+bool dense_and_short(const std::vector<std::uint64_t>& values) {
+  for (const std::uint64_t v : values)
+    if (v == 0 || v >= 100000000) return false;
+  return true;
+}
+
+
 // A send's messages, comparable.
 std::vector<std::tuple<message_id, process_id, std::uint32_t>> fields(const std::vector<sent_message>& ms) {
   std::vector<std::tuple<message_id, process_id, std::uint32_t>> out;
@@ -91,11 +115,22 @@ std::vector<std::string> names(std::size_t n, const std::string& prefix) {
   return out;
 }
 
+// The tables to read with: 64 bytes at a time where this processor can, and the scalar loop alone.
+std::vector<bool> simd_settings() { return {true, false}; }
+
+// Whether this processor reads dense vectors 64 bytes at a time (AVX-512 with VBMI2).
+bool table_can_simd() {
+  const scenario s = named(names(2, "p"));
+  return trace_internal::process_table(s).simd_vectors();
+}
+
 }  // namespace
 
 TEST_CASE("fast vector: edge values and shapes, against the general path") {
   const scenario s = named(names(3, "p"));
-  const trace_internal::process_table table(s);
+  for (const bool simd : simd_settings()) {
+  CAPTURE(simd);
+  const trace_internal::process_table table(s, simd);
   struct edge {
     std::string vector;
     bool fast;  // read on the fast path
@@ -122,6 +157,10 @@ TEST_CASE("fast vector: edge values and shapes, against the general path") {
       {R"({ "p0":1 })", false, std::vector<std::uint32_t>{1, 0, 0}},
       {R"({"p0":1 ,"p1":2})", false, std::vector<std::uint32_t>{1, 2, 0}},
       {R"({"p2":3,"p0":1})", false, std::vector<std::uint32_t>{1, 0, 3}},  // another order
+      {R"({"p0":99999999,"p1":0,"p2":100000000})", true, std::vector<std::uint32_t>{99999999, 0, 100000000}},
+      {R"({"p0":12,"p1":034,"p2":5})", false, std::nullopt},
+      {R"({"p0":1,"p1":2,"p2":3,"p1":4})", false, std::nullopt},
+      {R"({"p0":1,"p1":2,"p2":3)", false, std::nullopt},  // the line ends inside the vector
   };
   for (const edge& e : edges) {
     const std::string line = local_line(e.vector);
@@ -130,6 +169,8 @@ TEST_CASE("fast vector: edge values and shapes, against the general path") {
     CHECK(b.fast == e.fast);
     CHECK(b.general_vector == e.entries);
     check_agree(b);
+    check_simd(table, line, b);
+  }
   }
 }
 
@@ -137,22 +178,30 @@ TEST_CASE("fast vector: random vectors and random damage, against the general pa
   // Names of each length class of the fast path's key compare: up to 8 bytes with quotes and colon,
   // up to 16, longer; and tables whose keys reach 8 and 16 bytes ("abc39":, "abcdefghijk39":), where the
   // compare of the comma and the key needs the next class.
+  // A name with a ':' ("a:1") leaves it all to the scalar loop: a number could hide inside a key.
   for (const std::string& prefix : {std::string("p"), std::string("proc_"), std::string("a_long_process_name_"),
-                                    std::string("abc"), std::string("abcdefghijk")}) {
+                                    std::string("abc"), std::string("abcdefghijk"), std::string("a:")}) {
+   for (const bool simd : simd_settings()) {
+    CAPTURE(prefix);
+    CAPTURE(simd);
     const std::size_t n = 40;
     const std::vector<std::string> ns = names(n, prefix);
     const scenario s = named(ns);  // the table refers to its clocks
-    const trace_internal::process_table table(s);
+    const trace_internal::process_table table(s, simd);
+    CHECK(table.simd_vectors() == (simd && prefix != "a:" && table_can_simd()));
     random_stream random(7);
-    std::size_t fast = 0;
+    std::size_t fast = 0, dense_short = 0, simd_read = 0;
     const char* damages[] = {" ", "0", ",", "}", "\"", "-", "9", "x"};
     for (int round = 0; round < 3000; ++round) {
       // Values of every length, zeros left out (sparse), or all there (dense), in process order.
       std::string vector = "{";
       const bool dense = random.chance(0.5);
+      std::vector<std::uint64_t> values;
       for (std::size_t q = 0; q < n; ++q) {
         static constexpr std::uint64_t tops[] = {10, 1000, 100000, 10000000, 4294967296ull};
-        const std::uint64_t v = random.below(tops[random.below(5)]);
+        // Mostly short numbers, so that many dense vectors are the 64-byte reading's.
+        const std::uint64_t v = random.below(random.chance(0.97) ? tops[random.below(4)] : tops[4]);
+        values.push_back(v);
         if (v == 0 && !dense) continue;
         vector.append(vector.size() > 1 ? "," : "").append("\"").append(ns[q]).append("\":").append(std::to_string(v));
       }
@@ -172,8 +221,17 @@ TEST_CASE("fast vector: random vectors and random damage, against the general pa
       if (!damaged) CHECK(b.fast);  // the writer's shape
       fast += b.fast;
       check_agree(b);
+      const bool read = check_simd(table, line, b);
+      simd_read += read;
+      if (!damaged && dense && dense_and_short(values)) {
+        ++dense_short;
+        CHECK(read == table.simd_vectors());
+      }
     }
     CHECK(fast > 1200);  // the writer's shape, about half, and some damage the fast path reads
+    CHECK(dense_short > 50);
+    CHECK(simd_read >= (table.simd_vectors() ? dense_short : 0));
+   }
   }
 }
 
@@ -194,7 +252,7 @@ TEST_CASE("fast vector: every event line a run writes is read on the fast path i
     }
     const trace_internal::process_table table(s);
     std::ifstream in(trace.path);
-    std::size_t events = 0;
+    std::size_t events = 0, simd_read = 0;
     for (std::string line; std::getline(in, line);) {
       if (!line.starts_with("{\"type\":\"event\"")) continue;
       ++events;
@@ -202,6 +260,7 @@ TEST_CASE("fast vector: every event line a run writes is read on the fast path i
       const both b = read_both(table, line);
       REQUIRE(b.fast);
       check_agree(b);
+      simd_read += check_simd(table, line, b);
       const event_record &f = b.fast_record, &g = b.general_record;
       CHECK(f.id == g.id);
       CHECK(f.process == g.process);
@@ -220,5 +279,6 @@ TEST_CASE("fast vector: every event line a run writes is read on the fast path i
       }
     }
     CHECK(events > 24 * 80);
+    CHECK((simd_read > 100) == table.simd_vectors());  // the vectors fill up: the later ones are dense
   }
 }

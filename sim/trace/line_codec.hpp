@@ -47,7 +47,9 @@ struct present {
 // The header's processes, as both threads look them up. Not changed during a replay.
 class process_table {
  public:
-  explicit process_table(const scenario& header);
+  /// `simd`: whether dense vectors may be read 64 bytes at a time where the processor can (the tests
+  /// compare both ways).
+  explicit process_table(const scenario& header, bool simd = true);
 
   std::optional<process_id> find(std::string_view name) const {
     for (std::size_t slot = hash(name);; ++slot) {
@@ -63,6 +65,11 @@ class process_table {
   bool fast_event(std::string_view text, event_record& r, standard_values& values, vector_value* vector_out,
                   std::vector<sent_message>& messages, std::vector<vector_value>* sparse_out = nullptr) const;
   bool fast_drop(std::string_view text, drop_record& d) const;
+  /// Whether dense vectors are read 64 bytes at a time (line_codec_simd.cpp).
+  bool simd_vectors() const { return !skeleton_.empty(); }
+  /// A dense vector's entries after its "{", that way (n entries), to its "}" (returned); nullptr when it is
+  /// not one such a vector, and then the scalar loop reads it. Public for the tests, which compare the two.
+  const char* dense_vector_at(const char* p, const char* end, vector_value* vector) const;
 
   const std::size_t n;
   std::vector<std::string> names;
@@ -86,6 +93,7 @@ class process_table {
   // or nullptr to give up.
   const char* name_at(const char* p, const char* end, process_id& q) const;
   const char* vector_at(const char* p, const char* end, vector_value* vector) const;
+  static bool simd_available();
   const char* sparse_vector_at(const char* p, const char* end, std::vector<vector_value>& out) const;
   const char* messages_at(const char* p, const char* end, std::vector<sent_message>& messages) const;
 
@@ -131,6 +139,9 @@ class process_table {
   std::vector<process_id> slots_;
   std::vector<key> keys;
   std::size_t key_bytes_ = 0;  // the longest key
+  // A dense vector's bytes but its numbers ("p0":,"p1":,...}), for dense_vector_at; empty when it is not
+  // used: no such processor, or a name with a ':' (a number could then hide inside a key).
+  std::string skeleton_;
 };
 
 // The general path: a line parsed by nlohmann, every field checked, every error naming the file, the

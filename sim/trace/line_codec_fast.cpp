@@ -7,6 +7,7 @@
 #include <string>
 
 #include "hbsim/trace/trace_writer.hpp"
+#include "trace/decimal_digits.hpp"
 #include "trace/line_codec.hpp"
 
 #include "hbsim/clocks/vector/vector_stamp.hpp"
@@ -30,25 +31,6 @@ template <std::size_t N>
       if (load8(p + n - 8) != load8(s + n - 8)) return nullptr;
   }
   return p + n;
-}
-
-// How many of the 8 bytes of x (the first character in the lowest byte) are decimal digits before
-// the first that is not (8: all are); `values` is x with '0' taken from each byte, so the bytes of
-// those digits hold their values. A borrow from a byte below '0' only reaches the bytes after it, and
-// so does a carry from adding 0x76, whose high bit tells a value above 9: neither touches the digits
-// that count.
-[[gnu::always_inline]] inline unsigned leading_digits(std::uint64_t x, std::uint64_t& values) {
-  values = x - 0x3030303030303030;
-  return static_cast<unsigned>(std::countr_zero((values | (values + 0x7676767676767676)) & 0x8080808080808080)) / 8;
-}
-
-// The value of the first k (1 to 8) bytes of x, each a digit's value (0 to 9): pairs, then
-// quadruples, then all eight combined by multiplication.
-[[gnu::always_inline]] inline std::uint64_t value_of_digits(std::uint64_t x, unsigned k) {
-  x <<= 8 * (8 - k);  // the bytes after the digits go, the missing leading digits become zeros
-  x = (x * 2561) >> 8;  // 10 * byte + next byte
-  x = ((x & 0x00FF00FF00FF00FF) * 6553601) >> 16;
-  return ((x & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
 }
 
 // A JSON integer in [0, 2^63 - 1], read eight digits at a time where the line has room.
@@ -127,7 +109,7 @@ std::optional<drop_reason> reason_named(std::string_view s) {
   return enum_named<drop_reason, drop_reason_count>(s, to_string);
 }
 
-process_table::process_table(const scenario& header)
+process_table::process_table(const scenario& header, bool simd)
     : n(header.processes.size()),
       clocks(header.logical),
       fast(clocks.extra.empty()),
@@ -150,6 +132,11 @@ process_table::process_table(const scenario& header)
     if (i < 8) known.append(i ? ", " : "").append(name);
   }
   if (n > 8) known.append(", ... ").append(std::to_string(n - 8)).append(" more");
+  if (simd && vector_width != 0 && simd_available() &&
+      std::none_of(names.begin(), names.end(), [](const std::string& s) { return s.find(':') != std::string::npos; })) {
+    for (const key& k : keys) skeleton_.append(skeleton_.empty() ? "" : ",").append(k.text);
+    skeleton_ += '}';
+  }
 }
 
 [[gnu::always_inline]] inline const char* process_table::name_at(const char* p, const char* end, process_id& q) const {
@@ -169,6 +156,9 @@ process_table::process_table(const scenario& header)
 // less time per line).
 [[gnu::noinline]] const char* process_table::vector_at(const char* p, const char* const end,
                                                        vector_value* const vector) const {
+  // A dense vector is at least as long as the skeleton and a digit an entry.
+  if (!skeleton_.empty() && static_cast<std::size_t>(end - p) > skeleton_.size() + n)
+    if (const char* const close = dense_vector_at(p, end, vector)) return close;
   const key* const ks = keys.data();
   process_id next = 0;
   unsigned guess = 1;  // the digits of the entry before
