@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -251,6 +252,19 @@ void count_lines(result& r, const std::string& path) {
   r.ok = true;
 }
 
+// `hbsim check FILE` itself, the command users run (the binary built beside this one), timed whole as
+// `wc -l` is: start, reading, judging, the summary. Its result is the exit code.
+void check_command(result& r, const std::string& path) {
+  const auto t0 = clock_type::now();
+  const int status = std::system((quoted(hbsim_beside_bench()) + " check " + quoted(path) + " > /dev/null").c_str());
+  r.run_seconds = seconds_since(t0);
+  if (status != 0) {
+    set_error(r, "hbsim check did not pass the trace");
+    return;
+  }
+  r.ok = true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The parts of the report, each its runs, its table and its targets.
 
@@ -447,14 +461,15 @@ void replay_cost(const options& o, const workloads& w, verdicts& v) {
     rs = best_of(o.repeat, {[&](result& r) { replay_trace(r, o.replay_path, replay_with::checker); },
                             [&](result& r) { replay_trace(r, o.replay_path, replay_with::graph); },
                             [&](result& r) { replay_trace(r, o.replay_path, replay_with::nothing); },
-                            [&](result& r) { count_lines(r, o.replay_path); }});
+                            [&](result& r) { count_lines(r, o.replay_path); },
+                            [&](result& r) { check_command(r, o.replay_path); }});
   std::filesystem::remove(o.replay_path);
   header_row("[8] a trace of PHOLD, " + group(replayed.processes) + " processes, " +
                  short_count(2 * replayed.messages) + " events (" + group(static_cast<double>(written.written)) +
                  " bytes), read back: hbsim check, the HB graph, against the reader alone",
              {"check", "HB graph", "reader alone"});
   if (rs.empty() || !v.check(rs[0], "check") || !v.check(rs[1], "HB graph") || !v.check(rs[2], "reader alone") ||
-      !v.check(rs[3], "wc -l"))
+      !v.check(rs[3], "wc -l") || !v.check(rs[4], "hbsim check, the command"))
     return;
   engine_rows({&rs[0], &rs[1], &rs[2]});
   // Lines per second, against `wc -l` on the same file in the same run: the same lines, so the ratio of
@@ -465,6 +480,8 @@ void replay_cost(const options& o, const workloads& w, verdicts& v) {
   row("speed against wc -l", {fixed(rs[3].run_seconds / rs[0].run_seconds, 2) + "x",
                               fixed(rs[3].run_seconds / rs[1].run_seconds, 2) + "x",
                               fixed(rs[3].run_seconds / rs[2].run_seconds, 2) + "x"});
+  row("`hbsim check FILE`, the command: lines/s", {group(lines / rs[4].run_seconds)});
+  row("the command against wc -l", {fixed(rs[3].run_seconds / rs[4].run_seconds, 2) + "x"});
   const double per_edge = static_cast<double>(rs[1].graph_bytes) / static_cast<double>(rs[1].edges);
   row("HB graph edges", {"", group(static_cast<double>(rs[1].edges))});
   row("CSR bytes/edge", {"", fixed(per_edge, 2)});
@@ -473,9 +490,10 @@ void replay_cost(const options& o, const workloads& w, verdicts& v) {
   const double eps = per_second(rs[0].events, rs[0].run_seconds);
   v.target(eps >= 1e6, "hbsim check reads and judges >= 1,000,000 events/s: measured " + group(eps) +
                            " (the reader alone: " + group(per_second(rs[2].events, rs[2].run_seconds)) + ")");
-  v.target(rs[3].run_seconds / rs[0].run_seconds >= 0.5,
-           "hbsim check reads lines >= 0.5x as fast as wc -l on the same file: measured " +
-               fixed(rs[3].run_seconds / rs[0].run_seconds, 2) + "x (the reader alone, which report and export share: " +
+  v.target(rs[3].run_seconds / rs[4].run_seconds >= 0.5,
+           "hbsim check FILE reads lines >= 0.5x as fast as wc -l on the same file: measured " +
+               fixed(rs[3].run_seconds / rs[4].run_seconds, 2) + "x (its replay in this process: " +
+               fixed(rs[3].run_seconds / rs[0].run_seconds, 2) + "x; the reader alone, which report and export share: " +
                fixed(rs[3].run_seconds / rs[2].run_seconds, 2) + "x)");
   v.target(per_edge <= 16.0, "the HB graph takes <= 16 bytes per edge: measured " + fixed(per_edge, 2));
 }
