@@ -116,6 +116,22 @@ TEST_CASE("a signal during hbsim export removes its temporary file") {
   CHECK(listing(tmp.dir) == std::vector<std::string>{"stderr", "stdout", "trace.fifo"});
 }
 
+TEST_CASE("a SIGBUS (a mapped trace cut short by another program) removes the temporary file and exits 2") {
+  // Reading a trace through its mapping, a page past the end of a file another program shortened raises
+  // SIGBUS; hbsim says so and exits as for any bad input. The signal is sent here while hbsim waits.
+  scratch tmp;
+  const stalled_fifo trace(tmp / "trace.fifo");
+  background_hbsim hbsim(tmp, {"export", trace.path, "--to", "dot", "-o", tmp / "out.dot"});
+  REQUIRE(hbsim.wait_for({tmp / "out.dot" + hbsim.suffix()}));
+  REQUIRE(::kill(hbsim.pid(), SIGBUS) == 0);
+  const int status = hbsim.wait();
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(read_file(tmp / "stderr") ==
+        "hbsim: an input file shrank while it was read (SIGBUS): read a copy that is not being written\n");
+  CHECK(listing(tmp.dir) == std::vector<std::string>{"stderr", "stdout", "trace.fifo"});
+}
+
 TEST_CASE("a signal during --check-determinism removes both runs' traces") {
   scratch tmp;
   // Five times random_100k: each run lasts long enough to be interrupted in the second.
