@@ -116,19 +116,18 @@ TEST_CASE("a signal during hbsim export removes its temporary file") {
   CHECK(listing(tmp.dir) == std::vector<std::string>{"stderr", "stdout", "trace.fifo"});
 }
 
-TEST_CASE("a SIGBUS (a mapped trace cut short by another program) removes the temporary file and exits 2") {
-  // Reading a trace through its mapping, a page past the end of a file another program shortened raises
-  // SIGBUS; hbsim says so and exits as for any bad input. The signal is sent here while hbsim waits.
+TEST_CASE("a SIGBUS that is not a mapped input's removes the temporary file and ends hbsim by that signal") {
+  // hbsim's SIGBUS handler (mapped_input.hpp) turns only a fault in a mapped input into exit 2; this one is
+  // sent while hbsim waits for its input.
   scratch tmp;
   const stalled_fifo trace(tmp / "trace.fifo");
   background_hbsim hbsim(tmp, {"export", trace.path, "--to", "dot", "-o", tmp / "out.dot"});
   REQUIRE(hbsim.wait_for({tmp / "out.dot" + hbsim.suffix()}));
   REQUIRE(::kill(hbsim.pid(), SIGBUS) == 0);
   const int status = hbsim.wait();
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 2);
-  CHECK(read_file(tmp / "stderr") ==
-        "hbsim: an input file shrank while it was read (SIGBUS): read a copy that is not being written\n");
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGBUS);
+  CHECK(read_file(tmp / "stderr").empty());
   CHECK(listing(tmp.dir) == std::vector<std::string>{"stderr", "stdout", "trace.fifo"});
 }
 

@@ -949,6 +949,57 @@ TEST_CASE("trace reader: a large file read through its mapping reads as through 
   }
 }
 
+namespace {
+
+// Runs `change` on the file once, at the first event replayed: the reading threads have then cut at most a
+// few batches (about 10 MB), the rest of the file is still ahead of them.
+class at_first_event final : public event_observer {
+ public:
+  explicit at_first_event(std::function<void()> change) : change_(std::move(change)) {}
+  void on_event(const event_record&) override {
+    if (change_) std::exchange(change_, nullptr)();
+  }
+
+ private:
+  std::function<void()> change_;
+};
+
+}  // namespace
+
+TEST_CASE("trace reader: a mapped file that grows while read is read to its new end and one cut short is an error where it ends") {
+  std::string text = local_events(2, 200000);  // about 33 MB
+  REQUIRE(text.size() > (30u << 20));
+  SUBCASE("grown") {
+    const temp_file trace("growing.jsonl", text);
+    const std::string more = local_events(2, 200010).substr(text.size());  // 10 more lines
+    trace_reader reader(trace.str());
+    recorder records;
+    at_first_event append([&] { std::ofstream(trace.path, std::ios::binary | std::ios::app) << more; });
+    event_observer* observers[] = {&records, &append};
+    reader.replay(observers);
+    CHECK(records.events.size() == 200010);
+    CHECK(records.events.back().vector[0] == 200010);
+  }
+  SUBCASE("cut short in a line") {
+    const temp_file trace("shrinking.jsonl", text);
+    const std::size_t cut = 20u << 20;  // beyond what the reading threads have made present
+    const auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + cut, '\n')) + 1;
+    REQUIRE(text[cut - 1] != '\n');
+    trace_reader reader(trace.str());
+    recorder records;
+    at_first_event truncate([&] { fs::resize_file(trace.path, cut); });
+    event_observer* observers[] = {&records, &truncate};
+    try {
+      reader.replay(observers);
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(e.line() == line);
+      CHECK(e.found() == "a file cut short to " + std::to_string(cut) + " bytes while hbsim read it");
+    }
+    CHECK(records.events.size() == line - 2);  // the header, then every whole line before
+  }
+}
+
 TEST_CASE("trace format detection") {
   const temp_file trace("detect.jsonl", std::string("\n") + header_line + "\n");
   CHECK(detect_trace_format(trace.str()) == trace_format::hbsim);

@@ -60,8 +60,10 @@ void unregister_temporary(int slot) {
   s.taken.store(false, std::memory_order_release);
 }
 
+}  // namespace
+
 // Async-signal-safe: atomic loads and unlink() only.
-void remove_temporaries() {
+void remove_temporaries() noexcept {
   char path[PATH_MAX];
   for (temp_slot& s : temp_slots) {
     const std::uint32_t version = s.version.load(std::memory_order_acquire);
@@ -73,6 +75,8 @@ void remove_temporaries() {
     if (n != 0 && s.version.load(std::memory_order_relaxed) == version) ::unlink(path);
   }
 }
+
+namespace {
 
 // Async-signal-safe: remove_temporaries(), signal() and raise() only.
 extern "C" void remove_temporaries_and_die(int sig) {
@@ -169,22 +173,6 @@ void remove_temporaries_on_signals() {
     if ((old.sa_flags & SA_SIGINFO) != 0 || old.sa_handler != SIG_DFL) continue;
     ::sigaction(sig, &handler, nullptr);
   }
-}
-
-// Async-signal-safe: remove_temporaries(), write() and _exit() only.
-extern "C" void refuse_shrunk_input(int) {
-  remove_temporaries();
-  static constexpr char message[] =
-      "hbsim: an input file shrank while it was read (SIGBUS): read a copy that is not being written\n";
-  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
-  ::_exit(2);
-}
-
-void refuse_shrunk_inputs_on_sigbus() {
-  struct sigaction handler {};
-  handler.sa_handler = refuse_shrunk_input;
-  sigemptyset(&handler.sa_mask);
-  ::sigaction(SIGBUS, &handler, nullptr);
 }
 
 std::string output_target(const std::string& path) {

@@ -22,7 +22,8 @@ std::size_t reading_threads() { return std::clamp<std::size_t>(std::thread::hard
 read_ahead::read_ahead(line_reader& in, const process_table& table)
     : path_(in.path()),
       table_(table),
-      lines_per_batch_(std::max<std::size_t>(1, entries_per_batch / std::max<std::size_t>(1, table.vector_width))),
+      lines_per_batch_(std::clamp<std::size_t>(entries_per_batch / std::max<std::size_t>(1, table.vector_width), 1,
+                                               most_lines_per_batch)),
       lines_(in.line_number()),
       file_(in.release(carry_)),
       eof_(file_ == nullptr),
@@ -81,6 +82,7 @@ void read_ahead::stop() {
   free_changed_.notify_all();
   for (std::thread& t : threads_) t.join();
   if (file_) std::fclose(file_);
+  registered_.reset();
   if (map_) ::munmap(const_cast<char*>(map_), map_size_);
 }
 
@@ -99,29 +101,48 @@ void read_ahead::map_file() {
   if (m == MAP_FAILED) return;
   page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   map_ = static_cast<const char*>(m);
-  map_size_ = size;
+  registered_ = std::make_unique<mapped_input_range>(m, size);
+  mapped_ = true;
+  map_size_ = limit_ = size;
   cut_to_ = from;
   present_to_ = released_ = from / page_ * page_;
-  std::fclose(std::exchange(file_, nullptr));
   carry_.clear();
 }
 
 // Makes the mapping's pages present through `offset` (or the end), a step at a time: touching a page past
-// the end of a file that shrank would raise SIGBUS; here it is an error. Returns the end of what is present.
+// the end of a file that shrank would raise SIGBUS. A file found shorter is read to its new end, where
+// cut_mapped reports it. Returns the end of what is present.
 const char* read_ahead::present_through(std::size_t offset) {
 #ifdef MADV_POPULATE_READ
-  while (present_to_ < std::min(offset, map_size_)) {
-    const std::size_t length = std::min(present_step, map_size_ - present_to_);
-    // EINVAL: a kernel before Linux 5.14, which cannot; the pages then come as they are touched.
-    if (::madvise(const_cast<char*>(map_) + present_to_, length, MADV_POPULATE_READ) != 0 && errno != EINVAL)
-      throw input_error(path_, "", "a file that keeps its length while it is read",
-                        errno == EFAULT ? "a file that shrank" : std::strerror(errno), "", lines_ + 1);
+  while (present_to_ < std::min(offset, limit_)) {
+    const std::size_t length = std::min(present_step, limit_ - present_to_);
+    // EFAULT: past the end of the file. Any other error (a kernel before Linux 5.14, memory short for now)
+    // leaves the pages to come as they are touched.
+    if (::madvise(const_cast<char*>(map_) + present_to_, length, MADV_POPULATE_READ) != 0 && errno == EFAULT) {
+      struct stat st {};
+      const auto now = ::fstat(::fileno(file_), &st) == 0 ? static_cast<std::size_t>(st.st_size) : present_to_;
+      limit_ = std::clamp(now, cut_to_, limit_);
+      shrank_ = true;
+      break;
+    }
     present_to_ += length;
   }
 #else
-  present_to_ = std::max(present_to_, std::min(offset, map_size_));
+  present_to_ = std::max(present_to_, std::min(offset, limit_));
 #endif
-  return map_ + std::min(present_to_, map_size_);
+  return map_ + std::min(present_to_, limit_);
+}
+
+// At the end of the mapping: when the file has grown since it was mapped, the lines from p on are read with
+// fread, as a pipe's are (what is left of the mapping goes ahead of them). True then.
+bool read_ahead::read_on_if_grown(const char* p) {
+  struct stat st {};
+  if (::fstat(::fileno(file_), &st) != 0 || static_cast<std::size_t>(st.st_size) <= map_size_ ||
+      ::fseeko(file_, static_cast<off_t>(map_size_), SEEK_SET) != 0)
+    return false;
+  carry_.assign(p, map_ + map_size_);
+  mapped_ = false;
+  return true;
 }
 
 void read_ahead::run() {
@@ -175,7 +196,8 @@ void read_ahead::cut_next(batch& b) {
   b.last_label = 0;
   b.error = nullptr;
   try {
-    b.last = !(map_ ? cut_mapped(b) : cut(b));
+    b.mapped_end = 0;
+    b.last = !(mapped_ ? cut_mapped(b) : cut(b));
   } catch (...) {  // handed to the replay, after the lines read before
     b.error = std::current_exception();
     b.last = true;
@@ -220,27 +242,38 @@ bool read_ahead::cut(batch& b) {
   return !eof_ || !carry_.empty();
 }
 
-// As cut, from the mapping: about read_size bytes of whole lines, with nothing copied.
+// As cut, from the mapping: about read_size bytes of whole lines, with nothing copied. At its end, a file that
+// shrank is an error on the line where it now ends; one that grew is read on.
 bool read_ahead::cut_mapped(batch& b) {
   b.size = 0;
   const char* p = map_ + cut_to_;
   const char* const start = p;
-  const char* const end = map_ + map_size_;
   const char* present = present_through(cut_to_ + read_size);
-  while (p != end && b.count < lines_per_batch_ && static_cast<std::size_t>(p - start) < read_size) {
+  bool more = true;
+  while (b.count < lines_per_batch_ && static_cast<std::size_t>(p - start) < read_size) {
     const char* scanned = p;
     const char* newline = nullptr;
     while (!(newline = static_cast<const char*>(std::memchr(scanned, '\n', static_cast<std::size_t>(present - scanned))))
-           && present != end) {
+           && present != map_ + limit_) {
       if (static_cast<std::size_t>(present - p) > limits::file_bytes) refuse_long_line();
       scanned = present;
       present = present_through(static_cast<std::size_t>(present - map_) + present_step);
     }
-    p = take_line(b, p, newline, end);
+    if (!newline) {  // the end of the mapping, or of what is left of the file
+      cut_to_ = static_cast<std::size_t>(p - map_);
+      if (shrank_)
+        throw input_error(path_, "", "a file that keeps its length while it is read",
+                          "a file cut short to " + std::to_string(limit_) + " bytes while hbsim read it", "",
+                          lines_ + 1);
+      more = read_on_if_grown(p);
+      if (!more && p != map_ + limit_) p = take_line(b, p, nullptr, map_ + limit_);
+      break;
+    }
+    p = take_line(b, p, newline, nullptr);
   }
   cut_to_ = static_cast<std::size_t>(p - map_);
   b.mapped_end = cut_to_;
-  return p != end;
+  return more;
 }
 
 // Adds the line from p to its newline (null: the last line, to the end) to b; returns where the next begins.

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "hbsim/core/mapped_input.hpp"
 #include "hbsim/kernel/observer.hpp"
 #include "hbsim/trace/trace_reader.hpp"
 #include "trace/line_codec.hpp"
@@ -106,10 +107,13 @@ class read_ahead {
  private:
   // A regular file is mapped, not read: the kernel's copy for read() was a fifth of hbsim check's time
   // (tools/PERFORMANCE.md). Its pages are made present ahead of the lines cut, which finds a file that shrank
-  // (touching a page past its end would raise SIGBUS), and are let go behind the replay, which keeps memory
-  // flat. A pipe, or a file too small to be worth it, is read.
+  // (touching a page past its end would raise SIGBUS; mapped_input.hpp), and are let go behind the replay,
+  // which keeps memory flat. A file that grew meanwhile is read on past the mapping; a pipe is read.
   static constexpr std::size_t read_size = 1 << 20;
   static constexpr std::size_t present_step = 4 << 20, release_step = 4 << 20;
+  // Lines a batch holds at most, whatever their length: a slot is about 300 bytes, so a file of blank
+  // lines must not fill a megabyte's worth of them.
+  static constexpr std::size_t most_lines_per_batch = 1 << 14;
   static constexpr std::size_t entries_per_batch = 1 << 18;  // vector entries, which bound a batch of many processes
 
   static bool later(const batch* a, const batch* b) { return a->sequence > b->sequence; }
@@ -122,6 +126,7 @@ class read_ahead {
   bool cut(batch& b);
   bool cut_mapped(batch& b);
   const char* present_through(std::size_t offset);
+  bool read_on_if_grown(const char* p);
   const char* take_line(batch& b, const char* p, const char* newline, const char* end);
   [[noreturn]] void refuse_long_line() const;
   void read_more(batch& b);
@@ -134,10 +139,15 @@ class read_ahead {
   std::mutex reading_;
   std::size_t lines_;        // lines cut so far
   std::vector<char> carry_;  // the bytes after the last line cut: a partial line, or lines left for the next batch
-  std::FILE* file_;          // null once the whole file is in carry_, or mapped
+  std::FILE* file_;          // null once the whole file is in carry_
   bool eof_;
-  const char* map_ = nullptr;  // the whole file, when mapped
-  std::size_t map_size_ = 0, cut_to_ = 0, present_to_ = 0;  // offsets: the lines cut, the pages made present
+  const char* map_ = nullptr;  // the whole file as it was when mapped, until the end
+  std::unique_ptr<mapped_input_range> registered_;  // map_, for the SIGBUS handler
+  bool mapped_ = false;  // lines are cut from map_ (then from file_, once the file grew past it)
+  // Offsets in map_: its end, the end that may be read (less once the file shrank), the lines cut, the pages
+  // made present.
+  std::size_t map_size_ = 0, limit_ = 0, cut_to_ = 0, present_to_ = 0;
+  bool shrank_ = false;
   std::size_t released_ = 0;  // the pages let go, by the replaying thread
   std::size_t page_ = 1;
   bool cut_all_ = false;  // the last batch has been cut

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hbsim/core/input_error.hpp"
+#include "hbsim/core/mapped_input.hpp"
 #include "hbsim/core/output_file.hpp"
 #include "json_output.hpp"
 #include "subcommand.hpp"

@@ -52,12 +52,9 @@ class temporary_path {
 /// command line); a library never installs it behind its user's back.
 void remove_temporaries_on_signals();
 
-/// Installs, for SIGBUS, a handler that removes every live temporary file, says on standard error that an
-/// input file shrank while it was read, and exits with status 2 (an input error). A trace is read through
-/// a mapping (trace_reader), and a page past the end of a file cut short by another program raises SIGBUS
-/// when touched; the reader checks that its pages are there before it reads them, which leaves only the
-/// moment between. For programs, as above.
-void refuse_shrunk_inputs_on_sigbus();
+
+/// Removes every live temporary file now. Async-signal-safe: for signal handlers (mapped_input.hpp).
+void remove_temporaries() noexcept;
 
 /// Where writing `path` lands: "-" for standard output under any name (/dev/stdout, /dev/fd/1,
 /// /proc/self/fd/1, or a link to one); for a symbolic link, what it leads to (a link to a missing file:
