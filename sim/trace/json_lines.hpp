@@ -12,6 +12,9 @@ inline constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 /// A line of spaces and tabs only (or none), which a trace may hold anywhere.
 inline bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
+/// Refuses a line longer than limits::file_bytes: line `line` of `path`.
+[[noreturn]] void refuse_long_line(const std::string& path, std::size_t line);
+
 /// A line of a ShiViz/GoVector log: `host {clock}`, or `=== name ===` between executions.
 bool shiviz_shaped(std::string_view line);
 

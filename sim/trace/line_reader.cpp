@@ -36,10 +36,7 @@ line_reader::~line_reader() {
   if (in_) std::fclose(in_);
 }
 
-void line_reader::refuse_long_line() const {
-  throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes", "a longer line",
-                    "", line_ + 1);
-}
+void line_reader::refuse_long_line() const { trace_internal::refuse_long_line(path_, line_ + 1); }
 
 bool line_reader::fill() {
   if (eof_) return false;
@@ -95,6 +92,15 @@ std::FILE* line_reader::release(std::vector<char>& ahead) {
   std::fclose(rest);
   return nullptr;
 }
+
+namespace trace_internal {
+
+void refuse_long_line(const std::string& path, std::size_t line) {
+  throw input_error(path, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes", "a longer line",
+                    "", line);
+}
+
+}  // namespace trace_internal
 
 json parse_json_line(std::string_view text, const std::string& file, std::size_t line, std::size_t column) {
   // The parser's callback tracks where it is, to refuse duplicate keys and deep nesting with a path.

@@ -119,9 +119,7 @@ const char* read_ahead::present_through(std::size_t offset) {
     // EFAULT: past the end of the file. Any other error (a kernel before Linux 5.14, memory short for now)
     // leaves the pages to come as they are touched.
     if (::madvise(const_cast<char*>(map_) + present_to_, length, MADV_POPULATE_READ) != 0 && errno == EFAULT) {
-      struct stat st {};
-      const auto now = ::fstat(::fileno(file_), &st) == 0 ? static_cast<std::size_t>(st.st_size) : present_to_;
-      limit_ = std::clamp(now, cut_to_, limit_);
+      limit_ = std::clamp(file_size(present_to_), cut_to_, limit_);
       shrank_ = true;
       break;
     }
@@ -133,13 +131,16 @@ const char* read_ahead::present_through(std::size_t offset) {
   return map_ + std::min(present_to_, limit_);
 }
 
+// The file's size now, or `otherwise` when it cannot be had.
+std::size_t read_ahead::file_size(std::size_t otherwise) const {
+  struct stat st {};
+  return ::fstat(::fileno(file_), &st) == 0 ? static_cast<std::size_t>(st.st_size) : otherwise;
+}
+
 // At the end of the mapping: when the file has grown since it was mapped, the lines from p on are read with
 // fread, as a pipe's are (what is left of the mapping goes ahead of them). True then.
 bool read_ahead::read_on_if_grown(const char* p) {
-  struct stat st {};
-  if (::fstat(::fileno(file_), &st) != 0 || static_cast<std::size_t>(st.st_size) <= map_size_ ||
-      ::fseeko(file_, static_cast<off_t>(map_size_), SEEK_SET) != 0)
-    return false;
+  if (file_size(map_size_) <= map_size_ || ::fseeko(file_, static_cast<off_t>(map_size_), SEEK_SET) != 0) return false;
   carry_.assign(p, map_ + map_size_);
   mapped_ = false;
   return true;
@@ -245,7 +246,6 @@ bool read_ahead::cut(batch& b) {
 // As cut, from the mapping: about read_size bytes of whole lines, with nothing copied. At its end, a file that
 // shrank is an error on the line where it now ends; one that grew is read on.
 bool read_ahead::cut_mapped(batch& b) {
-  b.size = 0;
   const char* p = map_ + cut_to_;
   const char* const start = p;
   const char* present = present_through(cut_to_ + read_size);
@@ -287,10 +287,7 @@ const char* read_ahead::take_line(batch& b, const char* p, const char* newline, 
   return newline ? newline + 1 : end;
 }
 
-void read_ahead::refuse_long_line() const {
-  throw input_error(path_, "", "lines of at most " + std::to_string(limits::file_bytes) + " bytes", "a longer line",
-                    "", lines_ + 1);
-}
+void read_ahead::refuse_long_line() const { trace_internal::refuse_long_line(path_, lines_ + 1); }
 
 void read_ahead::read_more(batch& b) {
   b.reserve(b.size + read_size);

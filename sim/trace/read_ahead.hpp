@@ -127,6 +127,7 @@ class read_ahead {
   bool cut_mapped(batch& b);
   const char* present_through(std::size_t offset);
   bool read_on_if_grown(const char* p);
+  std::size_t file_size(std::size_t otherwise) const;
   const char* take_line(batch& b, const char* p, const char* newline, const char* end);
   [[noreturn]] void refuse_long_line() const;
   void read_more(batch& b);

@@ -52,7 +52,6 @@ class temporary_path {
 /// command line); a library never installs it behind its user's back.
 void remove_temporaries_on_signals();
 
-
 /// Removes every live temporary file now. Async-signal-safe: for signal handlers (mapped_input.hpp).
 void remove_temporaries() noexcept;
 
