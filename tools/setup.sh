@@ -4,9 +4,9 @@ set -euo pipefail
 # graphviz and chromium: the tests render DOT exports and click through HTML exports headless;
 # libxml2-utils: xmllint, a strict XML parser for the tests of the GraphML and SVG exports.
 # libopenmpi-dev and openmpi-bin: hbsim sweep --mpi and its test under mpirun.
-# libssl-dev: SHA-256 of traces from OpenSSL's libcrypto. clang and its runtimes: the sanitizer build and the
-# fuzzers use Clang (the code builds with GCC and Clang).
-packages=(g++ cmake make libboost-graph-dev nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev libssl-dev libopenmpi-dev openmpi-bin graphviz
+# libssl-dev: SHA-256 of traces from OpenSSL's libcrypto. libbenchmark-dev: build/bench_kernels (Google Benchmark).
+# clang and its runtimes: the sanitizer build and the fuzzers use Clang (the code builds with GCC and Clang).
+packages=(g++ cmake make libboost-graph-dev nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev libssl-dev libbenchmark-dev libopenmpi-dev openmpi-bin graphviz
           chromium libxml2-utils clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
