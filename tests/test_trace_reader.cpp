@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -899,7 +900,14 @@ recorder records_through_pipe(const std::string& text) {
   const scratch tmp;
   const fs::path fifo = tmp / "fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+  std::thread writer([&] {
+    // A reader that stops at an error closes the pipe before the end: the writer then gets EPIPE, not SIGPIPE.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+    std::ofstream(fifo, std::ios::binary) << text;
+  });
   recorder records;
   try {
     trace_reader reader(fifo.string());
@@ -945,6 +953,47 @@ TEST_CASE("trace reader: a large file read through its mapping reads as through 
       CHECK(e.line() == 60002);
       INFO(std::string(e.what()));
       CHECK(std::string(e.what()).find("lines of at most 67108864 bytes") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("trace reader: a mapped range holding more lines than a batch goes in parts, numbered in file order") {
+  // A mapped file is handed to the reading threads a range of about 1 MiB at a time, and each cuts its range's
+  // lines itself; a batch holds at most 16,384 lines, or 2^18 vector entries' worth. Both are passed here: 3 MiB
+  // of blank lines, and with 1,024 processes (256 lines a batch) lines of about 150 bytes. An error after them
+  // must come with its line number, after every record before it, as through a pipe (which cuts lines in order).
+  for (const std::size_t processes : {std::size_t{2}, std::size_t{1024}}) {
+    CAPTURE(processes);
+    std::string text = local_events(processes, 30000, 25002);  // line 25,002 (event 25,001) has seq 0
+    std::size_t broken_line = 25002;
+    if (processes == 2) {
+      const std::size_t after = text.find("\n{\"type\":\"event\",\"id\":101,") + 1;
+      text.insert(after, std::string(3u << 20, '\n'));
+      broken_line += 3u << 20;
+    }
+    REQUIRE(text.size() > (3u << 20));
+    for (const bool pipe : {false, true}) {
+      CAPTURE(pipe);
+      recorder records;
+      try {
+        if (pipe) {
+          records_through_pipe(text);
+        } else {
+          const temp_file trace("parts.jsonl", text);
+          trace_reader reader(trace.str());
+          event_observer* observers[] = {&records};
+          reader.replay(observers);
+        }
+        FAIL("no error");
+      } catch (const input_error& e) {
+        CHECK(e.line() == broken_line);
+        CHECK(e.path() == "/seq");
+      }
+      if (!pipe) {
+        REQUIRE(records.events.size() == 25000);
+        for (std::size_t i = 0; i < records.events.size(); ++i)
+          if (records.events[i].lamport != i + 1) FAIL_CHECK("event " << i + 1 << " has Lamport " << records.events[i].lamport);
+      }
     }
   }
 }

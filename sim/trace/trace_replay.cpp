@@ -24,7 +24,7 @@ void trace_replay::replay_batch(const batch& b) {
 
 void trace_replay::replay_lines(const batch& b) {
   for (const parsed_line& l : b.lines()) {
-    codec_.line = l.number;
+    codec_.line = b.line_base + l.number;
     switch (l.what) {
       case parsed_line::shape::blank:
         break;
