@@ -38,7 +38,11 @@ extern "C" void on_sigbus(int sig, siginfo_t* info, void*) {
   if (info != nullptr && info->si_code > 0 && in_mapped_input(info->si_addr)) {
     static constexpr char message[] =
         "hbsim: an input file shrank while it was read (SIGBUS): read a copy that is not being written\n";
-    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+    // Said once: several reading threads may touch the lost pages at the same moment.
+    static std::atomic<bool> said{false};
+    if (!said.exchange(true)) {
+      [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+    }
     ::_exit(2);
   }
   // Delivered again with the default action once the handler returns (blocked until then).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -92,6 +93,29 @@ struct batch {
     }
     return last_label;
   }
+  /// Where a mapped range stands after a part, to go on with it in another batch (or this one again).
+  struct place {
+    std::size_t sequence, part, begin, end, mapped_end;
+    bool shrunk;
+  };
+  place where() const { return {sequence, part, begin, end, mapped_end, shrunk}; }
+  /// The next part of the range at `p`: its lines, errors and end flag start afresh.
+  void go_on(const place& p) {
+    sequence = p.sequence;
+    part = p.part + 1;
+    mapped = true;
+    begin = p.begin;
+    end = p.end;
+    mapped_end = p.mapped_end;
+    shrunk = p.shrunk;
+    count = 0;
+    messages.clear();
+    sparse.clear();
+    labels.clear();
+    last_label = 0;
+    error = nullptr;
+    last = false;
+  }
   void reserve_vectors(std::size_t entries) {
     if (entries <= vector_entries) return;
     vectors = std::make_unique_for_overwrite<vector_value[]>(entries);
@@ -146,6 +170,7 @@ class read_ahead {
   bool cut_and_parse(batch& b) const;
   /// Hands b to the replay (in the ready heap).
   void hand_over(batch& b);
+  void size_ranges(const batch& b, bool more);
   /// The replay's side of taking b: its line numbers, and an error's, counted from the file's start.
   void number_lines(batch& b);
   void map_file();
@@ -178,6 +203,10 @@ class read_ahead {
   std::size_t released_ = 0;  // the pages let go, by the replaying thread
   std::size_t page_ = 1;
   bool cut_all_ = false;  // the last batch has been cut
+  // Bytes a range is claimed with (size_ranges): from first_range_bytes, up to read_size, less while ranges hold
+  // more lines than a batch. Set by the reading threads as they find how long the lines are.
+  static constexpr std::size_t first_range_bytes = 64 << 10;
+  std::atomic<std::size_t> range_bytes_{first_range_bytes};
   // The batches, under mutex_.
   std::vector<batch> pool_;
   std::mutex mutex_;
