@@ -123,11 +123,13 @@ struct batch {
   }
 };
 
-// Reads batches of lines ahead of the replay and parses them, on threads of its own. Reading is
-// sequential (one thread at a time, in file order); parsing, the costly part, runs on several
-// threads at once; the replay takes the batches back in file order. When the whole rest of the file
-// is in memory already (a small file), threads would cost more than they save: the replaying thread
-// cuts and parses each batch itself, in buffers the size of what is left.
+// Reads batches of lines ahead of the replay and parses them, on threads of its own. Taking the next
+// part of the file is sequential (one thread at a time, in file order): from a mapped file only a range's
+// end is found then, and each thread cuts and parses its range's lines at once; from a pipe (or past the
+// end of a mapping) the lines are read and cut then, and parsed after. The replay takes the batches back
+// in file order. When the whole rest of the file is in memory already (a small file), threads would cost
+// more than they save: the replaying thread cuts and parses each batch itself, in buffers the size of what
+// is left.
 class read_ahead {
  public:
   /// Reads on from where `in` stopped: the reader is spent.
