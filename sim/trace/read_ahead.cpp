@@ -251,7 +251,7 @@ void read_ahead::run() {
           free_.pop_back();
         }
       }
-      b->go_on(at);
+      b->start({at.sequence, at.part + 1, true, at.begin, at.end, at.mapped_end, at.shrunk});
     }
   }
 }
@@ -287,20 +287,8 @@ void read_ahead::hand_over(batch& b) {
 // The next lines of the file into b, in file order (from a mapped file, the range they are in); an error goes
 // with the lines read before it.
 void read_ahead::cut_next(batch& b) {
-  b.sequence = sequence_++;
-  b.part = 0;
-  b.more_parts = b.held = b.returned = false;
-  b.mapped = false;
-  b.begin = b.end = 0;
-  b.shrunk = false;
-  b.count = 0;
-  b.messages.clear();
-  b.sparse.clear();
-  b.labels.clear();
-  b.last_label = 0;
-  b.error = nullptr;
+  b.start({.sequence = sequence_++});
   try {
-    b.mapped_end = 0;
     b.last = !(mapped_ ? claim_mapped(b) : cut(b));
   } catch (...) {  // handed to the replay, after the lines read before
     b.error = std::current_exception();

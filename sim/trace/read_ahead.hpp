@@ -41,7 +41,7 @@ struct parsed_line {
 // what the fast path made of them.
 struct batch {
   std::size_t sequence = 0;      // in file order
-  // A range of a mapped file with more lines than a batch holds goes in parts, in order, through the same batch.
+  // A range of a mapped file with more lines than a batch holds goes in parts, in order, one batch each.
   std::size_t part = 0;
   bool more_parts = false;  // the range goes on in the next part
   bool held = false;        // its reading thread takes it back once replayed, for the next part
@@ -93,21 +93,24 @@ struct batch {
     }
     return last_label;
   }
-  /// Where a mapped range stands after a part, to go on with it in another batch (or this one again).
+  /// Where the batch is in the file: its range, when mapped, and how far its lines went.
   struct place {
-    std::size_t sequence, part, begin, end, mapped_end;
-    bool shrunk;
+    std::size_t sequence = 0, part = 0;
+    bool mapped = false;
+    std::size_t begin = 0, end = 0, mapped_end = 0;
+    bool shrunk = false;
   };
-  place where() const { return {sequence, part, begin, end, mapped_end, shrunk}; }
-  /// The next part of the range at `p`: its lines, errors and end flag start afresh.
-  void go_on(const place& p) {
+  place where() const { return {sequence, part, mapped, begin, end, mapped_end, shrunk}; }
+  /// Empties the batch for the lines at `p` (what it held has been replayed).
+  void start(const place& p) {
     sequence = p.sequence;
-    part = p.part + 1;
-    mapped = true;
+    part = p.part;
+    mapped = p.mapped;
     begin = p.begin;
     end = p.end;
     mapped_end = p.mapped_end;
     shrunk = p.shrunk;
+    more_parts = held = returned = false;
     count = 0;
     messages.clear();
     sparse.clear();
